@@ -1,0 +1,23 @@
+import { z } from 'zod';
+
+/**
+ * JWT audiences (DESIGN.md §5). Tokens are ES256, signed by the control plane, published at
+ * `/.well-known/jwks.json`.
+ */
+export const JwtAudience = {
+  /** control plane → node daemon */
+  nodeManagement: 'node-management',
+  /** node daemon → control plane; `sub` is the node id */
+  workspaceCallback: 'workspace-callback',
+  /** browser → node daemon */
+  workspaceTerminal: 'workspace-terminal',
+} as const;
+
+export const JWT_ISSUER = 'flotilla-control-plane';
+
+/** Claims of a callback token: bound to one node (`sub`), optionally to one workspace. */
+export const CallbackClaims = z.object({
+  sub: z.string(),
+  workspaceId: z.string().optional(),
+});
+export type CallbackClaims = z.infer<typeof CallbackClaims>;

@@ -1,0 +1,109 @@
+import { z } from 'zod';
+
+/** Roles of a chat message (DESIGN.md word list). */
+export const MessageRole = z.enum(['user', 'assistant', 'tool', 'thinking', 'plan', 'system']);
+export type MessageRole = z.infer<typeof MessageRole>;
+
+/** Status of a tool call as ACP reports it (`ToolCallStatus`). */
+export const ToolCallStatus = z.enum(['pending', 'in_progress', 'completed', 'failed']);
+
+/**
+ * Metadata of a `tool` message, taken from ACP `tool_call` / `tool_call_update`
+ * (ACP schema: ToolCall). `target` is the first location's path, when there is one.
+ */
+export const ToolMetadata = z.object({
+  toolCallId: z.string(),
+  kind: z.string().optional(),
+  title: z.string().optional(),
+  status: ToolCallStatus.optional(),
+  target: z.string().optional(),
+  rawInput: z.unknown().optional(),
+  diff: z
+    .object({ path: z.string(), oldText: z.string().nullable().optional(), newText: z.string() })
+    .optional(),
+});
+export type ToolMetadata = z.infer<typeof ToolMetadata>;
+
+/** One plan entry (ACP `PlanEntry`). */
+export const PlanEntry = z.object({
+  content: z.string(),
+  priority: z.string().optional(),
+  status: z.string().optional(),
+});
+
+/** A message as the node daemon reports it. `messageId` is the idempotency key. */
+export const ChatMessageInput = z.object({
+  messageId: z.uuid('messageId must be a UUID'),
+  sessionId: z.string().min(1),
+  role: MessageRole,
+  content: z.string().min(1, 'content must not be empty'),
+  toolMetadata: ToolMetadata.optional(),
+  timestamp: z.iso.datetime({ offset: true, message: 'timestamp must be ISO-8601' }),
+});
+export type ChatMessageInput = z.infer<typeof ChatMessageInput>;
+
+/** Body of `POST /api/workspaces/:workspaceId/messages` (at most 256 KiB). */
+export const PersistMessageBatchRequest = z.object({
+  messages: z
+    .array(ChatMessageInput)
+    .min(1, 'messages must hold at least 1 message')
+    .max(100, 'messages must hold at most 100 messages'),
+});
+export type PersistMessageBatchRequest = z.infer<typeof PersistMessageBatchRequest>;
+
+export const MESSAGE_BATCH_MAX_BODY_BYTES = 256 * 1024;
+
+export const PersistMessageBatchResponse = z.object({
+  persisted: z.number().int(),
+  duplicates: z.number().int(),
+});
+export type PersistMessageBatchResponse = z.infer<typeof PersistMessageBatchResponse>;
+
+/** A stored message, with its per-session sequence number. */
+export const ChatMessage = z.object({
+  seq: z.number().int(),
+  messageId: z.string(),
+  sessionId: z.string(),
+  role: MessageRole,
+  content: z.string(),
+  toolMetadata: ToolMetadata.nullable(),
+  createdAt: z.string(),
+});
+export type ChatMessage = z.infer<typeof ChatMessage>;
+
+export const ChatSessionStatus = z.enum(['active', 'stopped']);
+
+export const ChatSession = z.object({
+  id: z.string(),
+  projectId: z.string(),
+  taskId: z.string().nullable(),
+  workspaceId: z.string().nullable(),
+  topic: z.string().nullable(),
+  status: ChatSessionStatus,
+  messageCount: z.number().int(),
+  lastSeq: z.number().int(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type ChatSession = z.infer<typeof ChatSession>;
+
+/** `GET …/sessions/:sessionId/messages` query. */
+export const ListMessagesQuery = z.object({
+  after: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(1000).default(200),
+});
+
+export const ListMessagesResponse = z.object({
+  messages: z.array(ChatMessage),
+  nextAfter: z.number().int(),
+  hasMore: z.boolean(),
+});
+export type ListMessagesResponse = z.infer<typeof ListMessagesResponse>;
+
+/** Events the ProjectData WebSocket sends to project viewers. */
+export const ProjectEvent = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('messages.new'), sessionId: z.string(), messages: z.array(ChatMessage) }),
+  z.object({ type: z.literal('session.created'), session: ChatSession }),
+  z.object({ type: z.literal('session.updated'), session: ChatSession }),
+]);
+export type ProjectEvent = z.infer<typeof ProjectEvent>;

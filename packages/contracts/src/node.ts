@@ -1,0 +1,132 @@
+import { z } from 'zod';
+import { AgentType } from './agents.js';
+
+/** Node status (DESIGN.md §3). `ready` is the active state. */
+export const NodeStatus = z.enum(['provisioning', 'ready', 'warm', 'destroying', 'destroyed', 'error']);
+export type NodeStatus = z.infer<typeof NodeStatus>;
+
+/** Workspace status (DESIGN.md §3). */
+export const WorkspaceStatus = z.enum(['creating', 'running', 'stopping', 'destroyed', 'error']);
+export type WorkspaceStatus = z.infer<typeof WorkspaceStatus>;
+
+// ---- node daemon → control plane (callbacks, Bearer token of audience `workspace-callback`) ----
+
+/** `POST /api/nodes/:nodeId/ready`: the daemon is listening at `url`. */
+export const NodeReadyRequest = z.object({
+  url: z.url(),
+  daemonVersion: z.string().min(1),
+});
+export type NodeReadyRequest = z.infer<typeof NodeReadyRequest>;
+
+/** `POST /api/nodes/:nodeId/heartbeat`. */
+export const NodeHeartbeatRequest = z.object({
+  workspaceIds: z.array(z.string()),
+});
+export type NodeHeartbeatRequest = z.infer<typeof NodeHeartbeatRequest>;
+
+/** `POST /api/workspaces/:workspaceId/ready`: the clone is done (or failed). */
+export const WorkspaceReadyRequest = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('running') }),
+  z.object({ status: z.literal('error'), error: z.string().min(1) }),
+]);
+export type WorkspaceReadyRequest = z.infer<typeof WorkspaceReadyRequest>;
+
+/** `POST /api/tasks/:taskId/callback`: the agent's turn ended (DESIGN.md §2 hop 5). */
+export const TaskCallbackRequest = z.discriminatedUnion('status', [
+  z.object({
+    status: z.literal('completed'),
+    branch: z.string().nullable(),
+    commitSha: z.string().nullable(),
+    prUrl: z.string().nullable().optional(),
+    summary: z.string().nullable(),
+    filesChanged: z.array(z.string()),
+    warning: z.string().nullable().optional(),
+  }),
+  z.object({
+    status: z.literal('failed'),
+    error: z.string().min(1),
+  }),
+]);
+export type TaskCallbackRequest = z.infer<typeof TaskCallbackRequest>;
+
+// ---- control plane → node daemon (Bearer token of audience `node-management`) ----
+
+/** `POST {node}/workspaces`: clone `repoUrl` and check out `branch` from `baseBranch`. Answers 202. */
+export const CreateWorkspaceRequest = z.object({
+  workspaceId: z.string().min(1),
+  repoUrl: z.string().min(1),
+  baseBranch: z.string().min(1),
+  branch: z.string().min(1),
+  projectId: z.string().nullable(),
+  chatSessionId: z.string().nullable(),
+  taskId: z.string().nullable(),
+  /** Callback token scoped to this workspace; the daemon uses it for the workspace's callbacks. */
+  callbackToken: z.string().min(1),
+});
+export type CreateWorkspaceRequest = z.infer<typeof CreateWorkspaceRequest>;
+
+export const WorkspaceInfo = z.object({
+  workspaceId: z.string(),
+  status: WorkspaceStatus,
+  path: z.string(),
+  branch: z.string(),
+  error: z.string().nullable(),
+});
+export type WorkspaceInfo = z.infer<typeof WorkspaceInfo>;
+
+/** `POST {node}/workspaces/:workspaceId/agent-sessions`: registers a session; starts nothing. */
+export const RegisterAgentSessionRequest = z.object({
+  agentSessionId: z.string().min(1),
+  chatSessionId: z.string().nullable(),
+});
+export type RegisterAgentSessionRequest = z.infer<typeof RegisterAgentSessionRequest>;
+
+/** How the node daemon answers the agent's permission requests. */
+export const PermissionPolicy = z.enum(['allow', 'reject']);
+
+/**
+ * `POST {node}/workspaces/:workspaceId/agent-sessions/:agentSessionId/start`: starts the agent
+ * process and delivers `initialPrompt` as its first `session/prompt`. Answers 202; the turn runs
+ * in the background and ends with the task callback when `taskId` is set.
+ * `initialPromptMessageId` is the messageId under which the control plane already stored the
+ * prompt in the chat, so the daemon's copy deduplicates against it.
+ */
+export const StartAgentSessionRequest = z.object({
+  agentType: AgentType,
+  initialPrompt: z.string().min(1, 'initialPrompt must not be empty'),
+  initialPromptMessageId: z.uuid().optional(),
+  taskId: z.string().nullable(),
+  taskTitle: z.string().nullable(),
+  permissionPolicy: PermissionPolicy.default('allow'),
+});
+export type StartAgentSessionRequest = z.infer<typeof StartAgentSessionRequest>;
+
+export const AgentSessionStatus = z.enum(['registered', 'starting', 'running', 'idle', 'completed', 'failed', 'stopped']);
+export type AgentSessionStatus = z.infer<typeof AgentSessionStatus>;
+
+export const AgentSessionInfo = z.object({
+  agentSessionId: z.string(),
+  workspaceId: z.string(),
+  status: AgentSessionStatus,
+  agentType: AgentType.nullable(),
+  error: z.string().nullable(),
+});
+export type AgentSessionInfo = z.infer<typeof AgentSessionInfo>;
+
+// ---- local cloud (the CLI-hosted stand-in for a cloud API) ----
+
+/** `POST {localCloud}/nodes`: start a node daemon process. What cloud-init would hand a VM. */
+export const LocalCloudCreateNodeRequest = z.object({
+  nodeId: z.string().min(1),
+  controlPlaneUrl: z.url(),
+  callbackToken: z.string().min(1),
+});
+export type LocalCloudCreateNodeRequest = z.infer<typeof LocalCloudCreateNodeRequest>;
+
+export const LocalCloudNode = z.object({
+  nodeId: z.string(),
+  status: z.enum(['running', 'exited']),
+  pid: z.number().int().nullable(),
+  exitCode: z.number().int().nullable(),
+});
+export type LocalCloudNode = z.infer<typeof LocalCloudNode>;

@@ -1,0 +1,119 @@
+import { z } from 'zod';
+import { AgentType } from './agents.js';
+
+/**
+ * Task status (DESIGN.md §3). The one legal-transition table lives here; the control plane
+ * refuses anything else with 409.
+ */
+export const TaskStatus = z.enum([
+  'draft',
+  'ready',
+  'queued',
+  'delegated',
+  'in_progress',
+  'completed',
+  'failed',
+  'cancelled',
+]);
+export type TaskStatus = z.infer<typeof TaskStatus>;
+
+export const TERMINAL_TASK_STATUSES: readonly TaskStatus[] = ['completed', 'failed', 'cancelled'];
+
+const TASK_TRANSITIONS: Record<TaskStatus, readonly TaskStatus[]> = {
+  draft: ['ready', 'cancelled'],
+  ready: ['queued', 'cancelled'],
+  queued: ['delegated', 'failed', 'cancelled'],
+  delegated: ['in_progress', 'failed', 'cancelled'],
+  in_progress: ['completed', 'failed', 'cancelled'],
+  completed: [],
+  failed: ['ready'],
+  cancelled: ['ready'],
+};
+
+/** True when `from → to` is a legal task transition. */
+export function canTransitionTask(from: TaskStatus, to: TaskStatus): boolean {
+  return TASK_TRANSITIONS[from].includes(to);
+}
+
+/**
+ * Execution steps of a task run, in order (DESIGN.md §2). A run only moves forward through
+ * them; `running` is the last step, left by the task callback or a failure.
+ */
+export const ExecutionStep = z.enum([
+  'node_selection',
+  'node_provisioning',
+  'node_agent_ready',
+  'workspace_creation',
+  'workspace_ready',
+  'agent_session',
+  'running',
+]);
+export type ExecutionStep = z.infer<typeof ExecutionStep>;
+
+export const EXECUTION_STEPS: readonly ExecutionStep[] = ExecutionStep.options;
+
+/** `POST /api/projects/:projectId/tasks` body. */
+export const CreateTaskRequest = z.object({
+  description: z.string().trim().min(1, 'description must not be empty').max(100_000),
+  title: z.string().trim().min(1).max(200).optional(),
+  agentType: AgentType.optional(),
+  priority: z.number().int().min(0).max(1000).optional(),
+  run: z.boolean().optional(),
+});
+export type CreateTaskRequest = z.infer<typeof CreateTaskRequest>;
+
+/** What a finished run produced. */
+export const TaskOutput = z.object({
+  branch: z.string().nullable(),
+  commitSha: z.string().nullable(),
+  prUrl: z.string().nullable(),
+  summary: z.string().nullable(),
+  filesChanged: z.array(z.string()).nullable(),
+  warning: z.string().nullable(),
+});
+export type TaskOutput = z.infer<typeof TaskOutput>;
+
+export const Task = z.object({
+  id: z.string(),
+  projectId: z.string(),
+  title: z.string(),
+  description: z.string(),
+  status: TaskStatus,
+  executionStep: ExecutionStep.nullable(),
+  agentType: AgentType,
+  priority: z.number().int(),
+  chatSessionId: z.string().nullable(),
+  nodeId: z.string().nullable(),
+  workspaceId: z.string().nullable(),
+  error: z.string().nullable(),
+  output: TaskOutput,
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type Task = z.infer<typeof Task>;
+
+export const TaskStatusEvent = z.object({
+  id: z.string(),
+  taskId: z.string(),
+  fromStatus: TaskStatus.nullable(),
+  toStatus: TaskStatus,
+  step: ExecutionStep.nullable(),
+  actor: z.string(),
+  reason: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type TaskStatusEvent = z.infer<typeof TaskStatusEvent>;
+
+export const TaskWithEvents = Task.extend({ events: z.array(TaskStatusEvent) });
+export type TaskWithEvents = z.infer<typeof TaskWithEvents>;
+
+/** Derive a title from a description: its first non-empty line, at most 80 characters. */
+export function deriveTaskTitle(description: string): string {
+  const firstLine = description.split('\n').find((line) => line.trim().length > 0)?.trim() ?? '';
+  return firstLine.length > 80 ? `${firstLine.slice(0, 79)}…` : firstLine;
+}
+
+/** Task branch name for a task id: `task/<taskId>`. */
+export function taskBranchName(taskId: string): string {
+  return `task/${taskId}`;
+}
