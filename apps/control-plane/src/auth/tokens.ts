@@ -1,0 +1,57 @@
+/**
+ * JWTs the control plane issues and checks (DESIGN.md §5):
+ * - `workspace-callback` tokens, handed to a node daemon at provisioning (`sub` = node id) and
+ *   per workspace (`workspaceId` claim too); the daemon presents them on callbacks.
+ * - `node-management` tokens, presented by the control plane to a node daemon (`sub` = node id).
+ */
+import { CallbackClaims, JWT_ISSUER, JwtAudience } from '@flotilla/contracts';
+import { SignJWT, createLocalJWKSet, jwtVerify } from 'jose';
+import { unauthorized } from '../lib/errors.js';
+import { JWT_ALG, getSigningKey } from './signing-keys.js';
+
+async function sign(db: D1Database, audience: string, claims: Record<string, unknown>, subject: string, ttlMs: number) {
+  const key = await getSigningKey(db);
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: JWT_ALG, kid: key.kid })
+    .setIssuer(JWT_ISSUER)
+    .setAudience(audience)
+    .setSubject(subject)
+    .setIssuedAt()
+    .setExpirationTime(new Date(Date.now() + ttlMs))
+    .sign(key.privateKey);
+}
+
+/** Callback token for node `nodeId`, optionally scoped to one workspace. `ttlMs` in milliseconds. */
+export function signCallbackToken(db: D1Database, nodeId: string, ttlMs: number, workspaceId?: string): Promise<string> {
+  return sign(db, JwtAudience.workspaceCallback, workspaceId ? { workspaceId } : {}, nodeId, ttlMs);
+}
+
+/** Short-lived token the control plane presents to node `nodeId` (5 minutes). */
+export function signNodeManagementToken(db: D1Database, nodeId: string): Promise<string> {
+  return sign(db, JwtAudience.nodeManagement, {}, nodeId, 5 * 60 * 1000);
+}
+
+/**
+ * Verify a callback token from an `Authorization: Bearer …` header.
+ * @throws HttpError 401 when missing, malformed, expired, or not a callback token
+ */
+export async function verifyCallbackToken(db: D1Database, authorization: string | undefined): Promise<CallbackClaims> {
+  const token = authorization?.match(/^Bearer\s+(.+)$/i)?.[1];
+  if (!token) throw unauthorized('missing Authorization: Bearer <callback token>');
+  const key = await getSigningKey(db);
+  try {
+    const { payload } = await jwtVerify(token, createLocalJWKSet({ keys: [key.publicJwk] }), {
+      issuer: JWT_ISSUER,
+      audience: JwtAudience.workspaceCallback,
+    });
+    return CallbackClaims.parse(payload);
+  } catch {
+    throw unauthorized('callback token is invalid or expired');
+  }
+}
+
+/** The public JSON Web Key Set (`/.well-known/jwks.json`). */
+export async function publicJwks(db: D1Database) {
+  const key = await getSigningKey(db);
+  return { keys: [key.publicJwk] };
+}

@@ -1,0 +1,162 @@
+/**
+ * TaskRunner: one Durable Object per task, driving its run through the steps of DESIGN.md §2.
+ * Alarm-driven: each step is persisted before it acts; transient errors are retried with
+ * exponential backoff; a step past its timeout fails the task with an error naming the step.
+ * Callbacks (`wake`, `completeRun`) only record facts and schedule the alarm.
+ */
+import { TERMINAL_TASK_STATUSES, type TaskCallbackRequest } from '@flotilla/contracts';
+import { DurableObject } from 'cloudflare:workers';
+import { getTaskRow } from '../../db/tasks-repository.js';
+import { readConfig, type Env } from '../../env.js';
+import { HttpError, PermanentError, TransientError } from '../../lib/errors.js';
+import { createLogger, errorMessage } from '../../lib/logger.js';
+import { transitionTask } from '../../services/task-status.js';
+import { updateTaskFields } from '../../db/tasks-repository.js';
+import { cleanUpRun } from './cleanup.js';
+import { RUN_STATE_KEY, initialRunState, retryDelayMs, type RunState } from './run-state.js';
+import { STEP_HANDLERS, stepTimeoutMs } from './steps.js';
+
+/** Attempts at cleaning up an ended run before giving up (the cron sweep may still do it). */
+const CLEANUP_MAX_ATTEMPTS = 5;
+
+export type CompleteRunOutcome = { accepted: true; duplicate: boolean } | { accepted: false; reason: string };
+
+export class TaskRunner extends DurableObject<Env> {
+  private readonly log = createLogger('task-runner');
+
+  /** Begin the run of `taskId` (idempotent: a run that exists is left as it is). */
+  async start(taskId: string, projectId: string): Promise<void> {
+    const existing = await this.load();
+    if (existing && !existing.finished) return;
+    await this.save(initialRunState(taskId, projectId, Date.now()));
+    await this.ctx.storage.setAlarm(Date.now());
+  }
+
+  /** A callback changed what the current step waits for: run the step now. */
+  async wake(): Promise<void> {
+    const state = await this.load();
+    if (state && (!state.finished || state.pendingCleanup)) await this.ctx.storage.setAlarm(Date.now());
+  }
+
+  async getState(): Promise<RunState | null> {
+    return (await this.load()) ?? null;
+  }
+
+  /**
+   * The daemon reported the end of the agent's turn (`POST /api/tasks/:taskId/callback`).
+   * Records the output and status, then cleans up in the alarm. A repeated callback is accepted
+   * as a duplicate.
+   */
+  async completeRun(callback: TaskCallbackRequest): Promise<CompleteRunOutcome> {
+    const state = await this.load();
+    if (!state) return { accepted: false, reason: 'this task has no run' };
+    if (state.finished) return { accepted: true, duplicate: true };
+    try {
+      if (callback.status === 'completed') {
+        await transitionTask(this.env.DB, state.taskId, 'completed', {
+          actor: 'node-daemon',
+          step: state.step,
+          reason: callback.commitSha ? `pushed ${callback.branch ?? ''} at ${callback.commitSha}` : 'agent finished without changes',
+          fields: {
+            error: null,
+            output_branch: callback.branch,
+            output_commit_sha: callback.commitSha,
+            output_pr_url: callback.prUrl ?? null,
+            output_summary: callback.summary,
+            output_files_changed: JSON.stringify(callback.filesChanged),
+            output_warning: callback.warning ?? null,
+          },
+        });
+      } else {
+        await transitionTask(this.env.DB, state.taskId, 'failed', { actor: 'node-daemon', step: state.step, reason: callback.error, fields: { error: callback.error } });
+      }
+    } catch (error) {
+      if (error instanceof HttpError && error.code === 'conflict') return { accepted: false, reason: error.message };
+      throw error;
+    }
+    await this.save({ ...state, finished: true, pendingCleanup: callback.status, attempt: 0 });
+    await this.ctx.storage.setAlarm(Date.now());
+    return { accepted: true, duplicate: false };
+  }
+
+  override async alarm(): Promise<void> {
+    const state = await this.load();
+    if (!state) return;
+    if (state.pendingCleanup) return this.runCleanup(state);
+    if (state.finished) return;
+    const task = await getTaskRow(this.env.DB, state.taskId);
+    if (!task || TERMINAL_TASK_STATUSES.includes(task.status)) {
+      await this.save({ ...state, finished: true });
+      return;
+    }
+    const config = readConfig(this.env);
+    const log = this.log.child({ taskId: state.taskId, step: state.step });
+    const timeoutMs = stepTimeoutMs(config, state.step);
+    const deadline = state.stepStartedAt + timeoutMs;
+    if (Date.now() >= deadline) {
+      const detail = state.lastError ? ` (last error: ${state.lastError})` : '';
+      return this.failRun(state, `step ${state.step} timed out after ${timeoutMs} ms${detail}`);
+    }
+    try {
+      const outcome = await STEP_HANDLERS[state.step]({ env: this.env, config, state, task, log });
+      if (outcome.kind === 'wait') {
+        await this.ctx.storage.setAlarm(Math.min(Date.now() + outcome.ms, deadline));
+        return;
+      }
+      const next: RunState = { ...state, ...outcome.patch, step: outcome.to, stepStartedAt: Date.now(), attempt: 0, lastError: null };
+      await this.save(next);
+      await updateTaskFields(this.env.DB, state.taskId, { execution_step: outcome.to });
+      log.info('step done', { next: outcome.to });
+      await this.ctx.storage.setAlarm(Date.now());
+    } catch (error) {
+      if (error instanceof TransientError || (error instanceof Error && !(error instanceof PermanentError) && !(error instanceof HttpError))) {
+        const attempt = state.attempt + 1;
+        const delay = retryDelayMs(attempt, config.STEP_RETRY_INITIAL_MS, config.STEP_RETRY_MAX_MS);
+        log.warn('step failed, will retry', { attempt, delayMs: delay, error: errorMessage(error) });
+        await this.save({ ...state, attempt, lastError: errorMessage(error) });
+        await this.ctx.storage.setAlarm(Math.min(Date.now() + delay, deadline));
+        return;
+      }
+      return this.failRun(state, `step ${state.step} failed: ${errorMessage(error)}`);
+    }
+  }
+
+  private async failRun(state: RunState, message: string): Promise<void> {
+    this.log.warn('task failed', { taskId: state.taskId, step: state.step, error: message });
+    try {
+      await transitionTask(this.env.DB, state.taskId, 'failed', { actor: 'task-runner', step: state.step, reason: message, fields: { error: message } });
+    } catch (error) {
+      if (!(error instanceof HttpError)) throw error;
+      this.log.warn('could not mark the task failed', { taskId: state.taskId, error: error.message });
+    }
+    await this.save({ ...state, finished: true, pendingCleanup: 'failed', lastError: message, attempt: 0 });
+    await this.ctx.storage.setAlarm(Date.now());
+  }
+
+  private async runCleanup(state: RunState): Promise<void> {
+    const outcome = state.pendingCleanup;
+    if (!outcome) return;
+    const task = await getTaskRow(this.env.DB, state.taskId);
+    try {
+      await cleanUpRun(this.env, readConfig(this.env), state, outcome, task?.chat_session_id ?? null, this.log.child({ taskId: state.taskId }));
+      await this.save({ ...state, pendingCleanup: null });
+    } catch (error) {
+      const attempt = state.attempt + 1;
+      this.log.warn('cleanup failed', { taskId: state.taskId, attempt, error: errorMessage(error) });
+      if (attempt >= CLEANUP_MAX_ATTEMPTS) {
+        await this.save({ ...state, pendingCleanup: null, lastError: errorMessage(error) });
+        return;
+      }
+      await this.save({ ...state, attempt });
+      await this.ctx.storage.setAlarm(Date.now() + retryDelayMs(attempt, 1_000, 30_000));
+    }
+  }
+
+  private async load(): Promise<RunState | undefined> {
+    return this.ctx.storage.get<RunState>(RUN_STATE_KEY);
+  }
+
+  private async save(state: RunState): Promise<void> {
+    await this.ctx.storage.put(RUN_STATE_KEY, state);
+  }
+}

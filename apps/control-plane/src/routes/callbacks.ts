@@ -1,0 +1,102 @@
+/**
+ * Callbacks from node daemons (DESIGN.md §2), authenticated with callback tokens signed by this
+ * control plane: node ready + heartbeat, workspace ready, message batches, task completion.
+ */
+import {
+  MESSAGE_BATCH_MAX_BODY_BYTES,
+  NodeHeartbeatRequest,
+  NodeReadyRequest,
+  PersistMessageBatchRequest,
+  TaskCallbackRequest,
+  WorkspaceReadyRequest,
+  type PersistMessageBatchResponse,
+} from '@flotilla/contracts';
+import { Hono, type Context } from 'hono';
+import type { AppEnv } from '../app-env.js';
+import { verifyCallbackToken } from '../auth/tokens.js';
+import { getNode, getWorkspace, markNodeReady, recordHeartbeat, setWorkspaceStatus } from '../db/nodes-repository.js';
+import { getTaskRow } from '../db/tasks-repository.js';
+import { HttpError, forbidden, notFound } from '../lib/errors.js';
+import { parseJsonBody } from '../lib/validation.js';
+import { projectData, taskRunner } from '../services/task-submission.js';
+
+/** The caller's token must belong to `nodeId`. @throws 401 / 403 */
+async function authorizeNode(c: Context<AppEnv>, nodeId: string) {
+  const claims = await verifyCallbackToken(c.env.DB, c.req.header('authorization'));
+  if (claims.sub !== nodeId) throw forbidden(`this token belongs to another node, not ${nodeId}`);
+  return claims;
+}
+
+/** The caller's token must be scoped to `workspaceId` (and its node). @throws 401 / 403 / 404 */
+async function authorizeWorkspace(c: Context<AppEnv>, workspaceId: string) {
+  const claims = await verifyCallbackToken(c.env.DB, c.req.header('authorization'));
+  if (claims.workspaceId !== workspaceId) throw forbidden(`this token is not scoped to workspace ${workspaceId}`);
+  const workspace = await getWorkspace(c.env.DB, workspaceId);
+  if (!workspace) throw notFound(`workspace ${workspaceId} not found`);
+  if (workspace.node_id !== claims.sub) throw forbidden(`workspace ${workspaceId} is not on node ${claims.sub}`);
+  return workspace;
+}
+
+async function wakeRunnerOf(c: Context<AppEnv>, taskId: string | null) {
+  if (taskId) await taskRunner(c.env, taskId).wake();
+}
+
+export const nodeCallbackRoutes = new Hono<AppEnv>()
+  /** The node daemon is up and listening at `url`. */
+  .post('/:nodeId/ready', async (c) => {
+    const nodeId = c.req.param('nodeId');
+    await authorizeNode(c, nodeId);
+    const body = await parseJsonBody(c, NodeReadyRequest);
+    if (!(await getNode(c.env.DB, nodeId))) throw notFound(`node ${nodeId} not found`);
+    await markNodeReady(c.env.DB, nodeId, body.url, body.daemonVersion);
+    const { results } = await c.env.DB.prepare("SELECT id FROM tasks WHERE node_id = ? AND status IN ('queued', 'delegated')").bind(nodeId).all<{ id: string }>();
+    await Promise.all(results.map((row) => wakeRunnerOf(c, row.id)));
+    return c.json({ ok: true });
+  })
+  .post('/:nodeId/heartbeat', async (c) => {
+    const nodeId = c.req.param('nodeId');
+    await authorizeNode(c, nodeId);
+    await parseJsonBody(c, NodeHeartbeatRequest);
+    if (!(await getNode(c.env.DB, nodeId))) throw notFound(`node ${nodeId} not found`);
+    await recordHeartbeat(c.env.DB, nodeId);
+    return c.json({ ok: true });
+  });
+
+export const workspaceCallbackRoutes = new Hono<AppEnv>()
+  /** The workspace's clone and branch are done (`running`) or failed (`error`). */
+  .post('/:workspaceId/ready', async (c) => {
+    const workspace = await authorizeWorkspace(c, c.req.param('workspaceId'));
+    const body = await parseJsonBody(c, WorkspaceReadyRequest);
+    await setWorkspaceStatus(c.env.DB, workspace.id, body.status, body.status === 'error' ? body.error : null);
+    await wakeRunnerOf(c, workspace.task_id);
+    return c.json({ ok: true });
+  })
+  /**
+   * A batch of chat messages from the workspace's outbox (≤ 256 KiB, 1–100 messages).
+   * Answers `{persisted, duplicates}`; 404 for an unknown workspace or session.
+   */
+  .post('/:workspaceId/messages', async (c) => {
+    const workspace = await authorizeWorkspace(c, c.req.param('workspaceId'));
+    const body = await parseJsonBody(c, PersistMessageBatchRequest, MESSAGE_BATCH_MAX_BODY_BYTES);
+    if (!workspace.project_id) throw notFound(`workspace ${workspace.id} belongs to no project`);
+    const foreign = body.messages.find((m) => m.sessionId !== workspace.chat_session_id);
+    if (foreign) throw forbidden(`message ${foreign.messageId} is for session ${foreign.sessionId}, not this workspace's session`);
+    const outcome = await projectData(c.env, workspace.project_id).persistMessageBatch(body.messages);
+    if (!outcome.ok) throw notFound(`chat session ${outcome.sessionId} not found`);
+    const response: PersistMessageBatchResponse = { persisted: outcome.persisted, duplicates: outcome.duplicates };
+    return c.json(response);
+  });
+
+export const taskCallbackRoutes = new Hono<AppEnv>()
+  /** The agent's turn ended: completed with branch/commit/summary, or failed with an error. */
+  .post('/:taskId/callback', async (c) => {
+    const taskId = c.req.param('taskId');
+    const claims = await verifyCallbackToken(c.env.DB, c.req.header('authorization'));
+    const task = await getTaskRow(c.env.DB, taskId);
+    if (!task) throw notFound(`task ${taskId} not found`);
+    if (!claims.workspaceId || claims.workspaceId !== task.workspace_id) throw forbidden(`this token is not scoped to task ${taskId}'s workspace`);
+    const body = await parseJsonBody(c, TaskCallbackRequest);
+    const outcome = await taskRunner(c.env, taskId).completeRun(body);
+    if (!outcome.accepted) throw new HttpError('conflict', outcome.reason);
+    return c.json({ ok: true, duplicate: outcome.duplicate });
+  });

@@ -1,0 +1,25 @@
+/**
+ * The cron sweep (every 5 minutes; locally `GET /cdn-cgi/handler/scheduled`): the safety net for
+ * alarms. Every task whose run has not ended gets its TaskRunner woken, so a lost alarm only
+ * delays a step, never strands a task.
+ */
+import type { Env } from '../env.js';
+import { createLogger, errorMessage } from '../lib/logger.js';
+import { taskRunner } from './task-submission.js';
+
+const log = createLogger('sweep');
+
+export async function runSweep(env: Env): Promise<{ woken: number }> {
+  const { results } = await env.DB.prepare("SELECT id FROM tasks WHERE status IN ('queued', 'delegated', 'in_progress')").all<{ id: string }>();
+  let woken = 0;
+  for (const { id } of results) {
+    try {
+      await taskRunner(env, id).wake();
+      woken += 1;
+    } catch (error) {
+      log.warn('could not wake task runner', { taskId: id, error: errorMessage(error) });
+    }
+  }
+  log.info('sweep done', { woken });
+  return { woken };
+}

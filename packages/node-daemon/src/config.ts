@@ -1,0 +1,234 @@
+/**
+ * Node daemon configuration, read once from the environment.
+ *
+ * Every default lives in {@link DEFAULTS}; every invalid value is reported as a
+ * {@link ConfigError} that names the variable. The table below is the documentation of record
+ * (the repository README copies it).
+ *
+ * | Variable                        | Default                   | Meaning                                              |
+ * |---------------------------------|---------------------------|------------------------------------------------------|
+ * | FLOTILLA_NODE_ID                | (required)                | This node's id; JWT `sub` of management tokens.      |
+ * | FLOTILLA_CONTROL_PLANE_URL      | (required)                | Base URL of the control plane (JWKS, callbacks).     |
+ * | FLOTILLA_CALLBACK_TOKEN         | (required, or _FILE)      | Node-scoped callback JWT (aud `workspace-callback`). |
+ * | FLOTILLA_CALLBACK_TOKEN_FILE    | -                         | File holding that token (used when the above unset). |
+ * | FLOTILLA_DATA_DIR               | (required)                | `daemon.db`, `workspaces/<id>`, `agent-home/<type>`. |
+ * | FLOTILLA_HOST                   | 127.0.0.1                 | Interface the HTTP server binds.                     |
+ * | FLOTILLA_PORT                   | 0 (any free port)         | Port the HTTP server binds.                          |
+ * | FLOTILLA_PUBLIC_URL             | http://<host>:<bound port>| URL reported to the control plane in `nodeReady`.    |
+ * | NODE_HEARTBEAT_INTERVAL_MS      | 15000                     | Interval of `POST /api/nodes/:id/heartbeat`.         |
+ * | GIT_CLONE_TIMEOUT_MS            | 300000                    | Limit for `git clone` of a workspace.                |
+ * | GIT_PUSH_TIMEOUT_MS             | 120000                    | Limit for `git push` of a task branch.               |
+ * | GIT_COMMAND_TIMEOUT_MS          | 30000                     | Limit for local git commands (checkout, commit, …).  |
+ * | ACP_INITIALIZE_TIMEOUT_MS       | 60000                     | Limit for ACP `initialize` and for `session/new`.    |
+ * | CALLBACK_RETRY_MAX_ELAPSED_MS   | 120000                    | How long transient callback failures are retried.    |
+ * | CALLBACK_RETRY_INITIAL_INTERVAL_MS | 500                    | First backoff delay of a callback retry.             |
+ * | CALLBACK_RETRY_MAX_INTERVAL_MS  | 10000                     | Largest backoff delay of a callback retry.           |
+ * | CALLBACK_REQUEST_TIMEOUT_MS     | 30000                     | Limit for one callback HTTP request.                 |
+ * | AGENT_ENV_PASSTHROUGH           | (empty)                   | Comma list of extra env names handed to agents.      |
+ * | AGENT_STDERR_TAIL_BYTES         | 2048                      | How much of an agent's stderr a failure reports.     |
+ * | AGENT_EXIT_GRACE_MS             | 2000                      | Wait for an agent's exit code after its stream ends. |
+ * | AGENT_KILL_TIMEOUT_MS           | 5000                      | SIGTERM → SIGKILL delay when stopping an agent.      |
+ * | AGENT_UPDATE_BUFFER_SIZE        | 1000                      | Raw ACP updates kept in memory per agent session.    |
+ * | FLOTILLA_AGENT_COMMAND_<TYPE>   | (built in)                | JSON array overriding an agent type's command.       |
+ *
+ * Agent credentials are deliberately not part of this object: see `agent-credentials.ts`.
+ */
+import { AgentType } from '@flotilla/contracts';
+
+/** Thrown when a variable is missing or invalid; the message names the variable. */
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`${variable}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export const DEFAULTS = {
+  host: '127.0.0.1',
+  port: 0,
+  heartbeatIntervalMs: 15_000,
+  gitCloneTimeoutMs: 300_000,
+  gitPushTimeoutMs: 120_000,
+  gitCommandTimeoutMs: 30_000,
+  acpInitializeTimeoutMs: 60_000,
+  callbackRetryMaxElapsedMs: 120_000,
+  callbackRetryInitialIntervalMs: 500,
+  callbackRetryMaxIntervalMs: 10_000,
+  callbackRequestTimeoutMs: 30_000,
+  agentStderrTailBytes: 2048,
+  agentExitGraceMs: 2000,
+  agentKillTimeoutMs: 5000,
+  agentUpdateBufferSize: 1000,
+} as const;
+
+export interface DaemonConfig {
+  nodeId: string;
+  /** Without a trailing slash. */
+  controlPlaneUrl: string;
+  /** Node-scoped callback JWT. Never log it. */
+  callbackToken: string;
+  dataDir: string;
+  host: string;
+  port: number;
+  /** Explicit public URL, or null to derive it from the bound address. */
+  publicUrl: string | null;
+  heartbeatIntervalMs: number;
+  gitCloneTimeoutMs: number;
+  gitPushTimeoutMs: number;
+  gitCommandTimeoutMs: number;
+  acpInitializeTimeoutMs: number;
+  callbackRetryMaxElapsedMs: number;
+  callbackRetryInitialIntervalMs: number;
+  callbackRetryMaxIntervalMs: number;
+  callbackRequestTimeoutMs: number;
+  agentEnvPassthrough: string[];
+  agentStderrTailBytes: number;
+  agentExitGraceMs: number;
+  agentKillTimeoutMs: number;
+  agentUpdateBufferSize: number;
+  /** Command overrides by agent type (argv, first element the executable). */
+  agentCommandOverrides: Partial<Record<AgentType, string[]>>;
+}
+
+type Env = Record<string, string | undefined>;
+type ReadFile = (path: string) => string;
+
+function optional(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value ? value : undefined;
+}
+
+function required(env: Env, name: string): string {
+  const value = optional(env, name);
+  if (value === undefined) throw new ConfigError(name, 'is required');
+  return value;
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  const raw = optional(env, name);
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `must be a whole number, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+function url(env: Env, name: string, isRequired: true): string;
+function url(env: Env, name: string, isRequired: false): string | undefined;
+function url(env: Env, name: string, isRequired: boolean): string | undefined {
+  const raw = isRequired ? required(env, name) : optional(env, name);
+  if (raw === undefined) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(name, `must be an absolute http(s) URL, got "${raw}"`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw new ConfigError(name, `must be an http(s) URL, got "${raw}"`);
+  }
+  return raw.replace(/\/+$/, '');
+}
+
+function callbackToken(env: Env, readFile: ReadFile): string {
+  const inline = optional(env, 'FLOTILLA_CALLBACK_TOKEN');
+  if (inline !== undefined) return inline;
+  const file = optional(env, 'FLOTILLA_CALLBACK_TOKEN_FILE');
+  if (file === undefined) {
+    throw new ConfigError('FLOTILLA_CALLBACK_TOKEN', 'is required (or set FLOTILLA_CALLBACK_TOKEN_FILE)');
+  }
+  let content: string;
+  try {
+    content = readFile(file).trim();
+  } catch (error) {
+    throw new ConfigError('FLOTILLA_CALLBACK_TOKEN_FILE', `cannot read ${file}: ${(error as Error).message}`);
+  }
+  if (!content) throw new ConfigError('FLOTILLA_CALLBACK_TOKEN_FILE', `${file} is empty`);
+  return content;
+}
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+function nameList(env: Env, name: string): string[] {
+  const raw = optional(env, name);
+  if (raw === undefined) return [];
+  const names = raw
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  for (const entry of names) {
+    if (!ENV_NAME.test(entry)) throw new ConfigError(name, `"${entry}" is not a valid environment variable name`);
+  }
+  return names;
+}
+
+/** `claude-code` → `FLOTILLA_AGENT_COMMAND_CLAUDE_CODE`. */
+export function agentCommandVariable(agentType: AgentType): string {
+  return `FLOTILLA_AGENT_COMMAND_${agentType.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
+}
+
+function agentCommandOverrides(env: Env): Partial<Record<AgentType, string[]>> {
+  const overrides: Partial<Record<AgentType, string[]>> = {};
+  for (const agentType of AgentType.options) {
+    const name = agentCommandVariable(agentType);
+    const raw = optional(env, name);
+    if (raw === undefined) continue;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(raw);
+    } catch {
+      throw new ConfigError(name, 'must be a JSON array of strings, e.g. ["node","agent.js"]');
+    }
+    if (
+      !Array.isArray(parsed) ||
+      parsed.length === 0 ||
+      !parsed.every((part): part is string => typeof part === 'string' && part.length > 0)
+    ) {
+      throw new ConfigError(name, 'must be a non-empty JSON array of non-empty strings');
+    }
+    overrides[agentType] = parsed;
+  }
+  return overrides;
+}
+
+/**
+ * Read and validate the daemon configuration.
+ *
+ * @param env - the environment (normally `process.env`); not modified.
+ * @param readFile - reads FLOTILLA_CALLBACK_TOKEN_FILE (injectable for tests).
+ * @throws ConfigError naming the first missing or invalid variable.
+ */
+export function readConfig(env: Env, readFile: ReadFile): DaemonConfig {
+  return {
+    nodeId: required(env, 'FLOTILLA_NODE_ID'),
+    controlPlaneUrl: url(env, 'FLOTILLA_CONTROL_PLANE_URL', true),
+    callbackToken: callbackToken(env, readFile),
+    dataDir: required(env, 'FLOTILLA_DATA_DIR'),
+    host: optional(env, 'FLOTILLA_HOST') ?? DEFAULTS.host,
+    port: integer(env, 'FLOTILLA_PORT', DEFAULTS.port, 0, 65_535),
+    publicUrl: url(env, 'FLOTILLA_PUBLIC_URL', false) ?? null,
+    heartbeatIntervalMs: integer(env, 'NODE_HEARTBEAT_INTERVAL_MS', DEFAULTS.heartbeatIntervalMs, 100),
+    gitCloneTimeoutMs: integer(env, 'GIT_CLONE_TIMEOUT_MS', DEFAULTS.gitCloneTimeoutMs, 1),
+    gitPushTimeoutMs: integer(env, 'GIT_PUSH_TIMEOUT_MS', DEFAULTS.gitPushTimeoutMs, 1),
+    gitCommandTimeoutMs: integer(env, 'GIT_COMMAND_TIMEOUT_MS', DEFAULTS.gitCommandTimeoutMs, 1),
+    acpInitializeTimeoutMs: integer(env, 'ACP_INITIALIZE_TIMEOUT_MS', DEFAULTS.acpInitializeTimeoutMs, 1),
+    callbackRetryMaxElapsedMs: integer(env, 'CALLBACK_RETRY_MAX_ELAPSED_MS', DEFAULTS.callbackRetryMaxElapsedMs, 0),
+    callbackRetryInitialIntervalMs: integer(
+      env,
+      'CALLBACK_RETRY_INITIAL_INTERVAL_MS',
+      DEFAULTS.callbackRetryInitialIntervalMs,
+      0,
+    ),
+    callbackRetryMaxIntervalMs: integer(env, 'CALLBACK_RETRY_MAX_INTERVAL_MS', DEFAULTS.callbackRetryMaxIntervalMs, 0),
+    callbackRequestTimeoutMs: integer(env, 'CALLBACK_REQUEST_TIMEOUT_MS', DEFAULTS.callbackRequestTimeoutMs, 1),
+    agentEnvPassthrough: nameList(env, 'AGENT_ENV_PASSTHROUGH'),
+    agentStderrTailBytes: integer(env, 'AGENT_STDERR_TAIL_BYTES', DEFAULTS.agentStderrTailBytes, 0),
+    agentExitGraceMs: integer(env, 'AGENT_EXIT_GRACE_MS', DEFAULTS.agentExitGraceMs, 0),
+    agentKillTimeoutMs: integer(env, 'AGENT_KILL_TIMEOUT_MS', DEFAULTS.agentKillTimeoutMs, 0),
+    agentUpdateBufferSize: integer(env, 'AGENT_UPDATE_BUFFER_SIZE', DEFAULTS.agentUpdateBufferSize, 1),
+    agentCommandOverrides: agentCommandOverrides(env),
+  };
+}

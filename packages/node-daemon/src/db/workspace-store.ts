@@ -1,0 +1,135 @@
+/**
+ * Workspace records in the daemon database (table `workspaces`), so a restarted daemon still
+ * knows its workspaces, their branches and their callback tokens.
+ */
+import type { WorkspaceInfo, WorkspaceStatus } from '@flotilla/contracts';
+import type { SqliteDatabase } from './database.js';
+
+export interface WorkspaceRecord {
+  id: string;
+  /** Absolute path of the checkout, `<dataDir>/workspaces/<id>`. */
+  path: string;
+  /** The task branch, e.g. `task/<taskId>`. */
+  branch: string;
+  baseBranch: string;
+  /** Commit the task branch started from; null until the checkout is done. */
+  baseCommit: string | null;
+  status: WorkspaceStatus;
+  /** Workspace-scoped callback JWT. Never log it. */
+  callbackToken: string;
+  projectId: string | null;
+  chatSessionId: string | null;
+  taskId: string | null;
+  error: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type NewWorkspace = Omit<WorkspaceRecord, 'baseCommit' | 'status' | 'error' | 'createdAt' | 'updatedAt'>;
+
+interface Row {
+  id: string;
+  path: string;
+  branch: string;
+  base_branch: string;
+  base_commit: string | null;
+  status: WorkspaceStatus;
+  callback_token: string;
+  project_id: string | null;
+  chat_session_id: string | null;
+  task_id: string | null;
+  error: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+function toRecord(row: Row): WorkspaceRecord {
+  return {
+    id: row.id,
+    path: row.path,
+    branch: row.branch,
+    baseBranch: row.base_branch,
+    baseCommit: row.base_commit,
+    status: row.status,
+    callbackToken: row.callback_token,
+    projectId: row.project_id,
+    chatSessionId: row.chat_session_id,
+    taskId: row.task_id,
+    error: row.error,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+/** The public view of a workspace (`WorkspaceInfo` in contracts node.ts): no token. */
+export function toWorkspaceInfo(record: WorkspaceRecord): WorkspaceInfo {
+  return {
+    workspaceId: record.id,
+    status: record.status,
+    path: record.path,
+    branch: record.branch,
+    error: record.error,
+  };
+}
+
+/** Synchronous CRUD over the `workspaces` table (better-sqlite3). */
+export class WorkspaceStore {
+  constructor(private readonly db: SqliteDatabase) {}
+
+  /**
+   * Insert a workspace in status `creating`.
+   *
+   * @returns false when a workspace with this id already exists (nothing changed).
+   */
+  insert(workspace: NewWorkspace): boolean {
+    const now = new Date().toISOString();
+    const result = this.db
+      .prepare(
+        `INSERT INTO workspaces (id, path, branch, base_branch, status, callback_token, project_id,
+           chat_session_id, task_id, created_at, updated_at)
+         VALUES (?, ?, ?, ?, 'creating', ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+      )
+      .run(
+        workspace.id,
+        workspace.path,
+        workspace.branch,
+        workspace.baseBranch,
+        workspace.callbackToken,
+        workspace.projectId,
+        workspace.chatSessionId,
+        workspace.taskId,
+        now,
+        now,
+      );
+    return result.changes > 0;
+  }
+
+  get(id: string): WorkspaceRecord | undefined {
+    const row = this.db.prepare<[string], Row>('SELECT * FROM workspaces WHERE id = ?').get(id);
+    return row ? toRecord(row) : undefined;
+  }
+
+  /** Workspaces in any of `statuses`, oldest first. */
+  listByStatus(statuses: readonly WorkspaceStatus[]): WorkspaceRecord[] {
+    const rows = this.db
+      .prepare<[string], Row>(
+        'SELECT * FROM workspaces WHERE status IN (SELECT value FROM json_each(?)) ORDER BY created_at, id',
+      )
+      .all(JSON.stringify(statuses));
+    return rows.map(toRecord);
+  }
+
+  /** Set the status (and the error, null clears it). */
+  setStatus(id: string, status: WorkspaceStatus, error: string | null = null): void {
+    this.db
+      .prepare('UPDATE workspaces SET status = ?, error = ?, updated_at = ? WHERE id = ?')
+      .run(status, error, new Date().toISOString(), id);
+  }
+
+  /** Record the commit the task branch was created from. */
+  setBaseCommit(id: string, baseCommit: string): void {
+    this.db
+      .prepare('UPDATE workspaces SET base_commit = ?, updated_at = ? WHERE id = ?')
+      .run(baseCommit, new Date().toISOString(), id);
+  }
+}

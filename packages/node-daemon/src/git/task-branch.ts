@@ -1,0 +1,73 @@
+/**
+ * Commit what the agent left in a workspace and push the task branch (DESIGN.md §2 hop 5:
+ * "the daemon commits what the agent left, pushes the task branch").
+ */
+import { GitError, runGit } from './git.js';
+
+export interface TaskBranchRequest {
+  /** The workspace checkout. */
+  cwd: string;
+  /** Task branch, checked out in `cwd`. */
+  branch: string;
+  /** Commit (or ref) the branch started from; the task's changes are `base..HEAD`. */
+  base: string;
+  commitMessage: string;
+  commandTimeoutMs: number;
+  pushTimeoutMs: number;
+}
+
+export interface TaskBranchResult {
+  /** False when HEAD is still the base commit and nothing was left uncommitted. */
+  changed: boolean;
+  /** HEAD after committing; null when nothing changed. */
+  commitSha: string | null;
+  /** `git diff --name-only base..HEAD`. */
+  filesChanged: string[];
+  /** True when `git push origin <branch>` succeeded. */
+  pushed: boolean;
+  /** Why the push failed (git's own words), when it did. */
+  pushError: string | null;
+}
+
+async function hasStagedChanges(cwd: string, timeoutMs: number): Promise<boolean> {
+  try {
+    await runGit(['diff', '--cached', '--quiet'], { cwd, timeoutMs });
+    return false;
+  } catch (error) {
+    if (error instanceof GitError && error.exitCode === 1) return true;
+    throw error;
+  }
+}
+
+/**
+ * Stage everything (`git add -A`), commit it when anything is staged, and — when the branch
+ * moved past `base` (by this commit or by commits the agent made itself) — push it to `origin`.
+ * A rejected or failed push does not throw: it is reported in `pushError`.
+ *
+ * @throws GitError when a local git command fails (add, commit, rev-parse, diff).
+ */
+export async function commitAndPushTaskBranch(request: TaskBranchRequest): Promise<TaskBranchResult> {
+  const local = { cwd: request.cwd, timeoutMs: request.commandTimeoutMs };
+  await runGit(['add', '-A'], local);
+  if (await hasStagedChanges(request.cwd, request.commandTimeoutMs)) {
+    await runGit(['commit', '--quiet', '--no-verify', '-m', request.commitMessage], local);
+  }
+  const head = (await runGit(['rev-parse', 'HEAD'], local)).trim();
+  const base = (await runGit(['rev-parse', `${request.base}^{commit}`], local)).trim();
+  if (head === base) {
+    return { changed: false, commitSha: null, filesChanged: [], pushed: false, pushError: null };
+  }
+  const filesChanged = (await runGit(['diff', '--name-only', `${base}..${head}`], local))
+    .split('\n')
+    .filter((line) => line.length > 0);
+  try {
+    await runGit(['push', '--quiet', 'origin', `${request.branch}:refs/heads/${request.branch}`], {
+      cwd: request.cwd,
+      timeoutMs: request.pushTimeoutMs,
+    });
+    return { changed: true, commitSha: head, filesChanged, pushed: true, pushError: null };
+  } catch (error) {
+    if (!(error instanceof GitError)) throw error;
+    return { changed: true, commitSha: head, filesChanged, pushed: false, pushError: error.message };
+  }
+}

@@ -1,0 +1,342 @@
+/**
+ * The message outbox (DESIGN.md section 2, hops 3–4): every chat message a workspace's agent
+ * produces is written to SQLite first, then delivered in batches to the control plane, which
+ * dedupes by `messageId`, so resending is always safe.
+ *
+ * Delivery rules (from the outbox issue):
+ * - per workspace one batch is in flight at a time, batches in insertion order, so messages
+ *   arrive in the order they were enqueued;
+ * - a workspace with nothing in flight sends at once (after the current event-loop turn, so a
+ *   burst of synchronous `enqueue` calls shares a batch); messages arriving while a batch is in
+ *   flight form the next batch, sent as soon as the in-flight one settles. No batch is ever held
+ *   back waiting to fill, so `MSG_BATCH_MAX_WAIT_MS` is always met while a workspace is idle;
+ * - a batch holds at most `MSG_BATCH_MAX_SIZE` messages and `MSG_BATCH_MAX_BYTES` of body;
+ * - transient failures are retried (see `deliverBatch`); when the retry time runs out the batch is
+ *   kept and retried after `MSG_RETRY_MAX_INTERVAL_MS` (or the server's `Retry-After`, if later);
+ * - a permanent failure drops the batch with a warning;
+ * - beyond `MSG_OUTBOX_MAX_SIZE` rows the oldest are dropped with a warning.
+ */
+import type Database from 'better-sqlite3';
+import { ChatMessageInput, describeZodError } from '@flotilla/contracts';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import type { Logger } from '../logger.js';
+import { MAX_MESSAGE_BYTES, messageBytesBudget } from './body-size.js';
+import type { OutboxConfig } from './config.js';
+import { attemptOnce, deliverBatch, type DeliveryOutcome } from './deliver-batch.js';
+import { DrainWaiters } from './drain-waiters.js';
+import { InvalidMessageError, OutboxDrainError } from './errors.js';
+import type { SendMessages } from './sender.js';
+import { OutboxStore, type StoredMessage } from './store.js';
+
+/** Default bound on `stop()`, in milliseconds. */
+export const DEFAULT_STOP_TIMEOUT_MS = 5_000;
+
+export interface MessageOutboxOptions {
+  /** Open SQLite handle; the outbox creates its table in it. The caller closes it after `stop()`. */
+  db: Database.Database;
+  config: OutboxConfig;
+  /** Delivers one batch; usually `createHttpMessageSender(...).send`. */
+  send: SendMessages;
+  logger: Logger;
+  /** Longest `stop()` may take, in milliseconds (default {@link DEFAULT_STOP_TIMEOUT_MS}). */
+  stopTimeoutMs?: number;
+}
+
+type Lifecycle = 'idle' | 'running' | 'stopping' | 'stopped';
+
+/** Delivery state of one workspace. */
+interface WorkspaceFlow {
+  /** A flush loop is running (it owns the workspace's batch in flight). */
+  busy: boolean;
+  /** Set while a batch whose retry time ran out waits to be tried again. */
+  retryTimer: NodeJS.Timeout | undefined;
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Resolves when `promise` settles or `signal` aborts, whichever comes first. */
+function settledOrAborted(promise: Promise<unknown>, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    signal.addEventListener('abort', () => resolve(), { once: true });
+    promise.then(() => resolve(), () => resolve());
+  });
+}
+
+export class MessageOutbox {
+  private readonly store: OutboxStore;
+  private readonly config: OutboxConfig;
+  private readonly send: SendMessages;
+  private readonly logger: Logger;
+  private readonly stopTimeoutMs: number;
+  /** Byte budget of the messages in one batch, so the whole body fits `batchMaxBytes`. */
+  private readonly batchBytes: number;
+  private readonly flows = new Map<string, WorkspaceFlow>();
+  private readonly loops = new Set<Promise<void>>();
+  private readonly waiters = new DrainWaiters();
+  private readonly abort = new AbortController();
+  private state: Lifecycle = 'idle';
+  private stopped: Promise<void> | undefined;
+
+  /** Opens (and migrates) the outbox table. Nothing is sent until `start()`. */
+  constructor(options: MessageOutboxOptions) {
+    this.store = new OutboxStore(options.db);
+    this.config = options.config;
+    this.send = options.send;
+    this.logger = options.logger;
+    this.stopTimeoutMs = options.stopTimeoutMs ?? DEFAULT_STOP_TIMEOUT_MS;
+    this.batchBytes = messageBytesBudget(this.config.batchMaxBytes, this.config.batchMaxSize);
+  }
+
+  /**
+   * Store `message` durably (committed before this returns), then schedule its delivery. A
+   * `messageId` already in the outbox is ignored. When the outbox holds more than
+   * `MSG_OUTBOX_MAX_SIZE` messages the oldest are dropped with a warning. After `stop()` the
+   * message is still stored, for the next start.
+   *
+   * @throws InvalidMessageError when the message fails the `ChatMessageInput` schema or its JSON
+   *   alone exceeds the control plane's body limit (it could never be delivered).
+   */
+  enqueue(workspaceId: string, message: ChatMessageInput): void {
+    const parsed = ChatMessageInput.safeParse(message);
+    if (!parsed.success) {
+      throw new InvalidMessageError(
+        `message for workspace ${workspaceId} is invalid: ${describeZodError(parsed.error)}`,
+      );
+    }
+    const json = JSON.stringify(parsed.data);
+    const bytes = Buffer.byteLength(json);
+    if (bytes > MAX_MESSAGE_BYTES) {
+      throw new InvalidMessageError(
+        `message ${parsed.data.messageId} is ${bytes} bytes of JSON; at most ${MAX_MESSAGE_BYTES} fit one request`,
+      );
+    }
+    const { inserted, dropped } = this.store.transaction(() => ({
+      inserted: this.store.insert(workspaceId, parsed.data.messageId, json, Date.now()),
+      dropped: this.store.dropOldestBeyond(this.config.outboxMaxSize),
+    }));
+    if (!inserted) {
+      this.logger.debug('duplicate message ignored', { workspaceId, messageId: parsed.data.messageId });
+    }
+    if (dropped.count > 0) {
+      this.logger.warn(`message outbox full: dropped the ${dropped.count} oldest message(s)`, {
+        dropped: dropped.count,
+        maxSize: this.config.outboxMaxSize,
+        workspaceIds: dropped.workspaceIds,
+      });
+      for (const id of dropped.workspaceIds) this.waiters.settle(id, this.store.count(id));
+    }
+    this.kick(workspaceId);
+  }
+
+  /** Messages not yet acknowledged, for one workspace or all of them. */
+  pendingCount(workspaceId?: string): number {
+    return this.store.count(workspaceId);
+  }
+
+  /**
+   * Resolve once `workspaceId` has nothing pending: every message enqueued before the call has
+   * been acknowledged (or dropped by a permanent failure or the size cap). Called before the task
+   * callback so the chat holds every message before the task reports completion. A drain started
+   * before `start()` waits for it.
+   *
+   * @param timeoutMs give up after this many milliseconds; undefined waits without limit.
+   * @throws OutboxDrainError (as a rejection) on timeout, or when the outbox is or gets stopped.
+   */
+  drain(workspaceId: string, timeoutMs?: number): Promise<void> {
+    const pending = this.store.count(workspaceId);
+    if (pending === 0) return Promise.resolve();
+    if (this.state === 'stopping' || this.state === 'stopped') {
+      return Promise.reject(
+        new OutboxDrainError(workspaceId, pending, `cannot drain workspace ${workspaceId}: the outbox is stopped`),
+      );
+    }
+    const drained = this.waiters.wait(workspaceId, timeoutMs, () => this.store.count(workspaceId));
+    this.kick(workspaceId);
+    return drained;
+  }
+
+  /**
+   * Begin delivering, including every message left in the table by an earlier run (crash
+   * recovery). Calling it again while running does nothing.
+   *
+   * @throws Error after `stop()`: create a new outbox instead.
+   */
+  start(): void {
+    if (this.state === 'running') return;
+    if (this.state !== 'idle') throw new Error('a stopped MessageOutbox cannot be restarted');
+    this.state = 'running';
+    const workspaceIds = this.store.workspaceIds();
+    if (workspaceIds.length > 0) {
+      this.logger.info('resuming message outbox', {
+        workspaces: workspaceIds.length,
+        messages: this.store.count(),
+      });
+    }
+    for (const workspaceId of workspaceIds) this.kick(workspaceId);
+  }
+
+  /**
+   * Stop delivering: cancel retry timers and requests in flight, then make one final attempt per
+   * workspace (each batch once, no retries), all within `stopTimeoutMs`. Unsent messages stay in
+   * the table for the next start; pending `drain` calls reject. Idempotent.
+   */
+  stop(): Promise<void> {
+    this.stopped ??= this.shutDown();
+    return this.stopped;
+  }
+
+  private async shutDown(): Promise<void> {
+    const wasRunning = this.state === 'running';
+    this.state = 'stopping';
+    for (const flow of this.flows.values()) clearTimeout(flow.retryTimer);
+    this.abort.abort(new Error('message outbox stopping'));
+    const deadline = AbortSignal.timeout(this.stopTimeoutMs);
+    await settledOrAborted(Promise.allSettled([...this.loops]), deadline);
+    if (wasRunning) await this.finalFlush(deadline);
+    this.state = 'stopped';
+    this.waiters.rejectAll('the outbox stopped', (id) => this.store.count(id));
+    const left = this.store.count();
+    if (left > 0) this.logger.info(`message outbox stopped with ${left} unsent message(s); they are sent at next start`);
+  }
+
+  /** One pass over every workspace not still busy, each batch tried once, until `deadline`. */
+  private async finalFlush(deadline: AbortSignal): Promise<void> {
+    const idle = this.store.workspaceIds().filter((id) => !this.flows.get(id)?.busy);
+    await Promise.all(
+      idle.map(async (workspaceId) => {
+        while (!deadline.aborted) {
+          const batch = this.store.peekBatch(workspaceId, this.config.batchMaxSize, this.batchBytes);
+          if (batch.length === 0) return;
+          const outcome = await attemptOnce(this.deliveryOptions(workspaceId, batch, deadline));
+          if (!this.settleBatch(workspaceId, batch, outcome)) return;
+        }
+      }),
+    ).catch((error: unknown) => {
+      this.logger.error('final message outbox flush failed', { error: errorText(error) });
+    });
+  }
+
+  /** Make sure a flush loop runs for `workspaceId` unless one is running or a retry is scheduled. */
+  private kick(workspaceId: string): void {
+    if (this.state !== 'running') return;
+    const flow = this.flowOf(workspaceId);
+    if (flow.busy || flow.retryTimer) return;
+    flow.busy = true;
+    const loop = this.flush(workspaceId, flow);
+    this.loops.add(loop);
+    void loop.then(() => this.loops.delete(loop));
+  }
+
+  /** Deliver the workspace's batches in order until it is empty, deferred, or the outbox stops. */
+  private async flush(workspaceId: string, flow: WorkspaceFlow): Promise<void> {
+    try {
+      await nextTurn(); // let the enqueues of the current turn join the first batch
+      while (this.state === 'running') {
+        const batch = this.store.peekBatch(workspaceId, this.config.batchMaxSize, this.batchBytes);
+        if (batch.length === 0) break;
+        const outcome = await deliverBatch({
+          ...this.deliveryOptions(workspaceId, batch, this.abort.signal),
+          config: this.config,
+          logger: this.logger,
+        });
+        if (outcome.kind === 'deferred' && this.state === 'running') this.defer(workspaceId, flow, batch, outcome);
+        if (!this.settleBatch(workspaceId, batch, outcome)) break;
+      }
+    } catch (error) {
+      this.logger.error('message outbox flush failed; trying again later', {
+        workspaceId,
+        error: errorText(error),
+      });
+      if (this.state === 'running') this.scheduleRetry(workspaceId, flow, this.config.retryMaxIntervalMs);
+    } finally {
+      flow.busy = false;
+    }
+    if (this.state !== 'running') return;
+    if (!flow.retryTimer) this.flows.delete(workspaceId);
+    this.waiters.settle(workspaceId, this.store.count(workspaceId));
+  }
+
+  private deliveryOptions(workspaceId: string, batch: StoredMessage[], signal: AbortSignal) {
+    const ids = batch.map((row) => row.id);
+    return {
+      workspaceId,
+      messages: batch.map((row) => row.message),
+      send: this.send,
+      signal,
+      onAttempt: () => {
+        if (this.state !== 'stopped') this.store.recordAttempt(ids);
+      },
+    };
+  }
+
+  /**
+   * Apply a delivery outcome to the table: delete an acknowledged or refused batch.
+   *
+   * @returns true when the batch is gone and the next one may be sent.
+   */
+  private settleBatch(workspaceId: string, batch: StoredMessage[], outcome: DeliveryOutcome): boolean {
+    if (this.state === 'stopped') return false; // the caller may have closed the database
+    if (outcome.kind === 'delivered') {
+      this.store.deleteByIds(batch.map((row) => row.id));
+      this.logger.debug('message batch delivered', {
+        workspaceId,
+        messages: batch.length,
+        persisted: outcome.result.persisted,
+        duplicates: outcome.result.duplicates,
+        attempts: outcome.attempts,
+      });
+      return true;
+    }
+    if (outcome.kind === 'rejected') {
+      this.store.deleteByIds(batch.map((row) => row.id));
+      this.logger.warn(
+        `dropped ${batch.length} message(s) of workspace ${workspaceId}: ${outcome.error.message}`,
+        {
+          workspaceId,
+          dropped: batch.length,
+          status: outcome.error.status,
+          reason: outcome.error.serverMessage,
+        },
+      );
+      return true;
+    }
+    return false;
+  }
+
+  /** Keep a batch whose retry time ran out and try it again later. */
+  private defer(
+    workspaceId: string,
+    flow: WorkspaceFlow,
+    batch: StoredMessage[],
+    outcome: Extract<DeliveryOutcome, { kind: 'deferred' }>,
+  ): void {
+    const serverDelay = outcome.notBeforeMs === undefined ? 0 : outcome.notBeforeMs - Date.now();
+    const delayMs = Math.max(this.config.retryMaxIntervalMs, serverDelay);
+    this.logger.warn(
+      `could not deliver ${batch.length} message(s) of workspace ${workspaceId}; ` +
+        `keeping them and trying again in ${delayMs} ms`,
+      { workspaceId, messages: batch.length, attempts: outcome.attempts, error: errorText(outcome.error) },
+    );
+    this.scheduleRetry(workspaceId, flow, delayMs);
+  }
+
+  private scheduleRetry(workspaceId: string, flow: WorkspaceFlow, delayMs: number): void {
+    clearTimeout(flow.retryTimer);
+    flow.retryTimer = setTimeout(() => {
+      flow.retryTimer = undefined;
+      this.kick(workspaceId);
+    }, delayMs);
+  }
+
+  private flowOf(workspaceId: string): WorkspaceFlow {
+    let flow = this.flows.get(workspaceId);
+    if (!flow) {
+      flow = { busy: false, retryTimer: undefined };
+      this.flows.set(workspaceId, flow);
+    }
+    return flow;
+  }
+}

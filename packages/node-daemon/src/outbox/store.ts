@@ -1,0 +1,218 @@
+/**
+ * The durable half of the message outbox: one SQLite table of chat messages not yet acknowledged
+ * by the control plane (DESIGN.md section 4, "Node daemon: one SQLite file per node").
+ *
+ * The schema is created by numbered migrations tracked in `PRAGMA user_version`; each migration
+ * is idempotent (`IF NOT EXISTS`), so reopening a file is always safe. The database is switched to
+ * WAL so a crash never loses a committed INSERT and readers never block the writer.
+ *
+ * All methods are synchronous (better-sqlite3) and throw better-sqlite3's `SqliteError` on I/O or
+ * constraint failures.
+ */
+import type Database from 'better-sqlite3';
+import type { ChatMessageInput } from '@flotilla/contracts';
+
+/**
+ * Schema migrations, applied in order; migration N (1-based) brings `user_version` to N.
+ * Append new migrations; never edit a released one.
+ */
+const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE IF NOT EXISTS outbox_messages (
+     id           INTEGER PRIMARY KEY AUTOINCREMENT,
+     message_id   TEXT    NOT NULL UNIQUE,
+     workspace_id TEXT    NOT NULL,
+     message_json TEXT    NOT NULL,
+     byte_size    INTEGER NOT NULL,
+     created_at   INTEGER NOT NULL,
+     attempts     INTEGER NOT NULL DEFAULT 0
+   );
+   CREATE INDEX IF NOT EXISTS outbox_messages_workspace ON outbox_messages (workspace_id, id);`,
+];
+
+/** One outbox row, its message parsed back from JSON. */
+export interface StoredMessage {
+  /** Autoincrement row id: insertion order across all workspaces. */
+  id: number;
+  messageId: string;
+  workspaceId: string;
+  message: ChatMessageInput;
+  /** Bytes of the message's JSON as it will appear in the request body. */
+  byteSize: number;
+  /** When the message was enqueued, epoch milliseconds. */
+  createdAt: number;
+  /** Send attempts made so far for this message. */
+  attempts: number;
+}
+
+/** What `dropOldestBeyond` removed. */
+export interface DroppedRows {
+  count: number;
+  /** Distinct workspaces that lost messages, in no particular order. */
+  workspaceIds: string[];
+}
+
+interface Row {
+  id: number;
+  message_id: string;
+  workspace_id: string;
+  message_json: string;
+  byte_size: number;
+  created_at: number;
+  attempts: number;
+}
+
+/**
+ * Bring the outbox schema in `db` up to date.
+ *
+ * @throws Error when the file was written by a newer daemon (its `user_version` is beyond ours).
+ */
+function migrate(db: Database.Database): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > MIGRATIONS.length) {
+    throw new Error(
+      `outbox database schema version ${current} is newer than this daemon supports (${MIGRATIONS.length})`,
+    );
+  }
+  MIGRATIONS.slice(current).forEach((sql, index) => {
+    db.transaction(() => {
+      db.exec(sql);
+      db.pragma(`user_version = ${current + index + 1}`);
+    })();
+  });
+}
+
+/** The outbox table of one SQLite database. Construct once per database handle. */
+export class OutboxStore {
+  private readonly statements;
+
+  /**
+   * Switch `db` to WAL and apply pending migrations.
+   *
+   * @param db an open better-sqlite3 handle; the caller owns it and closes it.
+   */
+  constructor(private readonly db: Database.Database) {
+    db.pragma('journal_mode = WAL');
+    migrate(db);
+    this.statements = {
+      insert: db.prepare<[string, string, string, number, number]>(
+        `INSERT INTO outbox_messages (message_id, workspace_id, message_json, byte_size, created_at)
+         VALUES (?, ?, ?, ?, ?) ON CONFLICT (message_id) DO NOTHING`,
+      ),
+      peek: db.prepare<[string, number], Row>(
+        `SELECT * FROM outbox_messages WHERE workspace_id = ? ORDER BY id LIMIT ?`,
+      ),
+      deleteIds: db.prepare<[string]>(
+        `DELETE FROM outbox_messages WHERE id IN (SELECT value FROM json_each(?))`,
+      ),
+      recordAttempt: db.prepare<[string]>(
+        `UPDATE outbox_messages SET attempts = attempts + 1
+         WHERE id IN (SELECT value FROM json_each(?))`,
+      ),
+      countAll: db.prepare<[], number>(`SELECT count(*) FROM outbox_messages`).pluck(),
+      countWorkspace: db
+        .prepare<[string], number>(`SELECT count(*) FROM outbox_messages WHERE workspace_id = ?`)
+        .pluck(),
+      workspaceIds: db
+        .prepare<[], string>(`SELECT DISTINCT workspace_id FROM outbox_messages`)
+        .pluck(),
+      oldestWorkspaceIds: db
+        .prepare<[number], string>(
+          `SELECT DISTINCT workspace_id FROM
+             (SELECT workspace_id FROM outbox_messages ORDER BY id LIMIT ?)`,
+        )
+        .pluck(),
+      deleteOldest: db.prepare<[number]>(
+        `DELETE FROM outbox_messages
+         WHERE id IN (SELECT id FROM outbox_messages ORDER BY id LIMIT ?)`,
+      ),
+    };
+  }
+
+  /**
+   * Durably store one message (committed when this returns).
+   *
+   * @param workspaceId workspace the message belongs to.
+   * @param messageId the message's idempotency key.
+   * @param json the message serialised as it will be sent.
+   * @param createdAtMs enqueue time, epoch milliseconds.
+   * @returns false when a row with this `messageId` was already stored (nothing changed).
+   */
+  insert(workspaceId: string, messageId: string, json: string, createdAtMs: number): boolean {
+    const size = Buffer.byteLength(json);
+    return this.statements.insert.run(messageId, workspaceId, json, size, createdAtMs).changes > 0;
+  }
+
+  /**
+   * The oldest messages of one workspace, without removing them.
+   *
+   * @param maxCount most messages to return (>= 1).
+   * @param maxBytes most total `byteSize` to return; the first message is returned even when it
+   *   alone is larger, so an oversized message cannot block the workspace.
+   * @returns messages in insertion order; empty when the workspace has nothing pending.
+   */
+  peekBatch(workspaceId: string, maxCount: number, maxBytes: number): StoredMessage[] {
+    const batch: StoredMessage[] = [];
+    let bytes = 0;
+    for (const row of this.statements.peek.iterate(workspaceId, maxCount)) {
+      if (batch.length > 0 && bytes + row.byte_size > maxBytes) break;
+      bytes += row.byte_size;
+      batch.push(toStoredMessage(row));
+    }
+    return batch;
+  }
+
+  /** Delete rows by id; ids that no longer exist are ignored. Returns how many were deleted. */
+  deleteByIds(ids: readonly number[]): number {
+    if (ids.length === 0) return 0;
+    return this.statements.deleteIds.run(JSON.stringify(ids)).changes;
+  }
+
+  /** Count one more send attempt for each of these rows. */
+  recordAttempt(ids: readonly number[]): void {
+    if (ids.length > 0) this.statements.recordAttempt.run(JSON.stringify(ids));
+  }
+
+  /** Messages pending for `workspaceId`, or in the whole outbox when omitted. */
+  count(workspaceId?: string): number {
+    return workspaceId === undefined
+      ? this.statements.countAll.get()!
+      : this.statements.countWorkspace.get(workspaceId)!;
+  }
+
+  /** Workspaces that have at least one pending message. */
+  workspaceIds(): string[] {
+    return this.statements.workspaceIds.all();
+  }
+
+  /**
+   * Delete the oldest rows (all workspaces) until at most `maxSize` remain.
+   *
+   * @param maxSize rows to keep (>= 0).
+   */
+  dropOldestBeyond(maxSize: number): DroppedRows {
+    return this.db.transaction((): DroppedRows => {
+      const excess = this.count() - maxSize;
+      if (excess <= 0) return { count: 0, workspaceIds: [] };
+      const workspaceIds = this.statements.oldestWorkspaceIds.all(excess);
+      const count = this.statements.deleteOldest.run(excess).changes;
+      return { count, workspaceIds };
+    })();
+  }
+
+  /** Run `fn` in one SQLite transaction (nested calls become savepoints). */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+}
+
+function toStoredMessage(row: Row): StoredMessage {
+  return {
+    id: row.id,
+    messageId: row.message_id,
+    workspaceId: row.workspace_id,
+    message: JSON.parse(row.message_json) as ChatMessageInput,
+    byteSize: row.byte_size,
+    createdAt: row.created_at,
+    attempts: row.attempts,
+  };
+}

@@ -1,0 +1,44 @@
+/**
+ * The provider interface every cloud implements (DESIGN.md §1): a provider turns "I need a node"
+ * into a machine running the node daemon. Fetch-based implementations run inside the Worker.
+ */
+
+/** What a new node needs to know; for a VM this goes into cloud-init. */
+export interface CreateNodeInput {
+  nodeId: string;
+  /** URL the node daemon calls back to. */
+  controlPlaneUrl: string;
+  /** Callback JWT (audience `workspace-callback`, `sub` = node id). Never logged. */
+  callbackToken: string;
+  /** Provider-neutral size: small | medium | large. */
+  size?: string;
+}
+
+export interface ProviderNode {
+  nodeId: string;
+  status: 'running' | 'stopped';
+  /** The provider's own reference (server id, process id). */
+  providerRef: string | null;
+}
+
+export interface Provider {
+  readonly name: string;
+  /** Create the node; idempotent on `nodeId`. */
+  createNode(input: CreateNodeInput): Promise<ProviderNode>;
+  /** The node as the provider sees it, or null when it does not exist. */
+  getNode(nodeId: string): Promise<ProviderNode | null>;
+  /** Delete the node; deleting a node that does not exist succeeds. */
+  deleteNode(nodeId: string): Promise<void>;
+}
+
+/** A provider call that failed; `transient` says whether trying again may help. */
+export class ProviderError extends Error {
+  constructor(
+    message: string,
+    readonly transient: boolean,
+    readonly status?: number,
+  ) {
+    super(message);
+    this.name = 'ProviderError';
+  }
+}

@@ -1,0 +1,25 @@
+/**
+ * @flotilla/testkit — test-only helpers: the scripted ACP agent and the fake Anthropic
+ * Messages API. Imported only by tests and benches.
+ */
+export { SCRIPTED_AGENT_BIN } from './scripted-agent/bin-path.js';
+export { parsePromptLog, type PromptLogEntry } from './scripted-agent/prompt-log.js';
+export { parseInstructions, type Instruction } from './scripted-agent/instructions.js';
+export {
+  startFakeAnthropic,
+  demoModel,
+  CLAUDE_CODE_ACP_ENTRY,
+  claudeCodeEnv,
+  isMainConversationRequest,
+  stripSystemReminders,
+  userPromptOf,
+} from './fake-anthropic/index.js';
+export type {
+  ClaudeCodeEnvOptions,
+  FakeAnthropic,
+  FakeAnthropicOptions,
+  RecordedRequest,
+  Script,
+  ToolUseSpec,
+  Turn,
+} from './fake-anthropic/index.js';

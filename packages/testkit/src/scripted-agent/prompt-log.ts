@@ -1,0 +1,38 @@
+import { appendFileSync } from 'node:fs';
+
+/** One line of the prompt log written by the scripted agent. */
+export interface PromptLogEntry {
+  sessionId: string;
+  cwd: string;
+  /** All text content blocks of the prompt joined with "\n". */
+  text: string;
+  /** ISO 8601 time the agent received the prompt. */
+  receivedAt: string;
+}
+
+/**
+ * Appends one prompt to the log file as a JSON line, synchronously, so the entry is on disk
+ * before the agent acts on the prompt (and survives an `exit:` instruction).
+ *
+ * @param logPath file to append to (created when missing); when undefined nothing is written
+ * @param entry the prompt to record
+ * @throws the file system error when the file cannot be written
+ */
+export function appendPromptLog(logPath: string | undefined, entry: PromptLogEntry): void {
+  if (!logPath) return;
+  appendFileSync(logPath, `${JSON.stringify(entry)}\n`, 'utf8');
+}
+
+/**
+ * Reads a prompt log written by {@link appendPromptLog}.
+ *
+ * @param content the log file's content
+ * @returns the entries in the order they were written
+ * @throws SyntaxError when a line is not JSON
+ */
+export function parsePromptLog(content: string): PromptLogEntry[] {
+  return content
+    .split('\n')
+    .filter((line) => line.trim().length > 0)
+    .map((line) => JSON.parse(line) as PromptLogEntry);
+}
