@@ -1,0 +1,105 @@
+/**
+ * A typed client of the control plane's public API, validating every answer with the
+ * contracts' schemas. Used by the CLI and by capability tests (which drive Flotilla only
+ * through this public API).
+ */
+import {
+  ChatSession,
+  ErrorBody,
+  ListMessagesResponse,
+  Project,
+  Task,
+  TaskWithEvents,
+  type ChatMessage,
+  type CreateProjectRequest,
+  type CreateTaskRequest,
+  type TaskStatus,
+} from '@flotilla/contracts';
+import { z } from 'zod';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+const SessionWithTask = ChatSession.extend({ task: z.object({ title: z.string(), status: z.string() }).nullable() });
+
+export class FlotillaClient {
+  constructor(
+    readonly baseUrl: string,
+    private readonly requestTimeoutMs = 30_000,
+  ) {}
+
+  private async request<S extends z.ZodType>(schema: S, method: string, path: string, body?: unknown): Promise<z.infer<S>> {
+    const response = await fetch(`${this.baseUrl}${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(this.requestTimeoutMs),
+    });
+    const json: unknown = await response.json().catch(() => null);
+    if (!response.ok) {
+      const parsed = ErrorBody.safeParse(json);
+      const code = parsed.success ? parsed.data.error.code : 'unknown';
+      const message = parsed.success ? parsed.data.error.message : `HTTP ${response.status}`;
+      throw new ApiError(response.status, code, `${method} ${path} failed: ${message}`);
+    }
+    return schema.parse(json);
+  }
+
+  health() {
+    return this.request(z.object({ status: z.literal('ok') }), 'GET', '/health');
+  }
+
+  createProject(input: CreateProjectRequest) {
+    return this.request(Project, 'POST', '/api/projects', input);
+  }
+
+  listProjects() {
+    return this.request(z.object({ projects: z.array(Project) }), 'GET', '/api/projects').then((r) => r.projects);
+  }
+
+  createTask(projectId: string, input: CreateTaskRequest) {
+    return this.request(Task, 'POST', `/api/projects/${projectId}/tasks`, input);
+  }
+
+  getTask(taskId: string) {
+    return this.request(TaskWithEvents, 'GET', `/api/tasks/${taskId}`);
+  }
+
+  listTasks(projectId: string, status?: TaskStatus) {
+    const query = status ? `?status=${status}` : '';
+    return this.request(z.object({ tasks: z.array(Task) }), 'GET', `/api/projects/${projectId}/tasks${query}`).then((r) => r.tasks);
+  }
+
+  listSessions(projectId: string) {
+    return this.request(z.object({ sessions: z.array(SessionWithTask) }), 'GET', `/api/projects/${projectId}/sessions`).then((r) => r.sessions);
+  }
+
+  listMessages(projectId: string, sessionId: string, after = 0, limit = 200) {
+    return this.request(ListMessagesResponse, 'GET', `/api/projects/${projectId}/sessions/${sessionId}/messages?after=${after}&limit=${limit}`);
+  }
+
+  /** Every message of a session, following pages. */
+  async allMessages(projectId: string, sessionId: string): Promise<ChatMessage[]> {
+    const all: ChatMessage[] = [];
+    let after = 0;
+    for (;;) {
+      const page = await this.listMessages(projectId, sessionId, after, 1000);
+      all.push(...page.messages);
+      if (!page.hasMore) return all;
+      after = page.nextAfter;
+    }
+  }
+
+  /** WebSocket URL of a project's live events, resuming a session after `after`. */
+  sessionsSocketUrl(projectId: string, sessionId: string, after: number): string {
+    return `${this.baseUrl.replace(/^http/, 'ws')}/api/projects/${projectId}/sessions/ws?sessionId=${sessionId}&after=${after}`;
+  }
+}

@@ -1,0 +1,132 @@
+/**
+ * `flotilla run --repo <path-or-url> [--agent A] [--server URL] [--json] "<task description>"`:
+ * submit a task, show each execution step and the agent's messages as they stream, exit 0 when
+ * the task completed and 1 otherwise. Uses `--server`, else a running `flotilla up`, else boots
+ * an embedded stack for this run. With `--json`, progress goes to stderr and the last line of
+ * stdout is `{"taskId","status","branch","commitSha","sessionId","messageCount"}`.
+ */
+import { AgentType, type ExecutionStep } from '@flotilla/contracts';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import ora, { type Ora } from 'ora';
+import { FlotillaClient } from '../api-client.js';
+import { flotillaHome } from '../paths.js';
+import { followTask } from '../run/follow.js';
+import { STEP_LABELS, renderMessage } from '../run/render.js';
+import { resolveRepo } from '../run/repo.js';
+import { startStack, type Stack } from '../stack/stack.js';
+import { SERVER_FILE } from './up.js';
+
+export interface RunOptions {
+  repo: string;
+  agent?: string;
+  server?: string;
+  json?: boolean;
+  timeoutMs?: string;
+}
+
+async function isHealthy(url: string): Promise<boolean> {
+  try {
+    await new FlotillaClient(url, 2_000).health();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The server to use, and the embedded stack when this run had to boot one. */
+async function connect(options: RunOptions, log: (line: string) => void): Promise<{ client: FlotillaClient; stack: Stack | null }> {
+  if (options.server) {
+    const url = options.server.replace(/\/$/, '');
+    if (!(await isHealthy(url))) throw new Error(`no Flotilla control plane answers at ${url}`);
+    return { client: new FlotillaClient(url), stack: null };
+  }
+  const home = flotillaHome();
+  const serverFile = join(home, SERVER_FILE);
+  if (existsSync(serverFile)) {
+    const { url } = JSON.parse(readFileSync(serverFile, 'utf8')) as { url: string };
+    if (await isHealthy(url)) {
+      log(`Using the running Flotilla at ${url}`);
+      return { client: new FlotillaClient(url), stack: null };
+    }
+  }
+  const spinner = ora({ text: 'Starting an embedded control plane and local cloud for this run', stream: process.stderr }).start();
+  try {
+    const stack = await startStack({ home });
+    spinner.succeed(`Embedded Flotilla at ${stack.url}`);
+    return { client: new FlotillaClient(stack.url), stack };
+  } catch (error) {
+    spinner.fail('Could not start an embedded Flotilla');
+    throw error;
+  }
+}
+
+export async function runCommand(description: string, options: RunOptions): Promise<number> {
+  const out = options.json ? process.stderr : process.stdout;
+  const log = (line: string) => out.write(`${line}\n`);
+  const agentType = options.agent ? AgentType.parse(options.agent) : undefined;
+  const repo = await resolveRepo(options.repo);
+  const { client, stack } = await connect(options, log);
+  const stopStack = () => stack?.close();
+  const onSignal = () => void Promise.resolve(stopStack()).finally(() => process.exit(130));
+  process.once('SIGINT', onSignal);
+  try {
+    const projects = await client.listProjects();
+    const project =
+      projects.find((p) => p.repoUrl === repo.repoUrl) ??
+      (await client.createProject({ name: basename(repo.repoUrl).replace(/\.git$/, ''), repoUrl: repo.repoUrl, defaultBranch: repo.defaultBranch }));
+    const task = await client.createTask(project.id, { description, run: true, ...(agentType ? { agentType } : {}) });
+    log(`Task ${task.id} on ${project.repoUrl} (agent ${task.agentType})`);
+    if (!task.chatSessionId) throw new Error('the task has no chat session');
+
+    let spinner: Ora | null = null;
+    const finishStep = (step: ExecutionStep | null) => {
+      if (step && spinner) spinner.succeed(STEP_LABELS[step]);
+      spinner = null;
+    };
+    let messageCount = 0;
+    const final = await followTask(
+      client,
+      project.id,
+      task.id,
+      task.chatSessionId,
+      {
+        onStep(step, previous) {
+          finishStep(previous);
+          spinner = ora({ text: STEP_LABELS[step], stream: out }).start();
+        },
+        onMessage(message) {
+          messageCount += 1;
+          const active = spinner as Ora | null;
+          active?.clear();
+          out.write(`${renderMessage(message)}\n`);
+          active?.render();
+        },
+      },
+      options.timeoutMs ? { timeoutMs: Number(options.timeoutMs) } : {},
+    );
+    const activeSpinner = spinner as Ora | null;
+    if (final.status === 'completed') activeSpinner?.succeed(STEP_LABELS.running);
+    else activeSpinner?.fail(STEP_LABELS[final.executionStep ?? 'running']);
+    log('');
+    log(`Task ${final.status}${final.error ? `: ${final.error}` : ''}`);
+    if (final.output.branch) log(`Branch: ${final.output.branch}${final.output.commitSha ? ` @ ${final.output.commitSha.slice(0, 12)}` : ''}`);
+    if (final.output.warning) log(`Warning: ${final.output.warning}`);
+    if (final.output.summary && final.status === 'completed') log(`Summary: ${final.output.summary}`);
+    if (options.json) {
+      const result = {
+        taskId: final.id,
+        status: final.status,
+        branch: final.output.branch,
+        commitSha: final.output.commitSha,
+        sessionId: final.chatSessionId,
+        messageCount,
+      };
+      process.stdout.write(`${JSON.stringify(result)}\n`);
+    }
+    return final.status === 'completed' ? 0 : 1;
+  } finally {
+    process.removeListener('SIGINT', onSignal);
+    await stopStack();
+  }
+}

@@ -1,0 +1,3 @@
+export { FlotillaClient, ApiError } from './api-client.js';
+export { startStack, type Stack, type StackOptions } from './stack/stack.js';
+export { followTask } from './run/follow.js';

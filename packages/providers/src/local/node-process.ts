@@ -1,0 +1,90 @@
+/**
+ * One local node: a node-daemon child process in its own process group (so stopping it also
+ * stops the agents it started), logging to `<dataDir>/<nodeId>/daemon.log`.
+ */
+import type { LocalCloudNode } from '@flotilla/contracts';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, openSync, closeSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface SpawnNodeInput {
+  nodeId: string;
+  controlPlaneUrl: string;
+  callbackToken: string;
+  dataDir: string;
+  command: readonly string[];
+  env: NodeJS.ProcessEnv;
+}
+
+export class NodeProcess {
+  private exitCode: number | null = null;
+  private exited: Promise<void>;
+
+  private constructor(
+    readonly nodeId: string,
+    private readonly child: ChildProcess,
+  ) {
+    this.exited = new Promise((resolve) => {
+      child.once('exit', (code, signal) => {
+        this.exitCode = code ?? (signal ? 128 : 0);
+        resolve();
+      });
+      child.once('error', () => {
+        this.exitCode = this.exitCode ?? 127;
+        resolve();
+      });
+    });
+  }
+
+  /** Start the daemon for `input.nodeId` with what cloud-init would give a VM. */
+  static spawn(input: SpawnNodeInput): NodeProcess {
+    const [command, ...args] = input.command;
+    if (!command) throw new Error('daemonCommand is empty');
+    const nodeDir = join(input.dataDir, input.nodeId);
+    mkdirSync(nodeDir, { recursive: true });
+    const tokenFile = join(nodeDir, 'callback-token');
+    writeFileSync(tokenFile, input.callbackToken, { mode: 0o600 });
+    const logFd = openSync(join(nodeDir, 'daemon.log'), 'a');
+    const child = spawn(command, args, {
+      detached: true,
+      stdio: ['ignore', logFd, logFd],
+      env: {
+        ...input.env,
+        FLOTILLA_NODE_ID: input.nodeId,
+        FLOTILLA_CONTROL_PLANE_URL: input.controlPlaneUrl,
+        FLOTILLA_CALLBACK_TOKEN_FILE: tokenFile,
+        FLOTILLA_DATA_DIR: join(nodeDir, 'data'),
+      },
+    });
+    closeSync(logFd);
+    return new NodeProcess(input.nodeId, child);
+  }
+
+  describe(): LocalCloudNode {
+    return {
+      nodeId: this.nodeId,
+      status: this.exitCode === null ? 'running' : 'exited',
+      pid: this.child.pid ?? null,
+      exitCode: this.exitCode,
+    };
+  }
+
+  /** SIGTERM the node's process group, SIGKILL it after `graceMs`; resolves when it exited. */
+  async stop(graceMs: number): Promise<void> {
+    if (this.exitCode !== null || this.child.pid === undefined) return;
+    signalGroup(this.child.pid, 'SIGTERM');
+    const timer = setTimeout(() => signalGroup(this.child.pid as number, 'SIGKILL'), graceMs);
+    await this.exited;
+    clearTimeout(timer);
+    // Agents the daemon left behind in its group go too.
+    signalGroup(this.child.pid, 'SIGKILL');
+  }
+}
+
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // the group is gone already
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * Test helpers that boot the whole Flotilla stack — control plane under wrangler, the local
+ * cloud, real node daemons — on free ports, with a throwaway state directory, and tear it down
+ * leaving no process behind. Capability tests then drive it only through the public API or CLI.
+ */
+import { FlotillaClient, startStack, type Stack } from '@flotilla/cli';
+import { TERMINAL_TASK_STATUSES, type TaskWithEvents } from '@flotilla/contracts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface TestStackOptions {
+  /** Extra environment for node daemons (and, through AGENT_ENV_PASSTHROUGH, agents). */
+  nodeEnv?: Record<string, string>;
+  /** Control-plane vars (timeouts, limits). */
+  vars?: Record<string, string>;
+  /** Keep the state directory after close (for debugging). */
+  keepHome?: boolean;
+}
+
+export interface TestStack {
+  url: string;
+  home: string;
+  client: FlotillaClient;
+  stack: Stack;
+  /** Directory of a workspace on its node (it exists only while the workspace does). */
+  workspaceDir(nodeId: string, workspaceId: string): string;
+  close(): Promise<void>;
+}
+
+/** Environment every test node gets: no inherited agent credentials, quiet logs. */
+function baseNodeEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const name of ['ANTHROPIC_API_KEY', 'ANTHROPIC_BASE_URL', 'CLAUDE_CODE_OAUTH_TOKEN']) delete env[name];
+  return { ...env, FLOTILLA_LOG_LEVEL: 'debug', ...extra };
+}
+
+export async function bootTestStack(options: TestStackOptions = {}): Promise<TestStack> {
+  const home = mkdtempSync(join(tmpdir(), 'flotilla-stack-'));
+  const stack = await startStack({ home, nodeEnv: baseNodeEnv(options.nodeEnv ?? {}), vars: { STEP_POLL_INTERVAL_MS: '250', ...options.vars } });
+  return {
+    url: stack.url,
+    home,
+    client: new FlotillaClient(stack.url),
+    stack,
+    workspaceDir: (nodeId, workspaceId) => join(home, 'nodes', nodeId, 'data', 'workspaces', workspaceId),
+    async close() {
+      await stack.close();
+      if (!options.keepHome) rmSync(home, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Poll a task until it reaches a terminal status.
+ * @param timeoutMs give up after this long (ms); the error names the last status and step
+ */
+export async function waitForTask(client: FlotillaClient, taskId: string, timeoutMs = 120_000): Promise<TaskWithEvents> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const task = await client.getTask(taskId);
+    if (TERMINAL_TASK_STATUSES.includes(task.status)) return task;
+    if (Date.now() > deadline) {
+      throw new Error(`task ${taskId} still ${task.status} at step ${task.executionStep ?? '-'} after ${timeoutMs} ms`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/** True when a process with this pid exists. */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+export { createGitRepo, git, showFile } from './git.js';

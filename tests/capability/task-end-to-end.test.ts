@@ -1,0 +1,125 @@
+/**
+ * Capability: a task runs end to end (issue 2, DESIGN.md §2). Through the public HTTP API only:
+ * create a project from a fresh git repo, POST a task with `run: true`, wait, then assert the
+ * final outcome at every far end — the agent got the exact description as its first prompt, the
+ * repo holds the task branch with the agent's change, the chat holds the conversation in order,
+ * the task is completed with branch and SHA, and the workspace is gone from the node.
+ */
+import { bootTestStack, createGitRepo, git, showFile, waitForTask, type TestStack } from '@flotilla/testkit/stack';
+import { startFakeAnthropic, type FakeAnthropic } from '@flotilla/testkit/fake-anthropic';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+let stack: TestStack;
+let fake: FakeAnthropic;
+const promptLog = join(mkdtempSync(join(tmpdir(), 'flotilla-prompts-')), 'prompts.jsonl');
+
+beforeAll(async () => {
+  fake = await startFakeAnthropic({ script: [] });
+  stack = await bootTestStack({
+    nodeEnv: {
+      SCRIPTED_AGENT_LOG: promptLog,
+      AGENT_ENV_PASSTHROUGH: 'SCRIPTED_AGENT_LOG',
+      ANTHROPIC_BASE_URL: fake.url,
+      ANTHROPIC_API_KEY: 'test-key-not-real',
+    },
+  });
+});
+
+afterAll(async () => {
+  await stack?.close();
+  await fake?.close();
+});
+
+function recordedPrompts(): Array<{ text: string; cwd: string }> {
+  if (!existsSync(promptLog)) return [];
+  return readFileSync(promptLog, 'utf8')
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as { text: string; cwd: string });
+}
+
+async function runTask(repo: string, description: string, agentType: 'scripted' | 'claude-code') {
+  const project = await stack.client.createProject({ name: 'e2e', repoUrl: repo, defaultBranch: 'main' });
+  const created = await stack.client.createTask(project.id, { description, run: true, agentType });
+  expect(created.status).toBe('queued');
+  const task = await waitForTask(stack.client, created.id, 180_000);
+  const messages = await stack.client.allMessages(project.id, task.chatSessionId ?? '');
+  return { project, task, messages };
+}
+
+describe('a task runs end to end', () => {
+  it('with the scripted agent: prompt delivered, branch pushed, chat persisted, workspace gone', async () => {
+    const repo = createGitRepo({ 'README.md': '# demo\n' });
+    const description = 'say: I will add a file\nwrite CHANGE.md: made by the scripted agent\\nsecond line\nsay: done';
+    const before = recordedPrompts().length;
+    const { task, messages } = await runTask(repo, description, 'scripted');
+
+    // (d) completed, with the branch and commit recorded
+    expect(task.error).toBeNull();
+    expect(task.status).toBe('completed');
+    const branch = `task/${task.id}`;
+    expect(task.output.branch).toBe(branch);
+    // (a) the agent received exactly the description as its first prompt
+    const prompts = recordedPrompts().slice(before);
+    expect(prompts[0]?.text).toBe(description);
+    // (b) the user's repository has the task branch, whose tip holds the change
+    expect(task.output.commitSha).toBe(git(repo, 'rev-parse', branch));
+    expect(showFile(repo, branch, 'CHANGE.md')).toBe('made by the scripted agent\nsecond line');
+    expect(git(repo, 'log', '-1', '--format=%s', branch)).toContain(task.id);
+    // (c) the chat: the description first, then the agent's messages in order
+    expect(messages[0]).toMatchObject({ role: 'user', content: description, seq: 1 });
+    expect(messages.filter((m) => m.role === 'user')).toHaveLength(1);
+    const roles = messages.map((m) => m.role);
+    expect(roles.indexOf('assistant')).toBeGreaterThan(0);
+    expect(roles.indexOf('tool')).toBeGreaterThan(roles.indexOf('assistant'));
+    expect(messages.find((m) => m.role === 'assistant')?.content).toContain('I will add a file');
+    const toolDone = messages.find((m) => m.role === 'tool' && m.toolMetadata?.status === 'completed');
+    expect(toolDone?.toolMetadata).toMatchObject({ kind: 'edit' });
+    expect(toolDone?.toolMetadata?.target).toMatch(/CHANGE\.md$/);
+    expect(messages.at(-1)).toMatchObject({ role: 'assistant', content: expect.stringContaining('done') });
+    expect(messages.map((m) => m.seq)).toEqual(messages.map((_, i) => i + 1));
+    // (e) the workspace is gone from the node
+    expect(task.nodeId).not.toBeNull();
+    expect(existsSync(stack.workspaceDir(task.nodeId ?? '', task.workspaceId ?? ''))).toBe(false);
+  });
+
+  it('with Claude Code against the fake Anthropic API', async () => {
+    fake.setScript([
+      { text: 'I will create the file.', toolUses: [{ name: 'Bash', input: { command: "printf 'made by claude\\n' > CHANGE.md", description: 'Create CHANGE.md' } }] },
+      { text: 'Created CHANGE.md with the requested content.' },
+    ]);
+    const repo = createGitRepo({ 'README.md': '# demo\n' });
+    const description = 'Create a file CHANGE.md that says "made by claude".';
+    const { task, messages } = await runTask(repo, description, 'claude-code');
+
+    expect(task.error).toBeNull();
+    expect(task.status).toBe('completed');
+    // (a) the model request carried the exact description as the user's prompt
+    expect(fake.firstUserPrompt()).toBe(description);
+    // (b) the branch holds the change
+    const branch = `task/${task.id}`;
+    expect(showFile(repo, branch, 'CHANGE.md')).toBe('made by claude\n');
+    expect(task.output.commitSha).toBe(git(repo, 'rev-parse', branch));
+    // (c) chat: description first, then the agent's text and its tool call
+    expect(messages[0]).toMatchObject({ role: 'user', content: description });
+    expect(messages.some((m) => m.role === 'assistant' && m.content.includes('I will create the file.'))).toBe(true);
+    expect(messages.some((m) => m.role === 'tool')).toBe(true);
+    expect(task.output.summary).toContain('Created CHANGE.md');
+    // (e) workspace gone
+    expect(existsSync(stack.workspaceDir(task.nodeId ?? '', task.workspaceId ?? ''))).toBe(false);
+  });
+
+  it('an agent that exits non-zero fails the task with a readable error and keeps the workspace', async () => {
+    const repo = createGitRepo();
+    const { task, messages } = await runTask(repo, 'say: about to crash\nexit: 3', 'scripted');
+    expect(task.status).toBe('failed');
+    expect(task.error).toMatch(/exit(ed)? (with )?code 3|code 3/i);
+    expect(messages[0]).toMatchObject({ role: 'user' });
+    expect(existsSync(stack.workspaceDir(task.nodeId ?? '', task.workspaceId ?? ''))).toBe(true);
+    expect(task.events.map((e) => e.toStatus)).toEqual(['ready', 'queued', 'delegated', 'in_progress', 'failed']);
+  });
+});

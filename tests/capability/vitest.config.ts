@@ -1,0 +1,13 @@
+import { defineProject } from 'vitest/config';
+
+// Whole-stack tests: each boots wrangler, node daemons and real agents, so they run one file at a time.
+export default defineProject({
+  test: {
+    name: 'capability',
+    include: ['**/*.test.ts'],
+    environment: 'node',
+    testTimeout: 240_000,
+    hookTimeout: 180_000,
+    fileParallelism: false,
+  },
+});
