@@ -5,31 +5,32 @@
  * {@link ConfigError} that names the variable. The table below is the documentation of record
  * (the repository README copies it).
  *
- * | Variable                        | Default                   | Meaning                                              |
- * |---------------------------------|---------------------------|------------------------------------------------------|
- * | FLOTILLA_NODE_ID                | (required)                | This node's id; JWT `sub` of management tokens.      |
- * | FLOTILLA_CONTROL_PLANE_URL      | (required)                | Base URL of the control plane (JWKS, callbacks).     |
- * | FLOTILLA_CALLBACK_TOKEN         | (required, or _FILE)      | Node-scoped callback JWT (aud `workspace-callback`). |
- * | FLOTILLA_CALLBACK_TOKEN_FILE    | -                         | File holding that token (used when the above unset). |
- * | FLOTILLA_DATA_DIR               | (required)                | `daemon.db`, `workspaces/<id>`, `agent-home/<type>`. |
- * | FLOTILLA_HOST                   | 127.0.0.1                 | Interface the HTTP server binds.                     |
- * | FLOTILLA_PORT                   | 0 (any free port)         | Port the HTTP server binds.                          |
- * | FLOTILLA_PUBLIC_URL             | http://<host>:<bound port>| URL reported to the control plane in `nodeReady`.    |
- * | NODE_HEARTBEAT_INTERVAL_MS      | 15000                     | Interval of `POST /api/nodes/:id/heartbeat`.         |
- * | GIT_CLONE_TIMEOUT_MS            | 300000                    | Limit for `git clone` of a workspace.                |
- * | GIT_PUSH_TIMEOUT_MS             | 120000                    | Limit for `git push` of a task branch.               |
- * | GIT_COMMAND_TIMEOUT_MS          | 30000                     | Limit for local git commands (checkout, commit, …).  |
- * | ACP_INITIALIZE_TIMEOUT_MS       | 60000                     | Limit for ACP `initialize` and for `session/new`.    |
- * | CALLBACK_RETRY_MAX_ELAPSED_MS   | 120000                    | How long transient callback failures are retried.    |
- * | CALLBACK_RETRY_INITIAL_INTERVAL_MS | 500                    | First backoff delay of a callback retry.             |
- * | CALLBACK_RETRY_MAX_INTERVAL_MS  | 10000                     | Largest backoff delay of a callback retry.           |
- * | CALLBACK_REQUEST_TIMEOUT_MS     | 30000                     | Limit for one callback HTTP request.                 |
- * | AGENT_ENV_PASSTHROUGH           | (empty)                   | Comma list of extra env names handed to agents.      |
- * | AGENT_STDERR_TAIL_BYTES         | 2048                      | How much of an agent's stderr a failure reports.     |
- * | AGENT_EXIT_GRACE_MS             | 2000                      | Wait for an agent's exit code after its stream ends. |
- * | AGENT_KILL_TIMEOUT_MS           | 5000                      | SIGTERM → SIGKILL delay when stopping an agent.      |
- * | AGENT_UPDATE_BUFFER_SIZE        | 1000                      | Raw ACP updates kept in memory per agent session.    |
- * | FLOTILLA_AGENT_COMMAND_<TYPE>   | (built in)                | JSON array overriding an agent type's command.       |
+ * | Variable                           | Default              | Meaning                                                    |
+ * |------------------------------------|----------------------|------------------------------------------------------------|
+ * | FLOTILLA_NODE_ID                   | (required)           | This node's id; `sub` of the management tokens it accepts. |
+ * | FLOTILLA_CONTROL_PLANE_URL         | (required)           | Base URL of the control plane (JWKS, callbacks).           |
+ * | FLOTILLA_CALLBACK_TOKEN            | (required, or _FILE) | Node-scoped callback JWT (aud `workspace-callback`).       |
+ * | FLOTILLA_CALLBACK_TOKEN_FILE       | -                    | File holding that token, read when the above is unset.     |
+ * | FLOTILLA_DATA_DIR                  | (required)           | `daemon.db`, `workspaces/<id>`, `agent-home/<type>`.       |
+ * | FLOTILLA_HOST                      | 127.0.0.1            | Interface the HTTP server binds.                           |
+ * | FLOTILLA_PORT                      | 0 (any free port)    | Port the HTTP server binds.                                |
+ * | FLOTILLA_PUBLIC_URL                | http://<host>:<port> | URL reported in `nodeReady` (set it when binding 0.0.0.0). |
+ * | NODE_HEARTBEAT_INTERVAL_MS         | 15000                | Interval of `POST /api/nodes/:id/heartbeat`.               |
+ * | GIT_CLONE_TIMEOUT_MS               | 300000               | Limit for `git clone` of a workspace.                      |
+ * | GIT_PUSH_TIMEOUT_MS                | 120000               | Limit for `git push` of a task branch.                     |
+ * | GIT_COMMAND_TIMEOUT_MS             | 30000                | Limit for local git commands (checkout, commit, …).        |
+ * | ACP_INITIALIZE_TIMEOUT_MS          | 60000                | Limit for ACP `initialize`, and again for `session/new`.   |
+ * | CALLBACK_RETRY_MAX_ELAPSED_MS      | 120000               | How long transient callback failures are retried.          |
+ * | CALLBACK_RETRY_INITIAL_INTERVAL_MS | 500                  | First backoff delay of a callback retry.                   |
+ * | CALLBACK_RETRY_MAX_INTERVAL_MS     | 10000                | Largest backoff delay of a callback retry.                 |
+ * | CALLBACK_REQUEST_TIMEOUT_MS        | 30000                | Limit for one callback HTTP request.                       |
+ * | TASK_CALLBACK_DRAIN_TIMEOUT_MS     | 120000               | Wait for chat delivery before the task callback.           |
+ * | AGENT_ENV_PASSTHROUGH              | (empty)              | Comma list of extra env names handed to agents.            |
+ * | AGENT_STDERR_TAIL_BYTES            | 2048                 | How much of an agent's stderr a failure reports.           |
+ * | AGENT_EXIT_GRACE_MS                | 2000                 | Wait for an agent's exit code after its stream ends.       |
+ * | AGENT_KILL_TIMEOUT_MS              | 5000                 | SIGTERM → SIGKILL delay when stopping an agent.            |
+ * | AGENT_UPDATE_BUFFER_SIZE           | 1000                 | Raw ACP updates kept in memory per agent session.          |
+ * | FLOTILLA_AGENT_COMMAND_<TYPE>      | (built in)           | JSON array replacing an agent type's command.              |
  *
  * Agent credentials are deliberately not part of this object: see `agent-credentials.ts`.
  */
@@ -58,6 +59,7 @@ export const DEFAULTS = {
   callbackRetryInitialIntervalMs: 500,
   callbackRetryMaxIntervalMs: 10_000,
   callbackRequestTimeoutMs: 30_000,
+  taskCallbackDrainTimeoutMs: 120_000,
   agentStderrTailBytes: 2048,
   agentExitGraceMs: 2000,
   agentKillTimeoutMs: 5000,
@@ -84,6 +86,7 @@ export interface DaemonConfig {
   callbackRetryInitialIntervalMs: number;
   callbackRetryMaxIntervalMs: number;
   callbackRequestTimeoutMs: number;
+  taskCallbackDrainTimeoutMs: number;
   agentEnvPassthrough: string[];
   agentStderrTailBytes: number;
   agentExitGraceMs: number;
@@ -224,6 +227,12 @@ export function readConfig(env: Env, readFile: ReadFile): DaemonConfig {
     ),
     callbackRetryMaxIntervalMs: integer(env, 'CALLBACK_RETRY_MAX_INTERVAL_MS', DEFAULTS.callbackRetryMaxIntervalMs, 0),
     callbackRequestTimeoutMs: integer(env, 'CALLBACK_REQUEST_TIMEOUT_MS', DEFAULTS.callbackRequestTimeoutMs, 1),
+    taskCallbackDrainTimeoutMs: integer(
+      env,
+      'TASK_CALLBACK_DRAIN_TIMEOUT_MS',
+      DEFAULTS.taskCallbackDrainTimeoutMs,
+      0,
+    ),
     agentEnvPassthrough: nameList(env, 'AGENT_ENV_PASSTHROUGH'),
     agentStderrTailBytes: integer(env, 'AGENT_STDERR_TAIL_BYTES', DEFAULTS.agentStderrTailBytes, 0),
     agentExitGraceMs: integer(env, 'AGENT_EXIT_GRACE_MS', DEFAULTS.agentExitGraceMs, 0),

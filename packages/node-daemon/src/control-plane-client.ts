@@ -151,7 +151,10 @@ export class ControlPlaneClient {
       });
     } catch (error) {
       const failure = error instanceof CallbackError ? error : new CallbackError(path, null, (error as Error).message);
-      this.logger.error('control plane call failed', { path, status: failure.status, error: failure.message });
+      // A single-attempt call (heartbeat) is routine to miss; its caller decides how loud to be.
+      if (options.retry !== false) {
+        this.logger.error('control plane call failed', { path, status: failure.status, error: failure.message });
+      }
       throw failure;
     }
   }

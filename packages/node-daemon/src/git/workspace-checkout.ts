@@ -2,7 +2,7 @@
  * Create a workspace checkout: clone, task branch from the base branch, local identity
  * (DESIGN.md §2, step `workspace_creation`).
  */
-import { rm } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { GitError, redactUrl, runGit } from './git.js';
 
@@ -36,6 +36,7 @@ export async function createCheckout(request: CheckoutRequest): Promise<string> 
   const local = { cwd: path, timeoutMs: request.commandTimeoutMs, signal };
   let cloned = false;
   try {
+    await mkdir(dirname(path), { recursive: true });
     await runGit(['clone', '--no-checkout', '--', request.repoUrl, path], {
       cwd: dirname(path),
       timeoutMs: request.cloneTimeoutMs,

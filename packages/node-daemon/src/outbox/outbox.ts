@@ -17,15 +17,17 @@
  * - beyond `MSG_OUTBOX_MAX_SIZE` rows the oldest are dropped with a warning.
  */
 import type Database from 'better-sqlite3';
-import { ChatMessageInput, describeZodError } from '@flotilla/contracts';
+import type { ChatMessageInput } from '@flotilla/contracts';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Logger } from '../logger.js';
-import { MAX_MESSAGE_BYTES, messageBytesBudget } from './body-size.js';
+import { messageBytesBudget } from './body-size.js';
 import type { OutboxConfig } from './config.js';
 import { attemptOnce, deliverBatch, type DeliveryOutcome } from './deliver-batch.js';
 import { DrainWaiters } from './drain-waiters.js';
-import { InvalidMessageError, OutboxDrainError } from './errors.js';
+import { OutboxDrainError, errorText } from './errors.js';
 import type { SendMessages } from './sender.js';
+import { serializeMessage } from './serialize-message.js';
+import { retryLaterDelayMs, settleBatch } from './settle-batch.js';
 import { OutboxStore, type StoredMessage } from './store.js';
 
 /** Default bound on `stop()`, in milliseconds. */
@@ -50,10 +52,6 @@ interface WorkspaceFlow {
   busy: boolean;
   /** Set while a batch whose retry time ran out waits to be tried again. */
   retryTimer: NodeJS.Timeout | undefined;
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /** Resolves when `promise` settles or `signal` aborts, whichever comes first. */
@@ -100,25 +98,13 @@ export class MessageOutbox {
    *   alone exceeds the control plane's body limit (it could never be delivered).
    */
   enqueue(workspaceId: string, message: ChatMessageInput): void {
-    const parsed = ChatMessageInput.safeParse(message);
-    if (!parsed.success) {
-      throw new InvalidMessageError(
-        `message for workspace ${workspaceId} is invalid: ${describeZodError(parsed.error)}`,
-      );
-    }
-    const json = JSON.stringify(parsed.data);
-    const bytes = Buffer.byteLength(json);
-    if (bytes > MAX_MESSAGE_BYTES) {
-      throw new InvalidMessageError(
-        `message ${parsed.data.messageId} is ${bytes} bytes of JSON; at most ${MAX_MESSAGE_BYTES} fit one request`,
-      );
-    }
+    const { messageId, json } = serializeMessage(workspaceId, message);
     const { inserted, dropped } = this.store.transaction(() => ({
-      inserted: this.store.insert(workspaceId, parsed.data.messageId, json, Date.now()),
+      inserted: this.store.insert(workspaceId, messageId, json, Date.now()),
       dropped: this.store.dropOldestBeyond(this.config.outboxMaxSize),
     }));
     if (!inserted) {
-      this.logger.debug('duplicate message ignored', { workspaceId, messageId: parsed.data.messageId });
+      this.logger.debug('duplicate message ignored', { workspaceId, messageId });
     }
     if (dropped.count > 0) {
       this.logger.warn(`message outbox full: dropped the ${dropped.count} oldest message(s)`, {
@@ -137,10 +123,10 @@ export class MessageOutbox {
   }
 
   /**
-   * Resolve once `workspaceId` has nothing pending: every message enqueued before the call has
-   * been acknowledged (or dropped by a permanent failure or the size cap). Called before the task
-   * callback so the chat holds every message before the task reports completion. A drain started
-   * before `start()` waits for it.
+   * Resolve the first time `workspaceId` has nothing pending, so every message enqueued before
+   * the call has been acknowledged (or dropped by a permanent failure or the size cap). Called
+   * before the task callback so the chat holds every message before the task reports completion;
+   * messages still being produced keep it waiting. A drain started before `start()` waits for it.
    *
    * @param timeoutMs give up after this many milliseconds; undefined waits without limit.
    * @throws OutboxDrainError (as a rejection) on timeout, or when the outbox is or gets stopped.
@@ -197,6 +183,7 @@ export class MessageOutbox {
     await settledOrAborted(Promise.allSettled([...this.loops]), deadline);
     if (wasRunning) await this.finalFlush(deadline);
     this.state = 'stopped';
+    for (const id of this.waiters.workspaceIds()) this.waiters.settle(id, this.store.count(id));
     this.waiters.rejectAll('the outbox stopped', (id) => this.store.count(id));
     const left = this.store.count();
     if (left > 0) this.logger.info(`message outbox stopped with ${left} unsent message(s); they are sent at next start`);
@@ -211,7 +198,7 @@ export class MessageOutbox {
           const batch = this.store.peekBatch(workspaceId, this.config.batchMaxSize, this.batchBytes);
           if (batch.length === 0) return;
           const outcome = await attemptOnce(this.deliveryOptions(workspaceId, batch, deadline));
-          if (!this.settleBatch(workspaceId, batch, outcome)) return;
+          if (!this.settle(workspaceId, batch, outcome)) return;
         }
       }),
     ).catch((error: unknown) => {
@@ -243,7 +230,7 @@ export class MessageOutbox {
           logger: this.logger,
         });
         if (outcome.kind === 'deferred' && this.state === 'running') this.defer(workspaceId, flow, batch, outcome);
-        if (!this.settleBatch(workspaceId, batch, outcome)) break;
+        if (!this.settle(workspaceId, batch, outcome)) break;
       }
     } catch (error) {
       this.logger.error('message outbox flush failed; trying again later', {
@@ -272,40 +259,6 @@ export class MessageOutbox {
     };
   }
 
-  /**
-   * Apply a delivery outcome to the table: delete an acknowledged or refused batch.
-   *
-   * @returns true when the batch is gone and the next one may be sent.
-   */
-  private settleBatch(workspaceId: string, batch: StoredMessage[], outcome: DeliveryOutcome): boolean {
-    if (this.state === 'stopped') return false; // the caller may have closed the database
-    if (outcome.kind === 'delivered') {
-      this.store.deleteByIds(batch.map((row) => row.id));
-      this.logger.debug('message batch delivered', {
-        workspaceId,
-        messages: batch.length,
-        persisted: outcome.result.persisted,
-        duplicates: outcome.result.duplicates,
-        attempts: outcome.attempts,
-      });
-      return true;
-    }
-    if (outcome.kind === 'rejected') {
-      this.store.deleteByIds(batch.map((row) => row.id));
-      this.logger.warn(
-        `dropped ${batch.length} message(s) of workspace ${workspaceId}: ${outcome.error.message}`,
-        {
-          workspaceId,
-          dropped: batch.length,
-          status: outcome.error.status,
-          reason: outcome.error.serverMessage,
-        },
-      );
-      return true;
-    }
-    return false;
-  }
-
   /** Keep a batch whose retry time ran out and try it again later. */
   private defer(
     workspaceId: string,
@@ -313,14 +266,23 @@ export class MessageOutbox {
     batch: StoredMessage[],
     outcome: Extract<DeliveryOutcome, { kind: 'deferred' }>,
   ): void {
-    const serverDelay = outcome.notBeforeMs === undefined ? 0 : outcome.notBeforeMs - Date.now();
-    const delayMs = Math.max(this.config.retryMaxIntervalMs, serverDelay);
+    const delayMs = retryLaterDelayMs(outcome, this.config.retryMaxIntervalMs);
     this.logger.warn(
       `could not deliver ${batch.length} message(s) of workspace ${workspaceId}; ` +
         `keeping them and trying again in ${delayMs} ms`,
       { workspaceId, messages: batch.length, attempts: outcome.attempts, error: errorText(outcome.error) },
     );
     this.scheduleRetry(workspaceId, flow, delayMs);
+  }
+
+  /**
+   * Apply an outcome unless the outbox has stopped (the caller may have closed the database).
+   *
+   * @returns true when the batch is gone and the next one may be sent.
+   */
+  private settle(workspaceId: string, batch: StoredMessage[], outcome: DeliveryOutcome): boolean {
+    if (this.state === 'stopped') return false;
+    return settleBatch(this.store, this.logger, workspaceId, batch, outcome);
   }
 
   private scheduleRetry(workspaceId: string, flow: WorkspaceFlow, delayMs: number): void {

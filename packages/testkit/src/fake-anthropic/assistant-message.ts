@@ -13,8 +13,8 @@ export interface AssistantMessage {
   role: 'assistant';
   model: string;
   content: AssistantBlock[];
-  stop_reason: 'end_turn' | 'tool_use';
-  stop_sequence: null;
+  stop_reason: 'end_turn' | 'tool_use' | 'stop_sequence';
+  stop_sequence: string | null;
   usage: { input_tokens: number; output_tokens: number; cache_creation_input_tokens: number; cache_read_input_tokens: number };
 }
 
@@ -43,17 +43,34 @@ export function estimateTokens(value: unknown): number {
 }
 
 /**
+ * Cuts `text` at the earliest of the request's `stop_sequences`, as the real API does.
+ *
+ * @returns the text before the stop sequence and the sequence hit (null when none occurs)
+ */
+export function applyStopSequences(text: string, body: MessagesRequestBody): { text: string; stopSequence: string | null } {
+  const sequences = Array.isArray(body.stop_sequences) ? body.stop_sequences.filter((s): s is string => typeof s === 'string' && s !== '') : [];
+  let cut: { text: string; stopSequence: string | null } = { text, stopSequence: null };
+  for (const sequence of sequences) {
+    const at = text.indexOf(sequence);
+    if (at >= 0 && at < cut.text.length) cut = { text: text.slice(0, at), stopSequence: sequence };
+  }
+  return cut;
+}
+
+/**
  * Builds the assistant message answering `body` with `turn`: the text block (when any), then one
  * tool_use block per tool use with a fresh id and a mapped tool name. An empty turn becomes the
- * text "Done.". stop_reason is `tool_use` when there are tool uses, else `end_turn`.
+ * text "Done.". stop_reason is `tool_use` when there are tool uses, `stop_sequence` when the text
+ * ran into one of the request's `stop_sequences` (the text is cut there), else `end_turn`.
  */
 export function buildAssistantMessage(turn: Turn, body: MessagesRequestBody): AssistantMessage {
   const content: AssistantBlock[] = [];
-  if (turn.text) content.push({ type: 'text', text: turn.text });
-  for (const toolUse of turn.toolUses ?? []) {
+  const { text, stopSequence } = applyStopSequences(turn.text ?? '', body);
+  if (text) content.push({ type: 'text', text });
+  for (const toolUse of stopSequence === null ? (turn.toolUses ?? []) : []) {
     content.push({ type: 'tool_use', id: uniqueId('toolu'), name: resolveToolName(toolUse.name, body), input: toolUse.input });
   }
-  if (content.length === 0) content.push({ type: 'text', text: 'Done.' });
+  if (content.length === 0 && stopSequence === null) content.push({ type: 'text', text: 'Done.' });
   const hasToolUse = content.some((block) => block.type === 'tool_use');
   return {
     id: uniqueId('msg'),
@@ -61,8 +78,8 @@ export function buildAssistantMessage(turn: Turn, body: MessagesRequestBody): As
     role: 'assistant',
     model: typeof body.model === 'string' ? body.model : 'claude-fake',
     content,
-    stop_reason: hasToolUse ? 'tool_use' : 'end_turn',
-    stop_sequence: null,
+    stop_reason: hasToolUse ? 'tool_use' : stopSequence !== null ? 'stop_sequence' : 'end_turn',
+    stop_sequence: stopSequence,
     usage: {
       input_tokens: estimateTokens(body.messages),
       output_tokens: estimateTokens(content),

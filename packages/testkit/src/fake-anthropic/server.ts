@@ -10,11 +10,9 @@ import {
 } from './conversation.js';
 import { parseBody, readBody, redactHeaders, sendJson, waitUnlessClosed } from './http-util.js';
 import { finishMessageStream, startMessageStream } from './sse.js';
-import { structuredAnswer } from './structured-output.js';
+import { sideCallText } from './side-calls.js';
 import type { FakeAnthropic, FakeAnthropicOptions, RecordedRequest, Script, Turn } from './types.js';
 
-/** What side calls (requests outside the main conversation) are answered with. */
-const SIDE_CALL_TEXT = 'OK.';
 /** What main requests past the end of a list script are answered with. */
 const FINAL_TURN: Turn = { text: 'Done.' };
 /** Model id reported by `GET /v1/models`. */
@@ -23,7 +21,7 @@ const LISTED_MODEL = 'claude-fake';
 /** Chooses the turn answering a messages request under `script`. */
 function chooseTurn(script: Script, request: RecordedRequest): Turn {
   if (!isMainConversationRequest(request)) {
-    return { text: structuredAnswer(messagesBody(request)) ?? SIDE_CALL_TEXT };
+    return { text: sideCallText(messagesBody(request)) };
   }
   if (typeof script === 'function') return script(request);
   return script[assistantTurnCount(messagesBody(request))] ?? FINAL_TURN;
@@ -62,12 +60,14 @@ function answerOther(req: IncomingMessage, res: ServerResponse, request: Recorde
 /**
  * Starts a fake of the Anthropic Messages API on 127.0.0.1 that answers from a script.
  *
- * Main-conversation requests (those offering tools) get the turn whose index is the number of
- * assistant messages already in `body.messages` (past the end: "Done."), or the turn returned by a
- * function script. Side calls get a short text. `count_tokens`, `/v1/models` and any GET/HEAD are
- * answered too; every request is recorded.
+ * Main-conversation requests (see `isMainConversationRequest`) get the turn whose index is the
+ * number of assistant messages already in `body.messages` (past the end: "Done."), or the turn
+ * returned by a function script. Side calls get `sideCallText` (schema-valid JSON for structured
+ * output, "allow" for Claude Code's permission classifier, else "OK."). `count_tokens`,
+ * `/v1/models` and any GET/HEAD are answered too; other unknown routes get a 404 API error.
+ * Every request is recorded.
  *
- * @param options script and port (default: empty script, any free port)
+ * @param options script and port (default: empty script, i.e. always "Done."; any free port)
  * @returns the running fake
  * @throws when the port cannot be bound
  */
@@ -83,8 +83,8 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
       body: undefined,
       receivedAt: new Date().toISOString(),
     };
-    requests.push(request);
     request.body = parseBody(await readBody(req));
+    requests.push(request);
     if (isMessagesRequest(request)) await answerMessages(req, res, request, chooseTurn(script, request));
     else answerOther(req, res, request);
   };

@@ -55,7 +55,7 @@ export function startMessageStream(res: ServerResponse, message: AssistantMessag
  */
 export function finishMessageStream(res: ServerResponse, message: AssistantMessage): void {
   const events = message.content.flatMap((block, index) => blockEvents(block, index));
-  events.push(['message_delta', { delta: { stop_reason: message.stop_reason, stop_sequence: null }, usage: { output_tokens: message.usage.output_tokens } }]);
+  events.push(['message_delta', { delta: { stop_reason: message.stop_reason, stop_sequence: message.stop_sequence }, usage: { output_tokens: message.usage.output_tokens } }]);
   events.push(['message_stop', {}]);
   for (const [type, data] of events) {
     if (!writeEvent(res, type, data)) return;

@@ -5,13 +5,10 @@
  * stdout carries protocol messages only: console output is redirected to stderr first.
  * Env: SCRIPTED_AGENT_LOG — file to append every received prompt to, as JSON lines.
  */
+import './stdout-guard.js';
 import { Readable, Writable } from 'node:stream';
 import { ndJsonStream } from '@agentclientprotocol/sdk';
 import { createScriptedAgent } from './agent-app.js';
-
-console.log = console.error;
-console.info = console.error;
-console.debug = console.error;
 
 const app = createScriptedAgent({ promptLogPath: process.env.SCRIPTED_AGENT_LOG || undefined });
 const stream = ndJsonStream(

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -172,5 +173,23 @@ describe('scripted agent', () => {
     expect(await stop).toBe('cancelled');
     expect(Date.now() - started).toBeLessThan(5000);
     expect(h.client.agentText()).toBe('');
+  });
+
+  it('writes nothing but JSON-RPC messages to stdout', async () => {
+    const child = spawn(process.execPath, [SCRIPTED_AGENT_BIN], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    const exited = new Promise((resolve) => child.on('exit', resolve));
+    const send = (message: object): boolean => child.stdin.write(`${JSON.stringify(message)}\n`);
+    send({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: PROTOCOL_VERSION } });
+    await new Promise((resolve) => child.stdout.once('data', resolve));
+    send({ jsonrpc: '2.0', id: 2, method: 'session/new', params: { cwd: tmpdir(), mcpServers: [] } });
+    send({ jsonrpc: '2.0', id: 3, method: 'no/such_method', params: {} });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    child.stdin.end();
+    await exited;
+    const lines = stdout.trim().split('\n');
+    expect(lines.length).toBe(3);
+    for (const line of lines) expect(JSON.parse(line)).toMatchObject({ jsonrpc: '2.0' });
   });
 });

@@ -1,7 +1,11 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { Readable, Writable } from 'node:stream';
 import { ndJsonStream } from '@agentclientprotocol/sdk';
+import { signalGroup, waitForGroupExit } from './process-group.js';
 import type { ClientApp, ClientConnection, ClientContext } from '@agentclientprotocol/sdk';
+
+/** How long `stop` waits for the agent to exit on stdin EOF before SIGTERM, in ms. */
+const GRACEFUL_EXIT_MS = 2000;
 
 /** An ACP agent child process with a client connection over its stdio. */
 export interface AgentProcess {
@@ -13,7 +17,11 @@ export interface AgentProcess {
   exited: Promise<number | null>;
   /** Everything the agent wrote to stderr so far. */
   stderr: () => string;
-  /** Closes the connection and kills the process if it is still running; waits for the exit. */
+  /**
+   * Closes the connection and the agent's stdin, sends its process group SIGTERM after 2 s and
+   * SIGKILL after 5 s if it is still running; then sends SIGTERM to what is left of the group
+   * (grandchildren) and waits until all of it has exited (SIGKILL after 5 s).
+   */
   stop: () => Promise<void>;
 }
 
@@ -39,6 +47,8 @@ export function spawnAcpAgent(options: SpawnAcpAgentOptions): AgentProcess {
     cwd: options.cwd,
     env: options.env ?? process.env,
     stdio: ['pipe', 'pipe', 'pipe'],
+    // Own process group, so `stop` can wait for (and end) the agent's children too.
+    detached: true,
   });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
@@ -53,10 +63,17 @@ export function spawnAcpAgent(options: SpawnAcpAgentOptions): AgentProcess {
   const connection = options.client.connect(stream);
   const stop = async (): Promise<void> => {
     connection.close();
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+    child.stdin.end();
+    const pgid = child.pid;
+    const running = (): boolean => child.exitCode === null && child.signalCode === null;
+    // Stdin EOF lets the agent shut down on its own; then escalate.
+    const term = setTimeout(() => running() && pgid !== undefined && signalGroup(pgid, 'SIGTERM'), GRACEFUL_EXIT_MS);
+    const kill = setTimeout(() => running() && pgid !== undefined && signalGroup(pgid, 'SIGKILL'), GRACEFUL_EXIT_MS + 3000);
     await exited;
-    clearTimeout(timer);
+    clearTimeout(term);
+    clearTimeout(kill);
+    // Children may outlive the agent (Claude Code's native binary does, for ~3 s): end them too.
+    if (pgid !== undefined && signalGroup(pgid, 'SIGTERM')) await waitForGroupExit(pgid, GRACEFUL_EXIT_MS + 3000);
   };
   return { child, connection, agent: connection.agent, exited, stderr: () => stderr, stop };
 }

@@ -1,0 +1,193 @@
+/**
+ * The background part of `startAgentSession` (DESIGN.md §2 hop 3): spawn the agent, open an ACP
+ * session in the workspace, deliver the initial prompt as the first `session/prompt`, turn every
+ * `session/update` into chat messages, and end the turn through task-completion.ts.
+ *
+ * This is the hop whose absence the post-mortem "missing initial prompt" describes: the prompt is
+ * delivered here, by the daemon, with no browser involved.
+ */
+import type { SessionNotification } from '@agentclientprotocol/sdk';
+import type { StartAgentSessionRequest } from '@flotilla/contracts';
+import type { AgentCredentials } from '../agent-credentials.js';
+import type { DaemonConfig } from '../config.js';
+import type { AgentSessionStore } from '../db/agent-session-store.js';
+import type { WorkspaceRecord } from '../db/workspace-store.js';
+import { errorMessage } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { openAcpSession } from './acp-connection.js';
+import { buildAgentEnv } from './agent-env.js';
+import { describeAgentFailure, describeExit, rejectOnExit } from './agent-failure.js';
+import { AgentProcess } from './agent-process.js';
+import { resolveAgentCommand } from './agent-registry.js';
+import type { ChatMessageSink } from './chat-message-sink.js';
+import { ChatMessageTranslator, type TranslatedMessage } from './chat-message-translator.js';
+import type { LiveAgentSession } from './live-agent-session.js';
+import { completeTask, failTask, type TaskCompletionDeps } from './task-completion.js';
+
+export interface InitialTurnDeps extends TaskCompletionDeps {
+  sessions: AgentSessionStore;
+  outbox: ChatMessageSink;
+  config: Pick<
+    DaemonConfig,
+    | 'dataDir'
+    | 'agentCommandOverrides'
+    | 'agentEnvPassthrough'
+    | 'agentStderrTailBytes'
+    | 'agentExitGraceMs'
+    | 'agentKillTimeoutMs'
+    | 'acpInitializeTimeoutMs'
+  >;
+  credentials: AgentCredentials;
+  daemonVersion: string;
+}
+
+export interface InitialTurn {
+  live: LiveAgentSession;
+  workspace: WorkspaceRecord;
+  /** Chat session the messages go to; null: no chat, messages are not reported. */
+  chatSessionId: string | null;
+  request: StartAgentSessionRequest;
+}
+
+/** Returns a function that enqueues translated messages into the workspace's chat. */
+function chatEmitter(
+  outbox: ChatMessageSink,
+  workspaceId: string,
+  chatSessionId: string | null,
+  logger: Logger,
+): (messages: TranslatedMessage[]) => void {
+  if (chatSessionId === null) logger.warn('agent session has no chat session; its messages are not reported');
+  return (messages) => {
+    if (chatSessionId === null) return;
+    for (const message of messages) {
+      try {
+        outbox.enqueue(workspaceId, { ...message, sessionId: chatSessionId });
+      } catch (error) {
+        logger.warn('chat message not enqueued', { messageId: message.messageId, role: message.role, error: errorMessage(error) });
+      }
+    }
+  };
+}
+
+/**
+ * Run the initial turn to its end. Never throws: every outcome is recorded in the session's
+ * status and, when the session belongs to a task, reported with the task callback.
+ *
+ * Session status: `starting` → `running` (prompt sent) → `idle` (turn completed; the agent stays
+ * alive until the workspace is deleted) or `failed` (agent stopped). An idle agent that exits on
+ * its own moves the session to `stopped`. When the daemon stops the agent itself (workspace
+ * deleted, shutdown), nothing more is reported.
+ */
+export async function runInitialTurn(deps: InitialTurnDeps, turn: InitialTurn): Promise<void> {
+  const { live, workspace, request } = turn;
+  const logger = deps.logger.child('agent-session', {
+    workspaceId: workspace.id,
+    agentSessionId: live.agentSessionId,
+    agentType: request.agentType,
+  });
+  const translator = new ChatMessageTranslator();
+  const emit = chatEmitter(deps.outbox, workspace.id, turn.chatSessionId, logger);
+  const setStatus = (status: 'running' | 'idle' | 'failed' | 'stopped', error: string | null = null): void =>
+    deps.sessions.setStatus(workspace.id, live.agentSessionId, status, error);
+
+  // The chat shows the prompt first; with initialPromptMessageId it deduplicates against the
+  // copy the control plane stored when the task was created.
+  emit(translator.userPrompt(request.initialPrompt, request.initialPromptMessageId));
+
+  let agent: AgentProcess | null = null;
+  try {
+    const { command, args } = resolveAgentCommand(request.agentType, deps.config.agentCommandOverrides);
+    agent = await AgentProcess.spawn({
+      command,
+      args,
+      cwd: workspace.path,
+      env: buildAgentEnv({
+        agentType: request.agentType,
+        dataDir: deps.config.dataDir,
+        credentials: deps.credentials,
+        passthrough: deps.config.agentEnvPassthrough,
+        sourceEnv: process.env,
+        isRoot: process.getuid?.() === 0,
+      }),
+      stderrTailBytes: deps.config.agentStderrTailBytes,
+    });
+    live.process = agent;
+    if (live.stopRequested) {
+      await agent.stop(deps.config.agentKillTimeoutMs);
+      return;
+    }
+    logger.info('agent process started', { pid: agent.pid, command });
+
+    const onUpdate = (notification: SessionNotification): void => {
+      live.updates.push(notification.update);
+      emit(translator.translate(notification.update));
+    };
+    live.acp = await Promise.race([
+      openAcpSession({
+        agent,
+        workspacePath: workspace.path,
+        permissionPolicy: request.permissionPolicy,
+        onUpdate,
+        initializeTimeoutMs: deps.config.acpInitializeTimeoutMs,
+        clientVersion: deps.daemonVersion,
+        logger,
+      }),
+      rejectOnExit(agent),
+    ]);
+    if (live.stopRequested) return;
+    setStatus('running');
+    logger.info('delivering the initial prompt', { acpSessionId: live.acp.sessionId, chars: request.initialPrompt.length });
+
+    const response = await Promise.race([live.acp.prompt(request.initialPrompt), rejectOnExit(agent)]);
+    emit(translator.flush());
+    if (live.stopRequested) return;
+    logger.info('turn ended', { stopReason: response.stopReason });
+
+    if (response.stopReason !== 'end_turn') {
+      await failTurn(`the agent ended the turn with stop reason "${response.stopReason}"`);
+      return;
+    }
+    await finishTurn(agent, translator.lastAssistantText);
+  } catch (error) {
+    emit(translator.flush());
+    if (live.stopRequested) return;
+    await failTurn(await describeAgentFailure(error, agent, deps.config.agentExitGraceMs));
+  }
+
+  async function finishTurn(agentProcess: AgentProcess, lastAssistantText: string | null): Promise<void> {
+    // The agent is idle now and stays alive until the workspace is deleted.
+    setStatus('idle');
+    void agentProcess.exited.then((exit) => {
+      if (live.stopRequested) return;
+      const failed = exit.code !== 0;
+      logger[failed ? 'warn' : 'info']('idle agent exited', { code: exit.code, signal: exit.signal });
+      setStatus('stopped', failed ? describeExit(exit) : null);
+    });
+    if (request.taskId === null) return;
+    try {
+      await completeTask(deps, {
+        taskId: request.taskId,
+        taskTitle: request.taskTitle,
+        workspaceId: workspace.id,
+        workspacePath: workspace.path,
+        branch: workspace.branch,
+        base: workspace.baseCommit ?? `origin/${workspace.baseBranch}`,
+        lastAssistantText,
+      });
+    } catch (error) {
+      logger.error('task callback not delivered', { taskId: request.taskId, error: errorMessage(error) });
+    }
+  }
+
+  async function failTurn(reason: string): Promise<void> {
+    logger.warn('turn failed', { error: reason });
+    setStatus('failed', reason);
+    await live.stop(deps.config.agentKillTimeoutMs);
+    if (request.taskId === null) return;
+    try {
+      await failTask(deps, request.taskId, workspace.id, reason);
+    } catch (error) {
+      logger.error('task callback not delivered', { taskId: request.taskId, error: errorMessage(error) });
+    }
+  }
+}

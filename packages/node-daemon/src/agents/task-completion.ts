@@ -1,0 +1,146 @@
+/**
+ * The end of a task's turn (DESIGN.md §2 hop 5): commit and push what the agent left, make sure
+ * the chat holds every message, then tell the control plane through the task callback
+ * (`TaskCallbackRequest` in contracts node.ts, `POST /api/tasks/:taskId/callback`).
+ *
+ * The daemon never deletes a workspace here: on success the control plane does; on failure the
+ * workspace stays for inspection.
+ */
+import type { TaskCallbackRequest } from '@flotilla/contracts';
+import { errorMessage } from '../errors.js';
+import { commitAndPushTaskBranch } from '../git/task-branch.js';
+import type { Logger } from '../logger.js';
+import type { ChatMessageSink } from './chat-message-sink.js';
+
+export interface TaskCompletionDeps {
+  outbox: Pick<ChatMessageSink, 'drain'>;
+  controlPlane: {
+    taskCallback(taskId: string, workspaceId: string, body: TaskCallbackRequest): Promise<void>;
+  };
+  gitCommandTimeoutMs: number;
+  gitPushTimeoutMs: number;
+  /** TASK_CALLBACK_DRAIN_TIMEOUT_MS. */
+  drainTimeoutMs: number;
+  logger: Logger;
+}
+
+export interface FinishedTurn {
+  taskId: string;
+  taskTitle: string | null;
+  workspaceId: string;
+  workspacePath: string;
+  branch: string;
+  /** Commit (or ref) the task branch started from. */
+  base: string;
+  /** The agent's last assistant text: the summary. */
+  lastAssistantText: string | null;
+}
+
+/** `Flotilla task <taskId>: <taskTitle>` (just the id when there is no title). */
+export function taskCommitMessage(taskId: string, taskTitle: string | null): string {
+  const title = taskTitle?.trim();
+  return title ? `Flotilla task ${taskId}: ${title}` : `Flotilla task ${taskId}`;
+}
+
+const NOTHING_CHANGED = 'The agent finished without changing any files.';
+
+/**
+ * Wait until the workspace's chat messages are delivered. A failure (timeout, outbox stopped)
+ * does not block the callback — a task stuck forever is worse — but is returned as a warning.
+ */
+async function drainChat(deps: TaskCompletionDeps, workspaceId: string): Promise<string | null> {
+  try {
+    await deps.outbox.drain(workspaceId, deps.drainTimeoutMs);
+    return null;
+  } catch (error) {
+    deps.logger.warn('chat messages not all delivered before the task callback', {
+      workspaceId,
+      error: errorMessage(error),
+    });
+    return `Some chat messages were not yet delivered: ${errorMessage(error)}`;
+  }
+}
+
+/**
+ * Build the `completed` callback body: `git add -A`, commit when anything changed, push the task
+ * branch. A rejected push still completes the task, with `warning` saying so and `branch` null
+ * (nothing was pushed); no change completes it with branch and commitSha null.
+ *
+ * @throws GitError when a local git step (add, commit, diff) fails — the caller fails the task.
+ */
+export async function buildCompletedCallback(
+  deps: TaskCompletionDeps,
+  turn: FinishedTurn,
+): Promise<Extract<TaskCallbackRequest, { status: 'completed' }>> {
+  const result = await commitAndPushTaskBranch({
+    cwd: turn.workspacePath,
+    branch: turn.branch,
+    base: turn.base,
+    commitMessage: taskCommitMessage(turn.taskId, turn.taskTitle),
+    commandTimeoutMs: deps.gitCommandTimeoutMs,
+    pushTimeoutMs: deps.gitPushTimeoutMs,
+  });
+  if (!result.changed) {
+    const summary = turn.lastAssistantText ? `${NOTHING_CHANGED}\n\n${turn.lastAssistantText}` : NOTHING_CHANGED;
+    return { status: 'completed', branch: null, commitSha: null, summary, filesChanged: [], warning: null };
+  }
+  return {
+    status: 'completed',
+    branch: result.pushed ? turn.branch : null,
+    commitSha: result.commitSha,
+    summary: turn.lastAssistantText,
+    filesChanged: result.filesChanged,
+    warning: result.pushed
+      ? null
+      : `The changes were committed in the workspace (${result.commitSha}) but the push of ${turn.branch} failed: ${result.pushError}`,
+  };
+}
+
+/**
+ * Finish a turn that ended with `end_turn`: commit/push (see {@link buildCompletedCallback}),
+ * drain the chat, send the `completed` callback. When committing fails, the task is reported
+ * `failed` instead.
+ *
+ * @returns the body sent.
+ * @throws CallbackError when the control plane refuses the callback or retries run out.
+ */
+export async function completeTask(deps: TaskCompletionDeps, turn: FinishedTurn): Promise<TaskCallbackRequest> {
+  let body: TaskCallbackRequest;
+  try {
+    body = await buildCompletedCallback(deps, turn);
+  } catch (error) {
+    const failure = `The agent finished, but its changes could not be committed: ${errorMessage(error)}`;
+    return failTask(deps, turn.taskId, turn.workspaceId, failure);
+  }
+  const drainWarning = await drainChat(deps, turn.workspaceId);
+  if (drainWarning) body = { ...body, warning: body.warning ? `${body.warning}\n${drainWarning}` : drainWarning };
+  deps.logger.info('task completed', {
+    taskId: turn.taskId,
+    workspaceId: turn.workspaceId,
+    commitSha: body.commitSha,
+    filesChanged: body.filesChanged.length,
+    pushed: body.branch !== null,
+  });
+  await deps.controlPlane.taskCallback(turn.taskId, turn.workspaceId, body);
+  return body;
+}
+
+/**
+ * Report a failed turn: drain the chat (so it shows what happened up to the failure), then send
+ * the `failed` callback with `error`.
+ *
+ * @returns the body sent.
+ * @throws CallbackError when the control plane refuses the callback or retries run out.
+ */
+export async function failTask(
+  deps: TaskCompletionDeps,
+  taskId: string,
+  workspaceId: string,
+  error: string,
+): Promise<TaskCallbackRequest> {
+  await drainChat(deps, workspaceId);
+  const body: TaskCallbackRequest = { status: 'failed', error };
+  deps.logger.warn('task failed', { taskId, workspaceId, error });
+  await deps.controlPlane.taskCallback(taskId, workspaceId, body);
+  return body;
+}

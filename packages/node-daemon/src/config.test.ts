@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, DEFAULTS, readConfig } from './config.js';
+
+const base = {
+  FLOTILLA_NODE_ID: 'nod_1',
+  FLOTILLA_CONTROL_PLANE_URL: 'http://127.0.0.1:8787/',
+  FLOTILLA_CALLBACK_TOKEN: 'token',
+  FLOTILLA_DATA_DIR: '/tmp/data',
+};
+const noFile = (): string => {
+  throw new Error('ENOENT');
+};
+
+describe('readConfig', () => {
+  it('applies the documented defaults', () => {
+    const config = readConfig(base, noFile);
+    expect(config).toMatchObject({
+      nodeId: 'nod_1',
+      controlPlaneUrl: 'http://127.0.0.1:8787',
+      host: DEFAULTS.host,
+      port: 0,
+      publicUrl: null,
+      heartbeatIntervalMs: 15_000,
+      gitCloneTimeoutMs: 300_000,
+      gitPushTimeoutMs: 120_000,
+      acpInitializeTimeoutMs: 60_000,
+      callbackRetryMaxElapsedMs: 120_000,
+      agentEnvPassthrough: [],
+      agentCommandOverrides: {},
+    });
+  });
+
+  it('names the missing variable', () => {
+    const { FLOTILLA_DATA_DIR: _, ...rest } = base;
+    expect(() => readConfig(rest, noFile)).toThrow(new ConfigError('FLOTILLA_DATA_DIR', 'is required'));
+  });
+
+  it('names the invalid variable', () => {
+    expect(() => readConfig({ ...base, FLOTILLA_PORT: 'abc' }, noFile)).toThrow(/FLOTILLA_PORT/);
+    expect(() => readConfig({ ...base, FLOTILLA_PORT: '70000' }, noFile)).toThrow(/FLOTILLA_PORT/);
+    expect(() => readConfig({ ...base, FLOTILLA_CONTROL_PLANE_URL: 'not a url' }, noFile)).toThrow(
+      /FLOTILLA_CONTROL_PLANE_URL/,
+    );
+    expect(() => readConfig({ ...base, AGENT_ENV_PASSTHROUGH: 'OK,not-valid' }, noFile)).toThrow(
+      /AGENT_ENV_PASSTHROUGH/,
+    );
+    expect(() => readConfig({ ...base, FLOTILLA_AGENT_COMMAND_CLAUDE_CODE: '"node"' }, noFile)).toThrow(
+      /FLOTILLA_AGENT_COMMAND_CLAUDE_CODE/,
+    );
+  });
+
+  it('reads the token from FLOTILLA_CALLBACK_TOKEN_FILE', () => {
+    const { FLOTILLA_CALLBACK_TOKEN: _, ...rest } = base;
+    const config = readConfig({ ...rest, FLOTILLA_CALLBACK_TOKEN_FILE: '/run/token' }, (path) =>
+      path === '/run/token' ? 'from-file\n' : noFile(),
+    );
+    expect(config.callbackToken).toBe('from-file');
+    expect(() => readConfig(rest, noFile)).toThrow(/FLOTILLA_CALLBACK_TOKEN/);
+  });
+
+  it('parses passthrough names and agent command overrides', () => {
+    const config = readConfig(
+      { ...base, AGENT_ENV_PASSTHROUGH: ' A_B , C ', FLOTILLA_AGENT_COMMAND_SCRIPTED: '["node","agent.mjs"]' },
+      noFile,
+    );
+    expect(config.agentEnvPassthrough).toEqual(['A_B', 'C']);
+    expect(config.agentCommandOverrides).toEqual({ scripted: ['node', 'agent.mjs'] });
+  });
+});

@@ -1,0 +1,144 @@
+/**
+ * Assembles a running node daemon from its configuration: database, message outbox, control
+ * plane client, workspace and agent session services, HTTP server, heartbeat. `main.ts` adds
+ * the process concerns (environment, signals, exit codes).
+ */
+import { mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { serve } from '@hono/node-server';
+import type { AgentCredentials } from './agent-credentials.js';
+import { AgentSessionService } from './agents/agent-session-service.js';
+import type { DaemonConfig } from './config.js';
+import { ControlPlaneClient } from './control-plane-client.js';
+import { AgentSessionStore } from './db/agent-session-store.js';
+import { openDatabase } from './db/database.js';
+import { WorkspaceStore } from './db/workspace-store.js';
+import { errorMessage } from './errors.js';
+import { createDaemonApp } from './http/app.js';
+import { controlPlaneKeys } from './http/auth.js';
+import type { Logger } from './logger.js';
+import { MessageOutbox, createHttpMessageSender, readOutboxConfig } from './outbox/index.js';
+import { DAEMON_VERSION } from './version.js';
+import { WorkspaceService } from './workspaces/workspace-service.js';
+
+export interface RunningDaemon {
+  /** URL the control plane reaches this daemon at (FLOTILLA_PUBLIC_URL or the bound address). */
+  url: string;
+  controlPlane: ControlPlaneClient;
+  /** Start the periodic heartbeat (NODE_HEARTBEAT_INTERVAL_MS). */
+  startHeartbeat(): void;
+  /** Stop agents, the outbox, the heartbeat and the server; close the database. Idempotent. */
+  stop(): Promise<void>;
+}
+
+function urlOf(host: string, address: AddressInfo): string {
+  const shownHost = host.includes(':') ? `[${host}]` : host;
+  return `http://${shownHost}:${address.port}`;
+}
+
+/**
+ * Start the daemon: open `<dataDir>/daemon.db`, recover state left by a previous run, start the
+ * outbox, listen on FLOTILLA_HOST:FLOTILLA_PORT. Does not call `nodeReady` (the caller does, once
+ * it has announced the URL).
+ *
+ * @throws when the database cannot be opened or the port cannot be bound.
+ */
+export async function startDaemon(options: {
+  config: DaemonConfig;
+  credentials: AgentCredentials;
+  logger: Logger;
+}): Promise<RunningDaemon> {
+  const { config, credentials, logger } = options;
+  // Owner-only: the data dir holds callback tokens (daemon.db and its WAL) and agent homes.
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  const db = openDatabase(join(config.dataDir, 'daemon.db'));
+  const workspaceStore = new WorkspaceStore(db);
+  const sessionStore = new AgentSessionStore(db);
+  const tokenFor = (workspaceId: string): string | undefined => workspaceStore.get(workspaceId)?.callbackToken;
+
+  const sender = createHttpMessageSender({ controlPlaneUrl: config.controlPlaneUrl, tokenFor });
+  const outbox = new MessageOutbox({ db, config: readOutboxConfig(), send: sender.send, logger: logger.child('outbox') });
+  const controlPlane = new ControlPlaneClient({
+    controlPlaneUrl: config.controlPlaneUrl,
+    nodeId: config.nodeId,
+    nodeToken: config.callbackToken,
+    workspaceToken: tokenFor,
+    retry: {
+      maxElapsedMs: config.callbackRetryMaxElapsedMs,
+      initialIntervalMs: config.callbackRetryInitialIntervalMs,
+      maxIntervalMs: config.callbackRetryMaxIntervalMs,
+    },
+    requestTimeoutMs: config.callbackRequestTimeoutMs,
+    logger,
+  });
+  const agentSessions = new AgentSessionService({
+    workspaces: workspaceStore,
+    sessions: sessionStore,
+    outbox,
+    controlPlane,
+    config,
+    credentials,
+    daemonVersion: DAEMON_VERSION,
+    updateBufferSize: config.agentUpdateBufferSize,
+    gitCommandTimeoutMs: config.gitCommandTimeoutMs,
+    gitPushTimeoutMs: config.gitPushTimeoutMs,
+    drainTimeoutMs: config.taskCallbackDrainTimeoutMs,
+    logger: logger.child('agent-sessions'),
+  });
+  const workspaces = new WorkspaceService({
+    store: workspaceStore,
+    agents: agentSessions,
+    controlPlane,
+    dataDir: config.dataDir,
+    gitCloneTimeoutMs: config.gitCloneTimeoutMs,
+    gitCommandTimeoutMs: config.gitCommandTimeoutMs,
+    logger,
+  });
+
+  outbox.start();
+  workspaces.recoverAfterRestart();
+  agentSessions.recoverAfterRestart();
+
+  const app = createDaemonApp({
+    nodeId: config.nodeId,
+    version: DAEMON_VERSION,
+    keys: controlPlaneKeys(config.controlPlaneUrl),
+    workspaces,
+    agentSessions,
+    logger,
+  });
+  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+    const listening = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, () => resolve(listening));
+    listening.once('error', reject);
+  });
+  const url = config.publicUrl ?? urlOf(config.host, server.address() as AddressInfo);
+
+  let heartbeat: NodeJS.Timeout | undefined;
+  let stopped: Promise<void> | undefined;
+  const shutDown = async (): Promise<void> => {
+    clearInterval(heartbeat);
+    await Promise.all([agentSessions.stopAll(), outbox.stop()]);
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      if ('closeAllConnections' in server) server.closeAllConnections();
+    });
+    db.close();
+  };
+
+  return {
+    url,
+    controlPlane,
+    startHeartbeat() {
+      heartbeat ??= setInterval(() => {
+        controlPlane.heartbeat({ workspaceIds: workspaces.activeWorkspaceIds() }).catch((error: unknown) => {
+          logger.warn('heartbeat failed', { error: errorMessage(error) });
+        });
+      }, config.heartbeatIntervalMs);
+    },
+    stop() {
+      stopped ??= shutDown();
+      return stopped;
+    },
+  };
+}

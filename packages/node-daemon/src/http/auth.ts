@@ -1,0 +1,53 @@
+/**
+ * Authentication of control-plane → daemon calls (DESIGN.md §5): `Authorization: Bearer <JWT>`,
+ * ES256-signed by the control plane, verified against its JWKS
+ * (`<controlPlaneUrl>/.well-known/jwks.json`), issuer `JWT_ISSUER`, audience `node-management`,
+ * and `sub` equal to this node's id.
+ *
+ * Missing or invalid token → 401; a valid token for another node → 403; the control plane's keys
+ * unreachable → 503 (the caller is not at fault).
+ */
+import type { MiddlewareHandler } from 'hono';
+import { createRemoteJWKSet, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import { JWT_ISSUER, JwtAudience } from '@flotilla/contracts';
+import { DaemonError } from '../errors.js';
+import type { Logger } from '../logger.js';
+
+/** The control plane's published signing keys (fetched and cached by jose). */
+export function controlPlaneKeys(controlPlaneUrl: string): JWTVerifyGetKey {
+  return createRemoteJWKSet(new URL(`${controlPlaneUrl}/.well-known/jwks.json`));
+}
+
+/** jose errors that mean "could not get the keys", not "bad token". */
+const KEY_FETCH_FAILURES = new Set(['ERR_JWKS_TIMEOUT', 'ERR_JWKS_INVALID', 'ERR_JOSE_GENERIC']);
+
+/**
+ * Middleware requiring a `node-management` token for `nodeId`.
+ *
+ * @param keys - usually {@link controlPlaneKeys}.
+ */
+export function requireNodeManagementToken(options: { keys: JWTVerifyGetKey; nodeId: string; logger: Logger }): MiddlewareHandler {
+  return async (c, next) => {
+    const header = c.req.header('authorization');
+    const match = header?.match(/^Bearer\s+(\S+)$/i);
+    if (!match) throw new DaemonError('unauthorized', 'missing Bearer token');
+    let subject: string | undefined;
+    try {
+      const { payload } = await jwtVerify(match[1]!, options.keys, {
+        issuer: JWT_ISSUER,
+        audience: JwtAudience.nodeManagement,
+      });
+      subject = payload.sub;
+    } catch (error) {
+      if (error instanceof errors.JOSEError && !KEY_FETCH_FAILURES.has(error.code)) {
+        throw new DaemonError('unauthorized', `invalid token: ${error.message}`);
+      }
+      options.logger.warn('cannot verify token: control plane keys unavailable', { error: (error as Error).message });
+      throw new DaemonError('unavailable', 'cannot fetch the control plane signing keys');
+    }
+    if (subject !== options.nodeId) {
+      throw new DaemonError('forbidden', 'token is not for this node');
+    }
+    await next();
+  };
+}

@@ -1,0 +1,8 @@
+/**
+ * `@flotilla/node-daemon`: the daemon on every node (DESIGN.md §1). Normally run as the
+ * `flotilla-node-daemon` bin (src/main.ts); these exports are for embedding and tests.
+ */
+export { takeAgentCredentials, type AgentCredentials } from './agent-credentials.js';
+export { ConfigError, DEFAULTS, readConfig, type DaemonConfig } from './config.js';
+export { startDaemon, type RunningDaemon } from './daemon.js';
+export { DAEMON_VERSION } from './version.js';

@@ -1,0 +1,176 @@
+/**
+ * Workspaces of this node (DESIGN.md §2 steps `workspace_creation` / `workspace_ready`; state
+ * machine `creating -> running -> stopping -> destroyed`, plus `error`, §3).
+ *
+ * `createWorkspace` answers at once; the checkout runs in the background and ends with
+ * `POST /api/workspaces/:id/ready` on the control plane.
+ */
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { CreateWorkspaceRequest, WorkspaceInfo, WorkspaceReadyRequest } from '@flotilla/contracts';
+import { toWorkspaceInfo, type WorkspaceStore } from '../db/workspace-store.js';
+import { badRequest, conflict, errorMessage, notFound } from '../errors.js';
+import { createCheckout } from '../git/workspace-checkout.js';
+import type { Logger } from '../logger.js';
+import { validateBranchName, validateWorkspaceId } from './names.js';
+
+export interface WorkspaceServiceDeps {
+  store: WorkspaceStore;
+  /** Stops the agents of a workspace being deleted. */
+  agents: { stopWorkspaceAgents(workspaceId: string): Promise<void> };
+  controlPlane: { workspaceReady(workspaceId: string, body: WorkspaceReadyRequest): Promise<void> };
+  dataDir: string;
+  gitCloneTimeoutMs: number;
+  gitCommandTimeoutMs: number;
+  logger: Logger;
+}
+
+interface Creation {
+  abort: AbortController;
+  done: Promise<void>;
+}
+
+export class WorkspaceService {
+  private readonly creations = new Map<string, Creation>();
+  private readonly logger: Logger;
+
+  constructor(private readonly deps: WorkspaceServiceDeps) {
+    this.logger = deps.logger.child('workspaces');
+  }
+
+  /** `<dataDir>/workspaces/<id>`. */
+  workspacePath(workspaceId: string): string {
+    return join(this.deps.dataDir, 'workspaces', workspaceId);
+  }
+
+  /**
+   * Record a workspace (status `creating`) and start its checkout in the background: clone
+   * `repoUrl`, branch `branch` from `origin/<baseBranch>`, then the workspace-ready callback
+   * (`running`, or `error` with the reason).
+   *
+   * @throws DaemonError bad_request (id or branch names unusable), conflict (id exists).
+   */
+  createWorkspace(request: CreateWorkspaceRequest): WorkspaceInfo {
+    const problem =
+      validateWorkspaceId(request.workspaceId) ??
+      validateBranchName('branch', request.branch) ??
+      validateBranchName('baseBranch', request.baseBranch);
+    if (problem) throw badRequest(problem);
+    const path = this.workspacePath(request.workspaceId);
+    const inserted = this.deps.store.insert({
+      id: request.workspaceId,
+      path,
+      branch: request.branch,
+      baseBranch: request.baseBranch,
+      callbackToken: request.callbackToken,
+      projectId: request.projectId,
+      chatSessionId: request.chatSessionId,
+      taskId: request.taskId,
+    });
+    if (!inserted) throw conflict(`workspace ${request.workspaceId} already exists`);
+    this.logger.info('workspace creating', { workspaceId: request.workspaceId, branch: request.branch });
+
+    const abort = new AbortController();
+    const done = this.checkOut(request, path, abort.signal).finally(() => this.creations.delete(request.workspaceId));
+    this.creations.set(request.workspaceId, { abort, done });
+    return this.getWorkspace(request.workspaceId);
+  }
+
+  private async checkOut(request: CreateWorkspaceRequest, path: string, signal: AbortSignal): Promise<void> {
+    const id = request.workspaceId;
+    let body: WorkspaceReadyRequest;
+    try {
+      const baseCommit = await createCheckout({
+        repoUrl: request.repoUrl,
+        path,
+        baseBranch: request.baseBranch,
+        branch: request.branch,
+        cloneTimeoutMs: this.deps.gitCloneTimeoutMs,
+        commandTimeoutMs: this.deps.gitCommandTimeoutMs,
+        signal,
+      });
+      if (signal.aborted) return;
+      this.deps.store.setBaseCommit(id, baseCommit);
+      this.deps.store.setStatus(id, 'running');
+      this.logger.info('workspace ready', { workspaceId: id, baseCommit });
+      body = { status: 'running' };
+    } catch (error) {
+      if (signal.aborted) return;
+      const message = errorMessage(error);
+      this.deps.store.setStatus(id, 'error', message);
+      this.logger.warn('workspace creation failed', { workspaceId: id, error: message });
+      body = { status: 'error', error: message };
+    }
+    try {
+      await this.deps.controlPlane.workspaceReady(id, body);
+    } catch (error) {
+      this.logger.error('workspace-ready callback not delivered', { workspaceId: id, error: errorMessage(error) });
+    }
+  }
+
+  /** Every workspace not yet destroyed, oldest first. */
+  listWorkspaces(): WorkspaceInfo[] {
+    return this.deps.store.listByStatus(['creating', 'running', 'stopping', 'error']).map(toWorkspaceInfo);
+  }
+
+  /** Ids for the node heartbeat: every workspace not yet destroyed. */
+  activeWorkspaceIds(): string[] {
+    return this.listWorkspaces().map((workspace) => workspace.workspaceId);
+  }
+
+  /** @throws DaemonError not_found. */
+  getWorkspace(workspaceId: string): WorkspaceInfo {
+    const record = this.deps.store.get(workspaceId);
+    if (!record) throw notFound(`workspace ${workspaceId} not found`);
+    return toWorkspaceInfo(record);
+  }
+
+  /** The workspace's callback token, also after it was destroyed (late messages still go out). */
+  callbackToken(workspaceId: string): string | undefined {
+    return this.deps.store.get(workspaceId)?.callbackToken;
+  }
+
+  /**
+   * Delete a workspace: cancel a checkout in progress, stop its agents, remove its directory.
+   * Idempotent: deleting a destroyed workspace answers `destroyed` again.
+   *
+   * @throws DaemonError not_found (never existed on this node).
+   */
+  async destroyWorkspace(workspaceId: string): Promise<WorkspaceInfo> {
+    const record = this.deps.store.get(workspaceId);
+    if (!record) throw notFound(`workspace ${workspaceId} not found`);
+    if (record.status === 'destroyed') return toWorkspaceInfo(record);
+    this.deps.store.setStatus(workspaceId, 'stopping', record.error);
+    const creation = this.creations.get(workspaceId);
+    if (creation) {
+      creation.abort.abort();
+      await creation.done;
+    }
+    await this.deps.agents.stopWorkspaceAgents(workspaceId);
+    await rm(record.path, { recursive: true, force: true });
+    this.deps.store.setStatus(workspaceId, 'destroyed', record.error);
+    this.logger.info('workspace destroyed', { workspaceId });
+    return this.getWorkspace(workspaceId);
+  }
+
+  /**
+   * After a restart: a checkout that was `creating` was cut short — it becomes `error` and the
+   * control plane is told (in the background); a deletion that was `stopping` is finished.
+   */
+  recoverAfterRestart(): void {
+    for (const record of this.deps.store.listByStatus(['stopping'])) {
+      void this.destroyWorkspace(record.id).catch((error: unknown) => {
+        this.logger.error('could not finish deleting workspace', { workspaceId: record.id, error: errorMessage(error) });
+      });
+    }
+    const error = 'the node daemon restarted while the workspace was being created';
+    for (const record of this.deps.store.listByStatus(['creating'])) {
+      this.deps.store.setStatus(record.id, 'error', error);
+      void rm(record.path, { recursive: true, force: true })
+        .then(() => this.deps.controlPlane.workspaceReady(record.id, { status: 'error', error }))
+        .catch((failure: unknown) => {
+          this.logger.error('workspace-ready callback not delivered', { workspaceId: record.id, error: errorMessage(failure) });
+        });
+    }
+  }
+}

@@ -1,0 +1,28 @@
+/** Small HTTP helper for calling a daemon in tests. */
+
+export interface ApiResponse<T = unknown> {
+  status: number;
+  body: T;
+}
+
+export interface DaemonApi {
+  request<T = unknown>(method: string, path: string, body?: unknown, token?: string | null): Promise<ApiResponse<T>>;
+}
+
+/** Calls `baseUrl` with `defaultToken` unless a call passes its own (null = no header). */
+export function daemonApi(baseUrl: string, defaultToken: string): DaemonApi {
+  return {
+    async request<T>(method: string, path: string, body?: unknown, token: string | null = defaultToken) {
+      const headers: Record<string, string> = {};
+      if (token !== null) headers.authorization = `Bearer ${token}`;
+      if (body !== undefined) headers['content-type'] = 'application/json';
+      const response = await fetch(`${baseUrl}${path}`, {
+        method,
+        headers,
+        body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      });
+      const text = await response.text();
+      return { status: response.status, body: (text ? JSON.parse(text) : null) as T };
+    },
+  };
+}
