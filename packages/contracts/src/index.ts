@@ -6,3 +6,4 @@ export * from './ids.js';
 export * from './node.js';
 export * from './project.js';
 export * from './task.js';
+export * from './settings.js';

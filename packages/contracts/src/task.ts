@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AgentType } from './agents.js';
+import { VmSize } from './settings.js';
 
 /**
  * Task status (DESIGN.md §3). The one legal-transition table lives here; the control plane
@@ -58,9 +59,26 @@ export const CreateTaskRequest = z.object({
   title: z.string().trim().min(1).max(200).optional(),
   agentType: AgentType.optional(),
   priority: z.number().int().min(0).max(1000).optional(),
+  vmSize: VmSize.optional(),
   run: z.boolean().optional(),
 });
 export type CreateTaskRequest = z.infer<typeof CreateTaskRequest>;
+
+/** `PATCH /api/projects/:projectId/tasks/:taskId` body: edit a draft or ready task. */
+export const UpdateTaskRequest = z
+  .object({
+    title: z.string().trim().min(1).max(200).optional(),
+    description: z.string().trim().min(1).max(100_000).optional(),
+    priority: z.number().int().min(0).max(1000).optional(),
+    agentType: AgentType.optional(),
+    vmSize: VmSize.nullable().optional(),
+  })
+  .refine((v) => Object.keys(v).length > 0, 'at least one field must be given');
+export type UpdateTaskRequest = z.infer<typeof UpdateTaskRequest>;
+
+/** `POST /api/projects/:projectId/sessions/:sessionId/prompt` body: a follow-up prompt. */
+export const FollowUpPromptRequest = z.object({ text: z.string().trim().min(1, 'text must not be empty').max(100_000) });
+export type FollowUpPromptRequest = z.infer<typeof FollowUpPromptRequest>;
 
 /** What a finished run produced. */
 export const TaskOutput = z.object({

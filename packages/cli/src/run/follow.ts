@@ -3,7 +3,7 @@
  * the project's WebSocket (resuming from the last sequence number after a drop), with an HTTP
  * catch-up at the end so nothing is missed.
  */
-import { ProjectEvent, TERMINAL_TASK_STATUSES, type ChatMessage, type ExecutionStep, type TaskWithEvents } from '@flotilla/contracts';
+import { EXECUTION_STEPS, ProjectEvent, TERMINAL_TASK_STATUSES, type ChatMessage, type ExecutionStep, type TaskWithEvents } from '@flotilla/contracts';
 import WebSocket from 'ws';
 import type { FlotillaClient } from '../api-client.js';
 
@@ -70,8 +70,12 @@ export async function followTask(
     for (;;) {
       const task = await client.getTask(taskId);
       if (task.executionStep && task.executionStep !== step) {
-        handlers.onStep(task.executionStep, step);
-        step = task.executionStep;
+        // Steps only move forward; report the ones that passed between two polls too.
+        const from = step ? EXECUTION_STEPS.indexOf(step) + 1 : 0;
+        for (const next of EXECUTION_STEPS.slice(from, EXECUTION_STEPS.indexOf(task.executionStep) + 1)) {
+          handlers.onStep(next, step);
+          step = next;
+        }
       }
       if (TERMINAL_TASK_STATUSES.includes(task.status)) {
         await catchUp();

@@ -33,7 +33,8 @@ export function renderMessage(message: ChatMessage): string {
       const meta = message.toolMetadata;
       const status = meta?.status ? ` [${meta.status}]` : '';
       const kind = meta?.kind ? `${meta.kind}: ` : '';
-      const target = meta?.target && !message.content.includes(meta.target) ? ` (${meta.target})` : '';
+      const base = meta?.target?.split('/').at(-1);
+      const target = meta?.target && base && !message.content.includes(base) ? ` (${meta.target})` : '';
       return `  ⚙ ${kind}${message.content}${target}${status}`;
     }
     case 'system':

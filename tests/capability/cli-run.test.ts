@@ -1,0 +1,110 @@
+/**
+ * Capability: `flotilla run` as a user types it. Against a running server (`--server`) and with
+ * an embedded one booted for the run; `--json` gives the result as the last line of stdout.
+ */
+import { bootTestStack, createGitRepo, git, showFile, type TestStack } from '@flotilla/testkit/stack';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const CLI = resolve(import.meta.dirname, '../../packages/cli/bin/flotilla.mjs');
+const promptLog = join(mkdtempSync(join(tmpdir(), 'flotilla-cli-prompts-')), 'prompts.jsonl');
+const agentEnv = { SCRIPTED_AGENT_LOG: promptLog, AGENT_ENV_PASSTHROUGH: 'SCRIPTED_AGENT_LOG' };
+
+interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  return new Promise((resolvePromise) => {
+    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.once('exit', (code) => resolvePromise({ code: code ?? 1, stdout, stderr }));
+  });
+}
+
+function lastJsonLine(stdout: string) {
+  return JSON.parse(stdout.trim().split('\n').at(-1) ?? '') as {
+    taskId: string;
+    status: string;
+    branch: string | null;
+    commitSha: string | null;
+    sessionId: string;
+    messageCount: number;
+  };
+}
+
+/** Pids of live processes whose environment holds `entry`. */
+function processesWithEnv(entry: string): number[] {
+  const pids: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      if (readFileSync(`/proc/${name}/environ`, 'utf8').split('\0').includes(entry)) pids.push(Number(name));
+    } catch {
+      // exited meanwhile, or not ours to read
+    }
+  }
+  return pids;
+}
+
+let stack: TestStack;
+beforeAll(async () => {
+  stack = await bootTestStack({ nodeEnv: agentEnv });
+});
+afterAll(async () => {
+  await stack?.close();
+});
+
+describe('flotilla run', () => {
+  it('--server --json: streams progress, pushes the branch into the --repo path, prints the result', async () => {
+    const repo = createGitRepo();
+    const description = 'say: working on it\nwrite notes/hello.txt: hello from the CLI';
+    const result = await runCli(['run', '--repo', repo, '--agent', 'scripted', '--server', stack.url, '--json', description]);
+    expect(result.code, result.stderr).toBe(0);
+    const json = lastJsonLine(result.stdout);
+    expect(json).toMatchObject({ status: 'completed', branch: `task/${json.taskId}` });
+    expect(json.commitSha).toBe(git(repo, 'rev-parse', `task/${json.taskId}`));
+    expect(showFile(repo, `task/${json.taskId}`, 'notes/hello.txt')).toBe('hello from the CLI');
+    // the agent got the description; the chat holds what the CLI counted
+    const prompts = readFileSync(promptLog, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { text: string });
+    expect(prompts.some((p) => p.text === description)).toBe(true);
+    const task = await stack.client.getTask(json.taskId);
+    const messages = await stack.client.allMessages(task.projectId, json.sessionId);
+    expect(json.messageCount).toBe(messages.length);
+    expect(messages[0]).toMatchObject({ role: 'user', content: description });
+    // progress went to stderr, step by step, and the agent's words streamed
+    expect(result.stderr).toContain('Provisioning a node');
+    expect(result.stderr).toContain('Starting the agent and handing it the task');
+    expect(result.stderr).toContain('working on it');
+  });
+
+  it('exits non-zero when the task fails', async () => {
+    const repo = createGitRepo();
+    const result = await runCli(['run', '--repo', repo, '--agent', 'scripted', '--server', stack.url, '--json', 'fail: the agent gives up']);
+    expect(result.code).not.toBe(0);
+    expect(lastJsonLine(result.stdout).status).toBe('failed');
+    expect(result.stderr).toContain('the agent gives up');
+  });
+
+  it('without a server, boots an embedded one for the run and leaves nothing running', async () => {
+    const repo = createGitRepo();
+    const home = mkdtempSync(join(tmpdir(), 'flotilla-embedded-'));
+    const result = await runCli(['run', '--repo', repo, '--agent', 'scripted', '--json', 'write done.txt: embedded'], { FLOTILLA_HOME: home, ...agentEnv });
+    expect(result.code, result.stderr).toBe(0);
+    const json = lastJsonLine(result.stdout);
+    expect(showFile(repo, `task/${json.taskId}`, 'done.txt')).toBe('embedded');
+    expect(result.stderr).toContain('Embedded Flotilla at');
+    expect(existsSync(join(home, 'state'))).toBe(true);
+    // no process of that run is left: wrangler, workerd, node daemons and agents all carried FLOTILLA_HOME
+    await new Promise((r) => setTimeout(r, 500));
+    expect(processesWithEnv(`FLOTILLA_HOME=${home}`)).toEqual([]);
+  });
+});
