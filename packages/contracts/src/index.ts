@@ -7,3 +7,4 @@ export * from './node.js';
 export * from './project.js';
 export * from './task.js';
 export * from './settings.js';
+export * from './control-plane-config.js';

@@ -23,3 +23,4 @@ export type {
   ToolUseSpec,
   Turn,
 } from './fake-anthropic/index.js';
+export { spawnAcpAgent, type AgentProcess, type SpawnAcpAgentOptions } from './test-support/agent-process.js';

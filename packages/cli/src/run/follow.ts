@@ -71,8 +71,9 @@ export async function followTask(
       const task = await client.getTask(taskId);
       if (task.executionStep && task.executionStep !== step) {
         // Steps only move forward; report the ones that passed between two polls too.
-        const from = step ? EXECUTION_STEPS.indexOf(step) + 1 : 0;
-        for (const next of EXECUTION_STEPS.slice(from, EXECUTION_STEPS.indexOf(task.executionStep) + 1)) {
+        const from: number = step ? EXECUTION_STEPS.indexOf(step) + 1 : 0;
+        const passed: ExecutionStep[] = EXECUTION_STEPS.slice(from, EXECUTION_STEPS.indexOf(task.executionStep) + 1);
+        for (const next of passed) {
           handlers.onStep(next, step);
           step = next;
         }

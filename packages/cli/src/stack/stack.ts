@@ -3,6 +3,7 @@
  * the control plane under `wrangler dev`, state under `<home>`. Used by `flotilla up`, by
  * `flotilla run` when no server is running, and by capability tests.
  */
+import { CONTROL_PLANE_CONFIG_DEFAULTS } from '@flotilla/contracts';
 import { startLocalCloud, type LocalCloud } from '@flotilla/providers/local-cloud';
 import { mkdirSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
@@ -43,7 +44,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     controlPlane = await startControlPlane({
       port: options.port ?? (await freePort()),
       stateDir: join(options.home, 'state'),
-      vars: { LOCAL_CLOUD_URL: localCloud.url, ...options.vars },
+      vars: { ...controlPlaneVarsFromEnv(process.env), LOCAL_CLOUD_URL: localCloud.url, ...options.vars },
       logFile: CONTROL_PLANE_LOG(options.home),
     });
   } catch (error) {
@@ -60,4 +61,14 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       await controlPlane.close();
     },
   };
+}
+
+/** Control-plane settings (timeouts, limits) set in this process's environment, as Worker vars. */
+function controlPlaneVarsFromEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  const vars: Record<string, string> = {};
+  for (const key of Object.keys(CONTROL_PLANE_CONFIG_DEFAULTS)) {
+    const value = env[key];
+    if (value !== undefined && value !== '') vars[key] = value;
+  }
+  return vars;
 }

@@ -23,6 +23,11 @@ export interface StepContext {
   state: RunState;
   task: TaskRow;
   log: Logger;
+  /**
+   * Persist fields of the run state now, before the step acts on them: an id the step hands to
+   * a daemon must be the same id when the step runs again after a lost answer or a retry.
+   */
+  remember: (patch: Partial<RunState>) => Promise<void>;
 }
 
 export type StepOutcome =
@@ -65,13 +70,14 @@ const awaitNodeReady: StepHandler = async ({ env, config, state }) => {
 };
 
 /** workspace_creation: ask the daemon to clone the repository onto branch `task/<taskId>`. */
-const createWorkspace: StepHandler = async ({ env, config, state, task }) => {
+const createWorkspace: StepHandler = async ({ env, config, state, task, remember }) => {
   const nodeId = requireField(state.nodeId, 'nodeId');
   const node = await getNode(env.DB, nodeId);
   if (!node?.url) throw new TransientError(`node ${nodeId} has no URL yet`);
   const project = await getProject(env.DB, task.project_id);
   if (!project) throw new PermanentError(`project ${task.project_id} no longer exists`);
   const workspaceId = state.workspaceId ?? newId('ws');
+  if (!state.workspaceId) await remember({ workspaceId });
   const branch = taskBranchName(task.id);
   await insertWorkspace(env.DB, { id: workspaceId, nodeId, projectId: project.id, taskId: task.id, chatSessionId: task.chat_session_id ?? '', branch });
   await updateTaskFields(env.DB, task.id, { workspace_id: workspaceId });
@@ -108,18 +114,25 @@ const awaitWorkspaceReady: StepHandler = async ({ env, config, state }) => {
  * agent_session: register the agent session on the daemon, then START it with the task
  * description as the initial prompt. The start call is the hop that hands the task to the agent.
  */
-const startAgent: StepHandler = async ({ env, config, state, task }) => {
+const startAgent: StepHandler = async ({ env, config, state, task, remember }) => {
   const nodeId = requireField(state.nodeId, 'nodeId');
   const workspaceId = requireField(state.workspaceId, 'workspaceId');
   const node = await getNode(env.DB, nodeId);
   if (!node?.url) throw new TransientError(`node ${nodeId} has no URL`);
   const target = { id: nodeId, url: node.url };
   const agentSessionId = state.agentSessionId ?? newId('as');
+  if (!state.agentSessionId) await remember({ agentSessionId });
   await insertAgentSession(env.DB, { id: agentSessionId, workspaceId, taskId: task.id, agentType: task.agent_type });
   await updateTaskFields(env.DB, task.id, { agent_session_id: agentSessionId });
   const timeoutMs = config.OUTBOUND_REQUEST_TIMEOUT_MS;
   const registration: RegisterAgentSessionRequest = { agentSessionId, chatSessionId: task.chat_session_id };
   await callNode(env.DB, target, 'POST', `/workspaces/${workspaceId}/agent-sessions`, { body: registration, accept: [409], timeoutMs });
+  // In progress from before the start call: the agent may end its turn, and the daemon send the
+  // task callback (which needs `in_progress`), before the start call's answer arrives here.
+  const current = await getTaskRow(env.DB, task.id);
+  if (current?.status === 'delegated') {
+    await transitionTask(env.DB, task.id, 'in_progress', { actor: 'task-runner', step: 'agent_session', reason: `starting agent ${task.agent_type}` });
+  }
   const start: StartAgentSessionRequest = {
     agentType: task.agent_type,
     initialPrompt: task.description,
@@ -135,10 +148,6 @@ const startAgent: StepHandler = async ({ env, config, state, task }) => {
     if (info.status === 'registered') throw new TransientError(`agent session ${agentSessionId} is registered but did not start`);
   }
   await setAgentSessionStatus(env.DB, agentSessionId, 'running');
-  const fresh = await getTaskRow(env.DB, task.id);
-  if (fresh?.status === 'delegated') {
-    await transitionTask(env.DB, task.id, 'in_progress', { actor: 'task-runner', step: 'agent_session', reason: `agent ${task.agent_type} started` });
-  }
   return { kind: 'advance', to: 'running', patch: { agentSessionId } };
 };
 

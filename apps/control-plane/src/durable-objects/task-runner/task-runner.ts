@@ -50,7 +50,13 @@ export class TaskRunner extends DurableObject<Env> {
   async completeRun(callback: TaskCallbackRequest): Promise<CompleteRunOutcome> {
     const state = await this.load();
     if (!state) return { accepted: false, reason: 'this task has no run' };
-    if (state.finished) return { accepted: true, duplicate: true };
+    if (state.finished) {
+      // A repeat of the callback that ended the run is a duplicate; a different outcome for a
+      // run that already ended (failed, timed out, cancelled) is an illegal transition.
+      const task = await getTaskRow(this.env.DB, state.taskId);
+      if (task?.status === callback.status) return { accepted: true, duplicate: true };
+      return { accepted: false, reason: `task ${state.taskId} is ${task?.status ?? 'gone'}: it cannot become ${callback.status}` };
+    }
     try {
       if (callback.status === 'completed') {
         await transitionTask(this.env.DB, state.taskId, 'completed', {
@@ -74,7 +80,8 @@ export class TaskRunner extends DurableObject<Env> {
       if (error instanceof HttpError && error.code === 'conflict') return { accepted: false, reason: error.message };
       throw error;
     }
-    await this.save({ ...state, finished: true, pendingCleanup: callback.status, attempt: 0 });
+    // Re-read: the alarm may have saved progress while the transition was being written.
+    await this.save({ ...((await this.load()) ?? state), finished: true, pendingCleanup: callback.status, attempt: 0 });
     await this.ctx.storage.setAlarm(Date.now());
     return { accepted: true, duplicate: false };
   }
@@ -97,27 +104,37 @@ export class TaskRunner extends DurableObject<Env> {
       const detail = state.lastError ? ` (last error: ${state.lastError})` : '';
       return this.failRun(state, `step ${state.step} timed out after ${timeoutMs} ms${detail}`);
     }
+    const remember = async (patch: Partial<RunState>) => {
+      const latest = await this.load();
+      if (latest) await this.save({ ...latest, ...patch });
+    };
     try {
-      const outcome = await STEP_HANDLERS[state.step]({ env: this.env, config, state, task, log });
+      const outcome = await STEP_HANDLERS[state.step]({ env: this.env, config, state, task, log, remember });
+      // The step awaited I/O, so a task callback may have ended the run meanwhile: its outcome
+      // and pending cleanup stand, and nothing of this step may overwrite them.
+      const latest = await this.load();
+      if (!latest || latest.finished) return;
       if (outcome.kind === 'wait') {
         await this.ctx.storage.setAlarm(Math.min(Date.now() + outcome.ms, deadline));
         return;
       }
-      const next: RunState = { ...state, ...outcome.patch, step: outcome.to, stepStartedAt: Date.now(), attempt: 0, lastError: null };
+      const next: RunState = { ...latest, ...outcome.patch, step: outcome.to, stepStartedAt: Date.now(), attempt: 0, lastError: null };
       await this.save(next);
       await updateTaskFields(this.env.DB, state.taskId, { execution_step: outcome.to });
       log.info('step done', { next: outcome.to });
       await this.ctx.storage.setAlarm(Date.now());
     } catch (error) {
+      const latest = await this.load();
+      if (!latest || latest.finished) return;
       if (error instanceof TransientError || (error instanceof Error && !(error instanceof PermanentError) && !(error instanceof HttpError))) {
         const attempt = state.attempt + 1;
         const delay = retryDelayMs(attempt, config.STEP_RETRY_INITIAL_MS, config.STEP_RETRY_MAX_MS);
         log.warn('step failed, will retry', { attempt, delayMs: delay, error: errorMessage(error) });
-        await this.save({ ...state, attempt, lastError: errorMessage(error) });
+        await this.save({ ...latest, attempt, lastError: errorMessage(error) });
         await this.ctx.storage.setAlarm(Math.min(Date.now() + delay, deadline));
         return;
       }
-      return this.failRun(state, `step ${state.step} failed: ${errorMessage(error)}`);
+      return this.failRun(latest, `step ${state.step} failed: ${errorMessage(error)}`);
     }
   }
 
@@ -129,7 +146,10 @@ export class TaskRunner extends DurableObject<Env> {
       if (!(error instanceof HttpError)) throw error;
       this.log.warn('could not mark the task failed', { taskId: state.taskId, error: error.message });
     }
-    await this.save({ ...state, finished: true, pendingCleanup: 'failed', lastError: message, attempt: 0 });
+    // A task callback may have ended the run while the transition was being written.
+    const latest = await this.load();
+    if (latest?.finished) return;
+    await this.save({ ...(latest ?? state), finished: true, pendingCleanup: 'failed', lastError: message, attempt: 0 });
     await this.ctx.storage.setAlarm(Date.now());
   }
 

@@ -1,0 +1,131 @@
+/**
+ * Helpers shared by the control-plane tests (they run inside workerd). HTTP goes through the
+ * Worker's own default export; Durable Objects are reached through their RPC stubs; the
+ * stand-in local cloud / node daemon (test/stand-in/server.ts) through its control API.
+ */
+import type { ChatMessage, ChatMessageInput, Project, TaskWithEvents } from '@flotilla/contracts';
+import { env, exports } from 'cloudflare:workers';
+import { decodeJwt } from 'jose';
+import { inject, vi } from 'vitest';
+import { signCallbackToken } from '../src/auth/tokens.js';
+import { insertNode, insertWorkspace, markNodeReady } from '../src/db/nodes-repository.js';
+import type { RecordedRequest, Rule } from './stand-in/types.js';
+
+export type { RecordedRequest };
+
+const ORIGIN = 'http://control-plane.test';
+const HOUR_MS = 60 * 60 * 1000;
+
+/** A request to the Worker's HTTP API. A `body` that is not a string, stream or bytes is sent as JSON. */
+export function api(path: string, init: Omit<RequestInit, 'body'> & { body?: unknown; token?: string } = {}): Promise<Response> {
+  const { body, token, ...rest } = init;
+  const headers = new Headers(rest.headers as HeadersInit | undefined);
+  if (token) headers.set('authorization', `Bearer ${token}`);
+  let payload: BodyInit | undefined;
+  if (typeof body === 'string' || body instanceof ReadableStream || body instanceof Uint8Array) payload = body;
+  else if (body !== undefined) {
+    payload = JSON.stringify(body);
+    headers.set('content-type', 'application/json');
+  }
+  return exports.default.fetch(new Request(`${ORIGIN}${path}`, { ...rest, headers, body: payload }));
+}
+
+/** Parse a JSON answer, checking its status first (with the body in the failure message). */
+export async function expectJson<T = Record<string, unknown>>(response: Response, status: number): Promise<T> {
+  const text = await response.text();
+  if (response.status !== status) throw new Error(`expected HTTP ${status}, got ${response.status}: ${text}`);
+  return JSON.parse(text) as T;
+}
+
+export async function createProject(name = 'demo'): Promise<Project> {
+  return expectJson<Project>(await api('/api/projects', { method: 'POST', body: { name, repoUrl: 'https://example.com/demo.git' } }), 201);
+}
+
+export async function createTask(projectId: string, body: Record<string, unknown>): Promise<TaskWithEvents> {
+  return expectJson<TaskWithEvents>(await api(`/api/projects/${projectId}/tasks`, { method: 'POST', body }), 201);
+}
+
+export async function getTask(taskId: string): Promise<TaskWithEvents> {
+  return expectJson<TaskWithEvents>(await api(`/api/tasks/${taskId}`), 200);
+}
+
+export const projectData = (projectId: string) => env.PROJECT_DATA.get(env.PROJECT_DATA.idFromName(projectId));
+export const taskRunner = (taskId: string) => env.TASK_RUNNER.get(env.TASK_RUNNER.idFromName(taskId));
+
+/** Messages of a session through ProjectData RPC (its typing cannot see through `unknown` tool input). */
+export async function listMessages(projectId: string, sessionId: string, after = 0, limit = 10_000): Promise<ChatMessage[]> {
+  return (await projectData(projectId).listMessages(sessionId, after, limit)) as unknown as ChatMessage[];
+}
+
+export const allMessages = (projectId: string, sessionId: string) => listMessages(projectId, sessionId);
+
+/** A valid message for `sessionId`; a fresh messageId unless given. */
+export function message(sessionId: string, overrides: Partial<ChatMessageInput> = {}): ChatMessageInput {
+  return {
+    messageId: crypto.randomUUID(),
+    sessionId,
+    role: 'assistant',
+    content: 'working on it',
+    timestamp: new Date().toISOString(),
+    ...overrides,
+  };
+}
+
+export const messages = (sessionId: string, n: number, role: ChatMessageInput['role'] = 'assistant') =>
+  Array.from({ length: n }, (_, i) => message(sessionId, { role, content: `message ${i + 1}` }));
+
+/** A callback token signed by the Worker's own key, for node `nodeId` (and a workspace). */
+export function callbackToken(nodeId: string, workspaceId?: string): Promise<string> {
+  return signCallbackToken(env.DB, nodeId, HOUR_MS, workspaceId);
+}
+
+/** A ready node with one running workspace bound to `chatSessionId`, and its callback token. */
+export async function seedWorkspace(projectId: string, chatSessionId: string, taskId = 'tsk_seeded') {
+  const nodeId = `nod_${crypto.randomUUID()}`;
+  const workspaceId = `ws_${crypto.randomUUID()}`;
+  await insertNode(env.DB, { id: nodeId, provider: 'local', size: null });
+  await markNodeReady(env.DB, nodeId, 'http://127.0.0.1:9/unused', 'test');
+  await insertWorkspace(env.DB, { id: workspaceId, nodeId, projectId, taskId, chatSessionId, branch: `task/${taskId}` });
+  return { nodeId, workspaceId, token: await callbackToken(nodeId, workspaceId) };
+}
+
+/** Claims of a JWT (no verification: for asserting what was sent). */
+export const jwtClaims = (authorization: string | null) => decodeJwt((authorization ?? '').replace(/^Bearer\s+/i, ''));
+
+/** Retry `check` until it stops throwing (default 3 s). */
+export function eventually<T>(check: () => T | Promise<T>, timeout = 3_000): Promise<T> {
+  return vi.waitFor(check, { timeout, interval: 10 });
+}
+
+/** The stand-in local cloud and node daemons (Node side, see test/stand-in/server.ts). */
+export const standIn = {
+  get url(): string {
+    return inject('standInUrl');
+  },
+  /** Base URL of a stand-in node daemon; `key` keeps each test's daemon calls apart. */
+  daemonUrl(key: string): string {
+    return `${this.url}/daemon/${key}`;
+  },
+  async rule(rule: Rule): Promise<void> {
+    await expectJson(await fetch(`${this.url}/__control/rules`, { method: 'POST', body: JSON.stringify(rule) }), 200);
+  },
+  async clearRules(): Promise<void> {
+    await expectJson(await fetch(`${this.url}/__control/clear-rules`, { method: 'POST' }), 200);
+  },
+  async release(hold: string): Promise<number> {
+    const body = await expectJson<{ released: number }>(await fetch(`${this.url}/__control/release`, { method: 'POST', body: JSON.stringify({ hold }) }), 200);
+    return body.released;
+  },
+  async requests(filter: { method?: string; path?: string | RegExp } = {}): Promise<RecordedRequest[]> {
+    const all = await expectJson<RecordedRequest[]>(await fetch(`${this.url}/__control/requests`), 200);
+    return all.filter(
+      (r) =>
+        (!filter.method || r.method === filter.method) &&
+        (filter.path === undefined || (typeof filter.path === 'string' ? r.path === filter.path : filter.path.test(r.path))),
+    );
+  },
+  /** createNode calls of the local cloud for `nodeId`. */
+  async createNodeCalls(nodeId: string): Promise<RecordedRequest[]> {
+    return (await this.requests({ method: 'POST', path: '/cloud/nodes' })).filter((r) => (r.body as { nodeId?: string }).nodeId === nodeId);
+  },
+};

@@ -1,0 +1,31 @@
+/**
+ * The control plane's configurable timeouts and limits, with their defaults (milliseconds).
+ * Each is a Worker var of the same name; `flotilla up` forwards those set in its environment.
+ */
+/** Defaults of every configurable timeout and limit of the control plane (milliseconds). */
+export const CONTROL_PLANE_CONFIG_DEFAULTS = {
+  /** node_selection: picking or registering a node. */
+  STEP_NODE_SELECTION_TIMEOUT_MS: 30_000,
+  /** node_provisioning: the provider accepting the create call. */
+  STEP_NODE_PROVISIONING_TIMEOUT_MS: 120_000,
+  /** node_agent_ready: the node daemon calling back `ready`. */
+  STEP_NODE_AGENT_READY_TIMEOUT_MS: 300_000,
+  /** workspace_creation: the daemon accepting the workspace. */
+  STEP_WORKSPACE_CREATION_TIMEOUT_MS: 60_000,
+  /** workspace_ready: clone + branch done, daemon calling back. */
+  STEP_WORKSPACE_READY_TIMEOUT_MS: 600_000,
+  /** agent_session: register + start accepted by the daemon. */
+  STEP_AGENT_SESSION_TIMEOUT_MS: 60_000,
+  /** running: the agent's whole turn, until the task callback. */
+  STEP_RUNNING_TIMEOUT_MS: 4 * 60 * 60 * 1000,
+  /** First retry delay of a transient step failure; doubles up to the max. */
+  STEP_RETRY_INITIAL_MS: 500,
+  STEP_RETRY_MAX_MS: 15_000,
+  /** How often a waiting step re-checks D1 when no callback woke it. */
+  STEP_POLL_INTERVAL_MS: 2_000,
+  /** Timeout of one HTTP call from the control plane to a node daemon or provider. */
+  OUTBOUND_REQUEST_TIMEOUT_MS: 30_000,
+  /** Lifetime of callback tokens handed to node daemons. */
+  CALLBACK_TOKEN_TTL_MS: 24 * 60 * 60 * 1000,
+} as const;
+
