@@ -27,5 +27,18 @@ export const CONTROL_PLANE_CONFIG_DEFAULTS = {
   OUTBOUND_REQUEST_TIMEOUT_MS: 30_000,
   /** Lifetime of callback tokens handed to node daemons. */
   CALLBACK_TOKEN_TTL_MS: 24 * 60 * 60 * 1000,
+  /** How long an idle auto-provisioned node stays warm before it is destroyed (30 min). */
+  NODE_WARM_TIMEOUT_MS: 30 * 60 * 1000,
+  /** Extra time the cron sweep allows past a warm node's timeout before it destroys it itself. */
+  NODE_WARM_SWEEP_GRACE_MS: 5 * 60 * 1000,
+  /** Delay before retrying a failed node deletion (NodeLifecycle alarm). */
+  NODE_DESTROY_RETRY_MS: 60_000,
+  /** Age past which the sweep destroys an auto-provisioned node that runs no task (4 h). */
+  MAX_AUTO_NODE_LIFETIME_MS: 4 * 60 * 60 * 1000,
+  /**
+   * Tasks one active node takes at once (a count, not ms). 1: a node runs one task's workspace
+   * at a time, so a warm node is claimed by exactly one task and VMs are sized for one agent.
+   */
+  NODE_MAX_WORKSPACES: 1,
 } as const;
 

@@ -8,3 +8,4 @@ export * from './project.js';
 export * from './task.js';
 export * from './settings.js';
 export * from './control-plane-config.js';
+export * from './node-lifecycle.js';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AgentType } from './agents.js';
+import { ProviderName, VmSize } from './settings.js';
 
 /** `POST /api/projects` body. `repoUrl` is a local path or any git URL. */
 export const CreateProjectRequest = z.object({
@@ -13,6 +14,8 @@ export const CreateProjectRequest = z.object({
     .regex(/^[A-Za-z0-9._/-]+$/, 'defaultBranch has characters git does not allow')
     .optional(),
   defaultAgentType: AgentType.optional(),
+  defaultVmSize: VmSize.optional(),
+  defaultProvider: ProviderName.optional(),
 });
 export type CreateProjectRequest = z.infer<typeof CreateProjectRequest>;
 
@@ -22,6 +25,9 @@ export const Project = z.object({
   repoUrl: z.string(),
   defaultBranch: z.string(),
   defaultAgentType: AgentType,
+  /** null: the platform default (`small`). */
+  defaultVmSize: VmSize.nullable(),
+  defaultProvider: ProviderName,
   createdAt: z.string(),
   updatedAt: z.string(),
 });

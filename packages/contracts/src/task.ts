@@ -100,6 +100,8 @@ export const Task = z.object({
   executionStep: ExecutionStep.nullable(),
   agentType: AgentType,
   priority: z.number().int(),
+  /** The task's own VM size; null means the project's default, then the platform's. */
+  vmSize: VmSize.nullable(),
   chatSessionId: z.string().nullable(),
   nodeId: z.string().nullable(),
   workspaceId: z.string().nullable(),

@@ -14,6 +14,10 @@ export interface NodeRow {
   error: string | null;
   created_at: string;
   updated_at: string;
+  /** Added by migration 0003. */
+  user_id: string;
+  machine_type: string | null;
+  location: string | null;
 }
 
 export interface WorkspaceRow {
@@ -31,11 +35,17 @@ export interface WorkspaceRow {
 
 const now = () => new Date().toISOString();
 
-export async function insertNode(db: D1Database, node: { id: string; provider: string; size: string | null }): Promise<void> {
+/** Register an auto-provisioned node (status `provisioning`); a repeated insert does nothing. */
+export async function insertNode(
+  db: D1Database,
+  node: { id: string; provider: string; size: string | null; userId?: string; machineType?: string | null; location?: string | null },
+): Promise<void> {
   const at = now();
   await db
-    .prepare("INSERT INTO nodes (id, provider, status, size, auto_provisioned, created_at, updated_at) VALUES (?, ?, 'provisioning', ?, 1, ?, ?) ON CONFLICT(id) DO NOTHING")
-    .bind(node.id, node.provider, node.size, at, at)
+    .prepare(
+      "INSERT INTO nodes (id, provider, status, size, auto_provisioned, user_id, machine_type, location, created_at, updated_at) VALUES (?, ?, 'provisioning', ?, 1, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING",
+    )
+    .bind(node.id, node.provider, node.size, node.userId ?? 'local', node.machineType ?? null, node.location ?? null, at, at)
     .run();
 }
 

@@ -1,5 +1,5 @@
 /** D1 access to `tasks` and `task_status_events`. Status changes go through `task-status.ts`. */
-import type { AgentType, ExecutionStep, Task, TaskStatus, TaskStatusEvent } from '@flotilla/contracts';
+import type { AgentType, ExecutionStep, Task, TaskStatus, TaskStatusEvent, UpdateTaskRequest, VmSize } from '@flotilla/contracts';
 
 export interface TaskRow {
   id: string;
@@ -10,6 +10,7 @@ export interface TaskRow {
   execution_step: ExecutionStep | null;
   agent_type: AgentType;
   priority: number;
+  vm_size: VmSize | null;
   chat_session_id: string | null;
   initial_message_id: string | null;
   node_id: string | null;
@@ -36,6 +37,7 @@ export function toTask(row: TaskRow): Task {
     executionStep: row.execution_step,
     agentType: row.agent_type,
     priority: row.priority,
+    vmSize: row.vm_size,
     chatSessionId: row.chat_session_id,
     nodeId: row.node_id,
     workspaceId: row.workspace_id,
@@ -61,6 +63,7 @@ export interface NewTask {
   status: TaskStatus;
   agentType: AgentType;
   priority: number;
+  vmSize: VmSize | null;
   chatSessionId: string;
   initialMessageId: string;
 }
@@ -69,10 +72,10 @@ export interface NewTask {
 export function insertTaskStatement(db: D1Database, task: NewTask, now: string): D1PreparedStatement {
   return db
     .prepare(
-      `INSERT INTO tasks (id, project_id, title, description, status, agent_type, priority, chat_session_id, initial_message_id, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO tasks (id, project_id, title, description, status, agent_type, priority, vm_size, chat_session_id, initial_message_id, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
-    .bind(task.id, task.projectId, task.title, task.description, task.status, task.agentType, task.priority, task.chatSessionId, task.initialMessageId, now, now);
+    .bind(task.id, task.projectId, task.title, task.description, task.status, task.agentType, task.priority, task.vmSize, task.chatSessionId, task.initialMessageId, now, now);
 }
 
 export async function getTaskRow(db: D1Database, id: string): Promise<TaskRow | null> {
@@ -144,4 +147,26 @@ export async function listTaskEvents(db: D1Database, taskId: string): Promise<Ta
     reason: row.reason,
     createdAt: row.created_at,
   }));
+}
+
+const EDITABLE_COLUMNS: Record<keyof UpdateTaskRequest, string> = {
+  title: 'title',
+  description: 'description',
+  priority: 'priority',
+  agentType: 'agent_type',
+  vmSize: 'vm_size',
+};
+
+/**
+ * Edit a task's definition while it has status `whileStatus` (compare-and-set).
+ * @returns true when the row was updated
+ */
+export async function editTask(db: D1Database, id: string, changes: UpdateTaskRequest, whileStatus: TaskStatus): Promise<boolean> {
+  const entries = (Object.keys(changes) as Array<keyof UpdateTaskRequest>).filter((key) => changes[key] !== undefined);
+  const assignments = [...entries.map((key) => `${EDITABLE_COLUMNS[key]} = ?`), 'updated_at = ?'].join(', ');
+  const result = await db
+    .prepare(`UPDATE tasks SET ${assignments} WHERE id = ? AND status = ?`)
+    .bind(...entries.map((key) => changes[key] ?? null), new Date().toISOString(), id, whileStatus)
+    .run();
+  return result.meta.changes === 1;
 }

@@ -1,7 +1,7 @@
 /** `/api/projects`: create, list and read projects. */
-import { CreateProjectRequest, DEFAULT_AGENT_TYPE } from '@flotilla/contracts';
+import { CreateProjectRequest, DEFAULT_AGENT_TYPE, UpdateProjectRequest } from '@flotilla/contracts';
 import { Hono } from 'hono';
-import { getProject, insertProject, listProjects } from '../db/projects-repository.js';
+import { getProject, insertProject, listProjects, updateProject } from '../db/projects-repository.js';
 import type { AppEnv } from '../app-env.js';
 import { notFound } from '../lib/errors.js';
 import { parseJsonBody } from '../lib/validation.js';
@@ -16,6 +16,16 @@ export const projectsRoutes = new Hono<AppEnv>()
   .get('/', async (c) => c.json({ projects: await listProjects(c.env.DB) }))
   .get('/:projectId', async (c) => {
     const project = await getProject(c.env.DB, c.req.param('projectId'));
+    if (!project) throw notFound(`project ${c.req.param('projectId')} not found`);
+    return c.json(project);
+  })
+  /**
+   * Change project settings `{name?, defaultBranch?, defaultAgentType?, defaultVmSize?, defaultProvider?}`;
+   * `defaultVmSize: null` falls back to the platform default. 200 with the project; 404 unknown.
+   */
+  .patch('/:projectId', async (c) => {
+    const changes = await parseJsonBody(c, UpdateProjectRequest);
+    const project = await updateProject(c.env.DB, c.req.param('projectId'), changes);
     if (!project) throw notFound(`project ${c.req.param('projectId')} not found`);
     return c.json(project);
   });

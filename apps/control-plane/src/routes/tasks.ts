@@ -1,11 +1,11 @@
 /** Tasks of a project: `/api/projects/:projectId/tasks…` and `/api/tasks/:taskId`. */
-import { CreateTaskRequest, TaskStatus } from '@flotilla/contracts';
+import { CreateTaskRequest, TaskStatus, UpdateTaskRequest } from '@flotilla/contracts';
 import { Hono } from 'hono';
 import type { AppEnv } from '../app-env.js';
-import { getTaskRow, listTaskEvents, listTaskRows, toTask } from '../db/tasks-repository.js';
-import { notFound } from '../lib/errors.js';
+import { editTask, getTaskRow, listTaskEvents, listTaskRows, toTask, type TaskRow } from '../db/tasks-repository.js';
+import { conflict, notFound } from '../lib/errors.js';
 import { parseJsonBody, parseWith } from '../lib/validation.js';
-import { submitTask } from '../services/task-submission.js';
+import { runTask, submitTask } from '../services/task-submission.js';
 import { requireProject } from './projects.js';
 
 const USER = 'user';
@@ -26,10 +26,33 @@ export const projectTasksRoutes = new Hono<AppEnv>()
     return c.json({ tasks: rows.map(toTask) });
   })
   .get('/:taskId', async (c) => {
-    const row = await getTaskRow(c.env.DB, c.req.param('taskId'));
-    if (!row || row.project_id !== c.req.param('projectId')) throw notFound(`task ${c.req.param('taskId')} not found in this project`);
+    const row = await requireProjectTask(c.env.DB, c.req.param('projectId') ?? '', c.req.param('taskId'));
     return c.json({ ...toTask(row), events: await listTaskEvents(c.env.DB, row.id) });
+  })
+  /**
+   * Edit a `draft` or `ready` task: `{title?, description?, priority?, agentType?, vmSize?}`.
+   * 409 naming the status once it has been queued.
+   */
+  .patch('/:taskId', async (c) => {
+    const row = await requireProjectTask(c.env.DB, c.req.param('projectId') ?? '', c.req.param('taskId'));
+    const changes = await parseJsonBody(c, UpdateTaskRequest);
+    if (row.status !== 'draft' && row.status !== 'ready') throw conflict(`task ${row.id} is ${row.status}; only draft or ready tasks can be edited`);
+    if (!(await editTask(c.env.DB, row.id, changes, row.status))) throw conflict(`task ${row.id} changed status while being edited`);
+    const updated = await requireProjectTask(c.env.DB, row.project_id, row.id);
+    return c.json(toTask(updated));
+  })
+  /** Run a `draft` or `ready` task now (202 with the queued task); 409 otherwise. */
+  .post('/:taskId/run', async (c) => {
+    const row = await requireProjectTask(c.env.DB, c.req.param('projectId') ?? '', c.req.param('taskId'));
+    await runTask(c.env, row.id, row.project_id, USER);
+    return c.json(toTask(await requireProjectTask(c.env.DB, row.project_id, row.id)), 202);
   });
+
+async function requireProjectTask(db: D1Database, projectId: string, taskId: string): Promise<TaskRow> {
+  const row = await getTaskRow(db, taskId);
+  if (!row || row.project_id !== projectId) throw notFound(`task ${taskId} not found in project ${projectId}`);
+  return row;
+}
 
 export const tasksRoutes = new Hono<AppEnv>()
   /** A task by id alone, with its status events. */

@@ -44,6 +44,7 @@ export async function submitTask(env: Env, project: Project, input: CreateTaskRe
         status,
         agentType: input.agentType ?? project.defaultAgentType,
         priority: input.priority ?? 0,
+        vmSize: input.vmSize ?? null,
         chatSessionId,
         initialMessageId,
       },
@@ -57,8 +58,13 @@ export async function submitTask(env: Env, project: Project, input: CreateTaskRe
   return toTask(row);
 }
 
-/** Queue a ready task and start its TaskRunner. @throws HttpError 409 when not `ready` */
+/**
+ * Queue a task and start its TaskRunner. A draft becomes ready first (two recorded transitions).
+ * @throws HttpError 409 when the task is neither `draft` nor `ready`
+ */
 export async function runTask(env: Env, taskId: string, projectId: string, actor: string): Promise<void> {
+  const row = await getTaskRow(env.DB, taskId);
+  if (row?.status === 'draft') await transitionTask(env.DB, taskId, 'ready', { actor, reason: 'run requested' });
   await transitionTask(env.DB, taskId, 'queued', { actor, reason: 'run requested', step: 'node_selection', fields: { execution_step: 'node_selection' } });
   await taskRunner(env, taskId).start(taskId, projectId);
 }

@@ -1,0 +1,56 @@
+/**
+ * Node lifecycle (issue 6, DESIGN.md §3 and §4): the state the NodeLifecycle Durable Object keeps
+ * for one node, and the public view of nodes (`GET /api/nodes`).
+ */
+import { z } from 'zod';
+import { NodeStatus } from './node.js';
+import { ProviderName, VmSize } from './settings.js';
+
+/** NodeLifecycle's own state: `active` runs tasks, `warm` waits to be claimed, then `destroying` → `destroyed`. */
+export const NodeLifecycleStatus = z.enum(['active', 'warm', 'destroying', 'destroyed']);
+export type NodeLifecycleStatus = z.infer<typeof NodeLifecycleStatus>;
+
+/** What `NodeLifecycle.getStatus()` answers. Times are ISO strings. */
+export const NodeLifecycleState = z.object({
+  nodeId: z.string().nullable(),
+  status: NodeLifecycleStatus,
+  /** Tasks holding the node (at most NODE_MAX_WORKSPACES). */
+  taskIds: z.array(z.string()),
+  /** The task that claimed the node out of the warm pool last, if any. */
+  claimedByTask: z.string().nullable(),
+  warmSince: z.string().nullable(),
+  /** When a warm node will be destroyed unless claimed. */
+  warmUntil: z.string().nullable(),
+  lastError: z.string().nullable(),
+});
+export type NodeLifecycleState = z.infer<typeof NodeLifecycleState>;
+
+/** One node as the public API shows it (`GET /api/nodes`, `GET /api/nodes/:nodeId`). */
+export const NodeInfo = z.object({
+  id: z.string(),
+  provider: ProviderName,
+  status: NodeStatus,
+  /** The provider-neutral size provisioned, and the provider's machine type for it. */
+  size: VmSize.nullable(),
+  machineType: z.string().nullable(),
+  location: z.string().nullable(),
+  autoProvisioned: z.boolean(),
+  warmSince: z.string().nullable(),
+  /** When a warm node will be destroyed unless a task claims it. */
+  warmUntil: z.string().nullable(),
+  /** Workspaces on the node that are not destroyed. */
+  workspaceIds: z.array(z.string()),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type NodeInfo = z.infer<typeof NodeInfo>;
+
+export const NodeList = z.object({ nodes: z.array(NodeInfo) });
+export type NodeList = z.infer<typeof NodeList>;
+
+/** What one run of the node sweep did (`POST /api/nodes/sweep`, and the cron). */
+export const NodeSweepResult = z.object({
+  destroyed: z.array(z.object({ nodeId: z.string(), reason: z.enum(['warm_timeout', 'max_lifetime']) })),
+  failed: z.array(z.object({ nodeId: z.string(), error: z.string() })),
+});
+export type NodeSweepResult = z.infer<typeof NodeSweepResult>;
