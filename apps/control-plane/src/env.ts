@@ -3,13 +3,16 @@
  * here once; `readConfig` turns the raw strings into numbers and refuses nonsense.
  */
 import { CONTROL_PLANE_CONFIG_DEFAULTS } from '@flotilla/contracts';
+import { PermanentError } from './lib/errors.js';
 import type { ProjectData } from './durable-objects/project-data/project-data.js';
+import type { NodeLifecycle } from './durable-objects/node-lifecycle/node-lifecycle.js';
 import type { TaskRunner } from './durable-objects/task-runner/task-runner.js';
 
 export interface Env {
   DB: D1Database;
   PROJECT_DATA: DurableObjectNamespace<ProjectData>;
   TASK_RUNNER: DurableObjectNamespace<TaskRunner>;
+  NODE_LIFECYCLE: DurableObjectNamespace<NodeLifecycle>;
   /** `local` (one implicit user) or `deployed`. */
   DEPLOYMENT_MODE?: string;
   /** URL node daemons use to reach this control plane, e.g. `http://127.0.0.1:8787`. */
@@ -41,6 +44,6 @@ export function readConfig(env: Env): Config {
 
 /** The URL node daemons call back to. */
 export function controlPlaneUrl(env: Env): string {
-  if (!env.BASE_URL) throw new Error('BASE_URL is not set: node daemons would not know where to call back');
+  if (!env.BASE_URL) throw new PermanentError('BASE_URL is not set: node daemons would not know where to call back');
   return env.BASE_URL.replace(/\/$/, '');
 }

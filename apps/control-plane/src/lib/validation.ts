@@ -24,11 +24,7 @@ export async function parseJsonBody<S extends z.ZodType>(
   if (declared > maxBytes) {
     throw new HttpError('payload_too_large', `request body is ${declared} bytes; the limit is ${maxBytes} bytes`);
   }
-  const text = await c.req.text();
-  const size = new TextEncoder().encode(text).byteLength;
-  if (size > maxBytes) {
-    throw new HttpError('payload_too_large', `request body is ${size} bytes; the limit is ${maxBytes} bytes`);
-  }
+  const text = await readTextCapped(c.req.raw, maxBytes);
   let json: unknown;
   try {
     json = text.length === 0 ? {} : JSON.parse(text);
@@ -43,4 +39,33 @@ export function parseWith<S extends z.ZodType>(schema: S, value: unknown): z.inf
   const result = schema.safeParse(value);
   if (!result.success) throw badRequest(describeZodError(result.error), result.error.issues);
   return result.data;
+}
+
+/**
+ * Read a request body as UTF-8, refusing it as soon as it passes `maxBytes` — also when no
+ * Content-Length was sent — so an oversized body is never held in memory whole.
+ * @throws HttpError 413
+ */
+async function readTextCapped(request: Request, maxBytes: number): Promise<string> {
+  if (!request.body) return '';
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel();
+      throw new HttpError('payload_too_large', `request body is over ${maxBytes} bytes, the limit`);
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return new TextDecoder().decode(bytes);
 }
