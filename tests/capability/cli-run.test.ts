@@ -2,9 +2,9 @@
  * Capability: `flotilla run` as a user types it. Against a running server (`--server`) and with
  * an embedded one booted for the run; `--json` gives the result as the last line of stdout.
  */
-import { bootTestStack, createGitRepo, git, showFile, type TestStack } from '@flotilla/testkit/stack';
+import { bootTestStack, createGitRepo, git, processesWithEnv, showFile, type TestStack } from '@flotilla/testkit/stack';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -39,20 +39,6 @@ function lastJsonLine(stdout: string) {
     sessionId: string;
     messageCount: number;
   };
-}
-
-/** Pids of live processes whose environment holds `entry`. */
-function processesWithEnv(entry: string): number[] {
-  const pids: number[] = [];
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      if (readFileSync(`/proc/${name}/environ`, 'utf8').split('\0').includes(entry)) pids.push(Number(name));
-    } catch {
-      // exited meanwhile, or not ours to read
-    }
-  }
-  return pids;
 }
 
 let stack: TestStack;

@@ -1,0 +1,65 @@
+/**
+ * Capability: `flotilla up` as a user runs it — prints its URL, serves `flotilla run` (found
+ * through its server.json, no --server), and on Ctrl-C (SIGINT) stops the control plane, every
+ * node daemon and agent, leaving no process behind.
+ */
+import { createGitRepo, processesWithEnv, showFile } from '@flotilla/testkit/stack';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const CLI = resolve(import.meta.dirname, '../../packages/cli/bin/flotilla.mjs');
+
+async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((res) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => res(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+describe('flotilla up', () => {
+  it('serves flotilla run and stops everything on Ctrl-C', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'flotilla-up-'));
+    const env = { ...process.env, FLOTILLA_HOME: home };
+    const port = await freePort();
+    const up = spawn(process.execPath, [CLI, 'up', '--port', String(port)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const url = await new Promise<string>((res, rej) => {
+      let out = '';
+      up.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        const match = out.match(/^(http:\/\/127\.0\.0\.1:\d+)$/m);
+        if (match?.[1]) res(match[1]);
+      });
+      up.once('exit', (code) => rej(new Error(`flotilla up exited with ${code}`)));
+    });
+    expect(url).toBe(`http://127.0.0.1:${port}`);
+    expect(existsSync(join(home, 'server.json'))).toBe(true);
+
+    const repo = createGitRepo();
+    const run = spawn(process.execPath, [CLI, 'run', '--repo', repo, '--agent', 'scripted', '--json', 'write up.txt: served by flotilla up'], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    run.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    run.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise<number>((res) => run.once('exit', (c) => res(c ?? 1)));
+    expect(code, stderr).toBe(0);
+    expect(stderr).toContain(`Using the running Flotilla at ${url}`);
+    const result = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as { taskId: string };
+    expect(showFile(repo, `task/${result.taskId}`, 'up.txt')).toBe('served by flotilla up');
+
+    up.kill('SIGINT');
+    const upCode = await new Promise<number | null>((res) => up.once('exit', (c) => res(c)));
+    expect(upCode).toBe(0);
+    expect(existsSync(join(home, 'server.json'))).toBe(false);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(processesWithEnv(`FLOTILLA_HOME=${home}`)).toEqual([]);
+  });
+});
