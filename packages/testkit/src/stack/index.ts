@@ -5,7 +5,7 @@
  */
 import { FlotillaClient, startStack, type Stack } from '@flotilla/cli';
 import { TERMINAL_TASK_STATUSES, type TaskWithEvents } from '@flotilla/contracts';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -77,3 +77,20 @@ export function processAlive(pid: number): boolean {
   }
 }
 export { createGitRepo, git, showFile } from './git.js';
+
+/**
+ * Pids of live processes whose environment holds `entry` (e.g. `FLOTILLA_HOME=/tmp/x`): every
+ * process a stack started inherits it, so an empty answer means nothing was left behind. Linux.
+ */
+export function processesWithEnv(entry: string): number[] {
+  const pids: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
+    try {
+      if (readFileSync(`/proc/${name}/environ`, 'utf8').split('\0').includes(entry)) pids.push(Number(name));
+    } catch {
+      // exited meanwhile, or not ours to read
+    }
+  }
+  return pids;
+}
