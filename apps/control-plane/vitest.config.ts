@@ -27,6 +27,10 @@ export const TEST_VARS = {
   STEP_RETRY_MAX_MS: '100',
   STEP_POLL_INTERVAL_MS: '25',
   OUTBOUND_REQUEST_TIMEOUT_MS: '500',
+  // No warm pool by default here: a node with nothing left is destroyed at once, so every test
+  // provisions its own. NodeLifecycle tests pass their own warm timeouts.
+  NODE_WARM_TIMEOUT_MS: '0',
+  NODE_DESTROY_RETRY_MS: '200',
 };
 
 export default defineConfig({

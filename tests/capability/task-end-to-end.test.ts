@@ -5,7 +5,7 @@
  * repo holds the task branch with the agent's change, the chat holds the conversation in order,
  * the task is completed with branch and SHA, and the workspace is gone from the node.
  */
-import { bootTestStack, createGitRepo, git, showFile, waitForTask, type TestStack } from '@flotilla/testkit/stack';
+import { bootTestStack, createGitRepo, git, showFile, waitForTask, waitUntil, type TestStack } from '@flotilla/testkit/stack';
 import { startFakeAnthropic, type FakeAnthropic } from '@flotilla/testkit/fake-anthropic';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -82,9 +82,9 @@ describe('a task runs end to end', () => {
     expect(toolDone?.toolMetadata?.target).toMatch(/CHANGE\.md$/);
     expect(messages.at(-1)).toMatchObject({ role: 'assistant', content: expect.stringContaining('done') });
     expect(messages.map((m) => m.seq)).toEqual(messages.map((_, i) => i + 1));
-    // (e) the workspace is gone from the node
+    // (e) the workspace is gone from the node (cleanup follows the status change)
     expect(task.nodeId).not.toBeNull();
-    expect(existsSync(stack.workspaceDir(task.nodeId ?? '', task.workspaceId ?? ''))).toBe(false);
+    await waitUntil('the workspace is gone', () => !existsSync(stack.workspaceDir(task.nodeId ?? '', task.workspaceId ?? '')));
   });
 
   it('with Claude Code against the fake Anthropic API', async () => {
@@ -110,7 +110,7 @@ describe('a task runs end to end', () => {
     expect(messages.some((m) => m.role === 'tool')).toBe(true);
     expect(task.output.summary).toContain('Created CHANGE.md');
     // (e) workspace gone
-    expect(existsSync(stack.workspaceDir(task.nodeId ?? '', task.workspaceId ?? ''))).toBe(false);
+    await waitUntil('the workspace is gone', () => !existsSync(stack.workspaceDir(task.nodeId ?? '', task.workspaceId ?? '')));
   });
 
   it('an agent that exits non-zero fails the task with a readable error and keeps the workspace', async () => {

@@ -10,9 +10,13 @@ import { publicJwks } from './auth/tokens.js';
 import { HttpError } from './lib/errors.js';
 import { createLogger, errorMessage } from './lib/logger.js';
 import { nodeCallbackRoutes, taskCallbackRoutes, workspaceCallbackRoutes } from './routes/callbacks.js';
+import { credentialsRoutes } from './routes/credentials.js';
+import { nodesRoutes } from './routes/nodes.js';
 import { projectsRoutes } from './routes/projects.js';
+import { sessionPromptRoutes } from './routes/session-prompts.js';
 import { sessionsRoutes } from './routes/sessions.js';
 import { projectTasksRoutes, tasksRoutes } from './routes/tasks.js';
+import { workspaceViewerRoutes } from './routes/workspace-viewers.js';
 
 const log = createLogger('http');
 
@@ -22,9 +26,13 @@ export const app = new Hono<AppEnv>()
   .route('/api/projects', projectsRoutes)
   .route('/api/projects/:projectId/tasks', projectTasksRoutes)
   .route('/api/projects/:projectId/sessions', sessionsRoutes)
+  .route('/api/projects/:projectId/sessions', sessionPromptRoutes)
+  .route('/api/projects/:projectId/workspaces', workspaceViewerRoutes)
   .route('/api/tasks', tasksRoutes)
   .route('/api/tasks', taskCallbackRoutes)
   .route('/api/nodes', nodeCallbackRoutes)
+  .route('/api/nodes', nodesRoutes)
+  .route('/api/credentials', credentialsRoutes)
   .route('/api/workspaces', workspaceCallbackRoutes);
 
 app.notFound((c) => {

@@ -6,10 +6,12 @@
 import {
   ChatSession,
   ErrorBody,
+  FollowUpPromptResponse,
   ListMessagesResponse,
   Project,
   Task,
   TaskWithEvents,
+  ViewerTokenResponse,
   type ChatMessage,
   type CreateProjectRequest,
   type CreateTaskRequest,
@@ -78,6 +80,26 @@ export class FlotillaClient {
     return this.request(z.object({ tasks: z.array(Task) }), 'GET', `/api/projects/${projectId}/tasks${query}`).then((r) => r.tasks);
   }
 
+  /** Cancel a task (any non-terminal status); answers the `cancelled` task. */
+  cancelTask(projectId: string, taskId: string) {
+    return this.request(Task, 'POST', `/api/projects/${projectId}/tasks/${taskId}/cancel`);
+  }
+
+  /** Retry a failed or cancelled task: a new run in a fresh workspace; answers the queued task. */
+  retryTask(projectId: string, taskId: string) {
+    return this.request(Task, 'POST', `/api/projects/${projectId}/tasks/${taskId}/retry`);
+  }
+
+  /** Run a draft or ready task now; answers the queued task. */
+  runTask(projectId: string, taskId: string) {
+    return this.request(Task, 'POST', `/api/projects/${projectId}/tasks/${taskId}/run`);
+  }
+
+  /** Send a follow-up prompt to a chat session's running agent (409 when it no longer runs). */
+  sendFollowUpPrompt(projectId: string, sessionId: string, text: string) {
+    return this.request(FollowUpPromptResponse, 'POST', `/api/projects/${projectId}/sessions/${sessionId}/prompt`, { text });
+  }
+
   listSessions(projectId: string) {
     return this.request(z.object({ sessions: z.array(SessionWithTask) }), 'GET', `/api/projects/${projectId}/sessions`).then((r) => r.sessions);
   }
@@ -96,6 +118,11 @@ export class FlotillaClient {
       if (!page.hasMore) return all;
       after = page.nextAfter;
     }
+  }
+
+  /** A viewer token and URL for a workspace's direct agent channel on its node. */
+  viewerToken(projectId: string, workspaceId: string) {
+    return this.request(ViewerTokenResponse, 'POST', `/api/projects/${projectId}/workspaces/${workspaceId}/viewer-token`);
   }
 
   /** WebSocket URL of a project's live events, resuming a session after `after`. */

@@ -1,6 +1,7 @@
 /** `flotilla` — run AI coding agents on your own machines. */
 import { Command } from 'commander';
 import { runCommand } from './commands/run.js';
+import { cancelCommand, logsCommand, promptCommand, retryCommand, tasksCommand } from './commands/tasks.js';
 import { upCommand } from './commands/up.js';
 
 const program = new Command()
@@ -25,6 +26,56 @@ program
   .option('--timeout-ms <ms>', 'give up waiting after this many milliseconds')
   .action(async (description: string, options) => {
     process.exitCode = await runCommand(description, options);
+  });
+
+const SERVER_HELP = 'control-plane URL (default: the running `flotilla up`)';
+
+program
+  .command('tasks')
+  .description('List tasks of every project, by priority then recency')
+  .option('--status <status>', 'only tasks in this status (draft, ready, queued, delegated, in_progress, completed, failed, cancelled)')
+  .option('--json', 'print the tasks as one JSON array')
+  .option('--server <url>', SERVER_HELP)
+  .action(async (options: { status?: string; json?: boolean; server?: string }) => {
+    process.exitCode = await tasksCommand(options);
+  });
+
+program
+  .command('logs')
+  .description("Show a task's status events and chat messages")
+  .argument('<taskId>')
+  .option('--follow', 'keep following until the task ends (exit 0 when it completed)')
+  .option('--server <url>', SERVER_HELP)
+  .action(async (taskId: string, options: { follow?: boolean; server?: string }) => {
+    process.exitCode = await logsCommand(taskId, options);
+  });
+
+program
+  .command('cancel')
+  .description('Cancel a task: its agent is stopped, its workspace kept')
+  .argument('<taskId>')
+  .option('--server <url>', SERVER_HELP)
+  .action(async (taskId: string, options: { server?: string }) => {
+    process.exitCode = await cancelCommand(taskId, options);
+  });
+
+program
+  .command('retry')
+  .description('Retry a failed or cancelled task: a new run in a fresh workspace, same chat session')
+  .argument('<taskId>')
+  .option('--server <url>', SERVER_HELP)
+  .action(async (taskId: string, options: { server?: string }) => {
+    process.exitCode = await retryCommand(taskId, options);
+  });
+
+program
+  .command('prompt')
+  .description("Send a follow-up prompt to a chat session's running agent")
+  .argument('<sessionId>')
+  .argument('<text>')
+  .option('--server <url>', SERVER_HELP)
+  .action(async (sessionId: string, text: string, options: { server?: string }) => {
+    process.exitCode = await promptCommand(sessionId, text, options);
   });
 
 program.parseAsync(process.argv).catch((error: unknown) => {

@@ -25,12 +25,23 @@ export const CONTROL_PLANE_CONFIG_DEFAULTS = {
   STEP_POLL_INTERVAL_MS: 2_000,
   /** Timeout of one HTTP call from the control plane to a node daemon or provider. */
   OUTBOUND_REQUEST_TIMEOUT_MS: 30_000,
+  /** Lifetime of a viewer token for a workspace's direct agent channel (checked at connect). */
+  VIEWER_TOKEN_TTL_MS: 5 * 60 * 1000,
   /** Lifetime of callback tokens handed to node daemons. */
   CALLBACK_TOKEN_TTL_MS: 24 * 60 * 60 * 1000,
   /** How long an idle auto-provisioned node stays warm before it is destroyed (30 min). */
   NODE_WARM_TIMEOUT_MS: 30 * 60 * 1000,
   /** Extra time the cron sweep allows past a warm node's timeout before it destroys it itself. */
   NODE_WARM_SWEEP_GRACE_MS: 5 * 60 * 1000,
+  /**
+   * A node daemon silent (no heartbeat) for longer than this is lost: the tasks running on it
+   * fail with "node lost" (checked by the TaskRunner while it waits on the node).
+   */
+  NODE_HEARTBEAT_TIMEOUT_MS: 120_000,
+  /** Delay between attempts to deliver a follow-up prompt the node daemon did not take. */
+  FOLLOW_UP_RETRY_INTERVAL_MS: 2_000,
+  /** A follow-up prompt not delivered within this long after it was sent is given up (failed). */
+  FOLLOW_UP_DELIVERY_TIMEOUT_MS: 120_000,
   /** Delay before retrying a failed node deletion (NodeLifecycle alarm). */
   NODE_DESTROY_RETRY_MS: 60_000,
   /** Age past which the sweep destroys an auto-provisioned node that runs no task (4 h). */

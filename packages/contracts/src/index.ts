@@ -1,4 +1,5 @@
 export * from './agents.js';
+export * from './agent-stream.js';
 export * from './auth.js';
 export * from './chat.js';
 export * from './errors.js';

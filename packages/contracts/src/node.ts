@@ -41,6 +41,11 @@ export const TaskCallbackRequest = z.discriminatedUnion('status', [
     summary: z.string().nullable(),
     filesChanged: z.array(z.string()),
     warning: z.string().nullable().optional(),
+    /**
+     * True when the workspace must stay for inspection although the task completed (the push
+     * was rejected: the commit exists only there). Absent means false.
+     */
+    keepWorkspace: z.boolean().optional(),
   }),
   z.object({
     status: z.literal('failed'),
@@ -100,6 +105,28 @@ export const StartAgentSessionRequest = z.object({
   permissionPolicy: PermissionPolicy.default('allow'),
 });
 export type StartAgentSessionRequest = z.infer<typeof StartAgentSessionRequest>;
+
+/**
+ * `POST {node}/workspaces/:workspaceId/agent-sessions/:agentSessionId/prompt`: a follow-up prompt
+ * for the session's running agent. `messageId` (the chat message id of the prompt) is the
+ * idempotency key: the same id is never delivered twice. Answers 202 `FollowUpPromptDelivery`;
+ * 409 when the agent is no longer running.
+ */
+export const DeliverFollowUpPromptRequest = z.object({
+  text: z.string().min(1, 'text must not be empty').max(100_000),
+  messageId: z.uuid('messageId must be a UUID'),
+});
+export type DeliverFollowUpPromptRequest = z.infer<typeof DeliverFollowUpPromptRequest>;
+
+/**
+ * `delivered`: a turn with it started now; `queued`: delivered when the current turn ends;
+ * `duplicate`: this messageId was accepted before (not delivered again).
+ */
+export const FollowUpPromptDelivery = z.object({
+  agentSessionId: z.string(),
+  delivery: z.enum(['delivered', 'queued', 'duplicate']),
+});
+export type FollowUpPromptDelivery = z.infer<typeof FollowUpPromptDelivery>;
 
 export const AgentSessionStatus = z.enum(['registered', 'starting', 'running', 'idle', 'completed', 'failed', 'stopped']);
 export type AgentSessionStatus = z.infer<typeof AgentSessionStatus>;

@@ -80,6 +80,19 @@ export type UpdateTaskRequest = z.infer<typeof UpdateTaskRequest>;
 export const FollowUpPromptRequest = z.object({ text: z.string().trim().min(1, 'text must not be empty').max(100_000) });
 export type FollowUpPromptRequest = z.infer<typeof FollowUpPromptRequest>;
 
+/**
+ * Answer (202) to a follow-up prompt: stored durably and shown in the chat under `messageId`;
+ * `delivered` (the agent has it), `queued` (the agent gets it when its current turn ends), or
+ * `pending` (the node daemon did not answer; delivery is retried with the same `messageId`, so it
+ * never arrives twice).
+ */
+export const FollowUpPromptResponse = z.object({
+  sessionId: z.string(),
+  messageId: z.string(),
+  delivery: z.enum(['delivered', 'queued', 'pending']),
+});
+export type FollowUpPromptResponse = z.infer<typeof FollowUpPromptResponse>;
+
 /** What a finished run produced. */
 export const TaskOutput = z.object({
   branch: z.string().nullable(),

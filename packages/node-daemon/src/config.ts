@@ -63,7 +63,10 @@ export const DEFAULTS = {
   agentStderrTailBytes: 2048,
   agentExitGraceMs: 2000,
   agentKillTimeoutMs: 5000,
+  agentCancelGraceMs: 1000,
   agentUpdateBufferSize: 1000,
+  githubApiUrl: 'https://api.github.com',
+  githubRequestTimeoutMs: 30_000,
 } as const;
 
 export interface DaemonConfig {
@@ -91,7 +94,15 @@ export interface DaemonConfig {
   agentStderrTailBytes: number;
   agentExitGraceMs: number;
   agentKillTimeoutMs: number;
+  /** After ACP `session/cancel`, how long the turn may take to end before the agent is stopped. */
+  agentCancelGraceMs: number;
   agentUpdateBufferSize: number;
+  /** GITHUB_TOKEN: opens a pull request for a pushed task branch on GitHub. Never log it. */
+  githubToken: string | null;
+  /** GITHUB_API_URL, without a trailing slash. */
+  githubApiUrl: string;
+  /** One GitHub API request (GITHUB_REQUEST_TIMEOUT_MS). */
+  githubRequestTimeoutMs: number;
   /** Command overrides by agent type (argv, first element the executable). */
   agentCommandOverrides: Partial<Record<AgentType, string[]>>;
 }
@@ -237,6 +248,10 @@ export function readConfig(env: Env, readFile: ReadFile): DaemonConfig {
     agentStderrTailBytes: integer(env, 'AGENT_STDERR_TAIL_BYTES', DEFAULTS.agentStderrTailBytes, 0),
     agentExitGraceMs: integer(env, 'AGENT_EXIT_GRACE_MS', DEFAULTS.agentExitGraceMs, 0),
     agentKillTimeoutMs: integer(env, 'AGENT_KILL_TIMEOUT_MS', DEFAULTS.agentKillTimeoutMs, 0),
+    agentCancelGraceMs: integer(env, 'AGENT_CANCEL_GRACE_MS', DEFAULTS.agentCancelGraceMs, 0),
+    githubToken: optional(env, 'GITHUB_TOKEN') ?? null,
+    githubApiUrl: url(env, 'GITHUB_API_URL', false) ?? DEFAULTS.githubApiUrl,
+    githubRequestTimeoutMs: integer(env, 'GITHUB_REQUEST_TIMEOUT_MS', DEFAULTS.githubRequestTimeoutMs, 1),
     agentUpdateBufferSize: integer(env, 'AGENT_UPDATE_BUFFER_SIZE', DEFAULTS.agentUpdateBufferSize, 1),
     agentCommandOverrides: agentCommandOverrides(env),
   };

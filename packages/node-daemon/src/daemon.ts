@@ -16,6 +16,8 @@ import { openDatabase } from './db/database.js';
 import { WorkspaceStore } from './db/workspace-store.js';
 import { errorMessage } from './errors.js';
 import { createDaemonApp } from './http/app.js';
+import { attachAgentStreamSocket } from './http/agent-stream-socket.js';
+import { attachTerminalSocket } from './terminals/terminal-socket.js';
 import { controlPlaneKeys } from './http/auth.js';
 import type { Logger } from './logger.js';
 import { MessageOutbox, createHttpMessageSender, readOutboxConfig } from './outbox/index.js';
@@ -57,7 +59,7 @@ export async function startDaemon(options: {
   const sessionStore = new AgentSessionStore(db);
   const tokenFor = (workspaceId: string): string | undefined => workspaceStore.get(workspaceId)?.callbackToken;
 
-  const sender = createHttpMessageSender({ controlPlaneUrl: config.controlPlaneUrl, tokenFor });
+  const sender = createHttpMessageSender({ controlPlaneUrl: config.controlPlaneUrl, tokenFor, requestTimeoutMs: config.callbackRequestTimeoutMs });
   const outbox = new MessageOutbox({ db, config: readOutboxConfig(), send: sender.send, logger: logger.child('outbox') });
   const controlPlane = new ControlPlaneClient({
     controlPlaneUrl: config.controlPlaneUrl,
@@ -84,6 +86,7 @@ export async function startDaemon(options: {
     gitCommandTimeoutMs: config.gitCommandTimeoutMs,
     gitPushTimeoutMs: config.gitPushTimeoutMs,
     drainTimeoutMs: config.taskCallbackDrainTimeoutMs,
+    pullRequests: { apiUrl: config.githubApiUrl, token: config.githubToken, timeoutMs: config.githubRequestTimeoutMs },
     logger: logger.child('agent-sessions'),
   });
   const workspaces = new WorkspaceService({
@@ -100,10 +103,11 @@ export async function startDaemon(options: {
   workspaces.recoverAfterRestart();
   agentSessions.recoverAfterRestart();
 
+  const keys = controlPlaneKeys(config.controlPlaneUrl);
   const app = createDaemonApp({
     nodeId: config.nodeId,
     version: DAEMON_VERSION,
-    keys: controlPlaneKeys(config.controlPlaneUrl),
+    keys,
     workspaces,
     agentSessions,
     logger,
@@ -113,11 +117,15 @@ export async function startDaemon(options: {
     listening.once('error', reject);
   });
   const url = config.publicUrl ?? urlOf(config.host, server.address() as AddressInfo);
+  const agentStream = attachAgentStreamSocket(server, { nodeId: config.nodeId, keys, agentSessions, logger });
+  const terminals = attachTerminalSocket(server, { nodeId: config.nodeId, keys, workspaces, logger });
 
   let heartbeat: NodeJS.Timeout | undefined;
   let stopped: Promise<void> | undefined;
   const shutDown = async (): Promise<void> => {
     clearInterval(heartbeat);
+    agentStream.close();
+    terminals.close();
     await Promise.all([agentSessions.stopAll(), outbox.stop()]);
     await new Promise<void>((resolve) => {
       server.close(() => resolve());

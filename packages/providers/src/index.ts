@@ -1,2 +1,15 @@
 export * from './provider.js';
 export { createLocalProvider, type LocalProviderOptions } from './local/local-provider.js';
+export {
+  createHetznerProvider,
+  serverNameFor,
+  DEFAULT_HETZNER_IMAGE,
+  DEFAULT_HETZNER_LOCATION,
+  DEFAULT_HETZNER_SERVER_TYPES,
+  MANAGED_BY_LABEL,
+  NODE_ID_LABEL,
+  type HetznerProvider,
+  type HetznerProviderOptions,
+} from './hetzner/hetzner-provider.js';
+export { HETZNER_API_URL, retryDelayMs as hetznerRetryDelayMs } from './hetzner/hetzner-api.js';
+export { HETZNER_USER_DATA_MAX_BYTES } from './hetzner/hetzner-schemas.js';

@@ -12,6 +12,8 @@ export interface CreateNodeInput {
   callbackToken: string;
   /** Provider-neutral size: small | medium | large. */
   size?: string;
+  /** cloud-init user-data for a VM (built by @flotilla/cloud-init); the local provider needs none. */
+  userData?: string;
 }
 
 export interface ProviderNode {

@@ -26,6 +26,14 @@ export function signCallbackToken(db: D1Database, nodeId: string, ttlMs: number,
   return sign(db, JwtAudience.workspaceCallback, workspaceId ? { workspaceId } : {}, nodeId, ttlMs);
 }
 
+/**
+ * Viewer token (audience `workspace-terminal`) a browser presents to node `nodeId` to open the
+ * direct agent channel of `workspaceId` (DESIGN.md §5). `ttlMs` in milliseconds.
+ */
+export function signViewerToken(db: D1Database, nodeId: string, workspaceId: string, ttlMs: number): Promise<string> {
+  return sign(db, JwtAudience.workspaceTerminal, { workspaceId }, nodeId, ttlMs);
+}
+
 /** Short-lived token the control plane presents to node `nodeId` (5 minutes). */
 export function signNodeManagementToken(db: D1Database, nodeId: string): Promise<string> {
   return sign(db, JwtAudience.nodeManagement, {}, nodeId, 5 * 60 * 1000);

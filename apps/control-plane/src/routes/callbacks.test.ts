@@ -75,6 +75,10 @@ describe('POST /api/workspaces/:workspaceId/messages', () => {
     expect(await allMessages(projectId, foreignSession)).toEqual(other);
   });
 
+  it('answers 404 for messages of a session that does not exist', async () => {
+    await expectRefused(post(ws.workspaceId, { messages: [message(sessionId), message('ses_unknown')] }, ws.token), 404, 'ses_unknown');
+  });
+
   it('answers 404 for an unknown workspace', async () => {
     const token = await callbackToken(ws.nodeId, 'ws_unknown');
     await expectRefused(post('ws_unknown', { messages: [message(sessionId)] }, token), 404, 'ws_unknown');

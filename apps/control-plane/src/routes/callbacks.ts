@@ -73,15 +73,21 @@ export const workspaceCallbackRoutes = new Hono<AppEnv>()
   })
   /**
    * A batch of chat messages from the workspace's outbox (≤ 256 KiB, 1–100 messages).
-   * Answers `{persisted, duplicates}`; 404 for an unknown workspace or session.
+   * Answers `{persisted, duplicates}`; 404 for an unknown workspace or session; 403 for messages
+   * of another workspace's session.
    */
   .post('/:workspaceId/messages', async (c) => {
     const workspace = await authorizeWorkspace(c, c.req.param('workspaceId'));
     const body = await parseJsonBody(c, PersistMessageBatchRequest, MESSAGE_BATCH_MAX_BODY_BYTES);
     if (!workspace.project_id) throw notFound(`workspace ${workspace.id} belongs to no project`);
+    const data = projectData(c.env, workspace.project_id);
     const foreign = body.messages.find((m) => m.sessionId !== workspace.chat_session_id);
-    if (foreign) throw forbidden(`message ${foreign.messageId} is for session ${foreign.sessionId}, not this workspace's session`);
-    const outcome = await projectData(c.env, workspace.project_id).persistMessageBatch(body.messages);
+    if (foreign) {
+      // A session that does not exist is "not found"; another workspace's session is forbidden.
+      if (!(await data.getSession(workspace.project_id, foreign.sessionId))) throw notFound(`chat session ${foreign.sessionId} not found`);
+      throw forbidden(`message ${foreign.messageId} is for session ${foreign.sessionId}, not this workspace's session`);
+    }
+    const outcome = await data.persistMessageBatch(body.messages);
     if (!outcome.ok) throw notFound(`chat session ${outcome.sessionId} not found`);
     const response: PersistMessageBatchResponse = { persisted: outcome.persisted, duplicates: outcome.duplicates };
     return c.json(response);

@@ -5,6 +5,7 @@ import type { AppEnv } from '../app-env.js';
 import { editTask, getTaskRow, listTaskEvents, listTaskRows, toTask, type TaskRow } from '../db/tasks-repository.js';
 import { conflict, notFound } from '../lib/errors.js';
 import { parseJsonBody, parseWith } from '../lib/validation.js';
+import { cancelTask, retryTask } from '../services/task-lifecycle.js';
 import { runTask, submitTask } from '../services/task-submission.js';
 import { requireProject } from './projects.js';
 
@@ -45,6 +46,25 @@ export const projectTasksRoutes = new Hono<AppEnv>()
   .post('/:taskId/run', async (c) => {
     const row = await requireProjectTask(c.env.DB, c.req.param('projectId') ?? '', c.req.param('taskId'));
     await runTask(c.env, row.id, row.project_id, USER);
+    return c.json(toTask(await requireProjectTask(c.env.DB, row.project_id, row.id)), 202);
+  })
+  /**
+   * Cancel a task in any non-terminal status (200 with the `cancelled` task). A running agent is
+   * stopped (ACP `session/cancel`, then its process) and the workspace kept. 409 naming the
+   * status when it already ended.
+   */
+  .post('/:taskId/cancel', async (c) => {
+    const row = await requireProjectTask(c.env.DB, c.req.param('projectId') ?? '', c.req.param('taskId'));
+    await cancelTask(c.env, row, USER);
+    return c.json(toTask(await requireProjectTask(c.env.DB, row.project_id, row.id)));
+  })
+  /**
+   * Retry a `failed` or `cancelled` task (202 with the queued task): a new run in a fresh
+   * workspace, the same chat session with a system message marking the retry. 409 otherwise.
+   */
+  .post('/:taskId/retry', async (c) => {
+    const row = await requireProjectTask(c.env.DB, c.req.param('projectId') ?? '', c.req.param('taskId'));
+    await retryTask(c.env, row, USER);
     return c.json(toTask(await requireProjectTask(c.env.DB, row.project_id, row.id)), 202);
   });
 

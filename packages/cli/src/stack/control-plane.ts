@@ -21,6 +21,8 @@ export interface ControlPlaneOptions {
   logFile: string;
   /** How long to wait for the first healthy answer, in ms (default 60 000). */
   startTimeoutMs?: number;
+  /** Static assets to serve (the built web app, see web-assets.ts); wrangler.jsonc holds their routing. */
+  assetsDir?: string;
 }
 
 export interface ControlPlane {
@@ -66,6 +68,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     '--persist-to',
     options.stateDir,
     '--show-interactive-dev-session=false',
+    ...(options.assetsDir ? ['--assets', options.assetsDir] : []),
     ...Object.entries(vars).flatMap(([key, value]) => ['--var', `${key}:${value}`]),
   ];
   const logFd = openSync(options.logFile, 'a');

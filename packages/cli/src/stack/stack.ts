@@ -10,6 +10,7 @@ import { delimiter, join } from 'node:path';
 import { REPO_ROOT, nodeDaemonCommand } from '../paths.js';
 import { CONTROL_PLANE_LOG, startControlPlane, type ControlPlane } from './control-plane.js';
 import { freePort } from './ports.js';
+import { ensureWebAssets } from './web-assets.js';
 
 export interface StackOptions {
   /** Flotilla's state directory (control-plane state, node data, logs). */
@@ -26,7 +27,16 @@ export interface Stack {
   url: string;
   home: string;
   localCloud: LocalCloud;
+  /** The control plane currently running (replaced by {@link Stack.startControlPlane}). */
   controlPlane: ControlPlane;
+  /** Stop the control plane only (an outage); node daemons keep running. Idempotent. */
+  stopControlPlane(): Promise<void>;
+  /**
+   * Start the control plane again on the same port, state directory and vars after
+   * {@link Stack.stopControlPlane}: D1, Durable Objects and alarms carry over. `vars` (optional)
+   * replace some of the vars from now on (e.g. a changed timeout).
+   */
+  startControlPlane(vars?: Record<string, string>): Promise<void>;
   /** Stop the control plane, every node daemon and their agents. */
   close(): Promise<void>;
 }
@@ -39,28 +49,37 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     daemonCommand: nodeDaemonCommand(),
     env: { ...baseEnv, PATH: [join(REPO_ROOT, 'node_modules/.bin'), baseEnv.PATH ?? ''].join(delimiter) },
   });
+  const controlPlaneOptions = {
+    port: options.port ?? (await freePort()),
+    stateDir: join(options.home, 'state'),
+    vars: { ...controlPlaneVarsFromEnv(process.env), LOCAL_CLOUD_URL: localCloud.url, ...options.vars },
+    logFile: CONTROL_PLANE_LOG(options.home),
+    assetsDir: await ensureWebAssets(options.home),
+  };
   let controlPlane: ControlPlane;
   try {
-    controlPlane = await startControlPlane({
-      port: options.port ?? (await freePort()),
-      stateDir: join(options.home, 'state'),
-      vars: { ...controlPlaneVarsFromEnv(process.env), LOCAL_CLOUD_URL: localCloud.url, ...options.vars },
-      logFile: CONTROL_PLANE_LOG(options.home),
-    });
+    controlPlane = await startControlPlane(controlPlaneOptions);
   } catch (error) {
     await localCloud.close();
     throw error;
   }
-  return {
+  const stack: Stack = {
     url: controlPlane.url,
     home: options.home,
     localCloud,
     controlPlane,
+    stopControlPlane: () => stack.controlPlane.close(),
+    async startControlPlane(vars) {
+      await stack.controlPlane.close();
+      if (vars) controlPlaneOptions.vars = { ...controlPlaneOptions.vars, ...vars };
+      stack.controlPlane = await startControlPlane(controlPlaneOptions);
+    },
     async close() {
       await localCloud.close();
-      await controlPlane.close();
+      await stack.controlPlane.close();
     },
   };
+  return stack;
 }
 
 /** Control-plane settings (timeouts, limits) set in this process's environment, as Worker vars. */

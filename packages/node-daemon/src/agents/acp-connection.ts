@@ -39,6 +39,11 @@ export interface AcpSession {
    * after every `session/update` the agent sent before its response has reached `onUpdate`.
    */
   prompt(text: string): Promise<PromptResponse>;
+  /**
+   * Send the `session/cancel` notification (ACP "Cancellation"): the agent should stop the turn
+   * and answer the pending `session/prompt` with stop reason `cancelled`.
+   */
+  cancel(): Promise<void>;
   /** Close the connection (pending requests reject). Does not stop the process. */
   close(): void;
 }
@@ -170,6 +175,7 @@ export async function openAcpSession(options: OpenAcpSessionOptions): Promise<Ac
       await new Promise((resolve) => setImmediate(resolve));
       return response;
     },
+    cancel: () => agent.notify(acp.methods.agent.session.cancel, { sessionId: openedSessionId }),
     close: () => connection.close(),
   };
 }

@@ -14,6 +14,7 @@ import type { WorkspaceRecord, WorkspaceStore } from '../db/workspace-store.js';
 import { conflict, errorMessage, notFound } from '../errors.js';
 import type { AgentUpdateStream } from './agent-update-stream.js';
 import { type InitialTurnDeps, runInitialTurn } from './initial-turn.js';
+import { queuedPrompt, runFollowUpTurns } from './follow-up-turn.js';
 import { LiveAgentSession } from './live-agent-session.js';
 import { failTask } from './task-completion.js';
 
@@ -93,6 +94,110 @@ export class AgentSessionService {
     const session = this.deps.sessions.get(workspaceId, agentSessionId);
     if (!session) throw notFound(`agent session ${agentSessionId} not found in workspace ${workspaceId}`);
     return toAgentSessionInfo(session);
+  }
+
+  /**
+   * Cancel a session's turn and stop its agent, keeping the workspace (a cancelled task, or a
+   * run the control plane ended): ACP `session/cancel`, up to AGENT_CANCEL_GRACE_MS for the turn
+   * to end, then the process group is stopped (SIGTERM, SIGKILL after AGENT_KILL_TIMEOUT_MS).
+   * The turn's outcome is not reported (the control plane already decided it). A session that
+   * was registered, starting, running or idle becomes `stopped`; one that already ended keeps
+   * its status. Answers when the agent process is gone.
+   *
+   * @throws DaemonError not_found (unknown workspace or session).
+   */
+  async cancelAgentSession(workspaceId: string, agentSessionId: string): Promise<AgentSessionInfo> {
+    this.workspaceOrThrow(workspaceId);
+    const session = this.deps.sessions.get(workspaceId, agentSessionId);
+    if (!session) throw notFound(`agent session ${agentSessionId} not found in workspace ${workspaceId}`);
+    const entryKey = key(workspaceId, agentSessionId);
+    const live = this.live.get(entryKey);
+    if (live) {
+      this.live.delete(entryKey);
+      await live.cancel(this.deps.config.agentCancelGraceMs, this.deps.config.agentKillTimeoutMs);
+    }
+    const status = this.deps.sessions.get(workspaceId, agentSessionId)?.status;
+    if (status === 'registered' || status === 'starting' || status === 'running' || status === 'idle') {
+      this.deps.sessions.setStatus(workspaceId, agentSessionId, 'stopped', 'cancelled');
+    }
+    this.deps.logger.info('agent session cancelled', { workspaceId, agentSessionId, hadAgent: live !== undefined });
+    return this.getAgentSession(workspaceId, agentSessionId);
+  }
+
+  /**
+   * The workspace's agent session whose agent this daemon runs (the latest started, when there
+   * were several), or undefined when no agent runs in it.
+   */
+  liveSessionOf(workspaceId: string): LiveAgentSession | undefined {
+    let latest: LiveAgentSession | undefined;
+    for (const live of this.live.values()) if (live.workspaceId === workspaceId && !live.stopRequested) latest = live;
+    return latest;
+  }
+
+  /**
+   * Deliver a follow-up prompt to the workspace's running agent (issue 3 direct channel; reuse
+   * it for control-plane follow-ups). During a turn the prompt is queued and delivered when the
+   * turn ends, before a task's completion is reported; an idle agent gets it at once. The prompt
+   * is persisted as a `user` chat message when it is delivered.
+   *
+   * @param text the prompt, non-empty.
+   * @param messageId the prompt's chat message id (UUID) when the caller has one (see
+   *   {@link deliverFollowUpPromptOnce}); without it a fresh id is made.
+   * @returns the agent session, the prompt's chat messageId, and whether it was `queued` behind a
+   *   running turn or `delivered` now.
+   * @throws DaemonError not_found (no agent runs in the workspace), conflict (the session has
+   *   failed or stopped).
+   */
+  sendFollowUpPrompt(
+    workspaceId: string,
+    text: string,
+    messageId?: string,
+  ): { agentSessionId: string; messageId: string; delivery: 'queued' | 'delivered' } {
+    this.workspaceOrThrow(workspaceId);
+    const live = this.liveSessionOf(workspaceId);
+    if (!live) throw notFound(`no agent is running in workspace ${workspaceId}`);
+    const status = this.deps.sessions.get(workspaceId, live.agentSessionId)?.status;
+    if (status !== 'starting' && status !== 'running' && status !== 'idle') {
+      throw conflict(`agent session ${live.agentSessionId} is ${status ?? 'unknown'}; it takes no more prompts`);
+    }
+    const prompt = queuedPrompt(text, messageId);
+    live.acceptedPromptIds.add(prompt.messageId);
+    live.queuedPrompts.push(prompt);
+    const queued = live.turnActive || status !== 'idle';
+    if (!queued) {
+      const setStatus = (next: 'running' | 'idle' | 'failed', error: string | null = null): void =>
+        this.deps.sessions.setStatus(workspaceId, live.agentSessionId, next, error);
+      const logger = this.deps.logger.child('agent-session', { workspaceId, agentSessionId: live.agentSessionId });
+      void runFollowUpTurns(live, setStatus, this.deps.config.agentKillTimeoutMs, logger);
+    }
+    this.deps.logger.info('follow-up prompt accepted', { workspaceId, agentSessionId: live.agentSessionId, messageId: prompt.messageId, queued });
+    return { agentSessionId: live.agentSessionId, messageId: prompt.messageId, delivery: queued ? 'queued' : 'delivered' };
+  }
+
+  /**
+   * Deliver a control-plane follow-up prompt (issue 4 item 5, `POST …/agent-sessions/:sid/prompt`)
+   * to agent session `agentSessionId` exactly once: `messageId` is the idempotency key, so a
+   * delivery retried after a lost answer is recognised and not delivered again. Otherwise as
+   * {@link sendFollowUpPrompt}.
+   *
+   * @returns `duplicate` when `messageId` was accepted before, else `queued` or `delivered`.
+   * @throws DaemonError not_found (unknown workspace, or no agent runs in it), conflict (the
+   *   workspace's running agent is another session's, or the session failed or stopped).
+   */
+  deliverFollowUpPromptOnce(
+    workspaceId: string,
+    agentSessionId: string,
+    text: string,
+    messageId: string,
+  ): { agentSessionId: string; messageId: string; delivery: 'queued' | 'delivered' | 'duplicate' } {
+    this.workspaceOrThrow(workspaceId);
+    const live = this.liveSessionOf(workspaceId);
+    if (!live) throw notFound(`no agent is running in workspace ${workspaceId}`);
+    if (live.agentSessionId !== agentSessionId) {
+      throw conflict(`agent session ${agentSessionId} is not the one running in workspace ${workspaceId}`);
+    }
+    if (live.acceptedPromptIds.has(messageId)) return { agentSessionId, messageId, delivery: 'duplicate' };
+    return this.sendFollowUpPrompt(workspaceId, text, messageId);
   }
 
   /** Raw ACP updates of a session this daemon started, or undefined. */

@@ -21,6 +21,7 @@ import { AgentProcess } from './agent-process.js';
 import { resolveAgentCommand } from './agent-registry.js';
 import type { ChatMessageSink } from './chat-message-sink.js';
 import { ChatMessageTranslator, type TranslatedMessage } from './chat-message-translator.js';
+import { deliverQueuedPrompts } from './follow-up-turn.js';
 import type { LiveAgentSession } from './live-agent-session.js';
 import { completeTask, failTask, type TaskCompletionDeps } from './task-completion.js';
 
@@ -35,6 +36,7 @@ export interface InitialTurnDeps extends TaskCompletionDeps {
     | 'agentStderrTailBytes'
     | 'agentExitGraceMs'
     | 'agentKillTimeoutMs'
+    | 'agentCancelGraceMs'
     | 'acpInitializeTimeoutMs'
   >;
   credentials: AgentCredentials;
@@ -49,14 +51,21 @@ export interface InitialTurn {
   request: StartAgentSessionRequest;
 }
 
-/** Returns a function that enqueues translated messages into the workspace's chat. */
+/**
+ * Returns a function that enqueues translated messages into the workspace's chat. A session
+ * without a chat session (a workspace without a project has none) has no project chat: its
+ * messages are skipped on purpose, nothing is enqueued and nothing fails (issue 3).
+ */
 function chatEmitter(
   outbox: ChatMessageSink,
-  workspaceId: string,
+  workspace: WorkspaceRecord,
   chatSessionId: string | null,
   logger: Logger,
 ): (messages: TranslatedMessage[]) => void {
-  if (chatSessionId === null) logger.warn('agent session has no chat session; its messages are not reported');
+  const workspaceId = workspace.id;
+  if (chatSessionId === null) {
+    logger.info('no project chat for this agent session; its messages are not persisted', { projectId: workspace.projectId });
+  }
   return (messages) => {
     if (chatSessionId === null) return;
     for (const message of messages) {
@@ -86,7 +95,10 @@ export async function runInitialTurn(deps: InitialTurnDeps, turn: InitialTurn): 
     agentType: request.agentType,
   });
   const translator = new ChatMessageTranslator();
-  const emit = chatEmitter(deps.outbox, workspace.id, turn.chatSessionId, logger);
+  const emit = chatEmitter(deps.outbox, workspace, turn.chatSessionId, logger);
+  // Follow-up prompts (follow-up-turn.ts) use the same translator, so the chat stays in order.
+  live.chat = { translator, emit };
+  live.turnActive = true;
   const setStatus = (status: 'running' | 'idle' | 'failed' | 'stopped', error: string | null = null): void =>
     deps.sessions.setStatus(workspace.id, live.agentSessionId, status, error);
 
@@ -119,8 +131,9 @@ export async function runInitialTurn(deps: InitialTurnDeps, turn: InitialTurn): 
     logger.info('agent process started', { pid: agent.pid, command });
 
     const onUpdate = (notification: SessionNotification): void => {
-      live.updates.push(notification.update);
+      // The outbox first (durable), then the live stream of the direct channel.
       emit(translator.translate(notification.update));
+      live.updates.push(notification.update);
     };
     live.acp = await Promise.race([
       openAcpSession({
@@ -138,13 +151,19 @@ export async function runInitialTurn(deps: InitialTurnDeps, turn: InitialTurn): 
     setStatus('running');
     logger.info('delivering the initial prompt', { acpSessionId: live.acp.sessionId, chars: request.initialPrompt.length });
 
-    const response = await Promise.race([live.acp.prompt(request.initialPrompt), rejectOnExit(agent)]);
+    const prompt = live.acp.prompt(request.initialPrompt);
+    live.promptInFlight = prompt;
+    const response = await Promise.race([prompt, rejectOnExit(agent)]);
+    live.promptInFlight = null;
     emit(translator.flush());
     if (live.stopRequested) return;
     logger.info('turn ended', { stopReason: response.stopReason });
+    // Follow-ups a viewer sent during the turn are delivered before the turn counts as over.
+    const stopReason = response.stopReason === 'end_turn' ? ((await deliverQueuedPrompts(live, logger)) ?? 'end_turn') : response.stopReason;
+    if (live.stopRequested) return;
 
-    if (response.stopReason !== 'end_turn') {
-      await failTurn(`the agent ended the turn with stop reason "${response.stopReason}"`);
+    if (stopReason !== 'end_turn') {
+      await failTurn(`the agent ended the turn with stop reason "${stopReason}"`);
       return;
     }
     await finishTurn(agent, translator.lastAssistantText);
@@ -156,6 +175,7 @@ export async function runInitialTurn(deps: InitialTurnDeps, turn: InitialTurn): 
 
   async function finishTurn(agentProcess: AgentProcess, lastAssistantText: string | null): Promise<void> {
     // The agent is idle now and stays alive until the workspace is deleted.
+    live.turnActive = false;
     setStatus('idle');
     void agentProcess.exited.then((exit) => {
       if (live.stopRequested) return;
@@ -172,6 +192,7 @@ export async function runInitialTurn(deps: InitialTurnDeps, turn: InitialTurn): 
         workspacePath: workspace.path,
         branch: workspace.branch,
         base: workspace.baseCommit ?? `origin/${workspace.baseBranch}`,
+        baseBranch: workspace.baseBranch,
         lastAssistantText,
       });
     } catch (error) {
@@ -181,6 +202,7 @@ export async function runInitialTurn(deps: InitialTurnDeps, turn: InitialTurn): 
 
   async function failTurn(reason: string): Promise<void> {
     logger.warn('turn failed', { error: reason });
+    live.turnActive = false;
     setStatus('failed', reason);
     await live.stop(deps.config.agentKillTimeoutMs);
     if (request.taskId === null) return;

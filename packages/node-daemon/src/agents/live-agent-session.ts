@@ -6,11 +6,29 @@
 import type { AcpSession } from './acp-connection.js';
 import type { AgentProcess } from './agent-process.js';
 import { AgentUpdateStream } from './agent-update-stream.js';
+import type { ChatMessageTranslator, TranslatedMessage } from './chat-message-translator.js';
+import type { QueuedPrompt } from './follow-up-turn.js';
+
+/** How the session's updates become chat messages (set by the initial turn). */
+export interface SessionChat {
+  translator: ChatMessageTranslator;
+  /** Enqueue messages into the workspace's chat (no-op when the session has no chat session). */
+  emit(messages: TranslatedMessage[]): void;
+}
 
 export class LiveAgentSession {
   process: AgentProcess | null = null;
   acp: AcpSession | null = null;
+  /** The `session/prompt` under way, if any (settles when the turn ends, however it ends). */
+  promptInFlight: Promise<unknown> | null = null;
   readonly updates: AgentUpdateStream;
+  chat: SessionChat | null = null;
+  /** Follow-up prompts accepted while a turn runs, delivered in order when it ends. */
+  readonly queuedPrompts: QueuedPrompt[] = [];
+  /** Message ids of every follow-up prompt accepted (the idempotency keys of control-plane deliveries). */
+  readonly acceptedPromptIds = new Set<string>();
+  /** True while a turn (initial or follow-up) is in progress. */
+  turnActive = false;
   private stopping = false;
 
   constructor(
@@ -35,5 +53,26 @@ export class LiveAgentSession {
     this.stopping = true;
     this.acp?.close();
     await this.process?.stop(killTimeoutMs);
+  }
+
+  /**
+   * Cancel the turn and stop the agent (a cancelled task): ACP `session/cancel`, up to
+   * `cancelGraceMs` for the prompt under way to end (so the updates it sent reach the chat),
+   * then {@link stop}. From the first moment the turn's outcome is no longer reported.
+   */
+  async cancel(cancelGraceMs: number, killTimeoutMs: number): Promise<void> {
+    this.stopping = true;
+    const acp = this.acp;
+    const turn = this.promptInFlight;
+    if (acp && turn) {
+      await acp.cancel().catch(() => undefined);
+      let timer: NodeJS.Timeout | undefined;
+      const grace = new Promise((resolve) => {
+        timer = setTimeout(resolve, cancelGraceMs);
+      });
+      await Promise.race([turn.catch(() => undefined), grace]);
+      clearTimeout(timer);
+    }
+    await this.stop(killTimeoutMs);
   }
 }

@@ -8,6 +8,7 @@
  */
 import type { TaskCallbackRequest } from '@flotilla/contracts';
 import { errorMessage } from '../errors.js';
+import { gitHubRepositoryOf, openPullRequest } from '../git/github-pull-request.js';
 import { commitAndPushTaskBranch } from '../git/task-branch.js';
 import type { Logger } from '../logger.js';
 import type { ChatMessageSink } from './chat-message-sink.js';
@@ -21,6 +22,8 @@ export interface TaskCompletionDeps {
   gitPushTimeoutMs: number;
   /** TASK_CALLBACK_DRAIN_TIMEOUT_MS. */
   drainTimeoutMs: number;
+  /** Pull requests on GitHub: opened for a pushed branch when `token` is set (GITHUB_TOKEN). */
+  pullRequests?: { apiUrl: string; token: string | null; timeoutMs: number };
   logger: Logger;
 }
 
@@ -32,6 +35,8 @@ export interface FinishedTurn {
   branch: string;
   /** Commit (or ref) the task branch started from. */
   base: string;
+  /** The branch the task branch came from (a pull request's base). */
+  baseBranch?: string;
   /** The agent's last assistant text: the summary. */
   lastAssistantText: string | null;
 }
@@ -63,8 +68,10 @@ async function drainChat(deps: TaskCompletionDeps, workspaceId: string): Promise
 
 /**
  * Build the `completed` callback body: `git add -A`, commit when anything changed, push the task
- * branch. A rejected push still completes the task, with `warning` saying so and `branch` null
- * (nothing was pushed); no change completes it with branch and commitSha null.
+ * branch — under `task/<taskId>-2`, `-3`, … when the name is taken on the remote; `branch` is the
+ * name actually pushed. A rejected push still completes the task, with `warning` saying so,
+ * `branch` null (nothing was pushed) and `keepWorkspace` (the commit exists only there); no
+ * change completes it with branch and commitSha null.
  *
  * @throws GitError when a local git step (add, commit, diff) fails — the caller fails the task.
  */
@@ -84,16 +91,48 @@ export async function buildCompletedCallback(
     const summary = turn.lastAssistantText ? `${NOTHING_CHANGED}\n\n${turn.lastAssistantText}` : NOTHING_CHANGED;
     return { status: 'completed', branch: null, commitSha: null, summary, filesChanged: [], warning: null };
   }
+  const pullRequest = result.pushed && result.pushedBranch ? await openTaskPullRequest(deps, turn, result.pushedBranch) : { prUrl: null, warning: null };
   return {
     status: 'completed',
-    branch: result.pushed ? turn.branch : null,
+    branch: result.pushed ? result.pushedBranch : null,
     commitSha: result.commitSha,
+    prUrl: pullRequest.prUrl,
     summary: turn.lastAssistantText,
     filesChanged: result.filesChanged,
     warning: result.pushed
-      ? null
-      : `The changes were committed in the workspace (${result.commitSha}) but the push of ${turn.branch} failed: ${result.pushError}`,
+      ? pullRequest.warning
+      : `The changes were committed in the workspace (${result.commitSha}) but the push of ${result.pushedBranch ?? turn.branch} failed: ${result.pushError}`,
+    keepWorkspace: !result.pushed,
   };
+}
+
+/**
+ * Open a pull request for the pushed `branch` when `origin` is on GitHub and a token is
+ * configured. A failure does not fail the task: it becomes a warning.
+ */
+async function openTaskPullRequest(deps: TaskCompletionDeps, turn: FinishedTurn, branch: string): Promise<{ prUrl: string | null; warning: string | null }> {
+  const settings = deps.pullRequests;
+  if (!settings?.token || !turn.baseBranch) return { prUrl: null, warning: null };
+  const repository = await gitHubRepositoryOf(turn.workspacePath, deps.gitCommandTimeoutMs).catch(() => null);
+  if (!repository) return { prUrl: null, warning: null };
+  const summary = turn.lastAssistantText?.trim();
+  try {
+    const prUrl = await openPullRequest({
+      ...repository,
+      apiUrl: settings.apiUrl,
+      token: settings.token,
+      head: branch,
+      base: turn.baseBranch,
+      title: turn.taskTitle?.trim() || taskCommitMessage(turn.taskId, null),
+      body: `${summary ? `${summary}\n\n` : ''}Opened by Flotilla for task ${turn.taskId}.`,
+      timeoutMs: settings.timeoutMs,
+    });
+    deps.logger.info('pull request opened', { taskId: turn.taskId, prUrl, owner: repository.owner, repo: repository.repo });
+    return { prUrl, warning: null };
+  } catch (error) {
+    deps.logger.warn('pull request not opened', { taskId: turn.taskId, owner: repository.owner, repo: repository.repo, error: errorMessage(error) });
+    return { prUrl: null, warning: `The branch ${branch} was pushed, but the pull request could not be opened: ${errorMessage(error)}` };
+  }
 }
 
 /**

@@ -1,4 +1,4 @@
-import { writeFileSync, mkdtempSync } from 'node:fs';
+import { chmodSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -59,22 +59,37 @@ describe('commitAndPushTaskBranch', () => {
     const origin = createBareOrigin();
     const { path, base } = await checkout(origin);
     const result = await commitAndPushTaskBranch(request(path, base));
-    expect(result).toEqual({ changed: false, commitSha: null, filesChanged: [], pushed: false, pushError: null });
+    expect(result).toEqual({ changed: false, commitSha: null, filesChanged: [], pushed: false, pushedBranch: null, pushError: null });
     expect(() => git(origin, 'rev-parse', '--verify', 'task/t1')).toThrow();
   });
 
-  it('reports a rejected push without throwing', async () => {
+  it('pushes under task/t1-2, then -3, when the name is taken on the remote', async () => {
+    const origin = createBareOrigin();
+    const first = await checkout(origin);
+    const second = await checkout(origin);
+    const third = await checkout(origin);
+    writeFileSync(join(first.path, 'a.txt'), 'a');
+    expect((await commitAndPushTaskBranch(request(first.path, first.base))).pushedBranch).toBe('task/t1');
+    writeFileSync(join(second.path, 'b.txt'), 'b');
+    const result = await commitAndPushTaskBranch(request(second.path, second.base));
+    expect(result).toMatchObject({ pushed: true, pushedBranch: 'task/t1-2' });
+    expect(showFile(origin, 'task/t1-2', 'b.txt')).toBe('b');
+    expect(showFile(origin, 'task/t1', 'a.txt')).toBe('a');
+    writeFileSync(join(third.path, 'c.txt'), 'c');
+    expect((await commitAndPushTaskBranch(request(third.path, third.base))).pushedBranch).toBe('task/t1-3');
+  });
+
+  it('reports a push rejected by a pre-receive hook without throwing', async () => {
     const origin = createBareOrigin();
     const { path, base } = await checkout(origin);
-    // someone else pushed the same branch name with unrelated history
-    const other = await checkout(origin);
-    writeFileSync(join(other.path, 'other.txt'), 'x');
-    await commitAndPushTaskBranch(request(other.path, other.base));
+    const hook = join(origin, 'hooks', 'pre-receive');
+    writeFileSync(hook, '#!/bin/sh\necho "pushes are frozen" >&2\nexit 1\n');
+    chmodSync(hook, 0o755);
     writeFileSync(join(path, 'mine.txt'), 'y');
     const result = await commitAndPushTaskBranch(request(path, base));
     expect(result.changed).toBe(true);
     expect(result.pushed).toBe(false);
-    expect(result.pushError).toMatch(/rejected|non-fast-forward|fetch first/);
+    expect(result.pushError).toMatch(/pushes are frozen|pre-receive hook declined/);
     expect(result.commitSha).toBe(git(path, 'rev-parse', 'HEAD'));
   });
 });

@@ -23,8 +23,13 @@ export interface TaskBranchResult {
   commitSha: string | null;
   /** `git diff --name-only base..HEAD`. */
   filesChanged: string[];
-  /** True when `git push origin <branch>` succeeded. */
+  /** True when the push to `origin` succeeded. */
   pushed: boolean;
+  /**
+   * The remote branch name pushed to (or tried): `branch`, or `branch-2`, `branch-3`, … when
+   * that name was already taken on the remote. Null when nothing changed.
+   */
+  pushedBranch: string | null;
   /** Why the push failed (git's own words), when it did. */
   pushError: string | null;
 }
@@ -55,19 +60,43 @@ export async function commitAndPushTaskBranch(request: TaskBranchRequest): Promi
   const head = (await runGit(['rev-parse', 'HEAD'], local)).trim();
   const base = (await runGit(['rev-parse', `${request.base}^{commit}`], local)).trim();
   if (head === base) {
-    return { changed: false, commitSha: null, filesChanged: [], pushed: false, pushError: null };
+    return { changed: false, commitSha: null, filesChanged: [], pushed: false, pushedBranch: null, pushError: null };
   }
   const filesChanged = (await runGit(['diff', '--name-only', `${base}..${head}`], local))
     .split('\n')
     .filter((line) => line.length > 0);
+  let target = request.branch;
   try {
-    await runGit(['push', '--quiet', 'origin', `${request.branch}:refs/heads/${request.branch}`], {
+    target = await freeRemoteBranchName(request.cwd, request.branch, request.pushTimeoutMs);
+    await runGit(['push', '--quiet', 'origin', `${request.branch}:refs/heads/${target}`], {
       cwd: request.cwd,
       timeoutMs: request.pushTimeoutMs,
     });
-    return { changed: true, commitSha: head, filesChanged, pushed: true, pushError: null };
+    return { changed: true, commitSha: head, filesChanged, pushed: true, pushedBranch: target, pushError: null };
   } catch (error) {
     if (!(error instanceof GitError)) throw error;
-    return { changed: true, commitSha: head, filesChanged, pushed: false, pushError: error.message };
+    return { changed: true, commitSha: head, filesChanged, pushed: false, pushedBranch: target, pushError: error.message };
+  }
+}
+
+/**
+ * The first of `branch`, `branch-2`, `branch-3`, … that does not exist on `origin`
+ * (`git ls-remote --heads origin`), so a push never overwrites a branch someone else made.
+ *
+ * @throws GitError when the remote cannot be listed.
+ */
+export async function freeRemoteBranchName(cwd: string, branch: string, timeoutMs: number): Promise<string> {
+  const listing = await runGit(['ls-remote', '--heads', 'origin'], { cwd, timeoutMs });
+  const taken = new Set(
+    listing
+      .split('\n')
+      .map((line) => line.split('\t')[1]?.trim())
+      .filter((ref): ref is string => ref !== undefined && ref.startsWith('refs/heads/'))
+      .map((ref) => ref.slice('refs/heads/'.length)),
+  );
+  if (!taken.has(branch)) return branch;
+  for (let suffix = 2; ; suffix += 1) {
+    const candidate = `${branch}-${suffix}`;
+    if (!taken.has(candidate)) return candidate;
   }
 }

@@ -9,7 +9,7 @@
  */
 import type { MiddlewareHandler } from 'hono';
 import { createRemoteJWKSet, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
-import { JWT_ISSUER, JwtAudience } from '@flotilla/contracts';
+import { JWT_ISSUER, JwtAudience, ViewerTokenClaims } from '@flotilla/contracts';
 import { DaemonError } from '../errors.js';
 import type { Logger } from '../logger.js';
 
@@ -50,4 +50,34 @@ export function requireNodeManagementToken(options: { keys: JWTVerifyGetKey; nod
     }
     await next();
   };
+}
+
+/**
+ * Verify a viewer token (audience `workspace-terminal`, DESIGN.md §5) for the direct agent
+ * channel of `workspaceId` on node `nodeId`.
+ *
+ * @throws DaemonError unauthorized (missing, invalid or expired token), forbidden (a token for
+ *   another node or workspace), unavailable (the control plane's keys cannot be fetched).
+ */
+export async function verifyViewerToken(
+  token: string | undefined,
+  options: { keys: JWTVerifyGetKey; nodeId: string; workspaceId: string; logger: Logger },
+): Promise<void> {
+  if (!token) throw new DaemonError('unauthorized', 'missing viewer token (?token= or Authorization: Bearer)');
+  let claims: ViewerTokenClaims;
+  try {
+    const { payload } = await jwtVerify(token, options.keys, { issuer: JWT_ISSUER, audience: JwtAudience.workspaceTerminal });
+    const parsed = ViewerTokenClaims.safeParse(payload);
+    if (!parsed.success) throw new DaemonError('unauthorized', 'viewer token lacks its workspace claims');
+    claims = parsed.data;
+  } catch (error) {
+    if (error instanceof DaemonError) throw error;
+    if (error instanceof errors.JOSEError && !KEY_FETCH_FAILURES.has(error.code)) {
+      throw new DaemonError('unauthorized', `invalid viewer token: ${error.message}`);
+    }
+    options.logger.warn('cannot verify viewer token: control plane keys unavailable', { error: (error as Error).message });
+    throw new DaemonError('unavailable', 'cannot fetch the control plane signing keys');
+  }
+  if (claims.sub !== options.nodeId) throw new DaemonError('forbidden', 'viewer token is not for this node');
+  if (claims.workspaceId !== options.workspaceId) throw new DaemonError('forbidden', `viewer token is not for workspace ${options.workspaceId}`);
 }

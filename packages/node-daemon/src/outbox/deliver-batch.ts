@@ -90,7 +90,9 @@ export async function deliverBatch(options: DeliverBatchOptions): Promise<Delive
         randomize: true,
         maxRetryTime: config.retryMaxElapsedTimeMs,
         signal,
-        shouldRetry: ({ error }) => !(error instanceof PermanentSendError),
+        // Stopping mid-attempt: p-retry would otherwise sleep the whole backoff first (it only
+        // listens for an abort that happens during the sleep).
+        shouldRetry: ({ error }) => !(error instanceof PermanentSendError) && !signal.aborted,
         // A Retry-After wait replaces the backoff step instead of adding to it.
         shouldConsumeRetry: ({ error }) => retryAfterOf(error) === undefined,
         onFailedAttempt: async ({ error, attemptNumber }) => {

@@ -56,6 +56,21 @@ describe('createHttpMessageSender', () => {
     expect(error).toMatchObject({ status, serverMessage: `nope ${status}` });
   });
 
+  it('keeps the batch (transient) when a 401 answers an expired token, so a token refresh loses nothing', async () => {
+    const jwt = (expSeconds: number): string =>
+      ['{"alg":"none"}', JSON.stringify({ sub: 'nod_1', exp: expSeconds })].map((part) => Buffer.from(part).toString('base64url')).join('.') + '.sig';
+    token = jwt(Math.floor(Date.now() / 1000) - 60);
+    server.failNext({ kind: 'status', status: 401, message: 'callback token is invalid or expired' });
+    expect(await failure(sendOne())).toMatchObject({ name: 'TransientSendError', status: 401 });
+    // The refreshed token is used on the next attempt, and the batch goes through.
+    token = jwt(Math.floor(Date.now() / 1000) + 3600);
+    expect(await sendOne()).toEqual({ persisted: 1, duplicates: 0 });
+    expect(server.requests.at(-1)?.token).toBe(token);
+    // A 401 to a token that has not expired is still permanent.
+    server.failNext({ kind: 'status', status: 401, message: 'bad signature' });
+    expect(await failure(sendOne())).toBeInstanceOf(PermanentSendError);
+  });
+
   it('treats a refused or closed connection as transient', async () => {
     server.failNext({ kind: 'destroy' });
     expect(await failure(sendOne())).toBeInstanceOf(TransientSendError);

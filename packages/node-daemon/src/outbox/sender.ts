@@ -12,6 +12,7 @@ import {
   PersistMessageBatchResponse,
   type ChatMessageInput,
 } from '@flotilla/contracts';
+import { decodeJwt } from 'jose';
 import { PermanentSendError, TransientSendError } from './errors.js';
 import { parseRetryAfter } from './retry-after.js';
 
@@ -49,6 +50,16 @@ export interface HttpMessageSenderOptions {
 
 export interface MessageSender {
   send: SendMessages;
+}
+
+/** True when `token` is a JWT whose `exp` has passed (read without verifying; false otherwise). */
+function tokenExpired(token: string, nowMs: number = Date.now()): boolean {
+  try {
+    const { exp } = decodeJwt(token);
+    return exp !== undefined && exp * 1000 <= nowMs;
+  } catch {
+    return false;
+  }
 }
 
 /** HTTP statuses after which the same request may succeed later. */
@@ -90,8 +101,9 @@ function classifyFetchError(
  *
  * `send` throws:
  * - `TransientSendError` for a network error, a timeout, HTTP 5xx/408/429 (with `retryAfterMs`
- *   from `Retry-After`, seconds or HTTP date), a workspace with no token yet, or a 401/403 answered
- *   to a token that has been replaced since the request left (the token rotated mid-flight);
+ *   from `Retry-After`, seconds or HTTP date), a workspace with no token yet, a 401/403 answered
+ *   to a token that has been replaced since the request left (the token rotated mid-flight), or a
+ *   401 answered to a token that has expired (kept until a fresh token arrives);
  * - `PermanentSendError` for any other 4xx (400, 401, 403, 404, 413, …), a body over
  *   `MESSAGE_BATCH_MAX_BODY_BYTES` (refused locally with status 413), or a 2xx whose body is not a
  *   `PersistMessageBatchResponse`.
@@ -151,6 +163,10 @@ export function createHttpMessageSender(options: HttpMessageSenderOptions): Mess
         `control plane answered HTTP ${status} to a callback token that has since been replaced`,
         { status },
       );
+    }
+    if (status === 401 && tokenExpired(token)) {
+      // Not the batch's fault: keep it until a fresh token arrives (a token refresh loses nothing).
+      throw new TransientSendError('control plane answered HTTP 401 to an expired callback token; keeping the batch for a fresh token', { status });
     }
     throw new PermanentSendError(status, serverMessage);
   };

@@ -30,6 +30,13 @@ export interface LocalCloudOptions {
 export interface LocalCloud {
   url: string;
   nodes(): LocalCloudNode[];
+  /** SIGKILL a node daemon and its agents (a crash). @throws Error for an unknown node. */
+  killNode(nodeId: string): Promise<void>;
+  /**
+   * Start a node again with the same id, data directory and token, after it exited or was
+   * killed (stopped first when still running). @throws Error for an unknown node.
+   */
+  restartNode(nodeId: string): Promise<void>;
   /** Stop every node process and the server. */
   close(): Promise<void>;
 }
@@ -70,6 +77,17 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   return {
     url: `http://${host}:${port}`,
     nodes: () => [...processes.values()].map((p) => p.describe()),
+    async killNode(nodeId) {
+      const node = processes.get(nodeId);
+      if (!node) throw new Error(`node ${nodeId} not found`);
+      await node.kill();
+    },
+    async restartNode(nodeId) {
+      const node = processes.get(nodeId);
+      if (!node) throw new Error(`node ${nodeId} not found`);
+      await node.stop(stopGraceMs);
+      processes.set(nodeId, node.respawn());
+    },
     async close() {
       await Promise.all([...processes.values()].map((p) => p.stop(stopGraceMs)));
       processes.clear();

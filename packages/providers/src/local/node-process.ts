@@ -23,6 +23,8 @@ export class NodeProcess {
   private constructor(
     readonly nodeId: string,
     private readonly child: ChildProcess,
+    /** What the node was spawned with, so {@link respawn} can start it again the same way. */
+    private readonly input: SpawnNodeInput,
   ) {
     this.exited = new Promise((resolve) => {
       child.once('exit', (code, signal) => {
@@ -57,7 +59,22 @@ export class NodeProcess {
       },
     });
     closeSync(logFd);
-    return new NodeProcess(input.nodeId, child);
+    return new NodeProcess(input.nodeId, child, input);
+  }
+
+  /**
+   * Start the node again with the same id, data directory, token and environment (a machine that
+   * reboots). Call after the old process exited; the new process appends to the same log.
+   */
+  respawn(): NodeProcess {
+    return NodeProcess.spawn(this.input);
+  }
+
+  /** SIGKILL the node's whole process group at once (a crash: no shutdown code runs). */
+  async kill(): Promise<void> {
+    if (this.exitCode !== null || this.child.pid === undefined) return;
+    signalGroup(this.child.pid, 'SIGKILL');
+    await this.exited;
   }
 
   describe(): LocalCloudNode {

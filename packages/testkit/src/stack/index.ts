@@ -25,6 +25,19 @@ export interface TestStack {
   stack: Stack;
   /** Directory of a workspace on its node (it exists only while the workspace does). */
   workspaceDir(nodeId: string, workspaceId: string): string;
+  /** A node daemon's data directory (FLOTILLA_DATA_DIR: daemon.db with the outbox, workspaces). */
+  nodeDataDir(nodeId: string): string;
+  /** Stop the control plane (an outage); node daemons keep running. */
+  stopControlPlane(): Promise<void>;
+  /**
+   * Start the control plane again on the same port and state (D1, Durable Objects, alarms);
+   * `vars` (optional) replace some control-plane vars from now on.
+   */
+  startControlPlane(vars?: Record<string, string>): Promise<void>;
+  /** SIGKILL a node daemon and its agents (a crash: no shutdown code runs). */
+  killNode(nodeId: string): Promise<void>;
+  /** Start a node daemon again with the same id, data directory and token. */
+  restartNode(nodeId: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -44,6 +57,11 @@ export async function bootTestStack(options: TestStackOptions = {}): Promise<Tes
     client: new FlotillaClient(stack.url),
     stack,
     workspaceDir: (nodeId, workspaceId) => join(home, 'nodes', nodeId, 'data', 'workspaces', workspaceId),
+    nodeDataDir: (nodeId) => join(home, 'nodes', nodeId, 'data'),
+    stopControlPlane: () => stack.stopControlPlane(),
+    startControlPlane: (vars) => stack.startControlPlane(vars),
+    killNode: (nodeId) => stack.localCloud.killNode(nodeId),
+    restartNode: (nodeId) => stack.localCloud.restartNode(nodeId),
     async close() {
       await stack.close();
       if (!options.keepHome) rmSync(home, { recursive: true, force: true });
@@ -67,6 +85,19 @@ export async function waitForTask(client: FlotillaClient, taskId: string, timeou
   }
 }
 
+/**
+ * Poll `condition` until it holds. For effects that follow a status asynchronously (a completed
+ * task's workspace is destroyed by the TaskRunner's cleanup right after the status changes).
+ * @param timeoutMs give up after this long (ms), throwing an error that quotes `what`
+ */
+export async function waitUntil(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 /** True when a process with this pid exists. */
 export function processAlive(pid: number): boolean {
   try {
@@ -77,6 +108,9 @@ export function processAlive(pid: number): boolean {
   }
 }
 export { createGitRepo, git, showFile } from './git.js';
+export { pendingOutboxMessageIds, workspaceCallbackToken } from './node-state.js';
+export { openSessionViewer, type SessionViewer } from './session-viewer.js';
+export { openAgentChannel, type AgentChannel } from './agent-channel.js';
 
 /**
  * Pids of live processes whose environment holds `entry` (e.g. `FLOTILLA_HOME=/tmp/x`): every

@@ -183,6 +183,36 @@ describe('WebSocket of project viewers', () => {
     viewer.ws.close(1000, 'done');
   });
 
+  it('sends a session viewer only its session’s messages, and a project viewer every session’s', async () => {
+    const project = await createProject('ws separate');
+    const store = projectData(project.id);
+    for (const id of ['ses_ws_a', 'ses_ws_b']) await store.createSession(project.id, { id, taskId: null, workspaceId: null, topic: null });
+    const viewerA = await connect(project.id, 'sessionId=ses_ws_a&after=0');
+    const everything = await connect(project.id, '');
+    await store.persistMessageBatch([message('ses_ws_b', { content: 'b 1' })]);
+    await store.persistMessageBatch([message('ses_ws_a', { content: 'a 1' })]);
+    const [onlyA] = await viewerA.next(1);
+    expect(onlyA).toMatchObject({ type: 'messages.new', sessionId: 'ses_ws_a' });
+    const both = await everything.next(2);
+    expect(both.map((e) => (e.type === 'messages.new' ? e.sessionId : e.type))).toEqual(['ses_ws_b', 'ses_ws_a']);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(viewerA.events).toHaveLength(1);
+    viewerA.ws.close(1000, 'done');
+    everything.ws.close(1000, 'done');
+  });
+
+  it('replays a backlog longer than one page completely', async () => {
+    const project = await createProject('ws long backlog');
+    const store = projectData(project.id);
+    await store.createSession(project.id, { id: 'ses_ws_long', taskId: null, workspaceId: null, topic: null });
+    for (let i = 0; i < 12; i += 1) await store.persistMessageBatch(messages('ses_ws_long', 100));
+    const viewer = await connect(project.id, 'sessionId=ses_ws_long&after=5');
+    const pages = await viewer.next(2);
+    const seqs = pages.flatMap((e) => (e.type === 'messages.new' ? e.messages.map((m) => m.seq) : []));
+    expect(seqs).toEqual(Array.from({ length: 1195 }, (_, i) => i + 6));
+    viewer.ws.close(1000, 'done');
+  });
+
   it('answers 404 for an unknown project', async () => {
     const response = await api('/api/projects/prj_nope/sessions/ws?sessionId=x', { headers: { Upgrade: 'websocket' } });
     expect(response.status).toBe(404);

@@ -3,18 +3,26 @@
  * (DESIGN.md §4), and the hibernatable WebSockets of the project's viewers. A thin class over
  * `chat-repository.ts`; every method is an RPC method called by the Worker.
  */
-import type { ChatMessage, ChatMessageInput, ChatSession, ProjectEvent } from '@flotilla/contracts';
+import type { ChatMessage, ChatMessageInput, ChatSession, ErrorBody, ProjectEvent } from '@flotilla/contracts';
 import { DurableObject } from 'cloudflare:workers';
-import type { Env } from '../../env.js';
+import { readConfig, type Env } from '../../env.js';
+import { attemptFollowUpDelivery, findRunningAgent, type FollowUpAttempt } from '../../services/follow-up-delivery.js';
 import * as chat from './chat-repository.js';
+import * as followUps from './follow-up-queue.js';
 import { migrate } from './schema.js';
 
 export type PersistBatchOutcome =
   | { ok: true; persisted: number; duplicates: number }
   | { ok: false; error: 'session_not_found'; sessionId: string };
 
-/** Most messages sent as backlog to a (re)connecting viewer in one go. */
-const BACKLOG_LIMIT = 5_000;
+/** WebSocket tag of a viewer that subscribed to one session. */
+const sessionTag = (sessionId: string): string => `session:${sessionId}`;
+
+/** Most messages in one backlog event sent to a (re)connecting viewer. */
+const BACKLOG_PAGE_SIZE = 1_000;
+
+/** Longest `sessionId` a viewer may subscribe to (WebSocket tags are limited to 256 chars). */
+const MAX_SESSION_ID_CHARS = 200;
 
 export class ProjectData extends DurableObject<Env> {
   private readonly sql: SqlStorage;
@@ -70,9 +78,62 @@ export class ProjectData extends DurableObject<Env> {
       bySession.set(message.sessionId, [...(bySession.get(message.sessionId) ?? []), message]);
     }
     for (const [sessionId, sessionMessages] of bySession) {
-      this.broadcast({ type: 'messages.new', sessionId, messages: sessionMessages });
+      this.broadcast({ type: 'messages.new', sessionId, messages: sessionMessages }, sessionId);
     }
     return { ok: true, persisted: outcome.batch.persisted.length, duplicates: outcome.batch.duplicates };
+  }
+
+  /**
+   * Store a follow-up prompt durably (follow-up-queue.ts) and show it in the chat as a `user`
+   * message under `messageId`; the daemon's copy, when it delivers it, deduplicates against it.
+   * @returns false when the session does not exist
+   */
+  enqueueFollowUpPrompt(projectId: string, prompt: { sessionId: string; messageId: string; text: string }): boolean {
+    const now = new Date().toISOString();
+    const stored = this.persistMessageBatch([{ messageId: prompt.messageId, sessionId: prompt.sessionId, role: 'user', content: prompt.text, timestamp: now }]);
+    if (!stored.ok) return false;
+    followUps.insertFollowUp(this.sql, projectId, prompt, now);
+    return true;
+  }
+
+  /**
+   * Record a delivery attempt of follow-up prompt `messageId`: delivered; failed when the agent
+   * is gone or FOLLOW_UP_DELIVERY_TIMEOUT_MS has passed (the chat gets a `system` message saying
+   * why); otherwise still pending, retried by the alarm after FOLLOW_UP_RETRY_INTERVAL_MS.
+   */
+  async settleFollowUpPrompt(messageId: string, attempt: FollowUpAttempt): Promise<void> {
+    const row = followUps.getFollowUp(this.sql, messageId);
+    if (!row) return;
+    const config = readConfig(this.env);
+    const now = new Date().toISOString();
+    if (attempt.kind === 'delivered') {
+      followUps.settleFollowUp(this.sql, messageId, 'delivered', null, now);
+      return;
+    }
+    const expired = Date.now() - Date.parse(row.created_at) >= config.FOLLOW_UP_DELIVERY_TIMEOUT_MS;
+    if (attempt.kind === 'agent_gone' || expired) {
+      followUps.settleFollowUp(this.sql, messageId, 'failed', attempt.reason, now);
+      const content = `Follow-up prompt not delivered: ${attempt.reason}`;
+      this.persistMessageBatch([{ messageId: crypto.randomUUID(), sessionId: row.session_id, role: 'system', content, timestamp: now }]);
+      return;
+    }
+    followUps.settleFollowUp(this.sql, messageId, 'pending', attempt.reason, now);
+    const next = Date.now() + config.FOLLOW_UP_RETRY_INTERVAL_MS;
+    const scheduled = await this.ctx.storage.getAlarm();
+    if (scheduled === null || scheduled > next) await this.ctx.storage.setAlarm(next);
+  }
+
+  /** Retry the pending follow-up prompts (see {@link settleFollowUpPrompt}). */
+  override async alarm(): Promise<void> {
+    const config = readConfig(this.env);
+    for (const row of followUps.listPendingFollowUps(this.sql, 100)) {
+      const session = chat.getSession(this.sql, row.project_id, row.session_id);
+      const lookup = session ? await findRunningAgent(this.env, session) : { running: false as const, reason: `session ${row.session_id} is gone` };
+      const attempt: FollowUpAttempt = lookup.running
+        ? await attemptFollowUpDelivery(this.env, config, lookup.agent, { messageId: row.message_id, text: row.text })
+        : { kind: 'agent_gone', reason: lookup.reason };
+      await this.settleFollowUpPrompt(row.message_id, attempt);
+    }
   }
 
   listMessages(sessionId: string, after: number, limit: number): ChatMessage[] {
@@ -90,13 +151,22 @@ export class ProjectData extends DurableObject<Env> {
     }
     const url = new URL(request.url);
     const sessionId = url.searchParams.get('sessionId');
+    if (sessionId !== null && sessionId.length > MAX_SESSION_ID_CHARS) {
+      const body: ErrorBody = { error: { code: 'bad_request', message: `sessionId must be at most ${MAX_SESSION_ID_CHARS} characters` } };
+      return Response.json(body, { status: 400 });
+    }
     const after = Number(url.searchParams.get('after') ?? '0') || 0;
     const pair = new WebSocketPair();
     const [client, server] = [pair[0], pair[1]];
-    this.ctx.acceptWebSocket(server);
-    if (sessionId) {
-      const backlog = chat.listMessages(this.sql, sessionId, after, BACKLOG_LIMIT);
-      if (backlog.length > 0) server.send(JSON.stringify({ type: 'messages.new', sessionId, messages: backlog } satisfies ProjectEvent));
+    // A viewer of one session gets only that session's messages (session events go to all).
+    this.ctx.acceptWebSocket(server, sessionId ? [sessionTag(sessionId)] : []);
+    // The whole backlog, page by page; nothing can be persisted in between (the Durable Object
+    // runs this synchronously), so the live events that follow continue it without a gap.
+    for (let from = after; sessionId; ) {
+      const backlog = chat.listMessages(this.sql, sessionId, from, BACKLOG_PAGE_SIZE);
+      if (backlog.length === 0) break;
+      server.send(JSON.stringify({ type: 'messages.new', sessionId, messages: backlog } satisfies ProjectEvent));
+      from = backlog[backlog.length - 1]!.seq;
     }
     return new Response(null, { status: 101, webSocket: client });
   }
@@ -114,9 +184,17 @@ export class ProjectData extends DurableObject<Env> {
     }
   }
 
-  private broadcast(event: ProjectEvent): void {
+  /**
+   * Send `event` to the project's viewers. With `sessionId`, viewers that subscribed to another
+   * session are skipped; viewers of the whole project (no `sessionId` at connect) get everything.
+   */
+  private broadcast(event: ProjectEvent, sessionId?: string): void {
     const data = JSON.stringify(event);
     for (const ws of this.ctx.getWebSockets()) {
+      if (sessionId !== undefined) {
+        const tags = this.ctx.getTags(ws);
+        if (tags.length > 0 && !tags.includes(sessionTag(sessionId))) continue;
+      }
       try {
         ws.send(data);
       } catch {

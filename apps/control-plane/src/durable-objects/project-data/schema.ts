@@ -2,6 +2,8 @@
  * ProjectData SQLite schema: numbered, append-only, idempotent migrations applied when the
  * Durable Object starts (DESIGN.md §4).
  */
+import { FOLLOW_UP_TABLE_SQL } from './follow-up-queue.js';
+
 const MIGRATIONS: readonly string[] = [
   `CREATE TABLE chat_sessions (
      id TEXT PRIMARY KEY,
@@ -26,6 +28,8 @@ const MIGRATIONS: readonly string[] = [
      created_at TEXT NOT NULL,
      PRIMARY KEY (session_id, seq)
    );`,
+  // 2: the durable queue of follow-up prompts (issue 4).
+  FOLLOW_UP_TABLE_SQL,
 ];
 
 /** Apply the migrations this database has not seen yet. */

@@ -1,5 +1,8 @@
 /** The persisted state of one task run (TaskRunner storage key `run`). */
-import type { ExecutionStep, TaskCallbackRequest } from '@flotilla/contracts';
+import type { ExecutionStep } from '@flotilla/contracts';
+
+/** How a run ended, as far as cleanup is concerned. */
+export type RunOutcome = 'completed' | 'failed' | 'cancelled';
 
 export interface RunState {
   taskId: string;
@@ -15,14 +18,20 @@ export interface RunState {
   /** The run ended (completed, failed or cancelled); only cleanup may remain. */
   finished: boolean;
   /** An ended run whose workspace/node cleanup has not been done yet. */
-  pendingCleanup: TaskCallbackRequest['status'] | null;
+  pendingCleanup: RunOutcome | null;
+  /** Keep the workspace although the run completed (its push was rejected). */
+  keepWorkspace?: boolean;
+  /** 1 for a task's first run, 2 for its first retry, … (absent in runs stored before retries). */
+  runNumber?: number;
   lastError: string | null;
 }
 
 export const RUN_STATE_KEY = 'run';
 
-export function initialRunState(taskId: string, projectId: string, now: number): RunState {
+/** A fresh run: first step, no node, workspace or agent session yet. `runNumber` counts from 1. */
+export function initialRunState(taskId: string, projectId: string, now: number, runNumber = 1): RunState {
   return {
+    runNumber,
     taskId,
     projectId,
     step: 'node_selection',

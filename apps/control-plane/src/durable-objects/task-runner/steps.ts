@@ -7,12 +7,14 @@
 import { newId, taskBranchName, type AgentSessionInfo, type CreateWorkspaceRequest, type ExecutionStep, type RegisterAgentSessionRequest, type StartAgentSessionRequest } from '@flotilla/contracts';
 import { signCallbackToken } from '../../auth/tokens.js';
 import { getProject } from '../../db/projects-repository.js';
-import { getNode, getWorkspace, insertAgentSession, insertNode, insertWorkspace, setAgentSessionStatus } from '../../db/nodes-repository.js';
+import { getNode, getWorkspace, insertAgentSession, insertWorkspace, setAgentSessionStatus } from '../../db/nodes-repository.js';
 import { getTaskRow, updateTaskFields, type TaskRow } from '../../db/tasks-repository.js';
 import { controlPlaneUrl, type Config, type Env } from '../../env.js';
 import { PermanentError, TransientError } from '../../lib/errors.js';
 import type { Logger } from '../../lib/logger.js';
 import { callNode } from '../../services/node-client.js';
+import { effectiveVmSize, IMPLICIT_USER_ID, selectNodeForTask } from '../../services/node-selection.js';
+import { userDataForNode } from '../../services/node-user-data.js';
 import { getProvider } from '../../services/providers.js';
 import { transitionTask } from '../../services/task-status.js';
 import type { RunState } from './run-state.js';
@@ -36,23 +38,36 @@ export type StepOutcome =
 
 type StepHandler = (ctx: StepContext) => Promise<StepOutcome>;
 
-const LOCAL_PROVIDER = 'local';
-
-/** node_selection: register a new node to provision (warm-node reuse comes with NodeLifecycle). */
-const selectNode: StepHandler = async ({ env, state }) => {
-  const nodeId = state.nodeId ?? newId('nod');
-  await insertNode(env.DB, { id: nodeId, provider: LOCAL_PROVIDER, size: null });
-  await updateTaskFields(env.DB, state.taskId, { node_id: nodeId });
-  return { kind: 'advance', to: 'node_provisioning', patch: { nodeId } };
+/**
+ * node_selection: a warm node that fits is claimed, else an active node with room is used, else
+ * a new node is registered (services/node-selection.ts). A reused node skips provisioning.
+ */
+const selectNode: StepHandler = async ({ env, config, state, task, log, remember }) => {
+  const project = await getProject(env.DB, task.project_id);
+  if (!project) throw new PermanentError(`project ${task.project_id} no longer exists`);
+  const candidateId = state.nodeId ?? newId('nod');
+  if (!state.nodeId) await remember({ nodeId: candidateId });
+  const requirements = { taskId: task.id, userId: IMPLICIT_USER_ID, provider: project.defaultProvider, size: effectiveVmSize(task.vm_size, project.defaultVmSize) };
+  // A cloud provider without credentials fails the task now, saying what to configure.
+  if (requirements.provider !== 'local') await getProvider(env, requirements.provider, config.OUTBOUND_REQUEST_TIMEOUT_MS, { userId: requirements.userId });
+  const selection = await selectNodeForTask(env, config, requirements, candidateId, log);
+  await updateTaskFields(env.DB, state.taskId, { node_id: selection.nodeId });
+  log.info('node selected', { nodeId: selection.nodeId, how: selection.kind, size: requirements.size, provider: requirements.provider });
+  const to = selection.kind === 'new' ? 'node_provisioning' : 'node_agent_ready';
+  return { kind: 'advance', to, patch: { nodeId: selection.nodeId } };
 };
 
-/** node_provisioning: ask the provider for the node, handing it its callback token. */
-const provisionNode: StepHandler = async ({ env, config, state }) => {
+/** node_provisioning: ask the node's provider for it, in its size, handing it its callback token. */
+const provisionNode: StepHandler = async ({ env, config, state, task }) => {
   const nodeId = requireField(state.nodeId, 'nodeId');
+  const node = await getNode(env.DB, nodeId);
+  if (!node) throw new PermanentError(`node ${nodeId} was never registered`);
   const callbackToken = await signCallbackToken(env.DB, nodeId, config.CALLBACK_TOKEN_TTL_MS);
-  const provider = getProvider(env, LOCAL_PROVIDER, config.OUTBOUND_REQUEST_TIMEOUT_MS);
+  const provider = await getProvider(env, node.provider, config.OUTBOUND_REQUEST_TIMEOUT_MS, { userId: node.user_id });
+  // A VM learns everything from its user-data; a local node from the local cloud.
+  const userData = node.provider === 'local' ? undefined : userDataForNode(env, { nodeId, callbackToken, projectId: task.project_id, chatSessionId: task.chat_session_id });
   try {
-    await provider.createNode({ nodeId, controlPlaneUrl: controlPlaneUrl(env), callbackToken });
+    await provider.createNode({ nodeId, controlPlaneUrl: controlPlaneUrl(env), callbackToken, ...(node.size ? { size: node.size } : {}), ...(userData ? { userData } : {}) });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     if (error instanceof Error && 'transient' in error && error.transient === false) throw new PermanentError(message);
@@ -104,6 +119,7 @@ const createWorkspace: StepHandler = async ({ env, config, state, task, remember
 
 /** workspace_ready: wait for the daemon's workspace callback (`POST /api/workspaces/:id/ready`). */
 const awaitWorkspaceReady: StepHandler = async ({ env, config, state }) => {
+  await failIfNodeLost(env, config, requireField(state.nodeId, 'nodeId'));
   const workspace = await getWorkspace(env.DB, requireField(state.workspaceId, 'workspaceId'));
   if (workspace?.status === 'error') throw new PermanentError(`workspace ${workspace.id} could not be created: ${workspace.error ?? 'unknown error'}`);
   if (workspace?.status === 'running') return { kind: 'advance', to: 'agent_session' };
@@ -151,11 +167,34 @@ const startAgent: StepHandler = async ({ env, config, state, task, remember }) =
   return { kind: 'advance', to: 'running', patch: { agentSessionId } };
 };
 
-/** running: the agent works; the task callback ends the run. Only the step timeout acts here. */
-const awaitCompletion: StepHandler = async ({ config, state }) => {
+/**
+ * running: the agent works; the task callback ends the run. Here only the step timeout and the
+ * node's heartbeat act: a node silent past NODE_HEARTBEAT_TIMEOUT_MS fails the task ("node lost").
+ */
+const awaitCompletion: StepHandler = async ({ env, config, state }) => {
+  await failIfNodeLost(env, config, requireField(state.nodeId, 'nodeId'));
   const remaining = state.stepStartedAt + config.STEP_RUNNING_TIMEOUT_MS - Date.now();
-  return { kind: 'wait', ms: Math.max(1_000, remaining) };
+  return { kind: 'wait', ms: Math.max(1_000, Math.min(remaining, heartbeatCheckIntervalMs(config))) };
 };
+
+/** How often a waiting step looks at the node's last heartbeat: a quarter of its timeout. */
+function heartbeatCheckIntervalMs(config: Config): number {
+  return Math.max(250, Math.floor(config.NODE_HEARTBEAT_TIMEOUT_MS / 4));
+}
+
+/**
+ * @throws PermanentError "node lost …" when node `nodeId` has not sent a heartbeat (or its
+ *   ready callback) for longer than NODE_HEARTBEAT_TIMEOUT_MS, or is gone.
+ */
+async function failIfNodeLost(env: Env, config: Config, nodeId: string): Promise<void> {
+  const node = await getNode(env.DB, nodeId);
+  if (!node || node.status === 'destroyed') throw new PermanentError(`node lost: node ${nodeId} no longer exists`);
+  if (!node.last_heartbeat_at) return;
+  const silentMs = Date.now() - Date.parse(node.last_heartbeat_at);
+  if (silentMs > config.NODE_HEARTBEAT_TIMEOUT_MS) {
+    throw new PermanentError(`node lost: node ${nodeId} sent no heartbeat for ${silentMs} ms (limit NODE_HEARTBEAT_TIMEOUT_MS=${config.NODE_HEARTBEAT_TIMEOUT_MS})`);
+  }
+}
 
 export const STEP_HANDLERS: Record<ExecutionStep, StepHandler> = {
   node_selection: selectNode,

@@ -24,18 +24,58 @@ export type CompleteRunOutcome = { accepted: true; duplicate: boolean } | { acce
 export class TaskRunner extends DurableObject<Env> {
   private readonly log = createLogger('task-runner');
 
-  /** Begin the run of `taskId` (idempotent: a run that exists is left as it is). */
-  async start(taskId: string, projectId: string): Promise<void> {
+  /**
+   * Begin a run of `taskId`: its first, or — after a run that ended (failed or cancelled, the
+   * task sent back to `queued` by a retry) — a new one from `node_selection`, with no node,
+   * workspace or agent session of the previous run, so it gets a fresh workspace. Idempotent: a
+   * run that has not ended is left as it is. A cleanup the previous run still owed is done first.
+   * @returns the number of the run now under way (1 for the first)
+   */
+  async start(taskId: string, projectId: string): Promise<number> {
     const existing = await this.load();
-    if (existing && !existing.finished) return;
-    await this.save(initialRunState(taskId, projectId, Date.now()));
+    if (existing && !existing.finished) return existing.runNumber ?? 1;
+    if (existing?.pendingCleanup) await this.runCleanup(existing);
+    const runNumber = existing ? (existing.runNumber ?? 1) + 1 : 1;
+    await this.save(initialRunState(taskId, projectId, Date.now(), runNumber));
     await this.ctx.storage.setAlarm(Date.now());
+    this.log.info('run started', { taskId, runNumber });
+    return runNumber;
+  }
+
+  /**
+   * The task was cancelled (its status is already `cancelled`, task-cancellation.ts): end the
+   * run and, in the alarm, stop its agent on the node (ACP `session/cancel`, process stopped),
+   * keeping the workspace. Steps still in flight see the run ended and change nothing.
+   * @returns false when there was no run to end
+   */
+  async cancelRun(reason: string): Promise<boolean> {
+    const state = await this.load();
+    if (!state) return false;
+    if (state.pendingCleanup === 'cancelled') return true;
+    this.log.info('run cancelled', { taskId: state.taskId, step: state.step, reason });
+    await this.save({ ...state, finished: true, pendingCleanup: 'cancelled', keepWorkspace: true, lastError: reason, attempt: 0 });
+    await this.ctx.storage.setAlarm(Date.now());
+    return true;
   }
 
   /** A callback changed what the current step waits for: run the step now. */
   async wake(): Promise<void> {
     const state = await this.load();
     if (state && (!state.finished || state.pendingCleanup)) await this.ctx.storage.setAlarm(Date.now());
+  }
+
+  /**
+   * The cron sweep's call for a task that should be under way (`queued`, `delegated`,
+   * `in_progress`): wake its run; or, when the task is `queued` with no run under way (the request
+   * that queued it — a run or a retry — died before it reached this object), start the run.
+   */
+  async recover(taskId: string, projectId: string): Promise<void> {
+    const state = await this.load();
+    if (state && (!state.finished || state.pendingCleanup)) return this.wake();
+    const task = await getTaskRow(this.env.DB, taskId);
+    if (task?.status !== 'queued') return;
+    this.log.warn('queued task had no run under way; starting it', { taskId });
+    await this.start(taskId, projectId);
   }
 
   async getState(): Promise<RunState | null> {
@@ -81,7 +121,8 @@ export class TaskRunner extends DurableObject<Env> {
       throw error;
     }
     // Re-read: the alarm may have saved progress while the transition was being written.
-    await this.save({ ...((await this.load()) ?? state), finished: true, pendingCleanup: callback.status, attempt: 0 });
+    const keepWorkspace = callback.status === 'completed' && callback.keepWorkspace === true;
+    await this.save({ ...((await this.load()) ?? state), finished: true, pendingCleanup: callback.status, keepWorkspace, attempt: 0 });
     await this.ctx.storage.setAlarm(Date.now());
     return { accepted: true, duplicate: false };
   }

@@ -1,0 +1,49 @@
+/**
+ * `/api/credentials` (issue 6, item 8): the user's cloud credentials. A token is checked with
+ * its provider before it is saved, stored encrypted, and never returned — only a mask.
+ */
+import { ProviderName, PutCloudCredentialRequest } from '@flotilla/contracts';
+import { Hono } from 'hono';
+import type { AppEnv } from '../app-env.js';
+import { deleteCredential, listCredentials } from '../db/credentials-repository.js';
+import { readConfig } from '../env.js';
+import { badRequest, HttpError, notFound } from '../lib/errors.js';
+import { createLogger, errorMessage } from '../lib/logger.js';
+import { parseJsonBody, parseWith } from '../lib/validation.js';
+import { saveCloudToken } from '../services/cloud-credentials.js';
+import { IMPLICIT_USER_ID } from '../services/node-selection.js';
+import { tokenValidator } from '../services/providers.js';
+
+const log = createLogger('credentials');
+
+export const credentialsRoutes = new Hono<AppEnv>()
+  /** The user's credentials, masked: `{credentials: CredentialInfo[]}`. */
+  .get('/', async (c) => c.json({ credentials: await listCredentials(c.env.DB, IMPLICIT_USER_ID) }))
+  /**
+   * Save the API token of cloud provider `:provider` (`{token}`). 200 with the masked credential;
+   * 400 when the provider refuses the token or needs none; 503 when the provider cannot be
+   * reached to check it, or credential storage is not configured.
+   */
+  .put('/cloud/:provider', async (c) => {
+    const provider = parseWith(ProviderName, c.req.param('provider'));
+    const { token } = await parseJsonBody(c, PutCloudCredentialRequest);
+    const validate = tokenValidator(c.env, provider, readConfig(c.env).OUTBOUND_REQUEST_TIMEOUT_MS);
+    if (!validate) throw badRequest(`the ${provider} provider needs no credentials`);
+    const checked = async (value: string) => {
+      try {
+        return await validate(value);
+      } catch (error) {
+        throw new HttpError('unavailable', `could not check the token with ${provider}: ${errorMessage(error)}`);
+      }
+    };
+    const info = await saveCloudToken(c.env, IMPLICIT_USER_ID, provider, token, checked);
+    log.info('cloud credential saved', { provider, masked: info.masked });
+    return c.json(info);
+  })
+  /** Forget the token of `:provider`. 204; 404 when none was saved. */
+  .delete('/cloud/:provider', async (c) => {
+    const provider = parseWith(ProviderName, c.req.param('provider'));
+    if (!(await deleteCredential(c.env.DB, { userId: IMPLICIT_USER_ID, kind: 'cloud', name: provider }))) throw notFound(`no ${provider} credential is saved`);
+    log.info('cloud credential deleted', { provider });
+    return c.body(null, 204);
+  });

@@ -1,0 +1,30 @@
+/** Routes: the project list, and a project's chat (default), board and settings. */
+import { lazy, Suspense } from 'react';
+import { Link, Route, Routes } from 'react-router';
+import { ProjectPage } from './pages/ProjectPage';
+import { ProjectsPage } from './pages/ProjectsPage';
+
+// The workspace page brings xterm.js: loaded only when a workspace is opened.
+const WorkspacePage = lazy(() => import('./pages/WorkspacePage').then((m) => ({ default: m.WorkspacePage })));
+
+export function App() {
+  return (
+    <div className="app">
+      <header className="topbar">
+        <Link to="/" className="brand">
+          Flotilla
+        </Link>
+      </header>
+      <Routes>
+        <Route path="/" element={<ProjectsPage />} />
+        <Route path="/projects/:projectId/workspaces/:workspaceId" element={
+            <Suspense fallback={<p className="muted page">Loading the workspace…</p>}>
+              <WorkspacePage />
+            </Suspense>
+          } />
+        <Route path="/projects/:projectId/*" element={<ProjectPage />} />
+        <Route path="*" element={<p className="empty">Page not found. <Link to="/">Back to projects</Link></p>} />
+      </Routes>
+    </div>
+  );
+}

@@ -1,0 +1,63 @@
+/**
+ * A task on the board: title (a link to its chat session), status, a workspace indicator, and
+ * for a draft or ready task the actions edit, mark ready and run.
+ */
+import type { Task } from '@flotilla/contracts';
+import { useQueryClient } from '@tanstack/react-query';
+import { memo, useState } from 'react';
+import { Link } from 'react-router';
+import { api, ApiError, errorText } from '../../lib/api';
+import { invalidateProject, isInFlight } from '../../lib/queries';
+import { StatusBadge } from '../ui/StatusBadge';
+import { DraftEditor } from './DraftEditor';
+
+export const KanbanCard = memo(function KanbanCard({ projectId, task }: { projectId: string; task: Task }) {
+  const queryClient = useQueryClient();
+  const [editing, setEditing] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const editable = task.status === 'draft' || task.status === 'ready';
+
+  const act = async (action: () => Promise<unknown>, missing: string) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await action();
+    } catch (e) {
+      setError(e instanceof ApiError && e.notFound ? missing : errorText(e));
+    }
+    await invalidateProject(queryClient, projectId);
+    setBusy(false);
+  };
+
+  return (
+    <article className="kanban-card" aria-label={task.title} data-task-id={task.id}>
+      <h3 className="card-title">
+        {task.chatSessionId ? <Link to={`/projects/${projectId}/chat/${task.chatSessionId}`}>{task.title}</Link> : task.title}
+      </h3>
+      <div className="card-meta">
+        <StatusBadge status={task.status} />
+        {task.priority > 0 && <span className="muted small">priority {task.priority}</span>}
+        {task.workspaceId && isInFlight(task.status) && <span className="workspace-live small">workspace live</span>}
+        {task.output.branch && <code className="small">{task.output.branch}</code>}
+      </div>
+      {editable && !editing && (
+        <div className="card-actions">
+          <button type="button" onClick={() => setEditing(true)} disabled={busy}>
+            Edit
+          </button>
+          {task.status === 'draft' && (
+            <button type="button" disabled={busy} onClick={() => void act(() => api.taskAction(projectId, task.id, 'ready'), 'Marking ready is not available on this server yet.')}>
+              Mark ready
+            </button>
+          )}
+          <button type="button" className="primary" disabled={busy} onClick={() => void act(() => api.runTask(projectId, task.id), 'Running from the board is not available.')}>
+            Run
+          </button>
+        </div>
+      )}
+      {editing && <DraftEditor projectId={projectId} task={task} onDone={() => setEditing(false)} />}
+      {error && <p role="alert" className="error small">{error}</p>}
+    </article>
+  );
+});

@@ -1,0 +1,73 @@
+/**
+ * The chat view: the session sidebar, and for the selected session its header, execution steps,
+ * messages (live over the project WebSocket) and the inputs at the bottom. With no session in
+ * the URL, the newest session is selected.
+ */
+import { useCallback, useEffect, useState } from 'react';
+import { useNavigate } from 'react-router';
+import { useProjectSocket } from '../../lib/project-socket';
+import { useMessages, useSessions } from '../../lib/queries';
+import { TaskSubmitForm } from '../task/TaskSubmitForm';
+import { FollowUpInput } from './FollowUpInput';
+import { MessagePanel } from './MessagePanel';
+import { SessionHeader } from './SessionHeader';
+import { SessionSidebar } from './SessionSidebar';
+
+interface Props {
+  projectId: string;
+  sessionId: string | null;
+  active: boolean;
+}
+
+export function ChatView({ projectId, sessionId, active }: Props) {
+  const navigate = useNavigate();
+  const sessions = useSessions(projectId);
+  const selectedId = sessionId ?? sessions.data?.[0]?.id ?? null;
+  const selected = sessions.data?.find((s) => s.id === selectedId) ?? null;
+  const messages = useMessages(projectId, selectedId);
+  // Open the socket once the selected session's messages are cached (or once it is known there is none).
+  const socketState = useProjectSocket(projectId, selectedId, selectedId === null ? sessions.isSuccess : messages.isSuccess);
+  const [sidebarOpen, setSidebarOpen] = useState(false);
+
+  useEffect(() => {
+    if (active && sessionId === null && selectedId !== null) void navigate(`/projects/${projectId}/chat/${selectedId}`, { replace: true });
+  }, [active, sessionId, selectedId, projectId, navigate]);
+
+  const select = useCallback(
+    (id: string) => {
+      setSidebarOpen(false);
+      void navigate(`/projects/${projectId}/chat/${id}`);
+    },
+    [navigate, projectId],
+  );
+
+  return (
+    <section className="chat-view" hidden={!active} aria-label="Chat">
+      <button type="button" className="sidebar-toggle" aria-expanded={sidebarOpen} aria-controls="session-sidebar" onClick={() => setSidebarOpen((open) => !open)}>
+        {sidebarOpen ? 'Hide sessions' : 'Sessions'}
+      </button>
+      <SessionSidebar
+        id="session-sidebar"
+        open={sidebarOpen}
+        sessions={sessions.data}
+        loading={sessions.isPending}
+        error={sessions.error}
+        selectedId={selectedId}
+        onSelect={select}
+      />
+      <div className="chat-main">
+        {selected && <SessionHeader projectId={projectId} session={selected} socketState={socketState} />}
+        <MessagePanel
+          key={selectedId ?? 'none'}
+          sessionId={selectedId}
+          messages={messages.data}
+          loading={messages.isPending && selectedId !== null}
+          error={messages.error}
+          active={active}
+        />
+        {selected?.task?.status === 'in_progress' && <FollowUpInput projectId={projectId} sessionId={selected.id} />}
+        <TaskSubmitForm projectId={projectId} onStarted={select} />
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,31 @@
+/** A follow-up prompt to the agent of the selected session, while that agent is running. */
+import { useMutation } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { api, ApiError, errorText } from '../../lib/api';
+
+export function FollowUpInput({ projectId, sessionId }: { projectId: string; sessionId: string }) {
+  const [text, setText] = useState('');
+  const send = useMutation({
+    mutationFn: (prompt: string) => api.sendFollowUp(projectId, sessionId, prompt),
+    onSuccess: () => setText(''),
+  });
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (text.trim()) send.mutate(text);
+  };
+
+  const error = send.error instanceof ApiError && send.error.notFound ? 'Follow-ups are not available on this server yet.' : send.isError ? errorText(send.error) : null;
+  return (
+    <form className="follow-up" onSubmit={submit}>
+      <label htmlFor={`follow-up-${sessionId}`}>Follow-up to the running agent</label>
+      <div className="row">
+        <input id={`follow-up-${sessionId}`} value={text} onChange={(e) => setText(e.target.value)} placeholder="Tell the agent something…" />
+        <button type="submit" disabled={send.isPending || !text.trim()}>
+          Send
+        </button>
+      </div>
+      {error && <p role="alert" className="error small">{error}</p>}
+    </form>
+  );
+}

@@ -1,0 +1,42 @@
+/** One chat message, styled by role: markdown for the agent's text and plans, cards for tools. */
+import type { ChatMessage } from '@flotilla/contracts';
+import { memo } from 'react';
+import Markdown from 'react-markdown';
+import { clockTime } from '../../lib/time';
+import { ToolCallCard } from './ToolCallCard';
+
+const ROLE_LABELS: Record<ChatMessage['role'], string> = {
+  user: 'You',
+  assistant: 'Agent',
+  tool: 'Tool',
+  thinking: 'Thinking',
+  plan: 'Plan',
+  system: 'System',
+};
+
+/** Memoised: a stored message never changes, and markdown is not parsed again on every render. */
+export const MessageItem = memo(function MessageItem({ message }: { message: ChatMessage }) {
+  return (
+    <article className={`message ${message.role}`} aria-label={`${ROLE_LABELS[message.role]} message`} data-seq={message.seq}>
+      <div className="message-meta">
+        <span className="role">{ROLE_LABELS[message.role]}</span>
+        <time dateTime={message.createdAt} className="muted small">
+          {clockTime(message.createdAt)}
+        </time>
+      </div>
+      <MessageBody message={message} />
+    </article>
+  );
+});
+
+function MessageBody({ message }: { message: ChatMessage }) {
+  if (message.role === 'tool' && message.toolMetadata) return <ToolCallCard content={message.content} tool={message.toolMetadata} />;
+  if (message.role === 'assistant' || message.role === 'plan') {
+    return (
+      <div className="markdown">
+        <Markdown>{message.content}</Markdown>
+      </div>
+    );
+  }
+  return <p className="plain">{message.content}</p>;
+}

@@ -1,0 +1,95 @@
+/**
+ * Header of the selected session: task title and status, branch and PR link once the run
+ * produced them, the error of a failed run, cancel / retry, the live-connection state, and the
+ * execution steps while the task starts.
+ */
+import { useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { Link } from 'react-router';
+import { api, ApiError, errorText } from '../../lib/api';
+import type { SocketState } from '../../lib/project-socket';
+import { invalidateProject, isInFlight, keys, useTask } from '../../lib/queries';
+import type { SessionWithTask } from '../../lib/schemas';
+import { StatusBadge } from '../ui/StatusBadge';
+import { ExecutionSteps } from './ExecutionSteps';
+
+interface Props {
+  projectId: string;
+  session: SessionWithTask;
+  socketState: SocketState;
+}
+
+export function SessionHeader({ projectId, session, socketState }: Props) {
+  const task = useTask(projectId, session.taskId);
+  const queryClient = useQueryClient();
+  const [actionError, setActionError] = useState<string | null>(null);
+  const data = task.data;
+
+  const act = async (action: 'cancel' | 'retry') => {
+    if (!data) return;
+    setActionError(null);
+    try {
+      await api.taskAction(projectId, data.id, action);
+    } catch (error) {
+      setActionError(error instanceof ApiError && error.notFound ? `${action} is not available on this server yet` : errorText(error));
+    }
+    await Promise.all([invalidateProject(queryClient, projectId), queryClient.invalidateQueries({ queryKey: keys.task(projectId, data.id) })]);
+  };
+
+  return (
+    <header className="session-header" aria-label="Session">
+      <div className="session-heading">
+        <h2 className="session-title">{data?.title ?? session.topic ?? 'Session'}</h2>
+        {data && <StatusBadge status={data.status} />}
+        <span className={`socket ${socketState}`} aria-live="polite">
+          {socketState === 'live' ? 'live' : socketState === 'connecting' ? 'connecting…' : 'reconnecting…'}
+        </span>
+      </div>
+      {data?.output.branch && (
+        <p className="small">
+          Branch <code data-testid="task-branch">{data.output.branch}</code>
+          {data.output.commitSha && <span className="muted"> at {data.output.commitSha.slice(0, 8)}</span>}
+          {data.output.prUrl && (
+            <>
+              {' · '}
+              <a href={data.output.prUrl} target="_blank" rel="noreferrer">
+                Pull request
+              </a>
+            </>
+          )}
+        </p>
+      )}
+      {data?.output.warning && <p className="warning small">{data.output.warning}</p>}
+      {data?.error && (
+        <p role="alert" className="error small">
+          {data.error}
+          {/credential|api key|unauthori[sz]ed/i.test(data.error) && (
+            <>
+              {' '}
+              <Link to={`/projects/${projectId}/settings`}>Set agent credentials in settings</Link>
+            </>
+          )}
+        </p>
+      )}
+      {data && isInFlight(data.status) && <ExecutionSteps status={data.status} step={data.executionStep} />}
+      <div className="row small">
+        {data?.workspaceId && data.status === 'in_progress' && data.executionStep === 'running' && (
+          <Link to={`/projects/${projectId}/workspaces/${data.workspaceId}`} className="button-link">
+            Open workspace
+          </Link>
+        )}
+        {data && isInFlight(data.status) && (
+          <button type="button" onClick={() => void act('cancel')}>
+            Cancel task
+          </button>
+        )}
+        {data && (data.status === 'failed' || data.status === 'cancelled') && (
+          <button type="button" onClick={() => void act('retry')}>
+            Retry task
+          </button>
+        )}
+        {actionError && <span role="alert" className="error">{actionError}</span>}
+      </div>
+    </header>
+  );
+}

@@ -1,0 +1,59 @@
+/** Project settings: default agent and default VM size; agent API keys stored through the API. */
+import { AgentType, VmSize, type Project, type UpdateProjectRequest } from '@flotilla/contracts';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { api, errorText } from '../../lib/api';
+import { keys } from '../../lib/queries';
+import { AgentKeys } from './AgentKeys';
+
+export function SettingsView({ project }: { project: Project }) {
+  const queryClient = useQueryClient();
+  const [agent, setAgent] = useState<AgentType>(project.defaultAgentType);
+  const [vmSize, setVmSize] = useState<string>(project.defaultVmSize ?? '');
+  const save = useMutation({
+    mutationFn: (changes: UpdateProjectRequest) => api.updateProject(project.id, changes),
+    onSuccess: (updated) => {
+      queryClient.setQueryData(keys.project(project.id), updated);
+      void queryClient.invalidateQueries({ queryKey: keys.projects });
+    },
+  });
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    save.mutate({ defaultAgentType: agent, defaultVmSize: vmSize === '' ? null : VmSize.parse(vmSize) });
+  };
+
+  return (
+    <section className="settings page narrow" aria-label="Settings">
+      <form className="card form" onSubmit={submit} aria-labelledby="settings-title">
+        <h2 id="settings-title">Project settings</h2>
+        <p className="muted small">
+          {project.repoUrl} · default branch {project.defaultBranch}
+        </p>
+        <label>
+          Default agent
+          <select value={agent} onChange={(e) => setAgent(AgentType.parse(e.target.value))}>
+            {AgentType.options.map((option) => (
+              <option key={option}>{option}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Default VM size
+          <select value={vmSize} onChange={(e) => setVmSize(e.target.value)}>
+            <option value="">Platform default (small)</option>
+            {VmSize.options.map((size) => (
+              <option key={size}>{size}</option>
+            ))}
+          </select>
+        </label>
+        {save.isError && <p role="alert" className="error small">{errorText(save.error)}</p>}
+        {save.isSuccess && <p role="status" className="notice small">Settings saved.</p>}
+        <button type="submit" className="primary" disabled={save.isPending}>
+          Save settings
+        </button>
+      </form>
+      <AgentKeys />
+    </section>
+  );
+}

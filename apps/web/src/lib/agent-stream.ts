@@ -1,0 +1,109 @@
+/**
+ * The workspace's live agent stream, straight from the node daemon (contracts agent-stream.ts):
+ * a viewer token from `POST …/workspaces/:workspaceId/viewer-token`, then a WebSocket to the
+ * daemon that replays the raw ACP updates after `after` and streams new ones. On a drop it
+ * reconnects with a fresh token from the last `seq` seen. Follow-up prompts go the same way.
+ */
+import { AgentStreamEvent } from '@flotilla/contracts';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { api, errorText } from './api';
+
+export type StreamUpdate = Extract<AgentStreamEvent, { type: 'update' }>;
+
+export interface AgentStream {
+  updates: StreamUpdate[];
+  state: 'connecting' | 'live' | 'offline' | 'gone';
+  /** The last problem: a refused connection, or a refused prompt. */
+  problem: string | null;
+  /** The outcome of the last prompt sent (`queued`, `delivered`, `duplicate`). */
+  lastDelivery: string | null;
+  sendPrompt(text: string): boolean;
+}
+
+const RECONNECT_INITIAL_MS = 500;
+const RECONNECT_MAX_MS = 5_000;
+
+export function useAgentStream(projectId: string, workspaceId: string): AgentStream {
+  const [updates, setUpdates] = useState<StreamUpdate[]>([]);
+  const [state, setState] = useState<AgentStream['state']>('connecting');
+  const [problem, setProblem] = useState<string | null>(null);
+  const [lastDelivery, setLastDelivery] = useState<string | null>(null);
+  const socketRef = useRef<WebSocket | null>(null);
+  const lastSeq = useRef(0);
+
+  useEffect(() => {
+    let stopped = false;
+    let delayMs = RECONNECT_INITIAL_MS;
+    let retryTimer: ReturnType<typeof setTimeout> | undefined;
+
+    const retry = () => {
+      if (stopped) return;
+      setState('offline');
+      retryTimer = setTimeout(() => void connect(), delayMs);
+      delayMs = Math.min(delayMs * 2, RECONNECT_MAX_MS);
+    };
+
+    const connect = async () => {
+      setState('connecting');
+      let url: string;
+      try {
+        const viewer = await api.viewerToken(projectId, workspaceId);
+        url = `${viewer.url}?token=${encodeURIComponent(viewer.token)}&after=${lastSeq.current}`;
+      } catch (error) {
+        setProblem(errorText(error));
+        // A workspace that is gone or not running any more will not come back.
+        if (error instanceof Error && /not found|not running/i.test(error.message)) setState('gone');
+        else retry();
+        return;
+      }
+      if (stopped) return;
+      const ws = new WebSocket(url);
+      socketRef.current = ws;
+      ws.onopen = () => {
+        delayMs = RECONNECT_INITIAL_MS;
+        setProblem(null);
+        setState('live');
+      };
+      ws.onmessage = (message) => {
+        const parsed = AgentStreamEvent.safeParse(safeJson(String(message.data)));
+        if (!parsed.success) return;
+        const event = parsed.data;
+        if (event.type === 'update') {
+          if (event.seq <= lastSeq.current) return;
+          lastSeq.current = event.seq;
+          setUpdates((current) => [...current, event]);
+        } else if (event.type === 'prompt.accepted') setLastDelivery(event.delivery);
+        else setProblem(event.message);
+      };
+      ws.onclose = () => {
+        if (socketRef.current === ws) socketRef.current = null;
+        retry();
+      };
+    };
+    void connect();
+
+    return () => {
+      stopped = true;
+      clearTimeout(retryTimer);
+      socketRef.current?.close(1000, 'leaving');
+    };
+  }, [projectId, workspaceId]);
+
+  const sendPrompt = useCallback((text: string) => {
+    const ws = socketRef.current;
+    if (!ws || ws.readyState !== WebSocket.OPEN) return false;
+    setLastDelivery(null);
+    ws.send(JSON.stringify({ type: 'prompt', text }));
+    return true;
+  }, []);
+
+  return { updates, state, problem, lastDelivery, sendPrompt };
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}

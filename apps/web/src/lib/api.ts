@@ -1,0 +1,100 @@
+/**
+ * The control plane's public HTTP API, typed by the Zod schemas of `@flotilla/contracts`: every
+ * answer is validated before the UI sees it, and every error becomes an {@link ApiError}
+ * carrying the API's `{error: {code, message}}`.
+ */
+import {
+  CredentialInfo,
+  ErrorBody,
+  ListMessagesResponse,
+  Project,
+  Task,
+  TaskWithEvents,
+  ViewerTokenResponse,
+  type CreateProjectRequest,
+  type CreateTaskRequest,
+  type UpdateProjectRequest,
+  type UpdateTaskRequest,
+} from '@flotilla/contracts';
+import { z } from 'zod';
+import { SessionWithTask } from './schemas';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+
+  /** True when the route does not exist (yet) on this server, or the thing is gone. */
+  get notFound(): boolean {
+    return this.status === 404;
+  }
+}
+
+async function request<T>(schema: z.ZodType<T>, method: string, path: string, body?: unknown): Promise<T> {
+  const response = await fetch(path, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  const json: unknown = text ? safeJson(text) : null;
+  if (!response.ok) {
+    const parsed = ErrorBody.safeParse(json);
+    if (parsed.success) throw new ApiError(response.status, parsed.data.error.code, parsed.data.error.message);
+    throw new ApiError(response.status, 'internal', `${method} ${path} answered ${response.status}`);
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) throw new ApiError(response.status, 'bad_response', `unexpected answer from ${method} ${path}: ${parsed.error.message}`);
+  return parsed.data;
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+const enc = encodeURIComponent;
+
+export const api = {
+  listProjects: () => request(z.object({ projects: z.array(Project) }), 'GET', '/api/projects').then((r) => r.projects),
+  getProject: (projectId: string) => request(Project, 'GET', `/api/projects/${enc(projectId)}`),
+  createProject: (input: CreateProjectRequest) => request(Project, 'POST', '/api/projects', input),
+  updateProject: (projectId: string, changes: UpdateProjectRequest) => request(Project, 'PATCH', `/api/projects/${enc(projectId)}`, changes),
+
+  listSessions: (projectId: string) =>
+    request(z.object({ sessions: z.array(SessionWithTask) }), 'GET', `/api/projects/${enc(projectId)}/sessions`).then((r) => r.sessions),
+  listMessages: (projectId: string, sessionId: string, after: number, limit = 1000) =>
+    request(ListMessagesResponse, 'GET', `/api/projects/${enc(projectId)}/sessions/${enc(sessionId)}/messages?after=${after}&limit=${limit}`),
+  sendFollowUp: (projectId: string, sessionId: string, text: string) =>
+    request(z.unknown(), 'POST', `/api/projects/${enc(projectId)}/sessions/${enc(sessionId)}/prompt`, { text }),
+
+  listTasks: (projectId: string) => request(z.object({ tasks: z.array(Task) }), 'GET', `/api/projects/${enc(projectId)}/tasks`).then((r) => r.tasks),
+  getTask: (projectId: string, taskId: string) => request(TaskWithEvents, 'GET', `/api/projects/${enc(projectId)}/tasks/${enc(taskId)}`),
+  createTask: (projectId: string, input: CreateTaskRequest) => request(Task, 'POST', `/api/projects/${enc(projectId)}/tasks`, input),
+  updateTask: (projectId: string, taskId: string, changes: UpdateTaskRequest) =>
+    request(Task, 'PATCH', `/api/projects/${enc(projectId)}/tasks/${enc(taskId)}`, changes),
+  runTask: (projectId: string, taskId: string) => request(Task, 'POST', `/api/projects/${enc(projectId)}/tasks/${enc(taskId)}/run`),
+  taskAction: (projectId: string, taskId: string, action: 'cancel' | 'retry' | 'ready') =>
+    request(z.unknown(), 'POST', `/api/projects/${enc(projectId)}/tasks/${enc(taskId)}/${action}`),
+
+  viewerToken: (projectId: string, workspaceId: string) =>
+    request(ViewerTokenResponse, 'POST', `/api/projects/${enc(projectId)}/workspaces/${enc(workspaceId)}/viewer-token`),
+
+  listCredentials: () => request(z.object({ credentials: z.array(CredentialInfo) }), 'GET', '/api/credentials').then((r) => r.credentials),
+  putAgentCredential: (agentType: string, apiKey: string) => request(z.unknown(), 'PUT', `/api/credentials/agents/${enc(agentType)}`, { apiKey }),
+};
+
+/** One line for an error shown to the user. */
+export function errorText(error: unknown): string {
+  if (error instanceof ApiError) return error.message;
+  if (error instanceof Error) return error.message;
+  return String(error);
+}

@@ -1,0 +1,116 @@
+/**
+ * The project's live events over the ProjectData WebSocket
+ * (`GET /api/projects/:projectId/sessions/ws?sessionId=&after=`).
+ *
+ * The socket opens once the selected session's messages are in the cache, asking for everything
+ * after the last cached `seq`; the server replays that backlog, then sends live events. On a
+ * drop it reconnects with backoff, again from the last cached `seq`, so nothing is lost and
+ * nothing is shown twice (mergeMessages ignores what it already has).
+ */
+import { ProjectEvent, type ChatMessage } from '@flotilla/contracts';
+import { useQueryClient, type QueryClient } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
+import { api } from './api';
+import { keys, mergeMessages } from './queries';
+import type { SessionWithTask } from './schemas';
+
+export type SocketState = 'connecting' | 'live' | 'offline';
+
+const RECONNECT_INITIAL_MS = 500;
+const RECONNECT_MAX_MS = 5_000;
+const PING_INTERVAL_MS = 25_000;
+
+function lastSeq(queryClient: QueryClient, projectId: string, sessionId: string): number {
+  return queryClient.getQueryData<ChatMessage[]>(keys.messages(projectId, sessionId))?.at(-1)?.seq ?? 0;
+}
+
+function socketUrl(projectId: string, sessionId: string | null, after: number): string {
+  const scheme = window.location.protocol === 'https:' ? 'wss:' : 'ws:';
+  const query = sessionId ? `?sessionId=${encodeURIComponent(sessionId)}&after=${after}` : '';
+  return `${scheme}//${window.location.host}/api/projects/${encodeURIComponent(projectId)}/sessions/ws${query}`;
+}
+
+/** Apply one event to the query cache. */
+function applyEvent(queryClient: QueryClient, projectId: string, event: ProjectEvent): void {
+  if (event.type === 'messages.new') {
+    const have = lastSeq(queryClient, projectId, event.sessionId);
+    const first = event.messages[0]?.seq ?? 0;
+    if (first > have + 1 && queryClient.getQueryData(keys.messages(projectId, event.sessionId))) {
+      // A gap (messages persisted while this viewer was away): fetch what is missing first.
+      void api.listMessages(projectId, event.sessionId, have).then((page) => mergeMessages(queryClient, projectId, event.sessionId, page.messages));
+    }
+    mergeMessages(queryClient, projectId, event.sessionId, event.messages);
+    return;
+  }
+  const { session } = event;
+  queryClient.setQueryData<SessionWithTask[]>(keys.sessions(projectId), (current) => {
+    if (!current) return current;
+    const existing = current.find((s) => s.id === session.id);
+    if (!existing) return [{ ...session, task: null }, ...current];
+    return current.map((s) => (s.id === session.id ? { ...s, ...session } : s));
+  });
+  void queryClient.invalidateQueries({ queryKey: keys.sessions(projectId) });
+  void queryClient.invalidateQueries({ queryKey: keys.tasks(projectId) });
+  if (session.taskId) void queryClient.invalidateQueries({ queryKey: keys.task(projectId, session.taskId) });
+}
+
+/**
+ * Keep the cache of `projectId` live. `sessionId` is the selected session (null: none);
+ * `ready` is true once its messages are loaded (with no session: once the session list is).
+ */
+export function useProjectSocket(projectId: string, sessionId: string | null, ready: boolean): SocketState {
+  const queryClient = useQueryClient();
+  const [state, setState] = useState<SocketState>('connecting');
+
+  useEffect(() => {
+    if (!ready) return undefined;
+    let socket: WebSocket | null = null;
+    let stopped = false;
+    let delayMs = RECONNECT_INITIAL_MS;
+    let retryTimer: ReturnType<typeof setTimeout> | undefined;
+    let pingTimer: ReturnType<typeof setInterval> | undefined;
+
+    const connect = () => {
+      if (stopped) return;
+      setState('connecting');
+      const after = sessionId ? lastSeq(queryClient, projectId, sessionId) : 0;
+      const ws = new WebSocket(socketUrl(projectId, sessionId, after));
+      socket = ws;
+      ws.onopen = () => {
+        delayMs = RECONNECT_INITIAL_MS;
+        setState('live');
+        pingTimer = setInterval(() => ws.readyState === WebSocket.OPEN && ws.send('ping'), PING_INTERVAL_MS);
+      };
+      ws.onmessage = (message) => {
+        if (typeof message.data !== 'string' || message.data === 'pong') return;
+        const parsed = ProjectEvent.safeParse(safeJson(message.data));
+        if (parsed.success) applyEvent(queryClient, projectId, parsed.data);
+      };
+      ws.onclose = () => {
+        clearInterval(pingTimer);
+        if (stopped) return;
+        setState('offline');
+        retryTimer = setTimeout(connect, delayMs);
+        delayMs = Math.min(delayMs * 2, RECONNECT_MAX_MS);
+      };
+    };
+    connect();
+
+    return () => {
+      stopped = true;
+      clearTimeout(retryTimer);
+      clearInterval(pingTimer);
+      socket?.close(1000, 'leaving');
+    };
+  }, [projectId, sessionId, ready, queryClient]);
+
+  return state;
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}

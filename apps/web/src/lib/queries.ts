@@ -1,0 +1,94 @@
+/**
+ * TanStack Query keys and hooks over {@link api}. Messages of a session live in the cache as
+ * one ordered array per session; the project WebSocket (project-socket.ts) appends to it.
+ */
+import type { ChatMessage, CreateTaskRequest } from '@flotilla/contracts';
+import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
+import { api } from './api';
+
+export const keys = {
+  projects: ['projects'] as const,
+  project: (projectId: string) => ['project', projectId] as const,
+  sessions: (projectId: string) => ['sessions', projectId] as const,
+  messages: (projectId: string, sessionId: string) => ['messages', projectId, sessionId] as const,
+  tasks: (projectId: string) => ['tasks', projectId] as const,
+  task: (projectId: string, taskId: string) => ['task', projectId, taskId] as const,
+  credentials: ['credentials'] as const,
+};
+
+/** While a task is in flight its row changes with every step: poll it. */
+const ACTIVE_POLL_MS = 1_000;
+
+export const useProjects = () => useQuery({ queryKey: keys.projects, queryFn: api.listProjects });
+
+export const useProject = (projectId: string) => useQuery({ queryKey: keys.project(projectId), queryFn: () => api.getProject(projectId) });
+
+export const useSessions = (projectId: string) =>
+  useQuery({ queryKey: keys.sessions(projectId), queryFn: () => api.listSessions(projectId), refetchInterval: 5_000 });
+
+export function useTasks(projectId: string) {
+  return useQuery({
+    queryKey: keys.tasks(projectId),
+    queryFn: () => api.listTasks(projectId),
+    refetchInterval: (query) => (query.state.data?.some((t) => isInFlight(t.status)) ? ACTIVE_POLL_MS : 5_000),
+  });
+}
+
+export function useTask(projectId: string, taskId: string | null) {
+  return useQuery({
+    queryKey: keys.task(projectId, taskId ?? ''),
+    queryFn: () => api.getTask(projectId, taskId ?? ''),
+    enabled: taskId !== null,
+    refetchInterval: (query) => (query.state.data && !isInFlight(query.state.data.status) ? false : ACTIVE_POLL_MS),
+  });
+}
+
+export function isInFlight(status: string): boolean {
+  return status === 'queued' || status === 'delegated' || status === 'in_progress';
+}
+
+/** All messages of a session, fetched page by page (the WebSocket keeps it current after). */
+export function useMessages(projectId: string, sessionId: string | null) {
+  return useQuery({
+    queryKey: keys.messages(projectId, sessionId ?? ''),
+    enabled: sessionId !== null,
+    staleTime: Infinity,
+    queryFn: async () => {
+      const all: ChatMessage[] = [];
+      let after = 0;
+      for (;;) {
+        const page = await api.listMessages(projectId, sessionId ?? '', after);
+        all.push(...page.messages);
+        after = page.nextAfter;
+        if (!page.hasMore) return all;
+      }
+    },
+  });
+}
+
+/** Merge messages into a session's cached list: by seq, without duplicates, in order. */
+export function mergeMessages(queryClient: QueryClient, projectId: string, sessionId: string, incoming: ChatMessage[]): void {
+  queryClient.setQueryData<ChatMessage[]>(keys.messages(projectId, sessionId), (current) => {
+    if (!current) return undefined;
+    const lastSeq = current.at(-1)?.seq ?? 0;
+    const fresh = incoming.filter((m) => m.seq > lastSeq);
+    if (fresh.length === 0) return current;
+    const seen = new Set(current.map((m) => m.seq));
+    return [...current, ...fresh.filter((m) => !seen.has(m.seq))].sort((a, b) => a.seq - b.seq);
+  });
+}
+
+export function useCreateTask(projectId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (input: CreateTaskRequest) => api.createTask(projectId, input),
+    onSuccess: () => invalidateProject(queryClient, projectId),
+  });
+}
+
+export function invalidateProject(queryClient: QueryClient, projectId: string): Promise<void> {
+  return Promise.all([
+    queryClient.invalidateQueries({ queryKey: keys.tasks(projectId) }),
+    queryClient.invalidateQueries({ queryKey: keys.sessions(projectId) }),
+  ]).then(() => undefined);
+}

@@ -1,0 +1,88 @@
+/**
+ * The web app (apps/web) as the control plane's static assets: `flotilla up` and every stack
+ * serve `apps/web/dist`, built here first when it is missing or older than its sources (a Vite
+ * build takes a couple of seconds). Concurrent stacks (parallel test files) build once: the
+ * first takes a lock directory, the others wait for it and then find the build fresh.
+ *
+ * Without the web app's sources (or when the build fails) a one-page placeholder under the
+ * state directory is served instead, saying why, so the API is never held up by the UI.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+import { REPO_ROOT } from '../paths.js';
+
+const execFileAsync = promisify(execFile);
+
+export const WEB_APP_DIR = join(REPO_ROOT, 'apps/web');
+const DIST_DIR = join(WEB_APP_DIR, 'dist');
+const LOCK_DIR = join(WEB_APP_DIR, '.build-lock');
+/** A lock older than this is left over from a build that died; it is taken over. */
+const LOCK_STALE_MS = 120_000;
+const BUILD_TIMEOUT_MS = 120_000;
+
+/** Newest modification time (ms) of a file or of any file below a directory. */
+function newestMtimeMs(path: string): number {
+  if (!existsSync(path)) return 0;
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let newest = stat.mtimeMs;
+  for (const entry of readdirSync(path)) newest = Math.max(newest, newestMtimeMs(join(path, entry)));
+  return newest;
+}
+
+/** True when `dist/index.html` exists and is newer than every source of the web app. */
+export function webAssetsFresh(): boolean {
+  const built = join(DIST_DIR, 'index.html');
+  if (!existsSync(built)) return false;
+  const sources = ['src', 'index.html', 'vite.config.ts', 'package.json'].map((p) => newestMtimeMs(join(WEB_APP_DIR, p)));
+  return statSync(built).mtimeMs >= Math.max(...sources);
+}
+
+async function withBuildLock<T>(fn: () => Promise<T>): Promise<T> {
+  for (;;) {
+    try {
+      mkdirSync(LOCK_DIR);
+      break;
+    } catch {
+      const age = existsSync(LOCK_DIR) ? Date.now() - statSync(LOCK_DIR).mtimeMs : 0;
+      if (age > LOCK_STALE_MS) rmSync(LOCK_DIR, { recursive: true, force: true });
+      else await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    rmSync(LOCK_DIR, { recursive: true, force: true });
+  }
+}
+
+async function buildWebApp(): Promise<void> {
+  const require = createRequire(join(WEB_APP_DIR, 'package.json'));
+  const viteBin = join(dirname(require.resolve('vite/package.json')), 'bin/vite.js');
+  await execFileAsync(process.execPath, [viteBin, 'build'], { cwd: WEB_APP_DIR, timeout: BUILD_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024 });
+}
+
+/**
+ * The directory to serve as static assets: the web app's build (built now when needed), or a
+ * placeholder page under `home` explaining why there is none.
+ */
+export async function ensureWebAssets(home: string): Promise<string> {
+  if (!existsSync(join(WEB_APP_DIR, 'src'))) return existsSync(join(DIST_DIR, 'index.html')) ? DIST_DIR : placeholder(home, 'the web app is not part of this installation');
+  try {
+    if (!webAssetsFresh()) await withBuildLock(async () => (webAssetsFresh() ? undefined : buildWebApp()));
+    return DIST_DIR;
+  } catch (error) {
+    return placeholder(home, `the web app could not be built: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+function placeholder(home: string, reason: string): string {
+  const dir = join(home, 'web-placeholder');
+  mkdirSync(dir, { recursive: true });
+  const text = reason.replace(/[&<>]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c] ?? c);
+  writeFileSync(join(dir, 'index.html'), `<!doctype html><meta charset="utf-8"><title>Flotilla</title><p>Flotilla's API is up, but ${text}. Run <code>npm run build -w @flotilla/web</code>.</p>\n`);
+  return dir;
+}

@@ -1,0 +1,92 @@
+/**
+ * The node user-data: valid for Debian's `cloud-init schema` (apt package `cloud-init`), under
+ * Hetzner's 32 KiB limit, with the daemon's settings, a 0600 token file, a restarting systemd
+ * unit, and no credential other than the node's own callback token.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { buildNodeUserData, USER_DATA_MAX_BYTES, type NodeUserDataInput } from './user-data.js';
+
+const input: NodeUserDataInput = {
+  nodeId: 'nod_01JTEST',
+  controlPlaneUrl: 'https://flotilla.example.com',
+  callbackToken: 'eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJub2RfMDFKVEVTVCJ9.c2lnbmF0dXJl',
+  daemonUrl: 'https://flotilla.example.com/api/node-daemon/bundle/0.1.0',
+  daemonVersion: '0.1.0',
+  daemonSha256: 'a'.repeat(64),
+  projectId: 'prj_01JPROJECT',
+  chatSessionId: 'ses_01JSESSION',
+};
+
+/** Run `cloud-init schema --config-file` on `userData`; answers its exit code and output. */
+function cloudInitSchema(userData: string): { status: number | null; output: string } {
+  const file = join(mkdtempSync(join(tmpdir(), 'flotilla-user-data-')), 'user-data.yaml');
+  writeFileSync(file, userData);
+  const result = spawnSync('cloud-init', ['schema', '--config-file', file], { encoding: 'utf8' });
+  if (result.error) throw new Error(`cloud-init is not installed (apt-get install -y cloud-init): ${result.error.message}`);
+  return { status: result.status, output: `${result.stdout}${result.stderr}` };
+}
+
+describe('node user-data', () => {
+  it('passes `cloud-init schema` and stays under 32 KiB', () => {
+    expect(execFileSync('cloud-init', ['--version'], { encoding: 'utf8' })).toMatch(/\d+\.\d+/);
+    const userData = buildNodeUserData(input);
+    expect(userData.startsWith('#cloud-config\n')).toBe(true);
+    const { status, output } = cloudInitSchema(userData);
+    expect(output).toContain('Valid cloud-config');
+    expect(status).toBe(0);
+    expect(Buffer.byteLength(userData)).toBeLessThan(USER_DATA_MAX_BYTES);
+  });
+
+  it('a broken config is caught by the same check (the check is real)', () => {
+    const { status } = cloudInitSchema('#cloud-config\nwrite_files: not-a-list\nruncmd: 42\n');
+    expect(status).not.toBe(0);
+  });
+
+  it("writes the daemon's settings, a token file only the daemon can read, and a restarting unit", () => {
+    const config = parse(buildNodeUserData(input)) as {
+      users: unknown[];
+      write_files: Array<{ path: string; permissions: string; owner: string; content: string; defer?: boolean }>;
+      runcmd: string[][];
+    };
+    const file = (path: string) => config.write_files.find((f) => f.path === path);
+    expect(file('/etc/flotilla/node.env')?.content.split('\n')).toEqual(
+      expect.arrayContaining([
+        'FLOTILLA_NODE_ID=nod_01JTEST',
+        'FLOTILLA_CONTROL_PLANE_URL=https://flotilla.example.com',
+        'FLOTILLA_CALLBACK_TOKEN_FILE=/etc/flotilla/callback-token',
+        'FLOTILLA_PROJECT_ID=prj_01JPROJECT',
+        'FLOTILLA_CHAT_SESSION_ID=ses_01JSESSION',
+        'FLOTILLA_DAEMON_VERSION=0.1.0',
+      ]),
+    );
+    expect(file('/etc/flotilla/node.env')?.content).not.toContain(input.callbackToken);
+    expect(file('/etc/flotilla/callback-token')).toMatchObject({ permissions: '0600', owner: 'flotilla:flotilla', content: `${input.callbackToken}\n`, defer: true });
+    const unit = file('/etc/systemd/system/flotilla-node-daemon.service')?.content ?? '';
+    expect(unit).toContain('Restart=always');
+    expect(unit).toContain('User=flotilla');
+    expect(unit).toContain('ExecStart=/usr/local/bin/node /opt/flotilla/node-daemon.mjs');
+    const script = config.runcmd.map((c) => c.join(' ')).join('\n');
+    expect(script).toContain(input.daemonUrl);
+    expect(script).toContain(`${'a'.repeat(64)}  /opt/flotilla/node-daemon.mjs.download`);
+    expect(script).toContain('nodejs.org/dist/v20.19.5/');
+    expect(config.runcmd.at(-1)).toEqual(['systemctl', 'enable', '--now', 'flotilla-node-daemon.service']);
+  });
+
+  it('omits project and chat-session ids when not given, and carries no other secret', () => {
+    const userData = buildNodeUserData({ ...input, projectId: null, chatSessionId: undefined });
+    expect(userData).not.toContain('FLOTILLA_PROJECT_ID');
+    expect(userData).not.toContain('FLOTILLA_CHAT_SESSION_ID');
+    for (const name of ['ANTHROPIC', 'CLAUDE_CODE_OAUTH', 'HETZNER', 'API_KEY', 'hcloud']) expect(userData).not.toContain(name);
+  });
+
+  it('refuses values that would break the config, and user-data over the limit', () => {
+    expect(() => buildNodeUserData({ ...input, nodeId: 'nod\nEVIL=1' })).toThrow(/newline/);
+    expect(() => buildNodeUserData({ ...input, callbackToken: 'x'.repeat(40_000) })).toThrow(/limit is 32768/);
+    expect(() => buildNodeUserData({ ...input, daemonSha256: 'nope' })).toThrow(/64 hex/);
+  });
+});

@@ -1,0 +1,143 @@
+/**
+ * The direct channel of a workspace's agent (issue 3; contracts agent-stream.ts):
+ * `GET /workspaces/:workspaceId/agent/ws?token=<viewer token>&after=<seq>` upgrades to a
+ * WebSocket (`ws`) that first replays the buffered raw ACP updates of the workspace's running
+ * agent session after `after`, then streams each new one as it arrives (`{type:"update",…}`).
+ * A viewer may send `{type:"prompt", text}`: it is delivered to the agent as a follow-up
+ * (`AgentSessionService.sendFollowUpPrompt`) and persisted in the chat like every other message.
+ *
+ * Refusals happen before the upgrade, as HTTP with a JSON `{error:{code,message}}` body: 401
+ * missing/invalid token, 403 token for another node or workspace, 404 unknown route, workspace,
+ * or no running agent, 503 signing keys unavailable.
+ */
+import type { IncomingMessage, Server } from 'node:http';
+import type { Http2SecureServer, Http2Server } from 'node:http2';
+import type { Duplex } from 'node:stream';
+import { STATUS_CODES } from 'node:http';
+import { AgentStreamClientMessage, FOLLOW_UP_PROMPT_MAX_CHARS, describeZodError, type AgentStreamEvent, type ErrorBody } from '@flotilla/contracts';
+import type { JWTVerifyGetKey } from 'jose';
+import { WebSocket, WebSocketServer } from 'ws';
+import type { AgentSessionService } from '../agents/agent-session-service.js';
+import type { RecordedUpdate } from '../agents/agent-update-stream.js';
+import type { LiveAgentSession } from '../agents/live-agent-session.js';
+import { DaemonError, errorMessage, notFound } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { verifyViewerToken } from './auth.js';
+import { TERMINAL_ROUTE } from '../terminals/terminal-socket.js';
+
+const ROUTE = /^\/workspaces\/([^/]+)\/agent\/ws$/;
+
+/** Largest frame a viewer may send: a prompt of the maximum length in UTF-8, plus its envelope. */
+const MAX_CLIENT_FRAME_BYTES = FOLLOW_UP_PROMPT_MAX_CHARS * 4 + 1024;
+
+export interface AgentStreamSocketDeps {
+  nodeId: string;
+  keys: JWTVerifyGetKey;
+  agentSessions: AgentSessionService;
+  logger: Logger;
+}
+
+export interface AgentStreamSocket {
+  /** Close every viewer connection (daemon shutdown). */
+  close(): void;
+}
+
+/** Answer an upgrade request with an HTTP error and a JSON body, then drop the socket. */
+function refuse(socket: Duplex, error: DaemonError): void {
+  const body: ErrorBody = { error: { code: error.code, message: error.message } };
+  const json = JSON.stringify(body);
+  socket.end(
+    `HTTP/1.1 ${error.status} ${STATUS_CODES[error.status] ?? 'Error'}\r\n` +
+      `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(json)}\r\nConnection: close\r\n\r\n${json}`,
+  );
+}
+
+function tokenOf(request: IncomingMessage, url: URL): string | undefined {
+  const fromQuery = url.searchParams.get('token');
+  if (fromQuery) return fromQuery;
+  return request.headers.authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
+}
+
+function afterOf(url: URL): number {
+  const raw = url.searchParams.get('after');
+  if (raw === null || raw === '') return 0;
+  if (!/^\d+$/.test(raw)) throw new DaemonError('bad_request', 'after must be a non-negative integer');
+  return Number(raw);
+}
+
+function updateEvent(agentSessionId: string, recorded: RecordedUpdate): AgentStreamEvent {
+  return { type: 'update', agentSessionId, seq: recorded.seq, receivedAt: recorded.receivedAt, update: recorded.update };
+}
+
+/**
+ * Serve the direct channel on `server`'s upgrade requests. Other upgrade paths get 404.
+ *
+ * @returns a handle whose `close()` ends every viewer connection.
+ */
+export function attachAgentStreamSocket(server: Server | Http2Server | Http2SecureServer, deps: AgentStreamSocketDeps): AgentStreamSocket {
+  const logger = deps.logger.child('agent-stream');
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_FRAME_BYTES });
+
+  const authorize = async (request: IncomingMessage): Promise<{ live: LiveAgentSession; after: number }> => {
+    const url = new URL(request.url ?? '/', 'http://node-daemon');
+    const workspaceId = decodeURIComponent(url.pathname.match(ROUTE)?.[1] ?? '');
+    if (!workspaceId) throw notFound(`no WebSocket route ${url.pathname}`);
+    const after = afterOf(url);
+    await verifyViewerToken(tokenOf(request, url), { keys: deps.keys, nodeId: deps.nodeId, workspaceId, logger });
+    const live = deps.agentSessions.liveSessionOf(workspaceId);
+    if (!live) throw notFound(`no agent is running in workspace ${workspaceId}`);
+    return { live, after };
+  };
+
+  const serve = (socket: WebSocket, live: LiveAgentSession, after: number): void => {
+    const send = (event: AgentStreamEvent): void => {
+      if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(event));
+    };
+    // Replay and subscribe in one synchronous step: no update can fall between the two.
+    for (const recorded of live.updates.since(after)) send(updateEvent(live.agentSessionId, recorded));
+    const onUpdate = (recorded: RecordedUpdate): void => send(updateEvent(live.agentSessionId, recorded));
+    live.updates.on('update', onUpdate);
+    socket.on('close', () => live.updates.off('update', onUpdate));
+    socket.on('message', (data: Buffer, isBinary: boolean) => {
+      let parsed: ReturnType<typeof AgentStreamClientMessage.safeParse>;
+      try {
+        parsed = AgentStreamClientMessage.safeParse(JSON.parse(isBinary ? '' : data.toString('utf8')));
+      } catch {
+        send({ type: 'error', code: 'bad_request', message: 'a message must be JSON text' });
+        return;
+      }
+      if (!parsed.success) {
+        send({ type: 'error', code: 'bad_request', message: describeZodError(parsed.error) });
+        return;
+      }
+      try {
+        const accepted = deps.agentSessions.sendFollowUpPrompt(live.workspaceId, parsed.data.text);
+        send({ type: 'prompt.accepted', ...accepted });
+      } catch (error) {
+        const refused = error instanceof DaemonError ? error : new DaemonError('internal', errorMessage(error));
+        send({ type: 'error', code: refused.code, message: refused.message });
+      }
+    });
+    logger.info('viewer connected', { workspaceId: live.workspaceId, agentSessionId: live.agentSessionId, after });
+  };
+
+  server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // Terminals have their own upgrade listener (terminals/terminal-socket.ts).
+    if (TERMINAL_ROUTE.test(new URL(request.url ?? '/', 'http://node-daemon').pathname)) return;
+    authorize(request).then(
+      ({ live, after }) => sockets.handleUpgrade(request, socket, head, (ws) => serve(ws, live, after)),
+      (error: unknown) => {
+        const refused = error instanceof DaemonError ? error : new DaemonError('internal', 'internal error');
+        if (!(error instanceof DaemonError)) logger.error('viewer upgrade failed', { error: errorMessage(error) });
+        refuse(socket, refused);
+      },
+    );
+  });
+
+  return {
+    close() {
+      for (const client of sockets.clients) client.terminate();
+      sockets.close();
+    },
+  };
+}

@@ -1,0 +1,77 @@
+/**
+ * One terminal of a workspace: a shell in a PTY (node-pty) whose cwd is the workspace. It
+ * outlives its viewers for a while, so a viewer that reconnects finds the same shell and gets
+ * the recent output replayed; without viewers for `idleTimeoutMs` it is closed.
+ */
+import { spawn, type IPty } from 'node-pty';
+
+/** Output kept for a reconnecting viewer (bytes of text). */
+const SCROLLBACK_CHARS = 64 * 1024;
+
+export interface TerminalSessionOptions {
+  cwd: string;
+  cols: number;
+  rows: number;
+  env: Record<string, string>;
+  shell: string;
+  idleTimeoutMs: number;
+  onExit(): void;
+}
+
+export type TerminalListener = (data: string) => void;
+
+export class TerminalSession {
+  private readonly pty: IPty;
+  private scrollback = '';
+  private readonly listeners = new Set<TerminalListener>();
+  private idleTimer: NodeJS.Timeout | undefined;
+  private exited = false;
+
+  constructor(private readonly options: TerminalSessionOptions) {
+    this.pty = spawn(options.shell, [], { name: 'xterm-256color', cols: options.cols, rows: options.rows, cwd: options.cwd, env: options.env });
+    this.pty.onData((data) => {
+      this.scrollback = (this.scrollback + data).slice(-SCROLLBACK_CHARS);
+      for (const listener of this.listeners) listener(data);
+    });
+    this.pty.onExit(() => {
+      this.exited = true;
+      clearTimeout(this.idleTimer);
+      options.onExit();
+    });
+    this.armIdleTimer();
+  }
+
+  get alive(): boolean {
+    return !this.exited;
+  }
+
+  /** Add a viewer: it gets the scrollback first, then live output. Returns the detach function. */
+  attach(listener: TerminalListener): () => void {
+    clearTimeout(this.idleTimer);
+    if (this.scrollback) listener(this.scrollback);
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+      if (this.listeners.size === 0) this.armIdleTimer();
+    };
+  }
+
+  write(data: string): void {
+    if (!this.exited) this.pty.write(data);
+  }
+
+  resize(cols: number, rows: number): void {
+    if (!this.exited) this.pty.resize(cols, rows);
+  }
+
+  close(): void {
+    clearTimeout(this.idleTimer);
+    if (!this.exited) this.pty.kill();
+  }
+
+  private armIdleTimer(): void {
+    clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => this.close(), this.options.idleTimeoutMs);
+    this.idleTimer.unref();
+  }
+}

@@ -1,0 +1,126 @@
+/**
+ * Terminals of a workspace over WebSocket (DESIGN.md §5, audience `workspace-terminal`):
+ * `GET /workspaces/:workspaceId/terminal/ws?token=<viewer token>&cols=&rows=` upgrades to a
+ * WebSocket joined to the workspace's shell (terminal-session.ts), started in the workspace on
+ * first use. Viewer → daemon: `{type:"input", data}` and `{type:"resize", cols, rows}` as JSON
+ * text; daemon → viewer: the shell's output as text frames (the recent output first).
+ *
+ * The token is the one `POST /api/projects/:projectId/workspaces/:workspaceId/viewer-token`
+ * hands out. Refusals happen before the upgrade, as HTTP with a JSON error body: 401 bad token,
+ * 403 token for another node or workspace, 404 unknown or stopped workspace.
+ */
+import type { IncomingMessage, Server } from 'node:http';
+import type { Http2SecureServer, Http2Server } from 'node:http2';
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { ErrorBody } from '@flotilla/contracts';
+import type { JWTVerifyGetKey } from 'jose';
+import { WebSocket, WebSocketServer } from 'ws';
+import { z } from 'zod';
+import { DaemonError, errorMessage, notFound } from '../errors.js';
+import { verifyViewerToken } from '../http/auth.js';
+import type { Logger } from '../logger.js';
+import type { WorkspaceService } from '../workspaces/workspace-service.js';
+import { TerminalSession } from './terminal-session.js';
+
+export const TERMINAL_ROUTE = /^\/workspaces\/([^/]+)\/terminal\/ws$/;
+
+const ClientMessage = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('input'), data: z.string().max(64 * 1024) }),
+  z.object({ type: z.literal('resize'), cols: z.number().int().min(2).max(1000), rows: z.number().int().min(2).max(1000) }),
+]);
+
+/** Variables a terminal's shell inherits from the daemon; agent credentials never reach it. */
+const INHERITED = ['PATH', 'LANG', 'TMPDIR', 'HOME', 'USER', 'SHELL'] as const;
+
+export interface TerminalSocketDeps {
+  nodeId: string;
+  keys: JWTVerifyGetKey;
+  workspaces: WorkspaceService;
+  logger: Logger;
+  /** A shell without viewers is closed after this long (TERMINAL_IDLE_TIMEOUT_MS, default 10 min). */
+  idleTimeoutMs?: number;
+}
+
+function refuse(socket: Duplex, error: DaemonError): void {
+  const json = JSON.stringify({ error: { code: error.code, message: error.message } } satisfies ErrorBody);
+  socket.end(`HTTP/1.1 ${error.status} ${STATUS_CODES[error.status] ?? 'Error'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(json)}\r\nConnection: close\r\n\r\n${json}`);
+}
+
+function size(value: string | null, fallback: number): number {
+  const n = Number(value);
+  return Number.isInteger(n) && n >= 2 && n <= 1000 ? n : fallback;
+}
+
+export function attachTerminalSocket(server: Server | Http2Server | Http2SecureServer, deps: TerminalSocketDeps): { close(): void } {
+  const logger = deps.logger.child('terminal');
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: 128 * 1024 });
+  const terminals = new Map<string, TerminalSession>();
+  const idleTimeoutMs = deps.idleTimeoutMs ?? Number(process.env.TERMINAL_IDLE_TIMEOUT_MS ?? 600_000);
+
+  const terminalOf = (workspaceId: string, cols: number, rows: number): TerminalSession => {
+    const existing = terminals.get(workspaceId);
+    if (existing?.alive) return existing;
+    const env: Record<string, string> = { TERM: 'xterm-256color' };
+    for (const name of INHERITED) if (process.env[name]) env[name] = process.env[name] ?? '';
+    const session = new TerminalSession({
+      cwd: deps.workspaces.workspacePath(workspaceId),
+      cols,
+      rows,
+      env,
+      shell: process.env.SHELL ?? '/bin/bash',
+      idleTimeoutMs,
+      onExit: () => {
+        if (terminals.get(workspaceId) === session) terminals.delete(workspaceId);
+      },
+    });
+    terminals.set(workspaceId, session);
+    logger.info('terminal started', { workspaceId });
+    return session;
+  };
+
+  const serve = (socket: WebSocket, terminal: TerminalSession): void => {
+    const detach = terminal.attach((data) => {
+      if (socket.readyState === WebSocket.OPEN) socket.send(data);
+    });
+    socket.on('close', detach);
+    socket.on('message', (raw: Buffer) => {
+      let message: z.infer<typeof ClientMessage>;
+      try {
+        message = ClientMessage.parse(JSON.parse(raw.toString('utf8')));
+      } catch {
+        return;
+      }
+      if (message.type === 'input') terminal.write(message.data);
+      else terminal.resize(message.cols, message.rows);
+    });
+  };
+
+  server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const url = new URL(request.url ?? '/', 'http://node-daemon');
+    const match = TERMINAL_ROUTE.exec(url.pathname);
+    if (!match) return; // another channel's path (agent-stream-socket.ts answers those)
+    const workspaceId = decodeURIComponent(match[1] ?? '');
+    const token = url.searchParams.get('token') ?? request.headers.authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
+    verifyViewerToken(token, { keys: deps.keys, nodeId: deps.nodeId, workspaceId, logger })
+      .then(() => {
+        if (deps.workspaces.getWorkspace(workspaceId).status !== 'running') throw notFound(`workspace ${workspaceId} is not running`);
+        const terminal = terminalOf(workspaceId, size(url.searchParams.get('cols'), 80), size(url.searchParams.get('rows'), 24));
+        sockets.handleUpgrade(request, socket, head, (ws) => serve(ws, terminal));
+      })
+      .catch((error: unknown) => {
+        const refused = error instanceof DaemonError ? error : new DaemonError('internal', 'internal error');
+        if (!(error instanceof DaemonError)) logger.error('terminal upgrade failed', { error: errorMessage(error) });
+        refuse(socket, refused);
+      });
+  });
+
+  return {
+    close() {
+      for (const client of sockets.clients) client.terminate();
+      sockets.close();
+      for (const terminal of terminals.values()) terminal.close();
+      terminals.clear();
+    },
+  };
+}

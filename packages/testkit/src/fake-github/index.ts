@@ -1,0 +1,93 @@
+/**
+ * Fake GitHub REST API (test-only) for the one call Flotilla makes, following GitHub's published
+ * reference (https://docs.github.com/en/rest/pulls/pulls#create-a-pull-request):
+ * `POST /repos/{owner}/{repo}/pulls {title, head, base, body}` → 201 with `number`, `html_url`,
+ * `state: "open"`, `head.ref`, `base.ref`. Token auth (`Authorization: token|Bearer <t>`; 401
+ * `{"message":"Bad credentials"}` otherwise); 422 when `head` or `base` is missing. Every request
+ * is recorded, with the authorization header's token redacted to whether it matched.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface FakeGitHubRequest {
+  method: string;
+  path: string;
+  /** True when the request carried an accepted token. */
+  authorized: boolean;
+  body: unknown;
+}
+
+export interface FakePullRequest {
+  owner: string;
+  repo: string;
+  number: number;
+  title: string;
+  head: string;
+  base: string;
+  body: string | null;
+  htmlUrl: string;
+}
+
+export interface FakeGitHub {
+  /** API base URL (what GITHUB_API_URL takes). */
+  url: string;
+  requests: FakeGitHubRequest[];
+  pullRequests: FakePullRequest[];
+  close(): Promise<void>;
+}
+
+async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (!text) return {};
+  try {
+    return JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    return {};
+  }
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(body));
+}
+
+/**
+ * Start the fake on 127.0.0.1.
+ * @param options.tokens accepted tokens (default `['test-github-token']`)
+ */
+export async function startFakeGitHub(options: { tokens?: string[] } = {}): Promise<FakeGitHub> {
+  const tokens = new Set(options.tokens ?? ['test-github-token']);
+  const requests: FakeGitHubRequest[] = [];
+  const pullRequests: FakePullRequest[] = [];
+
+  const server = createServer((req, res) => {
+    void (async () => {
+      const path = new URL(req.url ?? '/', 'http://fake').pathname;
+      const body = await readJson(req);
+      const token = (req.headers.authorization ?? '').replace(/^(token|bearer)\s+/i, '');
+      const authorized = tokens.has(token);
+      requests.push({ method: req.method ?? 'GET', path, authorized, body });
+      if (!authorized) return send(res, 401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' });
+      const pulls = path.match(/^\/repos\/([^/]+)\/([^/]+)\/pulls$/);
+      if (req.method !== 'POST' || !pulls) return send(res, 404, { message: 'Not Found' });
+      const [, owner = '', repo = ''] = pulls;
+      const head = typeof body.head === 'string' ? body.head : '';
+      const base = typeof body.base === 'string' ? body.base : '';
+      if (!head || !base) return send(res, 422, { message: 'Validation Failed', errors: [{ resource: 'PullRequest', code: 'missing_field' }] });
+      const number = pullRequests.length + 1;
+      const htmlUrl = `https://github.com/${owner}/${repo}/pull/${number}`;
+      const title = typeof body.title === 'string' ? body.title : '';
+      pullRequests.push({ owner, repo, number, title, head, base, body: typeof body.body === 'string' ? body.body : null, htmlUrl });
+      send(res, 201, { number, html_url: htmlUrl, state: 'open', title, head: { ref: head }, base: { ref: base } });
+    })();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    pullRequests,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}

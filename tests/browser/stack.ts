@@ -1,0 +1,42 @@
+/**
+ * The real stack for browser tests: wrangler serving the built web app and the API, the local
+ * cloud, node daemons running the scripted agent; plus a git repository and a project on it.
+ */
+import type { Project } from '@flotilla/contracts';
+import { bootTestStack, createGitRepo, type TestStack } from '@flotilla/testkit/stack';
+import { launchBrowser, type Browser } from './browser.js';
+
+export interface BrowserStack {
+  stack: TestStack;
+  browser: Browser;
+  repo: string;
+  close(): Promise<void>;
+}
+
+/**
+ * @param nodeEnv extra environment of the node daemons (e.g. brisk outbox retries for outage tests)
+ */
+export async function bootBrowserStack(nodeEnv: Record<string, string> = {}): Promise<BrowserStack> {
+  const stack = await bootTestStack({ nodeEnv });
+  let browser: Browser;
+  try {
+    browser = await launchBrowser();
+  } catch (error) {
+    await stack.close();
+    throw error;
+  }
+  return {
+    stack,
+    browser,
+    repo: createGitRepo({ 'README.md': '# browser test\n' }),
+    async close() {
+      await browser.close();
+      await stack.close();
+    },
+  };
+}
+
+/** A project on `repo` whose default agent is the scripted one (created through the API). */
+export function createScriptedProject(stack: TestStack, repo: string, name: string): Promise<Project> {
+  return stack.client.createProject({ name, repoUrl: repo, defaultBranch: 'main', defaultAgentType: 'scripted' });
+}

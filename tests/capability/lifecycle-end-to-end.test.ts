@@ -1,0 +1,219 @@
+/**
+ * Capability: the task lifecycle beyond the happy path (issue 4, DESIGN.md §3), through the
+ * public API only, on the real stack with the scripted agent:
+ * - completed with no change (said plainly, nothing pushed, workspace gone);
+ * - the task branch name taken on the remote → pushed as `task/<id>-2`, recorded;
+ * - push rejected by a pre-receive hook on the origin → completed with a warning, workspace kept;
+ * - cancel in the middle of a turn → `cancelled` at once, the agent process gone within 5 s,
+ *   workspace kept, a second cancel refused with 409;
+ * - retry after a failure → a new run in a fresh workspace completes; same chat session with a
+ *   system message marking the retry;
+ * - a follow-up prompt during the turn reaches the agent, its answer is in the chat, its change on
+ *   the branch; after the task ended a prompt is refused with 409;
+ * - a node daemon killed for good → the task fails with "node lost".
+ */
+import { bootTestStack, createGitRepo, git, processAlive, showFile, waitForTask, waitUntil as waitUntilTrue, type TestStack } from '@flotilla/testkit/stack';
+import type { Project, Task } from '@flotilla/contracts';
+import { ApiError } from '@flotilla/cli';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+let stack: TestStack;
+
+beforeAll(async () => {
+  stack = await bootTestStack({
+    nodeEnv: { NODE_HEARTBEAT_INTERVAL_MS: '500' },
+    vars: { NODE_HEARTBEAT_TIMEOUT_MS: '4000' },
+  });
+});
+
+afterAll(async () => {
+  await stack?.close();
+});
+
+async function createProject(repo: string): Promise<Project> {
+  return stack.client.createProject({ name: 'lifecycle', repoUrl: repo, defaultBranch: 'main', defaultAgentType: 'scripted' });
+}
+
+/** Poll until `check` holds for the task; returns that task. */
+async function waitUntil(taskId: string, check: (task: Task) => boolean | Promise<boolean>, timeoutMs = 120_000): Promise<Task> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const task = await stack.client.getTask(taskId);
+    if (await check(task)) return task;
+    if (Date.now() > deadline) throw new Error(`task ${taskId} never reached the expected state (now ${task.status} at ${task.executionStep ?? '-'})`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function expectConflict(call: Promise<unknown>, pattern: RegExp): Promise<void> {
+  const error = await call.then(() => null, (e: unknown) => e);
+  expect(error).toBeInstanceOf(ApiError);
+  expect((error as ApiError).status).toBe(409);
+  expect((error as ApiError).message).toMatch(pattern);
+}
+
+describe('task lifecycle end to end', () => {
+  it('completes with no change: said plainly, nothing pushed, workspace destroyed', async () => {
+    const repo = createGitRepo();
+    const project = await createProject(repo);
+    const created = await stack.client.createTask(project.id, { description: 'say: nothing needs changing', run: true });
+    const task = await waitForTask(stack.client, created.id);
+    expect(task.status).toBe('completed');
+    expect(task.output).toMatchObject({ branch: null, commitSha: null, filesChanged: [], warning: null });
+    expect(task.output.summary).toMatch(/without changing any files/);
+    expect(task.output.summary).toContain('nothing needs changing');
+    expect(() => git(repo, 'rev-parse', '--verify', `task/${task.id}`)).toThrow();
+    // cleanup follows the status change
+    await waitUntilTrue('the workspace is gone', () => !existsSync(stack.workspaceDir(task.nodeId ?? '', task.workspaceId ?? '')));
+  });
+
+  it('pushes under task/<id>-2 when task/<id> already exists on the remote, and records that name', async () => {
+    const repo = createGitRepo();
+    const project = await createProject(repo);
+    const draft = await stack.client.createTask(project.id, { description: 'write SUFFIX.md: pushed under a suffix' });
+    expect(draft.status).toBe('draft');
+    git(repo, 'branch', `task/${draft.id}`);
+    const existingTip = git(repo, 'rev-parse', `task/${draft.id}`);
+    await stack.client.runTask(project.id, draft.id);
+    const task = await waitForTask(stack.client, draft.id);
+    expect(task.status).toBe('completed');
+    expect(task.output.branch).toBe(`task/${task.id}-2`);
+    expect(task.output.commitSha).toBe(git(repo, 'rev-parse', `task/${task.id}-2`));
+    expect(showFile(repo, `task/${task.id}-2`, 'SUFFIX.md')).toBe('pushed under a suffix');
+    expect(git(repo, 'rev-parse', `task/${task.id}`)).toBe(existingTip);
+  });
+
+  it('a push rejected by a pre-receive hook completes the task with a warning and keeps the workspace', async () => {
+    const repo = createGitRepo();
+    const hook = join(repo, '.git', 'hooks', 'pre-receive');
+    writeFileSync(hook, '#!/bin/sh\necho "pushes are frozen today" >&2\nexit 1\n');
+    chmodSync(hook, 0o755);
+    const project = await createProject(repo);
+    const created = await stack.client.createTask(project.id, { description: 'write FROZEN.md: never pushed', run: true });
+    const task = await waitForTask(stack.client, created.id);
+    expect(task.status).toBe('completed');
+    expect(task.output.branch).toBeNull();
+    expect(task.output.commitSha).toMatch(/^[0-9a-f]{40}$/);
+    expect(task.output.filesChanged).toEqual(['FROZEN.md']);
+    expect(task.output.warning).toMatch(/push .* failed/);
+    expect(task.output.warning).toContain('pushes are frozen today');
+    expect(() => git(repo, 'rev-parse', '--verify', `task/${task.id}`)).toThrow();
+    const workspace = stack.workspaceDir(task.nodeId ?? '', task.workspaceId ?? '');
+    expect(existsSync(workspace)).toBe(true);
+    expect(git(workspace, 'rev-parse', 'HEAD')).toBe(task.output.commitSha);
+  });
+
+  it('cancel in the middle of a turn: cancelled at once, the agent process gone within 5 s, workspace kept', async () => {
+    const repo = createGitRepo();
+    const project = await createProject(repo);
+    const created = await stack.client.createTask(project.id, {
+      description: 'run: echo $PPID > agent.pid\nsay: working for a long time\nsleep: 120000\nwrite NEVER.md: not written',
+      run: true,
+    });
+    const running = await waitUntil(created.id, async (task) => {
+      if (task.status !== 'in_progress' || !task.nodeId || !task.workspaceId) return false;
+      return existsSync(join(stack.workspaceDir(task.nodeId, task.workspaceId), 'agent.pid'));
+    });
+    const workspace = stack.workspaceDir(running.nodeId ?? '', running.workspaceId ?? '');
+    const agentPid = Number(readFileSync(join(workspace, 'agent.pid'), 'utf8').trim());
+    expect(processAlive(agentPid)).toBe(true);
+
+    const cancelledAt = Date.now();
+    const answer = await stack.client.cancelTask(project.id, created.id);
+    expect(answer.status).toBe('cancelled');
+    while (processAlive(agentPid) && Date.now() - cancelledAt < 5_000) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(processAlive(agentPid)).toBe(false);
+    expect(Date.now() - cancelledAt).toBeLessThan(5_000);
+
+    const task = await stack.client.getTask(created.id);
+    expect(task.status).toBe('cancelled');
+    expect(task.events.at(-1)).toMatchObject({ fromStatus: 'in_progress', toStatus: 'cancelled', actor: 'user' });
+    expect(existsSync(workspace)).toBe(true);
+    expect(existsSync(join(workspace, 'NEVER.md'))).toBe(false);
+    await expectConflict(stack.client.cancelTask(project.id, created.id), /cancelled to cancelled/);
+    const messages = await stack.client.allMessages(project.id, task.chatSessionId ?? '');
+    expect(messages.some((m) => m.role === 'assistant' && m.content.includes('working for a long time'))).toBe(true);
+    expect(messages.some((m) => m.role === 'system' && /cancelled while in_progress/.test(m.content))).toBe(true);
+  });
+
+  it('retry after a failure: a new run in a fresh workspace completes, in the same chat session', async () => {
+    const repo = createGitRepo();
+    const project = await createProject(repo);
+    const marker = join(mkdtempSync(join(tmpdir(), 'flotilla-retry-')), 'first-run-done');
+    // First run: leaves the marker and exits with code 7. Second run: finds it and writes a file.
+    const description = [`run: test -f ${marker} || { touch ${marker}; kill -9 $PPID; }`, 'say: second run goes on', 'write RETRIED.md: made by the retry'].join('\n');
+    const created = await stack.client.createTask(project.id, { description, run: true });
+    const failed = await waitForTask(stack.client, created.id);
+    expect(failed.status).toBe('failed');
+    expect(failed.error).toMatch(/SIGKILL/);
+    const firstWorkspace = stack.workspaceDir(failed.nodeId ?? '', failed.workspaceId ?? '');
+    expect(existsSync(firstWorkspace)).toBe(true);
+    await expectConflict(stack.client.runTask(project.id, created.id), /failed to queued/);
+
+    const retried = await stack.client.retryTask(project.id, created.id);
+    expect(retried.status).toBe('queued');
+    expect(retried.error).toBeNull();
+    const task = await waitForTask(stack.client, created.id);
+    expect(task.status).toBe('completed');
+    expect(task.workspaceId).not.toBe(failed.workspaceId);
+    expect(task.chatSessionId).toBe(failed.chatSessionId);
+    expect(showFile(repo, `task/${task.id}`, 'RETRIED.md')).toBe('made by the retry');
+    expect(existsSync(firstWorkspace)).toBe(true);
+    expect(task.events.map((e) => e.toStatus)).toEqual(['ready', 'queued', 'delegated', 'in_progress', 'failed', 'ready', 'queued', 'delegated', 'in_progress', 'completed']);
+    await expectConflict(stack.client.retryTask(project.id, created.id), /completed/);
+
+    const messages = await stack.client.allMessages(project.id, task.chatSessionId ?? '');
+    const retryIndex = messages.findIndex((m) => m.role === 'system' && m.content.startsWith('Retry'));
+    expect(retryIndex).toBeGreaterThan(0);
+    expect(messages.filter((m) => m.role === 'user')).toHaveLength(1);
+    expect(messages.slice(retryIndex).some((m) => m.role === 'assistant' && m.content.includes('second run goes on'))).toBe(true);
+  });
+
+  it('a follow-up prompt reaches the running agent and its answer is in the chat; after the end it is refused', async () => {
+    const repo = createGitRepo();
+    const project = await createProject(repo);
+    const created = await stack.client.createTask(project.id, {
+      // the tool call makes the translator hand over the text before it, so the chat shows it now
+      description: 'say: waiting for a follow-up\nrun: true\nsleep: 4000\nsay: initial turn done',
+      run: true,
+    });
+    const sessionId = created.chatSessionId ?? '';
+    await waitUntil(created.id, async (task) => {
+      if (task.status !== 'in_progress') return false;
+      const messages = await stack.client.allMessages(project.id, sessionId);
+      return messages.some((m) => m.role === 'assistant' && m.content.includes('waiting for a follow-up'));
+    });
+    const followUp = 'say: follow-up answered\nwrite FOLLOW_UP.md: from the follow-up';
+    const answer = await stack.client.sendFollowUpPrompt(project.id, sessionId, followUp);
+    expect(answer).toMatchObject({ sessionId, delivery: 'queued' });
+
+    const task = await waitForTask(stack.client, created.id);
+    expect(task.status).toBe('completed');
+    // the follow-up's effect is on the task branch: it ran before the task's completion
+    expect(showFile(repo, `task/${task.id}`, 'FOLLOW_UP.md')).toBe('from the follow-up');
+    const messages = await stack.client.allMessages(project.id, sessionId);
+    const promptIndex = messages.findIndex((m) => m.role === 'user' && m.content === followUp);
+    expect(promptIndex).toBeGreaterThan(0);
+    expect(messages.filter((m) => m.messageId === answer.messageId)).toHaveLength(1);
+    expect(messages.slice(promptIndex).some((m) => m.role === 'assistant' && m.content.includes('follow-up answered'))).toBe(true);
+
+    await expectConflict(stack.client.sendFollowUpPrompt(project.id, sessionId, 'say: too late'), /no longer running.*completed/);
+    const after = await stack.client.allMessages(project.id, sessionId);
+    expect(after.some((m) => m.content === 'say: too late')).toBe(false);
+  });
+
+  it('a node daemon killed for good fails its task with "node lost"', async () => {
+    const repo = createGitRepo();
+    const project = await createProject(repo);
+    const created = await stack.client.createTask(project.id, { description: 'say: a long turn\nsleep: 120000', run: true });
+    const running = await waitUntil(created.id, (task) => task.status === 'in_progress' && task.executionStep === 'running');
+    await stack.killNode(running.nodeId ?? '');
+    const task = await waitForTask(stack.client, created.id, 30_000);
+    expect(task.status).toBe('failed');
+    expect(task.error).toMatch(/node lost/);
+    expect(task.events.at(-1)).toMatchObject({ toStatus: 'failed', step: 'running', actor: 'task-runner' });
+  });
+});

@@ -1,0 +1,61 @@
+/**
+ * Capability (issue 4, completion): when the project's remote is GitHub and a token is
+ * configured, the node daemon opens a pull request for the pushed task branch through the GitHub
+ * REST API (Octokit), and the task records its URL. GitHub is the one fake here
+ * (`startFakeGitHub`, which records the request); the "GitHub" remote itself is a real local
+ * repository that git reaches through `url.<path>.insteadOf`, so the push is real.
+ */
+import { bootTestStack, createGitRepo, git, showFile, waitForTask, type TestStack } from '@flotilla/testkit/stack';
+import { startFakeGitHub, type FakeGitHub } from '@flotilla/testkit/fake-github';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const GITHUB_URL = 'https://github.com/acme/widgets.git';
+let stack: TestStack;
+let github: FakeGitHub;
+let repo: string;
+
+beforeAll(async () => {
+  github = await startFakeGitHub({ tokens: ['test-github-token'] });
+  repo = createGitRepo({ 'README.md': '# widgets\n' });
+  stack = await bootTestStack({
+    nodeEnv: {
+      GITHUB_TOKEN: 'test-github-token',
+      GITHUB_API_URL: github.url,
+      // git in the node daemon reaches "github.com/acme/widgets" at the local repository
+      GIT_CONFIG_COUNT: '1',
+      GIT_CONFIG_KEY_0: `url.${repo}.insteadOf`,
+      GIT_CONFIG_VALUE_0: GITHUB_URL,
+    },
+  });
+});
+
+afterAll(async () => {
+  await stack?.close();
+  await github?.close();
+});
+
+describe('pull request on completion', () => {
+  it('opens a pull request for the pushed branch and records its URL', async () => {
+    const project = await stack.client.createProject({ name: 'widgets', repoUrl: GITHUB_URL, defaultBranch: 'main', defaultAgentType: 'scripted' });
+    const created = await stack.client.createTask(project.id, {
+      title: 'Add a changelog',
+      description: 'write CHANGELOG.md: # Changelog\nsay: Added CHANGELOG.md.',
+      run: true,
+    });
+    const task = await waitForTask(stack.client, created.id);
+    expect(task.error).toBeNull();
+    expect(task.status).toBe('completed');
+    const branch = `task/${task.id}`;
+    expect(showFile(repo, branch, 'CHANGELOG.md')).toBe('# Changelog');
+    expect(task.output.commitSha).toBe(git(repo, 'rev-parse', branch));
+
+    expect(github.pullRequests).toHaveLength(1);
+    const pr = github.pullRequests[0]!;
+    expect(pr).toMatchObject({ owner: 'acme', repo: 'widgets', head: branch, base: 'main', title: 'Add a changelog' });
+    expect(pr.body).toContain('Added CHANGELOG.md.');
+    expect(pr.body).toContain(task.id);
+    expect(github.requests.filter((r) => r.method === 'POST')).toEqual([expect.objectContaining({ path: '/repos/acme/widgets/pulls', authorized: true })]);
+    expect(task.output.prUrl).toBe(pr.htmlUrl);
+    expect(task.output.warning).toBeNull();
+  });
+});
