@@ -28,7 +28,7 @@ const column = (status: string) => page.locator(`[data-column="${status}"]`);
 const card = (taskId: string) => page.locator(`article.kanban-card[data-task-id="${taskId}"]`);
 
 describe('kanban board', () => {
-  it('Save to Backlog → card in draft → edit → run → completed, and the card opens its session', async () => {
+  it('Save to Backlog → card in draft → edit → mark ready → run → completed, and the card opens its session', async () => {
     await page.goto(`${env.stack.url}/projects/${projectId}`);
     await page.getByLabel('Describe a task').fill('say: from the backlog');
     // The split button's menu, by keyboard: open it, Enter on "Save to Backlog".
@@ -53,6 +53,11 @@ describe('kanban board', () => {
     await card(draft?.id ?? '').getByRole('heading', { name: 'Backlog task, edited' }).waitFor();
     const edited = await env.stack.client.getTask(draft?.id ?? '');
     expect(edited).toMatchObject({ status: 'draft', title: 'Backlog task, edited', description: expect.stringContaining('write BOARD.md') });
+
+    // draft → ready: the card moves to the ready column
+    await card(draft?.id ?? '').getByRole('button', { name: 'Mark ready' }).click();
+    await column('ready').locator(`[data-task-id="${draft?.id}"]`).waitFor();
+    expect((await env.stack.client.getTask(draft?.id ?? '')).status).toBe('ready');
 
     await card(draft?.id ?? '').getByRole('button', { name: 'Run' }).click();
     await column('completed').locator(`[data-task-id="${draft?.id}"]`).waitFor({ timeout: 90_000 });

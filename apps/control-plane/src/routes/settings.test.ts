@@ -46,6 +46,17 @@ describe('PATCH and run a task', () => {
     ]);
   });
 
+  it('marks a draft ready (recorded), and refuses it once the task is no longer a draft', async () => {
+    const project = await createProject('ready');
+    const draft = await createTask(project.id, { description: 'later' });
+    const ready = await expectJson<Task>(await api(`/api/projects/${project.id}/tasks/${draft.id}/ready`, { method: 'POST' }), 200);
+    expect(ready.status).toBe('ready');
+    const again = await expectJson<{ error: { message: string } }>(await api(`/api/projects/${project.id}/tasks/${draft.id}/ready`, { method: 'POST' }), 409);
+    expect(again.error.message).toContain('ready');
+    const task = await getTask(draft.id);
+    expect(task.events.at(-1)).toMatchObject({ fromStatus: 'draft', toStatus: 'ready', actor: 'user', reason: 'marked ready' });
+  });
+
   it('refuses to edit or run a queued task with 409 naming its status', async () => {
     const project = await createProject('edit-queued');
     const task = await createTask(project.id, { description: 'go', run: true });

@@ -6,6 +6,7 @@ import { editTask, getTaskRow, listTaskEvents, listTaskRows, toTask, type TaskRo
 import { conflict, notFound } from '../lib/errors.js';
 import { parseJsonBody, parseWith } from '../lib/validation.js';
 import { cancelTask, retryTask } from '../services/task-lifecycle.js';
+import { transitionTask } from '../services/task-status.js';
 import { runTask, submitTask } from '../services/task-submission.js';
 import { requireProject } from './projects.js';
 
@@ -41,6 +42,12 @@ export const projectTasksRoutes = new Hono<AppEnv>()
     if (!(await editTask(c.env.DB, row.id, changes, row.status))) throw conflict(`task ${row.id} changed status while being edited`);
     const updated = await requireProjectTask(c.env.DB, row.project_id, row.id);
     return c.json(toTask(updated));
+  })
+  /** Move a `draft` task to the backlog's `ready` column (200 with the task); 409 otherwise. */
+  .post('/:taskId/ready', async (c) => {
+    const row = await requireProjectTask(c.env.DB, c.req.param('projectId') ?? '', c.req.param('taskId'));
+    await transitionTask(c.env.DB, row.id, 'ready', { actor: USER, reason: 'marked ready' });
+    return c.json(toTask(await requireProjectTask(c.env.DB, row.project_id, row.id)));
   })
   /** Run a `draft` or `ready` task now (202 with the queued task); 409 otherwise. */
   .post('/:taskId/run', async (c) => {

@@ -6,7 +6,7 @@ import type { Task } from '@flotilla/contracts';
 import { useQueryClient } from '@tanstack/react-query';
 import { memo, useState } from 'react';
 import { Link } from 'react-router';
-import { api, ApiError, errorText } from '../../lib/api';
+import { api, errorText } from '../../lib/api';
 import { invalidateProject, isInFlight } from '../../lib/queries';
 import { StatusBadge } from '../ui/StatusBadge';
 import { DraftEditor } from './DraftEditor';
@@ -18,13 +18,13 @@ export const KanbanCard = memo(function KanbanCard({ projectId, task }: { projec
   const [error, setError] = useState<string | null>(null);
   const editable = task.status === 'draft' || task.status === 'ready';
 
-  const act = async (action: () => Promise<unknown>, missing: string) => {
+  const act = async (action: () => Promise<unknown>) => {
     setBusy(true);
     setError(null);
     try {
       await action();
     } catch (e) {
-      setError(e instanceof ApiError && e.notFound ? missing : errorText(e));
+      setError(errorText(e));
     }
     await invalidateProject(queryClient, projectId);
     setBusy(false);
@@ -47,11 +47,11 @@ export const KanbanCard = memo(function KanbanCard({ projectId, task }: { projec
             Edit
           </button>
           {task.status === 'draft' && (
-            <button type="button" disabled={busy} onClick={() => void act(() => api.taskAction(projectId, task.id, 'ready'), 'Marking ready is not available on this server yet.')}>
+            <button type="button" disabled={busy} onClick={() => void act(() => api.taskAction(projectId, task.id, 'ready'))}>
               Mark ready
             </button>
           )}
-          <button type="button" className="primary" disabled={busy} onClick={() => void act(() => api.runTask(projectId, task.id), 'Running from the board is not available.')}>
+          <button type="button" className="primary" disabled={busy} onClick={() => void act(() => api.runTask(projectId, task.id))}>
             Run
           </button>
         </div>
