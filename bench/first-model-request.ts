@@ -13,19 +13,9 @@ import { client as acpClient, methods, PROTOCOL_VERSION } from '@agentclientprot
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { nextMainRequestAt, stats } from './support.js';
 
 const RUNS = Number(process.env.RUNS ?? '5');
-
-/** Resolves with the arrival time (ms) of the next main-conversation request after `count`. */
-async function nextMainRequestAt(fake: FakeAnthropic, count: number, timeoutMs = 60_000): Promise<number> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const request = fake.mainRequests()[count];
-    if (request) return Date.parse(request.receivedAt);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  throw new Error('no model request arrived');
-}
 
 async function bareRun(fake: FakeAnthropic): Promise<number> {
   const home = mkdtempSync(join(tmpdir(), 'bench-home-'));
@@ -46,12 +36,6 @@ async function bareRun(fake: FakeAnthropic): Promise<number> {
   await agent.stop();
   rmSync(home, { recursive: true, force: true });
   return at - t0;
-}
-
-function stats(values: number[]) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const median = sorted[Math.floor(sorted.length / 2)] ?? 0;
-  return { median, min: sorted[0] ?? 0, max: sorted.at(-1) ?? 0 };
 }
 
 async function main() {

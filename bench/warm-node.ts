@@ -10,19 +10,9 @@
  */
 import { startFakeAnthropic, type FakeAnthropic } from '@flotilla/testkit';
 import { bootTestStack, createGitRepo, waitForTask, type TestStack } from '@flotilla/testkit/stack';
+import { nextMainRequestAt, stats } from './support.js';
 
 const RUNS = Number(process.env.RUNS ?? '5');
-
-/** Resolves with the arrival time (ms) of the next main-conversation request after `count`. */
-async function nextMainRequestAt(fake: FakeAnthropic, count: number, timeoutMs = 120_000): Promise<number> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const request = fake.mainRequests()[count];
-    if (request) return Date.parse(request.receivedAt);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  throw new Error('no model request arrived');
-}
 
 /** Run one task; answers POST → first model request (ms) and the node it ran on. */
 async function timeTask(stack: TestStack, fake: FakeAnthropic, projectId: string): Promise<{ ms: number; nodeId: string }> {
@@ -43,12 +33,6 @@ async function waitForWarm(stack: TestStack, nodeId: string): Promise<void> {
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`node ${nodeId} did not go warm`);
-}
-
-function stats(values: number[]) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const median = sorted[Math.floor(sorted.length / 2)] ?? 0;
-  return { median, min: sorted[0] ?? 0, max: sorted.at(-1) ?? 0 };
 }
 
 async function main() {
