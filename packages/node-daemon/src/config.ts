@@ -30,6 +30,7 @@
  * | AGENT_EXIT_GRACE_MS                | 2000                 | Wait for an agent's exit code after its stream ends.       |
  * | AGENT_KILL_TIMEOUT_MS              | 5000                 | SIGTERM → SIGKILL delay when stopping an agent.            |
  * | AGENT_UPDATE_BUFFER_SIZE           | 1000                 | Raw ACP updates kept in memory per agent session.          |
+ * | TERMINAL_IDLE_TIMEOUT_MS           | 600000               | A workspace terminal without viewers is closed after this. |
  * | FLOTILLA_AGENT_COMMAND_<TYPE>      | (built in)           | JSON array replacing an agent type's command.              |
  *
  * Agent credentials are deliberately not part of this object: see `agent-credentials.ts`.
@@ -65,6 +66,7 @@ export const DEFAULTS = {
   agentKillTimeoutMs: 5000,
   agentCancelGraceMs: 1000,
   agentUpdateBufferSize: 1000,
+  terminalIdleTimeoutMs: 600_000,
   githubApiUrl: 'https://api.github.com',
   githubRequestTimeoutMs: 30_000,
 } as const;
@@ -97,6 +99,8 @@ export interface DaemonConfig {
   /** After ACP `session/cancel`, how long the turn may take to end before the agent is stopped. */
   agentCancelGraceMs: number;
   agentUpdateBufferSize: number;
+  /** A workspace terminal with no viewer is closed after this long. */
+  terminalIdleTimeoutMs: number;
   /** GITHUB_TOKEN: opens a pull request for a pushed task branch on GitHub. Never log it. */
   githubToken: string | null;
   /** GITHUB_API_URL, without a trailing slash. */
@@ -253,6 +257,7 @@ export function readConfig(env: Env, readFile: ReadFile): DaemonConfig {
     githubApiUrl: url(env, 'GITHUB_API_URL', false) ?? DEFAULTS.githubApiUrl,
     githubRequestTimeoutMs: integer(env, 'GITHUB_REQUEST_TIMEOUT_MS', DEFAULTS.githubRequestTimeoutMs, 1),
     agentUpdateBufferSize: integer(env, 'AGENT_UPDATE_BUFFER_SIZE', DEFAULTS.agentUpdateBufferSize, 1),
+    terminalIdleTimeoutMs: integer(env, 'TERMINAL_IDLE_TIMEOUT_MS', DEFAULTS.terminalIdleTimeoutMs, 1),
     agentCommandOverrides: agentCommandOverrides(env),
   };
 }

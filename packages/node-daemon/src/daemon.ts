@@ -118,7 +118,7 @@ export async function startDaemon(options: {
   });
   const url = config.publicUrl ?? urlOf(config.host, server.address() as AddressInfo);
   const agentStream = attachAgentStreamSocket(server, { nodeId: config.nodeId, keys, agentSessions, logger });
-  const terminals = attachTerminalSocket(server, { nodeId: config.nodeId, keys, workspaces, logger });
+  const terminals = attachTerminalSocket(server, { nodeId: config.nodeId, keys, workspaces, logger, idleTimeoutMs: config.terminalIdleTimeoutMs });
 
   let heartbeat: NodeJS.Timeout | undefined;
   let stopped: Promise<void> | undefined;

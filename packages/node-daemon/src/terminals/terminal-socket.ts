@@ -38,8 +38,8 @@ export interface TerminalSocketDeps {
   keys: JWTVerifyGetKey;
   workspaces: WorkspaceService;
   logger: Logger;
-  /** A shell without viewers is closed after this long (TERMINAL_IDLE_TIMEOUT_MS, default 10 min). */
-  idleTimeoutMs?: number;
+  /** A shell without viewers is closed after this long, in ms (config TERMINAL_IDLE_TIMEOUT_MS; default 10 min). */
+  idleTimeoutMs: number;
 }
 
 function refuse(socket: Duplex, error: DaemonError): void {
@@ -56,7 +56,7 @@ export function attachTerminalSocket(server: Server | Http2Server | Http2SecureS
   const logger = deps.logger.child('terminal');
   const sockets = new WebSocketServer({ noServer: true, maxPayload: 128 * 1024 });
   const terminals = new Map<string, TerminalSession>();
-  const idleTimeoutMs = deps.idleTimeoutMs ?? Number(process.env.TERMINAL_IDLE_TIMEOUT_MS ?? 600_000);
+  const { idleTimeoutMs } = deps;
 
   const terminalOf = (workspaceId: string, cols: number, rows: number): TerminalSession => {
     const existing = terminals.get(workspaceId);
