@@ -5,7 +5,7 @@
  */
 import { createGitRepo, processesWithEnv, showFile } from '@flotilla/testkit/stack';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -54,6 +54,17 @@ describe('flotilla up', () => {
     expect(stderr).toContain(`Using the running Flotilla at ${url}`);
     const result = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as { taskId: string };
     expect(showFile(repo, `task/${result.taskId}`, 'up.txt')).toBe('served by flotilla up');
+
+    // Stored credentials work out of the box: `up` keeps a generated encryption key in its state
+    // directory (mode 0600), never in a process argument.
+    const saved = await fetch(`${url}/api/credentials/agents/claude-code`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ apiKey: 'sk-test-0123456789abcdef' }),
+    });
+    expect(saved.status).toBe(200);
+    expect(JSON.stringify(await saved.json())).not.toContain('0123456789ab');
+    expect(statSync(join(home, 'secrets.env')).mode & 0o777).toBe(0o600);
 
     up.kill('SIGINT');
     const upCode = await new Promise<number | null>((res) => up.once('exit', (c) => res(c)));

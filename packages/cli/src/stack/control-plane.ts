@@ -23,6 +23,8 @@ export interface ControlPlaneOptions {
   startTimeoutMs?: number;
   /** Static assets to serve (the built web app, see web-assets.ts); wrangler.jsonc holds their routing. */
   assetsDir?: string;
+  /** An env file of secrets for the Worker (see secrets.ts), so they never appear in process arguments. */
+  secretsFile?: string;
 }
 
 export interface ControlPlane {
@@ -69,6 +71,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     options.stateDir,
     '--show-interactive-dev-session=false',
     ...(options.assetsDir ? ['--assets', options.assetsDir] : []),
+    ...(options.secretsFile ? ['--env-file', options.secretsFile] : []),
     ...Object.entries(vars).flatMap(([key, value]) => ['--var', `${key}:${value}`]),
   ];
   const logFd = openSync(options.logFile, 'a');

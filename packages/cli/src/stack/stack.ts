@@ -11,6 +11,7 @@ import { REPO_ROOT, nodeDaemonCommand } from '../paths.js';
 import { CONTROL_PLANE_LOG, startControlPlane, type ControlPlane } from './control-plane.js';
 import { freePort } from './ports.js';
 import { ensureWebAssets } from './web-assets.js';
+import { ensureSecretsFile } from './secrets.js';
 
 export interface StackOptions {
   /** Flotilla's state directory (control-plane state, node data, logs). */
@@ -55,6 +56,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     vars: { ...controlPlaneVarsFromEnv(process.env), LOCAL_CLOUD_URL: localCloud.url, ...options.vars },
     logFile: CONTROL_PLANE_LOG(options.home),
     assetsDir: await ensureWebAssets(options.home),
+    secretsFile: ensureSecretsFile(options.home),
   };
   let controlPlane: ControlPlane;
   try {
