@@ -4,6 +4,7 @@
  * columns and card order; a card opens its session; switching chat ⇄ board keeps the selected
  * session and both scroll positions.
  */
+import { randomBytes } from 'node:crypto';
 import { waitForTask } from '@flotilla/testkit/stack';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,7 +16,8 @@ let page: Page;
 let projectId = '';
 
 beforeAll(async () => {
-  env = await bootBrowserStack();
+  // With an encryption key, so the settings page can store agent keys.
+  env = await bootBrowserStack({}, { CREDENTIALS_ENCRYPTION_KEY: randomBytes(32).toString('base64') });
   page = await env.browser.newPage();
   projectId = (await createScriptedProject(env.stack, env.repo, 'board-demo')).id;
 });
@@ -131,7 +133,7 @@ describe('kanban board', () => {
     expect(await board.evaluate((el) => el.scrollLeft)).toBe(200);
   });
 
-  it('settings: default agent and VM size are saved; agent keys degrade clearly without the credentials API', async () => {
+  it('settings: default agent and VM size are saved; an agent key is stored, shown masked only, and removed', async () => {
     await page.getByRole('link', { name: 'Settings', exact: true }).click();
     await page.waitForURL(/\/settings$/);
     const form = page.getByRole('form', { name: 'Project settings' });
@@ -142,16 +144,23 @@ describe('kanban board', () => {
     const project = (await env.stack.client.listProjects()).find((p) => p.id === projectId);
     expect(project).toMatchObject({ defaultAgentType: 'claude-code', defaultVmSize: 'large' });
     const keys = page.getByRole('form', { name: 'Agent API keys' });
-    await expect.poll(async () => (await keys.textContent()) ?? '').toMatch(/does not store credentials yet|No agent keys stored/);
-    // Storing a key: shown masked when the server stores agent keys, else a plain notice.
-    if ((await keys.getByLabel('API key').count()) > 0) {
-      await keys.getByLabel('API key').fill('sk-test-0123456789abcdef');
-      await keys.getByRole('button', { name: 'Store key' }).click();
-      await expect
-        .poll(async () => (await keys.textContent()) ?? '')
-        .toMatch(/Key stored\.|not available on this server yet/);
-      expect(await keys.textContent()).not.toContain('sk-test-0123456789abcdef');
-    }
+    await keys.getByText('No agent keys stored.').waitFor();
+    // The scripted agent takes no key: only claude-code is offered.
+    expect(await keys.getByLabel('Agent').locator('option').allTextContents()).toEqual(['claude-code']);
+    const secret = 'sk-ant-browser-0123456789abcdef';
+    await keys.getByLabel('API key').fill(secret);
+    await keys.getByRole('button', { name: 'Store key' }).click();
+    await keys.getByRole('status').getByText('Key stored.').waitFor();
+    const stored = keys.getByRole('list', { name: 'Stored keys' }).getByRole('listitem');
+    await expect.poll(async () => (await stored.allTextContents()).join('|')).toContain('claude-code: ••••cdef');
+    expect(await keys.getByLabel('API key').inputValue()).toBe('');
+    expect(await page.content()).not.toContain(secret);
+    const listed = await (await fetch(`${env.stack.url}/api/credentials`)).json();
+    expect(listed).toEqual({ credentials: [expect.objectContaining({ kind: 'agent', name: 'claude-code', masked: '••••cdef' })] });
     await screenshot(page, 'settings');
+    // Removed: the list says so and the API has none.
+    await keys.getByRole('button', { name: 'Remove the claude-code key' }).click();
+    await keys.getByText('No agent keys stored.').waitFor();
+    expect(await (await fetch(`${env.stack.url}/api/credentials`)).json()).toEqual({ credentials: [] });
   });
 });

@@ -15,9 +15,10 @@ export interface BrowserStack {
 
 /**
  * @param nodeEnv extra environment of the node daemons (e.g. brisk outbox retries for outage tests)
+ * @param vars control-plane vars (e.g. CREDENTIALS_ENCRYPTION_KEY, NODE_WARM_TIMEOUT_MS)
  */
-export async function bootBrowserStack(nodeEnv: Record<string, string> = {}): Promise<BrowserStack> {
-  const stack = await bootTestStack({ nodeEnv });
+export async function bootBrowserStack(nodeEnv: Record<string, string> = {}, vars: Record<string, string> = {}): Promise<BrowserStack> {
+  const stack = await bootTestStack({ nodeEnv, vars });
   let browser: Browser;
   try {
     browser = await launchBrowser();

@@ -11,6 +11,7 @@ import { HttpError } from './lib/errors.js';
 import { createLogger, errorMessage } from './lib/logger.js';
 import { nodeCallbackRoutes, taskCallbackRoutes, workspaceCallbackRoutes } from './routes/callbacks.js';
 import { credentialsRoutes } from './routes/credentials.js';
+import { manualWorkspaceRoutes } from './routes/manual-workspaces.js';
 import { nodesRoutes } from './routes/nodes.js';
 import { projectsRoutes } from './routes/projects.js';
 import { sessionPromptRoutes } from './routes/session-prompts.js';
@@ -28,6 +29,7 @@ export const app = new Hono<AppEnv>()
   .route('/api/projects/:projectId/sessions', sessionsRoutes)
   .route('/api/projects/:projectId/sessions', sessionPromptRoutes)
   .route('/api/projects/:projectId/workspaces', workspaceViewerRoutes)
+  .route('/api/projects/:projectId/workspaces', manualWorkspaceRoutes)
   .route('/api/tasks', tasksRoutes)
   .route('/api/tasks', taskCallbackRoutes)
   .route('/api/nodes', nodeCallbackRoutes)

@@ -1,6 +1,7 @@
-/** Routes: the project list, and a project's chat (default), board and settings. */
+/** Routes: the project list, a project's chat (default), board and settings, and the nodes. */
 import { lazy, Suspense } from 'react';
-import { Link, Route, Routes } from 'react-router';
+import { Link, NavLink, Route, Routes } from 'react-router';
+import { NodesPage } from './pages/NodesPage';
 import { ProjectPage } from './pages/ProjectPage';
 import { ProjectsPage } from './pages/ProjectsPage';
 
@@ -14,9 +15,16 @@ export function App() {
         <Link to="/" className="brand">
           Flotilla
         </Link>
+        <nav className="topnav" aria-label="Main">
+          <NavLink to="/" end>
+            Projects
+          </NavLink>
+          <NavLink to="/nodes">Nodes</NavLink>
+        </nav>
       </header>
       <Routes>
         <Route path="/" element={<ProjectsPage />} />
+        <Route path="/nodes" element={<NodesPage />} />
         <Route path="/projects/:projectId/workspaces/:workspaceId" element={
             <Suspense fallback={<p className="muted page">Loading the workspace…</p>}>
               <WorkspacePage />

@@ -19,3 +19,24 @@ export const AGENT_CREDENTIAL_ENV = [
   'ANTHROPIC_BASE_URL',
   'CLAUDE_CODE_OAUTH_TOKEN',
 ] as const;
+
+/**
+ * The environment variable an agent type's stored API key is handed to the agent in
+ * (`PUT /api/credentials/agents/:agentType`); null: the agent type takes no API key.
+ */
+export const AGENT_API_KEY_ENV = {
+  'claude-code': 'ANTHROPIC_API_KEY',
+  scripted: null,
+} as const satisfies Record<AgentType, (typeof AGENT_CREDENTIAL_ENV)[number] | null>;
+
+/**
+ * Credentials the control plane hands a node daemon with a start request: stored, decrypted
+ * agent keys by environment variable name. They override the daemon's own agent credentials,
+ * go only into that agent process's environment, and are never logged nor persisted.
+ */
+export const AgentCredentialOverrides = z
+  .object({
+    ANTHROPIC_API_KEY: z.string().min(1).max(4096).optional(),
+  })
+  .strict();
+export type AgentCredentialOverrides = z.infer<typeof AgentCredentialOverrides>;

@@ -10,3 +10,4 @@ export * from './task.js';
 export * from './settings.js';
 export * from './control-plane-config.js';
 export * from './node-lifecycle.js';
+export * from './manual-workspace.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AgentType } from './agents.js';
+import { AgentCredentialOverrides, AgentType } from './agents.js';
 
 /** Node status (DESIGN.md §3). `ready` is the active state. */
 export const NodeStatus = z.enum(['provisioning', 'ready', 'warm', 'destroying', 'destroyed', 'error']);
@@ -103,6 +103,12 @@ export const StartAgentSessionRequest = z.object({
   taskId: z.string().nullable(),
   taskTitle: z.string().nullable(),
   permissionPolicy: PermissionPolicy.default('allow'),
+  /**
+   * Stored agent keys for this agent (additive): put into this agent process's environment only,
+   * overriding the daemon's own credentials; never logged, never persisted. The request is
+   * authenticated (node-management JWT); over a network the link must be TLS.
+   */
+  agentCredentials: AgentCredentialOverrides.optional(),
 });
 export type StartAgentSessionRequest = z.infer<typeof StartAgentSessionRequest>;
 

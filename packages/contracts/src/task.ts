@@ -84,12 +84,13 @@ export type FollowUpPromptRequest = z.infer<typeof FollowUpPromptRequest>;
  * Answer (202) to a follow-up prompt: stored durably and shown in the chat under `messageId`;
  * `delivered` (the agent has it), `queued` (the agent gets it when its current turn ends), or
  * `pending` (the node daemon did not answer; delivery is retried with the same `messageId`, so it
- * never arrives twice).
+ * never arrives twice), or `started`: the session's workspace was created by hand and no agent ran
+ * in it yet, so the agent was started with this prompt as its first.
  */
 export const FollowUpPromptResponse = z.object({
   sessionId: z.string(),
   messageId: z.string(),
-  delivery: z.enum(['delivered', 'queued', 'pending']),
+  delivery: z.enum(['delivered', 'queued', 'pending', 'started']),
 });
 export type FollowUpPromptResponse = z.infer<typeof FollowUpPromptResponse>;
 

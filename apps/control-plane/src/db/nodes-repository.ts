@@ -72,7 +72,7 @@ export async function setNodeStatus(db: D1Database, id: string, status: NodeStat
 
 export async function insertWorkspace(
   db: D1Database,
-  ws: { id: string; nodeId: string; projectId: string; taskId: string; chatSessionId: string; branch: string },
+  ws: { id: string; nodeId: string; projectId: string; taskId: string | null; chatSessionId: string; branch: string },
 ): Promise<void> {
   const at = now();
   await db
@@ -102,7 +102,7 @@ export async function countLiveWorkspaces(db: D1Database, nodeId: string): Promi
 
 export async function insertAgentSession(
   db: D1Database,
-  session: { id: string; workspaceId: string; taskId: string; agentType: string },
+  session: { id: string; workspaceId: string; taskId: string | null; agentType: string },
 ): Promise<void> {
   const at = now();
   await db

@@ -68,7 +68,8 @@ export const workspaceCallbackRoutes = new Hono<AppEnv>()
     const workspace = await authorizeWorkspace(c, c.req.param('workspaceId'));
     const body = await parseJsonBody(c, WorkspaceReadyRequest);
     await setWorkspaceStatus(c.env.DB, workspace.id, body.status, body.status === 'error' ? body.error : null);
-    await wakeRunnerOf(c, workspace.task_id);
+    // A workspace created by hand (no task) is set up by the runner named by its own id.
+    await wakeRunnerOf(c, workspace.task_id ?? workspace.id);
     return c.json({ ok: true });
   })
   /**

@@ -3,8 +3,10 @@
  * identity) and the API's refusals. Saving a token Hetzner accepts runs end to end in
  * tests/capability/nodes-hetzner.test.ts.
  */
+import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { api, expectJson } from '../../test/helpers.js';
+import { agentCredentialsFor, saveAgentKey } from '../services/agent-credentials.js';
 import { credentialKey, maskSecret, openSecret, sealSecret } from '../services/credential-crypto.js';
 
 const randomKey = () => btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32))));
@@ -42,5 +44,35 @@ describe('/api/credentials', () => {
     expect(body.error).toEqual({ code: 'unavailable', message: expect.stringContaining('CREDENTIALS_ENCRYPTION_KEY') });
     expect(await expectJson(await api('/api/credentials'), 200)).toEqual({ credentials: [] });
     await expectJson(await api('/api/credentials/cloud/hetzner', { method: 'DELETE' }), 404);
+  });
+});
+
+describe('/api/credentials/agents', () => {
+  const put = (agentType: string, body: unknown) => api(`/api/credentials/agents/${agentType}`, { method: 'PUT', body });
+
+  it('refuses an unknown agent type, an agent that takes no key and a bad body with 400', async () => {
+    expect((await expectJson<{ error: { code: string } }>(await put('nobody', { apiKey: 'sk-long-enough' }), 400)).error.code).toBe('bad_request');
+    expect((await expectJson<{ error: { message: string } }>(await put('claude-code', { apiKey: 'x' }), 400)).error.message).toMatch(/apiKey/);
+    expect((await expectJson<{ error: { code: string } }>(await put('claude-code', 'not json'), 400)).error.code).toBe('bad_request');
+    await expectJson(await api('/api/credentials/agents/nobody', { method: 'DELETE' }), 400);
+  });
+
+  it('says what to configure (503) without an encryption key, and 404s deleting what is not there', async () => {
+    const body = await expectJson<{ error: { code: string; message: string } }>(await put('claude-code', { apiKey: 'sk-long-enough' }), 503);
+    expect(body.error).toEqual({ code: 'unavailable', message: expect.stringContaining('CREDENTIALS_ENCRYPTION_KEY') });
+    await expectJson(await api('/api/credentials/agents/claude-code', { method: 'DELETE' }), 404);
+  });
+
+  it('stores a key encrypted, lists it masked, and hands it back only as the agent\'s environment variable', async () => {
+    const keyed = { ...env, CREDENTIALS_ENCRYPTION_KEY: randomKey() };
+    expect(await agentCredentialsFor(keyed, 'agent-user', 'claude-code')).toBeUndefined();
+    await expect(saveAgentKey(keyed, 'agent-user', 'scripted', 'sk-long-enough')).rejects.toThrow(/takes no API key/);
+    const info = await saveAgentKey(keyed, 'agent-user', 'claude-code', 'sk-ant-secret-1234');
+    expect(info).toMatchObject({ kind: 'agent', name: 'claude-code', masked: '••••1234' });
+    const row = await env.DB.prepare('SELECT ciphertext, masked FROM credentials WHERE user_id = ?').bind('agent-user').first<{ ciphertext: string; masked: string }>();
+    expect(row?.ciphertext).not.toContain('sk-ant');
+    expect(await agentCredentialsFor(keyed, 'agent-user', 'claude-code')).toEqual({ ANTHROPIC_API_KEY: 'sk-ant-secret-1234' });
+    expect(await agentCredentialsFor(keyed, 'agent-user', 'scripted')).toBeUndefined();
+    await expect(agentCredentialsFor({ ...env, CREDENTIALS_ENCRYPTION_KEY: randomKey() }, 'agent-user', 'claude-code')).rejects.toThrow();
   });
 });

@@ -1,8 +1,10 @@
 /**
  * `/api/credentials` (issue 6, item 8): the user's cloud credentials. A token is checked with
  * its provider before it is saved, stored encrypted, and never returned — only a mask.
+ * Agent API keys (issue 5, item 1) likewise: stored encrypted, shown masked, and handed only
+ * to the agent process a task starts (services/agent-credentials.ts).
  */
-import { ProviderName, PutCloudCredentialRequest } from '@flotilla/contracts';
+import { AgentType, ProviderName, PutAgentCredentialRequest, PutCloudCredentialRequest } from '@flotilla/contracts';
 import { Hono } from 'hono';
 import type { AppEnv } from '../app-env.js';
 import { deleteCredential, listCredentials } from '../db/credentials-repository.js';
@@ -10,6 +12,7 @@ import { readConfig } from '../env.js';
 import { badRequest, HttpError, notFound } from '../lib/errors.js';
 import { createLogger, errorMessage } from '../lib/logger.js';
 import { parseJsonBody, parseWith } from '../lib/validation.js';
+import { saveAgentKey } from '../services/agent-credentials.js';
 import { saveCloudToken } from '../services/cloud-credentials.js';
 import { IMPLICIT_USER_ID } from '../services/node-selection.js';
 import { tokenValidator } from '../services/providers.js';
@@ -45,5 +48,24 @@ export const credentialsRoutes = new Hono<AppEnv>()
     const provider = parseWith(ProviderName, c.req.param('provider'));
     if (!(await deleteCredential(c.env.DB, { userId: IMPLICIT_USER_ID, kind: 'cloud', name: provider }))) throw notFound(`no ${provider} credential is saved`);
     log.info('cloud credential deleted', { provider });
+    return c.body(null, 204);
+  })
+  /**
+   * Save the API key of agent type `:agentType` (`{apiKey}`), encrypted. 200 with the masked
+   * credential; 400 for an unknown agent type, one that takes no key, or a bad body; 503 when
+   * credential storage is not configured.
+   */
+  .put('/agents/:agentType', async (c) => {
+    const agentType = parseWith(AgentType, c.req.param('agentType'));
+    const { apiKey } = await parseJsonBody(c, PutAgentCredentialRequest);
+    const info = await saveAgentKey(c.env, IMPLICIT_USER_ID, agentType, apiKey);
+    log.info('agent credential saved', { agentType, masked: info.masked });
+    return c.json(info);
+  })
+  /** Forget the API key of `:agentType`. 204; 400 for an unknown agent type; 404 when none was saved. */
+  .delete('/agents/:agentType', async (c) => {
+    const agentType = parseWith(AgentType, c.req.param('agentType'));
+    if (!(await deleteCredential(c.env.DB, { userId: IMPLICIT_USER_ID, kind: 'agent', name: agentType }))) throw notFound(`no ${agentType} key is saved`);
+    log.info('agent credential deleted', { agentType });
     return c.body(null, 204);
   });

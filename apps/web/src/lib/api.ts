@@ -7,6 +7,7 @@ import {
   CredentialInfo,
   ErrorBody,
   ListMessagesResponse,
+  NodeList,
   Project,
   Task,
   TaskWithEvents,
@@ -89,7 +90,9 @@ export const api = {
     request(ViewerTokenResponse, 'POST', `/api/projects/${enc(projectId)}/workspaces/${enc(workspaceId)}/viewer-token`),
 
   listCredentials: () => request(z.object({ credentials: z.array(CredentialInfo) }), 'GET', '/api/credentials').then((r) => r.credentials),
-  putAgentCredential: (agentType: string, apiKey: string) => request(z.unknown(), 'PUT', `/api/credentials/agents/${enc(agentType)}`, { apiKey }),
+  putAgentCredential: (agentType: string, apiKey: string) => request(CredentialInfo, 'PUT', `/api/credentials/agents/${enc(agentType)}`, { apiKey }),
+  deleteAgentCredential: (agentType: string) => request(z.null(), 'DELETE', `/api/credentials/agents/${enc(agentType)}`),
+  listNodes: () => request(NodeList, 'GET', '/api/nodes').then((r) => r.nodes),
 };
 
 /** One line for an error shown to the user. */

@@ -14,6 +14,7 @@ export const keys = {
   tasks: (projectId: string) => ['tasks', projectId] as const,
   task: (projectId: string, taskId: string) => ['task', projectId, taskId] as const,
   credentials: ['credentials'] as const,
+  nodes: ['nodes'] as const,
 };
 
 /** While a task is in flight its row changes with every step: poll it. */

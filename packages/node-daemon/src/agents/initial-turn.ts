@@ -8,7 +8,7 @@
  */
 import type { SessionNotification } from '@agentclientprotocol/sdk';
 import type { StartAgentSessionRequest } from '@flotilla/contracts';
-import type { AgentCredentials } from '../agent-credentials.js';
+import { withOverrides, type AgentCredentials } from '../agent-credentials.js';
 import type { DaemonConfig } from '../config.js';
 import type { AgentSessionStore } from '../db/agent-session-store.js';
 import type { WorkspaceRecord } from '../db/workspace-store.js';
@@ -116,7 +116,8 @@ export async function runInitialTurn(deps: InitialTurnDeps, turn: InitialTurn): 
       env: buildAgentEnv({
         agentType: request.agentType,
         dataDir: deps.config.dataDir,
-        credentials: deps.credentials,
+        // The user's stored key, when the control plane sent one, overrides the daemon's own.
+        credentials: withOverrides(deps.credentials, request.agentCredentials),
         passthrough: deps.config.agentEnvPassthrough,
         sourceEnv: process.env,
         isRoot: process.getuid?.() === 0,

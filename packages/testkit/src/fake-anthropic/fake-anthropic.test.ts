@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { sha256Hex } from './http-util.js';
 import { startFakeAnthropic } from './server.js';
 import type { FakeAnthropic, FakeAnthropicOptions } from './types.js';
 
@@ -115,6 +116,7 @@ describe('fake Anthropic Messages API', () => {
     const fake = await start();
     await post(fake, '/v1/messages?beta=true', { tools: TOOLS, messages: [userPrompt, { role: 'system', content: 'env' }] });
     expect(fake.requests[0]).toMatchObject({ method: 'POST', path: '/v1/messages?beta=true', headers: { 'x-api-key': '<redacted>' } });
+    expect(fake.requests[0]?.apiKeySha256).toBe(sha256Hex('secret'));
     expect(fake.mainRequests()).toHaveLength(1);
     expect(fake.firstUserPrompt()).toBe('fix it');
   });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /** Header names whose values are never recorded. */
@@ -25,6 +26,17 @@ export function redactHeaders(headers: IncomingMessage['headers']): Record<strin
   const copy: Record<string, string | string[] | undefined> = {};
   for (const [name, value] of Object.entries(headers)) copy[name] = SECRET_HEADERS.has(name) ? '<redacted>' : value;
   return copy;
+}
+
+/** SHA-256 of `text`, hex: how the fake records the API key it received (`apiKeySha256`). */
+export function sha256Hex(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+/** The hash of a request's `x-api-key` header, or undefined when it has none. */
+export function apiKeyHash(headers: IncomingMessage['headers']): string | undefined {
+  const value = headers['x-api-key'];
+  return typeof value === 'string' && value !== '' ? sha256Hex(value) : undefined;
 }
 
 /** Sends a JSON response (no body for HEAD requests). */

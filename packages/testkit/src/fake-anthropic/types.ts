@@ -26,6 +26,11 @@ export interface RecordedRequest {
   path: string;
   /** Request headers; values of `authorization` and `x-api-key` are replaced by `<redacted>`. */
   headers: Record<string, string | string[] | undefined>;
+  /**
+   * SHA-256 (hex) of the `x-api-key` header, when one was sent: lets a test check which key
+   * reached the fake (compare with `sha256Hex(key)`) without the key itself being recorded.
+   */
+  apiKeySha256?: string;
   /** Parsed JSON body; undefined when empty, the raw string when not JSON. */
   body: unknown;
   /** ISO 8601 time the request was received. */

@@ -8,7 +8,7 @@ import type { Config, Env } from '../../env.js';
 import { errorMessage, type Logger } from '../../lib/logger.js';
 import { callNode } from '../../services/node-client.js';
 import { nodeLifecycle } from '../node-lifecycle/node-lifecycle.js';
-import type { RunOutcome, RunState } from './run-state.js';
+import { runHolderId, type RunOutcome, type RunState } from './run-state.js';
 
 /**
  * Clean up after a run ended with `outcome`. A completed run loses its workspace unless
@@ -23,7 +23,7 @@ export async function cleanUpRun(env: Env, config: Config, state: RunState, outc
   if (outcome !== 'completed') await stopAgentOnNode(env, config, state, log);
   if (outcome !== 'completed' || state.keepWorkspace || !state.nodeId || !state.workspaceId) {
     // The workspace stays for inspection, but the task no longer holds the node.
-    if (state.nodeId) await nodeLifecycle(env, state.nodeId).release(state.taskId);
+    if (state.nodeId) await nodeLifecycle(env, state.nodeId).release(runHolderId(state));
     return;
   }
   const node = await getNode(env.DB, state.nodeId);
@@ -46,7 +46,7 @@ export async function cleanUpRun(env: Env, config: Config, state: RunState, outc
 async function releaseNode(env: Env, state: RunState, node: NodeRow | null, log: Logger): Promise<void> {
   if (!node) return;
   const lifecycle = nodeLifecycle(env, node.id);
-  const tasksLeft = await lifecycle.release(state.taskId);
+  const tasksLeft = await lifecycle.release(runHolderId(state));
   if (!node.auto_provisioned || tasksLeft > 0 || (await countLiveWorkspaces(env.DB, node.id)) > 0) return;
   const { status } = await lifecycle.markIdle(node.id);
   // `destroying`/`destroyed`: the sweep got there first, and nothing is left to release.

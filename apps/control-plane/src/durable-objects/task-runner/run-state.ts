@@ -1,11 +1,26 @@
-/** The persisted state of one task run (TaskRunner storage key `run`). */
-import type { ExecutionStep } from '@flotilla/contracts';
+/**
+ * The persisted state of one run (TaskRunner storage key `run`): a task's run, or the run that
+ * sets up a workspace created by hand (`manualWorkspace`, no task).
+ */
+import type { AgentType, ExecutionStep } from '@flotilla/contracts';
 
 /** How a run ended, as far as cleanup is concerned. */
 export type RunOutcome = 'completed' | 'failed' | 'cancelled';
 
+/** What the run of a workspace created by hand works on (its TaskRunner is named by `workspaceId`). */
+export interface ManualWorkspaceSubject {
+  workspaceId: string;
+  chatSessionId: string;
+  agentType: AgentType;
+}
+
 export interface RunState {
-  taskId: string;
+  /** The task this run is for; null for the run of a workspace created by hand. */
+  taskId: string | null;
+  /** Set (with `taskId` null) when the run sets up a workspace created by hand. */
+  manualWorkspace?: ManualWorkspaceSubject | null;
+  /** The workspace created by hand was deleted (`DELETE …/workspaces/:id`); its cleanup destroys it. */
+  destroyRequested?: boolean;
   projectId: string;
   step: ExecutionStep;
   /** When the current step began (ms since epoch); its timeout counts from here. */
@@ -29,7 +44,7 @@ export interface RunState {
 export const RUN_STATE_KEY = 'run';
 
 /** A fresh run: first step, no node, workspace or agent session yet. `runNumber` counts from 1. */
-export function initialRunState(taskId: string, projectId: string, now: number, runNumber = 1): RunState {
+export function initialRunState(taskId: string | null, projectId: string, now: number, runNumber = 1): RunState {
   return {
     runNumber,
     taskId,
@@ -49,4 +64,12 @@ export function initialRunState(taskId: string, projectId: string, now: number, 
 /** Delay before retry number `attempt` (1-based): doubles from `initialMs`, capped at `maxMs`. */
 export function retryDelayMs(attempt: number, initialMs: number, maxMs: number): number {
   return Math.min(maxMs, initialMs * 2 ** Math.max(0, attempt - 1));
+}
+
+/**
+ * Who holds the run's node in its NodeLifecycle (`tryClaim`/`tryReserve`/`release`): the task,
+ * or the workspace created by hand.
+ */
+export function runHolderId(state: RunState): string {
+  return state.taskId ?? state.manualWorkspace?.workspaceId ?? '';
 }

@@ -1,20 +1,24 @@
 /**
  * TaskRunner: one Durable Object per task, driving its run through the steps of DESIGN.md §2.
+ * A workspace created by hand (no task) is set up by the same runner and the same steps, in an
+ * object named by the workspace id (`startManualWorkspace`, manual-workspace-steps.ts).
  * Alarm-driven: each step is persisted before it acts; transient errors are retried with
  * exponential backoff; a step past its timeout fails the task with an error naming the step.
  * Callbacks (`wake`, `completeRun`) only record facts and schedule the alarm.
  */
 import { TERMINAL_TASK_STATUSES, type TaskCallbackRequest } from '@flotilla/contracts';
 import { DurableObject } from 'cloudflare:workers';
-import { getTaskRow } from '../../db/tasks-repository.js';
+import { getTaskRow, type TaskRow } from '../../db/tasks-repository.js';
+import { setWorkspaceStatus } from '../../db/nodes-repository.js';
 import { readConfig, type Env } from '../../env.js';
 import { HttpError, PermanentError, TransientError } from '../../lib/errors.js';
 import { createLogger, errorMessage } from '../../lib/logger.js';
 import { transitionTask } from '../../services/task-status.js';
 import { updateTaskFields } from '../../db/tasks-repository.js';
 import { cleanUpRun } from './cleanup.js';
-import { RUN_STATE_KEY, initialRunState, retryDelayMs, type RunState } from './run-state.js';
-import { STEP_HANDLERS, stepTimeoutMs } from './steps.js';
+import { MANUAL_WORKSPACE_STEP_HANDLERS } from './manual-workspace-steps.js';
+import { RUN_STATE_KEY, initialRunState, retryDelayMs, type ManualWorkspaceSubject, type RunState } from './run-state.js';
+import { STEP_HANDLERS, stepTimeoutMs, type RunStepContext, type StepOutcome } from './steps.js';
 
 /** Attempts at cleaning up an ended run before giving up (the cron sweep may still do it). */
 const CLEANUP_MAX_ATTEMPTS = 5;
@@ -58,6 +62,36 @@ export class TaskRunner extends DurableObject<Env> {
     return true;
   }
 
+  /**
+   * Set up a workspace created by hand (no task) in project `projectId`: node, checkout on
+   * `workspace/<workspaceId>`, a registered agent session; the run then stays in `running` until
+   * {@link destroyManualWorkspace}. This object must be named by `subject.workspaceId`.
+   * Idempotent: a run already under way is left as it is.
+   */
+  async startManualWorkspace(projectId: string, subject: ManualWorkspaceSubject): Promise<void> {
+    if (await this.load()) return;
+    await this.save({ ...initialRunState(null, projectId, Date.now()), manualWorkspace: subject, workspaceId: subject.workspaceId });
+    await this.ctx.storage.setAlarm(Date.now());
+    this.log.info('manual workspace run started', { workspaceId: subject.workspaceId, projectId });
+  }
+
+  /**
+   * Delete the workspace created by hand that this object sets up: the run ends (a step in flight
+   * changes nothing more), its agent is stopped and its workspace destroyed on the node, and the
+   * node is released as after a completed task (warm when nothing else runs there).
+   * @returns `destroyed` when done, `stopping` when the cleanup failed and is retried on the
+   *   alarm, `not_found` when this object sets up no workspace created by hand
+   */
+  async destroyManualWorkspace(): Promise<'destroyed' | 'stopping' | 'not_found'> {
+    const state = await this.load();
+    if (!state?.manualWorkspace) return 'not_found';
+    if (state.destroyRequested && !state.pendingCleanup) return 'destroyed';
+    const ending: RunState = { ...state, finished: true, destroyRequested: true, pendingCleanup: 'completed', keepWorkspace: false, attempt: 0 };
+    await this.save(ending);
+    await this.runCleanup(ending);
+    return (await this.load())?.pendingCleanup ? 'stopping' : 'destroyed';
+  }
+
   /** A callback changed what the current step waits for: run the step now. */
   async wake(): Promise<void> {
     const state = await this.load();
@@ -89,7 +123,7 @@ export class TaskRunner extends DurableObject<Env> {
    */
   async completeRun(callback: TaskCallbackRequest): Promise<CompleteRunOutcome> {
     const state = await this.load();
-    if (!state) return { accepted: false, reason: 'this task has no run' };
+    if (!state?.taskId) return { accepted: false, reason: 'this task has no run' };
     if (state.finished) {
       // A repeat of the callback that ended the run is a duplicate; a different outcome for a
       // run that already ended (failed, timed out, cancelled) is an illegal transition.
@@ -132,14 +166,18 @@ export class TaskRunner extends DurableObject<Env> {
     if (!state) return;
     if (state.pendingCleanup) return this.runCleanup(state);
     if (state.finished) return;
-    const task = await getTaskRow(this.env.DB, state.taskId);
-    if (!task || TERMINAL_TASK_STATUSES.includes(task.status)) {
-      await this.save({ ...state, finished: true });
-      return;
+    let task: TaskRow | null = null;
+    if (state.taskId) {
+      task = await getTaskRow(this.env.DB, state.taskId);
+      if (!task || TERMINAL_TASK_STATUSES.includes(task.status)) {
+        await this.save({ ...state, finished: true });
+        return;
+      }
     }
     const config = readConfig(this.env);
-    const log = this.log.child({ taskId: state.taskId, step: state.step });
-    const timeoutMs = stepTimeoutMs(config, state.step);
+    const log = this.log.child(state.manualWorkspace ? { workspaceId: state.manualWorkspace.workspaceId, step: state.step } : { taskId: state.taskId, step: state.step });
+    // A workspace created by hand runs until it is deleted: its `running` step has no timeout.
+    const timeoutMs = state.manualWorkspace && state.step === 'running' ? Number.POSITIVE_INFINITY : stepTimeoutMs(config, state.step);
     const deadline = state.stepStartedAt + timeoutMs;
     if (Date.now() >= deadline) {
       const detail = state.lastError ? ` (last error: ${state.lastError})` : '';
@@ -150,7 +188,7 @@ export class TaskRunner extends DurableObject<Env> {
       if (latest) await this.save({ ...latest, ...patch });
     };
     try {
-      const outcome = await STEP_HANDLERS[state.step]({ env: this.env, config, state, task, log, remember });
+      const outcome = await this.runStep({ env: this.env, config, state, log, remember }, task);
       // The step awaited I/O, so a task callback may have ended the run meanwhile: its outcome
       // and pending cleanup stand, and nothing of this step may overwrite them.
       const latest = await this.load();
@@ -161,7 +199,7 @@ export class TaskRunner extends DurableObject<Env> {
       }
       const next: RunState = { ...latest, ...outcome.patch, step: outcome.to, stepStartedAt: Date.now(), attempt: 0, lastError: null };
       await this.save(next);
-      await updateTaskFields(this.env.DB, state.taskId, { execution_step: outcome.to });
+      if (state.taskId) await updateTaskFields(this.env.DB, state.taskId, { execution_step: outcome.to });
       log.info('step done', { next: outcome.to });
       await this.ctx.storage.setAlarm(Date.now());
     } catch (error) {
@@ -179,10 +217,23 @@ export class TaskRunner extends DurableObject<Env> {
     }
   }
 
+  /** Run the current step's handler: a task's, or a workspace created by hand's. */
+  private async runStep(ctx: RunStepContext, task: TaskRow | null): Promise<StepOutcome> {
+    const { state } = ctx;
+    if (state.manualWorkspace) return MANUAL_WORKSPACE_STEP_HANDLERS[state.step]({ ...ctx, subject: state.manualWorkspace });
+    if (!task) throw new PermanentError(`run of task ${state.taskId ?? '?'} has no task`);
+    return STEP_HANDLERS[state.step]({ ...ctx, task });
+  }
+
   private async failRun(state: RunState, message: string): Promise<void> {
-    this.log.warn('task failed', { taskId: state.taskId, step: state.step, error: message });
+    this.log.warn(state.taskId ? 'task failed' : 'manual workspace failed', { taskId: state.taskId, workspaceId: state.workspaceId, step: state.step, error: message });
     try {
-      await transitionTask(this.env.DB, state.taskId, 'failed', { actor: 'task-runner', step: state.step, reason: message, fields: { error: message } });
+      if (state.taskId) {
+        await transitionTask(this.env.DB, state.taskId, 'failed', { actor: 'task-runner', step: state.step, reason: message, fields: { error: message } });
+      } else if (state.workspaceId) {
+        // The workspace (when it got that far) is kept for inspection, as a failed task's is.
+        await setWorkspaceStatus(this.env.DB, state.workspaceId, 'error', message);
+      }
     } catch (error) {
       if (!(error instanceof HttpError)) throw error;
       this.log.warn('could not mark the task failed', { taskId: state.taskId, error: error.message });
@@ -197,9 +248,9 @@ export class TaskRunner extends DurableObject<Env> {
   private async runCleanup(state: RunState): Promise<void> {
     const outcome = state.pendingCleanup;
     if (!outcome) return;
-    const task = await getTaskRow(this.env.DB, state.taskId);
+    const chatSessionId = state.manualWorkspace ? state.manualWorkspace.chatSessionId : ((await getTaskRow(this.env.DB, state.taskId ?? ''))?.chat_session_id ?? null);
     try {
-      await cleanUpRun(this.env, readConfig(this.env), state, outcome, task?.chat_session_id ?? null, this.log.child({ taskId: state.taskId }));
+      await cleanUpRun(this.env, readConfig(this.env), state, outcome, chatSessionId, this.log.child({ taskId: state.taskId, workspaceId: state.workspaceId }));
       await this.save({ ...state, pendingCleanup: null });
     } catch (error) {
       const attempt = state.attempt + 1;

@@ -1,23 +1,36 @@
 /**
- * Agent API keys: stored encrypted through `PUT /api/credentials/agents/:agentType` and shown
- * only masked. On a server without the credentials API, says so instead of failing.
+ * Agent API keys: stored encrypted through `PUT /api/credentials/agents/:agentType`, shown only
+ * masked, removed with `DELETE`. A stored key is handed to the agent when a task starts it. On a
+ * server without the credentials API, says so instead of failing.
  */
-import { AgentType } from '@flotilla/contracts';
+import { AGENT_API_KEY_ENV, AgentType } from '@flotilla/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api, ApiError, errorText } from '../../lib/api';
 import { keys } from '../../lib/queries';
 
+/** Agent types that take an API key (the scripted test agent takes none). */
+const KEYED_AGENTS = AgentType.options.filter((option) => AGENT_API_KEY_ENV[option] !== null);
+
 export function AgentKeys() {
   const queryClient = useQueryClient();
   const credentials = useQuery({ queryKey: keys.credentials, queryFn: api.listCredentials, retry: false });
-  const [agent, setAgent] = useState<AgentType>('claude-code');
+  const [agent, setAgent] = useState<AgentType>(KEYED_AGENTS[0] ?? 'claude-code');
   const [apiKey, setApiKey] = useState('');
+  const refresh = () => void queryClient.invalidateQueries({ queryKey: keys.credentials });
   const save = useMutation({
     mutationFn: () => api.putAgentCredential(agent, apiKey),
     onSuccess: () => {
       setApiKey('');
-      void queryClient.invalidateQueries({ queryKey: keys.credentials });
+      remove.reset();
+      refresh();
+    },
+  });
+  const remove = useMutation({
+    mutationFn: (agentType: string) => api.deleteAgentCredential(agentType),
+    onSuccess: () => {
+      save.reset();
+      refresh();
     },
   });
   const unavailable = credentials.error instanceof ApiError && credentials.error.notFound;
@@ -39,18 +52,22 @@ export function AgentKeys() {
           {agentKeys.length === 0 && <li className="muted small">No agent keys stored.</li>}
           {agentKeys.map((c) => (
             <li key={c.name}>
-              {c.name}: <code>{c.masked}</code>
+              {c.name}: <code>{c.masked}</code>{' '}
+              <button type="button" className="small" onClick={() => remove.mutate(c.name)} disabled={remove.isPending} aria-label={`Remove the ${c.name} key`}>
+                Remove
+              </button>
             </li>
           ))}
         </ul>
       )}
       {!unavailable && (
         <>
+          <p className="muted small">A stored key is encrypted, never shown again, and handed only to that agent when a task starts it (instead of the key in the environment of <code>flotilla up</code>).</p>
           <div className="row">
             <label>
               Agent
               <select value={agent} onChange={(e) => setAgent(AgentType.parse(e.target.value))}>
-                {AgentType.options.map((option) => (
+                {KEYED_AGENTS.map((option) => (
                   <option key={option}>{option}</option>
                 ))}
               </select>
@@ -61,7 +78,9 @@ export function AgentKeys() {
             </label>
           </div>
           {save.isError && <p role="alert" className="error small">{saveError}</p>}
+          {remove.isError && <p role="alert" className="error small">{errorText(remove.error)}</p>}
           {save.isSuccess && <p role="status" className="notice small">Key stored.</p>}
+          {remove.isSuccess && <p role="status" className="notice small">Key removed.</p>}
           <button type="submit" disabled={save.isPending}>
             Store key
           </button>

@@ -1,0 +1,116 @@
+/**
+ * The nodes page (issue 6, item 9): every node that is not destroyed (`GET /api/nodes`, polled),
+ * with its status — active, warm with the time left counting down, destroying —, provider, size
+ * and machine type, and its workspaces.
+ */
+import type { NodeInfo } from '@flotilla/contracts';
+import { useQuery } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
+import { api, errorText } from '../lib/api';
+import { keys } from '../lib/queries';
+import { relativeTime } from '../lib/time';
+
+/** How often the node list is fetched again. */
+const NODES_POLL_MS = 5_000;
+
+/** What the page calls each node status (`ready` is a node in use: "active"). */
+const STATUS_LABEL: Record<NodeInfo['status'], string> = {
+  provisioning: 'provisioning',
+  ready: 'active',
+  warm: 'warm',
+  destroying: 'destroying',
+  destroyed: 'destroyed',
+  error: 'error',
+};
+
+/** `ms` as "12m 05s" (or "1h 02m"), never negative. */
+export function formatTimeLeft(ms: number): string {
+  const seconds = Math.max(0, Math.floor(ms / 1000));
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = seconds % 60;
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return h > 0 ? `${h}h ${pad(m)}m` : `${m}m ${pad(s)}s`;
+}
+
+/** The current time, updated every second (for the warm countdowns). */
+function useNow(): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 1_000);
+    return () => clearInterval(timer);
+  }, []);
+  return now;
+}
+
+function NodeCard({ node, now }: { node: NodeInfo; now: number }) {
+  const label = STATUS_LABEL[node.status];
+  const warmLeft = node.status === 'warm' && node.warmUntil ? new Date(node.warmUntil).getTime() - now : null;
+  return (
+    <li className="card node-card" data-node-id={node.id} data-status={node.status} aria-labelledby={`node-${node.id}`}>
+      <h2 id={`node-${node.id}`}>
+        <code>{node.id}</code>
+        <span className={`badge node-${label}`} data-testid="node-status">
+          {node.status === 'provisioning' || node.status === 'destroying' ? <span className="spinner" aria-hidden="true" /> : null}
+          {label}
+        </span>
+        {warmLeft !== null && (
+          <span className="small" data-testid="warm-left" aria-live="off">
+            {formatTimeLeft(warmLeft)} left
+          </span>
+        )}
+      </h2>
+      <dl>
+        <dt>Provider</dt>
+        <dd>{node.provider}</dd>
+        <dt>Size</dt>
+        <dd>
+          {node.size ?? '—'}
+          {node.machineType ? ` (${node.machineType})` : ''}
+          {node.location ? ` · ${node.location}` : ''}
+        </dd>
+        <dt>Created</dt>
+        <dd title={node.createdAt}>{relativeTime(node.createdAt, now)}</dd>
+        <dt>Workspaces</dt>
+        <dd>
+          {node.workspaceIds.length === 0 ? (
+            <span className="muted">none</span>
+          ) : (
+            <ul className="key-list" aria-label={`Workspaces on ${node.id}`}>
+              {node.workspaceIds.map((id) => (
+                <li key={id}>
+                  <code>{id}</code>
+                </li>
+              ))}
+            </ul>
+          )}
+        </dd>
+      </dl>
+    </li>
+  );
+}
+
+export function NodesPage() {
+  const nodes = useQuery({ queryKey: keys.nodes, queryFn: api.listNodes, refetchInterval: NODES_POLL_MS });
+  const now = useNow();
+  return (
+    <main className="page narrow">
+      <h1>Nodes</h1>
+      <p className="muted small">Machines running agents. After a task, a node stays warm for a while for the next task, then is destroyed.</p>
+      {nodes.isPending && <p className="muted">Loading nodes…</p>}
+      {nodes.isError && (
+        <p role="alert" className="error">
+          Could not load nodes: {errorText(nodes.error)}
+        </p>
+      )}
+      {nodes.data?.length === 0 && <p className="muted">No nodes right now: one is provisioned when a task runs.</p>}
+      {nodes.data && nodes.data.length > 0 && (
+        <ul className="node-list" aria-label="Nodes">
+          {nodes.data.map((node) => (
+            <NodeCard key={node.id} node={node} now={now} />
+          ))}
+        </ul>
+      )}
+    </main>
+  );
+}
