@@ -8,13 +8,12 @@
  */
 import { TERMINAL_TASK_STATUSES, type TaskCallbackRequest } from '@flotilla/contracts';
 import { DurableObject } from 'cloudflare:workers';
-import { getTaskRow, type TaskRow } from '../../db/tasks-repository.js';
+import { getTaskRow, updateTaskFields, type TaskRow } from '../../db/tasks-repository.js';
 import { setWorkspaceStatus } from '../../db/nodes-repository.js';
 import { readConfig, type Env } from '../../env.js';
 import { HttpError, PermanentError, TransientError } from '../../lib/errors.js';
 import { createLogger, errorMessage } from '../../lib/logger.js';
 import { transitionTask } from '../../services/task-status.js';
-import { updateTaskFields } from '../../db/tasks-repository.js';
 import { cleanUpRun } from './cleanup.js';
 import { MANUAL_WORKSPACE_STEP_HANDLERS } from './manual-workspace-steps.js';
 import { RUN_STATE_KEY, initialRunState, retryDelayMs, type ManualWorkspaceSubject, type RunState } from './run-state.js';
