@@ -5,11 +5,18 @@
  */
 import { z } from 'zod';
 import { AgentType } from './agents.js';
-import { WorkspaceStatus } from './node.js';
+import { PermissionPolicy, WorkspaceStatus } from './node.js';
 import { ExecutionStep } from './task.js';
 
-/** `POST /api/projects/:projectId/workspaces` body. Without `agentType`, the project's default agent. */
-export const CreateManualWorkspaceRequest = z.strictObject({ agentType: AgentType.optional() });
+/**
+ * `POST /api/projects/:projectId/workspaces` body. Without `agentType`, the project's default
+ * agent. `permissionPolicy` (default `allow`): `ask` shows the agent's permission requests to the
+ * workspace page's viewers, who answer them (contracts agent-stream.ts).
+ */
+export const CreateManualWorkspaceRequest = z.strictObject({
+  agentType: AgentType.optional(),
+  permissionPolicy: z.enum(['allow', 'ask']).optional(),
+});
 export type CreateManualWorkspaceRequest = z.infer<typeof CreateManualWorkspaceRequest>;
 
 /** Answer (202) to creating a workspace by hand: it is `creating` until its agent session is registered. */
@@ -30,6 +37,8 @@ export const ManualWorkspace = z.object({
   projectId: z.string(),
   chatSessionId: z.string(),
   agentType: AgentType,
+  /** How the agent's permission requests are answered (`allow` unless created with `ask`). */
+  permissionPolicy: PermissionPolicy.default('allow'),
   status: WorkspaceStatus,
   step: ExecutionStep,
   branch: z.string(),

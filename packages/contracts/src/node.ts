@@ -86,8 +86,13 @@ export const RegisterAgentSessionRequest = z.object({
 });
 export type RegisterAgentSessionRequest = z.infer<typeof RegisterAgentSessionRequest>;
 
-/** How the node daemon answers the agent's permission requests. */
-export const PermissionPolicy = z.enum(['allow', 'reject']);
+/**
+ * How the node daemon answers the agent's permission requests: `allow` / `reject` by itself;
+ * `ask` puts each request on the direct channel (agent-stream.ts) for a viewer to answer, and
+ * picks the reject option when nobody answers within PERMISSION_REQUEST_TIMEOUT_MS.
+ */
+export const PermissionPolicy = z.enum(['allow', 'reject', 'ask']);
+export type PermissionPolicy = z.infer<typeof PermissionPolicy>;
 
 /**
  * `POST {node}/workspaces/:workspaceId/agent-sessions/:agentSessionId/start`: starts the agent

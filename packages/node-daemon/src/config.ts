@@ -29,6 +29,7 @@
  * | AGENT_STDERR_TAIL_BYTES            | 2048                 | How much of an agent's stderr a failure reports.           |
  * | AGENT_EXIT_GRACE_MS                | 2000                 | Wait for an agent's exit code after its stream ends.       |
  * | AGENT_KILL_TIMEOUT_MS              | 5000                 | SIGTERM → SIGKILL delay when stopping an agent.            |
+ * | PERMISSION_REQUEST_TIMEOUT_MS      | 300000               | Policy `ask`: unanswered permission request → reject.      |
  * | AGENT_UPDATE_BUFFER_SIZE           | 1000                 | Raw ACP updates kept in memory per agent session.          |
  * | TERMINAL_IDLE_TIMEOUT_MS           | 600000               | A workspace terminal without viewers is closed after this. |
  * | FLOTILLA_AGENT_COMMAND_<TYPE>      | (built in)           | JSON array replacing an agent type's command.              |
@@ -65,6 +66,7 @@ export const DEFAULTS = {
   agentExitGraceMs: 2000,
   agentKillTimeoutMs: 5000,
   agentCancelGraceMs: 1000,
+  permissionRequestTimeoutMs: 300_000,
   agentUpdateBufferSize: 1000,
   terminalIdleTimeoutMs: 600_000,
   githubApiUrl: 'https://api.github.com',
@@ -98,6 +100,8 @@ export interface DaemonConfig {
   agentKillTimeoutMs: number;
   /** After ACP `session/cancel`, how long the turn may take to end before the agent is stopped. */
   agentCancelGraceMs: number;
+  /** Policy `ask`: a permission request no viewer answers in this time gets the reject option. */
+  permissionRequestTimeoutMs: number;
   agentUpdateBufferSize: number;
   /** A workspace terminal with no viewer is closed after this long. */
   terminalIdleTimeoutMs: number;
@@ -253,6 +257,7 @@ export function readConfig(env: Env, readFile: ReadFile): DaemonConfig {
     agentExitGraceMs: integer(env, 'AGENT_EXIT_GRACE_MS', DEFAULTS.agentExitGraceMs, 0),
     agentKillTimeoutMs: integer(env, 'AGENT_KILL_TIMEOUT_MS', DEFAULTS.agentKillTimeoutMs, 0),
     agentCancelGraceMs: integer(env, 'AGENT_CANCEL_GRACE_MS', DEFAULTS.agentCancelGraceMs, 0),
+    permissionRequestTimeoutMs: integer(env, 'PERMISSION_REQUEST_TIMEOUT_MS', DEFAULTS.permissionRequestTimeoutMs, 1),
     githubToken: optional(env, 'GITHUB_TOKEN') ?? null,
     githubApiUrl: url(env, 'GITHUB_API_URL', false) ?? DEFAULTS.githubApiUrl,
     githubRequestTimeoutMs: integer(env, 'GITHUB_REQUEST_TIMEOUT_MS', DEFAULTS.githubRequestTimeoutMs, 1),

@@ -38,13 +38,15 @@ export async function createManualWorkspace(env: Env, project: Project, input: C
   const workspaceId = newId('ws');
   const chatSessionId = newId('ses');
   const agentType = input.agentType ?? project.defaultAgentType;
+  const permissionPolicy = input.permissionPolicy ?? 'allow';
   await projectData(env, project.id).createSession(project.id, { id: chatSessionId, taskId: null, workspaceId, topic: null });
-  await manualWorkspaceRunner(env, workspaceId).startManualWorkspace(project.id, { workspaceId, chatSessionId, agentType });
+  await manualWorkspaceRunner(env, workspaceId).startManualWorkspace(project.id, { workspaceId, chatSessionId, agentType, permissionPolicy });
   return {
     workspaceId,
     projectId: project.id,
     chatSessionId,
     agentType,
+    permissionPolicy,
     status: 'creating',
     step: 'node_selection',
     branch: manualWorkspaceBranchName(workspaceId),
@@ -79,6 +81,7 @@ export async function getManualWorkspace(env: Env, projectId: string, workspaceI
     projectId,
     chatSessionId: subject.chatSessionId,
     agentType: subject.agentType,
+    permissionPolicy: subject.permissionPolicy ?? 'allow',
     status,
     step: state.step,
     branch: row?.branch ?? manualWorkspaceBranchName(workspaceId),
@@ -115,6 +118,8 @@ export async function startAgentWithFirstPrompt(env: Env, config: Config, sessio
     .run();
   if (claim.meta.changes !== 1) return notStartable('another prompt is starting it');
   const messageId = crypto.randomUUID();
+  // The policy chosen when the workspace was created (kept by its TaskRunner).
+  const permissionPolicy = (await manualWorkspaceRunner(env, workspace.id).getState())?.manualWorkspace?.permissionPolicy ?? 'allow';
   try {
     await projectData(env, session.projectId).persistMessageBatch([{ messageId, sessionId: session.id, role: 'user', content: text, timestamp: new Date().toISOString() }]);
     const start: StartAgentSessionRequest = {
@@ -123,7 +128,7 @@ export async function startAgentWithFirstPrompt(env: Env, config: Config, sessio
       initialPromptMessageId: messageId,
       taskId: null,
       taskTitle: null,
-      permissionPolicy: 'allow',
+      permissionPolicy,
     };
     // A stored key for this agent type goes with the start call (never logged), as for a task.
     const agentCredentials = await agentCredentialsFor(env, IMPLICIT_USER_ID, agentSession.agent_type);

@@ -2,13 +2,23 @@
  * The workspace's live agent stream, straight from the node daemon (contracts agent-stream.ts):
  * a viewer token from `POST …/workspaces/:workspaceId/viewer-token`, then a WebSocket to the
  * daemon that replays the raw ACP updates after `after` and streams new ones. On a drop it
- * reconnects with a fresh token from the last `seq` seen. Follow-up prompts go the same way.
+ * reconnects with a fresh token from the last `seq` seen. Follow-up prompts go the same way, and
+ * so do answers to the agent's permission requests (policy `ask`): open ones are replayed on every
+ * connect, so the list is rebuilt then.
  */
 import { AgentStreamEvent } from '@flotilla/contracts';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, errorText } from './api';
 
 export type StreamUpdate = Extract<AgentStreamEvent, { type: 'update' }>;
+export type PermissionRequestEvent = Extract<AgentStreamEvent, { type: 'permission.requested' }>;
+export type PermissionResolvedEvent = Extract<AgentStreamEvent, { type: 'permission.resolved' }>;
+
+/** A permission request seen on the stream: open while `resolution` is null. */
+export interface PermissionRequestView {
+  request: PermissionRequestEvent;
+  resolution: PermissionResolvedEvent | null;
+}
 
 export interface AgentStream {
   updates: StreamUpdate[];
@@ -17,7 +27,11 @@ export interface AgentStream {
   problem: string | null;
   /** The outcome of the last prompt sent (`queued`, `delivered`, `duplicate`). */
   lastDelivery: string | null;
+  /** Permission requests of this connection, oldest first (answered ones carry their outcome). */
+  permissions: PermissionRequestView[];
   sendPrompt(text: string): boolean;
+  /** Answer an open permission request with one of its options; false when offline. */
+  answerPermission(requestId: string, optionId: string): boolean;
 }
 
 const RECONNECT_INITIAL_MS = 500;
@@ -28,6 +42,7 @@ export function useAgentStream(projectId: string, workspaceId: string): AgentStr
   const [state, setState] = useState<AgentStream['state']>('connecting');
   const [problem, setProblem] = useState<string | null>(null);
   const [lastDelivery, setLastDelivery] = useState<string | null>(null);
+  const [permissions, setPermissions] = useState<PermissionRequestView[]>([]);
   const socketRef = useRef<WebSocket | null>(null);
   const lastSeq = useRef(0);
 
@@ -63,6 +78,8 @@ export function useAgentStream(projectId: string, workspaceId: string): AgentStr
         delayMs = RECONNECT_INITIAL_MS;
         setProblem(null);
         setState('live');
+        // Requests still open are replayed by the daemon; the others were resolved meanwhile.
+        setPermissions((current) => current.filter((entry) => entry.resolution !== null));
       };
       ws.onmessage = (message) => {
         const parsed = AgentStreamEvent.safeParse(safeJson(String(message.data)));
@@ -73,7 +90,13 @@ export function useAgentStream(projectId: string, workspaceId: string): AgentStr
           lastSeq.current = event.seq;
           setUpdates((current) => [...current, event]);
         } else if (event.type === 'prompt.accepted') setLastDelivery(event.delivery);
-        else setProblem(event.message);
+        else if (event.type === 'permission.requested') {
+          setPermissions((current) =>
+            current.some((entry) => entry.request.requestId === event.requestId) ? current : [...current, { request: event, resolution: null }],
+          );
+        } else if (event.type === 'permission.resolved') {
+          setPermissions((current) => current.map((entry) => (entry.request.requestId === event.requestId ? { ...entry, resolution: event } : entry)));
+        } else setProblem(event.message);
       };
       ws.onclose = () => {
         if (socketRef.current === ws) socketRef.current = null;
@@ -97,7 +120,14 @@ export function useAgentStream(projectId: string, workspaceId: string): AgentStr
     return true;
   }, []);
 
-  return { updates, state, problem, lastDelivery, sendPrompt };
+  const answerPermission = useCallback((requestId: string, optionId: string) => {
+    const ws = socketRef.current;
+    if (!ws || ws.readyState !== WebSocket.OPEN) return false;
+    ws.send(JSON.stringify({ type: 'permission', requestId, optionId }));
+    return true;
+  }, []);
+
+  return { updates, state, problem, lastDelivery, permissions, sendPrompt, answerPermission };
 }
 
 function safeJson(text: string): unknown {

@@ -1,11 +1,13 @@
 /**
  * A live workspace: the agent's stream straight from the node daemon, a follow-up input that
- * sends prompts down the same channel, and a terminal in the workspace. When the workspace is gone, says so and links back
+ * sends prompts down the same channel, the agent's permission requests to answer (policy `ask`),
+ * and a terminal in the workspace. When the workspace is gone, says so and links back
  * to the chat, where the whole conversation is kept.
  */
 import { useState, type FormEvent } from 'react';
 import { Link, useParams } from 'react-router';
 import { AgentStreamView } from '../components/workspace/AgentStreamView';
+import { PermissionRequestList } from '../components/workspace/PermissionRequestList';
 import { TerminalView } from '../components/workspace/TerminalView';
 import { useAgentStream } from '../lib/agent-stream';
 
@@ -35,6 +37,7 @@ export function WorkspacePage() {
           </p>
         )}
         <AgentStreamView updates={stream.updates} />
+        <PermissionRequestList permissions={stream.permissions} onAnswer={stream.answerPermission} disabled={stream.state !== 'live'} />
         <form className="follow-up" onSubmit={submit}>
           <label htmlFor="workspace-follow-up">Follow-up to the agent</label>
           <div className="row">

@@ -6,12 +6,12 @@
  * - `session/new` with the workspace as cwd and no MCP servers ("Session Setup");
  * - `session/prompt` ("Prompt Turn");
  * - client methods: `session/update` → `onUpdate`; `session/request_permission` answered by
- *   policy (permission-policy.ts); `fs/read_text_file` / `fs/write_text_file` confined to the
+ *   policy (permission-policy.ts), or by a viewer with policy `ask` (`askPermission`); `fs/read_text_file` / `fs/write_text_file` confined to the
  *   workspace (workspace-fs.ts), refusals as JSON-RPC errors.
  */
 import { Readable, Writable } from 'node:stream';
 import * as acp from '@agentclientprotocol/sdk';
-import type { PromptResponse, SessionNotification } from '@agentclientprotocol/sdk';
+import type { PromptResponse, RequestPermissionOutcome, RequestPermissionRequest, SessionNotification } from '@agentclientprotocol/sdk';
 import type { Logger } from '../logger.js';
 import type { AgentProcess } from './agent-process.js';
 import { choosePermissionOutcome, type PermissionPolicyValue } from './permission-policy.js';
@@ -22,6 +22,8 @@ export interface OpenAcpSessionOptions {
   /** The workspace checkout: the session's cwd and the fs confinement root. */
   workspacePath: string;
   permissionPolicy: PermissionPolicyValue;
+  /** With policy `ask`: puts the request up for a viewer, resolves with the outcome. */
+  askPermission: (params: RequestPermissionRequest) => Promise<RequestPermissionOutcome>;
   /** Called synchronously for every `session/update`, in arrival order. */
   onUpdate: (notification: SessionNotification) => void;
   /** Limit for `initialize` and for `session/new`, each (ACP_INITIALIZE_TIMEOUT_MS). */
@@ -99,7 +101,8 @@ export async function openAcpSession(options: OpenAcpSessionOptions): Promise<Ac
       if (sessionId !== null && params.sessionId !== sessionId) return;
       options.onUpdate(params);
     })
-    .onRequest(acp.methods.client.session.requestPermission, ({ params }) => {
+    .onRequest(acp.methods.client.session.requestPermission, async ({ params }) => {
+      if (options.permissionPolicy === 'ask') return { outcome: await options.askPermission(params) };
       const outcome = choosePermissionOutcome(options.permissionPolicy, params.options);
       logger.info('answered permission request', {
         toolCallId: params.toolCall.toolCallId,

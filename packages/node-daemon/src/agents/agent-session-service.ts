@@ -73,7 +73,10 @@ export class AgentSessionService {
     });
     if (!started) throw conflict(`agent session ${agentSessionId} was already started (status ${session.status})`);
 
-    const live = new LiveAgentSession(workspaceId, agentSessionId, this.deps.updateBufferSize);
+    const live = new LiveAgentSession(workspaceId, agentSessionId, this.deps.updateBufferSize, {
+      timeoutMs: this.deps.config.permissionRequestTimeoutMs,
+      logger: this.deps.logger.child('permissions', { workspaceId, agentSessionId }),
+    });
     this.live.set(key(workspaceId, agentSessionId), live);
     void runInitialTurn(this.deps, {
       live,

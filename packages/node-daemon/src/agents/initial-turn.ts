@@ -37,6 +37,7 @@ export interface InitialTurnDeps extends TaskCompletionDeps {
     | 'agentExitGraceMs'
     | 'agentKillTimeoutMs'
     | 'agentCancelGraceMs'
+    | 'permissionRequestTimeoutMs'
     | 'acpInitializeTimeoutMs'
   >;
   credentials: AgentCredentials;
@@ -141,6 +142,7 @@ export async function runInitialTurn(deps: InitialTurnDeps, turn: InitialTurn): 
         agent,
         workspacePath: workspace.path,
         permissionPolicy: request.permissionPolicy,
+        askPermission: (params) => live.permissions.ask(params),
         onUpdate,
         initializeTimeoutMs: deps.config.acpInitializeTimeoutMs,
         clientVersion: deps.daemonVersion,

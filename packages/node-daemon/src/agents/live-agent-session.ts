@@ -8,6 +8,8 @@ import type { AgentProcess } from './agent-process.js';
 import { AgentUpdateStream } from './agent-update-stream.js';
 import type { ChatMessageTranslator, TranslatedMessage } from './chat-message-translator.js';
 import type { QueuedPrompt } from './follow-up-turn.js';
+import type { Logger } from '../logger.js';
+import { PermissionRequests } from './permission-requests.js';
 
 /** How the session's updates become chat messages (set by the initial turn). */
 export interface SessionChat {
@@ -22,6 +24,8 @@ export class LiveAgentSession {
   /** The `session/prompt` under way, if any (settles when the turn ends, however it ends). */
   promptInFlight: Promise<unknown> | null = null;
   readonly updates: AgentUpdateStream;
+  /** Permission requests waiting for a viewer (policy `ask`). */
+  readonly permissions: PermissionRequests;
   chat: SessionChat | null = null;
   /** Follow-up prompts accepted while a turn runs, delivered in order when it ends. */
   readonly queuedPrompts: QueuedPrompt[] = [];
@@ -35,8 +39,10 @@ export class LiveAgentSession {
     readonly workspaceId: string,
     readonly agentSessionId: string,
     updateBufferSize: number,
+    permission: { timeoutMs: number; logger: Logger },
   ) {
     this.updates = new AgentUpdateStream(updateBufferSize);
+    this.permissions = new PermissionRequests(permission.timeoutMs, permission.logger);
   }
 
   /** True once {@link stop} was called: the turn's outcome is no longer reported. */
@@ -51,6 +57,7 @@ export class LiveAgentSession {
    */
   async stop(killTimeoutMs: number): Promise<void> {
     this.stopping = true;
+    this.permissions.cancelAll();
     this.acp?.close();
     await this.process?.stop(killTimeoutMs);
   }

@@ -4,6 +4,7 @@
  * - `allow`: pick an `allow_always` option, else `allow_once`;
  * - `reject`: pick `reject_once`, else `reject_always`.
  * When no option of a fitting kind is offered, the request is answered `cancelled`.
+ * (`ask` is answered by a viewer instead: permission-requests.ts.)
  */
 import type { PermissionOption, RequestPermissionOutcome } from '@agentclientprotocol/sdk';
 import type { z } from 'zod';
@@ -11,14 +12,17 @@ import type { PermissionPolicy } from '@flotilla/contracts';
 
 export type PermissionPolicyValue = z.infer<typeof PermissionPolicy>;
 
-const PREFERENCE: Record<PermissionPolicyValue, readonly PermissionOption['kind'][]> = {
+/** The policies the daemon applies by itself. */
+export type AutomaticPermissionPolicy = Exclude<PermissionPolicyValue, 'ask'>;
+
+const PREFERENCE: Record<AutomaticPermissionPolicy, readonly PermissionOption['kind'][]> = {
   allow: ['allow_always', 'allow_once'],
   reject: ['reject_once', 'reject_always'],
 };
 
 /** Choose the outcome for one permission request under `policy`. */
 export function choosePermissionOutcome(
-  policy: PermissionPolicyValue,
+  policy: AutomaticPermissionPolicy,
   options: readonly PermissionOption[],
 ): RequestPermissionOutcome {
   for (const kind of PREFERENCE[policy]) {

@@ -5,6 +5,9 @@
  * agent session after `after`, then streams each new one as it arrives (`{type:"update",…}`).
  * A viewer may send `{type:"prompt", text}`: it is delivered to the agent as a follow-up
  * (`AgentSessionService.sendFollowUpPrompt`) and persisted in the chat like every other message.
+ * With permission policy `ask`, the agent's permission requests are events too
+ * (`permission.requested`, open ones replayed on connect; `permission.resolved`), answered by a
+ * viewer's `{type:"permission", requestId, optionId}` (agents/permission-requests.ts).
  *
  * Refusals happen before the upgrade, as HTTP with a JSON `{error:{code,message}}` body: 401
  * missing/invalid token, 403 token for another node or workspace, 404 unknown route, workspace,
@@ -20,6 +23,7 @@ import { WebSocket, WebSocketServer } from 'ws';
 import type { AgentSessionService } from '../agents/agent-session-service.js';
 import type { RecordedUpdate } from '../agents/agent-update-stream.js';
 import type { LiveAgentSession } from '../agents/live-agent-session.js';
+import type { OpenPermissionRequest, PermissionResolution } from '../agents/permission-requests.js';
 import { DaemonError, errorMessage, notFound } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { verifyViewerToken } from './auth.js';
@@ -95,9 +99,18 @@ export function attachAgentStreamSocket(server: Server | Http2Server | Http2Secu
     };
     // Replay and subscribe in one synchronous step: no update can fall between the two.
     for (const recorded of live.updates.since(after)) send(updateEvent(live.agentSessionId, recorded));
+    for (const open of live.permissions.open()) send({ type: 'permission.requested', agentSessionId: live.agentSessionId, ...open });
     const onUpdate = (recorded: RecordedUpdate): void => send(updateEvent(live.agentSessionId, recorded));
+    const onRequested = (open: OpenPermissionRequest): void => send({ type: 'permission.requested', agentSessionId: live.agentSessionId, ...open });
+    const onResolved = (resolution: PermissionResolution): void => send({ type: 'permission.resolved', agentSessionId: live.agentSessionId, ...resolution });
     live.updates.on('update', onUpdate);
-    socket.on('close', () => live.updates.off('update', onUpdate));
+    live.permissions.on('requested', onRequested);
+    live.permissions.on('resolved', onResolved);
+    socket.on('close', () => {
+      live.updates.off('update', onUpdate);
+      live.permissions.off('requested', onRequested);
+      live.permissions.off('resolved', onResolved);
+    });
     socket.on('message', (data: Buffer, isBinary: boolean) => {
       let parsed: ReturnType<typeof AgentStreamClientMessage.safeParse>;
       try {
@@ -110,8 +123,13 @@ export function attachAgentStreamSocket(server: Server | Http2Server | Http2Secu
         send({ type: 'error', code: 'bad_request', message: describeZodError(parsed.error) });
         return;
       }
+      const message = parsed.data;
       try {
-        const accepted = deps.agentSessions.sendFollowUpPrompt(live.workspaceId, parsed.data.text);
+        if (message.type === 'permission') {
+          live.permissions.answer(message.requestId, message.optionId);
+          return;
+        }
+        const accepted = deps.agentSessions.sendFollowUpPrompt(live.workspaceId, message.text);
         send({ type: 'prompt.accepted', ...accepted });
       } catch (error) {
         const refused = error instanceof DaemonError ? error : new DaemonError('internal', errorMessage(error));

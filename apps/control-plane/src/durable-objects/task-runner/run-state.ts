@@ -2,7 +2,7 @@
  * The persisted state of one run (TaskRunner storage key `run`): a task's run, or the run that
  * sets up a workspace created by hand (`manualWorkspace`, no task).
  */
-import type { AgentType, ExecutionStep } from '@flotilla/contracts';
+import type { AgentType, ExecutionStep, PermissionPolicy } from '@flotilla/contracts';
 
 /** How a run ended, as far as cleanup is concerned. */
 export type RunOutcome = 'completed' | 'failed' | 'cancelled';
@@ -12,6 +12,8 @@ export interface ManualWorkspaceSubject {
   workspaceId: string;
   chatSessionId: string;
   agentType: AgentType;
+  /** How its agent's permission requests are answered; absent (older runs) = `allow`. */
+  permissionPolicy?: PermissionPolicy;
 }
 
 export interface RunState {
