@@ -5,8 +5,8 @@
  * target) with one button per option; allowing it lets the tool call complete and the file appear
  * in the workspace on the node, and the request then shows its outcome.
  */
-import { CreateManualWorkspaceResponse, ManualWorkspace } from '@flotilla/contracts';
-import { waitUntil } from '@flotilla/testkit/stack';
+import { CreateManualWorkspaceResponse } from '@flotilla/contracts';
+import { waitForWorkspaceRunning } from '@flotilla/testkit/stack';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -41,17 +41,7 @@ describe('permission requests on the workspace page', () => {
   it('shows the request of a workspace with policy ask; allowing it lets the write happen', async () => {
     const project = await createScriptedProject(env.stack, env.repo, 'asking');
     const created = CreateManualWorkspaceResponse.parse(await call('POST', `/api/projects/${project.id}/workspaces`, 202, { permissionPolicy: 'ask' }));
-    const workspacePath = `/api/projects/${project.id}/workspaces/${created.workspaceId}`;
-    let workspace = ManualWorkspace.parse(await call('GET', workspacePath, 200));
-    await waitUntil(
-      'the workspace runs',
-      async () => {
-        workspace = ManualWorkspace.parse(await call('GET', workspacePath, 200));
-        if (workspace.status === 'error') throw new Error(`the workspace failed: ${workspace.error ?? '?'}`);
-        return workspace.status === 'running';
-      },
-      120_000,
-    );
+    const workspace = await waitForWorkspaceRunning(env.stack.client, project.id, created.workspaceId);
     expect(workspace.permissionPolicy).toBe('ask');
 
     // The first prompt (through the API) starts the agent; the page then talks to it directly.

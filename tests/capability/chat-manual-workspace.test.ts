@@ -6,7 +6,7 @@
  * messages in order, persisted through the node daemon's outbox like a task's; a second prompt is
  * a follow-up and lands in the chat too; `DELETE` removes the workspace from its node.
  */
-import { bootTestStack, createGitRepo, git, waitUntil, type TestStack } from '@flotilla/testkit/stack';
+import { bootTestStack, createGitRepo, git, waitForWorkspaceRunning, waitUntil, type TestStack } from '@flotilla/testkit/stack';
 import { ChatSession, CreateManualWorkspaceResponse, FollowUpPromptResponse, ManualWorkspace, type ChatMessage } from '@flotilla/contracts';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -58,16 +58,7 @@ describe('a workspace created by hand', () => {
     expect(created.status).toBe('creating');
     const workspacePath = `/api/projects/${project.id}/workspaces/${created.workspaceId}`;
 
-    let workspace = ManualWorkspace.parse(await call('GET', workspacePath, 200));
-    await waitUntil(
-      'the workspace runs',
-      async () => {
-        workspace = ManualWorkspace.parse(await call('GET', workspacePath, 200));
-        if (workspace.status === 'error') throw new Error(`the workspace failed: ${workspace.error ?? '?'}`);
-        return workspace.status === 'running';
-      },
-      120_000,
-    );
+    const workspace = await waitForWorkspaceRunning(stack.client, project.id, created.workspaceId);
     expect(workspace).toMatchObject({ chatSessionId: created.chatSessionId, agentType: 'scripted', branch: `workspace/${created.workspaceId}`, error: null });
     const nodeId = workspace.nodeId ?? '';
     const dir = stack.workspaceDir(nodeId, created.workspaceId);

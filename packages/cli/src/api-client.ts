@@ -5,6 +5,8 @@
  */
 import {
   ChatSession,
+  CreateManualWorkspaceResponse,
+  ManualWorkspace,
   ErrorBody,
   FollowUpPromptResponse,
   ListMessagesResponse,
@@ -13,6 +15,7 @@ import {
   TaskWithEvents,
   ViewerTokenResponse,
   type ChatMessage,
+  type CreateManualWorkspaceRequest,
   type CreateProjectRequest,
   type CreateTaskRequest,
   type TaskStatus,
@@ -123,6 +126,16 @@ export class FlotillaClient {
   /** A viewer token and URL for a workspace's direct agent channel on its node. */
   viewerToken(projectId: string, workspaceId: string) {
     return this.request(ViewerTokenResponse, 'POST', `/api/projects/${projectId}/workspaces/${workspaceId}/viewer-token`);
+  }
+
+  /** Create a workspace by hand (no task): `POST /api/projects/:projectId/workspaces` (202). */
+  createWorkspace(projectId: string, input: CreateManualWorkspaceRequest = {}) {
+    return this.request(CreateManualWorkspaceResponse, 'POST', `/api/projects/${projectId}/workspaces`, input);
+  }
+
+  /** A workspace created by hand, with its status and setup step. */
+  getWorkspace(projectId: string, workspaceId: string) {
+    return this.request(ManualWorkspace, 'GET', `/api/projects/${projectId}/workspaces/${workspaceId}`);
   }
 
   /** WebSocket URL of a project's live events, resuming a session after `after`. */

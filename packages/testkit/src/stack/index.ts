@@ -4,7 +4,7 @@
  * leaving no process behind. Capability tests then drive it only through the public API or CLI.
  */
 import { FlotillaClient, startStack, type Stack } from '@flotilla/cli';
-import { TERMINAL_TASK_STATUSES, type TaskWithEvents } from '@flotilla/contracts';
+import { TERMINAL_TASK_STATUSES, type ManualWorkspace, type TaskWithEvents } from '@flotilla/contracts';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -96,6 +96,24 @@ export async function waitUntil(what: string, condition: () => boolean | Promise
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/**
+ * Poll a workspace created by hand until it is `running`.
+ * @throws Error when it goes to `error` (with its message) or is not running within `timeoutMs`
+ */
+export async function waitForWorkspaceRunning(client: FlotillaClient, projectId: string, workspaceId: string, timeoutMs = 120_000): Promise<ManualWorkspace> {
+  let workspace = await client.getWorkspace(projectId, workspaceId);
+  await waitUntil(
+    'the workspace runs',
+    async () => {
+      workspace = await client.getWorkspace(projectId, workspaceId);
+      if (workspace.status === 'error') throw new Error(`the workspace failed: ${workspace.error ?? '?'}`);
+      return workspace.status === 'running';
+    },
+    timeoutMs,
+  );
+  return workspace;
 }
 
 /** True when a process with this pid exists. */
