@@ -8,11 +8,12 @@
  */
 import type { AgentStreamEvent } from '@flotilla/contracts';
 import { bootTestStack, createGitRepo, openAgentChannel, waitForTask, type TestStack } from '@flotilla/testkit/stack';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectExactlyOnceInSequence, waitForWorkspace, waitUntil } from './chat-support.js';
+import { readPromptLog } from '@flotilla/testkit';
 
 let stack: TestStack;
 const promptLog = join(mkdtempSync(join(tmpdir(), 'flotilla-prompts-')), 'prompts.jsonl');
@@ -26,12 +27,7 @@ afterAll(async () => {
 });
 
 function promptsOfCwd(cwdPart: string): string[] {
-  if (!existsSync(promptLog)) return [];
-  return readFileSync(promptLog, 'utf8')
-    .trim()
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line) as { text: string; cwd: string })
+  return readPromptLog(promptLog)
     .filter((entry) => entry.cwd.includes(cwdPart))
     .map((entry) => entry.text);
 }

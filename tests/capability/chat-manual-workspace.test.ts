@@ -12,6 +12,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readPromptLog } from '@flotilla/testkit';
 
 let stack: TestStack;
 const promptLog = join(mkdtempSync(join(tmpdir(), 'flotilla-prompts-')), 'prompts.jsonl');
@@ -24,14 +25,7 @@ afterAll(async () => {
   await stack?.close();
 });
 
-function recordedPrompts(): Array<{ text: string; cwd: string }> {
-  if (!existsSync(promptLog)) return [];
-  return readFileSync(promptLog, 'utf8')
-    .trim()
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line) as { text: string; cwd: string });
-}
+const recordedPrompts = () => readPromptLog(promptLog);
 
 /** A JSON call to the public API, checking the status. */
 async function call<T>(method: string, path: string, status: number, body?: unknown): Promise<T> {

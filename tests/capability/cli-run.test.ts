@@ -4,10 +4,11 @@
  */
 import { bootTestStack, createGitRepo, git, processesWithEnv, showFile, type TestStack } from '@flotilla/testkit/stack';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readPromptLog } from '@flotilla/testkit';
 
 const CLI = resolve(import.meta.dirname, '../../packages/cli/bin/flotilla.mjs');
 const promptLog = join(mkdtempSync(join(tmpdir(), 'flotilla-cli-prompts-')), 'prompts.jsonl');
@@ -60,7 +61,7 @@ describe('flotilla run', () => {
     expect(json.commitSha).toBe(git(repo, 'rev-parse', `task/${json.taskId}`));
     expect(showFile(repo, `task/${json.taskId}`, 'notes/hello.txt')).toBe('hello from the CLI');
     // the agent got the description; the chat holds what the CLI counted
-    const prompts = readFileSync(promptLog, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { text: string });
+    const prompts = readPromptLog(promptLog);
     expect(prompts.some((p) => p.text === description)).toBe(true);
     const task = await stack.client.getTask(json.taskId);
     const messages = await stack.client.allMessages(task.projectId, json.sessionId);

@@ -7,10 +7,11 @@
  */
 import { bootTestStack, createGitRepo, git, showFile, waitForTask, waitUntil, type TestStack } from '@flotilla/testkit/stack';
 import { startFakeAnthropic, type FakeAnthropic } from '@flotilla/testkit/fake-anthropic';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readPromptLog } from '@flotilla/testkit';
 
 let stack: TestStack;
 let fake: FakeAnthropic;
@@ -33,14 +34,7 @@ afterAll(async () => {
   await fake?.close();
 });
 
-function recordedPrompts(): Array<{ text: string; cwd: string }> {
-  if (!existsSync(promptLog)) return [];
-  return readFileSync(promptLog, 'utf8')
-    .trim()
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line) as { text: string; cwd: string });
-}
+const recordedPrompts = () => readPromptLog(promptLog);
 
 async function runTask(repo: string, description: string, agentType: 'scripted' | 'claude-code') {
   const project = await stack.client.createProject({ name: 'e2e', repoUrl: repo, defaultBranch: 'main' });

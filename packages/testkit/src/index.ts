@@ -3,7 +3,7 @@
  * Messages API. Imported only by tests and benches.
  */
 export { SCRIPTED_AGENT_BIN } from './scripted-agent/bin-path.js';
-export { parsePromptLog, type PromptLogEntry } from './scripted-agent/prompt-log.js';
+export { parsePromptLog, readPromptLog, type PromptLogEntry } from './scripted-agent/prompt-log.js';
 export { parseInstructions, type Instruction } from './scripted-agent/instructions.js';
 export {
   startFakeAnthropic,

@@ -1,4 +1,4 @@
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 
 /** One line of the prompt log written by the scripted agent. */
 export interface PromptLogEntry {
@@ -35,4 +35,12 @@ export function parsePromptLog(content: string): PromptLogEntry[] {
     .split('\n')
     .filter((line) => line.trim().length > 0)
     .map((line) => JSON.parse(line) as PromptLogEntry);
+}
+
+/**
+ * Reads the prompt log file at `logPath`: every prompt the scripted agent received, in order.
+ * @returns [] when the file does not exist yet (no prompt received)
+ */
+export function readPromptLog(logPath: string): PromptLogEntry[] {
+  return existsSync(logPath) ? parsePromptLog(readFileSync(logPath, 'utf8')) : [];
 }
