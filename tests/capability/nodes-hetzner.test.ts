@@ -4,52 +4,58 @@
  * configure; a refused token is not saved; a valid one is saved and never shown again. The task's
  * create request carries the server type of its size, the image, location, labels and user-data
  * that passes `cloud-init schema` and holds no credential but the node's own callback token; a
- * 429 on the way is retried. "Booting" the server the way its user-data says (the local cloud
- * starts a node daemon with the settings read from it), the task completes on that node; the
- * node sweep then deletes the server through Hetzner.
+ * 429 on the way is retried. The created server boots from that user-data on a fake VM (testkit
+ * fake-vm: its files written, its install script run — downloading the daemon bundle from this
+ * control plane and checking its SHA-256 — and its systemd unit started); the task completes on
+ * the daemon it installed; the node sweep then deletes the server through Hetzner, which stops
+ * the VM. A bundle that does not match its SHA-256 is refused by the install script.
  */
+import { NodeDaemonManifest } from '@flotilla/contracts';
+import { startFakeAnthropic, type FakeAnthropic } from '@flotilla/testkit/fake-anthropic';
 import { startFakeHetzner, type FakeHetzner } from '@flotilla/testkit/fake-hetzner';
-import { bootTestStack, createGitRepo, waitForTask, type TestStack } from '@flotilla/testkit/stack';
+import { bootFakeVm, type FakeVm } from '@flotilla/testkit/fake-vm';
+import { bootTestStack, createGitRepo, processAlive, showFile, waitForTask, type TestStack } from '@flotilla/testkit/stack';
 import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchNode, sweepNodesNow, waitForNodeStatus } from './nodes-support.js';
 
 const TOKEN = 'hcloud-test-token-4f7a9c1e';
 let fake: FakeHetzner;
+let anthropic: FakeAnthropic;
 let stack: TestStack;
+const vms = new Map<number, FakeVm>();
+/** What a systemd drop-in would add on these VMs: the scripted agent on PATH, the fake model API. */
+let vmEnv: Record<string, string> = {};
 
 beforeAll(async () => {
-  fake = await startFakeHetzner({ tokens: [TOKEN] });
+  anthropic = await startFakeAnthropic({ script: [] });
+  vmEnv = { PATH: [join(process.cwd(), '../../node_modules/.bin'), process.env.PATH ?? ''].join(delimiter), ANTHROPIC_BASE_URL: anthropic.url };
+  fake = await startFakeHetzner({
+    tokens: [TOKEN],
+    onServerCreated: async (server) => {
+      vms.set(server.id, await bootFakeVm(server.user_data, { env: vmEnv }));
+    },
+    onServerDeleted: async (server) => vms.get(server.id)?.stop(),
+  });
   stack = await bootTestStack({
     vars: { HETZNER_API_URL: fake.url, HETZNER_LOCATION: 'nbg1', CREDENTIALS_ENCRYPTION_KEY: randomBytes(32).toString('base64'), MAX_AUTO_NODE_LIFETIME_MS: '1' },
   });
 });
 
 afterAll(async () => {
+  await Promise.all([...vms.values()].map((vm) => vm.stop()));
   await stack?.close();
   await fake?.close();
+  await anthropic?.close();
 });
 
 const putToken = (token: string) =>
   fetch(`${stack.url}/api/credentials/cloud/hetzner`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token }) });
-
-/** The settings cloud-init would hand the daemon, read back from the user-data. */
-function daemonSettingsFrom(userData: string) {
-  const config = parse(userData) as { write_files: Array<{ path: string; content: string }> };
-  const file = (path: string) => config.write_files.find((f) => f.path === path)?.content ?? '';
-  const env = Object.fromEntries(
-    file('/etc/flotilla/node.env')
-      .trim()
-      .split('\n')
-      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
-  ) as Record<string, string>;
-  return { env, callbackToken: file('/etc/flotilla/callback-token').trim() };
-}
 
 function cloudInitSchema(userData: string): string {
   const file = join(mkdtempSync(join(tmpdir(), 'flotilla-hetzner-')), 'user-data.yaml');
@@ -71,9 +77,11 @@ async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T |
 
 describe('the Hetzner provider, on the real stack against the fake Hetzner API', () => {
   let projectId = '';
+  let repo = '';
 
   it('a task on Hetzner without a saved token fails at once, saying what to configure', async () => {
-    const project = await stack.client.createProject({ name: 'cloud', repoUrl: createGitRepo({ 'README.md': '# cloud\n' }), defaultBranch: 'main', defaultProvider: 'hetzner' });
+    repo = createGitRepo({ 'README.md': '# cloud\n' });
+    const project = await stack.client.createProject({ name: 'cloud', repoUrl: repo, defaultBranch: 'main', defaultProvider: 'hetzner' });
     projectId = project.id;
     const created = await stack.client.createTask(project.id, { description: 'say: hello', agentType: 'scripted', run: true });
     const task = await waitForTask(stack.client, created.id, 30_000);
@@ -120,19 +128,23 @@ describe('the Hetzner provider, on the real stack against the fake Hetzner API',
     expect(Buffer.byteLength(userData)).toBeLessThan(32 * 1024);
     expect(userData).not.toContain(TOKEN);
     expect(userData).not.toMatch(/ANTHROPIC|CLAUDE_CODE_OAUTH/);
-    const settings = daemonSettingsFrom(userData);
-    expect(settings.env).toMatchObject({ FLOTILLA_NODE_ID: nodeId, FLOTILLA_CONTROL_PLANE_URL: stack.url, FLOTILLA_PROJECT_ID: projectId });
+    const env = parse(userData).write_files.find((f: { path: string }) => f.path === '/etc/flotilla/node.env').content as string;
+    expect(env).toContain(`FLOTILLA_NODE_ID=${nodeId}\n`);
+    expect(env).toContain(`FLOTILLA_CONTROL_PLANE_URL=${stack.url}\n`);
+    expect(env).toContain(`FLOTILLA_PROJECT_ID=${projectId}\n`);
 
-    // The server boots: cloud-init starts the daemon with these settings (here: the local cloud).
-    const boot = await fetch(`${stack.stack.localCloud.url}/nodes`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ nodeId: settings.env.FLOTILLA_NODE_ID, controlPlaneUrl: settings.env.FLOTILLA_CONTROL_PLANE_URL, callbackToken: settings.callbackToken }),
-    });
-    expect(boot.status).toBe(201);
+    // The server boots from its user-data (fake VM): the daemon it runs is the bundle served here.
     const task = await waitForTask(stack.client, created.id, 120_000);
     expect({ status: task.status, error: task.error }).toEqual({ status: 'completed', error: null });
     expect(task.output.branch).toBe(`task/${task.id}`);
+    const vm = [...vms.values()][0];
+    expect(fake.bootErrors()).toEqual(new Map());
+    expect(vm).toBeDefined();
+    const manifest = NodeDaemonManifest.parse(await (await fetch(`${stack.url}/api/node-daemon`)).json());
+    const installed = join(vm?.root ?? '', 'opt/flotilla/node-daemon.mjs');
+    expect(createHash('sha256').update(readFileSync(installed)).digest('hex')).toBe(manifest.sha256);
+    expect(vm?.log()).toContain('node-daemon.mjs.download: OK');
+    expect(existsSync(join(vm?.root ?? '', 'opt/flotilla/node_modules/better-sqlite3/package.json'))).toBe(true);
     const node = await waitForNodeStatus(stack, nodeId, 'warm');
     expect(node).toMatchObject({ provider: 'hetzner', size: 'medium', machineType: 'cx32', location: 'nbg1' });
 
@@ -142,6 +154,41 @@ describe('the Hetzner provider, on the real stack against the fake Hetzner API',
     expect((await fetchNode(stack, nodeId)).status).toBe('destroyed');
     expect(fake.requests.filter((r) => r.method === 'DELETE')).toHaveLength(1);
     expect(fake.servers()).toEqual([]);
-    await fetch(`${stack.stack.localCloud.url}/nodes/${nodeId}`, { method: 'DELETE' }); // the "VM" is gone
+    await waitFor('the VM to stop', () => (processAlive(vm?.pid ?? 0) ? undefined : true), 15_000);
+  });
+
+  it('serves the bundle its manifest describes, and a VM refuses a bundle whose SHA-256 differs', async () => {
+    const manifest = NodeDaemonManifest.parse(await (await fetch(`${stack.url}/api/node-daemon`)).json());
+    const bundle = await fetch(`${stack.url}/api/node-daemon/bundle/${manifest.version}`);
+    expect(bundle.status).toBe(200);
+    expect(bundle.headers.get('x-flotilla-daemon-sha256')).toBe(manifest.sha256);
+    const bytes = Buffer.from(await bundle.arrayBuffer());
+    expect({ bytes: bytes.byteLength, sha256: createHash('sha256').update(bytes).digest('hex') }).toEqual({ bytes: manifest.bytes, sha256: manifest.sha256 });
+    const other = await fetch(`${stack.url}/api/node-daemon/bundle/9.9.9`);
+    expect(other.status).toBe(404);
+    expect(await other.json()).toMatchObject({ error: { message: `node daemon 9.9.9 is not served here; this control plane serves ${manifest.version}` } });
+
+    const create = fake.requests.find((r) => r.method === 'POST' && r.path === '/v1/servers');
+    const userData = (create?.body as { user_data: string }).user_data;
+    const tampered = userData.replace(manifest.sha256, '0'.repeat(64));
+    await expect(bootFakeVm(tampered, { env: vmEnv })).rejects.toThrow(/node-daemon\.mjs\.download: FAILED/);
+  });
+
+  it('Claude Code runs on a VM: the adapter installed beside the bundle gets the task description', async () => {
+    const apiKey = 'sk-ant-vm-test-key-0123456789';
+    const saved = await fetch(`${stack.url}/api/credentials/agents/claude-code`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ apiKey }) });
+    expect(saved.status).toBe(200);
+    anthropic.setScript([
+      { text: 'Writing the file.', toolUses: [{ name: 'Bash', input: { command: "printf 'from a vm\\n' > VM.md", description: 'Create VM.md' } }] },
+      { text: 'Created VM.md.' },
+    ]);
+    const before = vms.size;
+    const description = 'Create VM.md saying "from a vm".';
+    const created = await stack.client.createTask(projectId, { description, agentType: 'claude-code', run: true });
+    const task = await waitForTask(stack.client, created.id, 180_000);
+    expect({ status: task.status, error: task.error }).toEqual({ status: 'completed', error: null });
+    expect(vms.size).toBe(before + 1); // a new server, booted from its user-data
+    expect(anthropic.firstUserPrompt()).toBe(description);
+    expect(showFile(repo, `task/${task.id}`, 'VM.md')).toBe('from a vm\n');
   });
 });

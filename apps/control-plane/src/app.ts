@@ -12,6 +12,7 @@ import { createLogger, errorMessage } from './lib/logger.js';
 import { nodeCallbackRoutes, taskCallbackRoutes, workspaceCallbackRoutes } from './routes/callbacks.js';
 import { credentialsRoutes } from './routes/credentials.js';
 import { manualWorkspaceRoutes } from './routes/manual-workspaces.js';
+import { nodeDaemonRoutes } from './routes/node-daemon.js';
 import { nodesRoutes } from './routes/nodes.js';
 import { projectsRoutes } from './routes/projects.js';
 import { sessionPromptRoutes } from './routes/session-prompts.js';
@@ -34,6 +35,7 @@ export const app = new Hono<AppEnv>()
   .route('/api/tasks', taskCallbackRoutes)
   .route('/api/nodes', nodeCallbackRoutes)
   .route('/api/nodes', nodesRoutes)
+  .route('/api/node-daemon', nodeDaemonRoutes)
   .route('/api/credentials', credentialsRoutes)
   .route('/api/workspaces', workspaceCallbackRoutes);
 

@@ -15,9 +15,12 @@ const input: NodeUserDataInput = {
   nodeId: 'nod_01JTEST',
   controlPlaneUrl: 'https://flotilla.example.com',
   callbackToken: 'eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJub2RfMDFKVEVTVCJ9.c2lnbmF0dXJl',
-  daemonUrl: 'https://flotilla.example.com/api/node-daemon/bundle/0.1.0',
-  daemonVersion: '0.1.0',
-  daemonSha256: 'a'.repeat(64),
+  daemon: {
+    url: 'https://flotilla.example.com/api/node-daemon/bundle/0.1.0',
+    version: '0.1.0',
+    sha256: 'a'.repeat(64),
+    dependencies: { 'better-sqlite3': '12.4.1', '@agentclientprotocol/claude-agent-acp': '0.101.0' },
+  },
   projectId: 'prj_01JPROJECT',
   chatSessionId: 'ses_01JSESSION',
 };
@@ -62,6 +65,9 @@ describe('node user-data', () => {
         'FLOTILLA_PROJECT_ID=prj_01JPROJECT',
         'FLOTILLA_CHAT_SESSION_ID=ses_01JSESSION',
         'FLOTILLA_DAEMON_VERSION=0.1.0',
+        'FLOTILLA_HOST=0.0.0.0',
+        'FLOTILLA_PORT=8080',
+        'FLOTILLA_PUBLIC_URL=http://{ipv4}:{port}',
       ]),
     );
     expect(file('/etc/flotilla/node.env')?.content).not.toContain(input.callbackToken);
@@ -70,9 +76,12 @@ describe('node user-data', () => {
     expect(unit).toContain('Restart=always');
     expect(unit).toContain('User=flotilla');
     expect(unit).toContain('ExecStart=/usr/local/bin/node /opt/flotilla/node-daemon.mjs');
+    expect(unit).toContain('StateDirectory=flotilla');
+    expect(JSON.parse(file('/opt/flotilla/package.json')?.content ?? '')).toEqual({ name: 'flotilla-node', version: '0.1.0', private: true, type: 'module', dependencies: input.daemon.dependencies });
     const script = config.runcmd.map((c) => c.join(' ')).join('\n');
-    expect(script).toContain(input.daemonUrl);
-    expect(script).toContain(`${'a'.repeat(64)}  /opt/flotilla/node-daemon.mjs.download`);
+    expect(script).toContain(input.daemon.url);
+    expect(script).toContain(`${'a'.repeat(64)}  node-daemon.mjs.download' | sha256sum -c -`);
+    expect(script).toContain('npm install --omit=dev');
     expect(script).toContain('nodejs.org/dist/v20.19.5/');
     expect(config.runcmd.at(-1)).toEqual(['systemctl', 'enable', '--now', 'flotilla-node-daemon.service']);
   });
@@ -87,6 +96,8 @@ describe('node user-data', () => {
   it('refuses values that would break the config, and user-data over the limit', () => {
     expect(() => buildNodeUserData({ ...input, nodeId: 'nod\nEVIL=1' })).toThrow(/newline/);
     expect(() => buildNodeUserData({ ...input, callbackToken: 'x'.repeat(40_000) })).toThrow(/limit is 32768/);
-    expect(() => buildNodeUserData({ ...input, daemonSha256: 'nope' })).toThrow(/64 hex/);
+    expect(() => buildNodeUserData({ ...input, daemon: { ...input.daemon, sha256: 'nope' } })).toThrow(/64 hex/);
+    expect(() => buildNodeUserData({ ...input, daemon: { ...input.daemon, dependencies: { 'node-pty': '^1.1.0' } } })).toThrow(/exact version/);
+    expect(() => buildNodeUserData({ ...input, daemonPort: 70_000 })).toThrow(/daemonPort/);
   });
 });

@@ -1,9 +1,11 @@
 /**
  * cloud-init user-data for a Flotilla node VM (issue 6, item 7; DESIGN.md §1): install Node.js
  * and git, download the node daemon (one bundled file served by the control plane, pinned to
- * its version and optionally its SHA-256), write the daemon's settings (node id, control-plane
- * URL, callback token in a file readable only by the daemon's user, project and chat-session
- * ids when given) and a systemd unit that restarts the daemon when it stops.
+ * its version and checked against its SHA-256), install the packages it cannot bundle (native
+ * addons, the agent adapter) at their exact versions with npm, write the daemon's settings
+ * (node id, control-plane URL, callback token in a file readable only by the daemon's user,
+ * project and chat-session ids when given, the address it listens on and announces) and a
+ * systemd unit that restarts the daemon when it stops.
  *
  * Never any cloud or agent credential: the only secret is the node's own callback token (a JWT
  * scoped to this node). Agent credentials reach agents later, per session, from the control
@@ -11,31 +13,48 @@
  */
 import { stringify } from 'yaml';
 
+/** The daemon artifact a VM downloads: what `GET /api/node-daemon` describes. */
+export interface DaemonArtifactRef {
+  /** URL of the bundle (one `.mjs` file), e.g. `<control plane>/api/node-daemon/bundle/0.1.0`. */
+  url: string;
+  version: string;
+  /** Lower-case hex SHA-256 of the bundle; the download is refused when it differs. */
+  sha256: string;
+  /** Packages installed next to the bundle with `npm install`, by exact version. */
+  dependencies: Record<string, string>;
+}
+
 export interface NodeUserDataInput {
   nodeId: string;
   /** URL the daemon calls back to, e.g. `https://flotilla.example.com`. */
   controlPlaneUrl: string;
   /** The node's callback JWT (audience `workspace-callback`). Written to a 0600 file. */
   callbackToken: string;
-  /** URL of the bundled node daemon (one `.mjs` file) and its version. */
-  daemonUrl: string;
-  daemonVersion: string;
-  /** Hex SHA-256 of the bundle; when given the download is checked against it. */
-  daemonSha256?: string;
+  daemon: DaemonArtifactRef;
   /** Node.js release to install (default {@link DEFAULT_NODE_VERSION}). */
   nodeVersion?: string;
+  /** Port the daemon listens on, on every interface (default {@link DEFAULT_DAEMON_PORT}). */
+  daemonPort?: number;
+  /**
+   * URL the daemon announces to the control plane; `{ipv4}` and `{port}` are filled in on the
+   * VM (default {@link DEFAULT_PUBLIC_URL}).
+   */
+  publicUrl?: string;
   projectId?: string | null;
   chatSessionId?: string | null;
 }
 
 export const DEFAULT_NODE_VERSION = '20.19.5';
+export const DEFAULT_DAEMON_PORT = 8080;
+export const DEFAULT_PUBLIC_URL = 'http://{ipv4}:{port}';
 /** Hetzner's limit on user-data (bytes). */
 export const USER_DATA_MAX_BYTES = 32 * 1024;
 
 const DAEMON_USER = 'flotilla';
 const CONFIG_DIR = '/etc/flotilla';
 const DATA_DIR = '/var/lib/flotilla';
-const DAEMON_PATH = '/opt/flotilla/node-daemon.mjs';
+const INSTALL_DIR = '/opt/flotilla';
+const DAEMON_FILE = 'node-daemon.mjs';
 export const DAEMON_UNIT = 'flotilla-node-daemon.service';
 
 /** One `KEY=value` line per setting, for systemd's EnvironmentFile (values must not hold newlines). */
@@ -60,8 +79,10 @@ function systemdUnit(): string {
     `User=${DAEMON_USER}`,
     `Group=${DAEMON_USER}`,
     `EnvironmentFile=${CONFIG_DIR}/node.env`,
+    // systemd creates /var/lib/flotilla owned by the daemon's user.
+    'StateDirectory=flotilla',
     `WorkingDirectory=${DATA_DIR}`,
-    `ExecStart=/usr/local/bin/node ${DAEMON_PATH}`,
+    `ExecStart=/usr/local/bin/node ${INSTALL_DIR}/${DAEMON_FILE}`,
     'Restart=always',
     'RestartSec=2',
     'NoNewPrivileges=true',
@@ -82,14 +103,23 @@ const sh = (word: string) => `'${word.replace(/'/g, `'\\''`)}'`;
  */
 export function buildNodeUserData(input: NodeUserDataInput): string {
   const nodeVersion = input.nodeVersion ?? DEFAULT_NODE_VERSION;
+  const { daemon } = input;
   if (!/^\d+\.\d+\.\d+$/.test(nodeVersion)) throw new Error(`nodeVersion must look like 20.19.5, got ${nodeVersion}`);
-  if (input.daemonSha256 !== undefined && !/^[0-9a-f]{64}$/.test(input.daemonSha256)) throw new Error('daemonSha256 must be 64 hex digits');
+  if (!/^[0-9a-f]{64}$/.test(daemon.sha256)) throw new Error('the daemon sha256 must be 64 hex digits');
+  const port = input.daemonPort ?? DEFAULT_DAEMON_PORT;
+  if (!Number.isInteger(port) || port < 1 || port > 65_535) throw new Error(`daemonPort must be 1–65535, got ${port}`);
+  for (const [name, version] of Object.entries(daemon.dependencies)) {
+    if (!/^\d+\.\d+\.\d+$/.test(version)) throw new Error(`daemon dependency ${name} must have an exact version, got ${version}`);
+  }
   const settings: Record<string, string> = {
     FLOTILLA_NODE_ID: input.nodeId,
     FLOTILLA_CONTROL_PLANE_URL: input.controlPlaneUrl,
     FLOTILLA_CALLBACK_TOKEN_FILE: `${CONFIG_DIR}/callback-token`,
     FLOTILLA_DATA_DIR: DATA_DIR,
-    FLOTILLA_DAEMON_VERSION: input.daemonVersion,
+    FLOTILLA_DAEMON_VERSION: daemon.version,
+    FLOTILLA_HOST: '0.0.0.0',
+    FLOTILLA_PORT: String(port),
+    FLOTILLA_PUBLIC_URL: input.publicUrl ?? DEFAULT_PUBLIC_URL,
     ...(input.projectId ? { FLOTILLA_PROJECT_ID: input.projectId } : {}),
     ...(input.chatSessionId ? { FLOTILLA_CHAT_SESSION_ID: input.chatSessionId } : {}),
   };
@@ -99,21 +129,25 @@ export function buildNodeUserData(input: NodeUserDataInput): string {
     'arch=$(dpkg --print-architecture); case "$arch" in amd64) arch=x64;; arm64) arch=arm64;; esac',
     `curl -fsSL "https://nodejs.org/dist/v${nodeVersion}/node-v${nodeVersion}-linux-$arch.tar.xz" | tar -xJ -C /usr/local --strip-components=1`,
   ].join('\n');
+  // DESTDIR (empty on a VM) stages the install under another root, as `make install` does.
   const installDaemon = [
     'set -eu',
-    `mkdir -p /opt/flotilla ${DATA_DIR}`,
-    `curl -fsSL --retry 5 --retry-connrefused -o ${DAEMON_PATH}.download ${sh(input.daemonUrl)}`,
-    ...(input.daemonSha256 ? [`echo ${sh(`${input.daemonSha256}  ${DAEMON_PATH}.download`)} | sha256sum -c -`] : []),
-    `mv ${DAEMON_PATH}.download ${DAEMON_PATH}`,
-    `chown -R ${owner} ${DATA_DIR}`,
+    `cd "\${DESTDIR:-}${INSTALL_DIR}"`,
+    `curl -fsSL --retry 5 --retry-connrefused -o ${DAEMON_FILE}.download ${sh(daemon.url)}`,
+    `echo ${sh(`${daemon.sha256}  ${DAEMON_FILE}.download`)} | sha256sum -c -`,
+    `mv ${DAEMON_FILE}.download ${DAEMON_FILE}`,
+    'npm install --omit=dev --no-audit --no-fund --no-package-lock',
   ].join('\n');
+  const daemonPackage = { name: 'flotilla-node', version: daemon.version, private: true, type: 'module', dependencies: daemon.dependencies };
   const config = {
     users: ['default', { name: DAEMON_USER, system: true, shell: '/usr/sbin/nologin', homedir: DATA_DIR }],
     package_update: true,
-    packages: ['git', 'ca-certificates', 'curl', 'xz-utils'],
+    // build-essential and python3: node-pty compiles its addon when npm installs it.
+    packages: ['git', 'ca-certificates', 'curl', 'xz-utils', 'build-essential', 'python3'],
     write_files: [
       { path: `${CONFIG_DIR}/node.env`, permissions: '0640', owner: `root:${DAEMON_USER}`, content: environmentFile(settings), defer: true },
       { path: `${CONFIG_DIR}/callback-token`, permissions: '0600', owner, content: `${input.callbackToken}\n`, defer: true },
+      { path: `${INSTALL_DIR}/package.json`, permissions: '0644', owner: 'root:root', content: `${JSON.stringify(daemonPackage, null, 2)}\n` },
       { path: `/etc/systemd/system/${DAEMON_UNIT}`, permissions: '0644', owner: 'root:root', content: systemdUnit() },
     ],
     runcmd: [

@@ -11,3 +11,4 @@ export * from './settings.js';
 export * from './control-plane-config.js';
 export * from './node-lifecycle.js';
 export * from './manual-workspace.js';
+export * from './node-daemon-artifact.js';

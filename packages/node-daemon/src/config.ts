@@ -14,7 +14,7 @@
  * | FLOTILLA_DATA_DIR                  | (required)           | `daemon.db`, `workspaces/<id>`, `agent-home/<type>`.       |
  * | FLOTILLA_HOST                      | 127.0.0.1            | Interface the HTTP server binds.                           |
  * | FLOTILLA_PORT                      | 0 (any free port)    | Port the HTTP server binds.                                |
- * | FLOTILLA_PUBLIC_URL                | http://<host>:<port> | URL reported in `nodeReady` (set it when binding 0.0.0.0). |
+ * | FLOTILLA_PUBLIC_URL                | http://<host>:<port> | URL reported in `nodeReady`; `{ipv4}`, `{port}` filled in. |
  * | NODE_HEARTBEAT_INTERVAL_MS         | 15000                | Interval of `POST /api/nodes/:id/heartbeat`.               |
  * | GIT_CLONE_TIMEOUT_MS               | 300000               | Limit for `git clone` of a workspace.                      |
  * | GIT_PUSH_TIMEOUT_MS                | 120000               | Limit for `git push` of a task branch.                     |
@@ -37,6 +37,7 @@
  * Agent credentials are deliberately not part of this object: see `agent-credentials.ts`.
  */
 import { AgentType } from '@flotilla/contracts';
+import { exampleOfPublicUrl } from './http/public-url.js';
 
 /** Thrown when a variable is missing or invalid; the message names the variable. */
 export class ConfigError extends Error {
@@ -82,7 +83,7 @@ export interface DaemonConfig {
   dataDir: string;
   host: string;
   port: number;
-  /** Explicit public URL, or null to derive it from the bound address. */
+  /** FLOTILLA_PUBLIC_URL (may hold `{ipv4}`/`{port}`), or null to derive it from the bound address. */
   publicUrl: string | null;
   heartbeatIntervalMs: number;
   gitCloneTimeoutMs: number;
@@ -152,6 +153,14 @@ function url(env: Env, name: string, isRequired: boolean): string | undefined {
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
     throw new ConfigError(name, `must be an http(s) URL, got "${raw}"`);
   }
+  return raw.replace(/\/+$/, '');
+}
+
+/** FLOTILLA_PUBLIC_URL, which may hold `{ipv4}` and `{port}` (http/public-url.ts); checked with example values. */
+function publicUrlTemplate(env: Env): string | null {
+  const raw = optional(env, 'FLOTILLA_PUBLIC_URL');
+  if (raw === undefined) return null;
+  url({ FLOTILLA_PUBLIC_URL: exampleOfPublicUrl(raw) }, 'FLOTILLA_PUBLIC_URL', true);
   return raw.replace(/\/+$/, '');
 }
 
@@ -231,7 +240,7 @@ export function readConfig(env: Env, readFile: ReadFile): DaemonConfig {
     dataDir: required(env, 'FLOTILLA_DATA_DIR'),
     host: optional(env, 'FLOTILLA_HOST') ?? DEFAULTS.host,
     port: integer(env, 'FLOTILLA_PORT', DEFAULTS.port, 0, 65_535),
-    publicUrl: url(env, 'FLOTILLA_PUBLIC_URL', false) ?? null,
+    publicUrl: publicUrlTemplate(env),
     heartbeatIntervalMs: integer(env, 'NODE_HEARTBEAT_INTERVAL_MS', DEFAULTS.heartbeatIntervalMs, 100),
     gitCloneTimeoutMs: integer(env, 'GIT_CLONE_TIMEOUT_MS', DEFAULTS.gitCloneTimeoutMs, 1),
     gitPushTimeoutMs: integer(env, 'GIT_PUSH_TIMEOUT_MS', DEFAULTS.gitPushTimeoutMs, 1),

@@ -19,6 +19,7 @@ import { createDaemonApp } from './http/app.js';
 import { attachAgentStreamSocket } from './http/agent-stream-socket.js';
 import { attachTerminalSocket } from './terminals/terminal-socket.js';
 import { controlPlaneKeys } from './http/auth.js';
+import { resolvePublicUrl } from './http/public-url.js';
 import type { Logger } from './logger.js';
 import { MessageOutbox, createHttpMessageSender, readOutboxConfig } from './outbox/index.js';
 import { DAEMON_VERSION } from './version.js';
@@ -32,11 +33,6 @@ export interface RunningDaemon {
   startHeartbeat(): void;
   /** Stop agents, the outbox, the heartbeat and the server; close the database. Idempotent. */
   stop(): Promise<void>;
-}
-
-function urlOf(host: string, address: AddressInfo): string {
-  const shownHost = host.includes(':') ? `[${host}]` : host;
-  return `http://${shownHost}:${address.port}`;
 }
 
 /**
@@ -116,7 +112,7 @@ export async function startDaemon(options: {
     const listening = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, () => resolve(listening));
     listening.once('error', reject);
   });
-  const url = config.publicUrl ?? urlOf(config.host, server.address() as AddressInfo);
+  const url = resolvePublicUrl(config.publicUrl, config.host, server.address() as AddressInfo);
   const agentStream = attachAgentStreamSocket(server, { nodeId: config.nodeId, keys, agentSessions, logger });
   const terminals = attachTerminalSocket(server, { nodeId: config.nodeId, keys, workspaces, logger, idleTimeoutMs: config.terminalIdleTimeoutMs });
 

@@ -1,6 +1,4 @@
 /** The daemon's version, from its package.json (reported in `/health` and `nodeReady`). */
-import { createRequire } from 'node:module';
-
-const manifest = createRequire(import.meta.url)('../package.json') as { version: string };
+import manifest from '../package.json' with { type: 'json' };
 
 export const DAEMON_VERSION: string = manifest.version;

@@ -1,17 +1,19 @@
 /**
  * The cloud-init user-data of a VM node (issue 6, item 7): built by @flotilla/cloud-init from
  * what the node needs — its id, this control plane's URL, its callback token, the task's
- * project and chat session, and where to download the node daemon bundle. Nothing else: no
- * cloud or agent credential ever goes into user-data.
- * Vars: NODE_DAEMON_BUNDLE_URL (default `<BASE_URL>/api/node-daemon/bundle/<version>`),
- * NODE_DAEMON_VERSION (default {@link DEFAULT_DAEMON_VERSION}), NODE_DAEMON_SHA256 (optional).
+ * project and chat session, and the node daemon artifact this control plane serves
+ * (`GET /api/node-daemon/bundle/<version>`, its SHA-256 and the packages installed beside it).
+ * Nothing else: no cloud or agent credential ever goes into user-data.
+ *
+ * Vars: NODE_DAEMON_PORT (default 8080) — the port the daemon listens on, on every interface;
+ * NODE_PUBLIC_URL_TEMPLATE (default `http://{ipv4}:{port}`) — the URL the daemon announces,
+ * `{ipv4}`/`{port}` filled in on the VM and `{nodeId}` (lower case, hostname-safe) here. Point it at a TLS endpoint
+ * (e.g. `https://{nodeId}.nodes.example.com` behind a proxy) for anything but a trusted network.
  */
-import { buildNodeUserData } from '@flotilla/cloud-init';
+import { buildNodeUserData, DEFAULT_DAEMON_PORT, DEFAULT_PUBLIC_URL } from '@flotilla/cloud-init';
 import { controlPlaneUrl, type Env } from '../env.js';
 import { PermanentError } from '../lib/errors.js';
-
-/** The daemon release that goes with this control plane (the monorepo releases them together). */
-export const DEFAULT_DAEMON_VERSION = '0.1.0';
+import { readDaemonManifest } from './node-daemon-artifact.js';
 
 export interface NodeUserDataFields {
   nodeId: string;
@@ -24,20 +26,23 @@ const stringVar = (env: Env, name: string) => (typeof env[name] === 'string' && 
 
 /**
  * User-data for a new VM node.
- * @throws PermanentError when the result would not be valid user-data (e.g. over 32 KiB)
+ * @throws PermanentError when this control plane serves no daemon artifact, a var is invalid, or
+ *   the result would not be valid user-data (e.g. over 32 KiB)
  */
-export function userDataForNode(env: Env, fields: NodeUserDataFields): string {
+export async function userDataForNode(env: Env, fields: NodeUserDataFields): Promise<string> {
   const baseUrl = controlPlaneUrl(env);
-  const daemonVersion = stringVar(env, 'NODE_DAEMON_VERSION') ?? DEFAULT_DAEMON_VERSION;
-  const daemonSha256 = stringVar(env, 'NODE_DAEMON_SHA256');
+  const manifest = await readDaemonManifest(env);
+  if (!manifest) throw new PermanentError('this control plane serves no node daemon artifact, so a VM could not start its daemon (flotilla up builds one; a deployment must include it in its assets)');
+  const port = Number(stringVar(env, 'NODE_DAEMON_PORT') ?? DEFAULT_DAEMON_PORT);
+  const publicUrl = (stringVar(env, 'NODE_PUBLIC_URL_TEMPLATE') ?? DEFAULT_PUBLIC_URL).replaceAll('{nodeId}', fields.nodeId.toLowerCase().replace(/[^a-z0-9-]/g, '-'));
   try {
     return buildNodeUserData({
       nodeId: fields.nodeId,
       controlPlaneUrl: baseUrl,
       callbackToken: fields.callbackToken,
-      daemonUrl: stringVar(env, 'NODE_DAEMON_BUNDLE_URL') ?? `${baseUrl}/api/node-daemon/bundle/${daemonVersion}`,
-      daemonVersion,
-      ...(daemonSha256 ? { daemonSha256 } : {}),
+      daemon: { url: `${baseUrl}/api/node-daemon/bundle/${manifest.version}`, version: manifest.version, sha256: manifest.sha256, dependencies: manifest.dependencies },
+      daemonPort: port,
+      publicUrl,
       projectId: fields.projectId,
       chatSessionId: fields.chatSessionId,
     });

@@ -10,7 +10,7 @@ import { delimiter, join } from 'node:path';
 import { REPO_ROOT, nodeDaemonCommand } from '../paths.js';
 import { CONTROL_PLANE_LOG, startControlPlane, type ControlPlane } from './control-plane.js';
 import { freePort } from './ports.js';
-import { ensureWebAssets } from './web-assets.js';
+import { composeStackAssets } from './stack-assets.js';
 import { ensureSecretsFile } from './secrets.js';
 
 export interface StackOptions {
@@ -55,7 +55,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     stateDir: join(options.home, 'state'),
     vars: { ...controlPlaneVarsFromEnv(process.env), LOCAL_CLOUD_URL: localCloud.url, ...options.vars },
     logFile: CONTROL_PLANE_LOG(options.home),
-    assetsDir: await ensureWebAssets(options.home),
+    assetsDir: await composeStackAssets(options.home, (message) => process.stderr.write(`${message}\n`)),
     secretsFile: ensureSecretsFile(options.home),
   };
   let controlPlane: ControlPlane;

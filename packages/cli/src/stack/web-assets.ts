@@ -8,55 +8,26 @@
  * state directory is served instead, saying why, so the API is never held up by the UI.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { REPO_ROOT } from '../paths.js';
+import { isFresh, withBuildLock } from './build-cache.js';
 
 const execFileAsync = promisify(execFile);
 
 export const WEB_APP_DIR = join(REPO_ROOT, 'apps/web');
 const DIST_DIR = join(WEB_APP_DIR, 'dist');
 const LOCK_DIR = join(WEB_APP_DIR, '.build-lock');
-/** A lock older than this is left over from a build that died; it is taken over. */
-const LOCK_STALE_MS = 120_000;
 const BUILD_TIMEOUT_MS = 120_000;
-
-/** Newest modification time (ms) of a file or of any file below a directory. */
-function newestMtimeMs(path: string): number {
-  if (!existsSync(path)) return 0;
-  const stat = statSync(path);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  let newest = stat.mtimeMs;
-  for (const entry of readdirSync(path)) newest = Math.max(newest, newestMtimeMs(join(path, entry)));
-  return newest;
-}
 
 /** True when `dist/index.html` exists and is newer than every source of the web app. */
 export function webAssetsFresh(): boolean {
-  const built = join(DIST_DIR, 'index.html');
-  if (!existsSync(built)) return false;
-  const sources = ['src', 'index.html', 'vite.config.ts', 'package.json'].map((p) => newestMtimeMs(join(WEB_APP_DIR, p)));
-  return statSync(built).mtimeMs >= Math.max(...sources);
-}
-
-async function withBuildLock<T>(fn: () => Promise<T>): Promise<T> {
-  for (;;) {
-    try {
-      mkdirSync(LOCK_DIR);
-      break;
-    } catch {
-      const age = existsSync(LOCK_DIR) ? Date.now() - statSync(LOCK_DIR).mtimeMs : 0;
-      if (age > LOCK_STALE_MS) rmSync(LOCK_DIR, { recursive: true, force: true });
-      else await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  }
-  try {
-    return await fn();
-  } finally {
-    rmSync(LOCK_DIR, { recursive: true, force: true });
-  }
+  return isFresh(
+    join(DIST_DIR, 'index.html'),
+    ['src', 'index.html', 'vite.config.ts', 'package.json'].map((p) => join(WEB_APP_DIR, p)),
+  );
 }
 
 async function buildWebApp(): Promise<void> {
@@ -72,7 +43,7 @@ async function buildWebApp(): Promise<void> {
 export async function ensureWebAssets(home: string): Promise<string> {
   if (!existsSync(join(WEB_APP_DIR, 'src'))) return existsSync(join(DIST_DIR, 'index.html')) ? DIST_DIR : placeholder(home, 'the web app is not part of this installation');
   try {
-    if (!webAssetsFresh()) await withBuildLock(async () => (webAssetsFresh() ? undefined : buildWebApp()));
+    if (!webAssetsFresh()) await withBuildLock(LOCK_DIR, async () => (webAssetsFresh() ? undefined : buildWebApp()));
     return DIST_DIR;
   } catch (error) {
     return placeholder(home, `the web app could not be built: ${error instanceof Error ? error.message : String(error)}`);

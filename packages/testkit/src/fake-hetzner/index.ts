@@ -45,6 +45,8 @@ export interface FakeHetzner {
   url: string;
   requests: FakeHetznerRequest[];
   servers(): FakeHetznerServer[];
+  /** Errors of `onServerCreated`, by server id. */
+  bootErrors(): Map<number, Error>;
   /** The next `count` matching requests fail with `failure`. */
   failNext(count: number, failure: ScriptedFailure): void;
   close(): Promise<void>;
@@ -55,6 +57,14 @@ export interface FakeHetznerOptions {
   tokens?: string[];
   /** RateLimit-Limit (default 3600 per hour). */
   rateLimit?: number;
+  /**
+   * Called after a server is created (after the answer is sent), e.g. to boot it from its
+   * user-data with the fake VM (../fake-vm). The server shows `running` once this resolves;
+   * a rejection is kept in `bootErrors()`.
+   */
+  onServerCreated?: (server: FakeHetznerServer) => Promise<void> | void;
+  /** Called after a server is deleted, e.g. to stop its fake VM. */
+  onServerDeleted?: (server: FakeHetznerServer) => Promise<void> | void;
 }
 
 const USER_DATA_MAX_BYTES = 32 * 1024;
@@ -87,7 +97,16 @@ export async function startFakeHetzner(options: FakeHetznerOptions = {}): Promis
   const requests: FakeHetznerRequest[] = [];
   const servers = new Map<number, FakeHetznerServer>();
   const failures: Array<{ left: number; failure: ScriptedFailure }> = [];
+  const bootErrors = new Map<number, Error>();
   let nextId = 1000;
+
+  /** Run a hook after the current answer went out; the fake API never waits for a "VM". */
+  const afterAnswer = (hook: () => Promise<void> | void, onError: (error: Error) => void) =>
+    setImmediate(() => {
+      Promise.resolve()
+        .then(hook)
+        .catch((e: unknown) => onError(e instanceof Error ? e : new Error(String(e))));
+    });
 
   const describe = (s: FakeHetznerServer) => ({
     id: s.id,
@@ -158,6 +177,16 @@ export async function startFakeHetzner(options: FakeHetznerOptions = {}): Promis
         user_data: userData,
       };
       servers.set(server.id, server);
+      const { onServerCreated } = options;
+      if (onServerCreated) {
+        afterAnswer(
+          async () => {
+            await onServerCreated(server);
+            if (server.status === 'initializing') server.status = 'running';
+          },
+          (e) => bootErrors.set(server.id, e),
+        );
+      }
       return send(res, 201, { server: describe(server), action: action('create_server', server.id), next_actions: [action('start_server', server.id)], root_password: null }, rate);
     }
     if (url.pathname === '/v1/servers' && method === 'GET') {
@@ -178,6 +207,9 @@ export async function startFakeHetzner(options: FakeHetznerOptions = {}): Promis
       if (method === 'GET') return send(res, 200, { server: describe(server) }, rate);
       if (method === 'DELETE') {
         servers.delete(server.id);
+        server.status = 'deleting';
+        const { onServerDeleted } = options;
+        if (onServerDeleted) afterAnswer(() => onServerDeleted(server), () => {});
         return send(res, 200, { action: action('delete_server', server.id) }, rate);
       }
     }
@@ -193,6 +225,7 @@ export async function startFakeHetzner(options: FakeHetznerOptions = {}): Promis
     url: `http://127.0.0.1:${port}/v1`,
     requests,
     servers: () => [...servers.values()],
+    bootErrors: () => bootErrors,
     failNext(count, failure) {
       failures.push({ left: count, failure });
     },

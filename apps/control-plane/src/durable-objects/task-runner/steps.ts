@@ -89,7 +89,7 @@ export async function provisionNodeFor({ env, config, state }: RunStepContext, s
   const callbackToken = await signCallbackToken(env.DB, nodeId, config.CALLBACK_TOKEN_TTL_MS);
   const provider = await getProvider(env, node.provider, config.OUTBOUND_REQUEST_TIMEOUT_MS, { userId: node.user_id });
   // A VM learns everything from its user-data; a local node from the local cloud.
-  const userData = node.provider === 'local' ? undefined : userDataForNode(env, { nodeId, callbackToken, projectId: subject.projectId, chatSessionId: subject.chatSessionId });
+  const userData = node.provider === 'local' ? undefined : await userDataForNode(env, { nodeId, callbackToken, projectId: subject.projectId, chatSessionId: subject.chatSessionId });
   try {
     await provider.createNode({ nodeId, controlPlaneUrl: controlPlaneUrl(env), callbackToken, ...(node.size ? { size: node.size } : {}), ...(userData ? { userData } : {}) });
   } catch (error) {

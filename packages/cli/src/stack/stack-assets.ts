@@ -1,0 +1,54 @@
+/**
+ * The control plane's static assets as `flotilla up` serves them: the web app plus the node
+ * daemon artifact VMs download (issue 6, item 7), composed under `<home>/assets`:
+ *
+ *     <home>/assets/index.html, assets/…          the web app (web-assets.ts)
+ *     <home>/assets/_flotilla/node-daemon/         manifest.json + node-daemon.mjs
+ *
+ * The artifact is built with esbuild into packages/node-daemon/dist/artifact when it is missing
+ * or older than the daemon's (or contracts') sources — a fraction of a second — once across
+ * concurrent stacks. When it cannot be built the stack still starts, without it: local nodes
+ * do not need it, and provisioning a VM then fails saying so.
+ */
+import { cpSync, mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { NODE_DAEMON_ASSET_DIR } from '@flotilla/contracts';
+import { BUNDLE_FILE, buildDaemonArtifact, DAEMON_PACKAGE_DIR, MANIFEST_FILE } from '@flotilla/node-daemon/artifact';
+import { REPO_ROOT } from '../paths.js';
+import { isFresh, withBuildLock } from './build-cache.js';
+import { ensureWebAssets } from './web-assets.js';
+
+const ARTIFACT_DIR = join(DAEMON_PACKAGE_DIR, 'dist/artifact');
+const LOCK_DIR = join(DAEMON_PACKAGE_DIR, '.build-lock');
+const SOURCES = [join(DAEMON_PACKAGE_DIR, 'src'), join(DAEMON_PACKAGE_DIR, 'package.json'), join(REPO_ROOT, 'packages/contracts/src')];
+
+const artifactFresh = () => isFresh(join(ARTIFACT_DIR, MANIFEST_FILE), SOURCES);
+
+/**
+ * The directory holding the current daemon artifact, built now when needed.
+ * @throws Error when esbuild fails
+ */
+export async function ensureDaemonArtifact(): Promise<string> {
+  if (!artifactFresh()) await withBuildLock(LOCK_DIR, async () => (artifactFresh() ? undefined : buildDaemonArtifact(ARTIFACT_DIR)));
+  return ARTIFACT_DIR;
+}
+
+/**
+ * Compose `<home>/assets` (replacing an earlier one) and return its path.
+ * @param warn - told when the daemon artifact could not be built (the stack goes on without it)
+ */
+export async function composeStackAssets(home: string, warn: (message: string) => void = () => {}): Promise<string> {
+  const webDir = await ensureWebAssets(home);
+  const dir = join(home, 'assets');
+  rmSync(dir, { recursive: true, force: true });
+  cpSync(webDir, dir, { recursive: true });
+  try {
+    const artifactDir = await ensureDaemonArtifact();
+    const target = join(dir, NODE_DAEMON_ASSET_DIR);
+    mkdirSync(target, { recursive: true });
+    for (const file of [MANIFEST_FILE, BUNDLE_FILE]) cpSync(join(artifactDir, file), join(target, file));
+  } catch (error) {
+    warn(`the node daemon artifact could not be built, so VMs cannot be provisioned: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return dir;
+}

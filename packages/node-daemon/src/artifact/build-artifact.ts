@@ -1,0 +1,93 @@
+/**
+ * The node daemon as an artifact a VM can download (issue 6, item 7): one ES module bundle
+ * (`node-daemon.mjs`, built with esbuild from `src/main.ts`) plus a manifest naming its version,
+ * SHA-256, size and the few packages that cannot be bundled. Those are native addons
+ * (better-sqlite3, node-pty) and the Claude Code ACP adapter, which is a program the daemon
+ * starts rather than code it imports; a VM installs exactly these versions next to the bundle
+ * with `npm install` (see @flotilla/cloud-init).
+ *
+ * The control plane serves both files (`GET /api/node-daemon`, `GET /api/node-daemon/bundle/:version`);
+ * `flotilla up` builds them into its static assets (packages/cli/src/stack/stack-assets.ts).
+ */
+import { build } from 'esbuild';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { NodeDaemonManifest } from '@flotilla/contracts';
+
+export const DAEMON_PACKAGE_DIR = join(dirname(fileURLToPath(import.meta.url)), '../..');
+export const BUNDLE_FILE = 'node-daemon.mjs';
+export const MANIFEST_FILE = 'manifest.json';
+
+/**
+ * Packages left out of the bundle and installed on the VM instead: native addons, and the agent
+ * adapter the daemon runs as its own process. `bufferutil`/`utf-8-validate` are optional speed-ups
+ * of `ws` that it loads only when present; they are neither bundled nor installed.
+ */
+export const RUNTIME_PACKAGES = ['better-sqlite3', 'node-pty', '@agentclientprotocol/claude-agent-acp'] as const;
+const OPTIONAL_EXTERNALS = ['bufferutil', 'utf-8-validate'];
+
+/**
+ * esbuild puts CommonJS dependencies into an ES module; those still call `require` for Node's
+ * built-ins, which an ES module does not have. This banner gives the bundle one.
+ */
+const REQUIRE_BANNER = "import { createRequire as __flotillaCreateRequire } from 'node:module';\nconst require = __flotillaCreateRequire(import.meta.url);";
+
+export interface BuiltArtifact {
+  /** Directory holding `node-daemon.mjs` and `manifest.json`. */
+  dir: string;
+  manifest: NodeDaemonManifest;
+}
+
+function readDaemonPackage(): { version: string; dependencies: Record<string, string> } {
+  return JSON.parse(readFileSync(join(DAEMON_PACKAGE_DIR, 'package.json'), 'utf8')) as { version: string; dependencies: Record<string, string> };
+}
+
+/**
+ * Bundle the daemon into `outDir` (created if needed) and write its manifest. Files are written
+ * under temporary names and renamed, so a reader never sees half a bundle.
+ * @throws Error when esbuild reports an error, or a runtime package has no pinned version
+ */
+export async function buildDaemonArtifact(outDir: string): Promise<BuiltArtifact> {
+  const pkg = readDaemonPackage();
+  const dependencies = Object.fromEntries(
+    RUNTIME_PACKAGES.map((name) => {
+      const version = pkg.dependencies[name];
+      if (!version || !/^\d+\.\d+\.\d+$/.test(version)) throw new Error(`${name} must be pinned to an exact version in the node daemon's package.json`);
+      return [name, version];
+    }),
+  );
+  const result = await build({
+    entryPoints: [join(DAEMON_PACKAGE_DIR, 'src/main.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    write: false,
+    minify: false,
+    legalComments: 'none',
+    external: [...RUNTIME_PACKAGES, ...OPTIONAL_EXTERNALS],
+    banner: { js: REQUIRE_BANNER },
+    logLevel: 'silent',
+  });
+  const output = result.outputFiles[0];
+  if (!output) throw new Error('esbuild produced no output');
+  const bytes = output.contents;
+  const manifest = NodeDaemonManifest.parse({
+    version: pkg.version,
+    file: BUNDLE_FILE,
+    sha256: createHash('sha256').update(bytes).digest('hex'),
+    bytes: bytes.byteLength,
+    dependencies,
+  });
+  mkdirSync(outDir, { recursive: true });
+  const write = (name: string, data: Uint8Array | string) => {
+    const temp = join(outDir, `.${name}.${process.pid}.tmp`);
+    writeFileSync(temp, data);
+    renameSync(temp, join(outDir, name));
+  };
+  write(BUNDLE_FILE, bytes);
+  write(MANIFEST_FILE, `${JSON.stringify(manifest, null, 2)}\n`);
+  return { dir: outDir, manifest };
+}

@@ -1,0 +1,186 @@
+/**
+ * A fake cloud VM (test-only): boots a node from its cloud-init user-data the way a Debian VM
+ * would, inside a directory standing in for the VM's root file system. The cloud (Hetzner), the
+ * npm registry and nodejs.org are the outside world; this is their stand-in. What it runs is
+ * ours, unchanged: the user-data's files and install script, the daemon bundle the control plane
+ * serves, the systemd unit's command line and environment file.
+ *
+ * Boot, in cloud-init's order:
+ * 1. `write_files` → written under the root with their permissions (owners are not emulated).
+ * 2. `runcmd`, one entry after another:
+ *    - the Node.js install from nodejs.org is skipped: the fake VM comes with Node (this process's);
+ *    - `sh -c <script>` runs with `DESTDIR=<root>` (the script's staging convention) and `npm`
+ *      being the fake registry (fake-npm.ts), so the daemon is really downloaded from the control
+ *      plane with curl and checked with `sha256sum -c`;
+ *    - `systemctl daemon-reload` does nothing; `systemctl enable --now <unit>` starts the unit:
+ *      `StateDirectory=` created, `EnvironmentFile=` read (absolute paths in values are taken
+ *      under the root), `ExecStart=` run with `/usr/local/bin/node` being this process's Node.
+ *    Any failing step fails the boot with its output.
+ * Not emulated: `packages` (the tools the scripts use must be on this machine), `users`, and
+ * `Restart=always`. The network is loopback: the unit's environment is overridden to bind
+ * 127.0.0.1 on a free port and announce `http://127.0.0.1:{port}`.
+ */
+import { spawn } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import { signalGroup, waitForGroupExit } from '../test-support/process-group.js';
+
+const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../../..');
+const FAKE_NPM = join(REPO_ROOT, 'packages/testkit/bin/fake-npm.mjs');
+const VM_NODE = '/usr/local/bin/node';
+const LOOPBACK = { FLOTILLA_HOST: '127.0.0.1', FLOTILLA_PORT: '0', FLOTILLA_PUBLIC_URL: 'http://127.0.0.1:{port}' };
+
+export interface FakeVmOptions {
+  /** Extra environment for the unit, as a systemd drop-in would set it (e.g. PATH, fake model URLs). */
+  env?: Record<string, string>;
+  /** Where the fake registry finds packages (default: this repository's packages/node-daemon). */
+  packagesFrom?: string;
+  /** Directory standing in for the VM's root (default: a new temporary directory). */
+  root?: string;
+}
+
+export interface FakeVm {
+  root: string;
+  /** pid of the unit's main process (the node daemon); it leads its own process group. */
+  pid: number;
+  /** What the boot steps printed, then the daemon's output so far. */
+  log(): string;
+  /** Stop the daemon as `systemctl stop` would (SIGTERM, SIGKILL after 5 s). */
+  stop(): Promise<void>;
+}
+
+interface CloudConfig {
+  write_files?: Array<{ path: string; content?: string; permissions?: string }>;
+  runcmd?: Array<string | string[]>;
+}
+
+const under = (root: string, path: string) => join(root, path);
+
+/** `[Section]` → key → values (a key may repeat). */
+function parseUnit(text: string): Map<string, Map<string, string[]>> {
+  const sections = new Map<string, Map<string, string[]>>();
+  let current = new Map<string, string[]>();
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (!line || line.startsWith('#') || line.startsWith(';')) continue;
+    const section = line.match(/^\[(.+)\]$/);
+    if (section) {
+      current = new Map();
+      sections.set(section[1] ?? '', current);
+      continue;
+    }
+    const eq = line.indexOf('=');
+    const key = line.slice(0, eq);
+    current.set(key, [...(current.get(key) ?? []), line.slice(eq + 1)]);
+  }
+  return sections;
+}
+
+function readEnvironmentFile(root: string, path: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const line of readFileSync(under(root, path), 'utf8').split('\n')) {
+    const eq = line.indexOf('=');
+    if (eq <= 0 || line.startsWith('#')) continue;
+    const value = line.slice(eq + 1);
+    env[line.slice(0, eq)] = value.startsWith('/') ? under(root, value) : value;
+  }
+  return env;
+}
+
+function run(command: string, args: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code, output }));
+  });
+}
+
+/**
+ * Boot a fake VM from `userData` (a `#cloud-config` document) and start its daemon unit.
+ * @throws Error when the user-data is not cloud-config, or a step fails (with its output)
+ */
+export async function bootFakeVm(userData: string, options: FakeVmOptions = {}): Promise<FakeVm> {
+  if (!userData.startsWith('#cloud-config\n')) throw new Error('user-data is not a #cloud-config document');
+  const config = parse(userData) as CloudConfig;
+  const root = options.root ?? mkdtempSync(join(tmpdir(), 'flotilla-fake-vm-'));
+  const bootLog: string[] = [];
+
+  for (const file of config.write_files ?? []) {
+    const path = under(root, file.path);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, file.content ?? '');
+    if (file.permissions) chmodSync(path, Number.parseInt(file.permissions, 8));
+    bootLog.push(`write_files: ${file.path}`);
+  }
+
+  const shims = join(root, '.fake-vm/bin');
+  mkdirSync(shims, { recursive: true });
+  writeFileSync(join(shims, 'npm'), `#!/bin/sh\nexec '${process.execPath}' '${FAKE_NPM}' "$@"\n`, { mode: 0o755 });
+  const scriptEnv = {
+    PATH: [shims, process.env.PATH ?? '/usr/bin:/bin'].join(delimiter),
+    HOME: join(root, 'root'),
+    DESTDIR: root,
+    FLOTILLA_FAKE_NPM_FROM: options.packagesFrom ?? join(REPO_ROOT, 'packages/node-daemon'),
+  };
+  mkdirSync(scriptEnv.HOME, { recursive: true });
+
+  let daemon: { pid: number; logFile: string } | null = null;
+  for (const entry of config.runcmd ?? []) {
+    const argv = typeof entry === 'string' ? ['sh', '-c', entry] : entry;
+    const [command = '', ...args] = argv;
+    if (command === 'systemctl') {
+      if (args[0] === 'enable' && args.includes('--now')) daemon = startUnit(root, args.at(-1) ?? '', options.env ?? {});
+      bootLog.push(`runcmd: ${argv.join(' ')}`);
+      continue;
+    }
+    if (argv.join(' ').includes('nodejs.org/dist/')) {
+      bootLog.push('runcmd: Node.js install skipped (the fake VM has Node.js)');
+      continue;
+    }
+    const { code, output } = await run(command, args, scriptEnv, root);
+    bootLog.push(`runcmd: ${argv.join(' ').split('\n')[0]} …`, output.trimEnd());
+    if (code !== 0) throw new Error(`fake VM boot failed (exit ${code}) in:\n${argv.join(' ')}\n${output}`);
+  }
+  if (!daemon) throw new Error('the user-data never started a systemd unit');
+  const { pid, logFile } = daemon;
+  return {
+    root,
+    pid,
+    log: () => `${bootLog.join('\n')}\n${existsSync(logFile) ? readFileSync(logFile, 'utf8') : ''}`,
+    async stop() {
+      signalGroup(pid, 'SIGTERM');
+      await waitForGroupExit(pid, 5000);
+    },
+  };
+}
+
+/** `systemctl start <unit>`: its ExecStart in its own process group, output to a log file. */
+function startUnit(root: string, unit: string, extraEnv: Record<string, string>): { pid: number; logFile: string } {
+  const service = parseUnit(readFileSync(under(root, `/etc/systemd/system/${unit}`), 'utf8')).get('Service');
+  if (!service) throw new Error(`${unit} has no [Service] section`);
+  const first = (key: string) => service.get(key)?.[0];
+  for (const name of service.get('StateDirectory') ?? []) mkdirSync(under(root, `/var/lib/${name}`), { recursive: true });
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: under(root, '/var/lib') };
+  for (const file of service.get('EnvironmentFile') ?? []) Object.assign(env, readEnvironmentFile(root, file));
+  Object.assign(env, LOOPBACK, extraEnv);
+  const [executable = '', ...args] = (first('ExecStart') ?? '').split(/\s+/);
+  if (executable !== VM_NODE) throw new Error(`the fake VM can only start ${VM_NODE}, not ${executable}`);
+  const workingDirectory = first('WorkingDirectory');
+  const logFile = under(root, `/var/log/${unit}.log`);
+  mkdirSync(dirname(logFile), { recursive: true });
+  const out = openSync(logFile, 'a');
+  const child = spawn(
+    process.execPath,
+    args.map((arg) => (arg.startsWith('/') ? under(root, arg) : arg)),
+    { env, cwd: workingDirectory ? under(root, workingDirectory) : root, detached: true, stdio: ['ignore', out, out] },
+  );
+  child.unref();
+  if (child.pid === undefined) throw new Error(`${unit} did not start`);
+  return { pid: child.pid, logFile };
+}
