@@ -1,12 +1,12 @@
 /**
- * Browser: permission requests on the workspace page (issue 5 item 6). A workspace created by hand
- * with permission policy `ask` (through the API) runs the scripted agent; a `write` sent from the
- * page's follow-up input makes the agent ask permission; the page shows the request (title, kind,
- * target) with one button per option; allowing it lets the tool call complete and the file appear
- * in the workspace on the node, and the request then shows its outcome.
+ * Browser: a workspace created by hand from the project page, with permission requests shown on
+ * the workspace page (issue 5 item 6). "New workspace" → "Ask me first" → the workspace page
+ * shows its set-up steps, then takes the first prompt (which starts the scripted agent); a
+ * `write` makes the agent ask permission; the page shows the request (title, kind, target) with
+ * one button per option; allowing it lets the tool call complete and the file appear in the
+ * workspace on the node. After a reload no request is open; "Delete workspace" removes it.
  */
-import { CreateManualWorkspaceResponse } from '@flotilla/contracts';
-import { waitForWorkspaceRunning } from '@flotilla/testkit/stack';
+import { ManualWorkspace } from '@flotilla/contracts';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -26,27 +26,25 @@ afterAll(async () => {
   await env?.close();
 });
 
-/** A JSON call to the public API, checking the status. */
-async function call(method: string, path: string, status: number, body?: unknown): Promise<unknown> {
-  const response = await fetch(`${env.stack.url}${path}`, {
-    method,
-    ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  if (response.status !== status) throw new Error(`${method} ${path}: expected ${status}, got ${response.status}: ${text}`);
-  return JSON.parse(text) as unknown;
-}
-
-describe('permission requests on the workspace page', () => {
-  it('shows the request of a workspace with policy ask; allowing it lets the write happen', async () => {
+describe('a workspace created from the project page, asking before tools', () => {
+  it('sets up, starts the agent with the first prompt, shows its permission request; allowing it lets the write happen; delete removes it', async () => {
     const project = await createScriptedProject(env.stack, env.repo, 'asking');
-    const created = CreateManualWorkspaceResponse.parse(await call('POST', `/api/projects/${project.id}/workspaces`, 202, { permissionPolicy: 'ask' }));
-    const workspace = await waitForWorkspaceRunning(env.stack.client, project.id, created.workspaceId);
+    await page.goto(`${env.stack.url}/projects/${project.id}/chat`);
+    await page.getByText('New workspace', { exact: true }).click();
+    const form = page.getByRole('form', { name: 'New workspace' });
+    expect(await form.getByLabel('Ask me first').isChecked()).toBe(true);
+    await screenshot(page, 'new-workspace');
+    await form.getByRole('button', { name: 'Create workspace' }).click();
+    await page.waitForURL(/\/workspaces\/ws_[^/]+$/);
+    const workspaceId = page.url().split('/').at(-1) ?? '';
+    const workspace = ManualWorkspace.parse(await (await fetch(`${env.stack.url}/api/projects/${project.id}/workspaces/${workspaceId}`)).json());
     expect(workspace.permissionPolicy).toBe('ask');
+    await page.getByText('asks before tools').waitFor();
 
-    // The first prompt (through the API) starts the agent; the page then talks to it directly.
-    await call('POST', `/api/projects/${project.id}/sessions/${created.chatSessionId}/prompt`, 202, { text: 'say: ready for a write' });
-    await page.goto(`${env.stack.url}/projects/${project.id}/workspaces/${created.workspaceId}`);
+    // Set up (node, checkout, agent session), then the first prompt starts the agent.
+    await page.getByText('the agent starts with your first prompt').waitFor({ timeout: 60_000 });
+    await page.getByLabel('Prompt for the agent').fill('say: ready for a write');
+    await page.getByRole('button', { name: 'Send' }).click();
     const stream = page.getByRole('log', { name: 'Agent stream' });
     await stream.locator('.message.assistant', { hasText: 'ready for a write' }).waitFor({ timeout: 60_000 });
     await page.getByLabel('Follow-up to the agent').fill('write asked.txt: allowed by a person');
@@ -59,7 +57,8 @@ describe('permission requests on the workspace page', () => {
     expect(await request.textContent()).toMatch(/Target: \S*asked\.txt/);
     const answers = request.getByRole('group', { name: 'Answer: Write asked.txt' });
     expect(await answers.getByRole('button').allTextContents()).toEqual(['Allow', 'Reject']);
-    const dir = env.stack.workspaceDir(workspace.nodeId ?? '', created.workspaceId);
+    const nodeId = ManualWorkspace.parse(await (await fetch(`${env.stack.url}/api/projects/${project.id}/workspaces/${workspaceId}`)).json()).nodeId ?? '';
+    const dir = env.stack.workspaceDir(nodeId, workspaceId);
     expect(existsSync(join(dir, 'asked.txt'))).toBe(false);
     await screenshot(page, 'permission');
 
@@ -73,5 +72,11 @@ describe('permission requests on the workspace page', () => {
     await page.reload();
     await stream.locator('.message.tool', { hasText: 'Write asked.txt' }).waitFor();
     expect(await page.getByRole('region', { name: 'Permission requests' }).count()).toBe(0);
+
+    // Delete: the agent stopped, the workspace gone; its conversation stays in the chat.
+    await page.getByRole('button', { name: 'Delete workspace' }).click();
+    await page.getByText('This workspace was deleted.').waitFor({ timeout: 30_000 });
+    await page.getByRole('link', { name: 'Back to the chat' }).click();
+    await page.getByRole('log', { name: 'Messages' }).locator('article.message.user', { hasText: 'write asked.txt' }).waitFor({ timeout: 30_000 });
   });
 });

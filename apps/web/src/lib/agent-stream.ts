@@ -37,7 +37,12 @@ export interface AgentStream {
 const RECONNECT_INITIAL_MS = 500;
 const RECONNECT_MAX_MS = 5_000;
 
-export function useAgentStream(projectId: string, workspaceId: string): AgentStream {
+/**
+ * @param reconnectKey - a change reconnects at once (e.g. after a prompt that started the agent
+ *   of a workspace created by hand, whose channel refuses viewers until then); updates already
+ *   received are kept and the new connection resumes after them.
+ */
+export function useAgentStream(projectId: string, workspaceId: string, reconnectKey = 0): AgentStream {
   const [updates, setUpdates] = useState<StreamUpdate[]>([]);
   const [state, setState] = useState<AgentStream['state']>('connecting');
   const [problem, setProblem] = useState<string | null>(null);
@@ -110,7 +115,7 @@ export function useAgentStream(projectId: string, workspaceId: string): AgentStr
       clearTimeout(retryTimer);
       socketRef.current?.close(1000, 'leaving');
     };
-  }, [projectId, workspaceId]);
+  }, [projectId, workspaceId, reconnectKey]);
 
   const sendPrompt = useCallback((text: string) => {
     const ws = socketRef.current;

@@ -4,14 +4,17 @@
  * carrying the API's `{error: {code, message}}`.
  */
 import {
+  CreateManualWorkspaceResponse,
   CredentialInfo,
   ErrorBody,
+  ManualWorkspace,
   ListMessagesResponse,
   NodeList,
   Project,
   Task,
   TaskWithEvents,
   ViewerTokenResponse,
+  type CreateManualWorkspaceRequest,
   type CreateProjectRequest,
   type CreateTaskRequest,
   type UpdateProjectRequest,
@@ -86,6 +89,11 @@ export const api = {
   taskAction: (projectId: string, taskId: string, action: 'cancel' | 'retry' | 'ready') =>
     request(z.unknown(), 'POST', `/api/projects/${enc(projectId)}/tasks/${enc(taskId)}/${action}`),
 
+  createWorkspace: (projectId: string, input: CreateManualWorkspaceRequest) =>
+    request(CreateManualWorkspaceResponse, 'POST', `/api/projects/${enc(projectId)}/workspaces`, input),
+  getWorkspace: (projectId: string, workspaceId: string) => request(ManualWorkspace, 'GET', `/api/projects/${enc(projectId)}/workspaces/${enc(workspaceId)}`),
+  deleteWorkspace: (projectId: string, workspaceId: string) =>
+    request(z.unknown(), 'DELETE', `/api/projects/${enc(projectId)}/workspaces/${enc(workspaceId)}`),
   viewerToken: (projectId: string, workspaceId: string) =>
     request(ViewerTokenResponse, 'POST', `/api/projects/${enc(projectId)}/workspaces/${enc(workspaceId)}/viewer-token`),
 

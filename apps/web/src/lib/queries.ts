@@ -4,7 +4,7 @@
  */
 import type { ChatMessage, CreateTaskRequest } from '@flotilla/contracts';
 import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
-import { api } from './api';
+import { api, ApiError } from './api';
 
 export const keys = {
   projects: ['projects'] as const,
@@ -15,6 +15,7 @@ export const keys = {
   task: (projectId: string, taskId: string) => ['task', projectId, taskId] as const,
   credentials: ['credentials'] as const,
   nodes: ['nodes'] as const,
+  workspace: (projectId: string, workspaceId: string) => ['workspace', projectId, workspaceId] as const,
 };
 
 /** While a task is in flight its row changes with every step: poll it. */
@@ -92,4 +93,17 @@ export function invalidateProject(queryClient: QueryClient, projectId: string): 
     queryClient.invalidateQueries({ queryKey: keys.tasks(projectId) }),
     queryClient.invalidateQueries({ queryKey: keys.sessions(projectId) }),
   ]).then(() => undefined);
+}
+
+/**
+ * A workspace created by hand, polled while it is being set up or stopped. `data` stays
+ * undefined for a task's workspace (the route answers 404 for those): not an error here.
+ */
+export function useManualWorkspace(projectId: string, workspaceId: string) {
+  return useQuery({
+    queryKey: keys.workspace(projectId, workspaceId),
+    queryFn: () => api.getWorkspace(projectId, workspaceId).catch((error: unknown) => (error instanceof ApiError && error.status === 404 ? null : Promise.reject(error))),
+    retry: false,
+    refetchInterval: (query) => (query.state.data && (query.state.data.status === 'creating' || query.state.data.status === 'stopping') ? ACTIVE_POLL_MS : false),
+  });
 }

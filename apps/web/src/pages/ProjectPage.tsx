@@ -8,6 +8,7 @@ import { Link, Navigate, useParams } from 'react-router';
 import { BoardView } from '../components/board/BoardView';
 import { ChatView } from '../components/chat/ChatView';
 import { SettingsView } from '../components/project/SettingsView';
+import { NewWorkspaceForm } from '../components/workspace/NewWorkspaceForm';
 import { errorText } from '../lib/api';
 import { useProject } from '../lib/queries';
 
@@ -55,6 +56,7 @@ export function ProjectPage() {
           <Tab to={`${base}/board`} active={view === 'board'} label="Board" />
           <Tab to={`${base}/settings`} active={view === 'settings'} label="Settings" />
         </nav>
+        <NewWorkspaceForm projectId={projectId} />
       </div>
       <div className="project-body">
         {(mounted.chat || view === 'chat') && <ChatView projectId={projectId} sessionId={view === 'chat' ? sessionId : lastSessionId} active={view === 'chat'} />}

@@ -1,59 +1,137 @@
 /**
- * A live workspace: the agent's stream straight from the node daemon, a follow-up input that
- * sends prompts down the same channel, the agent's permission requests to answer (policy `ask`),
- * and a terminal in the workspace. When the workspace is gone, says so and links back
- * to the chat, where the whole conversation is kept.
+ * A workspace: the agent's stream straight from the node daemon, a prompt input, the agent's
+ * permission requests to answer (policy `ask`), and a terminal in the workspace. A workspace
+ * created by hand (`GET …/workspaces/:id` knows it) first shows its set-up steps; its prompts go
+ * through its chat session (`POST …/sessions/:id/prompt`: the first one starts the agent, and
+ * each is kept in the chat), and it can be deleted here. A task's workspace takes prompts over
+ * the direct channel. When the workspace is gone, the page says so and links back to the chat,
+ * where the whole conversation is kept.
  */
+import type { ManualWorkspace } from '@flotilla/contracts';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Link, useParams } from 'react-router';
+import { ExecutionSteps } from '../components/chat/ExecutionSteps';
 import { AgentStreamView } from '../components/workspace/AgentStreamView';
 import { PermissionRequestList } from '../components/workspace/PermissionRequestList';
 import { TerminalView } from '../components/workspace/TerminalView';
 import { useAgentStream } from '../lib/agent-stream';
+import { api, errorText } from '../lib/api';
+import { keys, useManualWorkspace } from '../lib/queries';
 
 export function WorkspacePage() {
   const { projectId = '', workspaceId = '' } = useParams();
-  const stream = useAgentStream(projectId, workspaceId);
-  const [text, setText] = useState('');
+  const manual = useManualWorkspace(projectId, workspaceId);
+  const workspace = manual.data ?? null;
+  const chatHref = workspace ? `/projects/${projectId}/chat/${workspace.chatSessionId}` : `/projects/${projectId}/chat`;
 
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    if (text.trim() && stream.sendPrompt(text)) setText('');
-  };
+  let body;
+  if (manual.isPending) body = <p className="muted small">Loading the workspace…</p>;
+  else if (manual.isError) body = <p role="alert" className="error small">{errorText(manual.error)}</p>;
+  else if (workspace?.status === 'creating') {
+    body = (
+      <section aria-label="Setting up the workspace">
+        <ExecutionSteps status="in_progress" step={workspace.step} />
+      </section>
+    );
+  } else if (workspace?.status === 'error') body = <p role="alert" className="error">The workspace could not be set up: {workspace.error}</p>;
+  else if (workspace && workspace.status !== 'running') body = <p className="notice">This workspace was deleted. Its conversation is kept in the chat.</p>;
+  else body = <LiveWorkspace projectId={projectId} workspaceId={workspaceId} manual={workspace} />;
 
   return (
     <main className="project">
       <div className="project-bar">
         <h1 className="project-title">Workspace {workspaceId}</h1>
-        <span className={`socket ${stream.state}`} aria-live="polite">
-          {stream.state === 'live' ? 'live from the node' : stream.state === 'gone' ? 'workspace not running' : stream.state === 'connecting' ? 'connecting…' : 'reconnecting…'}
-        </span>
-        <Link to={`/projects/${projectId}/chat`}>Back to the chat</Link>
+        {workspace && <span className="muted small">{workspace.permissionPolicy === 'ask' ? 'asks before tools' : 'runs tools without asking'}</span>}
+        <Link to={chatHref}>Back to the chat</Link>
+        {workspace?.status === 'running' && <DeleteButton projectId={projectId} workspaceId={workspaceId} />}
       </div>
-      <div className="chat-main workspace-main">
-        {stream.problem && (
-          <p role="alert" className="error small workspace-problem">
-            {stream.problem}
+      <div className="chat-main workspace-main">{body}</div>
+    </main>
+  );
+}
+
+/** The running workspace: live stream, permission requests, prompt input, terminal. */
+function LiveWorkspace({ projectId, workspaceId, manual }: { projectId: string; workspaceId: string; manual: ManualWorkspace | null }) {
+  const [reconnectKey, setReconnectKey] = useState(0);
+  const stream = useAgentStream(projectId, workspaceId, reconnectKey);
+  const [text, setText] = useState('');
+  // A workspace created by hand takes prompts through its chat session (which starts its agent).
+  const sessionPrompt = useMutation({
+    mutationFn: (prompt: string) => api.sendFollowUp(projectId, manual?.chatSessionId ?? '', prompt),
+    onSuccess: () => {
+      setText('');
+      // The agent of a workspace created by hand starts with its first prompt: connect now.
+      if (stream.state !== 'live') setReconnectKey((key) => key + 1);
+    },
+  });
+  const waitingForFirstPrompt = manual !== null && stream.updates.length === 0 && stream.state !== 'live';
+  const canSend = manual ? !sessionPrompt.isPending : stream.state === 'live';
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (!text.trim()) return;
+    if (manual) sessionPrompt.mutate(text);
+    else if (stream.sendPrompt(text)) setText('');
+  };
+
+  return (
+    <>
+      <span className={`socket ${stream.state}`} aria-live="polite">
+        {waitingForFirstPrompt
+          ? 'the agent starts with your first prompt'
+          : stream.state === 'live'
+            ? 'live from the node'
+            : stream.state === 'gone'
+              ? 'workspace not running'
+              : stream.state === 'connecting'
+                ? 'connecting…'
+                : 'reconnecting…'}
+      </span>
+      {stream.problem && (
+        <p role="alert" className="error small workspace-problem">
+          {stream.problem}
+        </p>
+      )}
+      <AgentStreamView updates={stream.updates} />
+      <PermissionRequestList permissions={stream.permissions} onAnswer={stream.answerPermission} disabled={stream.state !== 'live'} />
+      <form className="follow-up" onSubmit={submit}>
+        <label htmlFor="workspace-follow-up">{waitingForFirstPrompt ? 'Prompt for the agent' : 'Follow-up to the agent'}</label>
+        <div className="row">
+          <input id="workspace-follow-up" value={text} onChange={(e) => setText(e.target.value)} disabled={!canSend} placeholder="Tell the agent something…" />
+          <button type="submit" disabled={!canSend || !text.trim()}>
+            Send
+          </button>
+        </div>
+        {sessionPrompt.isError && (
+          <p role="alert" className="error small">
+            {errorText(sessionPrompt.error)}
           </p>
         )}
-        <AgentStreamView updates={stream.updates} />
-        <PermissionRequestList permissions={stream.permissions} onAnswer={stream.answerPermission} disabled={stream.state !== 'live'} />
-        <form className="follow-up" onSubmit={submit}>
-          <label htmlFor="workspace-follow-up">Follow-up to the agent</label>
-          <div className="row">
-            <input id="workspace-follow-up" value={text} onChange={(e) => setText(e.target.value)} disabled={stream.state !== 'live'} placeholder="Tell the agent something…" />
-            <button type="submit" disabled={stream.state !== 'live' || !text.trim()}>
-              Send
-            </button>
-          </div>
-          {stream.lastDelivery && (
-            <p role="status" className="notice small">
-              Prompt {stream.lastDelivery === 'queued' ? 'queued behind the current turn' : stream.lastDelivery}.
-            </p>
-          )}
-        </form>
-        {stream.state !== 'gone' && <TerminalView projectId={projectId} workspaceId={workspaceId} />}
-      </div>
-    </main>
+        {stream.lastDelivery && (
+          <p role="status" className="notice small">
+            Prompt {stream.lastDelivery === 'queued' ? 'queued behind the current turn' : stream.lastDelivery}.
+          </p>
+        )}
+      </form>
+      {stream.state !== 'gone' && <TerminalView projectId={projectId} workspaceId={workspaceId} />}
+    </>
+  );
+}
+
+/** Delete a workspace created by hand: its agent stopped, its node released. */
+function DeleteButton({ projectId, workspaceId }: { projectId: string; workspaceId: string }) {
+  const queryClient = useQueryClient();
+  const remove = useMutation({
+    mutationFn: () => api.deleteWorkspace(projectId, workspaceId),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: keys.workspace(projectId, workspaceId) }),
+  });
+  return (
+    <>
+      <button type="button" className="secondary" disabled={remove.isPending} onClick={() => remove.mutate()}>
+        {remove.isPending ? 'Deleting…' : 'Delete workspace'}
+      </button>
+      {remove.isError && <span role="alert" className="error small">{errorText(remove.error)}</span>}
+    </>
   );
 }
