@@ -1,20 +1,20 @@
 /**
- * The control plane's static assets as `flotilla up` serves them: the web app plus the node
- * daemon artifact VMs download (issue 6, item 7), composed under `<home>/assets`:
+ * The node daemon artifact (issue 6, item 7) in a stack: local nodes run its bundle, and the
+ * control plane serves it to VMs among its static assets, composed under `<home>/assets`:
  *
  *     <home>/assets/index.html, assets/…          the web app (web-assets.ts)
  *     <home>/assets/_flotilla/node-daemon/         manifest.json + node-daemon.mjs
  *
  * The artifact is built with esbuild into packages/node-daemon/dist/artifact when it is missing
  * or older than the daemon's (or contracts') sources — a fraction of a second — once across
- * concurrent stacks. When it cannot be built the stack still starts, without it: local nodes
- * do not need it, and provisioning a VM then fails saying so.
+ * concurrent stacks. When it cannot be built the stack still starts without it: local nodes run
+ * the daemon from its sources, and provisioning a VM fails saying so.
  */
 import { cpSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { NODE_DAEMON_ASSET_DIR } from '@flotilla/contracts';
 import { BUNDLE_FILE, buildDaemonArtifact, DAEMON_PACKAGE_DIR, MANIFEST_FILE } from '@flotilla/node-daemon/artifact';
-import { REPO_ROOT } from '../paths.js';
+import { REPO_ROOT, nodeDaemonCommand } from '../paths.js';
 import { isFresh, withBuildLock } from './build-cache.js';
 import { ensureWebAssets } from './web-assets.js';
 
@@ -34,21 +34,28 @@ export async function ensureDaemonArtifact(): Promise<string> {
 }
 
 /**
- * Compose `<home>/assets` (replacing an earlier one) and return its path.
- * @param warn - told when the daemon artifact could not be built (the stack goes on without it)
+ * Compose `<home>/assets` (replacing an earlier one) and return its path: the web app, plus the
+ * daemon artifact from `artifactDir` when there is one (null: the stack goes on without it).
  */
-export async function composeStackAssets(home: string, warn: (message: string) => void = () => {}): Promise<string> {
+export async function composeStackAssets(home: string, artifactDir: string | null): Promise<string> {
   const webDir = await ensureWebAssets(home);
   const dir = join(home, 'assets');
   rmSync(dir, { recursive: true, force: true });
   cpSync(webDir, dir, { recursive: true });
-  try {
-    const artifactDir = await ensureDaemonArtifact();
+  if (artifactDir) {
     const target = join(dir, NODE_DAEMON_ASSET_DIR);
     mkdirSync(target, { recursive: true });
     for (const file of [MANIFEST_FILE, BUNDLE_FILE]) cpSync(join(artifactDir, file), join(target, file));
-  } catch (error) {
-    warn(`the node daemon artifact could not be built, so VMs cannot be provisioned: ${error instanceof Error ? error.message : String(error)}`);
   }
   return dir;
+}
+
+/**
+ * The command that starts a local node daemon: the artifact's bundle — what VMs run, and it
+ * starts in about 40% of the time — or, with `FLOTILLA_NODE_DAEMON=source` or without an
+ * artifact, the daemon's TypeScript sources through tsx (TypeScript stack traces).
+ */
+export function localDaemonCommand(artifactDir: string | null, env: NodeJS.ProcessEnv = process.env): string[] {
+  if (artifactDir && env.FLOTILLA_NODE_DAEMON !== 'source') return [process.execPath, join(artifactDir, BUNDLE_FILE)];
+  return nodeDaemonCommand();
 }

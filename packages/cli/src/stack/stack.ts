@@ -7,10 +7,10 @@ import { CONTROL_PLANE_CONFIG_DEFAULTS } from '@flotilla/contracts';
 import { startLocalCloud, type LocalCloud } from '@flotilla/providers/local-cloud';
 import { mkdirSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { REPO_ROOT, nodeDaemonCommand } from '../paths.js';
+import { REPO_ROOT } from '../paths.js';
 import { CONTROL_PLANE_LOG, startControlPlane, type ControlPlane } from './control-plane.js';
 import { freePort } from './ports.js';
-import { composeStackAssets } from './stack-assets.js';
+import { composeStackAssets, ensureDaemonArtifact, localDaemonCommand } from './stack-assets.js';
 import { ensureSecretsFile } from './secrets.js';
 
 export interface StackOptions {
@@ -45,9 +45,13 @@ export interface Stack {
 export async function startStack(options: StackOptions): Promise<Stack> {
   mkdirSync(options.home, { recursive: true });
   const baseEnv = options.nodeEnv ?? process.env;
+  const artifactDir = await ensureDaemonArtifact().catch((error: unknown) => {
+    process.stderr.write(`the node daemon artifact could not be built (local nodes run from source; VMs cannot be provisioned): ${error instanceof Error ? error.message : String(error)}\n`);
+    return null;
+  });
   const localCloud = await startLocalCloud({
     dataDir: join(options.home, 'nodes'),
-    daemonCommand: nodeDaemonCommand(),
+    daemonCommand: localDaemonCommand(artifactDir, baseEnv),
     env: { ...baseEnv, PATH: [join(REPO_ROOT, 'node_modules/.bin'), baseEnv.PATH ?? ''].join(delimiter) },
   });
   const controlPlaneOptions = {
@@ -55,7 +59,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     stateDir: join(options.home, 'state'),
     vars: { ...controlPlaneVarsFromEnv(process.env), LOCAL_CLOUD_URL: localCloud.url, ...options.vars },
     logFile: CONTROL_PLANE_LOG(options.home),
-    assetsDir: await composeStackAssets(options.home, (message) => process.stderr.write(`${message}\n`)),
+    assetsDir: await composeStackAssets(options.home, artifactDir),
     secretsFile: ensureSecretsFile(options.home),
   };
   let controlPlane: ControlPlane;
