@@ -8,8 +8,8 @@ export const CONTROL_PLANE_CONFIG_DEFAULTS = {
   STEP_NODE_SELECTION_TIMEOUT_MS: 30_000,
   /** node_provisioning: the provider accepting the create call. */
   STEP_NODE_PROVISIONING_TIMEOUT_MS: 120_000,
-  /** node_agent_ready: the node daemon calling back `ready`. */
-  STEP_NODE_AGENT_READY_TIMEOUT_MS: 300_000,
+  /** node_agent_ready: the node daemon calling back `ready` (a VM installs Node.js, build tools and the daemon's packages first). */
+  STEP_NODE_AGENT_READY_TIMEOUT_MS: 600_000,
   /** workspace_creation: the daemon accepting the workspace. */
   STEP_WORKSPACE_CREATION_TIMEOUT_MS: 60_000,
   /** workspace_ready: clone + branch done, daemon calling back. */
