@@ -52,7 +52,7 @@ export async function composeStackAssets(home: string, artifactDir: string | nul
 
 /**
  * The command that starts a local node daemon: the artifact's bundle — what VMs run, and it
- * starts in about 40% of the time — or, with `FLOTILLA_NODE_DAEMON=source` or without an
+ * starts about 3× faster (bench/daemon-start.ts) — or, with `FLOTILLA_NODE_DAEMON=source` or without an
  * artifact, the daemon's TypeScript sources through tsx (TypeScript stack traces).
  */
 export function localDaemonCommand(artifactDir: string | null, env: NodeJS.ProcessEnv = process.env): string[] {
