@@ -15,9 +15,13 @@ export const JwtAudience = {
 
 export const JWT_ISSUER = 'flotilla-control-plane';
 
-/** Claims of a callback token: bound to one node (`sub`), optionally to one workspace. */
+/**
+ * Claims of a callback token: bound to one node (`sub`), optionally to one workspace. `exp` is
+ * the expiry in seconds since the epoch (JWT NumericDate); every callback token has one.
+ */
 export const CallbackClaims = z.object({
   sub: z.string(),
   workspaceId: z.string().optional(),
+  exp: z.number(),
 });
 export type CallbackClaims = z.infer<typeof CallbackClaims>;

@@ -24,6 +24,20 @@ export const NodeHeartbeatRequest = z.object({
 });
 export type NodeHeartbeatRequest = z.infer<typeof NodeHeartbeatRequest>;
 
+/**
+ * Answer to `POST /api/nodes/:nodeId/heartbeat`. When the node token presented has less than half
+ * of CALLBACK_TOKEN_TTL_MS left, the control plane hands fresh callback tokens along: the node's
+ * (`callbackToken`) and one per listed workspace that is this node's and not destroyed
+ * (`workspaceTokens`, workspace id → token); the daemon uses them from then on. Otherwise both
+ * are absent.
+ */
+export const NodeHeartbeatResponse = z.object({
+  ok: z.literal(true),
+  callbackToken: z.string().min(1).optional(),
+  workspaceTokens: z.record(z.string(), z.string().min(1)).optional(),
+});
+export type NodeHeartbeatResponse = z.infer<typeof NodeHeartbeatResponse>;
+
 /** `POST /api/workspaces/:workspaceId/ready`: the clone is done (or failed). */
 export const WorkspaceReadyRequest = z.discriminatedUnion('status', [
   z.object({ status: z.literal('running') }),

@@ -34,6 +34,9 @@
  * | TERMINAL_IDLE_TIMEOUT_MS           | 600000               | A workspace terminal without viewers is closed after this. |
  * | FLOTILLA_AGENT_COMMAND_<TYPE>      | (built in)           | JSON array replacing an agent type's command.              |
  *
+ * The callback token is the one the daemon starts with: a newer one the control plane handed in a
+ * heartbeat answer and the daemon stored in `daemon.db` wins over it (see `callback-tokens.ts`).
+ *
  * Agent credentials are deliberately not part of this object: see `agent-credentials.ts`.
  */
 import { AgentType } from '@flotilla/contracts';

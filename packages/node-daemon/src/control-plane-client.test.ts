@@ -39,7 +39,7 @@ function client(url: string): ControlPlaneClient {
   return new ControlPlaneClient({
     controlPlaneUrl: url,
     nodeId: 'nod_1',
-    nodeToken: 'node-token',
+    nodeToken: () => 'node-token',
     workspaceToken: (id) => (id === 'ws_1' ? 'ws-token' : undefined),
     retry: { maxElapsedMs: 5000, initialIntervalMs: 10, maxIntervalMs: 20 },
     requestTimeoutMs: 5000,
@@ -85,6 +85,14 @@ describe('ControlPlaneClient', () => {
     const { url, seen } = await serve([{ status: 500 }]);
     await expect(client(url).heartbeat({ workspaceIds: ['ws_1'] })).rejects.toBeInstanceOf(CallbackError);
     expect(seen).toHaveLength(1);
+  });
+
+  it('returns the heartbeat answer with refreshed tokens, and refuses a malformed one', async () => {
+    const answer = { ok: true, callbackToken: 'new-node-token', workspaceTokens: { ws_1: 'new-ws-token' } };
+    const { url } = await serve([{ status: 200, body: answer }, { status: 200, body: { ok: true } }, { status: 200, body: { ok: 'yes' } }]);
+    expect(await client(url).heartbeat({ workspaceIds: ['ws_1'] })).toEqual(answer);
+    expect(await client(url).heartbeat({ workspaceIds: [] })).toEqual({ ok: true });
+    await expect(client(url).heartbeat({ workspaceIds: [] })).rejects.toThrow(/unexpected heartbeat answer/);
   });
 
   it('refuses a workspace call when it knows no token for the workspace', async () => {

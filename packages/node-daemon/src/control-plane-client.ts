@@ -9,11 +9,12 @@
  * server's own error message.
  */
 import pRetry, { AbortError } from 'p-retry';
-import type {
-  NodeHeartbeatRequest,
-  NodeReadyRequest,
-  TaskCallbackRequest,
-  WorkspaceReadyRequest,
+import {
+  NodeHeartbeatResponse,
+  type NodeHeartbeatRequest,
+  type NodeReadyRequest,
+  type TaskCallbackRequest,
+  type WorkspaceReadyRequest,
 } from '@flotilla/contracts';
 import type { Logger } from './logger.js';
 
@@ -33,8 +34,8 @@ export interface ControlPlaneClientOptions {
   /** Base URL, no trailing slash. */
   controlPlaneUrl: string;
   nodeId: string;
-  /** Node-scoped callback token. */
-  nodeToken: string;
+  /** The node-scoped callback token in force (it changes when the control plane refreshes it). */
+  nodeToken: () => string;
   /** Callback token of a workspace, or undefined when the daemon does not know the workspace. */
   workspaceToken: (workspaceId: string) => string | undefined;
   /** Backoff of transient failures, in ms (CALLBACK_RETRY_* in config.ts). */
@@ -49,6 +50,8 @@ export interface ControlPlaneClientOptions {
 export interface CallOptions {
   /** False: one attempt only (heartbeats, whose next tick is the retry). Default true. */
   retry?: boolean;
+  /** True: read the answer's JSON body and return it (undefined when it is not JSON). */
+  readBody?: boolean;
 }
 
 function isTransientStatus(status: number): boolean {
@@ -78,13 +81,20 @@ export class ControlPlaneClient {
 
   /** `POST /api/nodes/:nodeId/ready`: the daemon listens at `body.url`. Retried. */
   async nodeReady(body: NodeReadyRequest): Promise<void> {
-    await this.post(`/api/nodes/${encodeURIComponent(this.options.nodeId)}/ready`, this.options.nodeToken, body);
+    await this.post(`/api/nodes/${encodeURIComponent(this.options.nodeId)}/ready`, this.options.nodeToken(), body);
   }
 
-  /** `POST /api/nodes/:nodeId/heartbeat` with the ids of the workspaces on this node. Not retried. */
-  async heartbeat(body: NodeHeartbeatRequest): Promise<void> {
+  /**
+   * `POST /api/nodes/:nodeId/heartbeat` with the ids of the workspaces on this node. Not retried.
+   * Returns the answer, which may carry refreshed callback tokens (the caller swaps them in).
+   *
+   * @throws CallbackError when the call fails or the answer is not a `NodeHeartbeatResponse`.
+   */
+  async heartbeat(body: NodeHeartbeatRequest): Promise<NodeHeartbeatResponse> {
     const path = `/api/nodes/${encodeURIComponent(this.options.nodeId)}/heartbeat`;
-    await this.post(path, this.options.nodeToken, body, { retry: false });
+    const answer = NodeHeartbeatResponse.safeParse(await this.post(path, this.options.nodeToken(), body, { retry: false, readBody: true }));
+    if (!answer.success) throw new CallbackError(path, null, `unexpected heartbeat answer: ${answer.error.message}`);
+    return answer.data;
   }
 
   /** `POST /api/workspaces/:workspaceId/ready`: the checkout is done, or failed. Retried. */
@@ -106,13 +116,13 @@ export class ControlPlaneClient {
   }
 
   /**
-   * POST `body` as JSON to `path` with `token`.
+   * POST `body` as JSON to `path` with `token`; with `options.readBody`, returns the answer's JSON.
    *
    * @throws CallbackError when the control plane refuses the call or retries run out.
    */
-  private async post(path: string, token: string, body: unknown, options: CallOptions = {}): Promise<void> {
+  private async post(path: string, token: string, body: unknown, options: CallOptions = {}): Promise<unknown> {
     const url = `${this.options.controlPlaneUrl}${path}`;
-    const attempt = async (): Promise<void> => {
+    const attempt = async (): Promise<unknown> => {
       let response: Response;
       try {
         response = await this.fetchImpl(url, {
@@ -125,8 +135,9 @@ export class ControlPlaneClient {
         throw new CallbackError(path, null, `cannot reach the control plane: ${(error as Error).message}`);
       }
       if (response.ok) {
+        if (options.readBody) return response.json().catch(() => undefined);
         await response.body?.cancel();
-        return;
+        return undefined;
       }
       const message = await serverMessage(response);
       const failure = new CallbackError(path, response.status, `HTTP ${response.status}: ${message}`);
@@ -135,11 +146,8 @@ export class ControlPlaneClient {
     };
 
     try {
-      if (options.retry === false) {
-        await attempt();
-        return;
-      }
-      await pRetry(attempt, {
+      if (options.retry === false) return await attempt();
+      return await pRetry(attempt, {
         retries: Number.MAX_SAFE_INTEGER,
         maxRetryTime: this.options.retry.maxElapsedMs,
         minTimeout: this.options.retry.initialIntervalMs,

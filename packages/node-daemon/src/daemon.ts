@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import type { AgentCredentials } from './agent-credentials.js';
+import { NodeTokenHolder, applyRefreshedTokens } from './callback-tokens.js';
 import { AgentSessionService } from './agents/agent-session-service.js';
 import type { DaemonConfig } from './config.js';
 import { ControlPlaneClient } from './control-plane-client.js';
@@ -54,13 +55,15 @@ export async function startDaemon(options: {
   const workspaceStore = new WorkspaceStore(db);
   const sessionStore = new AgentSessionStore(db);
   const tokenFor = (workspaceId: string): string | undefined => workspaceStore.get(workspaceId)?.callbackToken;
+  // The configured token, or a newer one a previous run got from a heartbeat answer.
+  const nodeToken = new NodeTokenHolder(db, config.nodeId, config.callbackToken, logger.child('callback-tokens'));
 
   const sender = createHttpMessageSender({ controlPlaneUrl: config.controlPlaneUrl, tokenFor, requestTimeoutMs: config.callbackRequestTimeoutMs });
   const outbox = new MessageOutbox({ db, config: readOutboxConfig(), send: sender.send, logger: logger.child('outbox') });
   const controlPlane = new ControlPlaneClient({
     controlPlaneUrl: config.controlPlaneUrl,
     nodeId: config.nodeId,
-    nodeToken: config.callbackToken,
+    nodeToken: () => nodeToken.get(),
     workspaceToken: tokenFor,
     retry: {
       maxElapsedMs: config.callbackRetryMaxElapsedMs,
@@ -135,9 +138,12 @@ export async function startDaemon(options: {
     controlPlane,
     startHeartbeat() {
       heartbeat ??= setInterval(() => {
-        controlPlane.heartbeat({ workspaceIds: workspaces.activeWorkspaceIds() }).catch((error: unknown) => {
-          logger.warn('heartbeat failed', { error: errorMessage(error) });
-        });
+        controlPlane
+          .heartbeat({ workspaceIds: workspaces.activeWorkspaceIds() })
+          .then((answer) => applyRefreshedTokens(answer, { nodeToken, workspaces: workspaceStore, logger: logger.child('callback-tokens') }))
+          .catch((error: unknown) => {
+            logger.warn('heartbeat failed', { error: errorMessage(error) });
+          });
       }, config.heartbeatIntervalMs);
     },
     stop() {

@@ -5,6 +5,7 @@
 import {
   MESSAGE_BATCH_MAX_BODY_BYTES,
   NodeHeartbeatRequest,
+  type NodeHeartbeatResponse,
   NodeReadyRequest,
   PersistMessageBatchRequest,
   TaskCallbackRequest,
@@ -14,10 +15,12 @@ import {
 import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../app-env.js';
 import { verifyCallbackToken } from '../auth/tokens.js';
+import { readConfig } from '../env.js';
 import { getNode, getWorkspace, markNodeReady, recordHeartbeat, setWorkspaceStatus } from '../db/nodes-repository.js';
 import { getTaskRow } from '../db/tasks-repository.js';
 import { HttpError, forbidden, notFound } from '../lib/errors.js';
 import { parseJsonBody } from '../lib/validation.js';
+import { refreshCallbackTokens } from '../services/callback-token-refresh.js';
 import { projectData, taskRunner } from '../services/task-submission.js';
 
 /** The caller's token must belong to `nodeId`. @throws 401 / 403 */
@@ -53,13 +56,32 @@ export const nodeCallbackRoutes = new Hono<AppEnv>()
     await Promise.all(results.map((row) => wakeRunnerOf(c, row.id)));
     return c.json({ ok: true });
   })
+  /**
+   * The node daemon is alive; `workspaceIds` are the workspaces it holds. Answers
+   * `NodeHeartbeatResponse`; 401 for a missing, invalid or expired token, 403 for another node's
+   * token, 400 for a bad body, 404 for an unknown node.
+   *
+   * Token refresh: when the presented token is the node's own (no `workspaceId` claim) and has
+   * less than half of CALLBACK_TOKEN_TTL_MS (ms) left by its `exp`, the answer carries a fresh
+   * node token (`callbackToken`) and a fresh token for each listed workspace that is on this node
+   * in D1 and not destroyed (`workspaceTokens`; other ids are left out silently); a destroyed
+   * node gets none. Why half, and why all together: a workspace token is always minted after the
+   * node token in force at the time (at creation, or with it at a refresh), so it expires no
+   * earlier than that node token; replacing every workspace token whenever the node token is
+   * refreshed — at least half a TTL before the node token expires — replaces each of them before
+   * it expires too, as long as heartbeats get through.
+   */
   .post('/:nodeId/heartbeat', async (c) => {
     const nodeId = c.req.param('nodeId');
-    await authorizeNode(c, nodeId);
-    await parseJsonBody(c, NodeHeartbeatRequest);
-    if (!(await getNode(c.env.DB, nodeId))) throw notFound(`node ${nodeId} not found`);
+    const claims = await authorizeNode(c, nodeId);
+    const body = await parseJsonBody(c, NodeHeartbeatRequest);
+    const node = await getNode(c.env.DB, nodeId);
+    if (!node) throw notFound(`node ${nodeId} not found`);
     await recordHeartbeat(c.env.DB, nodeId);
-    return c.json({ ok: true });
+    const ttlMs = readConfig(c.env).CALLBACK_TOKEN_TTL_MS;
+    const tokens = node.status === 'destroyed' ? {} : await refreshCallbackTokens(c.env.DB, nodeId, claims, body.workspaceIds, ttlMs);
+    const response: NodeHeartbeatResponse = { ok: true, ...tokens };
+    return c.json(response);
   });
 
 export const workspaceCallbackRoutes = new Hono<AppEnv>()

@@ -43,6 +43,12 @@ const MIGRATIONS: readonly string[] = [
      updated_at       TEXT NOT NULL,
      PRIMARY KEY (workspace_id, agent_session_id)
    );`,
+  // Small key/value state of the daemon itself, e.g. `node_callback_token` (callback-tokens.ts).
+  `CREATE TABLE IF NOT EXISTS daemon_state (
+     key        TEXT PRIMARY KEY,
+     value      TEXT NOT NULL,
+     updated_at TEXT NOT NULL
+   );`,
 ];
 
 function migrate(db: SqliteDatabase): void {

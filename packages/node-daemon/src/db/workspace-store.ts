@@ -126,6 +126,18 @@ export class WorkspaceStore {
       .run(status, error, new Date().toISOString(), id);
   }
 
+  /**
+   * Replace the workspace's callback token (a refreshed one, from a heartbeat answer).
+   *
+   * @returns false when the daemon has no workspace with this id (nothing changed).
+   */
+  updateCallbackToken(id: string, callbackToken: string): boolean {
+    const result = this.db
+      .prepare('UPDATE workspaces SET callback_token = ?, updated_at = ? WHERE id = ?')
+      .run(callbackToken, new Date().toISOString(), id);
+    return result.changes > 0;
+  }
+
   /** Record the commit the task branch was created from. */
   setBaseCommit(id: string, baseCommit: string): void {
     this.db
