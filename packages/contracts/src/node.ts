@@ -71,6 +71,17 @@ export type TaskCallbackRequest = z.infer<typeof TaskCallbackRequest>;
 // ---- control plane → node daemon (Bearer token of audience `node-management`) ----
 
 /** `POST {node}/workspaces`: clone `repoUrl` and check out `branch` from `baseBranch`. Answers 202. */
+/**
+ * Credentials for an https repository, for git's HTTP Basic auth (`username`, e.g.
+ * `x-access-token` for GitHub tokens). Sent to the node daemon only with a create-workspace
+ * request, which it keeps in memory (never on disk, never to the agent).
+ */
+export const GitCredential = z.object({
+  username: z.string().min(1).max(256),
+  token: z.string().min(1).max(4096),
+});
+export type GitCredential = z.infer<typeof GitCredential>;
+
 export const CreateWorkspaceRequest = z.object({
   workspaceId: z.string().min(1),
   repoUrl: z.string().min(1),
@@ -81,6 +92,8 @@ export const CreateWorkspaceRequest = z.object({
   taskId: z.string().nullable(),
   /** Callback token scoped to this workspace; the daemon uses it for the workspace's callbacks. */
   callbackToken: z.string().min(1),
+  /** The user's saved token for the repository's host, when there is one (clone, push, pull request). */
+  gitCredential: GitCredential.optional(),
 });
 export type CreateWorkspaceRequest = z.infer<typeof CreateWorkspaceRequest>;
 

@@ -28,9 +28,38 @@ export const PutAgentCredentialRequest = z.object({ apiKey: z.string().trim().mi
 /** `PUT /api/credentials/cloud/:provider` body: a cloud API token, validated then stored encrypted. */
 export const PutCloudCredentialRequest = z.object({ token: z.string().trim().min(8).max(4096) });
 
+/** Username git sends with a repository token when none is given (GitHub's convention; most hosts accept any). */
+export const DEFAULT_GIT_USERNAME = 'x-access-token';
+
+/**
+ * `PUT /api/credentials/git/:host` body: a repository token for every https repository on
+ * `host` (e.g. a GitHub fine-grained token with contents and pull-request write access), and
+ * the username git sends with it (default {@link DEFAULT_GIT_USERNAME}).
+ */
+export const PutGitCredentialRequest = z.strictObject({
+  token: z.string().trim().min(8).max(4096),
+  username: z.string().trim().min(1).max(256).optional(),
+});
+export type PutGitCredentialRequest = z.infer<typeof PutGitCredentialRequest>;
+
+/** A git host as credentials are keyed: lower-case `hostname[:port]`, e.g. `github.com`. */
+export const GitHost = z
+  .string()
+  .regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d{1,5})?$/, 'a host name such as github.com (lower case, optionally :port)');
+
+/** The host (`hostname[:port]`, lower case) of an http(s) repository URL, as git credentials are keyed; null for any other URL or a path. */
+export function gitHostOf(repoUrl: string): string | null {
+  try {
+    const url = new URL(repoUrl);
+    return url.protocol === 'https:' || url.protocol === 'http:' ? url.host.toLowerCase() : null;
+  } catch {
+    return null;
+  }
+}
+
 /** A stored credential as the API shows it: never the secret, only a mask. */
 export const CredentialInfo = z.object({
-  kind: z.enum(['agent', 'cloud']),
+  kind: z.enum(['agent', 'cloud', 'git']),
   name: z.string(),
   masked: z.string(),
   updatedAt: z.string(),

@@ -10,6 +10,7 @@ import { serve } from '@hono/node-server';
 import type { AgentCredentials } from './agent-credentials.js';
 import { NodeTokenHolder, applyRefreshedTokens } from './callback-tokens.js';
 import { AgentSessionService } from './agents/agent-session-service.js';
+import { GitCredentialRegistry } from './git/git-credentials.js';
 import type { DaemonConfig } from './config.js';
 import { ControlPlaneClient } from './control-plane-client.js';
 import { AgentSessionStore } from './db/agent-session-store.js';
@@ -73,6 +74,7 @@ export async function startDaemon(options: {
     requestTimeoutMs: config.callbackRequestTimeoutMs,
     logger,
   });
+  const gitCredentials = new GitCredentialRegistry();
   const agentSessions = new AgentSessionService({
     workspaces: workspaceStore,
     sessions: sessionStore,
@@ -86,6 +88,7 @@ export async function startDaemon(options: {
     gitPushTimeoutMs: config.gitPushTimeoutMs,
     drainTimeoutMs: config.taskCallbackDrainTimeoutMs,
     pullRequests: { apiUrl: config.githubApiUrl, token: config.githubToken, timeoutMs: config.githubRequestTimeoutMs },
+    gitAuth: (workspaceId) => gitCredentials.get(workspaceId),
     logger: logger.child('agent-sessions'),
   });
   const workspaces = new WorkspaceService({
@@ -95,6 +98,7 @@ export async function startDaemon(options: {
     dataDir: config.dataDir,
     gitCloneTimeoutMs: config.gitCloneTimeoutMs,
     gitCommandTimeoutMs: config.gitCommandTimeoutMs,
+    gitCredentials,
     logger,
   });
 

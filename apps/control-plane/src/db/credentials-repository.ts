@@ -4,7 +4,7 @@ import type { SealedSecret } from '../services/credential-crypto.js';
 
 interface CredentialRow {
   user_id: string;
-  kind: 'agent' | 'cloud';
+  kind: CredentialInfo['kind'];
   name: string;
   ciphertext: string;
   iv: string;
@@ -15,7 +15,7 @@ interface CredentialRow {
 
 export interface CredentialKey {
   userId: string;
-  kind: 'agent' | 'cloud';
+  kind: CredentialInfo['kind'];
   name: string;
 }
 

@@ -2,9 +2,10 @@
  * `/api/credentials` (issue 6, item 8): the user's cloud credentials. A token is checked with
  * its provider before it is saved, stored encrypted, and never returned — only a mask.
  * Agent API keys (issue 5, item 1) likewise: stored encrypted, shown masked, and handed only
- * to the agent process a task starts (services/agent-credentials.ts).
+ * to the agent process a task starts (services/agent-credentials.ts). Repository tokens per git
+ * host: sent with each workspace of a repository on that host (services/git-credentials.ts).
  */
-import { AgentType, ProviderName, PutAgentCredentialRequest, PutCloudCredentialRequest } from '@flotilla/contracts';
+import { AgentType, GitHost, ProviderName, PutAgentCredentialRequest, PutCloudCredentialRequest, PutGitCredentialRequest } from '@flotilla/contracts';
 import { Hono } from 'hono';
 import type { AppEnv } from '../app-env.js';
 import { deleteCredential, listCredentials } from '../db/credentials-repository.js';
@@ -14,6 +15,7 @@ import { createLogger, errorMessage } from '../lib/logger.js';
 import { parseJsonBody, parseWith } from '../lib/validation.js';
 import { saveAgentKey } from '../services/agent-credentials.js';
 import { saveCloudToken } from '../services/cloud-credentials.js';
+import { saveGitToken } from '../services/git-credentials.js';
 import { IMPLICIT_USER_ID } from '../services/node-selection.js';
 import { tokenValidator } from '../services/providers.js';
 
@@ -67,5 +69,26 @@ export const credentialsRoutes = new Hono<AppEnv>()
     const agentType = parseWith(AgentType, c.req.param('agentType'));
     if (!(await deleteCredential(c.env.DB, { userId: IMPLICIT_USER_ID, kind: 'agent', name: agentType }))) throw notFound(`no ${agentType} key is saved`);
     log.info('agent credential deleted', { agentType });
+    return c.body(null, 204);
+  })
+  /**
+   * Save a repository token for the git host `:host` (`hostname[:port]`, e.g. `github.com`):
+   * `{token, username?}`, encrypted. Every workspace of an https repository on that host gets it
+   * for its clone, push and pull request. 200 with the masked credential; 400 for a bad host or
+   * body; 503 when credential storage is not configured. The token is not checked here: a clone
+   * it cannot do fails the task with git's own words.
+   */
+  .put('/git/:host', async (c) => {
+    const host = parseWith(GitHost, c.req.param('host'));
+    const body = await parseJsonBody(c, PutGitCredentialRequest);
+    const info = await saveGitToken(c.env, IMPLICIT_USER_ID, host, body);
+    log.info('git credential saved', { host, masked: info.masked });
+    return c.json(info);
+  })
+  /** Forget the repository token of `:host`. 204; 400 for a bad host; 404 when none was saved. */
+  .delete('/git/:host', async (c) => {
+    const host = parseWith(GitHost, c.req.param('host'));
+    if (!(await deleteCredential(c.env.DB, { userId: IMPLICIT_USER_ID, kind: 'git', name: host }))) throw notFound(`no token for ${host} is saved`);
+    log.info('git credential deleted', { host });
     return c.body(null, 204);
   });

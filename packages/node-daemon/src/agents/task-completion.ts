@@ -9,6 +9,7 @@
 import type { TaskCallbackRequest } from '@flotilla/contracts';
 import { errorMessage } from '../errors.js';
 import { gitHubRepositoryOf, openPullRequest } from '../git/github-pull-request.js';
+import type { GitHttpAuth } from '../git/git-credentials.js';
 import { commitAndPushTaskBranch } from '../git/task-branch.js';
 import type { Logger } from '../logger.js';
 import type { ChatMessageSink } from './chat-message-sink.js';
@@ -24,6 +25,8 @@ export interface TaskCompletionDeps {
   drainTimeoutMs: number;
   /** Pull requests on GitHub: opened for a pushed branch when `token` is set (GITHUB_TOKEN). */
   pullRequests?: { apiUrl: string; token: string | null; timeoutMs: number };
+  /** The repository credentials of a workspace, when the control plane sent some (git-credentials.ts). */
+  gitAuth?: (workspaceId: string) => GitHttpAuth | undefined;
   logger: Logger;
 }
 
@@ -46,6 +49,8 @@ export function taskCommitMessage(taskId: string, taskTitle: string | null): str
   const title = taskTitle?.trim();
   return title ? `Flotilla task ${taskId}: ${title}` : `Flotilla task ${taskId}`;
 }
+
+const withAuth = (auth: GitHttpAuth | undefined) => (auth ? { auth } : {});
 
 const NOTHING_CHANGED = 'The agent finished without changing any files.';
 
@@ -86,6 +91,7 @@ export async function buildCompletedCallback(
     commitMessage: taskCommitMessage(turn.taskId, turn.taskTitle),
     commandTimeoutMs: deps.gitCommandTimeoutMs,
     pushTimeoutMs: deps.gitPushTimeoutMs,
+    ...withAuth(deps.gitAuth?.(turn.workspaceId)),
   });
   if (!result.changed) {
     const summary = turn.lastAssistantText ? `${NOTHING_CHANGED}\n\n${turn.lastAssistantText}` : NOTHING_CHANGED;
@@ -108,11 +114,14 @@ export async function buildCompletedCallback(
 
 /**
  * Open a pull request for the pushed `branch` when `origin` is on GitHub and a token is
- * configured. A failure does not fail the task: it becomes a warning.
+ * available: the workspace's own github.com credential, else GITHUB_TOKEN. A failure does not
+ * fail the task: it becomes a warning.
  */
 async function openTaskPullRequest(deps: TaskCompletionDeps, turn: FinishedTurn, branch: string): Promise<{ prUrl: string | null; warning: string | null }> {
   const settings = deps.pullRequests;
-  if (!settings?.token || !turn.baseBranch) return { prUrl: null, warning: null };
+  const workspaceAuth = deps.gitAuth?.(turn.workspaceId);
+  const token = (workspaceAuth?.origin === 'https://github.com/' ? workspaceAuth.token : null) ?? settings?.token ?? null;
+  if (!settings || !token || !turn.baseBranch) return { prUrl: null, warning: null };
   const repository = await gitHubRepositoryOf(turn.workspacePath, deps.gitCommandTimeoutMs).catch(() => null);
   if (!repository) return { prUrl: null, warning: null };
   const summary = turn.lastAssistantText?.trim();
@@ -120,7 +129,7 @@ async function openTaskPullRequest(deps: TaskCompletionDeps, turn: FinishedTurn,
     const prUrl = await openPullRequest({
       ...repository,
       apiUrl: settings.apiUrl,
-      token: settings.token,
+      token,
       head: branch,
       base: turn.baseBranch,
       title: turn.taskTitle?.trim() || taskCommitMessage(turn.taskId, null),

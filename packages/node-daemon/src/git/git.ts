@@ -3,6 +3,7 @@
  * time limit, so a hung remote cannot hang the daemon.
  */
 import { execFile } from 'node:child_process';
+import { gitAuthEnv, type GitHttpAuth } from './git-credentials.js';
 
 /** git exited non-zero, could not start, or ran past its time limit. */
 export class GitError extends Error {
@@ -26,6 +27,8 @@ export interface GitOptions {
   timeoutMs: number;
   /** Aborting kills git; the call rejects with a GitError. */
   signal?: AbortSignal;
+  /** Credentials for the remote's https origin (git-credentials.ts), when it takes a token. */
+  auth?: GitHttpAuth;
 }
 
 const MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
@@ -46,7 +49,7 @@ export function runGit(args: readonly string[], options: GitOptions): Promise<st
         killSignal: 'SIGKILL',
         maxBuffer: MAX_OUTPUT_BYTES,
         signal: options.signal,
-        env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' },
+        env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C', ...(options.auth ? gitAuthEnv(options.auth) : {}) },
       },
       (error, stdout, stderr) => {
         if (!error) {

@@ -2,6 +2,7 @@
  * Commit what the agent left in a workspace and push the task branch (DESIGN.md §2 hop 5:
  * "the daemon commits what the agent left, pushes the task branch").
  */
+import type { GitHttpAuth } from './git-credentials.js';
 import { GitError, runGit } from './git.js';
 
 export interface TaskBranchRequest {
@@ -14,6 +15,8 @@ export interface TaskBranchRequest {
   commitMessage: string;
   commandTimeoutMs: number;
   pushTimeoutMs: number;
+  /** Credentials for an https `origin` (git-credentials.ts), used by `ls-remote` and `push`. */
+  auth?: GitHttpAuth;
 }
 
 export interface TaskBranchResult {
@@ -67,10 +70,11 @@ export async function commitAndPushTaskBranch(request: TaskBranchRequest): Promi
     .filter((line) => line.length > 0);
   let target = request.branch;
   try {
-    target = await freeRemoteBranchName(request.cwd, request.branch, request.pushTimeoutMs);
+    target = await freeRemoteBranchName(request.cwd, request.branch, request.pushTimeoutMs, request.auth);
     await runGit(['push', '--quiet', 'origin', `${request.branch}:refs/heads/${target}`], {
       cwd: request.cwd,
       timeoutMs: request.pushTimeoutMs,
+      ...(request.auth ? { auth: request.auth } : {}),
     });
     return { changed: true, commitSha: head, filesChanged, pushed: true, pushedBranch: target, pushError: null };
   } catch (error) {
@@ -85,8 +89,8 @@ export async function commitAndPushTaskBranch(request: TaskBranchRequest): Promi
  *
  * @throws GitError when the remote cannot be listed.
  */
-export async function freeRemoteBranchName(cwd: string, branch: string, timeoutMs: number): Promise<string> {
-  const listing = await runGit(['ls-remote', '--heads', 'origin'], { cwd, timeoutMs });
+export async function freeRemoteBranchName(cwd: string, branch: string, timeoutMs: number, auth?: GitHttpAuth): Promise<string> {
+  const listing = await runGit(['ls-remote', '--heads', 'origin'], { cwd, timeoutMs, ...(auth ? { auth } : {}) });
   const taken = new Set(
     listing
       .split('\n')

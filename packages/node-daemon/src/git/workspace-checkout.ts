@@ -4,6 +4,7 @@
  */
 import { mkdir, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import type { GitHttpAuth } from './git-credentials.js';
 import { GitError, redactUrl, runGit } from './git.js';
 
 export interface CheckoutRequest {
@@ -17,6 +18,8 @@ export interface CheckoutRequest {
   cloneTimeoutMs: number;
   commandTimeoutMs: number;
   signal?: AbortSignal;
+  /** Credentials for an https remote (git-credentials.ts). */
+  auth?: GitHttpAuth;
 }
 
 /** Identity of the commits the daemon makes. */
@@ -41,6 +44,7 @@ export async function createCheckout(request: CheckoutRequest): Promise<string> 
       cwd: dirname(path),
       timeoutMs: request.cloneTimeoutMs,
       signal,
+      ...(request.auth ? { auth: request.auth } : {}),
     });
     cloned = true;
     const baseRef = `refs/remotes/origin/${request.baseBranch}`;

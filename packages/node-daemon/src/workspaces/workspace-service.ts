@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { CreateWorkspaceRequest, WorkspaceInfo, WorkspaceReadyRequest } from '@flotilla/contracts';
 import { toWorkspaceInfo, type WorkspaceStore } from '../db/workspace-store.js';
 import { badRequest, conflict, errorMessage, notFound } from '../errors.js';
+import type { GitCredentialRegistry } from '../git/git-credentials.js';
 import { createCheckout } from '../git/workspace-checkout.js';
 import type { Logger } from '../logger.js';
 import { validateBranchName, validateWorkspaceId } from './names.js';
@@ -22,6 +23,8 @@ export interface WorkspaceServiceDeps {
   dataDir: string;
   gitCloneTimeoutMs: number;
   gitCommandTimeoutMs: number;
+  /** Repository credentials sent with create requests, kept in memory (git-credentials.ts). */
+  gitCredentials: GitCredentialRegistry;
   logger: Logger;
 }
 
@@ -68,6 +71,7 @@ export class WorkspaceService {
       taskId: request.taskId,
     });
     if (!inserted) throw conflict(`workspace ${request.workspaceId} already exists`);
+    if (request.gitCredential) this.deps.gitCredentials.set(request.workspaceId, request.repoUrl, request.gitCredential);
     this.logger.info('workspace creating', { workspaceId: request.workspaceId, branch: request.branch });
 
     const abort = new AbortController();
@@ -78,6 +82,7 @@ export class WorkspaceService {
 
   private async checkOut(request: CreateWorkspaceRequest, path: string, signal: AbortSignal): Promise<void> {
     const id = request.workspaceId;
+    const auth = this.deps.gitCredentials.get(id);
     let body: WorkspaceReadyRequest;
     try {
       const baseCommit = await createCheckout({
@@ -88,6 +93,7 @@ export class WorkspaceService {
         cloneTimeoutMs: this.deps.gitCloneTimeoutMs,
         commandTimeoutMs: this.deps.gitCommandTimeoutMs,
         signal,
+        ...(auth ? { auth } : {}),
       });
       if (signal.aborted) return;
       this.deps.store.setBaseCommit(id, baseCommit);
@@ -148,6 +154,7 @@ export class WorkspaceService {
     }
     await this.deps.agents.stopWorkspaceAgents(workspaceId);
     await rm(record.path, { recursive: true, force: true });
+    this.deps.gitCredentials.delete(workspaceId);
     this.deps.store.setStatus(workspaceId, 'destroyed', record.error);
     this.logger.info('workspace destroyed', { workspaceId });
     return this.getWorkspace(workspaceId);

@@ -16,6 +16,7 @@ import { errorMessage, type Logger } from '../../lib/logger.js';
 import { agentCredentialsFor } from '../../services/agent-credentials.js';
 import { callNode } from '../../services/node-client.js';
 import { effectiveVmSize, IMPLICIT_USER_ID, selectNodeForTask } from '../../services/node-selection.js';
+import { gitCredentialFor } from '../../services/git-credentials.js';
 import { userDataForNode } from '../../services/node-user-data.js';
 import { getProvider } from '../../services/providers.js';
 import { transitionTask } from '../../services/task-status.js';
@@ -164,6 +165,11 @@ export async function createWorkspaceFor(
     taskId: subject.taskId,
     callbackToken: await signCallbackToken(env.DB, nodeId, config.CALLBACK_TOKEN_TTL_MS, workspaceId),
   };
+  // The user's token for the repository's host goes to the daemon with this request only.
+  const gitCredential = await gitCredentialFor(env, node.user_id, project.repoUrl).catch((error: unknown) => {
+    throw new PermanentError(`the saved repository token cannot be used (${errorMessage(error)}): save it again`);
+  });
+  if (gitCredential) body.gitCredential = gitCredential;
   // 409: the daemon already has it (this step ran before and its answer was lost).
   await callNode(env.DB, { id: nodeId, url: node.url }, 'POST', '/workspaces', { body, accept: [409], timeoutMs: config.OUTBOUND_REQUEST_TIMEOUT_MS });
   return { kind: 'advance', to: 'workspace_ready', patch: { workspaceId } };

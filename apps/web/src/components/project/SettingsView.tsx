@@ -1,10 +1,11 @@
-/** Project settings: default agent and default VM size; agent API keys stored through the API. */
+/** Project settings: default agent and default VM size; the repository token and agent API keys stored through the API. */
 import { AgentType, VmSize, type Project, type UpdateProjectRequest } from '@flotilla/contracts';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api, errorText } from '../../lib/api';
 import { keys } from '../../lib/queries';
 import { AgentKeys } from './AgentKeys';
+import { RepositoryToken } from './RepositoryToken';
 
 export function SettingsView({ project }: { project: Project }) {
   const queryClient = useQueryClient();
@@ -53,6 +54,7 @@ export function SettingsView({ project }: { project: Project }) {
           Save settings
         </button>
       </form>
+      <RepositoryToken project={project} />
       <AgentKeys />
     </section>
   );
