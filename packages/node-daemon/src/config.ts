@@ -32,6 +32,7 @@
  * | PERMISSION_REQUEST_TIMEOUT_MS      | 300000               | Policy `ask`: unanswered permission request → reject.      |
  * | AGENT_UPDATE_BUFFER_SIZE           | 1000                 | Raw ACP updates kept in memory per agent session.          |
  * | TERMINAL_IDLE_TIMEOUT_MS           | 600000               | A workspace terminal without viewers is closed after this. |
+ * | AGENT_STREAM_MAX_BUFFERED_BYTES    | 8388608              | Unsent bytes to one direct-channel viewer before it is cut. |
  * | FLOTILLA_AGENT_COMMAND_<TYPE>      | (built in)           | JSON array replacing an agent type's command.              |
  *
  * The callback token is the one the daemon starts with: a newer one the control plane handed in a
@@ -73,6 +74,7 @@ export const DEFAULTS = {
   permissionRequestTimeoutMs: 300_000,
   agentUpdateBufferSize: 1000,
   terminalIdleTimeoutMs: 600_000,
+  agentStreamMaxBufferedBytes: 8 * 1024 * 1024,
   githubApiUrl: 'https://api.github.com',
   githubRequestTimeoutMs: 30_000,
 } as const;
@@ -109,6 +111,8 @@ export interface DaemonConfig {
   agentUpdateBufferSize: number;
   /** A workspace terminal with no viewer is closed after this long. */
   terminalIdleTimeoutMs: number;
+  /** A direct-channel viewer with more than this many bytes not yet sent to it is disconnected (it resumes by `after`). */
+  agentStreamMaxBufferedBytes: number;
   /** GITHUB_TOKEN: opens a pull request for a pushed task branch on GitHub. Never log it. */
   githubToken: string | null;
   /** GITHUB_API_URL, without a trailing slash. */
@@ -275,6 +279,7 @@ export function readConfig(env: Env, readFile: ReadFile): DaemonConfig {
     githubRequestTimeoutMs: integer(env, 'GITHUB_REQUEST_TIMEOUT_MS', DEFAULTS.githubRequestTimeoutMs, 1),
     agentUpdateBufferSize: integer(env, 'AGENT_UPDATE_BUFFER_SIZE', DEFAULTS.agentUpdateBufferSize, 1),
     terminalIdleTimeoutMs: integer(env, 'TERMINAL_IDLE_TIMEOUT_MS', DEFAULTS.terminalIdleTimeoutMs, 1),
+    agentStreamMaxBufferedBytes: integer(env, 'AGENT_STREAM_MAX_BUFFERED_BYTES', DEFAULTS.agentStreamMaxBufferedBytes, 1024),
     agentCommandOverrides: agentCommandOverrides(env),
   };
 }

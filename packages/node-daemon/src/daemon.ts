@@ -120,7 +120,7 @@ export async function startDaemon(options: {
     listening.once('error', reject);
   });
   const url = resolvePublicUrl(config.publicUrl, config.host, server.address() as AddressInfo);
-  const agentStream = attachAgentStreamSocket(server, { nodeId: config.nodeId, keys, agentSessions, logger });
+  const agentStream = attachAgentStreamSocket(server, { nodeId: config.nodeId, keys, agentSessions, logger, maxBufferedBytes: config.agentStreamMaxBufferedBytes });
   const terminals = attachTerminalSocket(server, { nodeId: config.nodeId, keys, workspaces, logger, idleTimeoutMs: config.terminalIdleTimeoutMs });
 
   let heartbeat: NodeJS.Timeout | undefined;

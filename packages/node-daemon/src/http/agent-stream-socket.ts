@@ -9,6 +9,11 @@
  * (`permission.requested`, open ones replayed on connect; `permission.resolved`), answered by a
  * viewer's `{type:"permission", requestId, optionId}` (agents/permission-requests.ts).
  *
+ * A viewer that does not keep up — more than AGENT_STREAM_MAX_BUFFERED_BYTES sent to it and not
+ * yet taken — is disconnected with close code 1013 (try again later) instead of growing the
+ * daemon's memory without bound; it reconnects with `after` = the last `seq` it received and
+ * misses nothing the update buffer still holds.
+ *
  * Refusals happen before the upgrade, as HTTP with a JSON `{error:{code,message}}` body: 401
  * missing/invalid token, 403 token for another node or workspace, 404 unknown route, workspace,
  * or no running agent, 503 signing keys unavailable.
@@ -39,7 +44,14 @@ export interface AgentStreamSocketDeps {
   keys: JWTVerifyGetKey;
   agentSessions: AgentSessionService;
   logger: Logger;
+  /** AGENT_STREAM_MAX_BUFFERED_BYTES: unsent bytes to one viewer before it is disconnected. */
+  maxBufferedBytes: number;
 }
+
+/** Close code for a viewer cut for falling behind (RFC 6455 registry: "Try Again Later"). */
+export const SLOW_VIEWER_CLOSE_CODE = 1013;
+/** How long a cut viewer gets to complete the close handshake before its socket is destroyed (ms). */
+const SLOW_VIEWER_TERMINATE_MS = 2000;
 
 export interface AgentStreamSocket {
   /** Close every viewer connection (daemon shutdown). */
@@ -95,7 +107,14 @@ export function attachAgentStreamSocket(server: Server | Http2Server | Http2Secu
 
   const serve = (socket: WebSocket, live: LiveAgentSession, after: number): void => {
     const send = (event: AgentStreamEvent): void => {
-      if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(event));
+      if (socket.readyState !== WebSocket.OPEN) return;
+      if (socket.bufferedAmount > deps.maxBufferedBytes) {
+        logger.warn('viewer too slow; disconnected', { workspaceId: live.workspaceId, bufferedBytes: socket.bufferedAmount });
+        socket.close(SLOW_VIEWER_CLOSE_CODE, 'viewer too slow: reconnect with after=<last seq received>');
+        setTimeout(() => socket.terminate(), SLOW_VIEWER_TERMINATE_MS).unref();
+        return;
+      }
+      socket.send(JSON.stringify(event));
     };
     // Replay and subscribe in one synchronous step: no update can fall between the two.
     for (const recorded of live.updates.since(after)) send(updateEvent(live.agentSessionId, recorded));
