@@ -1,8 +1,8 @@
 /**
  * Node selection (issue 6, item 2; spec T042's scenarios) against real D1 and NodeLifecycle
  * objects: a warm node that fits is claimed first; one that does not fit (size, provider, user)
- * is left alone; a running node is shared only while it has room; otherwise a new node is
- * registered, held by the task.
+ * is left alone (nor one running another daemon release); a running node is shared only while it
+ * has room; otherwise a new node is registered, held by the task.
  */
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
@@ -70,6 +70,19 @@ describe('selectNodeForTask', () => {
     const newId = `nod_${crypto.randomUUID()}`;
     expect(await selectNodeForTask(env, readConfig(env), req, newId, log)).toEqual({ kind: 'new', nodeId: newId });
     expect((await nodeLifecycle(env, silent).getStatus()).status).toBe('warm');
+  });
+
+  it('reuses only nodes running the daemon release served now', async () => {
+    const req = requirements({ daemonVersion: '0.2.0' });
+    const old = await warmNode(req.userId, 'small');
+    await env.DB.prepare("UPDATE nodes SET daemon_version = '0.1.0' WHERE id = ?").bind(old).run();
+    const newId = `nod_${crypto.randomUUID()}`;
+    expect(await selectNodeForTask(env, readConfig(env), req, newId, log)).toEqual({ kind: 'new', nodeId: newId });
+    expect((await nodeLifecycle(env, old).getStatus()).status).toBe('warm');
+    const current = await warmNode(req.userId, 'small');
+    await env.DB.prepare("UPDATE nodes SET daemon_version = '0.2.0' WHERE id = ?").bind(current).run();
+    const next = { ...req, taskId: `tsk_${crypto.randomUUID()}` };
+    expect(await selectNodeForTask(env, readConfig(env), next, 'nod_unused_2', log)).toEqual({ kind: 'warm', nodeId: current });
   });
 
   it('precedence of VM sizes: task, then project, then small', () => {

@@ -1,6 +1,6 @@
 /**
  * Node selection for a task run (issue 6, item 2; DESIGN.md §2 `node_selection`): a warm node of
- * the same user that fits (provider, size, location) and still sends heartbeats, claimed through
+ * the same user that fits (provider, size, location, daemon version) and still sends heartbeats, claimed through
  * its NodeLifecycle `tryClaim` → an active node with room (NODE_MAX_WORKSPACES) → a new node to
  * provision.
  */
@@ -20,6 +20,11 @@ export interface NodeRequirements {
   userId: string;
   provider: ProviderName;
   size: VmSize;
+  /**
+   * The node daemon release this control plane serves (its artifact's version): only nodes
+   * running it are reused. Null when it serves none (then any daemon version is reused).
+   */
+  daemonVersion?: string | null;
 }
 
 export type NodeSelection =
@@ -44,10 +49,13 @@ export async function selectNodeForTask(env: Env, config: Config, req: NodeRequi
   const location = locationFor(env, req.provider);
   // Fits the task, and alive: a node silent past NODE_HEARTBEAT_TIMEOUT_MS is not reused (its
   // warm timeout or the sweep removes it).
-  const fits = 'user_id = ? AND provider = ? AND size = ? AND location IS ? AND auto_provisioned = 1 AND last_heartbeat_at >= ?';
+  // A node running another daemon release than the one served now (after an upgrade) is not
+  // reused either: the sweep destroys it when it is warm.
+  const fits = 'user_id = ? AND provider = ? AND size = ? AND location IS ? AND auto_provisioned = 1 AND last_heartbeat_at >= ? AND (? IS NULL OR daemon_version = ?)';
   const aliveSince = new Date(Date.now() - config.NODE_HEARTBEAT_TIMEOUT_MS).toISOString();
+  const daemonVersion = req.daemonVersion ?? null;
   const warm = await env.DB.prepare(`SELECT id FROM nodes WHERE status = 'warm' AND ${fits} ORDER BY warm_since DESC LIMIT 20`)
-    .bind(req.userId, req.provider, req.size, location, aliveSince)
+    .bind(req.userId, req.provider, req.size, location, aliveSince, daemonVersion, daemonVersion)
     .all<{ id: string }>();
   for (const { id } of warm.results) {
     if (await nodeLifecycle(env, id).tryClaim(req.taskId)) {
@@ -56,7 +64,7 @@ export async function selectNodeForTask(env: Env, config: Config, req: NodeRequi
     }
   }
   const running = await env.DB.prepare(`SELECT id FROM nodes WHERE status = 'ready' AND ${fits} ORDER BY created_at LIMIT 20`)
-    .bind(req.userId, req.provider, req.size, location, aliveSince)
+    .bind(req.userId, req.provider, req.size, location, aliveSince, daemonVersion, daemonVersion)
     .all<{ id: string }>();
   for (const { id } of running.results) {
     const live = await countLiveWorkspaces(env.DB, id);

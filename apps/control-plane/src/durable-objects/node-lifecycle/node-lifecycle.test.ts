@@ -149,6 +149,26 @@ describe('the node sweep', () => {
     expect(await deletesOf(stale.nodeId)).toHaveLength(1);
   });
 
+  it('destroys a warm node running another daemon release than the one served, keeps a current one', async () => {
+    const outdated = await readyNode();
+    const current = await readyNode();
+    await env.DB.prepare("UPDATE nodes SET daemon_version = '0.0.9' WHERE id = ?").bind(outdated.nodeId).run();
+    await env.DB.prepare("UPDATE nodes SET daemon_version = '0.1.0' WHERE id = ?").bind(current.nodeId).run();
+    await outdated.stub.markIdle(outdated.nodeId, HOUR_MS);
+    await current.stub.markIdle(current.nodeId, HOUR_MS);
+
+    const swept = await sweepNodes(env, Date.now(), '0.1.0');
+    expect(swept.destroyed).toContainEqual({ nodeId: outdated.nodeId, reason: 'outdated_daemon' });
+    expect(swept.destroyed.map((d) => d.nodeId)).not.toContain(current.nodeId);
+    expect((await row(outdated.nodeId)).status).toBe('destroyed');
+    expect((await row(current.nodeId)).status).toBe('warm');
+    // Without a served release (no artifact), no node counts as outdated.
+    const outdatedAgain = await readyNode();
+    await env.DB.prepare("UPDATE nodes SET daemon_version = '0.0.9' WHERE id = ?").bind(outdatedAgain.nodeId).run();
+    await outdatedAgain.stub.markIdle(outdatedAgain.nodeId, HOUR_MS);
+    expect((await sweepNodes(env, Date.now(), null)).destroyed.map((d) => d.nodeId)).not.toContain(outdatedAgain.nodeId);
+  });
+
   it('skips a stale warm node that still has a workspace, and goes on past a failure', async () => {
     const busy = await readyNode();
     const failing = await readyNode();

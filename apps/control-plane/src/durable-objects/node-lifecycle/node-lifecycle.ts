@@ -18,7 +18,7 @@ import { destroyNodeThroughProvider, recordNodeActive, recordNodeWarm } from '..
 import { LIFECYCLE_KEY, emptyLifecycle, toLifecycleState, type LifecycleRecord } from './lifecycle-state.js';
 
 /** Why a node is destroyed; only a warm node is destroyed for `warm_timeout`. */
-export type DestroyReason = 'warm_timeout' | 'max_lifetime';
+export type DestroyReason = 'warm_timeout' | 'max_lifetime' | 'outdated_daemon';
 
 export class NodeLifecycle extends DurableObject<Env> {
   private readonly log = createLogger('node-lifecycle');
@@ -118,7 +118,7 @@ export class NodeLifecycle extends DurableObject<Env> {
   async destroyUnused(nodeId: string, reason: DestroyReason): Promise<boolean> {
     const record = await this.load(nodeId);
     if (record.status === 'destroyed') return true;
-    if (record.status === 'active' && (reason === 'warm_timeout' || record.taskIds.length > 0)) return false;
+    if (record.status === 'active' && (reason !== 'max_lifetime' || record.taskIds.length > 0)) return false;
     await this.destroy(record, reason);
     return true;
   }

@@ -17,6 +17,7 @@ import { agentCredentialsFor } from '../../services/agent-credentials.js';
 import { callNode } from '../../services/node-client.js';
 import { effectiveVmSize, IMPLICIT_USER_ID, selectNodeForTask } from '../../services/node-selection.js';
 import { gitCredentialFor } from '../../services/git-credentials.js';
+import { readDaemonManifest } from '../../services/node-daemon-artifact.js';
 import { userDataForNode } from '../../services/node-user-data.js';
 import { getProvider } from '../../services/providers.js';
 import { transitionTask } from '../../services/task-status.js';
@@ -70,7 +71,13 @@ export async function selectNodeFor(
   if (!project) throw new PermanentError(`project ${subject.projectId} no longer exists`);
   const candidateId = state.nodeId ?? newId('nod');
   if (!state.nodeId) await remember({ nodeId: candidateId });
-  const requirements = { taskId: subject.holderId, userId: IMPLICIT_USER_ID, provider: project.defaultProvider, size: effectiveVmSize(subject.vmSize, project.defaultVmSize) };
+  const requirements = {
+    taskId: subject.holderId,
+    userId: IMPLICIT_USER_ID,
+    provider: project.defaultProvider,
+    size: effectiveVmSize(subject.vmSize, project.defaultVmSize),
+    daemonVersion: (await readDaemonManifest(env))?.version ?? null,
+  };
   // A cloud provider without credentials fails the run now, saying what to configure.
   if (requirements.provider !== 'local') await getProvider(env, requirements.provider, config.OUTBOUND_REQUEST_TIMEOUT_MS, { userId: requirements.userId });
   const selection = await selectNodeForTask(env, config, requirements, candidateId, log);
