@@ -53,3 +53,18 @@ export const CONTROL_PLANE_CONFIG_DEFAULTS = {
   NODE_MAX_WORKSPACES: 1,
 } as const;
 
+
+/**
+ * Control-plane vars that are not timeouts or limits (strings), which `flotilla up` / `run`
+ * also forward from their environment: the Hetzner provider's settings, and how a VM's daemon
+ * listens and announces itself. (`BASE_URL`, the URL nodes call back to, comes from
+ * `FLOTILLA_BASE_URL`: a generic name like BASE_URL is too often set for something else.)
+ */
+export const CONTROL_PLANE_STRING_VARS = [
+  'HETZNER_API_URL',
+  'HETZNER_SERVER_TYPES',
+  'HETZNER_IMAGE',
+  'HETZNER_LOCATION',
+  'NODE_DAEMON_PORT',
+  'NODE_PUBLIC_URL_TEMPLATE',
+] as const;

@@ -3,7 +3,7 @@
  * the control plane under `wrangler dev`, state under `<home>`. Used by `flotilla up`, by
  * `flotilla run` when no server is running, and by capability tests.
  */
-import { CONTROL_PLANE_CONFIG_DEFAULTS } from '@flotilla/contracts';
+import { CONTROL_PLANE_CONFIG_DEFAULTS, CONTROL_PLANE_STRING_VARS } from '@flotilla/contracts';
 import { startLocalCloud, type LocalCloud } from '@flotilla/providers/local-cloud';
 import { mkdirSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
@@ -88,12 +88,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   return stack;
 }
 
-/** Control-plane settings (timeouts, limits) set in this process's environment, as Worker vars. */
+/** Control-plane settings (timeouts, limits, CONTROL_PLANE_STRING_VARS, FLOTILLA_BASE_URL) set in this process's environment, as Worker vars. */
 function controlPlaneVarsFromEnv(env: NodeJS.ProcessEnv): Record<string, string> {
   const vars: Record<string, string> = {};
-  for (const key of Object.keys(CONTROL_PLANE_CONFIG_DEFAULTS)) {
+  for (const key of [...Object.keys(CONTROL_PLANE_CONFIG_DEFAULTS), ...CONTROL_PLANE_STRING_VARS]) {
     const value = env[key];
     if (value !== undefined && value !== '') vars[key] = value;
   }
+  if (env.FLOTILLA_BASE_URL) vars.BASE_URL = env.FLOTILLA_BASE_URL.replace(/\/+$/, '');
   return vars;
 }
