@@ -6,6 +6,7 @@ import type { ErrorBody } from '@flotilla/contracts';
 import { Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppEnv } from './app-env.js';
+import { requireApiToken } from './auth/api-token.js';
 import { publicJwks } from './auth/tokens.js';
 import { HttpError } from './lib/errors.js';
 import { createLogger, errorMessage } from './lib/logger.js';
@@ -15,6 +16,7 @@ import { manualWorkspaceRoutes } from './routes/manual-workspaces.js';
 import { nodeDaemonRoutes } from './routes/node-daemon.js';
 import { nodesRoutes } from './routes/nodes.js';
 import { projectsRoutes } from './routes/projects.js';
+import { sessionRoutes } from './routes/session.js';
 import { sessionPromptRoutes } from './routes/session-prompts.js';
 import { sessionsRoutes } from './routes/sessions.js';
 import { projectTasksRoutes, tasksRoutes } from './routes/tasks.js';
@@ -25,6 +27,8 @@ const log = createLogger('http');
 export const app = new Hono<AppEnv>()
   .get('/health', (c) => c.json({ status: 'ok' }))
   .get('/.well-known/jwks.json', async (c) => c.json(await publicJwks(c.env.DB)))
+  .use('/api/*', requireApiToken)
+  .route('/api/session', sessionRoutes)
   .route('/api/projects', projectsRoutes)
   .route('/api/projects/:projectId/tasks', projectTasksRoutes)
   .route('/api/projects/:projectId/sessions', sessionsRoutes)

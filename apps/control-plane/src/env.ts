@@ -19,6 +19,8 @@ export interface Env {
   BASE_URL?: string;
   /** URL of the CLI-hosted local cloud (local provider). */
   LOCAL_CLOUD_URL?: string;
+  /** Secret: when set, the public API requires it (auth/api-token.ts). */
+  FLOTILLA_API_TOKEN?: string;
   /** Secret: 32 random bytes, base64, that encrypt stored credentials (AES-256-GCM). */
   CREDENTIALS_ENCRYPTION_KEY?: string;
   [key: string]: unknown;

@@ -36,15 +36,27 @@ export class ApiError extends Error {
 const SessionWithTask = ChatSession.extend({ task: z.object({ title: z.string(), status: z.string() }).nullable() });
 
 export class FlotillaClient {
+  /**
+   * @param baseUrl - the control plane, e.g. `http://127.0.0.1:8787`
+   * @param requestTimeoutMs - limit of one request (ms)
+   * @param apiToken - FLOTILLA_API_TOKEN of a control plane that requires one (sent as a bearer
+   *   token on every request and WebSocket), or null
+   */
   constructor(
     readonly baseUrl: string,
     private readonly requestTimeoutMs = 30_000,
+    private readonly apiToken: string | null = null,
   ) {}
+
+  /** Headers every request carries (the API token, when there is one). */
+  authHeaders(): Record<string, string> {
+    return this.apiToken ? { authorization: `Bearer ${this.apiToken}` } : {};
+  }
 
   private async request<S extends z.ZodType>(schema: S, method: string, path: string, body?: unknown): Promise<z.infer<S>> {
     const response = await fetch(`${this.baseUrl}${path}`, {
       method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      headers: { ...this.authHeaders(), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
       signal: AbortSignal.timeout(this.requestTimeoutMs),
     });

@@ -12,3 +12,4 @@ export * from './control-plane-config.js';
 export * from './node-lifecycle.js';
 export * from './manual-workspace.js';
 export * from './node-daemon-artifact.js';
+export * from './api-auth.js';

@@ -6,8 +6,7 @@
  * stdout is `{"taskId","status","branch","commitSha","sessionId","messageCount"}`.
  */
 import { AgentType, type ExecutionStep } from '@flotilla/contracts';
-import { existsSync, readFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename } from 'node:path';
 import ora, { type Ora } from 'ora';
 import { FlotillaClient } from '../api-client.js';
 import { flotillaHome } from '../paths.js';
@@ -15,7 +14,7 @@ import { followTask } from '../run/follow.js';
 import { STEP_LABELS, renderMessage } from '../run/render.js';
 import { resolveRepo } from '../run/repo.js';
 import { startStack, type Stack } from '../stack/stack.js';
-import { SERVER_FILE } from './up.js';
+import { apiTokenFor, readServerFile } from '../server-file.js';
 
 export interface RunOptions {
   repo: string;
@@ -39,22 +38,19 @@ async function connect(options: RunOptions, log: (line: string) => void): Promis
   if (options.server) {
     const url = options.server.replace(/\/$/, '');
     if (!(await isHealthy(url))) throw new Error(`no Flotilla control plane answers at ${url}`);
-    return { client: new FlotillaClient(url), stack: null };
+    return { client: new FlotillaClient(url, undefined, apiTokenFor(null)), stack: null };
   }
   const home = flotillaHome();
-  const serverFile = join(home, SERVER_FILE);
-  if (existsSync(serverFile)) {
-    const { url } = JSON.parse(readFileSync(serverFile, 'utf8')) as { url: string };
-    if (await isHealthy(url)) {
-      log(`Using the running Flotilla at ${url}`);
-      return { client: new FlotillaClient(url), stack: null };
-    }
+  const server = readServerFile(home);
+  if (server && (await isHealthy(server.url))) {
+    log(`Using the running Flotilla at ${server.url}`);
+    return { client: new FlotillaClient(server.url, undefined, apiTokenFor(server)), stack: null };
   }
   const spinner = ora({ text: 'Starting an embedded control plane and local cloud for this run', stream: process.stderr }).start();
   try {
     const stack = await startStack({ home });
     spinner.succeed(`Embedded Flotilla at ${stack.url}`);
-    return { client: new FlotillaClient(stack.url), stack };
+    return { client: new FlotillaClient(stack.url, undefined, apiTokenFor(null)), stack };
   } catch (error) {
     spinner.fail('Could not start an embedded Flotilla');
     throw error;

@@ -8,13 +8,11 @@
  * Each returns the process exit code: 0 done, 1 refused or failed.
  */
 import { TaskStatus, type Task, type TaskStatusEvent, type TaskWithEvents } from '@flotilla/contracts';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { ApiError, FlotillaClient } from '../api-client.js';
 import { flotillaHome } from '../paths.js';
 import { followTask } from '../run/follow.js';
 import { STEP_LABELS, renderMessage } from '../run/render.js';
-import { SERVER_FILE } from './up.js';
+import { apiTokenFor, readServerFile } from '../server-file.js';
 
 export interface ServerOptions {
   server?: string;
@@ -22,11 +20,10 @@ export interface ServerOptions {
 
 /** The client of `--server`, else of the running `flotilla up`. @throws when there is neither */
 export function connectToServer(options: ServerOptions): FlotillaClient {
-  if (options.server) return new FlotillaClient(options.server.replace(/\/$/, ''));
-  const serverFile = join(flotillaHome(), SERVER_FILE);
-  if (!existsSync(serverFile)) throw new Error('no running Flotilla found: start `flotilla up`, or pass --server <url>');
-  const { url } = JSON.parse(readFileSync(serverFile, 'utf8')) as { url: string };
-  return new FlotillaClient(url);
+  if (options.server) return new FlotillaClient(options.server.replace(/\/$/, ''), undefined, apiTokenFor(null));
+  const server = readServerFile(flotillaHome());
+  if (!server) throw new Error('no running Flotilla found: start `flotilla up`, or pass --server <url>');
+  return new FlotillaClient(server.url, undefined, apiTokenFor(server));
 }
 
 const write = (line: string): void => {

@@ -1,14 +1,14 @@
 /**
  * `flotilla up [--port N]`: the control plane and the local cloud on this machine, until Ctrl-C.
- * Writes `<home>/server.json` so `flotilla run` finds it; leaves no process behind on exit.
+ * Writes `<home>/server.json` so `flotilla run` finds it; leaves no process behind on exit. With
+ * FLOTILLA_API_TOKEN set, the API requires that token (and server.json, mode 0600, holds it).
  */
-import { rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import ora from 'ora';
 import { flotillaHome } from '../paths.js';
+import { SERVER_FILE, writeServerFile } from '../server-file.js';
 import { startStack } from '../stack/stack.js';
-
-export const SERVER_FILE = 'server.json';
 
 export async function upCommand(options: { port?: string }): Promise<void> {
   const home = flotillaHome();
@@ -20,10 +20,11 @@ export async function upCommand(options: { port?: string }): Promise<void> {
     throw error;
   });
   const serverFile = join(home, SERVER_FILE);
-  writeFileSync(serverFile, JSON.stringify({ url: stack.url, pid: process.pid }));
+  const apiToken = process.env.FLOTILLA_API_TOKEN || undefined;
+  writeServerFile(home, { url: stack.url, pid: process.pid, ...(apiToken ? { apiToken } : {}) });
   spinner.succeed(`Flotilla is up at ${stack.url}`);
   process.stdout.write(`${stack.url}\n`);
-  process.stderr.write(`State: ${home}\nPress Ctrl-C to stop.\n`);
+  process.stderr.write(`State: ${home}\n${apiToken ? 'The API requires FLOTILLA_API_TOKEN (the web app asks for it).\n' : ''}Press Ctrl-C to stop.\n`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', () => resolve());
     process.once('SIGTERM', () => resolve());

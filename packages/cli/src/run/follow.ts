@@ -47,7 +47,7 @@ export async function followTask(
   let stopped = false;
   const connect = () => {
     if (stopped) return;
-    const ws = new WebSocket(client.sessionsSocketUrl(projectId, sessionId, lastSeq));
+    const ws = new WebSocket(client.sessionsSocketUrl(projectId, sessionId, lastSeq), { headers: client.authHeaders() });
     socket = ws;
     ws.on('message', (data) => {
       const parsed = ProjectEvent.safeParse(JSON.parse(String(data)));

@@ -22,6 +22,8 @@ export interface StackOptions {
   nodeEnv?: NodeJS.ProcessEnv;
   /** Extra Worker vars (timeouts and limits of the control plane). */
   vars?: Record<string, string>;
+  /** The API token to require (FLOTILLA_API_TOKEN); default: this process's FLOTILLA_API_TOKEN, else none (open API). */
+  apiToken?: string | null;
 }
 
 export interface Stack {
@@ -60,7 +62,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     vars: { ...controlPlaneVarsFromEnv(process.env), LOCAL_CLOUD_URL: localCloud.url, ...options.vars },
     logFile: CONTROL_PLANE_LOG(options.home),
     assetsDir: await composeStackAssets(options.home, artifactDir),
-    secretsFile: ensureSecretsFile(options.home),
+    secretsFile: ensureSecretsFile(options.home, process.env, options.apiToken === undefined ? process.env.FLOTILLA_API_TOKEN || null : options.apiToken),
   };
   let controlPlane: ControlPlane;
   try {

@@ -16,6 +16,8 @@ export interface TestStackOptions {
   vars?: Record<string, string>;
   /** Keep the state directory after close (for debugging). */
   keepHome?: boolean;
+  /** Require this API token (FLOTILLA_API_TOKEN); `client` then sends it. Default: an open API. */
+  apiToken?: string;
 }
 
 export interface TestStack {
@@ -50,11 +52,12 @@ function baseNodeEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
 
 export async function bootTestStack(options: TestStackOptions = {}): Promise<TestStack> {
   const home = mkdtempSync(join(tmpdir(), 'flotilla-stack-'));
-  const stack = await startStack({ home, nodeEnv: baseNodeEnv(options.nodeEnv ?? {}), vars: { STEP_POLL_INTERVAL_MS: '250', ...options.vars } });
+  const apiToken = options.apiToken ?? null;
+  const stack = await startStack({ home, nodeEnv: baseNodeEnv(options.nodeEnv ?? {}), vars: { STEP_POLL_INTERVAL_MS: '250', ...options.vars }, apiToken });
   return {
     url: stack.url,
     home,
-    client: new FlotillaClient(stack.url),
+    client: new FlotillaClient(stack.url, undefined, apiToken),
     stack,
     workspaceDir: (nodeId, workspaceId) => join(home, 'nodes', nodeId, 'data', 'workspaces', workspaceId),
     nodeDataDir: (nodeId) => join(home, 'nodes', nodeId, 'data'),
