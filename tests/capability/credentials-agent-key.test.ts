@@ -8,10 +8,10 @@
  * the daemon's SQLite, nor (in clear) in the control plane's stored state.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sha256Hex, startFakeAnthropic, type FakeAnthropic } from '@flotilla/testkit/fake-anthropic';
-import { bootTestStack, createGitRepo, showFile, waitForTask, type TestStack } from '@flotilla/testkit/stack';
+import { bootTestStack, createGitRepo, filesUnder, showFile, waitForTask, type TestStack } from '@flotilla/testkit/stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 let stack: TestStack;
@@ -34,15 +34,6 @@ afterAll(async () => {
 const credentialsApi = (path: string, init: RequestInit = {}) => fetch(`${stack.url}/api/credentials${path}`, init);
 const putKey = (agentType: string, body: unknown) =>
   credentialsApi(`/agents/${agentType}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-
-/** Every regular file under `dir`, recursively. */
-function filesUnder(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? filesUnder(path) : [path];
-  });
-}
 
 describe('an agent API key stored through the API', () => {
   it('is refused for an unknown agent type, an agent without keys, or a bad body', async () => {

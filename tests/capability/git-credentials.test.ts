@@ -7,10 +7,10 @@
  * the daemon's database nor the control plane's state, and not in the agent's environment.
  */
 import { startFakeGitHost, type FakeGitHost } from '@flotilla/testkit/fake-git-host';
-import { bootTestStack, waitForTask, type TestStack } from '@flotilla/testkit/stack';
+import { bootTestStack, filesUnder, waitForTask, type TestStack } from '@flotilla/testkit/stack';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -35,14 +35,6 @@ afterAll(async () => {
 
 const putToken = (hostName: string, body: unknown) =>
   fetch(`${stack.url}/api/credentials/git/${hostName}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-
-function filesUnder(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? filesUnder(path) : [path];
-  });
-}
 
 describe('a repository token saved for a git host', () => {
   it('without one, the clone of a private repository is refused and the task fails saying so', async () => {

@@ -149,3 +149,4 @@ export function processesWithEnv(entry: string): number[] {
   }
   return pids;
 }
+export { filesUnder } from './files.js';
