@@ -16,9 +16,15 @@ export interface BrowserStack {
 /**
  * @param nodeEnv extra environment of the node daemons (e.g. brisk outbox retries for outage tests)
  * @param vars control-plane vars (e.g. CREDENTIALS_ENCRYPTION_KEY, NODE_WARM_TIMEOUT_MS)
+ * @param options.apiToken require this API token (the stack's `client` sends it; the browser
+ *   has to sign in); default: an open API
  */
-export async function bootBrowserStack(nodeEnv: Record<string, string> = {}, vars: Record<string, string> = {}): Promise<BrowserStack> {
-  const stack = await bootTestStack({ nodeEnv, vars });
+export async function bootBrowserStack(
+  nodeEnv: Record<string, string> = {},
+  vars: Record<string, string> = {},
+  options: { apiToken?: string } = {},
+): Promise<BrowserStack> {
+  const stack = await bootTestStack({ nodeEnv, vars, apiToken: options.apiToken });
   let browser: Browser;
   try {
     browser = await launchBrowser();

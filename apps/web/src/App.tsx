@@ -1,6 +1,11 @@
-/** Routes: the project list, a project's chat (default), board and settings, and the nodes. */
+/**
+ * Routes: the project list, a project's chat (default), board and settings, and the nodes;
+ * behind the sign-in gate when the API requires its token (then the header has "Sign out").
+ */
 import { lazy, Suspense } from 'react';
 import { Link, NavLink, Route, Routes } from 'react-router';
+import { SignInGate } from './components/auth/SignInGate';
+import { SignOutButton } from './components/auth/SignOutButton';
 import { NodesPage } from './pages/NodesPage';
 import { ProjectPage } from './pages/ProjectPage';
 import { ProjectsPage } from './pages/ProjectsPage';
@@ -9,6 +14,14 @@ import { ProjectsPage } from './pages/ProjectsPage';
 const WorkspacePage = lazy(() => import('./pages/WorkspacePage').then((m) => ({ default: m.WorkspacePage })));
 
 export function App() {
+  return (
+    <SignInGate>
+      <AppShell />
+    </SignInGate>
+  );
+}
+
+function AppShell() {
   return (
     <div className="app">
       <header className="topbar">
@@ -21,6 +34,7 @@ export function App() {
           </NavLink>
           <NavLink to="/nodes">Nodes</NavLink>
         </nav>
+        <SignOutButton />
       </header>
       <Routes>
         <Route path="/" element={<ProjectsPage />} />

@@ -1,9 +1,11 @@
 /**
  * The control plane's public HTTP API, typed by the Zod schemas of `@flotilla/contracts`: every
  * answer is validated before the UI sees it, and every error becomes an {@link ApiError}
- * carrying the API's `{error: {code, message}}`.
+ * carrying the API's `{error: {code, message}}`. Requests are same-origin, so the session cookie
+ * of {@link api.signIn} goes along when the API requires its token.
  */
 import {
+  ApiSessionInfo,
   CreateManualWorkspaceResponse,
   CredentialInfo,
   ErrorBody,
@@ -14,6 +16,7 @@ import {
   Task,
   TaskWithEvents,
   ViewerTokenResponse,
+  type CreateApiSessionRequest,
   type CreateManualWorkspaceRequest,
   type CreateProjectRequest,
   type CreateTaskRequest,
@@ -37,6 +40,16 @@ export class ApiError extends Error {
   get notFound(): boolean {
     return this.status === 404;
   }
+
+  /** True when the API wants its token: no session cookie (or an expired one), or a wrong token. */
+  get unauthorized(): boolean {
+    return this.status === 401;
+  }
+}
+
+/** True when `error` is the API's 401 (see {@link ApiError.unauthorized}). */
+export function isUnauthorized(error: unknown): boolean {
+  return error instanceof ApiError && error.unauthorized;
 }
 
 async function request<T>(schema: z.ZodType<T>, method: string, path: string, body?: unknown): Promise<T> {
@@ -68,6 +81,13 @@ function safeJson(text: string): unknown {
 const enc = encodeURIComponent;
 
 export const api = {
+  /** Whether the API requires its token and whether this browser is signed in (never 401). */
+  getSession: () => request(ApiSessionInfo, 'GET', '/api/session'),
+  /** Exchange the API token for the session cookie (204, no body); 401 for a wrong token. */
+  signIn: (token: string) => request(z.null(), 'POST', '/api/session', { token } satisfies CreateApiSessionRequest),
+  /** Clear the session cookie (204, no body). */
+  signOut: () => request(z.null(), 'DELETE', '/api/session'),
+
   listProjects: () => request(z.object({ projects: z.array(Project) }), 'GET', '/api/projects').then((r) => r.projects),
   getProject: (projectId: string) => request(Project, 'GET', `/api/projects/${enc(projectId)}`),
   createProject: (input: CreateProjectRequest) => request(Project, 'POST', '/api/projects', input),

@@ -7,6 +7,8 @@ import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tansta
 import { api, ApiError } from './api';
 
 export const keys = {
+  /** The browser's sign-in state (`GET /api/session`); not the agents' chat sessions. */
+  apiSession: ['api-session'] as const,
   projects: ['projects'] as const,
   project: (projectId: string) => ['project', projectId] as const,
   sessions: (projectId: string) => ['sessions', projectId] as const,
@@ -20,6 +22,9 @@ export const keys = {
 
 /** While a task is in flight its row changes with every step: poll it. */
 const ACTIVE_POLL_MS = 1_000;
+
+/** Whether the API requires its token and whether this browser is signed in. */
+export const useApiSession = () => useQuery({ queryKey: keys.apiSession, queryFn: api.getSession, staleTime: Infinity });
 
 export const useProjects = () => useQuery({ queryKey: keys.projects, queryFn: api.listProjects });
 
