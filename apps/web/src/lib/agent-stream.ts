@@ -9,6 +9,7 @@
 import { AgentStreamEvent } from '@flotilla/contracts';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, errorText } from './api';
+import { createReconnector } from './backoff';
 
 export type StreamUpdate = Extract<AgentStreamEvent, { type: 'update' }>;
 export type PermissionRequestEvent = Extract<AgentStreamEvent, { type: 'permission.requested' }>;
@@ -34,8 +35,6 @@ export interface AgentStream {
   answerPermission(requestId: string, optionId: string): boolean;
 }
 
-const RECONNECT_INITIAL_MS = 500;
-const RECONNECT_MAX_MS = 5_000;
 
 /**
  * @param reconnectKey - a change reconnects at once (e.g. after a prompt that started the agent
@@ -52,15 +51,11 @@ export function useAgentStream(projectId: string, workspaceId: string, reconnect
   const lastSeq = useRef(0);
 
   useEffect(() => {
-    let stopped = false;
-    let delayMs = RECONNECT_INITIAL_MS;
-    let retryTimer: ReturnType<typeof setTimeout> | undefined;
-
+    const reconnector = createReconnector(() => void connect());
     const retry = () => {
-      if (stopped) return;
+      if (reconnector.stopped) return;
       setState('offline');
-      retryTimer = setTimeout(() => void connect(), delayMs);
-      delayMs = Math.min(delayMs * 2, RECONNECT_MAX_MS);
+      reconnector.retry();
     };
 
     const connect = async () => {
@@ -76,11 +71,11 @@ export function useAgentStream(projectId: string, workspaceId: string, reconnect
         else retry();
         return;
       }
-      if (stopped) return;
+      if (reconnector.stopped) return;
       const ws = new WebSocket(url);
       socketRef.current = ws;
       ws.onopen = () => {
-        delayMs = RECONNECT_INITIAL_MS;
+        reconnector.reset();
         setProblem(null);
         setState('live');
         // Requests still open are replayed by the daemon; the others were resolved meanwhile.
@@ -111,8 +106,7 @@ export function useAgentStream(projectId: string, workspaceId: string, reconnect
     void connect();
 
     return () => {
-      stopped = true;
-      clearTimeout(retryTimer);
+      reconnector.stop();
       socketRef.current?.close(1000, 'leaving');
     };
   }, [projectId, workspaceId, reconnectKey]);

@@ -9,9 +9,8 @@ import { Terminal } from '@xterm/xterm';
 import '@xterm/xterm/css/xterm.css';
 import { useEffect, useRef, useState } from 'react';
 import { api, errorText } from '../../lib/api';
+import { createReconnector } from '../../lib/backoff';
 
-const RECONNECT_INITIAL_MS = 500;
-const RECONNECT_MAX_MS = 5_000;
 
 const DARK = { background: '#111418', foreground: '#e8eaed', cursor: '#8ab8ff' };
 const LIGHT = { background: '#ffffff', foreground: '#1b1f24', cursor: '#1f5fbf', selectionBackground: '#c6d8f5' };
@@ -32,10 +31,7 @@ export function TerminalView({ projectId, workspaceId }: { projectId: string; wo
     fit.fit();
 
     let socket: WebSocket | null = null;
-    let stopped = false;
     let connections = 0;
-    let delayMs = RECONNECT_INITIAL_MS;
-    let retryTimer: ReturnType<typeof setTimeout> | undefined;
     const send = (message: object) => {
       if (socket?.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message));
     };
@@ -44,11 +40,11 @@ export function TerminalView({ projectId, workspaceId }: { projectId: string; wo
     const observer = new ResizeObserver(() => fit.fit());
     observer.observe(element);
 
+    const reconnector = createReconnector(() => void connect());
     const retry = () => {
-      if (stopped) return;
+      if (reconnector.stopped) return;
       setState('offline');
-      retryTimer = setTimeout(() => void connect(), delayMs);
-      delayMs = Math.min(delayMs * 2, RECONNECT_MAX_MS);
+      reconnector.retry();
     };
     const connect = async () => {
       setState('connecting');
@@ -61,14 +57,14 @@ export function TerminalView({ projectId, workspaceId }: { projectId: string; wo
         retry();
         return;
       }
-      if (stopped) return;
+      if (reconnector.stopped) return;
       const ws = new WebSocket(url);
       socket = ws;
       ws.onopen = () => {
         // The daemon replays the shell's recent output: start from a clean screen.
         if (connections > 0) term.reset();
         connections += 1;
-        delayMs = RECONNECT_INITIAL_MS;
+        reconnector.reset();
         setProblem(null);
         setState('live');
       };
@@ -78,8 +74,7 @@ export function TerminalView({ projectId, workspaceId }: { projectId: string; wo
     void connect();
 
     return () => {
-      stopped = true;
-      clearTimeout(retryTimer);
+      reconnector.stop();
       observer.disconnect();
       input.dispose();
       resize.dispose();
