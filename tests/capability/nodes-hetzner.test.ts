@@ -13,8 +13,9 @@
 import { NodeDaemonManifest } from '@flotilla/contracts';
 import { startFakeAnthropic, type FakeAnthropic } from '@flotilla/testkit/fake-anthropic';
 import { startFakeHetzner, type FakeHetzner } from '@flotilla/testkit/fake-hetzner';
-import { bootFakeVm, type FakeVm } from '@flotilla/testkit/fake-vm';
-import { bootTestStack, createGitRepo, processAlive, showFile, waitForTask, type TestStack } from '@flotilla/testkit/stack';
+import { bootFakeVm, type FakeVm, type FakeVmOptions } from '@flotilla/testkit/fake-vm';
+import { bootTestStack, createGitRepo, processAlive, showFile, waitForTask, waitForWorkspaceRunning, waitUntil, type TestStack } from '@flotilla/testkit/stack';
+import WebSocket from 'ws';
 import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -31,6 +32,8 @@ let stack: TestStack;
 const vms = new Map<number, FakeVm>();
 /** What a systemd drop-in would add on these VMs: the scripted agent on PATH, the fake model API. */
 let vmEnv: Record<string, string> = {};
+/** How the next servers boot (e.g. a package whose native build fails there). */
+let nextVm: Partial<FakeVmOptions> = {};
 
 beforeAll(async () => {
   anthropic = await startFakeAnthropic({ script: [] });
@@ -38,7 +41,7 @@ beforeAll(async () => {
   fake = await startFakeHetzner({
     tokens: [TOKEN],
     onServerCreated: async (server) => {
-      vms.set(server.id, await bootFakeVm(server.user_data, { env: vmEnv }));
+      vms.set(server.id, await bootFakeVm(server.user_data, { env: vmEnv, ...nextVm }));
     },
     onServerDeleted: async (server) => vms.get(server.id)?.stop(),
   });
@@ -190,5 +193,35 @@ describe('the Hetzner provider, on the real stack against the fake Hetzner API',
     expect(vms.size).toBe(before + 1); // a new server, booted from its user-data
     expect(anthropic.firstUserPrompt()).toBe(description);
     expect(showFile(repo, `task/${task.id}`, 'VM.md')).toBe('from a vm\n');
+  });
+
+  it('a VM where node-pty fails to build still runs agents; only its terminals say they are unavailable', async () => {
+    nextVm = { unavailablePackages: ['node-pty'] };
+    await sweepNodesNow(stack); // no warm node left to reuse: this workspace gets a new server
+    const before = vms.size;
+    const created = await stack.client.createWorkspace(projectId, { agentType: 'scripted' });
+    await waitForWorkspaceRunning(stack.client, projectId, created.workspaceId, 120_000);
+    const vm = [...vms.values()][before];
+    expect(vm?.log()).toContain('SKIPPING OPTIONAL DEPENDENCY: node-pty@1.1.0');
+    expect(existsSync(join(vm?.root ?? '', 'opt/flotilla/node_modules/node-pty'))).toBe(false);
+
+    // The agent works: the first prompt starts it and its answer reaches the chat.
+    await stack.client.sendFollowUpPrompt(projectId, created.chatSessionId, 'say: running without node-pty');
+    await waitUntil('the agent answer in the chat', async () => (await stack.client.allMessages(projectId, created.chatSessionId)).some((m) => m.role === 'assistant' && m.content === 'running without node-pty'), 60_000);
+
+    // The terminal is refused with a reason, not a crash.
+    const viewer = await stack.client.viewerToken(projectId, created.workspaceId);
+    const refusal = await new Promise<{ status: number; body: string }>((done) => {
+      const socket = new WebSocket(`${viewer.url.replace(/\/agent\/ws$/, '/terminal/ws').replace(/^http/, 'ws')}?token=${viewer.token}`);
+      socket.once('unexpected-response', (_request, response) => {
+        let body = '';
+        response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        response.on('end', () => done({ status: response.statusCode ?? 0, body }));
+      });
+      socket.once('open', () => done({ status: 101, body: '' }));
+    });
+    expect(refusal.status).toBe(503);
+    expect(refusal.body).toContain('terminals are not available on this node: node-pty could not be loaded');
+    nextVm = {};
   });
 });

@@ -22,6 +22,8 @@ export interface DaemonArtifactRef {
   sha256: string;
   /** Packages installed next to the bundle with `npm install`, by exact version. */
   dependencies: Record<string, string>;
+  /** Packages npm may fail to install without failing the boot (node-pty: terminals only). */
+  optionalDependencies?: Record<string, string>;
 }
 
 export interface NodeUserDataInput {
@@ -108,7 +110,7 @@ export function buildNodeUserData(input: NodeUserDataInput): string {
   if (!/^[0-9a-f]{64}$/.test(daemon.sha256)) throw new Error('the daemon sha256 must be 64 hex digits');
   const port = input.daemonPort ?? DEFAULT_DAEMON_PORT;
   if (!Number.isInteger(port) || port < 1 || port > 65_535) throw new Error(`daemonPort must be 1–65535, got ${port}`);
-  for (const [name, version] of Object.entries(daemon.dependencies)) {
+  for (const [name, version] of Object.entries({ ...daemon.dependencies, ...daemon.optionalDependencies })) {
     if (!/^\d+\.\d+\.\d+$/.test(version)) throw new Error(`daemon dependency ${name} must have an exact version, got ${version}`);
   }
   const settings: Record<string, string> = {
@@ -138,11 +140,19 @@ export function buildNodeUserData(input: NodeUserDataInput): string {
     `mv ${DAEMON_FILE}.download ${DAEMON_FILE}`,
     'npm install --omit=dev --no-audit --no-fund --no-package-lock',
   ].join('\n');
-  const daemonPackage = { name: 'flotilla-node', version: daemon.version, private: true, type: 'module', dependencies: daemon.dependencies };
+  const daemonPackage = {
+    name: 'flotilla-node',
+    version: daemon.version,
+    private: true,
+    type: 'module',
+    dependencies: daemon.dependencies,
+    ...(daemon.optionalDependencies && Object.keys(daemon.optionalDependencies).length > 0 ? { optionalDependencies: daemon.optionalDependencies } : {}),
+  };
   const config = {
     users: ['default', { name: DAEMON_USER, system: true, shell: '/usr/sbin/nologin', homedir: DATA_DIR }],
     package_update: true,
-    // build-essential and python3: node-pty compiles its addon when npm installs it.
+    // build-essential and python3: node-pty compiles its addon when npm installs it (optional:
+    // when that fails the daemon runs without terminals).
     packages: ['git', 'ca-certificates', 'curl', 'xz-utils', 'build-essential', 'python3'],
     write_files: [
       { path: `${CONFIG_DIR}/node.env`, permissions: '0640', owner: `root:${DAEMON_USER}`, content: environmentFile(settings), defer: true },

@@ -18,6 +18,8 @@ export const NodeDaemonManifest = z.object({
   bytes: z.number().int().positive(),
   /** Packages installed next to the bundle (`npm install`), by exact version. */
   dependencies: z.record(PackageName, ExactVersion),
+  /** Packages the daemon runs without when their install fails (node-pty: terminals only). */
+  optionalDependencies: z.record(PackageName, ExactVersion).default({}),
 });
 export type NodeDaemonManifest = z.infer<typeof NodeDaemonManifest>;
 

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import daemonPackage from '../../package.json' with { type: 'json' };
-import { buildDaemonArtifact, RUNTIME_PACKAGES } from './build-artifact.js';
+import { buildDaemonArtifact, REQUIRED_RUNTIME_PACKAGES, RUNTIME_PACKAGES } from './build-artifact.js';
 
 describe('buildDaemonArtifact', () => {
   it('writes the bundle and a manifest with its version, SHA-256, size and pinned runtime packages', async () => {
@@ -22,7 +22,8 @@ describe('buildDaemonArtifact', () => {
       file: 'node-daemon.mjs',
       sha256: createHash('sha256').update(bundle).digest('hex'),
       bytes: bundle.byteLength,
-      dependencies: Object.fromEntries(RUNTIME_PACKAGES.map((name) => [name, daemonPackage.dependencies[name]])),
+      dependencies: Object.fromEntries(REQUIRED_RUNTIME_PACKAGES.map((name) => [name, daemonPackage.dependencies[name]])),
+      optionalDependencies: { 'node-pty': daemonPackage.dependencies['node-pty'] },
     });
     expect(JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'))).toEqual(manifest);
 

@@ -22,10 +22,14 @@ export const MANIFEST_FILE = 'manifest.json';
 
 /**
  * Packages left out of the bundle and installed on the VM instead: native addons, and the agent
- * adapter the daemon runs as its own process. `bufferutil`/`utf-8-validate` are optional speed-ups
- * of `ws` that it loads only when present; they are neither bundled nor installed.
+ * adapter the daemon runs as its own process. node-pty is optional there: it compiles on install,
+ * and without it only terminals are unavailable (terminals/pty-loader.ts). `bufferutil` and
+ * `utf-8-validate` are optional speed-ups of `ws` that it loads only when present; they are
+ * neither bundled nor installed.
  */
-export const RUNTIME_PACKAGES = ['better-sqlite3', 'node-pty', '@agentclientprotocol/claude-agent-acp'] as const;
+export const REQUIRED_RUNTIME_PACKAGES = ['better-sqlite3', '@agentclientprotocol/claude-agent-acp'] as const;
+export const OPTIONAL_RUNTIME_PACKAGES = ['node-pty'] as const;
+export const RUNTIME_PACKAGES = [...REQUIRED_RUNTIME_PACKAGES, ...OPTIONAL_RUNTIME_PACKAGES] as const;
 const OPTIONAL_EXTERNALS = ['bufferutil', 'utf-8-validate'];
 
 /**
@@ -51,13 +55,14 @@ function readDaemonPackage(): { version: string; dependencies: Record<string, st
  */
 export async function buildDaemonArtifact(outDir: string): Promise<BuiltArtifact> {
   const pkg = readDaemonPackage();
-  const dependencies = Object.fromEntries(
-    RUNTIME_PACKAGES.map((name) => {
-      const version = pkg.dependencies[name];
-      if (!version || !/^\d+\.\d+\.\d+$/.test(version)) throw new Error(`${name} must be pinned to an exact version in the node daemon's package.json`);
-      return [name, version];
-    }),
-  );
+  const pinned = (names: readonly string[]) =>
+    Object.fromEntries(
+      names.map((name) => {
+        const version = pkg.dependencies[name];
+        if (!version || !/^\d+\.\d+\.\d+$/.test(version)) throw new Error(`${name} must be pinned to an exact version in the node daemon's package.json`);
+        return [name, version];
+      }),
+    );
   const result = await build({
     entryPoints: [join(DAEMON_PACKAGE_DIR, 'src/main.ts')],
     bundle: true,
@@ -79,7 +84,8 @@ export async function buildDaemonArtifact(outDir: string): Promise<BuiltArtifact
     file: BUNDLE_FILE,
     sha256: createHash('sha256').update(bytes).digest('hex'),
     bytes: bytes.byteLength,
-    dependencies,
+    dependencies: pinned(REQUIRED_RUNTIME_PACKAGES),
+    optionalDependencies: pinned(OPTIONAL_RUNTIME_PACKAGES),
   });
   mkdirSync(outDir, { recursive: true });
   const write = (name: string, data: Uint8Array | string) => {

@@ -3,7 +3,8 @@
  * outlives its viewers for a while, so a viewer that reconnects finds the same shell and gets
  * the recent output replayed; without viewers for `idleTimeoutMs` it is closed.
  */
-import { spawn, type IPty } from 'node-pty';
+import type { IPty } from 'node-pty';
+import type { PtyModule } from './pty-loader.js';
 
 /** Output kept for a reconnecting viewer (bytes of text). */
 const SCROLLBACK_CHARS = 64 * 1024;
@@ -16,6 +17,8 @@ export interface TerminalSessionOptions {
   shell: string;
   idleTimeoutMs: number;
   onExit(): void;
+  /** node-pty (pty-loader.ts). */
+  pty: PtyModule;
 }
 
 export type TerminalListener = (data: string) => void;
@@ -28,7 +31,7 @@ export class TerminalSession {
   private exited = false;
 
   constructor(private readonly options: TerminalSessionOptions) {
-    this.pty = spawn(options.shell, [], { name: 'xterm-256color', cols: options.cols, rows: options.rows, cwd: options.cwd, env: options.env });
+    this.pty = options.pty.spawn(options.shell, [], { name: 'xterm-256color', cols: options.cols, rows: options.rows, cwd: options.cwd, env: options.env });
     this.pty.onData((data) => {
       this.scrollback = (this.scrollback + data).slice(-SCROLLBACK_CHARS);
       for (const listener of this.listeners) listener(data);

@@ -21,6 +21,7 @@ import { DaemonError, errorMessage, notFound } from '../errors.js';
 import { verifyViewerToken } from '../http/auth.js';
 import type { Logger } from '../logger.js';
 import type { WorkspaceService } from '../workspaces/workspace-service.js';
+import { loadPty, type PtyModule } from './pty-loader.js';
 import { TerminalSession } from './terminal-session.js';
 
 export const TERMINAL_ROUTE = /^\/workspaces\/([^/]+)\/terminal\/ws$/;
@@ -58,7 +59,7 @@ export function attachTerminalSocket(server: Server | Http2Server | Http2SecureS
   const terminals = new Map<string, TerminalSession>();
   const { idleTimeoutMs } = deps;
 
-  const terminalOf = (workspaceId: string, cols: number, rows: number): TerminalSession => {
+  const terminalOf = (pty: PtyModule, workspaceId: string, cols: number, rows: number): TerminalSession => {
     const existing = terminals.get(workspaceId);
     if (existing?.alive) return existing;
     const env: Record<string, string> = { TERM: 'xterm-256color' };
@@ -70,6 +71,7 @@ export function attachTerminalSocket(server: Server | Http2Server | Http2SecureS
       env,
       shell: process.env.SHELL ?? '/bin/bash',
       idleTimeoutMs,
+      pty,
       onExit: () => {
         if (terminals.get(workspaceId) === session) terminals.delete(workspaceId);
       },
@@ -103,9 +105,14 @@ export function attachTerminalSocket(server: Server | Http2Server | Http2SecureS
     const workspaceId = decodeURIComponent(match[1] ?? '');
     const token = url.searchParams.get('token') ?? request.headers.authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
     verifyViewerToken(token, { keys: deps.keys, nodeId: deps.nodeId, workspaceId, logger })
-      .then(() => {
+      .then(async () => {
         if (deps.workspaces.getWorkspace(workspaceId).status !== 'running') throw notFound(`workspace ${workspaceId} is not running`);
-        const terminal = terminalOf(workspaceId, size(url.searchParams.get('cols'), 80), size(url.searchParams.get('rows'), 24));
+        const pty = await loadPty();
+        if (pty instanceof Error) {
+          logger.warn('terminal refused: node-pty is not available', { workspaceId, error: pty.message });
+          throw new DaemonError('unavailable', `terminals are not available on this node: node-pty could not be loaded (${pty.message.split('\n')[0]})`);
+        }
+        const terminal = terminalOf(pty, workspaceId, size(url.searchParams.get('cols'), 80), size(url.searchParams.get('rows'), 24));
         sockets.handleUpgrade(request, socket, head, (ws) => serve(ws, terminal));
       })
       .catch((error: unknown) => {

@@ -40,6 +40,8 @@ export interface FakeVmOptions {
   packagesFrom?: string;
   /** Directory standing in for the VM's root (default: a new temporary directory). */
   root?: string;
+  /** Packages whose install fails on this VM, as a native build can (fake-npm.ts). */
+  unavailablePackages?: string[];
 }
 
 export interface FakeVm {
@@ -127,6 +129,7 @@ export async function bootFakeVm(userData: string, options: FakeVmOptions = {}):
     HOME: join(root, 'root'),
     DESTDIR: root,
     FLOTILLA_FAKE_NPM_FROM: options.packagesFrom ?? join(REPO_ROOT, 'packages/node-daemon'),
+    FLOTILLA_FAKE_NPM_UNAVAILABLE: (options.unavailablePackages ?? []).join(','),
   };
   mkdirSync(scriptEnv.HOME, { recursive: true });
 
