@@ -46,7 +46,7 @@ beforeAll(async () => {
     onServerDeleted: async (server) => vms.get(server.id)?.stop(),
   });
   stack = await bootTestStack({
-    vars: { HETZNER_API_URL: fake.url, HETZNER_LOCATION: 'nbg1', CREDENTIALS_ENCRYPTION_KEY: randomBytes(32).toString('base64'), MAX_AUTO_NODE_LIFETIME_MS: '1' },
+    vars: { HETZNER_API_URL: fake.url, HETZNER_LOCATION: 'nbg1', CREDENTIALS_ENCRYPTION_KEY: randomBytes(32).toString('base64'), MAX_AUTO_NODE_LIFETIME_MS: '1', ORPHAN_NODE_GRACE_MS: '0' },
   });
 });
 
@@ -223,5 +223,28 @@ describe('the Hetzner provider, on the real stack against the fake Hetzner API',
     expect(refusal.status).toBe(503);
     expect(refusal.body).toContain('terminals are not available on this node: node-pty could not be loaded');
     nextVm = {};
+  });
+
+  it("the sweep deletes a Flotilla server no node accounts for, and leaves everyone else's servers alone", async () => {
+    const createServer = (name: string, labels: Record<string, string>) =>
+      fetch(`${fake.url}/servers`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ name, server_type: 'cx22', image: 'debian-12', location: 'nbg1', labels, user_data: '#cloud-config\n' }),
+      });
+    // A server Flotilla created whose node the control plane never recorded (say, a lost D1 row),
+    // and a server of the same Hetzner project that is not Flotilla's.
+    expect((await createServer('flotilla-nod-lost', { 'managed-by': 'flotilla', 'flotilla-node-id': 'nod_lost' })).status).toBe(201);
+    expect((await createServer('team-web-1', { team: 'web' })).status).toBe(201);
+    const swept = await sweepNodesNow(stack);
+    expect(swept.destroyed).toContainEqual({ nodeId: 'nod_lost', reason: 'orphaned' });
+    const names = fake.servers().map((s) => s.name);
+    expect(names).toContain('team-web-1');
+    expect(names).not.toContain('flotilla-nod-lost');
+    // The server of the workspace still running (previous test) is a live node's: kept.
+    expect(swept.destroyed.map((d) => d.nodeId)).toEqual(['nod_lost']);
+    expect(names.filter((name) => name.startsWith('flotilla-'))).toHaveLength(1);
+    // Idempotent: nothing more to delete.
+    expect((await sweepNodesNow(stack)).destroyed.filter((d) => d.reason === 'orphaned')).toEqual([]);
   });
 });

@@ -51,6 +51,11 @@ export const CONTROL_PLANE_CONFIG_DEFAULTS = {
    * at a time, so a warm node is claimed by exactly one task and VMs are sized for one agent.
    */
   NODE_MAX_WORKSPACES: 1,
+  /**
+   * A server a cloud provider lists as Flotilla's, for a node the control plane does not know or
+   * has destroyed, is deleted by the sweep once it is this old (a create in flight is younger).
+   */
+  ORPHAN_NODE_GRACE_MS: 10 * 60 * 1000,
 } as const;
 
 

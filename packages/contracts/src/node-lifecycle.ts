@@ -50,7 +50,7 @@ export type NodeList = z.infer<typeof NodeList>;
 
 /** What one run of the node sweep did (`POST /api/nodes/sweep`, and the cron). */
 export const NodeSweepResult = z.object({
-  destroyed: z.array(z.object({ nodeId: z.string(), reason: z.enum(['warm_timeout', 'max_lifetime', 'outdated_daemon']) })),
+  destroyed: z.array(z.object({ nodeId: z.string(), reason: z.enum(['warm_timeout', 'max_lifetime', 'outdated_daemon', 'orphaned']) })),
   failed: z.array(z.object({ nodeId: z.string(), error: z.string() })),
 });
 export type NodeSweepResult = z.infer<typeof NodeSweepResult>;

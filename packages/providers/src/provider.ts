@@ -31,6 +31,19 @@ export interface Provider {
   getNode(nodeId: string): Promise<ProviderNode | null>;
   /** Delete the node; deleting a node that does not exist succeeds. */
   deleteNode(nodeId: string): Promise<void>;
+  /**
+   * Every node this provider holds that Flotilla created (cloud providers: by label), so the
+   * sweep can delete the ones the control plane no longer knows. Absent: nothing to reconcile.
+   */
+  listNodes?(): Promise<ListedNode[]>;
+}
+
+/** A node as a provider lists it. */
+export interface ListedNode {
+  nodeId: string;
+  providerRef: string | null;
+  /** When the provider created it (ISO 8601), when it says. */
+  createdAt: string | null;
 }
 
 /** A provider call that failed; `transient` says whether trying again may help. */

@@ -5,7 +5,8 @@
  *   (their alarm was lost), and
  * - auto-provisioned nodes older than MAX_AUTO_NODE_LIFETIME_MS that run no task, and
  * - warm nodes running another daemon release than the one this control plane serves (after an
- *   upgrade; node selection never reuses them).
+ *   upgrade; node selection never reuses them), and
+ * - cloud servers of Flotilla's that no live node accounts for (orphan-nodes.ts).
  * Each destruction goes through the node's NodeLifecycle, which refuses a node claimed
  * meanwhile, so the sweep is idempotent and never races a claim. One failure is logged and
  * the sweep goes on.
@@ -16,6 +17,7 @@ import { nodeLifecycle, type DestroyReason } from '../durable-objects/node-lifec
 import { readConfig, type Env } from '../env.js';
 import { createLogger, errorMessage } from '../lib/logger.js';
 import { readDaemonManifest } from './node-daemon-artifact.js';
+import { deleteOrphanedNodes } from './orphan-nodes.js';
 
 const log = createLogger('node-sweep');
 
@@ -61,6 +63,7 @@ export async function sweepNodes(env: Env, nowMs = Date.now(), daemonVersion?: s
       log.warn('sweep could not destroy a node; going on', { nodeId, reason, error: errorMessage(error) });
     }
   }
+  await deleteOrphanedNodes(env, config, nowMs, result, log);
   log.info('node sweep done', { destroyed: result.destroyed.length, failed: result.failed.length });
   return result;
 }

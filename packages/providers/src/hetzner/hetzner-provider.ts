@@ -98,6 +98,13 @@ export function createHetznerProvider(options: HetznerProviderOptions): HetznerP
       if (!server) return;
       await request('DELETE', `/servers/${server.id}`, undefined, [404]);
     },
+    async listNodes() {
+      const servers = await listServers(`${MANAGED_BY_LABEL}=flotilla`);
+      return servers.flatMap((server) => {
+        const nodeId = server.labels[NODE_ID_LABEL];
+        return nodeId ? [{ nodeId, providerRef: String(server.id), createdAt: server.created ?? null }] : [];
+      });
+    },
     async validateToken() {
       const { status } = await request('GET', '/servers?per_page=1', undefined, [401]);
       return status !== 401;

@@ -12,6 +12,7 @@ export const HetznerServer = z.looseObject({
   name: z.string(),
   status: HetznerServerStatus,
   labels: z.record(z.string(), z.string()).default({}),
+  created: z.string().optional(),
   server_type: z.looseObject({ name: z.string() }).optional(),
   public_net: z.looseObject({ ipv4: z.looseObject({ ip: z.string() }).nullable().optional() }).optional(),
 });
