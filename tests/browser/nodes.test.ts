@@ -22,7 +22,7 @@ afterAll(async () => {
 });
 
 describe('nodes page', () => {
-  it('shows the node of a finished task as warm with its time left, provider and size', async () => {
+  it('shows the node of a finished task as warm with its time left, provider and size; Destroy removes it', async () => {
     const project = await createScriptedProject(env.stack, env.repo, 'nodes-demo');
     const created = await env.stack.client.createTask(project.id, { description: 'say: warming a node', run: true });
     const task = await waitForTask(env.stack.client, created.id, 120_000);
@@ -49,5 +49,10 @@ describe('nodes page', () => {
     expect(text).toContain('small');
     expect(text).toMatch(/Workspaces\s*none/);
     await screenshot(page, 'nodes');
+
+    // Destroyed by hand: the card goes, and so does the node.
+    await card.getByRole('button', { name: `Destroy node ${nodeId}` }).click();
+    await card.waitFor({ state: 'detached', timeout: 30_000 });
+    expect(((await (await fetch(`${env.stack.url}/api/nodes/${nodeId}`)).json()) as { status?: string }).status).toBe('destroyed');
   });
 });

@@ -8,6 +8,8 @@ import {
   CreateManualWorkspaceResponse,
   ManualWorkspace,
   ErrorBody,
+  NodeInfo,
+  NodeList,
   FollowUpPromptResponse,
   ListMessagesResponse,
   Project,
@@ -151,6 +153,16 @@ export class FlotillaClient {
   }
 
   /** WebSocket URL of a project's live events, resuming a session after `after`. */
+  /** Nodes that are not destroyed, newest first: `GET /api/nodes`. */
+  listNodes() {
+    return this.request(NodeList, 'GET', '/api/nodes').then((r) => r.nodes);
+  }
+
+  /** Destroy an unused node now: `DELETE /api/nodes/:nodeId` (409 while it runs a workspace). */
+  destroyNode(nodeId: string) {
+    return this.request(NodeInfo, 'DELETE', `/api/nodes/${encodeURIComponent(nodeId)}`);
+  }
+
   sessionsSocketUrl(projectId: string, sessionId: string, after: number): string {
     return `${this.baseUrl.replace(/^http/, 'ws')}/api/projects/${projectId}/sessions/ws?sessionId=${sessionId}&after=${after}`;
   }

@@ -1,5 +1,6 @@
 /** `flotilla` — run AI coding agents on your own machines. */
 import { Command } from 'commander';
+import { destroyNodeCommand, nodesCommand } from './commands/nodes.js';
 import { runCommand } from './commands/run.js';
 import { cancelCommand, logsCommand, promptCommand, retryCommand, tasksCommand } from './commands/tasks.js';
 import { upCommand } from './commands/up.js';
@@ -76,6 +77,25 @@ program
   .option('--server <url>', SERVER_HELP)
   .action(async (sessionId: string, text: string, options: { server?: string }) => {
     process.exitCode = await promptCommand(sessionId, text, options);
+  });
+
+const nodes = program
+  .command('nodes')
+  .description('List the nodes: status (warm with time left), provider, size, workspaces')
+  .option('--json', 'print the nodes as one JSON array')
+  .option('--server <url>', SERVER_HELP)
+  .action(async (options: { json?: boolean; server?: string }) => {
+    process.exitCode = await nodesCommand(options);
+  });
+
+nodes
+  .command('destroy')
+  .description('Destroy an unused node now, through its provider (refused while it runs a workspace)')
+  .argument('<nodeId>')
+  .option('--server <url>', SERVER_HELP)
+  // `--server` may be parsed by `nodes` itself (`flotilla nodes destroy X --server U`): merge both.
+  .action(async (nodeId: string, _options: unknown, command: Command) => {
+    process.exitCode = await destroyNodeCommand(nodeId, command.optsWithGlobals<{ server?: string }>());
   });
 
 program.parseAsync(process.argv).catch((error: unknown) => {

@@ -44,7 +44,7 @@ export async function sweepNodes(env: Env, nowMs = Date.now(), daemonVersion?: s
 
   const result: NodeSweepResult = { destroyed: [], failed: [] };
   const seen = new Set<string>();
-  const candidates: Array<{ nodeId: string; reason: DestroyReason }> = [
+  const candidates: Array<{ nodeId: string; reason: Exclude<DestroyReason, 'manual'> }> = [
     ...stale.results.map(({ id }) => ({ nodeId: id, reason: 'warm_timeout' as const })),
     ...old.results.map(({ id }) => ({ nodeId: id, reason: 'max_lifetime' as const })),
     ...outdated.results.map(({ id }) => ({ nodeId: id, reason: 'outdated_daemon' as const })),

@@ -11,6 +11,7 @@ import {
   ErrorBody,
   ManualWorkspace,
   ListMessagesResponse,
+  NodeInfo,
   NodeList,
   Project,
   Task,
@@ -123,6 +124,7 @@ export const api = {
   putGitCredential: (host: string, token: string) => request(CredentialInfo, 'PUT', `/api/credentials/git/${enc(host)}`, { token }),
   deleteGitCredential: (host: string) => request(z.null(), 'DELETE', `/api/credentials/git/${enc(host)}`),
   listNodes: () => request(NodeList, 'GET', '/api/nodes').then((r) => r.nodes),
+  destroyNode: (nodeId: string) => request(NodeInfo, 'DELETE', `/api/nodes/${enc(nodeId)}`),
 };
 
 /** One line for an error shown to the user. */

@@ -1,10 +1,11 @@
 /**
  * The nodes page (issue 6, item 9): every node that is not destroyed (`GET /api/nodes`, polled),
  * with its status — active, warm with the time left counting down, destroying —, provider, size
- * and machine type, and its workspaces.
+ * and machine type, and its workspaces. A node with no workspace can be destroyed now
+ * (`DELETE /api/nodes/:id`), e.g. a warm one nobody will use soon.
  */
 import type { NodeInfo } from '@flotilla/contracts';
-import { useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { api, errorText } from '../lib/api';
 import { keys } from '../lib/queries';
@@ -41,6 +42,29 @@ function useNow(): number {
     return () => clearInterval(timer);
   }, []);
   return now;
+}
+
+/** Statuses a node may be destroyed from by hand (when it has no workspace). */
+const DESTROYABLE: ReadonlyArray<NodeInfo['status']> = ['ready', 'warm', 'error'];
+
+function DestroyButton({ node }: { node: NodeInfo }) {
+  const queryClient = useQueryClient();
+  const destroy = useMutation({
+    mutationFn: () => api.destroyNode(node.id),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: keys.nodes }),
+  });
+  return (
+    <>
+      <button type="button" className="small" disabled={destroy.isPending} onClick={() => destroy.mutate()} aria-label={`Destroy node ${node.id}`}>
+        {destroy.isPending ? 'Destroying…' : 'Destroy'}
+      </button>
+      {destroy.isError && (
+        <p role="alert" className="error small">
+          {errorText(destroy.error)}
+        </p>
+      )}
+    </>
+  );
 }
 
 function NodeCard({ node, now }: { node: NodeInfo; now: number }) {
@@ -86,6 +110,7 @@ function NodeCard({ node, now }: { node: NodeInfo; now: number }) {
           )}
         </dd>
       </dl>
+      {node.workspaceIds.length === 0 && DESTROYABLE.includes(node.status) && <DestroyButton node={node} />}
     </li>
   );
 }

@@ -8,38 +8,9 @@
  * Each returns the process exit code: 0 done, 1 refused or failed.
  */
 import { TaskStatus, type Task, type TaskStatusEvent, type TaskWithEvents } from '@flotilla/contracts';
-import { ApiError, FlotillaClient } from '../api-client.js';
-import { flotillaHome } from '../paths.js';
 import { followTask } from '../run/follow.js';
 import { STEP_LABELS, renderMessage } from '../run/render.js';
-import { apiTokenFor, readServerFile } from '../server-file.js';
-
-export interface ServerOptions {
-  server?: string;
-}
-
-/** The client of `--server`, else of the running `flotilla up`. @throws when there is neither */
-export function connectToServer(options: ServerOptions): FlotillaClient {
-  if (options.server) return new FlotillaClient(options.server.replace(/\/$/, ''), undefined, apiTokenFor(null));
-  const server = readServerFile(flotillaHome());
-  if (!server) throw new Error('no running Flotilla found: start `flotilla up`, or pass --server <url>');
-  return new FlotillaClient(server.url, undefined, apiTokenFor(server));
-}
-
-const write = (line: string): void => {
-  process.stdout.write(`${line}\n`);
-};
-
-/** Run `action`; an API refusal (4xx) is printed plainly and gives exit code 1. */
-async function refusalsAsExitCode(action: () => Promise<number>): Promise<number> {
-  try {
-    return await action();
-  } catch (error) {
-    if (!(error instanceof ApiError)) throw error;
-    process.stderr.write(`flotilla: ${error.message}\n`);
-    return 1;
-  }
-}
+import { connectToServer, refusalsAsExitCode, write, type ServerOptions } from './server-connection.js';
 
 function taskLine(task: Task): string {
   const step = task.status === 'queued' || task.status === 'delegated' || task.status === 'in_progress' ? ` (${task.executionStep ?? '-'})` : '';

@@ -18,7 +18,8 @@ import { destroyNodeThroughProvider, recordNodeActive, recordNodeWarm } from '..
 import { LIFECYCLE_KEY, emptyLifecycle, toLifecycleState, type LifecycleRecord } from './lifecycle-state.js';
 
 /** Why a node is destroyed; only a warm node is destroyed for `warm_timeout`. */
-export type DestroyReason = 'warm_timeout' | 'max_lifetime' | 'outdated_daemon';
+/** Why a node is destroyed: `manual` is a user's `DELETE /api/nodes/:id`. */
+export type DestroyReason = 'warm_timeout' | 'max_lifetime' | 'outdated_daemon' | 'manual';
 
 export class NodeLifecycle extends DurableObject<Env> {
   private readonly log = createLogger('node-lifecycle');
@@ -110,15 +111,16 @@ export class NodeLifecycle extends DurableObject<Env> {
   }
 
   /**
-   * Destroy the node now, for the sweep. `warm_timeout` destroys only a warm node;
-   * `max_lifetime` also an active one that no task holds. Answers false (and does nothing) when
-   * the node is in use, true when it is destroyed or was already.
+   * Destroy the node now, for the sweep or a user. `warm_timeout` and `outdated_daemon` destroy
+   * only a warm node; `max_lifetime` and `manual` also an active one that no task holds. Answers
+   * false (and does nothing) when the node is in use, true when it is destroyed or was already.
    * @throws when the provider fails (the object retries on its alarm).
    */
   async destroyUnused(nodeId: string, reason: DestroyReason): Promise<boolean> {
     const record = await this.load(nodeId);
     if (record.status === 'destroyed') return true;
-    if (record.status === 'active' && (reason !== 'max_lifetime' || record.taskIds.length > 0)) return false;
+    const evenIfActive = reason === 'max_lifetime' || reason === 'manual';
+    if (record.status === 'active' && (!evenIfActive || record.taskIds.length > 0)) return false;
     await this.destroy(record, reason);
     return true;
   }

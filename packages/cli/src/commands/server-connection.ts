@@ -1,0 +1,36 @@
+/**
+ * What the commands that talk to a running control plane share: finding it (`--server`, else
+ * the running `flotilla up` from `.flotilla/server.json`, with its API token), printing, and
+ * turning an API refusal into exit code 1 with the API's own message.
+ */
+import { ApiError, FlotillaClient } from '../api-client.js';
+import { flotillaHome } from '../paths.js';
+import { apiTokenFor, readServerFile } from '../server-file.js';
+
+export interface ServerOptions {
+  server?: string;
+}
+
+/** The client of `--server`, else of the running `flotilla up`. @throws when there is neither */
+export function connectToServer(options: ServerOptions): FlotillaClient {
+  if (options.server) return new FlotillaClient(options.server.replace(/\/$/, ''), undefined, apiTokenFor(null));
+  const server = readServerFile(flotillaHome());
+  if (!server) throw new Error('no running Flotilla found: start `flotilla up`, or pass --server <url>');
+  return new FlotillaClient(server.url, undefined, apiTokenFor(server));
+}
+
+/** One line on stdout. */
+export const write = (line: string): void => {
+  process.stdout.write(`${line}\n`);
+};
+
+/** Run `action`; an API refusal (4xx) is printed plainly and gives exit code 1. */
+export async function refusalsAsExitCode(action: () => Promise<number>): Promise<number> {
+  try {
+    return await action();
+  } catch (error) {
+    if (!(error instanceof ApiError)) throw error;
+    process.stderr.write(`flotilla: ${error.message}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * Capability: nodes from the CLI, as a user types it. `flotilla nodes` lists a node running a
+ * task (active, with its workspace) and, after the task, the same node warm with its time left;
+ * `flotilla nodes destroy` is refused while the node runs a workspace and, once it is warm,
+ * destroys it through its provider: the node is `destroyed` and its daemon process is gone.
+ */
+import { bootTestStack, processAlive, waitForTask, waitUntil, type TestStack } from '@flotilla/testkit/stack';
+import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createProjectOnFreshRepo, fetchNode, localCloudNode, waitForNodeStatus } from './nodes-support.js';
+
+const CLI = resolve(import.meta.dirname, '../../packages/cli/bin/flotilla.mjs');
+let stack: TestStack;
+
+beforeAll(async () => {
+  stack = await bootTestStack({ vars: { NODE_WARM_TIMEOUT_MS: String(30 * 60 * 1000) } });
+});
+
+afterAll(async () => {
+  await stack?.close();
+});
+
+function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, [CLI, ...args, '--server', stack.url], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.once('exit', (code) => done({ code: code ?? 1, stdout, stderr }));
+  });
+}
+
+describe('flotilla nodes', () => {
+  it('lists nodes, refuses to destroy one in use, and destroys a warm one through its provider', async () => {
+    const project = await createProjectOnFreshRepo(stack);
+    const created = await stack.client.createTask(project.id, { description: 'say: busy\nsleep: 6000', agentType: 'scripted', run: true });
+    await waitUntil('the task running', async () => (await stack.client.getTask(created.id)).status === 'in_progress', 60_000);
+    const running = await stack.client.getTask(created.id);
+    const nodeId = running.nodeId ?? '';
+    await waitUntil('the workspace on the node', async () => (await fetchNode(stack, nodeId)).workspaceIds.length > 0, 30_000);
+
+    const listed = await cli('nodes');
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(listed.stdout).toMatch(new RegExp(`^${nodeId}\\s+active\\s+local\\s+small/local-small\\s+${running.workspaceId}$`, 'm'));
+    const refused = await cli('nodes', 'destroy', nodeId);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`node ${nodeId} runs workspaces ${running.workspaceId}`);
+
+    expect((await waitForTask(stack.client, created.id)).status).toBe('completed');
+    await waitForNodeStatus(stack, nodeId, 'warm');
+    const warm = await cli('nodes', '--json');
+    expect(JSON.parse(warm.stdout)).toContainEqual(expect.objectContaining({ id: nodeId, status: 'warm', workspaceIds: [] }));
+    expect((await cli('nodes')).stdout).toMatch(new RegExp(`^${nodeId}\\s+warm \\((29|30) min left\\)`, 'm'));
+
+    const pid = (await localCloudNode(stack, nodeId))?.pid ?? 0;
+    expect(processAlive(pid)).toBe(true);
+    const destroyed = await cli('nodes', 'destroy', nodeId);
+    expect(destroyed.code, destroyed.stderr).toBe(0);
+    expect(destroyed.stdout.trim()).toBe(`Node ${nodeId} destroyed.`);
+    expect((await fetchNode(stack, nodeId)).status).toBe('destroyed');
+    await waitUntil('the node process gone', () => !processAlive(pid), 20_000);
+    expect((await cli('nodes')).stdout).not.toContain(nodeId);
+    expect((await cli('nodes', 'destroy', 'nod_nope')).stderr).toContain('node nod_nope not found');
+  });
+});
