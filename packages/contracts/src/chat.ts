@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Task } from './task.js';
 
 /** Roles of a chat message (DESIGN.md word list). */
 export const MessageRole = z.enum(['user', 'assistant', 'tool', 'thinking', 'plan', 'system']);
@@ -105,5 +106,7 @@ export const ProjectEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('messages.new'), sessionId: z.string(), messages: z.array(ChatMessage) }),
   z.object({ type: z.literal('session.created'), session: ChatSession }),
   z.object({ type: z.literal('session.updated'), session: ChatSession }),
+  /** A task of the project changed status or execution step (pushed as it happens; polling is only a fallback). */
+  z.object({ type: z.literal('task.updated'), task: Task }),
 ]);
 export type ProjectEvent = z.infer<typeof ProjectEvent>;

@@ -6,6 +6,7 @@ import { editTask, getTaskRow, listTaskEvents, listTaskRows, toTask, type TaskRo
 import { conflict, notFound } from '../lib/errors.js';
 import { parseJsonBody, parseWith } from '../lib/validation.js';
 import { cancelTask, retryTask } from '../services/task-lifecycle.js';
+import { announceTaskChange } from '../services/task-events.js';
 import { transitionTask } from '../services/task-status.js';
 import { runTask, submitTask } from '../services/task-submission.js';
 import { requireProject } from './projects.js';
@@ -40,13 +41,14 @@ export const projectTasksRoutes = new Hono<AppEnv>()
     const changes = await parseJsonBody(c, UpdateTaskRequest);
     if (row.status !== 'draft' && row.status !== 'ready') throw conflict(`task ${row.id} is ${row.status}; only draft or ready tasks can be edited`);
     if (!(await editTask(c.env.DB, row.id, changes, row.status))) throw conflict(`task ${row.id} changed status while being edited`);
+    await announceTaskChange(c.env, row.id);
     const updated = await requireProjectTask(c.env.DB, row.project_id, row.id);
     return c.json(toTask(updated));
   })
   /** Move a `draft` task to the backlog's `ready` column (200 with the task); 409 otherwise. */
   .post('/:taskId/ready', async (c) => {
     const row = await requireProjectTask(c.env.DB, c.req.param('projectId') ?? '', c.req.param('taskId'));
-    await transitionTask(c.env.DB, row.id, 'ready', { actor: USER, reason: 'marked ready' });
+    await transitionTask(c.env, row.id, 'ready', { actor: USER, reason: 'marked ready' });
     return c.json(toTask(await requireProjectTask(c.env.DB, row.project_id, row.id)));
   })
   /** Run a `draft` or `ready` task now (202 with the queued task); 409 otherwise. */

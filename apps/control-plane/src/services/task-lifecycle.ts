@@ -24,7 +24,7 @@ const RETRYABLE: readonly TaskStatus[] = ['failed', 'cancelled'];
  */
 export async function cancelTask(env: Env, task: TaskRow, actor: string): Promise<void> {
   const reason = `cancelled by ${actor}`;
-  const from = await transitionTask(env.DB, task.id, 'cancelled', { actor, reason, step: task.execution_step, fields: { error: null } });
+  const from = await transitionTask(env, task.id, 'cancelled', { actor, reason, step: task.execution_step, fields: { error: null } });
   const hadRun = from === 'draft' || from === 'ready' ? false : await taskRunner(env, task.id).cancelRun(reason);
   log.info('task cancelled', { taskId: task.id, from, hadRun });
   await addSystemMessage(env, task, from === 'draft' || from === 'ready' ? 'Task cancelled before it ran.' : `Task cancelled while ${from}; the agent is being stopped and its workspace kept.`);
@@ -41,7 +41,7 @@ export async function retryTask(env: Env, task: TaskRow, actor: string): Promise
     throw conflict(`task ${task.id} is ${task.status}; only failed or cancelled tasks can be retried`);
   }
   const previous = task.status === 'failed' ? `failed: ${firstLine(task.error ?? 'no error recorded')}` : 'was cancelled';
-  await transitionTask(env.DB, task.id, 'ready', {
+  await transitionTask(env, task.id, 'ready', {
     actor,
     reason: `retry (the previous run ${previous})`,
     fields: {

@@ -1,11 +1,14 @@
 /**
  * The one place task status changes (DESIGN.md §3). Every transition is checked against the
  * contracts' table, applied with compare-and-set on the current status, and recorded in
- * `task_status_events` with actor and reason in the same D1 batch.
+ * `task_status_events` with actor and reason in the same D1 batch, then announced to the
+ * project's viewers (task-events.ts).
  */
 import { canTransitionTask, newId, type ExecutionStep, type TaskStatus } from '@flotilla/contracts';
 import { getTaskRow, updateTaskFieldsStatement, type TaskRunFields } from '../db/tasks-repository.js';
+import type { Env } from '../env.js';
 import { HttpError, conflict, notFound } from '../lib/errors.js';
+import { announceTaskChange } from './task-events.js';
 
 export interface TransitionOptions {
   actor: string;
@@ -36,7 +39,8 @@ export function statusEventStatement(
  * @throws HttpError 404 unknown task; 409 illegal transition (naming both statuses) or a
  *   concurrent change
  */
-export async function transitionTask(db: D1Database, taskId: string, to: TaskStatus, options: TransitionOptions): Promise<TaskStatus> {
+export async function transitionTask(env: Env, taskId: string, to: TaskStatus, options: TransitionOptions): Promise<TaskStatus> {
+  const db = env.DB;
   const row = await getTaskRow(db, taskId);
   if (!row) throw notFound(`task ${taskId} not found`);
   const from = row.status;
@@ -54,5 +58,6 @@ export async function transitionTask(db: D1Database, taskId: string, to: TaskSta
   if (!update || update.meta.changes !== 1) {
     throw new HttpError('conflict', `task ${taskId} changed status concurrently (expected ${from})`);
   }
+  await announceTaskChange(env, taskId);
   return from;
 }

@@ -5,6 +5,7 @@
  */
 import { deriveTaskTitle, newId, type CreateTaskRequest, type Project, type Task, type TaskStatus } from '@flotilla/contracts';
 import { getTaskRow, insertTaskStatement, toTask } from '../db/tasks-repository.js';
+import { announceTaskChange } from './task-events.js';
 import type { Env } from '../env.js';
 import { notFound } from '../lib/errors.js';
 import { statusEventStatement, transitionTask } from './task-status.js';
@@ -53,6 +54,7 @@ export async function submitTask(env: Env, project: Project, input: CreateTaskRe
     statusEventStatement(env.DB, taskId, null, status, { actor, reason: 'created' }),
   ]);
   if (input.run) await runTask(env, taskId, project.id, actor);
+  else await announceTaskChange(env, taskId);
   const row = await getTaskRow(env.DB, taskId);
   if (!row) throw notFound(`task ${taskId} vanished after creation`);
   return toTask(row);
@@ -64,7 +66,7 @@ export async function submitTask(env: Env, project: Project, input: CreateTaskRe
  */
 export async function runTask(env: Env, taskId: string, projectId: string, actor: string): Promise<void> {
   const row = await getTaskRow(env.DB, taskId);
-  if (row?.status === 'draft') await transitionTask(env.DB, taskId, 'ready', { actor, reason: 'run requested' });
-  await transitionTask(env.DB, taskId, 'queued', { actor, reason: 'run requested', step: 'node_selection', fields: { execution_step: 'node_selection' } });
+  if (row?.status === 'draft') await transitionTask(env, taskId, 'ready', { actor, reason: 'run requested' });
+  await transitionTask(env, taskId, 'queued', { actor, reason: 'run requested', step: 'node_selection', fields: { execution_step: 'node_selection' } });
   await taskRunner(env, taskId).start(taskId, projectId);
 }

@@ -5,19 +5,20 @@
  * The socket opens once the selected session's messages are in the cache, asking for everything
  * after the last cached `seq`; the server replays that backlog, then sends live events. On a
  * drop it reconnects with backoff, again from the last cached `seq`, so nothing is lost and
- * nothing is shown twice (mergeMessages ignores what it already has).
+ * nothing is shown twice (mergeMessages ignores what it already has). `task.updated` events put
+ * a task's new status and step into the cache as they happen (the task queries only poll slowly
+ * as a fallback).
  */
-import { ProjectEvent, type ChatMessage } from '@flotilla/contracts';
+import { ProjectEvent, type ChatMessage, type Task, type TaskWithEvents } from '@flotilla/contracts';
 import { useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { api } from './api';
+import { createReconnector } from './backoff';
 import { keys, mergeMessages } from './queries';
 import type { SessionWithTask } from './schemas';
 
 export type SocketState = 'connecting' | 'live' | 'offline';
 
-const RECONNECT_INITIAL_MS = 500;
-const RECONNECT_MAX_MS = 5_000;
 const PING_INTERVAL_MS = 25_000;
 
 function lastSeq(queryClient: QueryClient, projectId: string, sessionId: string): number {
@@ -42,6 +43,10 @@ function applyEvent(queryClient: QueryClient, projectId: string, event: ProjectE
     mergeMessages(queryClient, projectId, event.sessionId, event.messages);
     return;
   }
+  if (event.type === 'task.updated') {
+    applyTask(queryClient, projectId, event.task);
+    return;
+  }
   const { session } = event;
   queryClient.setQueryData<SessionWithTask[]>(keys.sessions(projectId), (current) => {
     if (!current) return current;
@@ -52,6 +57,19 @@ function applyEvent(queryClient: QueryClient, projectId: string, event: ProjectE
   void queryClient.invalidateQueries({ queryKey: keys.sessions(projectId) });
   void queryClient.invalidateQueries({ queryKey: keys.tasks(projectId) });
   if (session.taskId) void queryClient.invalidateQueries({ queryKey: keys.task(projectId, session.taskId) });
+}
+
+/** A task as the server pushed it: into the task list, the task itself, and its session's badge. */
+function applyTask(queryClient: QueryClient, projectId: string, task: Task): void {
+  queryClient.setQueryData<Task[]>(keys.tasks(projectId), (current) =>
+    current ? (current.some((t) => t.id === task.id) ? current.map((t) => (t.id === task.id ? task : t)) : [task, ...current]) : current,
+  );
+  queryClient.setQueryData<TaskWithEvents>(keys.task(projectId, task.id), (current) => (current ? { ...current, ...task } : current));
+  queryClient.setQueryData<SessionWithTask[]>(keys.sessions(projectId), (current) =>
+    current?.map((s) => (s.taskId === task.id && s.task ? { ...s, task: { ...s.task, title: task.title, status: task.status } } : s)),
+  );
+  // Its status events (shown with the task) come with the next read.
+  void queryClient.invalidateQueries({ queryKey: keys.task(projectId, task.id) });
 }
 
 /**
@@ -65,19 +83,17 @@ export function useProjectSocket(projectId: string, sessionId: string | null, re
   useEffect(() => {
     if (!ready) return undefined;
     let socket: WebSocket | null = null;
-    let stopped = false;
-    let delayMs = RECONNECT_INITIAL_MS;
-    let retryTimer: ReturnType<typeof setTimeout> | undefined;
     let pingTimer: ReturnType<typeof setInterval> | undefined;
+    const reconnector = createReconnector(() => connect());
 
     const connect = () => {
-      if (stopped) return;
+      if (reconnector.stopped) return;
       setState('connecting');
       const after = sessionId ? lastSeq(queryClient, projectId, sessionId) : 0;
       const ws = new WebSocket(socketUrl(projectId, sessionId, after));
       socket = ws;
       ws.onopen = () => {
-        delayMs = RECONNECT_INITIAL_MS;
+        reconnector.reset();
         setState('live');
         pingTimer = setInterval(() => ws.readyState === WebSocket.OPEN && ws.send('ping'), PING_INTERVAL_MS);
       };
@@ -88,17 +104,15 @@ export function useProjectSocket(projectId: string, sessionId: string | null, re
       };
       ws.onclose = () => {
         clearInterval(pingTimer);
-        if (stopped) return;
+        if (reconnector.stopped) return;
         setState('offline');
-        retryTimer = setTimeout(connect, delayMs);
-        delayMs = Math.min(delayMs * 2, RECONNECT_MAX_MS);
+        reconnector.retry();
       };
     };
     connect();
 
     return () => {
-      stopped = true;
-      clearTimeout(retryTimer);
+      reconnector.stop();
       clearInterval(pingTimer);
       socket?.close(1000, 'leaving');
     };

@@ -20,8 +20,13 @@ export const keys = {
   workspace: (projectId: string, workspaceId: string) => ['workspace', projectId, workspaceId] as const,
 };
 
-/** While a task is in flight its row changes with every step: poll it. */
-const ACTIVE_POLL_MS = 1_000;
+/**
+ * While a task is in flight its row changes with every step. The project WebSocket pushes each
+ * change (`task.updated`, project-socket.ts); this poll is the fallback for a missed event.
+ */
+const ACTIVE_POLL_MS = 3_000;
+/** A workspace made by hand has no task events: its set-up is polled (ms). */
+const WORKSPACE_SETUP_POLL_MS = 1_000;
 
 /** Whether the API requires its token and whether this browser is signed in. */
 export const useApiSession = () => useQuery({ queryKey: keys.apiSession, queryFn: api.getSession, staleTime: Infinity });
@@ -109,6 +114,6 @@ export function useManualWorkspace(projectId: string, workspaceId: string) {
     queryKey: keys.workspace(projectId, workspaceId),
     queryFn: () => api.getWorkspace(projectId, workspaceId).catch((error: unknown) => (error instanceof ApiError && error.status === 404 ? null : Promise.reject(error))),
     retry: false,
-    refetchInterval: (query) => (query.state.data && (query.state.data.status === 'creating' || query.state.data.status === 'stopping') ? ACTIVE_POLL_MS : false),
+    refetchInterval: (query) => (query.state.data && (query.state.data.status === 'creating' || query.state.data.status === 'stopping') ? WORKSPACE_SETUP_POLL_MS : false),
   });
 }

@@ -1,11 +1,15 @@
 /**
- * Follow a task until it ends: execution steps from polling the task, chat messages live from
- * the project's WebSocket (resuming from the last sequence number after a drop), with an HTTP
- * catch-up at the end so nothing is missed.
+ * Follow a task until it ends. Both come over the project's WebSocket as they happen: chat
+ * messages (resuming from the last sequence number after a drop, with an HTTP catch-up at the end
+ * so nothing is missed) and `task.updated` events, each of which has the task read again for its
+ * execution step and status. A slow poll of the task is the fallback when an event is missed.
  */
 import { EXECUTION_STEPS, ProjectEvent, TERMINAL_TASK_STATUSES, type ChatMessage, type ExecutionStep, type TaskWithEvents } from '@flotilla/contracts';
 import WebSocket from 'ws';
 import type { FlotillaClient } from '../api-client.js';
+
+/** How often the task is read while the WebSocket is not open (ms). */
+const SOCKETLESS_POLL_MS = 500;
 
 export interface FollowHandlers {
   onStep(step: ExecutionStep, previous: ExecutionStep | null): void;
@@ -13,7 +17,7 @@ export interface FollowHandlers {
 }
 
 export interface FollowOptions {
-  /** How often the task is polled, in ms (default 500). */
+  /** How often the task is read without an event while the WebSocket is open, in ms (default 5000: a fallback). */
   pollIntervalMs?: number;
   /** Give up after this long, in ms (default: never). */
   timeoutMs?: number;
@@ -45,12 +49,26 @@ export async function followTask(
 
   let socket: WebSocket | null = null;
   let stopped = false;
+  // A `task.updated` event for this task: read it now instead of at the next poll.
+  let changed = false;
+  let live = false;
+  let wake: (() => void) | null = null;
+  const taskChanged = () => {
+    changed = true;
+    wake?.();
+  };
   const connect = () => {
     if (stopped) return;
     const ws = new WebSocket(client.sessionsSocketUrl(projectId, sessionId, lastSeq), { headers: client.authHeaders() });
     socket = ws;
+    // Events start now: read the task once more for anything that happened before.
+    ws.on('open', () => {
+      live = true;
+      taskChanged();
+    });
     ws.on('message', (data) => {
       const parsed = ProjectEvent.safeParse(JSON.parse(String(data)));
+      if (parsed.success && parsed.data.type === 'task.updated' && parsed.data.task.id === taskId) taskChanged();
       if (!parsed.success || parsed.data.type !== 'messages.new' || parsed.data.sessionId !== sessionId) return;
       // A gap means a broadcast was missed: fill it over HTTP instead.
       const first = parsed.data.messages[0];
@@ -59,6 +77,7 @@ export async function followTask(
     });
     ws.on('error', () => undefined);
     ws.on('close', () => {
+      live = false;
       if (!stopped) setTimeout(connect, 500);
     });
   };
@@ -68,6 +87,7 @@ export async function followTask(
   let step: ExecutionStep | null = null;
   try {
     for (;;) {
+      changed = false;
       const task = await client.getTask(taskId);
       if (task.executionStep && task.executionStep !== step) {
         // Steps only move forward; report the ones that passed between two polls too.
@@ -83,7 +103,17 @@ export async function followTask(
         return task;
       }
       if (Date.now() > deadline) throw new Error(`task ${taskId} did not finish within ${options.timeoutMs} ms (status ${task.status})`);
-      await new Promise((resolve) => setTimeout(resolve, options.pollIntervalMs ?? 500));
+      if (!changed) {
+        await new Promise<void>((resolve) => {
+          // Without the socket (not open yet, or dropped), poll as before events existed.
+          const timer = setTimeout(resolve, live ? (options.pollIntervalMs ?? 5_000) : SOCKETLESS_POLL_MS);
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        wake = null;
+      }
     }
   } finally {
     stopped = true;

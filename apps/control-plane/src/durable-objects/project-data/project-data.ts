@@ -3,7 +3,7 @@
  * (DESIGN.md §4), and the hibernatable WebSockets of the project's viewers. A thin class over
  * `chat-repository.ts`; every method is an RPC method called by the Worker.
  */
-import type { ChatMessage, ChatMessageInput, ChatSession, ErrorBody, ProjectEvent } from '@flotilla/contracts';
+import type { ChatMessage, ChatMessageInput, ChatSession, ErrorBody, ProjectEvent, Task } from '@flotilla/contracts';
 import { DurableObject } from 'cloudflare:workers';
 import { readConfig, type Env } from '../../env.js';
 import { attemptFollowUpDelivery, findRunningAgent, type FollowUpAttempt } from '../../services/follow-up-delivery.js';
@@ -182,6 +182,14 @@ export class ProjectData extends DurableObject<Env> {
     } catch {
       // already closed
     }
+  }
+
+  /**
+   * Push a task's new status or step to the project's viewers (services/task-events.ts); viewers
+   * subscribed to one session get it when it is the task's session.
+   */
+  announceTask(task: Task): void {
+    this.broadcast({ type: 'task.updated', task }, task.chatSessionId ?? undefined);
   }
 
   /**

@@ -127,7 +127,7 @@ const createWorkspace: StepHandler = async (ctx) => {
     beforeRequest: async ({ workspaceId, nodeId }) => {
       await updateTaskFields(ctx.env.DB, task.id, { workspace_id: workspaceId });
       if (task.status === 'queued') {
-        await transitionTask(ctx.env.DB, task.id, 'delegated', { actor: 'task-runner', step: 'workspace_creation', reason: `workspace ${workspaceId} on node ${nodeId}` });
+        await transitionTask(ctx.env, task.id, 'delegated', { actor: 'task-runner', step: 'workspace_creation', reason: `workspace ${workspaceId} on node ${nodeId}` });
       }
     },
   });
@@ -208,7 +208,7 @@ const startAgent: StepHandler = async (ctx) => {
   // task callback (which needs `in_progress`), before the start call's answer arrives here.
   const current = await getTaskRow(env.DB, task.id);
   if (current?.status === 'delegated') {
-    await transitionTask(env.DB, task.id, 'in_progress', { actor: 'task-runner', step: 'agent_session', reason: `starting agent ${task.agent_type}` });
+    await transitionTask(env, task.id, 'in_progress', { actor: 'task-runner', step: 'agent_session', reason: `starting agent ${task.agent_type}` });
   }
   const start: StartAgentSessionRequest = {
     agentType: task.agent_type,

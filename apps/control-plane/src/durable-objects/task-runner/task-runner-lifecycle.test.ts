@@ -140,8 +140,8 @@ describe('the cron sweep', () => {
   it('starts the run of a queued task whose run never began (the queuing request died first)', async () => {
     const project = await createProject('sweep-start');
     const draft = await createTask(project.id, { description: 'left queued' });
-    await transitionTask(env.DB, draft.id, 'ready', { actor: 'test' });
-    await transitionTask(env.DB, draft.id, 'queued', { actor: 'test', fields: { execution_step: 'node_selection' } });
+    await transitionTask(env, draft.id, 'ready', { actor: 'test' });
+    await transitionTask(env, draft.id, 'queued', { actor: 'test', fields: { execution_step: 'node_selection' } });
     expect(await taskRunner(draft.id).getState()).toBeNull();
     const ctx = createExecutionContext();
     await worker.scheduled(createScheduledController({ cron: '*/5 * * * *', scheduledTime: Date.now() }), env, ctx);

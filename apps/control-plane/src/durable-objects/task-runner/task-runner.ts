@@ -9,6 +9,7 @@
 import { TERMINAL_TASK_STATUSES, type TaskCallbackRequest } from '@flotilla/contracts';
 import { DurableObject } from 'cloudflare:workers';
 import { getTaskRow, updateTaskFields, type TaskRow } from '../../db/tasks-repository.js';
+import { announceTaskChange } from '../../services/task-events.js';
 import { setWorkspaceStatus } from '../../db/nodes-repository.js';
 import { readConfig, type Env } from '../../env.js';
 import { HttpError, PermanentError, TransientError } from '../../lib/errors.js';
@@ -132,7 +133,7 @@ export class TaskRunner extends DurableObject<Env> {
     }
     try {
       if (callback.status === 'completed') {
-        await transitionTask(this.env.DB, state.taskId, 'completed', {
+        await transitionTask(this.env, state.taskId, 'completed', {
           actor: 'node-daemon',
           step: state.step,
           reason: callback.commitSha ? `pushed ${callback.branch ?? ''} at ${callback.commitSha}` : 'agent finished without changes',
@@ -147,7 +148,7 @@ export class TaskRunner extends DurableObject<Env> {
           },
         });
       } else {
-        await transitionTask(this.env.DB, state.taskId, 'failed', { actor: 'node-daemon', step: state.step, reason: callback.error, fields: { error: callback.error } });
+        await transitionTask(this.env, state.taskId, 'failed', { actor: 'node-daemon', step: state.step, reason: callback.error, fields: { error: callback.error } });
       }
     } catch (error) {
       if (error instanceof HttpError && error.code === 'conflict') return { accepted: false, reason: error.message };
@@ -198,7 +199,10 @@ export class TaskRunner extends DurableObject<Env> {
       }
       const next: RunState = { ...latest, ...outcome.patch, step: outcome.to, stepStartedAt: Date.now(), attempt: 0, lastError: null };
       await this.save(next);
-      if (state.taskId) await updateTaskFields(this.env.DB, state.taskId, { execution_step: outcome.to });
+      if (state.taskId) {
+        await updateTaskFields(this.env.DB, state.taskId, { execution_step: outcome.to });
+        await announceTaskChange(this.env, state.taskId);
+      }
       log.info('step done', { next: outcome.to });
       await this.ctx.storage.setAlarm(Date.now());
     } catch (error) {
@@ -228,7 +232,7 @@ export class TaskRunner extends DurableObject<Env> {
     this.log.warn(state.taskId ? 'task failed' : 'manual workspace failed', { taskId: state.taskId, workspaceId: state.workspaceId, step: state.step, error: message });
     try {
       if (state.taskId) {
-        await transitionTask(this.env.DB, state.taskId, 'failed', { actor: 'task-runner', step: state.step, reason: message, fields: { error: message } });
+        await transitionTask(this.env, state.taskId, 'failed', { actor: 'task-runner', step: state.step, reason: message, fields: { error: message } });
       } else if (state.workspaceId) {
         // The workspace (when it got that far) is kept for inspection, as a failed task's is.
         await setWorkspaceStatus(this.env.DB, state.workspaceId, 'error', message);
