@@ -13,6 +13,12 @@ export interface ChatMessageSink {
    */
   enqueue(workspaceId: string, message: ChatMessageInput): void;
   /**
+   * Keep (or, with null, forget) the message of `workspaceId` still being written — coalesced
+   * assistant text — so that a crash before it is enqueued loses none of it: on the next start
+   * the outbox delivers it as it was. Enqueueing a message with the same id replaces it.
+   */
+  saveDraft(workspaceId: string, message: ChatMessageInput | null): void;
+  /**
    * Resolve once every message enqueued so far for `workspaceId` has been delivered.
    *
    * @throws (rejects) on timeout or when the outbox stops.

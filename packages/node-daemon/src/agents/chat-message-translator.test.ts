@@ -30,6 +30,18 @@ describe('ChatMessageTranslator', () => {
     expect(translator.flush()).toEqual([]);
   });
 
+  it('shows the text still being coalesced as a draft with the id its final message will have', () => {
+    const translator = new ChatMessageTranslator();
+    expect(translator.draft()).toBeNull();
+    translator.translate(chunk('Hel'));
+    const early = translator.draft();
+    translator.translate(chunk('lo'));
+    expect(translator.draft()).toMatchObject({ messageId: early?.messageId, role: 'assistant', content: 'Hello' });
+    const [final] = translator.flush();
+    expect(final).toMatchObject({ messageId: early?.messageId, content: 'Hello' });
+    expect(translator.draft()).toBeNull();
+  });
+
   it('reports a tool call and its completion with merged metadata and the diff', () => {
     const translator = new ChatMessageTranslator();
     translator.translate(chunk('writing'));

@@ -5,7 +5,8 @@
  *
  * - consecutive `agent_message_chunk`s coalesce into one `assistant` message, and consecutive
  *   `agent_thought_chunk`s into one `thinking` message; the pending text is emitted when a
- *   different conversation update arrives or when the turn ends ({@link flush});
+ *   different conversation update arrives or when the turn ends ({@link flush}), and is
+ *   available meanwhile as a {@link draft};
  * - `tool_call` → a `tool` message (content = title; metadata toolCallId, kind, title, status,
  *   target = first location path, rawInput);
  * - `tool_call_update` reaching `completed`/`failed` → another `tool` message with the merged
@@ -30,6 +31,8 @@ interface PendingText {
   role: PendingRole;
   text: string;
   startedAt: Date;
+  /** Fixed when the text starts, so a draft of it and the final message share one id. */
+  messageId: string;
 }
 
 interface ToolState {
@@ -155,18 +158,29 @@ export class ChatMessageTranslator {
     }
   }
 
+  /**
+   * The assistant/thinking text still being coalesced, as the message {@link flush} will emit
+   * (same `messageId`), or null. The daemon keeps it as a draft in the outbox so a crash loses
+   * none of it.
+   */
+  draft(): TranslatedMessage | null {
+    const pending = this.pending;
+    if (!pending || pending.text.trim() === '') return null;
+    return this.message(pending.role, pending.text, pending.startedAt, undefined, pending.messageId);
+  }
+
   /** Emit the pending assistant/thinking text, if any (call when a turn ends). */
   flush(): TranslatedMessage[] {
     const pending = this.pending;
     this.pending = null;
     if (!pending || pending.text.trim() === '') return [];
     if (pending.role === 'assistant') this.lastAssistant = pending.text;
-    return [this.message(pending.role, pending.text, pending.startedAt)];
+    return [this.message(pending.role, pending.text, pending.startedAt, undefined, pending.messageId)];
   }
 
   private appendText(role: PendingRole, text: string): TranslatedMessage[] {
     const out = this.pending && this.pending.role !== role ? this.flush() : [];
-    if (!this.pending) this.pending = { role, text: '', startedAt: this.now() };
+    if (!this.pending) this.pending = { role, text: '', startedAt: this.now(), messageId: randomUUID() };
     this.pending.text += text;
     return out;
   }

@@ -53,20 +53,23 @@ export interface InitialTurn {
 }
 
 /**
- * Returns a function that enqueues translated messages into the workspace's chat. A session
- * without a chat session (a workspace without a project has none) has no project chat: its
- * messages are skipped on purpose, nothing is enqueued and nothing fails (issue 3).
+ * Where a session's chat messages go: each into the outbox (durable before anything else happens
+ * with it), then the text the translator is still coalescing is kept as the workspace's draft
+ * (so a crash loses none of it). Without a chat session (a workspace with no project) nothing is
+ * persisted.
  */
 function chatEmitter(
   outbox: ChatMessageSink,
   workspace: WorkspaceRecord,
   chatSessionId: string | null,
+  translator: ChatMessageTranslator,
   logger: Logger,
 ): (messages: TranslatedMessage[]) => void {
   const workspaceId = workspace.id;
   if (chatSessionId === null) {
     logger.info('no project chat for this agent session; its messages are not persisted', { projectId: workspace.projectId });
   }
+  let draftKey: string | null = null;
   return (messages) => {
     if (chatSessionId === null) return;
     for (const message of messages) {
@@ -76,6 +79,11 @@ function chatEmitter(
         logger.warn('chat message not enqueued', { messageId: message.messageId, role: message.role, error: errorMessage(error) });
       }
     }
+    const draft = translator.draft();
+    const key = draft ? `${draft.messageId}:${draft.content.length}` : null;
+    if (key === draftKey) return;
+    draftKey = key;
+    outbox.saveDraft(workspaceId, draft ? { ...draft, sessionId: chatSessionId } : null);
   };
 }
 
@@ -96,7 +104,7 @@ export async function runInitialTurn(deps: InitialTurnDeps, turn: InitialTurn): 
     agentType: request.agentType,
   });
   const translator = new ChatMessageTranslator();
-  const emit = chatEmitter(deps.outbox, workspace, turn.chatSessionId, logger);
+  const emit = chatEmitter(deps.outbox, workspace, turn.chatSessionId, translator, logger);
   // Follow-up prompts (follow-up-turn.ts) use the same translator, so the chat stays in order.
   live.chat = { translator, emit };
   live.turnActive = true;

@@ -99,10 +99,13 @@ export class MessageOutbox {
    */
   enqueue(workspaceId: string, message: ChatMessageInput): void {
     const { messageId, json } = serializeMessage(workspaceId, message);
-    const { inserted, dropped } = this.store.transaction(() => ({
-      inserted: this.store.insert(workspaceId, messageId, json, Date.now()),
-      dropped: this.store.dropOldestBeyond(this.config.outboxMaxSize),
-    }));
+    const { inserted, dropped } = this.store.transaction(() => {
+      this.store.deleteDraftOfMessage(messageId);
+      return {
+        inserted: this.store.insert(workspaceId, messageId, json, Date.now()),
+        dropped: this.store.dropOldestBeyond(this.config.outboxMaxSize),
+      };
+    });
     if (!inserted) {
       this.logger.debug('duplicate message ignored', { workspaceId, messageId });
     }
@@ -115,6 +118,27 @@ export class MessageOutbox {
       for (const id of dropped.workspaceIds) this.waiters.settle(id, this.store.count(id));
     }
     this.kick(workspaceId);
+  }
+
+  /**
+   * Keep `message` as the draft of `workspaceId` — the text its agent is still writing — or
+   * forget the draft (null). A draft is not delivered; the message that completes it (same
+   * `messageId`) replaces it when enqueued, and `start()` delivers drafts a crash left behind.
+   * A draft that could never be delivered (too large, invalid) is not kept.
+   */
+  saveDraft(workspaceId: string, message: ChatMessageInput | null): void {
+    if (message === null) {
+      this.store.deleteDraft(workspaceId);
+      return;
+    }
+    let serialized: { messageId: string; json: string };
+    try {
+      serialized = serializeMessage(workspaceId, message);
+    } catch {
+      this.store.deleteDraft(workspaceId);
+      return;
+    }
+    this.store.saveDraft(workspaceId, serialized.messageId, serialized.json, Date.now());
   }
 
   /** Messages not yet acknowledged, for one workspace or all of them. */
@@ -154,6 +178,7 @@ export class MessageOutbox {
     if (this.state === 'running') return;
     if (this.state !== 'idle') throw new Error('a stopped MessageOutbox cannot be restarted');
     this.state = 'running';
+    this.recoverDrafts();
     const workspaceIds = this.store.workspaceIds();
     if (workspaceIds.length > 0) {
       this.logger.info('resuming message outbox', {
@@ -162,6 +187,17 @@ export class MessageOutbox {
       });
     }
     for (const workspaceId of workspaceIds) this.kick(workspaceId);
+  }
+
+  /** Enqueue the drafts an earlier run left (a crash cut their messages short): what was written is kept. */
+  private recoverDrafts(): void {
+    for (const draft of this.store.drafts()) {
+      this.store.transaction(() => {
+        this.store.insert(draft.workspaceId, draft.messageId, draft.json, draft.updatedAt);
+        this.store.deleteDraftOfMessage(draft.messageId);
+      });
+      this.logger.warn('a message cut short by a restart is delivered as far as it was written', { workspaceId: draft.workspaceId, messageId: draft.messageId });
+    }
   }
 
   /**

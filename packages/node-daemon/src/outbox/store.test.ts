@@ -28,10 +28,10 @@ describe('OutboxStore', () => {
 
   it('uses WAL and a numbered schema version, and reopens idempotently', () => {
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(db.pragma('user_version', { simple: true })).toBe(1);
+    expect(db.pragma('user_version', { simple: true })).toBe(2);
     add('w1');
     const again = new OutboxStore(db);
-    expect(db.pragma('user_version', { simple: true })).toBe(1);
+    expect(db.pragma('user_version', { simple: true })).toBe(2);
     expect(again.count()).toBe(1);
   });
 

@@ -27,6 +27,14 @@ const MIGRATIONS: readonly string[] = [
      attempts     INTEGER NOT NULL DEFAULT 0
    );
    CREATE INDEX IF NOT EXISTS outbox_messages_workspace ON outbox_messages (workspace_id, id);`,
+  // The message each workspace is still writing (coalesced text), kept until it is enqueued.
+  `CREATE TABLE IF NOT EXISTS outbox_drafts (
+     workspace_id TEXT    PRIMARY KEY,
+     message_id   TEXT    NOT NULL,
+     message_json TEXT    NOT NULL,
+     byte_size    INTEGER NOT NULL,
+     updated_at   INTEGER NOT NULL
+   );`,
 ];
 
 /** One outbox row, its message parsed back from JSON. */
@@ -121,6 +129,16 @@ export class OutboxStore {
              (SELECT workspace_id FROM outbox_messages ORDER BY id LIMIT ?)`,
         )
         .pluck(),
+      saveDraft: db.prepare<[string, string, string, number, number]>(
+        `INSERT INTO outbox_drafts (workspace_id, message_id, message_json, byte_size, updated_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (workspace_id) DO UPDATE SET message_id = excluded.message_id, message_json = excluded.message_json,
+           byte_size = excluded.byte_size, updated_at = excluded.updated_at`,
+      ),
+      deleteDraft: db.prepare<[string]>(`DELETE FROM outbox_drafts WHERE workspace_id = ?`),
+      deleteDraftOfMessage: db.prepare<[string]>(`DELETE FROM outbox_drafts WHERE message_id = ?`),
+      drafts: db.prepare<[], { workspace_id: string; message_id: string; message_json: string; updated_at: number }>(
+        `SELECT workspace_id, message_id, message_json, updated_at FROM outbox_drafts ORDER BY updated_at`,
+      ),
       deleteOldest: db.prepare<[number]>(
         `DELETE FROM outbox_messages
          WHERE id IN (SELECT id FROM outbox_messages ORDER BY id LIMIT ?)`,
@@ -197,6 +215,26 @@ export class OutboxStore {
       const count = this.statements.deleteOldest.run(excess).changes;
       return { count, workspaceIds };
     })();
+  }
+
+  /** Keep `json` (message `messageId`) as the draft of `workspaceId`, replacing its previous one. */
+  saveDraft(workspaceId: string, messageId: string, json: string, atMs: number): void {
+    this.statements.saveDraft.run(workspaceId, messageId, json, Buffer.byteLength(json), atMs);
+  }
+
+  /** Forget the draft of `workspaceId`. */
+  deleteDraft(workspaceId: string): void {
+    this.statements.deleteDraft.run(workspaceId);
+  }
+
+  /** Forget the draft that became message `messageId` (it is enqueued now). */
+  deleteDraftOfMessage(messageId: string): void {
+    this.statements.deleteDraftOfMessage.run(messageId);
+  }
+
+  /** Every draft left, oldest first (after a restart: messages a crash cut short). */
+  drafts(): Array<{ workspaceId: string; messageId: string; json: string; updatedAt: number }> {
+    return this.statements.drafts.all().map((row) => ({ workspaceId: row.workspace_id, messageId: row.message_id, json: row.message_json, updatedAt: row.updated_at }));
   }
 
   /** Run `fn` in one SQLite transaction (nested calls become savepoints). */
