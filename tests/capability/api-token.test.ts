@@ -6,12 +6,10 @@
  * message stream included; without it, it fails saying what is missing.
  */
 import { bootTestStack, createGitRepo, showFile, type TestStack } from '@flotilla/testkit/stack';
-import { spawn } from 'node:child_process';
-import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { runCli } from './cli-support.js';
 
-const CLI = resolve(import.meta.dirname, '../../packages/cli/bin/flotilla.mjs');
 const TOKEN = 'flt_test_api_token_5b1e0c9a7d';
 let stack: TestStack;
 
@@ -25,16 +23,8 @@ afterAll(async () => {
 
 const get = (path: string, headers: Record<string, string> = {}) => fetch(`${stack.url}${path}`, { headers });
 
-function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, FLOTILLA_API_TOKEN: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.once('exit', (code) => done({ code: code ?? 1, stdout, stderr }));
-  });
-}
+/** `flotilla <args>` without an inherited FLOTILLA_API_TOKEN, plus `env`. */
+const flotilla = (args: string[], env: NodeJS.ProcessEnv) => runCli(args, { FLOTILLA_API_TOKEN: '', ...env });
 
 /** Status of a WebSocket upgrade: 101 when it opens, else the HTTP status of the refusal. */
 function upgradeStatus(url: string, headers: Record<string, string>): Promise<number> {
@@ -82,12 +72,12 @@ describe('a control plane with an API token', () => {
 
   it('flotilla run with FLOTILLA_API_TOKEN runs a task end to end; without it, it fails saying what is missing', async () => {
     const repo = createGitRepo();
-    const refused = await runCli(['run', '--repo', repo, '--agent', 'scripted', '--server', stack.url, 'say: hi'], {});
+    const refused = await flotilla(['run', '--repo', repo, '--agent', 'scripted', '--server', stack.url, 'say: hi'], {});
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('FLOTILLA_API_TOKEN');
 
     const description = 'say: streaming with a token\nwrite GUARDED.md: made behind a token';
-    const result = await runCli(['run', '--repo', repo, '--agent', 'scripted', '--server', stack.url, '--json', description], { FLOTILLA_API_TOKEN: TOKEN });
+    const result = await flotilla(['run', '--repo', repo, '--agent', 'scripted', '--server', stack.url, '--json', description], { FLOTILLA_API_TOKEN: TOKEN });
     expect(result.code, result.stderr).toBe(0);
     const json = JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '') as { taskId: string; status: string; sessionId: string; messageCount: number };
     expect(json.status).toBe('completed');

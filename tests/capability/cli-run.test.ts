@@ -3,33 +3,15 @@
  * an embedded one booted for the run; `--json` gives the result as the last line of stdout.
  */
 import { bootTestStack, createGitRepo, git, processesWithEnv, showFile, type TestStack } from '@flotilla/testkit/stack';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readPromptLog } from '@flotilla/testkit';
+import { runCli } from './cli-support.js';
 
-const CLI = resolve(import.meta.dirname, '../../packages/cli/bin/flotilla.mjs');
 const promptLog = join(mkdtempSync(join(tmpdir(), 'flotilla-cli-prompts-')), 'prompts.jsonl');
 const agentEnv = { SCRIPTED_AGENT_LOG: promptLog, AGENT_ENV_PASSTHROUGH: 'SCRIPTED_AGENT_LOG' };
-
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
-  return new Promise((resolvePromise) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.once('exit', (code) => resolvePromise({ code: code ?? 1, stdout, stderr }));
-  });
-}
 
 function lastJsonLine(stdout: string) {
   return JSON.parse(stdout.trim().split('\n').at(-1) ?? '') as {

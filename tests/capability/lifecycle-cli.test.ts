@@ -4,28 +4,12 @@
  */
 import { bootTestStack, createGitRepo, waitForTask, type TestStack } from '@flotilla/testkit/stack';
 import type { Task } from '@flotilla/contracts';
-import { spawn } from 'node:child_process';
-import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from './cli-support.js';
 
-const CLI = resolve(import.meta.dirname, '../../packages/cli/bin/flotilla.mjs');
 
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function flotilla(...args: string[]): Promise<CliResult> {
-  return new Promise((resolvePromise) => {
-    const child = spawn(process.execPath, [CLI, ...args, '--server', stack.url], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.once('exit', (code) => resolvePromise({ code: code ?? 1, stdout, stderr }));
-  });
-}
+/** `flotilla <args> --server <this stack>`. */
+const flotilla = (...args: string[]) => runCli([...args, '--server', stack.url]);
 
 let stack: TestStack;
 

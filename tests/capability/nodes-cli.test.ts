@@ -5,12 +5,10 @@
  * destroys it through its provider: the node is `destroyed` and its daemon process is gone.
  */
 import { bootTestStack, processAlive, waitForTask, waitUntil, type TestStack } from '@flotilla/testkit/stack';
-import { spawn } from 'node:child_process';
-import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProjectOnFreshRepo, fetchNode, localCloudNode, waitForNodeStatus } from './nodes-support.js';
+import { runCli } from './cli-support.js';
 
-const CLI = resolve(import.meta.dirname, '../../packages/cli/bin/flotilla.mjs');
 let stack: TestStack;
 
 beforeAll(async () => {
@@ -21,16 +19,8 @@ afterAll(async () => {
   await stack?.close();
 });
 
-function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, [CLI, ...args, '--server', stack.url], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.once('exit', (code) => done({ code: code ?? 1, stdout, stderr }));
-  });
-}
+/** `flotilla <args> --server <this stack>`. */
+const cli = (...args: string[]) => runCli([...args, '--server', stack.url]);
 
 describe('flotilla nodes', () => {
   it('lists nodes, refuses to destroy one in use, and destroys a warm one through its provider', async () => {

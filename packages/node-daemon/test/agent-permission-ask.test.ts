@@ -7,15 +7,14 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { randomUUID } from 'node:crypto';
 import type { AgentSessionInfo, AgentStreamEvent, WorkspaceInfo } from '@flotilla/contracts';
 import { JwtAudience, JWT_ISSUER } from '@flotilla/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { daemonApi, type DaemonApi } from './support/daemon-api.js';
 import { startDaemonProcess, type DaemonProcess } from './support/daemon-process.js';
+import { startAgentWorkspace } from './support/agent-workspace.js';
 import { startFakeControlPlane, type FakeControlPlane } from './support/fake-control-plane.js';
-import { createBareOrigin } from './support/git-fixtures.js';
 
 const NODE_ID = 'nod_ask';
 const PERMISSION_TIMEOUT_MS = 4_000;
@@ -49,27 +48,7 @@ async function waitForStatus(workspaceId: string, status: string, timeoutMs = 30
 
 /** A ready workspace whose agent (policy `ask`) was started with `prompt`; returns its path. */
 async function startAskingAgent(prompt: string): Promise<{ workspaceId: string; path: string }> {
-  const workspaceId = `ws_${randomUUID().slice(0, 8)}`;
-  await api.request('POST', '/workspaces', {
-    workspaceId,
-    repoUrl: createBareOrigin(),
-    baseBranch: 'main',
-    branch: `manual/${workspaceId}`,
-    projectId: null,
-    chatSessionId: null,
-    taskId: null,
-    callbackToken: await cp.callbackToken(NODE_ID, workspaceId),
-  });
-  await cp.waitFor(() => cp.workspaceReady.find((r) => r.id === workspaceId), 30_000, 'workspace ready');
-  await api.request('POST', `/workspaces/${workspaceId}/agent-sessions`, { agentSessionId: 'as_ask', chatSessionId: null });
-  const started = await api.request('POST', `/workspaces/${workspaceId}/agent-sessions/as_ask/start`, {
-    agentType: 'scripted',
-    initialPrompt: prompt,
-    taskId: null,
-    taskTitle: null,
-    permissionPolicy: 'ask',
-  });
-  expect(started.status).toBe(202);
+  const { workspaceId } = await startAgentWorkspace(api, cp, { nodeId: NODE_ID, prompt, agentSessionId: 'as_ask', permissionPolicy: 'ask' });
   const path = (await api.request<WorkspaceInfo>('GET', `/workspaces/${workspaceId}`)).body.path;
   return { workspaceId, path };
 }

@@ -5,7 +5,6 @@
  * connection with `after` = the last seq it received gets every later update. Real daemon
  * process, real scripted agent (12 MB of updates), this test's control plane is the fake one.
  */
-import { randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
 import type { AgentStreamEvent } from '@flotilla/contracts';
 import { JwtAudience, JWT_ISSUER } from '@flotilla/contracts';
@@ -14,7 +13,7 @@ import WebSocket from 'ws';
 import { daemonApi, type DaemonApi } from './support/daemon-api.js';
 import { startDaemonProcess, type DaemonProcess } from './support/daemon-process.js';
 import { startFakeControlPlane, type FakeControlPlane } from './support/fake-control-plane.js';
-import { createBareOrigin } from './support/git-fixtures.js';
+import { startAgentWorkspace } from './support/agent-workspace.js';
 
 const NODE_ID = 'nod_backpressure';
 const CHUNKS = 600;
@@ -52,25 +51,7 @@ const bigChunks = (events: AgentStreamEvent[]) =>
 
 describe('a direct-channel viewer that stops reading', () => {
   it('is disconnected past the limit, and resumes from its last seq without a gap', async () => {
-    const workspaceId = `ws_${randomUUID().slice(0, 8)}`;
-    await api.request('POST', '/workspaces', {
-      workspaceId,
-      repoUrl: createBareOrigin(),
-      baseBranch: 'main',
-      branch: 'manual/slow-viewer',
-      projectId: null,
-      chatSessionId: null,
-      taskId: null,
-      callbackToken: await cp.callbackToken(NODE_ID, workspaceId),
-    });
-    await cp.waitFor(() => cp.workspaceReady.find((r) => r.id === workspaceId), 30_000, 'workspace ready');
-    await api.request('POST', `/workspaces/${workspaceId}/agent-sessions`, { agentSessionId: 'as_slow', chatSessionId: null });
-    await api.request('POST', `/workspaces/${workspaceId}/agent-sessions/as_slow/start`, {
-      agentType: 'scripted',
-      initialPrompt: `sleep: 1500\nchunks: ${CHUNKS} ${CHUNK}\nsay: the end`,
-      taskId: null,
-      taskTitle: null,
-    });
+    const { workspaceId } = await startAgentWorkspace(api, cp, { nodeId: NODE_ID, prompt: `sleep: 1500\nchunks: ${CHUNKS} ${CHUNK}\nsay: the end` });
     const token = await cp.sign({ aud: JwtAudience.workspaceTerminal, sub: NODE_ID, iss: JWT_ISSUER, workspaceId });
 
     // A viewer that connects, then stops reading from its TCP socket.

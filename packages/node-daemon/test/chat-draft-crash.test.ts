@@ -5,14 +5,13 @@
  * and started again on the same data directory: the text written so far reaches the chat, once.
  * Real daemon processes, real scripted agent, the fake control plane of these tests.
  */
-import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { daemonApi } from './support/daemon-api.js';
 import { startDaemonProcess, type DaemonProcess } from './support/daemon-process.js';
 import { startFakeControlPlane, type FakeControlPlane } from './support/fake-control-plane.js';
-import { createBareOrigin } from './support/git-fixtures.js';
+import { startAgentWorkspace } from './support/agent-workspace.js';
 
 const NODE_ID = 'nod_draft';
 let cp: FakeControlPlane;
@@ -42,25 +41,7 @@ describe('an assistant message being written when the daemon crashes', () => {
     const callbackToken = await cp.callbackToken(NODE_ID);
     daemon = await startDaemonProcess({ nodeId: NODE_ID, controlPlaneUrl: cp.url, callbackToken, env: {} });
     const api = daemonApi(daemon.url, await cp.managementToken(NODE_ID));
-    const workspaceId = `ws_${randomUUID().slice(0, 8)}`;
-    await api.request('POST', '/workspaces', {
-      workspaceId,
-      repoUrl: createBareOrigin(),
-      baseBranch: 'main',
-      branch: 'manual/draft',
-      projectId: 'prj_draft',
-      chatSessionId: 'ses_draft',
-      taskId: null,
-      callbackToken: await cp.callbackToken(NODE_ID, workspaceId),
-    });
-    await cp.waitFor(() => cp.workspaceReady.find((r) => r.id === workspaceId), 30_000, 'workspace ready');
-    await api.request('POST', `/workspaces/${workspaceId}/agent-sessions`, { agentSessionId: 'as_draft', chatSessionId: 'ses_draft' });
-    await api.request('POST', `/workspaces/${workspaceId}/agent-sessions/as_draft/start`, {
-      agentType: 'scripted',
-      initialPrompt: 'chunks: 5 part-\nsleep: 60000',
-      taskId: null,
-      taskTitle: null,
-    });
+    const { workspaceId } = await startAgentWorkspace(api, cp, { nodeId: NODE_ID, projectId: 'prj_draft', chatSessionId: 'ses_draft', prompt: 'chunks: 5 part-\nsleep: 60000' });
     const expected = 'part-'.repeat(5);
     await cp.waitFor(() => (drafts(daemon.dataDir)[0]?.content === expected ? true : undefined), 30_000, 'the draft with all five chunks');
     const assistant = () => cp.messages.filter((m) => m.id === workspaceId && m.body.role === 'assistant');
