@@ -23,6 +23,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from './cli-support.js';
 import { fetchNode, sweepNodesNow, waitForNodeStatus } from './nodes-support.js';
 
 const TOKEN = 'hcloud-test-token-4f7a9c1e';
@@ -246,5 +247,23 @@ describe('the Hetzner provider, on the real stack against the fake Hetzner API',
     expect(names.filter((name) => name.startsWith('flotilla-'))).toHaveLength(1);
     // Idempotent: nothing more to delete.
     expect((await sweepNodesNow(stack)).destroyed.filter((d) => d.reason === 'orphaned')).toEqual([]);
+  });
+
+  it('flotilla run --provider hetzner --size large: the task runs on a new server of that size', async () => {
+    await sweepNodesNow(stack); // no warm node to reuse
+    const before = vms.size;
+    const repo = createGitRepo({ 'README.md': '# cli on hetzner\n' });
+    const bad = await runCli(['run', '--repo', repo, '--server', stack.url, '--size', 'huge', 'say: no']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('--size must be one of small, medium, large, got huge');
+
+    const result = await runCli(['run', '--repo', repo, '--agent', 'scripted', '--server', stack.url, '--provider', 'hetzner', '--size', 'large', '--json', 'write CLI.md: from the CLI on a VM']);
+    expect(result.code, result.stderr).toBe(0);
+    const json = JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '') as { taskId: string; status: string };
+    expect(json.status).toBe('completed');
+    expect(showFile(repo, `task/${json.taskId}`, 'CLI.md')).toBe('from the CLI on a VM');
+    expect(vms.size).toBe(before + 1);
+    const nodeId = (await stack.client.getTask(json.taskId)).nodeId ?? '';
+    expect(await fetchNode(stack, nodeId)).toMatchObject({ provider: 'hetzner', size: 'large', machineType: 'cx42' });
   });
 });

@@ -19,6 +19,7 @@ import {
   type ChatMessage,
   type CreateManualWorkspaceRequest,
   type CreateProjectRequest,
+  type UpdateProjectRequest,
   type CreateTaskRequest,
   type TaskStatus,
 } from '@flotilla/contracts';
@@ -78,6 +79,11 @@ export class FlotillaClient {
 
   createProject(input: CreateProjectRequest) {
     return this.request(Project, 'POST', '/api/projects', input);
+  }
+
+  /** Change a project's settings: `PATCH /api/projects/:projectId`. */
+  updateProject(projectId: string, changes: UpdateProjectRequest) {
+    return this.request(Project, 'PATCH', `/api/projects/${projectId}`, changes);
   }
 
   listProjects() {

@@ -22,6 +22,8 @@ program
   .argument('<description>', 'what the agent should do')
   .requiredOption('--repo <path-or-url>', 'the repository: a local path (the branch is pushed back into it) or a git URL')
   .option('--agent <type>', 'agent: claude-code | scripted (default: the project default)')
+  .option('--provider <name>', "where the project's nodes run: local | hetzner (kept as the project's default)")
+  .option('--size <size>', 'VM size of this task: small | medium | large (default: the project default)')
   .option('--server <url>', 'control-plane URL (default: a running `flotilla up`, else an embedded one for this run)')
   .option('--json', 'print one JSON object with the result as the last line of stdout')
   .option('--timeout-ms <ms>', 'give up waiting after this many milliseconds')

@@ -5,7 +5,8 @@
  * an embedded stack for this run. With `--json`, progress goes to stderr and the last line of
  * stdout is `{"taskId","status","branch","commitSha","sessionId","messageCount"}`.
  */
-import { AgentType, type ExecutionStep } from '@flotilla/contracts';
+import { AgentType, ProviderName, VmSize, type ExecutionStep } from '@flotilla/contracts';
+import type { z } from 'zod';
 import { basename } from 'node:path';
 import ora, { type Ora } from 'ora';
 import { FlotillaClient } from '../api-client.js';
@@ -19,9 +20,20 @@ import { apiTokenFor, readServerFile } from '../server-file.js';
 export interface RunOptions {
   repo: string;
   agent?: string;
+  /** The project's node provider (`local`, `hetzner`): set on the project for this and later runs. */
+  provider?: string;
+  /** VM size of this task (`small`, `medium`, `large`). */
+  size?: string;
   server?: string;
   json?: boolean;
   timeoutMs?: string;
+}
+
+/** `value` of command-line option `name`, checked against `schema`. @throws Error naming the allowed values */
+function parseOption<T extends string>(schema: z.ZodEnum<Record<string, T>>, name: string, value: string): T {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new Error(`${name} must be one of ${schema.options.join(', ')}, got ${value}`);
+  return parsed.data;
 }
 
 async function isHealthy(url: string): Promise<boolean> {
@@ -60,7 +72,9 @@ async function connect(options: RunOptions, log: (line: string) => void): Promis
 export async function runCommand(description: string, options: RunOptions): Promise<number> {
   const out = options.json ? process.stderr : process.stdout;
   const log = (line: string) => out.write(`${line}\n`);
-  const agentType = options.agent ? AgentType.parse(options.agent) : undefined;
+  const agentType = options.agent ? parseOption(AgentType, '--agent', options.agent) : undefined;
+  const provider = options.provider ? parseOption(ProviderName, '--provider', options.provider) : undefined;
+  const vmSize = options.size ? parseOption(VmSize, '--size', options.size) : undefined;
   const repo = await resolveRepo(options.repo);
   const { client, stack } = await connect(options, log);
   const stopStack = () => stack?.close();
@@ -68,10 +82,14 @@ export async function runCommand(description: string, options: RunOptions): Prom
   process.once('SIGINT', onSignal);
   try {
     const projects = await client.listProjects();
-    const project =
+    let project =
       projects.find((p) => p.repoUrl === repo.repoUrl) ??
-      (await client.createProject({ name: basename(repo.repoUrl).replace(/\.git$/, ''), repoUrl: repo.repoUrl, defaultBranch: repo.defaultBranch }));
-    const task = await client.createTask(project.id, { description, run: true, ...(agentType ? { agentType } : {}) });
+      (await client.createProject({ name: basename(repo.repoUrl).replace(/\.git$/, ''), repoUrl: repo.repoUrl, defaultBranch: repo.defaultBranch, ...(provider ? { defaultProvider: provider } : {}) }));
+    if (provider && project.defaultProvider !== provider) {
+      project = await client.updateProject(project.id, { defaultProvider: provider });
+      log(`Project ${project.name} now runs its tasks on ${provider} nodes.`);
+    }
+    const task = await client.createTask(project.id, { description, run: true, ...(agentType ? { agentType } : {}), ...(vmSize ? { vmSize } : {}) });
     log(`Task ${task.id} on ${project.repoUrl} (agent ${task.agentType})`);
     if (!task.chatSessionId) throw new Error('the task has no chat session');
 
