@@ -121,6 +121,8 @@ export const api = {
   listCredentials: () => request(z.object({ credentials: z.array(CredentialInfo) }), 'GET', '/api/credentials').then((r) => r.credentials),
   putAgentCredential: (agentType: string, apiKey: string) => request(CredentialInfo, 'PUT', `/api/credentials/agents/${enc(agentType)}`, { apiKey }),
   deleteAgentCredential: (agentType: string) => request(z.null(), 'DELETE', `/api/credentials/agents/${enc(agentType)}`),
+  putCloudCredential: (provider: string, token: string) => request(CredentialInfo, 'PUT', `/api/credentials/cloud/${enc(provider)}`, { token }),
+  deleteCloudCredential: (provider: string) => request(z.null(), 'DELETE', `/api/credentials/cloud/${enc(provider)}`),
   putGitCredential: (host: string, token: string) => request(CredentialInfo, 'PUT', `/api/credentials/git/${enc(host)}`, { token }),
   deleteGitCredential: (host: string) => request(z.null(), 'DELETE', `/api/credentials/git/${enc(host)}`),
   listNodes: () => request(NodeList, 'GET', '/api/nodes').then((r) => r.nodes),

@@ -1,16 +1,21 @@
-/** Project settings: default agent and default VM size; the repository token and agent API keys stored through the API. */
-import { AgentType, VmSize, type Project, type UpdateProjectRequest } from '@flotilla/contracts';
+/** Project settings: default agent, VM size and node provider; the cloud token, repository token and agent API keys stored through the API. */
+import { AgentType, ProviderName, VmSize, type Project, type UpdateProjectRequest } from '@flotilla/contracts';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api, errorText } from '../../lib/api';
 import { keys } from '../../lib/queries';
 import { AgentKeys } from './AgentKeys';
+import { CloudToken } from './CloudToken';
 import { RepositoryToken } from './RepositoryToken';
+
+/** How the settings page names each provider. */
+const PROVIDER_LABELS: Record<ProviderName, string> = { local: 'This machine (local)', hetzner: 'Hetzner Cloud' };
 
 export function SettingsView({ project }: { project: Project }) {
   const queryClient = useQueryClient();
   const [agent, setAgent] = useState<AgentType>(project.defaultAgentType);
   const [vmSize, setVmSize] = useState<string>(project.defaultVmSize ?? '');
+  const [provider, setProvider] = useState<ProviderName>(project.defaultProvider);
   const save = useMutation({
     mutationFn: (changes: UpdateProjectRequest) => api.updateProject(project.id, changes),
     onSuccess: (updated) => {
@@ -21,7 +26,7 @@ export function SettingsView({ project }: { project: Project }) {
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    save.mutate({ defaultAgentType: agent, defaultVmSize: vmSize === '' ? null : VmSize.parse(vmSize) });
+    save.mutate({ defaultAgentType: agent, defaultVmSize: vmSize === '' ? null : VmSize.parse(vmSize), defaultProvider: provider });
   };
 
   return (
@@ -40,6 +45,16 @@ export function SettingsView({ project }: { project: Project }) {
           </select>
         </label>
         <label>
+          Nodes run on
+          <select value={provider} onChange={(e) => setProvider(ProviderName.parse(e.target.value))}>
+            {ProviderName.options.map((option) => (
+              <option key={option} value={option}>
+                {PROVIDER_LABELS[option]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
           Default VM size
           <select value={vmSize} onChange={(e) => setVmSize(e.target.value)}>
             <option value="">Platform default (small)</option>
@@ -54,6 +69,7 @@ export function SettingsView({ project }: { project: Project }) {
           Save settings
         </button>
       </form>
+      <CloudToken provider="hetzner" />
       <RepositoryToken project={project} />
       <AgentKeys />
     </section>
