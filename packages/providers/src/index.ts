@@ -11,5 +11,15 @@ export {
   type HetznerProvider,
   type HetznerProviderOptions,
 } from './hetzner/hetzner-provider.js';
-export { HETZNER_API_URL, retryDelayMs as hetznerRetryDelayMs } from './hetzner/hetzner-api.js';
+export { HETZNER_API_URL } from './hetzner/hetzner-api.js';
+export { retryDelayMs } from './json-api.js';
+export {
+  createCloudflareNodeDns,
+  nodeHostLabel,
+  CLOUDFLARE_API_URL,
+  CLOUDFLARE_HTTPS_PORTS,
+  type NodeDns,
+  type NodeDnsOptions,
+  type NodeDnsRecord,
+} from './dns/cloudflare-dns.js';
 export { HETZNER_USER_DATA_MAX_BYTES } from './hetzner/hetzner-schemas.js';

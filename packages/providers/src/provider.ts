@@ -21,6 +21,8 @@ export interface ProviderNode {
   status: 'running' | 'stopped';
   /** The provider's own reference (server id, process id). */
   providerRef: string | null;
+  /** The node's public IPv4 address when the provider knows it (a cloud server's), for its DNS name. */
+  ipv4?: string | null;
 }
 
 export interface Provider {

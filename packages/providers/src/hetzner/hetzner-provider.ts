@@ -4,6 +4,7 @@
  * labels `managed-by=flotilla` and `flotilla-node-id=<nodeId>`, which is how a node is found
  * again: creating is idempotent on the node id, and deleting a server that is gone succeeds.
  */
+import { nodeHostLabel } from '../dns/cloudflare-dns.js';
 import { ProviderError, type CreateNodeInput, type Provider, type ProviderNode } from '../provider.js';
 import { createHetznerRequest, type HetznerApiOptions } from './hetzner-api.js';
 import {
@@ -40,7 +41,7 @@ export interface HetznerProvider extends Provider {
 
 /** A valid Hetzner server name (a hostname label) for a node id: `flotilla-<id>`, lower case. */
 export function serverNameFor(nodeId: string): string {
-  return `flotilla-${nodeId.toLowerCase().replace(/[^a-z0-9-]/g, '-')}`.slice(0, 63).replace(/-+$/, '');
+  return nodeHostLabel(`flotilla-${nodeId}`);
 }
 
 export function createHetznerProvider(options: HetznerProviderOptions): HetznerProvider {
@@ -63,7 +64,7 @@ export function createHetznerProvider(options: HetznerProviderOptions): HetznerP
   const findServer = async (nodeId: string) => (await listServers(`${NODE_ID_LABEL}=${nodeId}`))[0] ?? null;
 
   function toProviderNode(nodeId: string, server: HetznerServer): ProviderNode {
-    return { nodeId, status: server.status === 'running' ? 'running' : 'stopped', providerRef: String(server.id) };
+    return { nodeId, status: server.status === 'running' ? 'running' : 'stopped', providerRef: String(server.id), ipv4: server.public_net?.ipv4?.ip ?? null };
   }
 
   return {
