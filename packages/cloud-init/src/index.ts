@@ -1,1 +1,1 @@
-export { buildNodeUserData, DAEMON_UNIT, DEFAULT_DAEMON_PORT, DEFAULT_NODE_VERSION, DEFAULT_PUBLIC_URL, USER_DATA_MAX_BYTES, type DaemonArtifactRef, type NodeUserDataInput } from './user-data.js';
+export { buildNodeUserData, DAEMON_UNIT, DEFAULT_DAEMON_PORT, DEFAULT_NODE_VERSION, DEFAULT_PUBLIC_URL, DEFAULT_TLS_PUBLIC_URL, USER_DATA_MAX_BYTES, type DaemonArtifactRef, type NodeUserDataInput } from './user-data.js';

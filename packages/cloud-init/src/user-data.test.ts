@@ -1,10 +1,12 @@
 /**
  * The node user-data: valid for Debian's `cloud-init schema` (apt package `cloud-init`), under
  * Hetzner's 32 KiB limit, with the daemon's settings, a 0600 token file, a restarting systemd
- * unit, and no credential other than the node's own callback token.
+ * unit, and no credential other than the node's own callback token. With `originTls`, a script
+ * (really run here with `sh`, staged under DESTDIR) makes a self-signed certificate for the node
+ * and the daemon is told to serve HTTPS with it.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -99,5 +101,56 @@ describe('node user-data', () => {
     expect(() => buildNodeUserData({ ...input, daemon: { ...input.daemon, sha256: 'nope' } })).toThrow(/64 hex/);
     expect(() => buildNodeUserData({ ...input, daemon: { ...input.daemon, dependencies: { 'node-pty': '^1.1.0' } } })).toThrow(/exact version/);
     expect(() => buildNodeUserData({ ...input, daemonPort: 70_000 })).toThrow(/daemonPort/);
+  });
+
+  it('with originTls: a self-signed certificate for the node made before the daemon starts, and HTTPS settings', () => {
+    const userData = buildNodeUserData({ ...input, originTls: true });
+    const { status, output } = cloudInitSchema(userData);
+    expect(output).toContain('Valid cloud-config');
+    expect(status).toBe(0);
+    expect(Buffer.byteLength(userData)).toBeLessThan(USER_DATA_MAX_BYTES);
+    const config = parse(userData) as { packages: string[]; write_files: Array<{ path: string; content: string }>; runcmd: string[][] };
+    expect(config.packages).toContain('openssl');
+    expect(config.write_files.find((f) => f.path === '/etc/flotilla/node.env')?.content.split('\n')).toEqual(
+      expect.arrayContaining([
+        'FLOTILLA_TLS_CERT_FILE=/etc/flotilla/tls/cert.pem',
+        'FLOTILLA_TLS_KEY_FILE=/etc/flotilla/tls/key.pem',
+        'FLOTILLA_PUBLIC_URL=https://{ipv4}:{port}',
+      ]),
+    );
+    const certStep = config.runcmd.findIndex((c) => c.join(' ').includes('openssl req'));
+    expect(certStep).toBeGreaterThan(config.runcmd.findIndex((c) => c.join(' ').includes('npm install')));
+    expect(certStep).toBeLessThan(config.runcmd.findIndex((c) => c[0] === 'systemctl'));
+    const script = config.runcmd[certStep] ?? [];
+    expect(script.slice(0, 2)).toEqual(['sh', '-c']);
+    expect(script[2]).toContain('chown flotilla:flotilla key.pem cert.pem');
+
+    // The step itself, staged under DESTDIR as the fake VM runs it (no chown there).
+    const root = mkdtempSync(join(tmpdir(), 'flotilla-origin-tls-'));
+    execFileSync('sh', ['-c', script[2] ?? ''], { env: { PATH: process.env.PATH, DESTDIR: root }, stdio: 'pipe' });
+    const cert = join(root, 'etc/flotilla/tls/cert.pem');
+    const key = join(root, 'etc/flotilla/tls/key.pem');
+    expect(execFileSync('openssl', ['x509', '-in', cert, '-noout', '-subject'], { encoding: 'utf8' })).toMatch(/^subject=CN ?= ?nod_01jtest$/m);
+    const dates = execFileSync('openssl', ['x509', '-in', cert, '-noout', '-enddate'], { encoding: 'utf8' });
+    expect(Date.parse(dates.replace(/^notAfter=/, '').trim()) - Date.now()).toBeGreaterThan(9.9 * 365 * 24 * 3600 * 1000);
+    expect(execFileSync('openssl', ['pkey', '-in', key, '-noout', '-text'], { encoding: 'utf8' })).toContain('prime256v1');
+    expect(statSync(key).mode & 0o777).toBe(0o600);
+    expect(statSync(cert).mode & 0o777).toBe(0o644);
+    // The key belongs to the certificate.
+    const publicKeyOf = (args: string[]) => execFileSync('openssl', args, { encoding: 'utf8' });
+    expect(publicKeyOf(['x509', '-in', cert, '-noout', '-pubkey'])).toBe(publicKeyOf(['pkey', '-in', key, '-pubout']));
+    // A boot that runs again keeps the certificate it finds.
+    const before = readFileSync(cert, 'utf8');
+    execFileSync('sh', ['-c', script[2] ?? ''], { env: { PATH: process.env.PATH, DESTDIR: root }, stdio: 'pipe' });
+    expect(readFileSync(cert, 'utf8')).toBe(before);
+  });
+
+  it('without originTls: plain HTTP, no certificate step; a given publicUrl wins over the https default', () => {
+    const plain = buildNodeUserData(input);
+    expect(plain).not.toContain('FLOTILLA_TLS_');
+    expect(plain).not.toContain('openssl');
+    const custom = buildNodeUserData({ ...input, originTls: true, publicUrl: 'https://nod-01jtest.nodes.example.com' });
+    expect(custom).toContain('FLOTILLA_PUBLIC_URL=https://nod-01jtest.nodes.example.com\n');
+    expect(() => buildNodeUserData({ ...input, originTls: true, nodeId: 'nod/CN=evil' })).toThrow(/origin certificate/);
   });
 });

@@ -7,6 +7,13 @@
  * project and chat-session ids when given, the address it listens on and announces) and a
  * systemd unit that restarts the daemon when it stops.
  *
+ * With `originTls` the VM also makes itself a self-signed origin certificate (EC P-256, ten
+ * years, CN = the node id in lower case; key 0600, both owned by the daemon's user) in
+ * `/etc/flotilla/tls/` before the daemon starts, and the daemon serves HTTPS/WSS with it
+ * (FLOTILLA_TLS_CERT_FILE, FLOTILLA_TLS_KEY_FILE) and announces `https://{ipv4}:{port}` unless
+ * `publicUrl` says otherwise: enough for a Cloudflare-proxied name in "Full" SSL mode, which
+ * accepts a self-signed origin certificate. The key is made on the VM and never leaves it.
+ *
  * Never any cloud or agent credential: the only secret is the node's own callback token (a JWT
  * scoped to this node). Agent credentials reach agents later, per session, from the control
  * plane. Output stays under Hetzner's 32 KiB user-data limit (checked here).
@@ -44,16 +51,26 @@ export interface NodeUserDataInput {
   publicUrl?: string;
   projectId?: string | null;
   chatSessionId?: string | null;
+  /**
+   * Generate a self-signed origin certificate on the VM and serve HTTPS with it (default false);
+   * the default public URL becomes {@link DEFAULT_TLS_PUBLIC_URL}.
+   */
+  originTls?: boolean;
 }
 
 export const DEFAULT_NODE_VERSION = '20.19.5';
 export const DEFAULT_DAEMON_PORT = 8080;
 export const DEFAULT_PUBLIC_URL = 'http://{ipv4}:{port}';
+/** The default public URL with `originTls`. */
+export const DEFAULT_TLS_PUBLIC_URL = 'https://{ipv4}:{port}';
 /** Hetzner's limit on user-data (bytes). */
 export const USER_DATA_MAX_BYTES = 32 * 1024;
 
 const DAEMON_USER = 'flotilla';
 const CONFIG_DIR = '/etc/flotilla';
+const TLS_DIR = `${CONFIG_DIR}/tls`;
+/** Validity of the self-signed origin certificate (days): ten years. */
+const ORIGIN_CERT_DAYS = 3650;
 const DATA_DIR = '/var/lib/flotilla';
 const INSTALL_DIR = '/opt/flotilla';
 const DAEMON_FILE = 'node-daemon.mjs';
@@ -99,9 +116,32 @@ function systemdUnit(): string {
 const sh = (word: string) => `'${word.replace(/'/g, `'\\''`)}'`;
 
 /**
+ * The runcmd script making the self-signed origin certificate: `cert.pem` (0644) and `key.pem`
+ * (0600) in {@link TLS_DIR}, owned by the daemon's user; a pair already there is kept. Under
+ * DESTDIR (a staged root, where that user need not exist) ownership is left as it is.
+ */
+function originCertificateScript(nodeId: string): string {
+  const commonName = nodeId.toLowerCase();
+  // CN is at most 64 characters; `/`, `=`, `+` and `,` would break openssl's -subj.
+  if (!/^[a-z0-9_.-]{1,64}$/.test(commonName)) throw new Error(`nodeId must be 1–64 of [A-Za-z0-9_.-] for the origin certificate, got ${nodeId}`);
+  return [
+    'set -eu',
+    `dir="\${DESTDIR:-}${TLS_DIR}"`,
+    'mkdir -p "$dir"',
+    'chmod 0755 "$dir"',
+    'cd "$dir"',
+    // A certificate already there (a re-run of the boot, or one placed in the image) is kept.
+    `[ -s key.pem ] && [ -s cert.pem ] || (umask 077 && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days ${ORIGIN_CERT_DAYS} -subj ${sh(`/CN=${commonName}`)} -keyout key.pem -out cert.pem)`,
+    'chmod 0600 key.pem',
+    'chmod 0644 cert.pem',
+    `[ -n "\${DESTDIR:-}" ] || chown ${DAEMON_USER}:${DAEMON_USER} key.pem cert.pem`,
+  ].join('\n');
+}
+
+/**
  * Build the `#cloud-config` user-data for one node.
- * @throws Error when a value would break the config (newlines in settings) or the result
- *   exceeds {@link USER_DATA_MAX_BYTES}
+ * @throws Error when a value would break the config (newlines in settings; with `originTls`, a
+ *   node id that cannot be a certificate's CN) or the result exceeds {@link USER_DATA_MAX_BYTES}
  */
 export function buildNodeUserData(input: NodeUserDataInput): string {
   const nodeVersion = input.nodeVersion ?? DEFAULT_NODE_VERSION;
@@ -113,6 +153,7 @@ export function buildNodeUserData(input: NodeUserDataInput): string {
   for (const [name, version] of Object.entries({ ...daemon.dependencies, ...daemon.optionalDependencies })) {
     if (!/^\d+\.\d+\.\d+$/.test(version)) throw new Error(`daemon dependency ${name} must have an exact version, got ${version}`);
   }
+  const originTls = input.originTls ?? false;
   const settings: Record<string, string> = {
     FLOTILLA_NODE_ID: input.nodeId,
     FLOTILLA_CONTROL_PLANE_URL: input.controlPlaneUrl,
@@ -121,7 +162,8 @@ export function buildNodeUserData(input: NodeUserDataInput): string {
     FLOTILLA_DAEMON_VERSION: daemon.version,
     FLOTILLA_HOST: '0.0.0.0',
     FLOTILLA_PORT: String(port),
-    FLOTILLA_PUBLIC_URL: input.publicUrl ?? DEFAULT_PUBLIC_URL,
+    FLOTILLA_PUBLIC_URL: input.publicUrl ?? (originTls ? DEFAULT_TLS_PUBLIC_URL : DEFAULT_PUBLIC_URL),
+    ...(originTls ? { FLOTILLA_TLS_CERT_FILE: `${TLS_DIR}/cert.pem`, FLOTILLA_TLS_KEY_FILE: `${TLS_DIR}/key.pem` } : {}),
     ...(input.projectId ? { FLOTILLA_PROJECT_ID: input.projectId } : {}),
     ...(input.chatSessionId ? { FLOTILLA_CHAT_SESSION_ID: input.chatSessionId } : {}),
   };
@@ -153,7 +195,7 @@ export function buildNodeUserData(input: NodeUserDataInput): string {
     package_update: true,
     // build-essential and python3: node-pty compiles its addon when npm installs it (optional:
     // when that fails the daemon runs without terminals).
-    packages: ['git', 'ca-certificates', 'curl', 'xz-utils', 'build-essential', 'python3'],
+    packages: ['git', 'ca-certificates', 'curl', 'xz-utils', 'build-essential', 'python3', ...(originTls ? ['openssl'] : [])],
     write_files: [
       { path: `${CONFIG_DIR}/node.env`, permissions: '0640', owner: `root:${DAEMON_USER}`, content: environmentFile(settings), defer: true },
       { path: `${CONFIG_DIR}/callback-token`, permissions: '0600', owner, content: `${input.callbackToken}\n`, defer: true },
@@ -163,6 +205,8 @@ export function buildNodeUserData(input: NodeUserDataInput): string {
     runcmd: [
       ['sh', '-c', installNode],
       ['sh', '-c', installDaemon],
+      // After `users` (cloud-init's init stage) made the daemon's user; before the unit starts.
+      ...(originTls ? [['sh', '-c', originCertificateScript(input.nodeId)]] : []),
       ['systemctl', 'daemon-reload'],
       ['systemctl', 'enable', '--now', DAEMON_UNIT],
     ],

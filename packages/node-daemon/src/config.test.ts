@@ -20,6 +20,7 @@ describe('readConfig', () => {
       host: DEFAULTS.host,
       port: 0,
       publicUrl: null,
+      tls: null,
       heartbeatIntervalMs: 15_000,
       gitCloneTimeoutMs: 300_000,
       gitPushTimeoutMs: 120_000,
@@ -56,6 +57,18 @@ describe('readConfig', () => {
     );
     expect(config.callbackToken).toBe('from-file');
     expect(() => readConfig(rest, noFile)).toThrow(/FLOTILLA_CALLBACK_TOKEN/);
+  });
+
+  it('takes the TLS certificate and key files together, and names the one missing', () => {
+    const tls = { FLOTILLA_TLS_CERT_FILE: '/etc/flotilla/tls/cert.pem', FLOTILLA_TLS_KEY_FILE: ' /etc/flotilla/tls/key.pem ' };
+    expect(readConfig({ ...base, ...tls }, noFile).tls).toEqual({ certFile: '/etc/flotilla/tls/cert.pem', keyFile: '/etc/flotilla/tls/key.pem' });
+    expect(readConfig({ ...base, FLOTILLA_TLS_CERT_FILE: ' ', FLOTILLA_TLS_KEY_FILE: '' }, noFile).tls).toBeNull();
+    const certOnly = () => readConfig({ ...base, FLOTILLA_TLS_CERT_FILE: tls.FLOTILLA_TLS_CERT_FILE }, noFile);
+    expect(certOnly).toThrow(ConfigError);
+    expect(certOnly).toThrow(/^FLOTILLA_TLS_KEY_FILE: is required when FLOTILLA_TLS_CERT_FILE is set$/);
+    const keyOnly = () => readConfig({ ...base, FLOTILLA_TLS_KEY_FILE: tls.FLOTILLA_TLS_KEY_FILE }, noFile);
+    expect(keyOnly).toThrow(ConfigError);
+    expect(keyOnly).toThrow(/^FLOTILLA_TLS_CERT_FILE: is required when FLOTILLA_TLS_KEY_FILE is set$/);
   });
 
   it('parses passthrough names and agent command overrides', () => {

@@ -14,7 +14,9 @@
  * | FLOTILLA_DATA_DIR                  | (required)           | `daemon.db`, `workspaces/<id>`, `agent-home/<type>`.       |
  * | FLOTILLA_HOST                      | 127.0.0.1            | Interface the HTTP server binds.                           |
  * | FLOTILLA_PORT                      | 0 (any free port)    | Port the HTTP server binds.                                |
- * | FLOTILLA_PUBLIC_URL                | http://<host>:<port> | URL reported in `nodeReady`; `{ipv4}`, `{port}` filled in. |
+ * | FLOTILLA_PUBLIC_URL                | http(s)://host:port  | URL reported in `nodeReady`; `{ipv4}`, `{port}` filled in. |
+ * | FLOTILLA_TLS_CERT_FILE             | - (plain HTTP)       | PEM certificate (chain): serve HTTPS/WSS. Needs _KEY_FILE. |
+ * | FLOTILLA_TLS_KEY_FILE              | - (plain HTTP)       | PEM private key of that certificate. Needs _CERT_FILE.     |
  * | NODE_HEARTBEAT_INTERVAL_MS         | 15000                | Interval of `POST /api/nodes/:id/heartbeat`.               |
  * | GIT_CLONE_TIMEOUT_MS               | 300000               | Limit for `git clone` of a workspace.                      |
  * | GIT_PUSH_TIMEOUT_MS                | 120000               | Limit for `git push` of a task branch.                     |
@@ -34,6 +36,10 @@
  * | TERMINAL_IDLE_TIMEOUT_MS           | 600000               | A workspace terminal without viewers is closed after this. |
  * | AGENT_STREAM_MAX_BUFFERED_BYTES    | 8388608              | Unsent bytes to one direct-channel viewer before it is cut. |
  * | FLOTILLA_AGENT_COMMAND_<TYPE>      | (built in)           | JSON array replacing an agent type's command.              |
+ *
+ * The TLS files are read when the daemon starts (`daemon.ts`), not here; a missing or unreadable
+ * one stops the start with an error naming its variable. A self-signed certificate is enough
+ * behind Cloudflare's "Full" SSL mode (cloud-init generates one with `originTls`).
  *
  * The callback token is the one the daemon starts with: a newer one the control plane handed in a
  * heartbeat answer and the daemon stored in `daemon.db` wins over it (see `callback-tokens.ts`).
@@ -90,6 +96,8 @@ export interface DaemonConfig {
   port: number;
   /** FLOTILLA_PUBLIC_URL (may hold `{ipv4}`/`{port}`), or null to derive it from the bound address. */
   publicUrl: string | null;
+  /** FLOTILLA_TLS_CERT_FILE / FLOTILLA_TLS_KEY_FILE (PEM file paths): serve HTTPS; null serves plain HTTP. */
+  tls: { certFile: string; keyFile: string } | null;
   heartbeatIntervalMs: number;
   gitCloneTimeoutMs: number;
   gitPushTimeoutMs: number;
@@ -171,6 +179,16 @@ function publicUrlTemplate(env: Env): string | null {
   return raw.replace(/\/+$/, '');
 }
 
+/** FLOTILLA_TLS_CERT_FILE and FLOTILLA_TLS_KEY_FILE: both (HTTPS) or neither (HTTP); the files are read at start. */
+function tlsFiles(env: Env): DaemonConfig['tls'] {
+  const certFile = optional(env, 'FLOTILLA_TLS_CERT_FILE');
+  const keyFile = optional(env, 'FLOTILLA_TLS_KEY_FILE');
+  if (certFile === undefined && keyFile === undefined) return null;
+  if (certFile === undefined) throw new ConfigError('FLOTILLA_TLS_CERT_FILE', 'is required when FLOTILLA_TLS_KEY_FILE is set');
+  if (keyFile === undefined) throw new ConfigError('FLOTILLA_TLS_KEY_FILE', 'is required when FLOTILLA_TLS_CERT_FILE is set');
+  return { certFile, keyFile };
+}
+
 function callbackToken(env: Env, readFile: ReadFile): string {
   const inline = optional(env, 'FLOTILLA_CALLBACK_TOKEN');
   if (inline !== undefined) return inline;
@@ -248,6 +266,7 @@ export function readConfig(env: Env, readFile: ReadFile): DaemonConfig {
     host: optional(env, 'FLOTILLA_HOST') ?? DEFAULTS.host,
     port: integer(env, 'FLOTILLA_PORT', DEFAULTS.port, 0, 65_535),
     publicUrl: publicUrlTemplate(env),
+    tls: tlsFiles(env),
     heartbeatIntervalMs: integer(env, 'NODE_HEARTBEAT_INTERVAL_MS', DEFAULTS.heartbeatIntervalMs, 100),
     gitCloneTimeoutMs: integer(env, 'GIT_CLONE_TIMEOUT_MS', DEFAULTS.gitCloneTimeoutMs, 1),
     gitPushTimeoutMs: integer(env, 'GIT_PUSH_TIMEOUT_MS', DEFAULTS.gitPushTimeoutMs, 1),

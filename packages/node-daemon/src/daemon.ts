@@ -3,9 +3,11 @@
  * plane client, workspace and agent session services, HTTP server, heartbeat. `main.ts` adds
  * the process concerns (environment, signals, exit codes).
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { createSecureContext } from 'node:tls';
 import { serve } from '@hono/node-server';
 import type { AgentCredentials } from './agent-credentials.js';
 import { NodeTokenHolder, applyRefreshedTokens } from './callback-tokens.js';
@@ -28,7 +30,7 @@ import { DAEMON_VERSION } from './version.js';
 import { WorkspaceService } from './workspaces/workspace-service.js';
 
 export interface RunningDaemon {
-  /** URL the control plane reaches this daemon at (FLOTILLA_PUBLIC_URL or the bound address). */
+  /** URL the control plane reaches this daemon at (FLOTILLA_PUBLIC_URL, or http(s):// and the bound address). */
   url: string;
   controlPlane: ControlPlaneClient;
   /** Start the periodic heartbeat (NODE_HEARTBEAT_INTERVAL_MS). */
@@ -38,11 +40,42 @@ export interface RunningDaemon {
 }
 
 /**
- * Start the daemon: open `<dataDir>/daemon.db`, recover state left by a previous run, start the
- * outbox, listen on FLOTILLA_HOST:FLOTILLA_PORT. Does not call `nodeReady` (the caller does, once
- * it has announced the URL).
+ * Read the PEM certificate and key of FLOTILLA_TLS_CERT_FILE / FLOTILLA_TLS_KEY_FILE and check
+ * that they make a usable TLS context (parseable, key matching the certificate).
  *
- * @throws when the database cannot be opened or the port cannot be bound.
+ * @param tls - the configured file paths, or null (plain HTTP)
+ * @returns the files' contents, or null without TLS
+ * @throws Error naming the variable and path of a file that cannot be read, or both variables
+ *   when the contents are not a matching PEM certificate and key
+ */
+function readTlsFiles(tls: DaemonConfig['tls']): { cert: Buffer; key: Buffer } | null {
+  if (tls === null) return null;
+  const read = (variable: string, path: string): Buffer => {
+    try {
+      return readFileSync(path);
+    } catch (error) {
+      throw new Error(`${variable}: cannot read ${path}: ${errorMessage(error)}`);
+    }
+  };
+  const files = { cert: read('FLOTILLA_TLS_CERT_FILE', tls.certFile), key: read('FLOTILLA_TLS_KEY_FILE', tls.keyFile) };
+  try {
+    createSecureContext(files);
+  } catch (error) {
+    throw new Error(
+      `FLOTILLA_TLS_CERT_FILE (${tls.certFile}) and FLOTILLA_TLS_KEY_FILE (${tls.keyFile}) are not a matching PEM certificate and key: ${errorMessage(error)}`,
+    );
+  }
+  return files;
+}
+
+/**
+ * Start the daemon: open `<dataDir>/daemon.db`, recover state left by a previous run, start the
+ * outbox, listen on FLOTILLA_HOST:FLOTILLA_PORT — with HTTPS (and WebSockets over wss) when
+ * FLOTILLA_TLS_CERT_FILE/FLOTILLA_TLS_KEY_FILE are set. Does not call `nodeReady` (the caller
+ * does, once it has announced the URL).
+ *
+ * @throws when the TLS files cannot be read or do not match (before anything else is started),
+ *   the database cannot be opened, or the port cannot be bound.
  */
 export async function startDaemon(options: {
   config: DaemonConfig;
@@ -50,6 +83,7 @@ export async function startDaemon(options: {
   logger: Logger;
 }): Promise<RunningDaemon> {
   const { config, credentials, logger } = options;
+  const tlsFiles = readTlsFiles(config.tls);
   // Owner-only: the data dir holds callback tokens (daemon.db and its WAL) and agent homes.
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const db = openDatabase(join(config.dataDir, 'daemon.db'));
@@ -116,10 +150,12 @@ export async function startDaemon(options: {
     logger,
   });
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
-    const listening = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, () => resolve(listening));
+    // With TLS an https.Server: it emits 'upgrade' like http.Server, so the sockets below serve wss.
+    const https = tlsFiles ? { createServer: createHttpsServer, serverOptions: tlsFiles } : {};
+    const listening = serve({ fetch: app.fetch, hostname: config.host, port: config.port, ...https }, () => resolve(listening));
     listening.once('error', reject);
   });
-  const url = resolvePublicUrl(config.publicUrl, config.host, server.address() as AddressInfo);
+  const url = resolvePublicUrl(config.publicUrl, config.host, server.address() as AddressInfo, tlsFiles !== null);
   const agentStream = attachAgentStreamSocket(server, { nodeId: config.nodeId, keys, agentSessions, logger, maxBufferedBytes: config.agentStreamMaxBufferedBytes });
   const terminals = attachTerminalSocket(server, { nodeId: config.nodeId, keys, workspaces, logger, idleTimeoutMs: config.terminalIdleTimeoutMs });
 

@@ -9,17 +9,23 @@ const machine = { lo: [iface('127.0.0.1', true)], eth0: [iface('2001:db8::1', fa
 
 describe('resolvePublicUrl', () => {
   it('without a template: http://<host>:<bound port>, brackets around IPv6 hosts', () => {
-    expect(resolvePublicUrl(null, '127.0.0.1', { ...bound, port: 41234 })).toBe('http://127.0.0.1:41234');
-    expect(resolvePublicUrl(null, '::1', bound)).toBe('http://[::1]:8080');
+    expect(resolvePublicUrl(null, '127.0.0.1', { ...bound, port: 41234 }, false)).toBe('http://127.0.0.1:41234');
+    expect(resolvePublicUrl(null, '::1', bound, false)).toBe('http://[::1]:8080');
+  });
+
+  it('without a template and with TLS: https://<host>:<bound port>; a template keeps its own scheme', () => {
+    expect(resolvePublicUrl(null, '127.0.0.1', { ...bound, port: 41234 }, true)).toBe('https://127.0.0.1:41234');
+    expect(resolvePublicUrl(null, '::1', bound, true)).toBe('https://[::1]:8080');
+    expect(resolvePublicUrl('http://{ipv4}:{port}', '0.0.0.0', bound, true, machine)).toBe('http://203.0.113.7:8080');
   });
 
   it('fills {ipv4} with the first non-loopback IPv4 address and {port} with the bound port', () => {
-    expect(resolvePublicUrl('http://{ipv4}:{port}/', '0.0.0.0', bound, machine)).toBe('http://203.0.113.7:8080');
-    expect(resolvePublicUrl('https://node-1.nodes.example.com', '0.0.0.0', bound, machine)).toBe('https://node-1.nodes.example.com');
+    expect(resolvePublicUrl('http://{ipv4}:{port}/', '0.0.0.0', bound, false, machine)).toBe('http://203.0.113.7:8080');
+    expect(resolvePublicUrl('https://node-1.nodes.example.com', '0.0.0.0', bound, false, machine)).toBe('https://node-1.nodes.example.com');
   });
 
   it('says so when {ipv4} cannot be filled', () => {
     expect(primaryIpv4({ lo: [iface('127.0.0.1', true)] })).toBeNull();
-    expect(() => resolvePublicUrl('http://{ipv4}:{port}', '0.0.0.0', bound, { lo: [iface('127.0.0.1', true)] })).toThrow(/no non-loopback IPv4/);
+    expect(() => resolvePublicUrl('http://{ipv4}:{port}', '0.0.0.0', bound, false, { lo: [iface('127.0.0.1', true)] })).toThrow(/no non-loopback IPv4/);
   });
 });

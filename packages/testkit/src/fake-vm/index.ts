@@ -17,8 +17,11 @@
  *      under the root), `ExecStart=` run with `/usr/local/bin/node` being this process's Node.
  *    Any failing step fails the boot with its output.
  * Not emulated: `packages` (the tools the scripts use must be on this machine), `users`, and
- * `Restart=always`. The network is loopback: the unit's environment is overridden to bind
- * 127.0.0.1 on a free port and announce `http://127.0.0.1:{port}`.
+ * `Restart=always`; scripts see DESTDIR set and skip what needs a real root (e.g. `chown` to the
+ * daemon's user of the origin certificate that user-data with `originTls` makes). The network is
+ * loopback: the unit's environment is overridden to bind 127.0.0.1 on a free port and announce
+ * `http://127.0.0.1:{port}` — `https://` when the environment file gives the daemon a TLS
+ * certificate (FLOTILLA_TLS_CERT_FILE, taken under the root like every absolute path there).
  */
 import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
@@ -31,7 +34,8 @@ import { signalGroup, waitForGroupExit } from '../test-support/process-group.js'
 const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../../..');
 const FAKE_NPM = join(REPO_ROOT, 'packages/testkit/bin/fake-npm.mjs');
 const VM_NODE = '/usr/local/bin/node';
-const LOOPBACK = { FLOTILLA_HOST: '127.0.0.1', FLOTILLA_PORT: '0', FLOTILLA_PUBLIC_URL: 'http://127.0.0.1:{port}' };
+/** The unit's environment on the fake VM's loopback network; `tls`: the daemon serves HTTPS. */
+const loopback = (tls: boolean) => ({ FLOTILLA_HOST: '127.0.0.1', FLOTILLA_PORT: '0', FLOTILLA_PUBLIC_URL: `${tls ? 'https' : 'http'}://127.0.0.1:{port}` });
 
 export interface FakeVmOptions {
   /** Extra environment for the unit, as a systemd drop-in would set it (e.g. PATH, fake model URLs). */
@@ -171,7 +175,7 @@ function startUnit(root: string, unit: string, extraEnv: Record<string, string>)
   for (const name of service.get('StateDirectory') ?? []) mkdirSync(under(root, `/var/lib/${name}`), { recursive: true });
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: under(root, '/var/lib') };
   for (const file of service.get('EnvironmentFile') ?? []) Object.assign(env, readEnvironmentFile(root, file));
-  Object.assign(env, LOOPBACK, extraEnv);
+  Object.assign(env, loopback(Boolean(env.FLOTILLA_TLS_CERT_FILE)), extraEnv);
   const [executable = '', ...args] = (first('ExecStart') ?? '').split(/\s+/);
   if (executable !== VM_NODE) throw new Error(`the fake VM can only start ${VM_NODE}, not ${executable}`);
   const workingDirectory = first('WorkingDirectory');
