@@ -3,24 +3,14 @@
  * through its server.json, no --server), and on Ctrl-C (SIGINT) stops the control plane, every
  * node daemon and agent, leaving no process behind.
  */
+import { freePort } from '@flotilla/cli';
 import { createGitRepo, processesWithEnv, showFile } from '@flotilla/testkit/stack';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-
-const CLI = resolve(import.meta.dirname, '../../packages/cli/bin/flotilla.mjs');
-
-async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  return new Promise((res) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => res(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
+import { CLI } from './cli-support.js';
 
 describe('flotilla up', () => {
   it('serves flotilla run and stops everything on Ctrl-C', async () => {

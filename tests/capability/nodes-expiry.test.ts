@@ -60,12 +60,12 @@ describe('nodes that go away', () => {
     expect((await fetchNode(stack, nodeId)).status).toBe('warm'); // no alarm did it
 
     const first = await sweepNodesNow(stack);
-    expect(first).toEqual({ destroyed: [{ nodeId, reason: 'warm_timeout' }], failed: [] });
+    expect(first).toEqual({ destroyed: [{ nodeId, reason: 'warm_timeout' }], failed: [], dnsRecordsDeleted: [] });
     expect((await fetchNode(stack, nodeId)).status).toBe('destroyed');
     expect(await localCloudNode(stack, nodeId)).toBeNull();
     await waitUntilGone(pid);
     // Idempotent: a second sweep finds nothing to do.
-    expect(await sweepNodesNow(stack)).toEqual({ destroyed: [], failed: [] });
+    expect(await sweepNodesNow(stack)).toEqual({ destroyed: [], failed: [], dnsRecordsDeleted: [] });
   });
 
   it('the maximum lifetime destroys a node that runs no task and spares one running a task', async () => {
@@ -78,7 +78,7 @@ describe('nodes that go away', () => {
     const busyNodeId = await waitForRunning(stack, busy.id);
 
     const swept = await sweepNodesNow(stack);
-    expect(swept).toEqual({ destroyed: [{ nodeId: idleNodeId, reason: 'max_lifetime' }], failed: [] });
+    expect(swept).toEqual({ destroyed: [{ nodeId: idleNodeId, reason: 'max_lifetime' }], failed: [], dnsRecordsDeleted: [] });
     expect((await fetchNode(stack, idleNodeId)).status).toBe('destroyed');
     await waitUntilGone(idlePid);
     expect((await fetchNode(stack, busyNodeId)).status).toBe('ready');

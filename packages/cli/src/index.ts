@@ -2,3 +2,4 @@ export { FlotillaClient, ApiError } from './api-client.js';
 export { startStack, type Stack, type StackOptions } from './stack/stack.js';
 export { followTask } from './run/follow.js';
 export { ensureDaemonArtifact, localDaemonCommand } from './stack/stack-assets.js';
+export { freePort } from './stack/ports.js';

@@ -61,8 +61,9 @@ export const CONTROL_PLANE_CONFIG_DEFAULTS = {
 
 /**
  * Control-plane vars that are not timeouts or limits (strings), which `flotilla up` / `run`
- * also forward from their environment: the Hetzner provider's settings, and how a VM's daemon
- * listens and announces itself. (`BASE_URL`, the URL nodes call back to, comes from
+ * also forward from their environment: the Hetzner provider's settings, how a VM's daemon
+ * listens and announces itself, and the Cloudflare zone nodes get DNS names in (its API token,
+ * CLOUDFLARE_API_TOKEN, is a secret: `flotilla up` hands it over in its secrets file). (`BASE_URL`, the URL nodes call back to, comes from
  * `FLOTILLA_BASE_URL`: a generic name like BASE_URL is too often set for something else.)
  */
 export const CONTROL_PLANE_STRING_VARS = [
@@ -72,4 +73,9 @@ export const CONTROL_PLANE_STRING_VARS = [
   'HETZNER_LOCATION',
   'NODE_DAEMON_PORT',
   'NODE_PUBLIC_URL_TEMPLATE',
+  'NODE_ORIGIN_TLS',
+  'NODE_DNS_ZONE_ID',
+  'NODE_DNS_DOMAIN',
+  'NODE_DNS_PROXIED',
+  'CLOUDFLARE_API_URL',
 ] as const;

@@ -34,6 +34,8 @@ export const NodeInfo = z.object({
   size: VmSize.nullable(),
   machineType: z.string().nullable(),
   location: z.string().nullable(),
+  /** The URL its daemon announced (`https://<node>.<domain>:8443` with node DNS); null until it is ready. */
+  url: z.string().nullable(),
   autoProvisioned: z.boolean(),
   warmSince: z.string().nullable(),
   /** When a warm node will be destroyed unless a task claims it. */
@@ -52,5 +54,7 @@ export type NodeList = z.infer<typeof NodeList>;
 export const NodeSweepResult = z.object({
   destroyed: z.array(z.object({ nodeId: z.string(), reason: z.enum(['warm_timeout', 'max_lifetime', 'outdated_daemon', 'orphaned']) })),
   failed: z.array(z.object({ nodeId: z.string(), error: z.string() })),
+  /** DNS records of cloud nodes that were gone (node DNS, when configured). */
+  dnsRecordsDeleted: z.array(z.object({ nodeId: z.string(), hostname: z.string() })),
 });
 export type NodeSweepResult = z.infer<typeof NodeSweepResult>;

@@ -26,6 +26,7 @@ async function toNodeInfo(env: Env, row: NodeRow): Promise<NodeInfo> {
     size: row.size as VmSize | null,
     machineType: row.machine_type,
     location: row.location,
+    url: row.url,
     autoProvisioned: row.auto_provisioned === 1,
     warmSince: row.warm_since,
     warmUntil,

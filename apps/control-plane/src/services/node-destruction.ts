@@ -4,6 +4,7 @@
  */
 import { getNode, setNodeStatus } from '../db/nodes-repository.js';
 import type { Config, Env } from '../env.js';
+import { removeNodeDnsRecord } from './node-dns.js';
 import { getProvider } from './providers.js';
 
 const now = () => new Date().toISOString();
@@ -23,7 +24,8 @@ export async function recordNodeActive(db: D1Database, nodeId: string): Promise<
 
 /**
  * Delete the node through its provider: D1 `destroying`, `provider.deleteNode` (a node the
- * provider no longer knows counts as deleted), then D1 `destroyed` with `warm_since` cleared.
+ * provider no longer knows counts as deleted), its DNS record (node-dns.ts, when configured),
+ * then D1 `destroyed` with `warm_since` cleared.
  * A node without a D1 row is only asked of nobody: there is nothing to say which provider has it.
  * @throws ProviderError or PermanentError when the provider call fails (the caller retries).
  */
@@ -33,5 +35,6 @@ export async function destroyNodeThroughProvider(env: Env, config: Config, nodeI
   await setNodeStatus(env.DB, nodeId, 'destroying');
   const provider = await getProvider(env, node.provider, config.OUTBOUND_REQUEST_TIMEOUT_MS, { userId: node.user_id });
   await provider.deleteNode(nodeId);
+  if (node.provider !== 'local') await removeNodeDnsRecord(env, config, nodeId);
   await env.DB.prepare("UPDATE nodes SET status = 'destroyed', warm_since = NULL, updated_at = ? WHERE id = ?").bind(now(), nodeId).run();
 }

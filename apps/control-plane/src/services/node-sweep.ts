@@ -6,7 +6,8 @@
  * - auto-provisioned nodes older than MAX_AUTO_NODE_LIFETIME_MS that run no task, and
  * - warm nodes running another daemon release than the one this control plane serves (after an
  *   upgrade; node selection never reuses them), and
- * - cloud servers of Flotilla's that no live node accounts for (orphan-nodes.ts).
+ * - cloud servers of Flotilla's that no live node accounts for (orphan-nodes.ts), and their DNS
+ *   records (node-dns.ts).
  * Each destruction goes through the node's NodeLifecycle, which refuses a node claimed
  * meanwhile, so the sweep is idempotent and never races a claim. One failure is logged and
  * the sweep goes on.
@@ -17,6 +18,7 @@ import { nodeLifecycle, type DestroyReason } from '../durable-objects/node-lifec
 import { readConfig, type Env } from '../env.js';
 import { createLogger, errorMessage } from '../lib/logger.js';
 import { readDaemonManifest } from './node-daemon-artifact.js';
+import { deleteOrphanedDnsRecords } from './node-dns.js';
 import { deleteOrphanedNodes } from './orphan-nodes.js';
 
 const log = createLogger('node-sweep');
@@ -42,7 +44,7 @@ export async function sweepNodes(env: Env, nowMs = Date.now(), daemonVersion?: s
     ? await env.DB.prepare("SELECT id FROM nodes WHERE status = 'warm' AND daemon_version IS NOT NULL AND daemon_version != ?").bind(served).all<{ id: string }>()
     : { results: [] as Array<{ id: string }> };
 
-  const result: NodeSweepResult = { destroyed: [], failed: [] };
+  const result: NodeSweepResult = { destroyed: [], failed: [], dnsRecordsDeleted: [] };
   const seen = new Set<string>();
   const candidates: Array<{ nodeId: string; reason: Exclude<DestroyReason, 'manual'> }> = [
     ...stale.results.map(({ id }) => ({ nodeId: id, reason: 'warm_timeout' as const })),
@@ -64,6 +66,7 @@ export async function sweepNodes(env: Env, nowMs = Date.now(), daemonVersion?: s
     }
   }
   await deleteOrphanedNodes(env, config, nowMs, result, log);
-  log.info('node sweep done', { destroyed: result.destroyed.length, failed: result.failed.length });
+  await deleteOrphanedDnsRecords(env, config, nowMs, result, log);
+  log.info('node sweep done', { destroyed: result.destroyed.length, failed: result.failed.length, dnsRecordsDeleted: result.dnsRecordsDeleted.length });
   return result;
 }

@@ -5,15 +5,20 @@
  * (`GET /api/node-daemon/bundle/<version>`, its SHA-256 and the packages installed beside it).
  * Nothing else: no cloud or agent credential ever goes into user-data.
  *
- * Vars: NODE_DAEMON_PORT (default 8080) — the port the daemon listens on, on every interface;
- * NODE_PUBLIC_URL_TEMPLATE (default `http://{ipv4}:{port}`) — the URL the daemon announces,
- * `{ipv4}`/`{port}` filled in on the VM and `{nodeId}` (lower case, hostname-safe) here. Point it at a TLS endpoint
- * (e.g. `https://{nodeId}.nodes.example.com` behind a proxy) for anything but a trusted network.
+ * Vars: NODE_DAEMON_PORT — the port the daemon listens on, on every interface (default 8080;
+ * 8443 with node DNS); NODE_ORIGIN_TLS (`true`/`false`; default true with node DNS, else false) —
+ * the daemon serves HTTPS with a self-signed certificate made on the VM (what Cloudflare's proxy
+ * in SSL mode "Full" expects of an origin); NODE_PUBLIC_URL_TEMPLATE — the URL the daemon
+ * announces, `{ipv4}`/`{port}` filled in on the VM and `{nodeId}` (lower case, hostname-safe)
+ * here; default `https://{nodeId}.<NODE_DNS_DOMAIN>:{port}` with node DNS (node-dns.ts), else
+ * `http(s)://{ipv4}:{port}` — plain http to a bare IP is for a trusted network only.
  */
-import { buildNodeUserData, DEFAULT_DAEMON_PORT, DEFAULT_PUBLIC_URL } from '@flotilla/cloud-init';
+import { buildNodeUserData, DEFAULT_DAEMON_PORT } from '@flotilla/cloud-init';
+import { CLOUDFLARE_HTTPS_PORTS, nodeHostLabel } from '@flotilla/providers';
 import { controlPlaneUrl, type Env } from '../env.js';
 import { PermanentError } from '../lib/errors.js';
 import { readDaemonManifest } from './node-daemon-artifact.js';
+import { nodeDnsSettings } from './node-dns.js';
 
 export interface NodeUserDataFields {
   nodeId: string;
@@ -33,8 +38,7 @@ export async function userDataForNode(env: Env, fields: NodeUserDataFields): Pro
   const baseUrl = controlPlaneUrl(env);
   const manifest = await readDaemonManifest(env);
   if (!manifest) throw new PermanentError('this control plane serves no node daemon artifact, so a VM could not start its daemon (flotilla up builds one; a deployment must include it in its assets)');
-  const port = Number(stringVar(env, 'NODE_DAEMON_PORT') ?? DEFAULT_DAEMON_PORT);
-  const publicUrl = (stringVar(env, 'NODE_PUBLIC_URL_TEMPLATE') ?? DEFAULT_PUBLIC_URL).replaceAll('{nodeId}', fields.nodeId.toLowerCase().replace(/[^a-z0-9-]/g, '-'));
+  const { port, originTls, publicUrl } = daemonAddress(env);
   try {
     return buildNodeUserData({
       nodeId: fields.nodeId,
@@ -48,11 +52,32 @@ export async function userDataForNode(env: Env, fields: NodeUserDataFields): Pro
         optionalDependencies: manifest.optionalDependencies,
       },
       daemonPort: port,
-      publicUrl,
+      originTls,
+      publicUrl: publicUrl.replaceAll('{nodeId}', nodeHostLabel(fields.nodeId)),
       projectId: fields.projectId,
       chatSessionId: fields.chatSessionId,
     });
   } catch (error) {
     throw new PermanentError(`could not build the node's user-data: ${error instanceof Error ? error.message : String(error)}`);
   }
+}
+
+/**
+ * How a VM's daemon listens and what URL it announces (`{nodeId}` still to fill), from the vars
+ * above and node DNS.
+ * @throws PermanentError for an invalid NODE_ORIGIN_TLS, or a port Cloudflare does not proxy
+ *   HTTPS on while node DNS records are proxied
+ */
+function daemonAddress(env: Env): { port: number; originTls: boolean; publicUrl: string } {
+  const dns = nodeDnsSettings(env);
+  const tlsVar = stringVar(env, 'NODE_ORIGIN_TLS')?.toLowerCase();
+  if (tlsVar !== undefined && tlsVar !== 'true' && tlsVar !== 'false') throw new PermanentError(`NODE_ORIGIN_TLS must be true or false, got ${tlsVar}`);
+  const originTls = tlsVar === undefined ? dns !== null : tlsVar === 'true';
+  const port = Number(stringVar(env, 'NODE_DAEMON_PORT') ?? (dns ? 8443 : DEFAULT_DAEMON_PORT));
+  if (dns?.proxied && !(CLOUDFLARE_HTTPS_PORTS as readonly number[]).includes(port)) {
+    throw new PermanentError(`NODE_DAEMON_PORT ${port} is not one Cloudflare proxies HTTPS on (${CLOUDFLARE_HTTPS_PORTS.join(', ')}); pick one of them or set NODE_DNS_PROXIED=false`);
+  }
+  const scheme = originTls ? 'https' : 'http';
+  const publicUrl = stringVar(env, 'NODE_PUBLIC_URL_TEMPLATE') ?? (dns ? `https://{nodeId}.${dns.domain}:{port}` : `${scheme}://{ipv4}:{port}`);
+  return { port, originTls, publicUrl };
 }

@@ -93,6 +93,14 @@ function NodeCard({ node, now }: { node: NodeInfo; now: number }) {
           {node.machineType ? ` (${node.machineType})` : ''}
           {node.location ? ` · ${node.location}` : ''}
         </dd>
+        {node.url && (
+          <>
+            <dt>Address</dt>
+            <dd>
+              <code>{node.url}</code>
+            </dd>
+          </>
+        )}
         <dt>Created</dt>
         <dd title={node.createdAt}>{relativeTime(node.createdAt, now)}</dd>
         <dt>Workspaces</dt>

@@ -4,7 +4,8 @@
  * - CREDENTIALS_ENCRYPTION_KEY (AES-256-GCM key for stored credentials): taken from this
  *   process's environment when set, else generated once and kept, so stored credentials survive
  *   restarts;
- * - FLOTILLA_API_TOKEN, when the API is to require one (given for this start; not kept).
+ * - FLOTILLA_API_TOKEN, when the API is to require one (given for this start; not kept);
+ * - CLOUDFLARE_API_TOKEN, for node DNS names, when set in this process's environment (not kept).
  */
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { join } from 'node:path';
 
 const KEY = 'CREDENTIALS_ENCRYPTION_KEY';
 const API_TOKEN = 'FLOTILLA_API_TOKEN';
+const DNS_TOKEN = 'CLOUDFLARE_API_TOKEN';
 
 /**
  * Write `<home>/secrets.env` for this start and return its path.
@@ -22,8 +24,11 @@ export function ensureSecretsFile(home: string, env: NodeJS.ProcessEnv = process
   const file = join(home, 'secrets.env');
   const existing = existsSync(file) ? readFileSync(file, 'utf8').match(new RegExp(`^${KEY}=(.+)$`, 'm'))?.[1] : undefined;
   const key = env[KEY] || existing || randomBytes(32).toString('base64');
+  const dnsToken = env[DNS_TOKEN] || null;
   if (apiToken !== null && !/^[\x21-\x7e]+$/.test(apiToken)) throw new Error(`${API_TOKEN} must be printable ASCII without spaces`);
-  writeFileSync(file, `${KEY}=${key}\n${apiToken !== null ? `${API_TOKEN}=${apiToken}\n` : ''}`, { mode: 0o600 });
+  if (dnsToken !== null && !/^[\x21-\x7e]+$/.test(dnsToken)) throw new Error(`${DNS_TOKEN} must be printable ASCII without spaces`);
+  const lines = [`${KEY}=${key}`, ...(apiToken !== null ? [`${API_TOKEN}=${apiToken}`] : []), ...(dnsToken !== null ? [`${DNS_TOKEN}=${dnsToken}`] : [])];
+  writeFileSync(file, `${lines.join('\n')}\n`, { mode: 0o600 });
   chmodSync(file, 0o600);
   return file;
 }

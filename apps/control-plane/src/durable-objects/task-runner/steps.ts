@@ -18,6 +18,7 @@ import { callNode } from '../../services/node-client.js';
 import { effectiveVmSize, IMPLICIT_USER_ID, selectNodeForTask } from '../../services/node-selection.js';
 import { gitCredentialFor } from '../../services/git-credentials.js';
 import { readDaemonManifest } from '../../services/node-daemon-artifact.js';
+import { registerNodeDnsRecord } from '../../services/node-dns.js';
 import { userDataForNode } from '../../services/node-user-data.js';
 import { getProvider } from '../../services/providers.js';
 import { transitionTask } from '../../services/task-status.js';
@@ -99,8 +100,11 @@ export async function provisionNodeFor({ env, config, state }: RunStepContext, s
   // A VM learns everything from its user-data; a local node from the local cloud.
   const userData = node.provider === 'local' ? undefined : await userDataForNode(env, { nodeId, callbackToken, projectId: subject.projectId, chatSessionId: subject.chatSessionId });
   try {
-    await provider.createNode({ nodeId, controlPlaneUrl: controlPlaneUrl(env), callbackToken, ...(node.size ? { size: node.size } : {}), ...(userData ? { userData } : {}) });
+    const created = await provider.createNode({ nodeId, controlPlaneUrl: controlPlaneUrl(env), callbackToken, ...(node.size ? { size: node.size } : {}), ...(userData ? { userData } : {}) });
+    // A cloud node's DNS name, before its daemon can announce it (creating again is idempotent).
+    if (node.provider !== 'local') await registerNodeDnsRecord(env, config, nodeId, created.ipv4);
   } catch (error) {
+    if (error instanceof PermanentError) throw error;
     const message = error instanceof Error ? error.message : String(error);
     if (error instanceof Error && 'transient' in error && error.transient === false) throw new PermanentError(message);
     throw new TransientError(message);
