@@ -1,5 +1,5 @@
 /** The `flotilla` CLI as a user runs it, for capability tests: a child process, its exit code and output. */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { resolve } from 'node:path';
 
 export const CLI = resolve(import.meta.dirname, '../../packages/cli/bin/flotilla.mjs');
@@ -20,4 +20,23 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Cli
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.once('exit', (code) => done({ code: code ?? 1, stdout, stderr }));
   });
+}
+
+/**
+ * Start `flotilla up --port <port>` with this process's environment plus `env`; resolves with
+ * the URL it prints once it serves. Stop it with `up.kill('SIGINT')` (Ctrl-C).
+ * @throws when it exits before printing its URL
+ */
+export async function startFlotillaUp(port: number, env: NodeJS.ProcessEnv = {}): Promise<{ url: string; up: ChildProcessWithoutNullStreams }> {
+  const up = spawn(process.execPath, [CLI, 'up', '--port', String(port)], { env: { ...process.env, ...env } });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    up.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      const match = out.match(/^(http:\/\/127\.0\.0\.1:\d+)$/m);
+      if (match?.[1]) resolve(match[1]);
+    });
+    up.once('exit', (code) => reject(new Error(`flotilla up exited with ${code}`)));
+  });
+  return { url, up };
 }

@@ -10,23 +10,14 @@ import { existsSync, mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CLI } from './cli-support.js';
+import { CLI, startFlotillaUp } from './cli-support.js';
 
 describe('flotilla up', () => {
   it('serves flotilla run and stops everything on Ctrl-C', async () => {
     const home = mkdtempSync(join(tmpdir(), 'flotilla-up-'));
     const env = { ...process.env, FLOTILLA_HOME: home };
     const port = await freePort();
-    const up = spawn(process.execPath, [CLI, 'up', '--port', String(port)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const url = await new Promise<string>((res, rej) => {
-      let out = '';
-      up.stdout.on('data', (d: Buffer) => {
-        out += d.toString();
-        const match = out.match(/^(http:\/\/127\.0\.0\.1:\d+)$/m);
-        if (match?.[1]) res(match[1]);
-      });
-      up.once('exit', (code) => rej(new Error(`flotilla up exited with ${code}`)));
-    });
+    const { url, up } = await startFlotillaUp(port, env);
     expect(url).toBe(`http://127.0.0.1:${port}`);
     expect(existsSync(join(home, 'server.json'))).toBe(true);
 

@@ -20,14 +20,14 @@ import { startFakeHetzner, type FakeHetzner } from '@flotilla/testkit/fake-hetzn
 import { bootFakeVm, type FakeVm } from '@flotilla/testkit/fake-vm';
 import { freePort } from '@flotilla/cli';
 import { bootTestStack, createGitRepo, processesWithEnv, showFile, waitForTask, type TestStack } from '@flotilla/testkit/stack';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, runCli } from './cli-support.js';
+import { runCli, startFlotillaUp } from './cli-support.js';
 import { fetchNode, sweepNodesNow } from './nodes-support.js';
 
 const HETZNER_TOKEN = 'hcloud-dns-test-token-1a2b';
@@ -179,17 +179,8 @@ describe('cloud nodes under their own DNS names, over TLS', () => {
       CLOUDFLARE_API_URL: cloudflare.url,
       CLOUDFLARE_API_TOKEN: CLOUDFLARE_TOKEN,
     };
-    const up = spawn(process.execPath, [CLI, 'up', '--port', String(await freePort())], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const { url, up } = await startFlotillaUp(await freePort(), env);
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        let out = '';
-        up.stdout.on('data', (d: Buffer) => {
-          out += d.toString();
-          const match = out.match(/^(http:\/\/127\.0\.0\.1:\d+)$/m);
-          if (match?.[1]) resolve(match[1]);
-        });
-        up.once('exit', (code) => reject(new Error(`flotilla up exited with ${code}`)));
-      });
       const saved = await fetch(`${url}/api/credentials/cloud/hetzner`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: HETZNER_TOKEN }) });
       expect(saved.status).toBe(200);
       const repo = createGitRepo({ 'README.md': '# up\n' });
