@@ -33,7 +33,7 @@ describe('flotilla nodes', () => {
 
     const listed = await cli('nodes');
     expect(listed.code, listed.stderr).toBe(0);
-    expect(listed.stdout).toMatch(new RegExp(`^${nodeId}\\s+active\\s+local\\s+small/local-small\\s+${running.workspaceId}$`, 'm'));
+    expect(listed.stdout).toMatch(new RegExp(`^${nodeId}\\s+active\\s+local\\s+small/local-small\\s+${running.workspaceId}\\s+http:\\/\\/127\\.0\\.0\\.1:\\d+$`, 'm'));
     const refused = await cli('nodes', 'destroy', nodeId);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain(`node ${nodeId} runs workspaces ${running.workspaceId}`);

@@ -1,7 +1,7 @@
 /**
  * Node commands against a running control plane (`--server URL`, else the running `flotilla up`):
  * - `flotilla nodes [--json]`: every node that is not destroyed — status (warm with time left),
- *   provider, size, machine type, workspaces;
+ *   provider, size, machine type, workspaces, the address its daemon announced;
  * - `flotilla nodes destroy <nodeId>`: destroy an unused node now (`DELETE /api/nodes/:id`;
  *   refused while it runs a workspace).
  * Each returns the process exit code: 0 done, 1 refused.
@@ -14,7 +14,7 @@ function nodeLine(node: NodeInfo, nowMs: number): string {
   const left = node.status === 'warm' && node.warmUntil ? ` (${Math.max(0, Math.round((Date.parse(node.warmUntil) - nowMs) / 60_000))} min left)` : '';
   const size = `${node.size ?? '-'}${node.machineType ? `/${node.machineType}` : ''}`;
   const workspaces = node.workspaceIds.length > 0 ? node.workspaceIds.join(',') : '-';
-  return `${node.id}  ${`${status}${left}`.padEnd(22)}  ${node.provider.padEnd(8)}  ${size.padEnd(16)}  ${workspaces}`;
+  return `${node.id}  ${`${status}${left}`.padEnd(22)}  ${node.provider.padEnd(8)}  ${size.padEnd(16)}  ${workspaces.padEnd(30)}  ${node.url ?? '-'}`;
 }
 
 /** `flotilla nodes [--json]`. */
