@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Task } from './task.js';
+import { Task, TaskStatus } from './task.js';
 
 /** Roles of a chat message (DESIGN.md word list). */
 export const MessageRole = z.enum(['user', 'assistant', 'tool', 'thinking', 'plan', 'system']);
@@ -87,6 +87,15 @@ export const ChatSession = z.object({
   updatedAt: z.string(),
 });
 export type ChatSession = z.infer<typeof ChatSession>;
+
+/** A chat session as `GET /api/projects/:projectId/sessions` lists it: with its task's title and status. */
+export const SessionWithTask = ChatSession.extend({
+  task: z.object({ title: z.string(), status: TaskStatus }).nullable().optional(),
+});
+export type SessionWithTask = z.infer<typeof SessionWithTask>;
+
+/** `GET /api/projects/:projectId/sessions` answer, newest first. */
+export const ListSessionsResponse = z.object({ sessions: z.array(SessionWithTask) });
 
 /** `GET …/sessions/:sessionId/messages` query. */
 export const ListMessagesQuery = z.object({

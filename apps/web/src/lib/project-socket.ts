@@ -15,7 +15,7 @@ import { useEffect, useState } from 'react';
 import { api } from './api';
 import { createReconnector } from './backoff';
 import { keys, mergeMessages } from './queries';
-import type { SessionWithTask } from './schemas';
+import type { SessionWithTask } from '@flotilla/contracts';
 
 export type SocketState = 'connecting' | 'live' | 'offline';
 
@@ -38,7 +38,7 @@ function applyEvent(queryClient: QueryClient, projectId: string, event: ProjectE
     const first = event.messages[0]?.seq ?? 0;
     if (first > have + 1 && queryClient.getQueryData(keys.messages(projectId, event.sessionId))) {
       // A gap (messages persisted while this viewer was away): fetch what is missing first.
-      void api.listMessages(projectId, event.sessionId, have).then((page) => mergeMessages(queryClient, projectId, event.sessionId, page.messages));
+      void api.listMessages(projectId, event.sessionId, have, 1000).then((page) => mergeMessages(queryClient, projectId, event.sessionId, page.messages));
     }
     mergeMessages(queryClient, projectId, event.sessionId, event.messages);
     return;

@@ -29,9 +29,9 @@ const ACTIVE_POLL_MS = 3_000;
 const WORKSPACE_SETUP_POLL_MS = 1_000;
 
 /** Whether the API requires its token and whether this browser is signed in. */
-export const useApiSession = () => useQuery({ queryKey: keys.apiSession, queryFn: api.getSession, staleTime: Infinity });
+export const useApiSession = () => useQuery({ queryKey: keys.apiSession, queryFn: () => api.getSession(), staleTime: Infinity });
 
-export const useProjects = () => useQuery({ queryKey: keys.projects, queryFn: api.listProjects });
+export const useProjects = () => useQuery({ queryKey: keys.projects, queryFn: () => api.listProjects() });
 
 export const useProject = (projectId: string) => useQuery({ queryKey: keys.project(projectId), queryFn: () => api.getProject(projectId) });
 
@@ -49,7 +49,7 @@ export function useTasks(projectId: string) {
 export function useTask(projectId: string, taskId: string | null) {
   return useQuery({
     queryKey: keys.task(projectId, taskId ?? ''),
-    queryFn: () => api.getTask(projectId, taskId ?? ''),
+    queryFn: () => api.getTask(taskId ?? ''),
     enabled: taskId !== null,
     refetchInterval: (query) => (query.state.data && !isInFlight(query.state.data.status) ? false : ACTIVE_POLL_MS),
   });
@@ -69,7 +69,7 @@ export function useMessages(projectId: string, sessionId: string | null) {
       const all: ChatMessage[] = [];
       let after = 0;
       for (;;) {
-        const page = await api.listMessages(projectId, sessionId ?? '', after);
+        const page = await api.listMessages(projectId, sessionId ?? '', after, 1000);
         all.push(...page.messages);
         after = page.nextAfter;
         if (!page.hasMore) return all;

@@ -58,7 +58,7 @@ function LiveWorkspace({ projectId, workspaceId, manual }: { projectId: string; 
   const [text, setText] = useState('');
   // A workspace created by hand takes prompts through its chat session (which starts its agent).
   const sessionPrompt = useMutation({
-    mutationFn: (prompt: string) => api.sendFollowUp(projectId, manual?.chatSessionId ?? '', prompt),
+    mutationFn: (prompt: string) => api.sendFollowUpPrompt(projectId, manual?.chatSessionId ?? '', prompt),
     onSuccess: () => {
       setText('');
       // The agent of a workspace created by hand starts with its first prompt: connect now.

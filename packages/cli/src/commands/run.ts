@@ -9,7 +9,7 @@ import { AgentType, ProviderName, VmSize, type ExecutionStep } from '@flotilla/c
 import type { z } from 'zod';
 import { basename } from 'node:path';
 import ora, { type Ora } from 'ora';
-import { FlotillaClient } from '../api-client.js';
+import { FlotillaClient } from '@flotilla/api-client';
 import { flotillaHome } from '../paths.js';
 import { followTask } from '../run/follow.js';
 import { STEP_LABELS, renderMessage } from '../run/render.js';

@@ -3,7 +3,7 @@
  * the running `flotilla up` from `.flotilla/server.json`, with its API token), printing, and
  * turning an API refusal into exit code 1 with the API's own message.
  */
-import { ApiError, FlotillaClient } from '../api-client.js';
+import { ApiError, FlotillaClient } from '@flotilla/api-client';
 import { flotillaHome } from '../paths.js';
 import { apiTokenFor, readServerFile } from '../server-file.js';
 

@@ -6,7 +6,7 @@
  */
 import { EXECUTION_STEPS, ProjectEvent, TERMINAL_TASK_STATUSES, type ChatMessage, type ExecutionStep, type TaskWithEvents } from '@flotilla/contracts';
 import WebSocket from 'ws';
-import type { FlotillaClient } from '../api-client.js';
+import type { FlotillaClient } from '@flotilla/api-client';
 
 /** How often the task is read while the WebSocket is not open (ms). */
 const SOCKETLESS_POLL_MS = 500;

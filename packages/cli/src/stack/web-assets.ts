@@ -22,12 +22,15 @@ const DIST_DIR = join(WEB_APP_DIR, 'dist');
 const LOCK_DIR = join(WEB_APP_DIR, '.build-lock');
 const BUILD_TIMEOUT_MS = 120_000;
 
-/** True when `dist/index.html` exists and is newer than every source of the web app. */
+/** The workspace packages the web app bundles (their sources count as the web app's). */
+const BUNDLED_PACKAGES = ['packages/contracts/src', 'packages/api-client/src'];
+
+/** True when `dist/index.html` exists and is newer than every source of the web app, the packages it bundles included. */
 export function webAssetsFresh(): boolean {
-  return isFresh(
-    join(DIST_DIR, 'index.html'),
-    ['src', 'index.html', 'vite.config.ts', 'package.json'].map((p) => join(WEB_APP_DIR, p)),
-  );
+  return isFresh(join(DIST_DIR, 'index.html'), [
+    ...['src', 'index.html', 'vite.config.ts', 'package.json'].map((p) => join(WEB_APP_DIR, p)),
+    ...BUNDLED_PACKAGES.map((p) => join(REPO_ROOT, p)),
+  ]);
 }
 
 async function buildWebApp(): Promise<void> {

@@ -47,7 +47,7 @@ export const KanbanCard = memo(function KanbanCard({ projectId, task }: { projec
             Edit
           </button>
           {task.status === 'draft' && (
-            <button type="button" disabled={busy} onClick={() => void act(() => api.taskAction(projectId, task.id, 'ready'))}>
+            <button type="button" disabled={busy} onClick={() => void act(() => api.markTaskReady(projectId, task.id))}>
               Mark ready
             </button>
           )}

@@ -6,7 +6,7 @@ import { api, ApiError, errorText } from '../../lib/api';
 export function FollowUpInput({ projectId, sessionId }: { projectId: string; sessionId: string }) {
   const [text, setText] = useState('');
   const send = useMutation({
-    mutationFn: (prompt: string) => api.sendFollowUp(projectId, sessionId, prompt),
+    mutationFn: (prompt: string) => api.sendFollowUpPrompt(projectId, sessionId, prompt),
     onSuccess: () => setText(''),
   });
 

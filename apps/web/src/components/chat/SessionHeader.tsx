@@ -9,7 +9,7 @@ import { Link } from 'react-router';
 import { api, ApiError, errorText } from '../../lib/api';
 import type { SocketState } from '../../lib/project-socket';
 import { invalidateProject, isInFlight, keys, useTask } from '../../lib/queries';
-import type { SessionWithTask } from '../../lib/schemas';
+import type { SessionWithTask } from '@flotilla/contracts';
 import { StatusBadge } from '../ui/StatusBadge';
 import { ExecutionSteps } from './ExecutionSteps';
 
@@ -29,7 +29,7 @@ export function SessionHeader({ projectId, session, socketState }: Props) {
     if (!data) return;
     setActionError(null);
     try {
-      await api.taskAction(projectId, data.id, action);
+      await (action === 'cancel' ? api.cancelTask(projectId, data.id) : api.retryTask(projectId, data.id));
     } catch (error) {
       setActionError(error instanceof ApiError && error.notFound ? `${action} is not available on this server yet` : errorText(error));
     }

@@ -4,7 +4,7 @@
  */
 import { memo } from 'react';
 import { errorText } from '../../lib/api';
-import type { SessionWithTask } from '../../lib/schemas';
+import type { SessionWithTask } from '@flotilla/contracts';
 import { relativeTime } from '../../lib/time';
 import { StatusBadge } from '../ui/StatusBadge';
 

@@ -1,0 +1,2 @@
+export { FlotillaClient } from './client.js';
+export { ApiError, isUnauthorized } from './api-error.js';
