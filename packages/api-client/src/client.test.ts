@@ -11,6 +11,7 @@ import { FlotillaClient } from './client.js';
 
 let server: Server;
 let baseUrl = '';
+let resets = 0;
 const seen: Array<{ method: string; url: string; authorization: string | null; body: string }> = [];
 
 beforeAll(async () => {
@@ -21,6 +22,10 @@ beforeAll(async () => {
       seen.push({ method: req.method ?? '', url: req.url ?? '', authorization: req.headers.authorization ?? null, body });
       const reply = (status: number, json?: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(json === undefined ? undefined : JSON.stringify(json));
       if (req.url === '/health') return reply(200, { status: 'ok' });
+      if (req.url === '/api/nodes' && resets > 0) {
+        resets -= 1;
+        return req.socket.destroy(); // the connection breaks before any answer
+      }
       if (req.url === '/api/nodes/nod_busy') return reply(409, { error: { code: 'conflict', message: 'node nod_busy runs workspaces ws_1' } });
       if (req.url === '/api/session' && req.method === 'POST') return reply(401, { error: { code: 'unauthorized', message: 'wrong token' } });
       if (req.url === '/api/session' && req.method === 'DELETE') return reply(204);
@@ -51,6 +56,15 @@ describe('FlotillaClient', () => {
     const wrong = await failure(new FlotillaClient(baseUrl).signIn('nope'));
     expect(isUnauthorized(wrong)).toBe(true);
     expect(seen.at(-1)?.body).toBe('{"token":"nope"}');
+  });
+
+  it('a GET whose connection breaks is sent once more, not twice', async () => {
+    resets = 1;
+    await expect(new FlotillaClient(baseUrl).listNodes()).rejects.toMatchObject({ status: 502 }); // reset, then the 502 of the retry
+    expect(seen.filter((r) => r.url === '/api/nodes')).toHaveLength(2);
+    resets = 2;
+    await expect(new FlotillaClient(baseUrl).listNodes()).rejects.toThrow(TypeError);
+    resets = 0;
   });
 
   it('an answer of another shape is an error naming the call, not data', async () => {

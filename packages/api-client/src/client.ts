@@ -37,6 +37,11 @@ import { z } from 'zod';
 import { ApiError } from './api-error.js';
 
 const enc = encodeURIComponent;
+/** Wait before sending a GET again whose connection broke (ms). */
+const GET_RETRY_DELAY_MS = 200;
+
+/** A fetch that failed at the connection (not a timeout or an abort). */
+const isConnectionFailure = (error: unknown) => error instanceof TypeError;
 const NoBody = z.null();
 
 export class FlotillaClient {
@@ -63,11 +68,19 @@ export class FlotillaClient {
    *   that is not the API's error shape, `bad_response` for an answer `schema` does not accept
    */
   private readonly request = async <S extends z.ZodType>(schema: S, method: string, path: string, body?: unknown): Promise<z.infer<S>> => {
-    const response = await fetch(`${this.baseUrl}${path}`, {
-      method,
-      headers: { ...this.authHeaders(), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(this.requestTimeoutMs),
+    const send = () =>
+      fetch(`${this.baseUrl}${path}`, {
+        method,
+        headers: { ...this.authHeaders(), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(this.requestTimeoutMs),
+      });
+    // A GET whose connection broke before any answer (a kept-alive socket the server had just
+    // closed: ECONNRESET) is sent once more after GET_RETRY_DELAY_MS; it changes nothing.
+    const response = await send().catch(async (error: unknown) => {
+      if (method !== 'GET' || !isConnectionFailure(error)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, GET_RETRY_DELAY_MS));
+      return send();
     });
     const text = await response.text();
     const json: unknown = text ? safeJson(text) : null;
