@@ -198,7 +198,10 @@ describe('the Hetzner provider, on the real stack against the fake Hetzner API',
 
   it('a VM where node-pty fails to build still runs agents; only its terminals say they are unavailable', async () => {
     nextVm = { unavailablePackages: ['node-pty'] };
-    await sweepNodesNow(stack); // no warm node left to reuse: this workspace gets a new server
+    // The last task's node goes warm once its cleanup ran; then the sweep destroys it (max
+    // lifetime), so this workspace gets a new server.
+    await waitUntil('no node still active', async () => (await stack.client.listNodes()).every((n) => n.status !== 'ready' && n.status !== 'provisioning'), 30_000);
+    await sweepNodesNow(stack);
     const before = vms.size;
     const created = await stack.client.createWorkspace(projectId, { agentType: 'scripted' });
     await waitForWorkspaceRunning(stack.client, projectId, created.workspaceId, 120_000);
