@@ -51,3 +51,9 @@ export function controlPlaneUrl(env: Env): string {
   if (!env.BASE_URL) throw new PermanentError('BASE_URL is not set: node daemons would not know where to call back');
   return env.BASE_URL.replace(/\/$/, '');
 }
+
+/** A string var, trimmed; undefined when unset or blank. */
+export function stringVar(env: Env, name: string): string | undefined {
+  const value = env[name];
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+}

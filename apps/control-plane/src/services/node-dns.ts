@@ -13,7 +13,7 @@
  */
 import type { NodeSweepResult } from '@flotilla/contracts';
 import { CLOUDFLARE_API_URL, createCloudflareNodeDns, type NodeDns } from '@flotilla/providers';
-import type { Config, Env } from '../env.js';
+import { stringVar, type Config, type Env } from '../env.js';
 import { PermanentError } from '../lib/errors.js';
 import { errorMessage, type Logger } from '../lib/logger.js';
 
@@ -24,11 +24,6 @@ export interface NodeDnsSettings {
   apiUrl: string;
   token: string;
 }
-
-const stringVar = (env: Env, name: string): string | undefined => {
-  const value = env[name];
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
-};
 
 /**
  * This deployment's node DNS settings, or null when node DNS is off (no NODE_DNS_ZONE_ID and no

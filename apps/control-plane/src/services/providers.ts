@@ -15,7 +15,7 @@ import {
   HETZNER_API_URL,
   type Provider,
 } from '@flotilla/providers';
-import type { Env } from '../env.js';
+import { stringVar, type Env } from '../env.js';
 import { PermanentError } from '../lib/errors.js';
 import { readCloudToken } from './cloud-credentials.js';
 
@@ -23,11 +23,6 @@ import { readCloudToken } from './cloud-credentials.js';
 export interface ProviderContext {
   userId: string;
 }
-
-const stringVar = (env: Env, name: string): string | undefined => {
-  const value = env[name];
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
-};
 
 /** HETZNER_SERVER_TYPES (`size=type,…`) over the defaults. */
 function hetznerServerTypes(env: Env): Record<string, string> {
