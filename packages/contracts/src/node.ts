@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AgentCredentialOverrides, AgentType } from './agents.js';
+import { GitBranchName, RepositoryUrl } from './git-names.js';
 
 /** Node status (DESIGN.md §3). `ready` is the active state. */
 export const NodeStatus = z.enum(['provisioning', 'ready', 'warm', 'destroying', 'destroyed', 'error']);
@@ -84,9 +85,9 @@ export type GitCredential = z.infer<typeof GitCredential>;
 
 export const CreateWorkspaceRequest = z.object({
   workspaceId: z.string().min(1),
-  repoUrl: z.string().min(1),
-  baseBranch: z.string().min(1),
-  branch: z.string().min(1),
+  repoUrl: RepositoryUrl,
+  baseBranch: GitBranchName,
+  branch: GitBranchName,
   projectId: z.string().nullable(),
   chatSessionId: z.string().nullable(),
   taskId: z.string().nullable(),

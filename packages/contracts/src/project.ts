@@ -1,18 +1,13 @@
 import { z } from 'zod';
 import { AgentType } from './agents.js';
+import { GitBranchName, RepositoryUrl } from './git-names.js';
 import { ProviderName, VmSize } from './settings.js';
 
-/** `POST /api/projects` body. `repoUrl` is a local path or any git URL. */
+/** `POST /api/projects` body. `repoUrl` is an absolute local path or a git URL (git-names.ts). */
 export const CreateProjectRequest = z.object({
   name: z.string().trim().min(1, 'name must not be empty').max(200),
-  repoUrl: z.string().trim().min(1, 'repoUrl must not be empty').max(2000),
-  defaultBranch: z
-    .string()
-    .trim()
-    .min(1)
-    .max(250)
-    .regex(/^[A-Za-z0-9._/-]+$/, 'defaultBranch has characters git does not allow')
-    .optional(),
+  repoUrl: RepositoryUrl,
+  defaultBranch: GitBranchName.optional(),
   defaultAgentType: AgentType.optional(),
   defaultVmSize: VmSize.optional(),
   defaultProvider: ProviderName.optional(),

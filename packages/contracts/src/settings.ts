@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AgentType } from './agents.js';
+import { GitBranchName } from './git-names.js';
 
 /** Provider-neutral machine size; each provider maps it to its own machine type. */
 export const VmSize = z.enum(['small', 'medium', 'large']);
@@ -14,7 +15,7 @@ export type ProviderName = z.infer<typeof ProviderName>;
 export const UpdateProjectRequest = z
   .object({
     name: z.string().trim().min(1).max(200).optional(),
-    defaultBranch: z.string().trim().min(1).max(250).regex(/^[A-Za-z0-9._/-]+$/).optional(),
+    defaultBranch: GitBranchName.optional(),
     defaultAgentType: AgentType.optional(),
     defaultVmSize: VmSize.nullable().optional(),
     defaultProvider: ProviderName.optional(),
