@@ -13,3 +13,5 @@ export * from './node-lifecycle.js';
 export * from './manual-workspace.js';
 export * from './node-daemon-artifact.js';
 export * from './api-auth.js';
+export * from './git-names.js';
+export * from './routes/index.js';

@@ -1,0 +1,4 @@
+export * from './route.js';
+export * from './public-api.js';
+export * from './callbacks.js';
+export * from './node-daemon-api.js';

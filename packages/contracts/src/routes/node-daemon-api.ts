@@ -1,0 +1,44 @@
+/**
+ * The node daemon's HTTP API (DESIGN.md §2 hops 2–3): what the control plane calls on a node
+ * (node-management token), plus the health check and the WebSockets browsers open with a viewer
+ * token (the workspace's direct agent channel and its terminal). Served by packages/node-daemon,
+ * called by the control plane's node client.
+ */
+import { z } from 'zod';
+import {
+  AgentSessionInfo,
+  CreateWorkspaceRequest,
+  DeliverFollowUpPromptRequest,
+  FollowUpPromptDelivery,
+  RegisterAgentSessionRequest,
+  StartAgentSessionRequest,
+  WorkspaceInfo,
+  WorkspaceStatus,
+} from '../node.js';
+import { route } from './route.js';
+
+/** `GET {node}/health`. */
+export const NodeHealthResponse = z.object({ status: z.literal('ok'), nodeId: z.string(), version: z.string() });
+
+/** Answer of creating (202, `creating`) or deleting (`destroyed`) a workspace. */
+export const WorkspaceStatusResponse = z.object({ workspaceId: z.string(), status: WorkspaceStatus });
+
+const workspace = '/workspaces/:workspaceId';
+const agentSession = `${workspace}/agent-sessions/:agentSessionId`;
+
+export const nodeDaemonApi = {
+  health: route({ method: 'GET', path: '/health', auth: 'public', response: NodeHealthResponse, status: [200], summary: 'the daemon answers, with its node id and version' }),
+  createWorkspace: route({ method: 'POST', path: '/workspaces', auth: 'nodeManagement', body: CreateWorkspaceRequest, response: WorkspaceStatusResponse, status: [202], summary: 'clone the repository and check out the branch, in the background' }),
+  listWorkspaces: route({ method: 'GET', path: '/workspaces', auth: 'nodeManagement', response: z.array(WorkspaceInfo), status: [200], summary: 'workspaces that are not destroyed' }),
+  getWorkspace: route({ method: 'GET', path: workspace, auth: 'nodeManagement', response: WorkspaceInfo, status: [200], summary: 'one workspace' }),
+  deleteWorkspace: route({ method: 'DELETE', path: workspace, auth: 'nodeManagement', response: WorkspaceStatusResponse, status: [200], summary: 'stop its agents and remove its directory' }),
+  registerAgentSession: route({ method: 'POST', path: `${workspace}/agent-sessions`, auth: 'nodeManagement', body: RegisterAgentSessionRequest, response: AgentSessionInfo, status: [201], summary: 'register an agent session (starts nothing)' }),
+  startAgentSession: route({ method: 'POST', path: `${agentSession}/start`, auth: 'nodeManagement', body: StartAgentSessionRequest, response: AgentSessionInfo, status: [202], summary: 'start the agent and deliver its first prompt' }),
+  cancelAgentSession: route({ method: 'POST', path: `${agentSession}/cancel`, auth: 'nodeManagement', response: AgentSessionInfo, status: [200], summary: 'cancel the turn and stop the agent, keeping the workspace' }),
+  deliverPrompt: route({ method: 'POST', path: `${agentSession}/prompt`, auth: 'nodeManagement', body: DeliverFollowUpPromptRequest, response: FollowUpPromptDelivery, status: [202], summary: 'a follow-up prompt, delivered once per messageId' }),
+  getAgentSession: route({ method: 'GET', path: agentSession, auth: 'nodeManagement', response: AgentSessionInfo, status: [200], summary: 'one agent session' }),
+  agentStream: route({ method: 'GET', path: `${workspace}/agent/ws`, auth: 'viewerToken', response: { kind: 'websocket' }, status: [101], summary: "WebSocket of the workspace agent's raw ACP updates (the direct channel)" }),
+  terminal: route({ method: 'GET', path: `${workspace}/terminal/ws`, auth: 'viewerToken', response: { kind: 'websocket' }, status: [101], summary: "WebSocket joined to the workspace's shell" }),
+} as const;
+
+export type NodeDaemonApi = typeof nodeDaemonApi;

@@ -1,0 +1,104 @@
+/**
+ * The control plane's public HTTP API (README "The public HTTP API"): what the web app, the CLI
+ * and scripts call. Every route but sign-in, health and the daemon download needs the API token
+ * when one is configured (`auth: 'apiToken'`). Served by apps/control-plane (each domain folder
+ * handles its routes), called through @flotilla/api-client.
+ */
+import { z } from 'zod';
+import { AgentType } from '../agents.js';
+import { ApiSessionInfo, CreateApiSessionRequest } from '../api-auth.js';
+import { ChatSession, ListMessagesQuery, ListMessagesResponse, ListSessionsResponse } from '../chat.js';
+import { CreateManualWorkspaceRequest, CreateManualWorkspaceResponse, ManualWorkspace } from '../manual-workspace.js';
+import { ViewerTokenResponse } from '../agent-stream.js';
+import { NodeDaemonManifest } from '../node-daemon-artifact.js';
+import { NodeInfo, NodeList, NodeSweepResult } from '../node-lifecycle.js';
+import { NodeStatus } from '../node.js';
+import { CreateProjectRequest, Project } from '../project.js';
+import {
+  CredentialInfo,
+  GitHost,
+  ProviderName,
+  PutAgentCredentialRequest,
+  PutCloudCredentialRequest,
+  PutGitCredentialRequest,
+  UpdateProjectRequest,
+} from '../settings.js';
+import { CreateTaskRequest, FollowUpPromptRequest, FollowUpPromptResponse, Task, TaskStatus, TaskWithEvents, UpdateTaskRequest } from '../task.js';
+import { route } from './route.js';
+
+/** `GET /health`. */
+export const HealthResponse = z.object({ status: z.literal('ok') });
+
+/** `GET /api/projects`. */
+export const ProjectList = z.object({ projects: z.array(Project) });
+
+/** `GET /api/projects/:projectId/tasks`. */
+export const TaskList = z.object({ tasks: z.array(Task) });
+export const ListTasksQuery = z.object({ status: TaskStatus.optional() });
+
+/** `GET /api/nodes`. */
+export const ListNodesQuery = z.object({ status: NodeStatus.optional() });
+
+/** `GET /api/credentials`. */
+export const CredentialList = z.object({ credentials: z.array(CredentialInfo) });
+
+const projectRoute = '/api/projects/:projectId';
+const taskRoute = `${projectRoute}/tasks/:taskId`;
+
+export const publicApi = {
+  health: route({ method: 'GET', path: '/health', auth: 'public', response: HealthResponse, status: [200], summary: 'the control plane answers' }),
+
+  // Sign-in with the API token (auth/): open to everyone, they are how one gets a session.
+  getApiSession: route({ method: 'GET', path: '/api/session', auth: 'public', response: ApiSessionInfo, status: [200], summary: 'whether the API requires its token, and whether this caller is signed in' }),
+  signIn: route({ method: 'POST', path: '/api/session', auth: 'public', body: CreateApiSessionRequest, response: { kind: 'empty' }, status: [204], summary: 'exchange the API token for the session cookie' }),
+  signOut: route({ method: 'DELETE', path: '/api/session', auth: 'public', response: { kind: 'empty' }, status: [204], summary: 'clear the session cookie' }),
+
+  // Projects (projects/).
+  createProject: route({ method: 'POST', path: '/api/projects', auth: 'apiToken', body: CreateProjectRequest, response: Project, status: [201], summary: 'create a project' }),
+  listProjects: route({ method: 'GET', path: '/api/projects', auth: 'apiToken', response: ProjectList, status: [200], summary: 'list projects' }),
+  getProject: route({ method: 'GET', path: projectRoute, auth: 'apiToken', response: Project, status: [200], summary: 'read a project' }),
+  updateProject: route({ method: 'PATCH', path: projectRoute, auth: 'apiToken', body: UpdateProjectRequest, response: Project, status: [200], summary: "change a project's settings" }),
+
+  // Tasks (tasks/).
+  createTask: route({ method: 'POST', path: `${projectRoute}/tasks`, auth: 'apiToken', body: CreateTaskRequest, response: Task, status: [201], summary: 'create a task (draft; with run: true it is queued and starts)' }),
+  listTasks: route({ method: 'GET', path: `${projectRoute}/tasks`, auth: 'apiToken', query: ListTasksQuery, response: TaskList, status: [200], summary: "list a project's tasks by priority then recency" }),
+  getProjectTask: route({ method: 'GET', path: taskRoute, auth: 'apiToken', response: TaskWithEvents, status: [200], summary: 'a task of the project with its status events' }),
+  updateTask: route({ method: 'PATCH', path: taskRoute, auth: 'apiToken', body: UpdateTaskRequest, response: Task, status: [200], summary: 'edit a draft or ready task' }),
+  markTaskReady: route({ method: 'POST', path: `${taskRoute}/ready`, auth: 'apiToken', response: Task, status: [200], summary: 'move a draft task to ready' }),
+  runTask: route({ method: 'POST', path: `${taskRoute}/run`, auth: 'apiToken', response: Task, status: [202], summary: 'run a draft or ready task now' }),
+  cancelTask: route({ method: 'POST', path: `${taskRoute}/cancel`, auth: 'apiToken', response: Task, status: [200], summary: 'cancel a task that has not ended' }),
+  retryTask: route({ method: 'POST', path: `${taskRoute}/retry`, auth: 'apiToken', response: Task, status: [202], summary: 'run a failed or cancelled task again in a fresh workspace' }),
+  getTask: route({ method: 'GET', path: '/api/tasks/:taskId', auth: 'apiToken', response: TaskWithEvents, status: [200], summary: 'a task by id with its status events' }),
+
+  // Chat (chat/). The WebSocket comes before `:sessionId`, so that `ws` is not read as a session id.
+  listSessions: route({ method: 'GET', path: `${projectRoute}/sessions`, auth: 'apiToken', response: ListSessionsResponse, status: [200], summary: 'chat sessions, newest first, with task title and status' }),
+  projectEvents: route({ method: 'GET', path: `${projectRoute}/sessions/ws`, auth: 'apiToken', response: { kind: 'websocket' }, status: [101], summary: "WebSocket of the project's live events" }),
+  getChatSession: route({ method: 'GET', path: `${projectRoute}/sessions/:sessionId`, auth: 'apiToken', response: ChatSession, status: [200], summary: 'one chat session' }),
+  listMessages: route({ method: 'GET', path: `${projectRoute}/sessions/:sessionId/messages`, auth: 'apiToken', query: ListMessagesQuery, response: ListMessagesResponse, status: [200], summary: "a session's messages in sequence order, paginated" }),
+  sendPrompt: route({ method: 'POST', path: `${projectRoute}/sessions/:sessionId/prompt`, auth: 'apiToken', body: FollowUpPromptRequest, response: FollowUpPromptResponse, status: [202], summary: "a follow-up prompt to the session's agent" }),
+
+  // Workspaces (workspaces/).
+  createWorkspace: route({ method: 'POST', path: `${projectRoute}/workspaces`, auth: 'apiToken', body: CreateManualWorkspaceRequest, response: CreateManualWorkspaceResponse, status: [202], summary: 'create a workspace by hand, with no task' }),
+  getWorkspace: route({ method: 'GET', path: `${projectRoute}/workspaces/:workspaceId`, auth: 'apiToken', response: ManualWorkspace, status: [200], summary: 'a workspace created by hand' }),
+  deleteWorkspace: route({ method: 'DELETE', path: `${projectRoute}/workspaces/:workspaceId`, auth: 'apiToken', response: ManualWorkspace, status: [200, 202], summary: 'delete a workspace created by hand' }),
+  viewerToken: route({ method: 'POST', path: `${projectRoute}/workspaces/:workspaceId/viewer-token`, auth: 'apiToken', response: ViewerTokenResponse, status: [200], summary: "a token and URL for the workspace's direct agent channel on its node" }),
+
+  // Nodes (nodes/). `sweep` comes before `:nodeId`.
+  listNodes: route({ method: 'GET', path: '/api/nodes', auth: 'apiToken', query: ListNodesQuery, response: NodeList, status: [200], summary: 'nodes (not destroyed unless asked for)' }),
+  sweepNodes: route({ method: 'POST', path: '/api/nodes/sweep', auth: 'apiToken', response: NodeSweepResult, status: [200], summary: 'run the node sweep now (local mode)' }),
+  getNode: route({ method: 'GET', path: '/api/nodes/:nodeId', auth: 'apiToken', response: NodeInfo, status: [200], summary: 'one node' }),
+  destroyNode: route({ method: 'DELETE', path: '/api/nodes/:nodeId', auth: 'apiToken', response: NodeInfo, status: [200], summary: 'destroy an unused node now' }),
+  daemonManifest: route({ method: 'GET', path: '/api/node-daemon', auth: 'public', response: NodeDaemonManifest, status: [200], summary: 'the node daemon artifact VMs download' }),
+  daemonBundle: route({ method: 'GET', path: '/api/node-daemon/bundle/:version', auth: 'public', response: { kind: 'stream', contentType: 'text/javascript' }, status: [200], summary: 'the node daemon bundle' }),
+
+  // Credentials (credentials/).
+  listCredentials: route({ method: 'GET', path: '/api/credentials', auth: 'apiToken', response: CredentialList, status: [200], summary: 'stored credentials, masked' }),
+  putCloudCredential: route({ method: 'PUT', path: '/api/credentials/cloud/:provider', auth: 'apiToken', params: z.object({ provider: ProviderName }), body: PutCloudCredentialRequest, response: CredentialInfo, status: [200], summary: "save a cloud provider's token (checked with the provider first)" }),
+  deleteCloudCredential: route({ method: 'DELETE', path: '/api/credentials/cloud/:provider', auth: 'apiToken', params: z.object({ provider: ProviderName }), response: { kind: 'empty' }, status: [204], summary: "forget a cloud provider's token" }),
+  putAgentCredential: route({ method: 'PUT', path: '/api/credentials/agents/:agentType', auth: 'apiToken', params: z.object({ agentType: AgentType }), body: PutAgentCredentialRequest, response: CredentialInfo, status: [200], summary: "save an agent's API key" }),
+  deleteAgentCredential: route({ method: 'DELETE', path: '/api/credentials/agents/:agentType', auth: 'apiToken', params: z.object({ agentType: AgentType }), response: { kind: 'empty' }, status: [204], summary: "forget an agent's API key" }),
+  putGitCredential: route({ method: 'PUT', path: '/api/credentials/git/:host', auth: 'apiToken', params: z.object({ host: GitHost }), body: PutGitCredentialRequest, response: CredentialInfo, status: [200], summary: 'save a repository token for a git host' }),
+  deleteGitCredential: route({ method: 'DELETE', path: '/api/credentials/git/:host', auth: 'apiToken', params: z.object({ host: GitHost }), response: { kind: 'empty' }, status: [204], summary: "forget a git host's repository token" }),
+} as const;
+
+export type PublicApi = typeof publicApi;
