@@ -56,7 +56,11 @@ export interface ProviderErrorOptions {
   retryable: boolean;
   /** The HTTP status the cloud's API answered, when it answered. */
   status?: number;
-  /** Default: the code of `status` (contracts `STATUS_BY_CODE`), else `unavailable` for a retryable failure with a status, `unreachable` for one without, `internal` for the rest. */
+  /**
+   * Default: with a `status`, its code (contracts `STATUS_BY_CODE`), else `unavailable` when
+   * retryable and `bad_request` when not; without one, `unreachable` when retryable and
+   * `internal` when not (a setting that cannot work).
+   */
   code?: FailureCode;
   cause?: unknown;
 }
