@@ -44,7 +44,7 @@ async function main() {
   for (let i = 0; i < RUNS; i += 1) bare.push(await bareRun(fake));
 
   // No warm pool: every run provisions a fresh node (bench/warm-node.ts measures warm reuse).
-  const stack = await bootTestStack({ nodeEnv: { ANTHROPIC_BASE_URL: fake.url, ANTHROPIC_API_KEY: 'bench-key' }, vars: { NODE_WARM_TIMEOUT_MS: '0' } });
+  const stack = await bootTestStack({ agents: 'real', nodeEnv: { ANTHROPIC_BASE_URL: fake.url, ANTHROPIC_API_KEY: 'bench-key' }, vars: { NODE_WARM_TIMEOUT_MS: '0' } });
   const flotilla: number[] = [];
   try {
     const project = await stack.client.createProject({ name: 'bench', repoUrl: createGitRepo(), defaultBranch: 'main' });

@@ -84,7 +84,7 @@ async function runSession(
   options: { pauseMs?: number; gateFile?: string; onSession?: (sessionId: string) => void } = {},
 ): Promise<SessionRun> {
   const description = pipelineScript(label, MESSAGES, seed, options.pauseMs, options.gateFile);
-  const created = await stack.client.createTask(projectId, { description, run: true, agentType: 'scripted' });
+  const created = await stack.client.createTask(projectId, { description, run: true });
   const sessionId = created.chatSessionId ?? '';
   options.onSession?.(sessionId);
   // The viewer reconnects from its last seq when the socket drops (as the web app does).
@@ -147,7 +147,7 @@ async function runSession(
 
 /** The baseline: POST one message at a time, `count` times, into a live workspace's session. */
 async function bareLoop(stack: TestStack, projectId: string, count: number): Promise<{ latenciesMs: number[]; perSecond: number }> {
-  const created = await stack.client.createTask(projectId, { description: 'say: baseline target\nthink: waiting\nsleep: 600000', run: true, agentType: 'scripted' });
+  const created = await stack.client.createTask(projectId, { description: 'say: baseline target\nthink: waiting\nsleep: 600000', run: true });
   let task = await stack.client.getTask(created.id);
   while (!task.workspaceId || !task.nodeId || task.status !== 'in_progress') {
     await new Promise((resolve) => setTimeout(resolve, 200));

@@ -37,7 +37,7 @@ async function waitForWarm(stack: TestStack, nodeId: string): Promise<void> {
 
 async function main() {
   const fake = await startFakeAnthropic({ script: [{ text: 'Hello.' }] });
-  const stack = await bootTestStack({ nodeEnv: { ANTHROPIC_BASE_URL: fake.url, ANTHROPIC_API_KEY: 'bench-key' }, vars: { MAX_AUTO_NODE_LIFETIME_MS: '1' } });
+  const stack = await bootTestStack({ agents: 'real', nodeEnv: { ANTHROPIC_BASE_URL: fake.url, ANTHROPIC_API_KEY: 'bench-key' }, vars: { MAX_AUTO_NODE_LIFETIME_MS: '1' } });
   const cold: number[] = [];
   const warm: number[] = [];
   try {

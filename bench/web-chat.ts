@@ -29,7 +29,7 @@ function chattyPrompt(session: number, count: number): string {
 }
 
 async function seed(stack: TestStack): Promise<{ projectId: string; lastText: string; messageCount: number }> {
-  const project = await stack.client.createProject({ name: 'bench-web', repoUrl: createGitRepo({ 'README.md': '# bench\n' }), defaultAgentType: 'scripted' });
+  const project = await stack.client.createProject({ name: 'bench-web', repoUrl: createGitRepo({ 'README.md': '# bench\n' }) });
   let next = 0;
   const t0 = Date.now();
   const worker = async () => {

@@ -9,7 +9,7 @@ import { waitForTask } from '@flotilla/testkit/stack';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { screenshot } from './browser.js';
-import { bootBrowserStack, createScriptedProject, type BrowserStack } from './stack.js';
+import { bootBrowserStack, createTestProject, type BrowserStack } from './stack.js';
 
 let env: BrowserStack;
 let page: Page;
@@ -19,7 +19,7 @@ beforeAll(async () => {
   // With an encryption key, so the settings page can store agent keys.
   env = await bootBrowserStack({}, { CREDENTIALS_ENCRYPTION_KEY: randomBytes(32).toString('base64') });
   page = await env.browser.newPage();
-  projectId = (await createScriptedProject(env.stack, env.repo, 'board-demo')).id;
+  projectId = (await createTestProject(env.stack, env.repo, 'board-demo')).id;
 });
 
 afterAll(async () => {
@@ -145,7 +145,7 @@ describe('kanban board', () => {
     expect(project).toMatchObject({ defaultAgentType: 'claude-code', defaultVmSize: 'large' });
     const keys = page.getByRole('form', { name: 'Agent API keys' });
     await keys.getByText('No agent keys stored.').waitFor();
-    // The scripted agent takes no key: only claude-code is offered.
+    // Only agent types that take a key are offered.
     expect(await keys.getByLabel('Agent').locator('option').allTextContents()).toEqual(['claude-code']);
     const secret = 'sk-ant-browser-0123456789abcdef';
     await keys.getByLabel('API key').fill(secret);

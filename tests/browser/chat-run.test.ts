@@ -48,7 +48,7 @@ describe('chat view', () => {
     await expect.poll(() => page.getByText('No projects yet').isVisible()).toBe(true);
     await page.getByLabel('Name').fill('browser-demo');
     await page.getByLabel('Repository (path or git URL)').fill(env.repo);
-    await page.getByLabel('Default agent').selectOption('scripted');
+    await page.getByLabel('Default agent').selectOption('claude-code'); // the stack's nodes run the scripted agent for it
     await page.getByRole('button', { name: 'Create project' }).click();
     await page.waitForURL(/\/projects\/prj_[^/]+\/chat$/);
     projectId = /projects\/(prj_[^/]+)/.exec(page.url())?.[1] ?? '';

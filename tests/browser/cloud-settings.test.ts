@@ -9,7 +9,7 @@ import { startFakeHetzner, type FakeHetzner } from '@flotilla/testkit/fake-hetzn
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { screenshot } from './browser.js';
-import { bootBrowserStack, createScriptedProject, type BrowserStack } from './stack.js';
+import { bootBrowserStack, createTestProject, type BrowserStack } from './stack.js';
 
 const TOKEN = 'hcloud-browser-token-8d2f6a41';
 let hetzner: FakeHetzner;
@@ -29,7 +29,7 @@ afterAll(async () => {
 
 describe('cloud settings', () => {
   it('stores a Hetzner token only once Hetzner accepts it, and moves the project onto Hetzner nodes', async () => {
-    const project = await createScriptedProject(env.stack, env.repo, 'to-the-cloud');
+    const project = await createTestProject(env.stack, env.repo, 'to-the-cloud');
     await page.goto(`${env.stack.url}/projects/${project.id}/settings`);
     const cloud = page.getByRole('form', { name: 'Hetzner Cloud API token' });
     await cloud.getByText('Nothing stored yet.').waitFor();

@@ -7,7 +7,7 @@ import { waitForTask, waitUntil } from '@flotilla/testkit/stack';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { screenshot } from './browser.js';
-import { bootBrowserStack, createScriptedProject, type BrowserStack } from './stack.js';
+import { bootBrowserStack, createTestProject, type BrowserStack } from './stack.js';
 
 let env: BrowserStack;
 let page: Page;
@@ -23,7 +23,7 @@ afterAll(async () => {
 
 describe('nodes page', () => {
   it('shows the node of a finished task as warm with its time left, provider and size; Destroy removes it', async () => {
-    const project = await createScriptedProject(env.stack, env.repo, 'nodes-demo');
+    const project = await createTestProject(env.stack, env.repo, 'nodes-demo');
     const created = await env.stack.client.createTask(project.id, { description: 'say: warming a node', run: true });
     const task = await waitForTask(env.stack.client, created.id, 120_000);
     expect(task.status).toBe('completed');

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { screenshot } from './browser.js';
-import { bootBrowserStack, createScriptedProject, type BrowserStack } from './stack.js';
+import { bootBrowserStack, createTestProject, type BrowserStack } from './stack.js';
 
 let env: BrowserStack;
 let page: Page;
@@ -28,7 +28,7 @@ afterAll(async () => {
 
 describe('a workspace created from the project page, asking before tools', () => {
   it('sets up, starts the agent with the first prompt, shows its permission request; allowing it lets the write happen; delete removes it', async () => {
-    const project = await createScriptedProject(env.stack, env.repo, 'asking');
+    const project = await createTestProject(env.stack, env.repo, 'asking');
     await page.goto(`${env.stack.url}/projects/${project.id}/chat`);
     await page.getByText('New workspace', { exact: true }).click();
     const form = page.getByRole('form', { name: 'New workspace' });

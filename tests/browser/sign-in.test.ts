@@ -8,7 +8,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { screenshot } from './browser.js';
-import { bootBrowserStack, createScriptedProject, type BrowserStack } from './stack.js';
+import { bootBrowserStack, createTestProject, type BrowserStack } from './stack.js';
 
 const TOKEN = 'browser-test-api-token';
 
@@ -38,7 +38,7 @@ describe('sign-in with the API token', () => {
   let projectId = '';
 
   it('shows only the sign-in form until signed in; a wrong token says so', async () => {
-    projectId = (await createScriptedProject(env.stack, env.repo, 'guarded-project')).id;
+    projectId = (await createTestProject(env.stack, env.repo, 'guarded-project')).id;
     await page.goto(env.stack.url);
     await signInForm().waitFor();
     expect(await signInForm().getByLabel('API token').getAttribute('type')).toBe('password');

@@ -1,6 +1,7 @@
 /**
  * The real stack for browser tests: wrangler serving the built web app and the API, the local
- * cloud, node daemons running the scripted agent; plus a git repository and a project on it.
+ * cloud, node daemons running the scripted agent for every agent type (the testkit's
+ * agent-command override); plus a git repository and a project on it.
  */
 import type { Project } from '@flotilla/contracts';
 import { bootTestStack, createGitRepo, type TestStack } from '@flotilla/testkit/stack';
@@ -43,7 +44,10 @@ export async function bootBrowserStack(
   };
 }
 
-/** A project on `repo` whose default agent is the scripted one (created through the API). */
-export function createScriptedProject(stack: TestStack, repo: string, name: string): Promise<Project> {
-  return stack.client.createProject({ name, repoUrl: repo, defaultBranch: 'main', defaultAgentType: 'scripted' });
+/**
+ * A project on `repo` with the default agent (created through the API); its tasks run the
+ * scripted agent, which the stack's nodes run in its place.
+ */
+export function createTestProject(stack: TestStack, repo: string, name: string): Promise<Project> {
+  return stack.client.createProject({ name, repoUrl: repo, defaultBranch: 'main' });
 }

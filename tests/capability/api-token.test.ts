@@ -72,12 +72,12 @@ describe('a control plane with an API token', () => {
 
   it('flotilla run with FLOTILLA_API_TOKEN runs a task end to end; without it, it fails saying what is missing', async () => {
     const repo = createGitRepo();
-    const refused = await flotilla(['run', '--repo', repo, '--agent', 'scripted', '--server', stack.url, 'say: hi'], {});
+    const refused = await flotilla(['run', '--repo', repo, '--agent', 'claude-code', '--server', stack.url, 'say: hi'], {});
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('FLOTILLA_API_TOKEN');
 
     const description = 'say: streaming with a token\nwrite GUARDED.md: made behind a token';
-    const result = await flotilla(['run', '--repo', repo, '--agent', 'scripted', '--server', stack.url, '--json', description], { FLOTILLA_API_TOKEN: TOKEN });
+    const result = await flotilla(['run', '--repo', repo, '--agent', 'claude-code', '--server', stack.url, '--json', description], { FLOTILLA_API_TOKEN: TOKEN });
     expect(result.code, result.stderr).toBe(0);
     const json = JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '') as { taskId: string; status: string; sessionId: string; messageCount: number };
     expect(json.status).toBe('completed');

@@ -27,7 +27,7 @@ describe('callback tokens are refreshed with the heartbeat', () => {
     const repo = createGitRepo({ 'README.md': '# refresh\n' });
     const project = await stack.client.createProject({ name: 'token-refresh', repoUrl: repo, defaultBranch: 'main' });
     const description = ['say: early', `sleep: ${3 * TTL_MS + 1_000}`, 'say: late after refresh', 'write LATE.md: late', 'say: done'].join('\n');
-    const created = await stack.client.createTask(project.id, { description, run: true, agentType: 'scripted' });
+    const created = await stack.client.createTask(project.id, { description, run: true });
 
     const task = await waitForTask(stack.client, created.id, 90_000);
     expect(task.error).toBeNull();

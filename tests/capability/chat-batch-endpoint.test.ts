@@ -29,7 +29,7 @@ let other: LiveWorkspace;
  * stays busy, and wait for its workspace and callback token.
  */
 async function startBusyTask(projectId: string, label: string): Promise<LiveWorkspace> {
-  const created = await stack.client.createTask(projectId, { description: `say: ${label} is up\nthink: ${label} waits\nsleep: 120000`, run: true, agentType: 'scripted' });
+  const created = await stack.client.createTask(projectId, { description: `say: ${label} is up\nthink: ${label} waits\nsleep: 120000`, run: true });
   const task = await waitForWorkspace(stack.client, created.id);
   const sessionId = task.chatSessionId ?? '';
   await waitUntil(`${label}'s first message`, () => stack.client.allMessages(projectId, sessionId), (m) => m.length >= 2);

@@ -25,7 +25,7 @@ describe('a control-plane outage during a run', () => {
     // ~45 s of streaming: it starts before the outage and goes on well after it.
     const script = streamingScript('outage', 60, 750);
     const project = await stack.client.createProject({ name: 'outage', repoUrl: createGitRepo({ 'README.md': '# outage\n' }), defaultBranch: 'main' });
-    const created = await stack.client.createTask(project.id, { description: script.prompt, run: true, agentType: 'scripted' });
+    const created = await stack.client.createTask(project.id, { description: script.prompt, run: true });
     const sessionId = created.chatSessionId ?? '';
     await waitForWorkspace(stack.client, created.id);
     const before = await waitUntil('the first streamed messages', () => stack.client.allMessages(project.id, sessionId), (m) => m.length >= 4);

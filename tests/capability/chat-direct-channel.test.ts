@@ -43,7 +43,7 @@ describe('the direct agent channel of a workspace', () => {
   it('replays then streams the live ACP updates, and delivers a follow-up prompt that is persisted', async () => {
     const project = await stack.client.createProject({ name: 'direct', repoUrl: createGitRepo({ 'README.md': '# direct\n' }), defaultBranch: 'main' });
     const initial = 'say: starting the work\nthink: the plan is simple\nsleep: 5000\nsay: initial turn done';
-    const created = await stack.client.createTask(project.id, { description: initial, run: true, agentType: 'scripted' });
+    const created = await stack.client.createTask(project.id, { description: initial, run: true });
     const running = await waitForWorkspace(stack.client, created.id);
     const workspaceId = running.workspaceId ?? '';
     const sessionId = created.chatSessionId ?? '';
@@ -100,8 +100,8 @@ describe('the direct agent channel of a workspace', () => {
     const project = await stack.client.createProject({ name: 'direct-auth', repoUrl: createGitRepo({ 'README.md': '# auth\n' }), defaultBranch: 'main' });
     const busy = 'say: busy\nthink: still busy\nsleep: 60000';
     const [a, b] = await Promise.all([
-      stack.client.createTask(project.id, { description: busy, run: true, agentType: 'scripted' }),
-      stack.client.createTask(project.id, { description: busy, run: true, agentType: 'scripted' }),
+      stack.client.createTask(project.id, { description: busy, run: true }),
+      stack.client.createTask(project.id, { description: busy, run: true }),
     ]);
     const [runningA, runningB] = await Promise.all([waitForWorkspace(stack.client, a.id), waitForWorkspace(stack.client, b.id)]);
     const accessA = await stack.client.viewerToken(project.id, runningA.workspaceId ?? '');

@@ -29,8 +29,8 @@ describe('live viewers of two workspaces streaming at once', () => {
     const scriptA = streamingScript('alpha', 40, 300);
     const scriptB = streamingScript('bravo', 40, 300);
     const [taskA, taskB] = await Promise.all([
-      stack.client.createTask(project.id, { description: scriptA.prompt, run: true, agentType: 'scripted' }),
-      stack.client.createTask(project.id, { description: scriptB.prompt, run: true, agentType: 'scripted' }),
+      stack.client.createTask(project.id, { description: scriptA.prompt, run: true }),
+      stack.client.createTask(project.id, { description: scriptB.prompt, run: true }),
     ]);
     const sessionA = taskA.chatSessionId ?? '';
     const sessionB = taskB.chatSessionId ?? '';

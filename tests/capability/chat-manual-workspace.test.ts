@@ -48,12 +48,12 @@ describe('a workspace created by hand', () => {
   it('gets a chat session: the first prompt starts the agent, a second is a follow-up, both persisted in order; DELETE removes it', async () => {
     const repo = createGitRepo({ 'README.md': '# by hand\n' });
     const project = await stack.client.createProject({ name: 'manual', repoUrl: repo, defaultBranch: 'main' });
-    const created = CreateManualWorkspaceResponse.parse(await call('POST', `/api/projects/${project.id}/workspaces`, 202, { agentType: 'scripted' }));
+    const created = CreateManualWorkspaceResponse.parse(await call('POST', `/api/projects/${project.id}/workspaces`, 202, { agentType: 'claude-code' }));
     expect(created.status).toBe('creating');
     const workspacePath = `/api/projects/${project.id}/workspaces/${created.workspaceId}`;
 
     const workspace = await waitForWorkspaceRunning(stack.client, project.id, created.workspaceId);
-    expect(workspace).toMatchObject({ chatSessionId: created.chatSessionId, agentType: 'scripted', branch: `workspace/${created.workspaceId}`, error: null });
+    expect(workspace).toMatchObject({ chatSessionId: created.chatSessionId, agentType: 'claude-code', branch: `workspace/${created.workspaceId}`, error: null });
     const nodeId = workspace.nodeId ?? '';
     const dir = stack.workspaceDir(nodeId, created.workspaceId);
     expect(git(dir, 'rev-parse', '--abbrev-ref', 'HEAD')).toBe(`workspace/${created.workspaceId}`);

@@ -1,8 +1,9 @@
 /**
  * Capability: `flotilla run` as a user types it. Against a running server (`--server`) and with
- * an embedded one booted for the run; `--json` gives the result as the last line of stdout.
+ * an embedded one booted for the run; `--json` gives the result as the last line of stdout. The
+ * nodes run the scripted agent for `--agent claude-code` (the testkit's agent-command override).
  */
-import { bootTestStack, createGitRepo, git, processesWithEnv, showFile, type TestStack } from '@flotilla/testkit/stack';
+import { agentOverrideEnv, bootTestStack, createGitRepo, git, processesWithEnv, showFile, type TestStack } from '@flotilla/testkit/stack';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +13,8 @@ import { runCli } from './cli-support.js';
 
 const promptLog = join(mkdtempSync(join(tmpdir(), 'flotilla-cli-prompts-')), 'prompts.jsonl');
 const agentEnv = { SCRIPTED_AGENT_LOG: promptLog, AGENT_ENV_PASSTHROUGH: 'SCRIPTED_AGENT_LOG' };
+/** The environment of a `flotilla run` that boots its own stack: its nodes run the scripted agent. */
+const embeddedEnv = { ...agentOverrideEnv('scripted'), ...agentEnv };
 
 function lastJsonLine(stdout: string) {
   return JSON.parse(stdout.trim().split('\n').at(-1) ?? '') as {
@@ -36,7 +39,7 @@ describe('flotilla run', () => {
   it('--server --json: streams progress, pushes the branch into the --repo path, prints the result', async () => {
     const repo = createGitRepo();
     const description = 'say: working on it\nwrite notes/hello.txt: hello from the CLI';
-    const result = await runCli(['run', '--repo', repo, '--agent', 'scripted', '--server', stack.url, '--json', description]);
+    const result = await runCli(['run', '--repo', repo, '--agent', 'claude-code', '--server', stack.url, '--json', description]);
     expect(result.code, result.stderr).toBe(0);
     const json = lastJsonLine(result.stdout);
     expect(json).toMatchObject({ status: 'completed', branch: `task/${json.taskId}` });
@@ -57,7 +60,7 @@ describe('flotilla run', () => {
 
   it('exits non-zero when the task fails', async () => {
     const repo = createGitRepo();
-    const result = await runCli(['run', '--repo', repo, '--agent', 'scripted', '--server', stack.url, '--json', 'fail: the agent gives up']);
+    const result = await runCli(['run', '--repo', repo, '--agent', 'claude-code', '--server', stack.url, '--json', 'fail: the agent gives up']);
     expect(result.code).not.toBe(0);
     expect(lastJsonLine(result.stdout).status).toBe('failed');
     expect(result.stderr).toContain('the agent gives up');
@@ -66,7 +69,7 @@ describe('flotilla run', () => {
   it('without a server, boots an embedded one for the run and leaves nothing running', async () => {
     const repo = createGitRepo();
     const home = mkdtempSync(join(tmpdir(), 'flotilla-embedded-'));
-    const result = await runCli(['run', '--repo', repo, '--agent', 'scripted', '--json', 'write done.txt: embedded'], { FLOTILLA_HOME: home, ...agentEnv });
+    const result = await runCli(['run', '--repo', repo, '--agent', 'claude-code', '--json', 'write done.txt: embedded'], { FLOTILLA_HOME: home, ...embeddedEnv });
     expect(result.code, result.stderr).toBe(0);
     const json = lastJsonLine(result.stdout);
     expect(showFile(repo, `task/${json.taskId}`, 'done.txt')).toBe('embedded');

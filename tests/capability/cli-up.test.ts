@@ -4,7 +4,7 @@
  * node daemon and agent, leaving no process behind.
  */
 import { freePort } from '@flotilla/cli';
-import { createGitRepo, processesWithEnv, showFile } from '@flotilla/testkit/stack';
+import { agentOverrideEnv, createGitRepo, processesWithEnv, showFile } from '@flotilla/testkit/stack';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,14 +15,15 @@ import { CLI, startFlotillaUp } from './cli-support.js';
 describe('flotilla up', () => {
   it('serves flotilla run and stops everything on Ctrl-C', async () => {
     const home = mkdtempSync(join(tmpdir(), 'flotilla-up-'));
-    const env = { ...process.env, FLOTILLA_HOME: home };
+    // Its nodes run the scripted agent for `--agent claude-code` (the testkit's agent-command override).
+    const env = { ...process.env, ...agentOverrideEnv('scripted'), FLOTILLA_HOME: home };
     const port = await freePort();
     const { url, up } = await startFlotillaUp(port, env);
     expect(url).toBe(`http://127.0.0.1:${port}`);
     expect(existsSync(join(home, 'server.json'))).toBe(true);
 
     const repo = createGitRepo();
-    const run = spawn(process.execPath, [CLI, 'run', '--repo', repo, '--agent', 'scripted', '--json', 'write up.txt: served by flotilla up'], {
+    const run = spawn(process.execPath, [CLI, 'run', '--repo', repo, '--agent', 'claude-code', '--json', 'write up.txt: served by flotilla up'], {
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -5,7 +5,8 @@
  * `PUT /api/credentials/agents/claude-code`, a Claude Code task runs, and the fake's recorded
  * model requests carry exactly that key (compared by hash: the fake never records it). The key
  * shows nowhere else: not in the API's answers, the node daemon's log, the control plane's log,
- * the daemon's SQLite, nor (in clear) in the control plane's stored state.
+ * the daemon's SQLite, nor (in clear) in the control plane's stored state. The nodes run Claude
+ * Code itself (`agents: 'real'`).
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -21,6 +22,7 @@ const apiKey = `sk-ant-test-${randomBytes(16).toString('hex')}`;
 beforeAll(async () => {
   fake = await startFakeAnthropic({ script: [] });
   stack = await bootTestStack({
+    agents: 'real',
     nodeEnv: { ANTHROPIC_BASE_URL: fake.url },
     vars: { CREDENTIALS_ENCRYPTION_KEY: randomBytes(32).toString('base64') },
   });

@@ -38,7 +38,7 @@ const putToken = (hostName: string, body: unknown) =>
 
 describe('a repository token saved for a git host', () => {
   it('without one, the clone of a private repository is refused and the task fails saying so', async () => {
-    const created = await stack.client.createTask(projectId, { description: 'say: hello', agentType: 'scripted', run: true });
+    const created = await stack.client.createTask(projectId, { description: 'say: hello', run: true });
     const task = await waitForTask(stack.client, created.id, 60_000);
     expect(task.status).toBe('failed');
     expect(task.error).toMatch(/could not be created: git clone failed .*(could not read Username|Authentication failed)/s);
@@ -61,7 +61,7 @@ describe('a repository token saved for a git host', () => {
   it('with one, the task clones, and its branch is pushed back to the host; the agent never sees the token', async () => {
     const before = host.requests.length;
     const description = 'run: env > AGENT_ENV.txt\nwrite DONE.md: cloned and pushed with a token';
-    const created = await stack.client.createTask(projectId, { description, agentType: 'scripted', run: true });
+    const created = await stack.client.createTask(projectId, { description, run: true });
     const task = await waitForTask(stack.client, created.id, 120_000);
     expect({ status: task.status, error: task.error, warning: task.output.warning ?? null }).toEqual({ status: 'completed', error: null, warning: null });
     const branch = `task/${task.id}`;

@@ -33,7 +33,7 @@ async function waitUntilRunning(taskId: string): Promise<Task> {
 
 describe('flotilla task commands', () => {
   it('prompt reaches the running agent; logs --follow shows it and the answer, exit 0', async () => {
-    const project = await stack.client.createProject({ name: 'cli-lifecycle', repoUrl: createGitRepo(), defaultBranch: 'main', defaultAgentType: 'scripted' });
+    const project = await stack.client.createProject({ name: 'cli-lifecycle', repoUrl: createGitRepo(), defaultBranch: 'main' });
     const created = await stack.client.createTask(project.id, { description: 'say: started\nrun: true\nsleep: 5000\nsay: first turn over', run: true });
     await waitUntilRunning(created.id);
 
@@ -56,7 +56,7 @@ describe('flotilla task commands', () => {
   });
 
   it('cancel stops a running task (twice: refused, exit 1); retry starts it again; tasks --status filters', async () => {
-    const project = await stack.client.createProject({ name: 'cli-cancel', repoUrl: createGitRepo(), defaultBranch: 'main', defaultAgentType: 'scripted' });
+    const project = await stack.client.createProject({ name: 'cli-cancel', repoUrl: createGitRepo(), defaultBranch: 'main' });
     const created = await stack.client.createTask(project.id, { description: 'say: long\nsleep: 120000', run: true });
     await waitUntilRunning(created.id);
 

@@ -34,7 +34,7 @@ afterAll(async () => {
 });
 
 async function createProject(repo: string): Promise<Project> {
-  return stack.client.createProject({ name: 'lifecycle', repoUrl: repo, defaultBranch: 'main', defaultAgentType: 'scripted' });
+  return stack.client.createProject({ name: 'lifecycle', repoUrl: repo, defaultBranch: 'main' });
 }
 
 /** Poll until `check` holds for the task; returns that task. */

@@ -36,7 +36,7 @@ afterAll(async () => {
 
 describe('pull request on completion', () => {
   it('opens a pull request for the pushed branch and records its URL', async () => {
-    const project = await stack.client.createProject({ name: 'widgets', repoUrl: GITHUB_URL, defaultBranch: 'main', defaultAgentType: 'scripted' });
+    const project = await stack.client.createProject({ name: 'widgets', repoUrl: GITHUB_URL, defaultBranch: 'main' });
     const created = await stack.client.createTask(project.id, {
       title: 'Add a changelog',
       description: 'write CHANGELOG.md: # Changelog\nsay: Added CHANGELOG.md.',

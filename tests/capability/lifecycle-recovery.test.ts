@@ -32,7 +32,7 @@ async function killControlPlane(): Promise<void> {
 describe('the control plane killed during node provisioning', () => {
   it('resumes the run from its persisted step after a restart, and the task completes', async () => {
     const repo = createGitRepo();
-    const project = await stack.client.createProject({ name: 'recovery', repoUrl: repo, defaultBranch: 'main', defaultAgentType: 'scripted' });
+    const project = await stack.client.createProject({ name: 'recovery', repoUrl: repo, defaultBranch: 'main' });
     const created = await stack.client.createTask(project.id, { description: 'write RECOVERED.md: made after a control-plane crash', run: true });
 
     // The node is being provisioned: the provider call (node_provisioning) or waiting for the new

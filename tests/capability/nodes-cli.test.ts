@@ -25,7 +25,7 @@ const cli = (...args: string[]) => runCli([...args, '--server', stack.url]);
 describe('flotilla nodes', () => {
   it('lists nodes, refuses to destroy one in use, and destroys a warm one through its provider', async () => {
     const project = await createProjectOnFreshRepo(stack);
-    const created = await stack.client.createTask(project.id, { description: 'say: busy\nsleep: 6000', agentType: 'scripted', run: true });
+    const created = await stack.client.createTask(project.id, { description: 'say: busy\nsleep: 6000', run: true });
     await waitUntil('the task running', async () => (await stack.client.getTask(created.id)).status === 'in_progress', 60_000);
     const running = await stack.client.getTask(created.id);
     const nodeId = running.nodeId ?? '';

@@ -112,7 +112,7 @@ describe('cloud nodes under their own DNS names, over TLS', () => {
     expect(saved.status).toBe(200);
     repo = createGitRepo({ 'README.md': '# tls\n' });
     projectId = (await stack.client.createProject({ name: 'tls', repoUrl: repo, defaultBranch: 'main', defaultProvider: 'hetzner' })).id;
-    const created = await stack.client.createTask(projectId, { description: 'write TLS.md: over tls\nsay: done', agentType: 'scripted', run: true });
+    const created = await stack.client.createTask(projectId, { description: 'write TLS.md: over tls\nsay: done', run: true });
     const task = await waitForTask(stack.client, created.id, 120_000);
     expect({ status: task.status, error: task.error }).toEqual({ status: 'completed', error: null });
     expect(showFile(repo, `task/${task.id}`, 'TLS.md')).toBe('over tls');
@@ -162,7 +162,7 @@ describe('cloud nodes under their own DNS names, over TLS', () => {
 
   it('Cloudflare refusing the token fails the task at provisioning, saying what the token needs', async () => {
     cloudflare.failNext(1, { method: 'GET', status: 403, code: 10000, message: 'Authentication error' });
-    const created = await stack.client.createTask(projectId, { description: 'say: never runs', agentType: 'scripted', run: true });
+    const created = await stack.client.createTask(projectId, { description: 'say: never runs', run: true });
     const task = await waitForTask(stack.client, created.id, 60_000);
     expect(task.status).toBe('failed');
     expect(task.error).toMatch(/CLOUDFLARE_API_TOKEN.*Zone · DNS · Edit/);
@@ -184,7 +184,7 @@ describe('cloud nodes under their own DNS names, over TLS', () => {
       const saved = await fetch(`${url}/api/credentials/cloud/hetzner`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: HETZNER_TOKEN }) });
       expect(saved.status).toBe(200);
       const repo = createGitRepo({ 'README.md': '# up\n' });
-      const run = await runCli(['run', '--repo', repo, '--agent', 'scripted', '--provider', 'hetzner', '--json', 'write UP.md: named and encrypted'], env);
+      const run = await runCli(['run', '--repo', repo, '--agent', 'claude-code', '--provider', 'hetzner', '--json', 'write UP.md: named and encrypted'], env);
       expect(run.code, run.stderr).toBe(0);
       const { taskId } = JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '{}') as { taskId: string };
       expect(showFile(repo, `task/${taskId}`, 'UP.md')).toBe('named and encrypted');

@@ -74,7 +74,7 @@ describe('nodes that go away', () => {
     const idlePid = (await localCloudNode(stack, idleNodeId))?.pid ?? 0;
     // A second task claims the warm node... so start one on a larger node: it gets a new node
     // and keeps it busy while the sweep runs.
-    const busy = await stack.client.createTask(project.id, { description: 'say: working\nsleep: 6000\nsay: finished', agentType: 'scripted', run: true, vmSize: 'medium' });
+    const busy = await stack.client.createTask(project.id, { description: 'say: working\nsleep: 6000\nsay: finished', run: true, vmSize: 'medium' });
     const busyNodeId = await waitForRunning(stack, busy.id);
 
     const swept = await sweepNodesNow(stack);

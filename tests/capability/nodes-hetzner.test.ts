@@ -8,54 +8,35 @@
  * fake-vm: its files written, its install script run — downloading the daemon bundle from this
  * control plane and checking its SHA-256 — and its systemd unit started); the task completes on
  * the daemon it installed; the node sweep then deletes the server through Hetzner, which stops
- * the VM. A bundle that does not match its SHA-256 is refused by the install script.
+ * the VM. A bundle that does not match its SHA-256 is refused by the install script. The VMs run
+ * the scripted agent (their drop-in's agent-command override); Claude Code on a VM is
+ * nodes-hetzner-claude-code.
  */
 import { NodeDaemonManifest } from '@flotilla/contracts';
-import { startFakeAnthropic, type FakeAnthropic } from '@flotilla/testkit/fake-anthropic';
-import { startFakeHetzner, type FakeHetzner } from '@flotilla/testkit/fake-hetzner';
-import { bootFakeVm, type FakeVm, type FakeVmOptions } from '@flotilla/testkit/fake-vm';
-import { bootTestStack, createGitRepo, processAlive, showFile, waitForTask, waitForWorkspaceRunning, waitUntil, type TestStack } from '@flotilla/testkit/stack';
+import { bootFakeVm } from '@flotilla/testkit/fake-vm';
+import { createGitRepo, processAlive, showFile, waitForTask, waitForWorkspaceRunning, waitUntil, type TestStack } from '@flotilla/testkit/stack';
 import WebSocket from 'ws';
 import { spawnSync } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './cli-support.js';
+import { bootHetznerStand, HETZNER_TOKEN as TOKEN, type HetznerStand } from './hetzner-support.js';
 import { fetchNode, sweepNodesNow, waitForNodeStatus } from './nodes-support.js';
 
-const TOKEN = 'hcloud-test-token-4f7a9c1e';
-let fake: FakeHetzner;
-let anthropic: FakeAnthropic;
+let stand: HetznerStand;
 let stack: TestStack;
-const vms = new Map<number, FakeVm>();
-/** What a systemd drop-in would add on these VMs: the scripted agent on PATH, the fake model API. */
-let vmEnv: Record<string, string> = {};
-/** How the next servers boot (e.g. a package whose native build fails there). */
-let nextVm: Partial<FakeVmOptions> = {};
 
 beforeAll(async () => {
-  anthropic = await startFakeAnthropic({ script: [] });
-  vmEnv = { PATH: [join(process.cwd(), '../../node_modules/.bin'), process.env.PATH ?? ''].join(delimiter), ANTHROPIC_BASE_URL: anthropic.url };
-  fake = await startFakeHetzner({
-    tokens: [TOKEN],
-    onServerCreated: async (server) => {
-      vms.set(server.id, await bootFakeVm(server.user_data, { env: vmEnv, ...nextVm }));
-    },
-    onServerDeleted: async (server) => vms.get(server.id)?.stop(),
-  });
-  stack = await bootTestStack({
-    vars: { HETZNER_API_URL: fake.url, HETZNER_LOCATION: 'nbg1', CREDENTIALS_ENCRYPTION_KEY: randomBytes(32).toString('base64'), MAX_AUTO_NODE_LIFETIME_MS: '1', ORPHAN_NODE_GRACE_MS: '0' },
-  });
+  stand = await bootHetznerStand('scripted');
+  stack = stand.stack;
 });
 
 afterAll(async () => {
-  await Promise.all([...vms.values()].map((vm) => vm.stop()));
-  await stack?.close();
-  await fake?.close();
-  await anthropic?.close();
+  await stand?.close();
 });
 
 const putToken = (token: string) =>
@@ -87,11 +68,11 @@ describe('the Hetzner provider, on the real stack against the fake Hetzner API',
     repo = createGitRepo({ 'README.md': '# cloud\n' });
     const project = await stack.client.createProject({ name: 'cloud', repoUrl: repo, defaultBranch: 'main', defaultProvider: 'hetzner' });
     projectId = project.id;
-    const created = await stack.client.createTask(project.id, { description: 'say: hello', agentType: 'scripted', run: true });
+    const created = await stack.client.createTask(project.id, { description: 'say: hello', run: true });
     const task = await waitForTask(stack.client, created.id, 30_000);
     expect(task.status).toBe('failed');
     expect(task.error).toContain('PUT /api/credentials/cloud/hetzner');
-    expect(fake.requests.filter((r) => r.method === 'POST')).toEqual([]);
+    expect(stand.fake.requests.filter((r) => r.method === 'POST')).toEqual([]);
   });
 
   it('a token Hetzner refuses is not saved; a valid one is saved, checked first, and only ever shown masked', async () => {
@@ -105,7 +86,7 @@ describe('the Hetzner provider, on the real stack against the fake Hetzner API',
     expect(saved.status).toBe(200);
     expect(text).not.toContain(TOKEN);
     expect(JSON.parse(text)).toMatchObject({ kind: 'cloud', name: 'hetzner', masked: '••••9c1e' });
-    expect(fake.requests.at(-1)).toMatchObject({ method: 'GET', path: '/v1/servers', authorization: `Bearer ${TOKEN}` });
+    expect(stand.fake.requests.at(-1)).toMatchObject({ method: 'GET', path: '/v1/servers', authorization: `Bearer ${TOKEN}` });
     const listed = await (await fetch(`${stack.url}/api/credentials`)).text();
     expect(listed).not.toContain(TOKEN);
     expect(JSON.parse(listed)).toEqual({ credentials: [expect.objectContaining({ name: 'hetzner', masked: '••••9c1e' })] });
@@ -113,11 +94,11 @@ describe('the Hetzner provider, on the real stack against the fake Hetzner API',
   });
 
   it('provisions a server with the right request (retrying a 429), and the task completes on it once it boots', async () => {
-    fake.failNext(1, { method: 'POST', path: '^/v1/servers$', status: 429, code: 'rate_limit_exceeded', message: 'limit reached', headers: { 'Retry-After': '1' } });
-    const created = await stack.client.createTask(projectId, { description: 'write CLOUD.md: made on hetzner\nsay: done', agentType: 'scripted', run: true, vmSize: 'medium' });
-    const create = await waitFor('the create request', () => fake.requests.find((r) => r.method === 'POST' && r.path === '/v1/servers' && fake.servers().length > 0));
+    stand.fake.failNext(1, { method: 'POST', path: '^/v1/servers$', status: 429, code: 'rate_limit_exceeded', message: 'limit reached', headers: { 'Retry-After': '1' } });
+    const created = await stack.client.createTask(projectId, { description: 'write CLOUD.md: made on hetzner\nsay: done', run: true, vmSize: 'medium' });
+    const create = await waitFor('the create request', () => stand.fake.requests.find((r) => r.method === 'POST' && r.path === '/v1/servers' && stand.fake.servers().length > 0));
     const nodeId = (await stack.client.getTask(created.id)).nodeId ?? '';
-    expect(fake.requests.filter((r) => r.method === 'POST' && r.path === '/v1/servers')).toHaveLength(2); // the 429, then the retry
+    expect(stand.fake.requests.filter((r) => r.method === 'POST' && r.path === '/v1/servers')).toHaveLength(2); // the 429, then the retry
     const body = create.body as Record<string, unknown>;
     expect(create.authorization).toBe(`Bearer ${TOKEN}`);
     expect(body).toMatchObject({
@@ -141,8 +122,8 @@ describe('the Hetzner provider, on the real stack against the fake Hetzner API',
     const task = await waitForTask(stack.client, created.id, 120_000);
     expect({ status: task.status, error: task.error }).toEqual({ status: 'completed', error: null });
     expect(task.output.branch).toBe(`task/${task.id}`);
-    const vm = [...vms.values()][0];
-    expect(fake.bootErrors()).toEqual(new Map());
+    const vm = [...stand.vms.values()][0];
+    expect(stand.fake.bootErrors()).toEqual(new Map());
     expect(vm).toBeDefined();
     const manifest = NodeDaemonManifest.parse(await (await fetch(`${stack.url}/api/node-daemon`)).json());
     const installed = join(vm?.root ?? '', 'opt/flotilla/node-daemon.mjs');
@@ -156,8 +137,8 @@ describe('the Hetzner provider, on the real stack against the fake Hetzner API',
     const swept = await sweepNodesNow(stack);
     expect(swept.destroyed).toContainEqual({ nodeId, reason: 'max_lifetime' });
     expect((await fetchNode(stack, nodeId)).status).toBe('destroyed');
-    expect(fake.requests.filter((r) => r.method === 'DELETE')).toHaveLength(1);
-    expect(fake.servers()).toEqual([]);
+    expect(stand.fake.requests.filter((r) => r.method === 'DELETE')).toHaveLength(1);
+    expect(stand.fake.servers()).toEqual([]);
     await waitFor('the VM to stop', () => (processAlive(vm?.pid ?? 0) ? undefined : true), 15_000);
   });
 
@@ -172,40 +153,22 @@ describe('the Hetzner provider, on the real stack against the fake Hetzner API',
     expect(other.status).toBe(404);
     expect(await other.json()).toMatchObject({ error: { message: `node daemon 9.9.9 is not served here; this control plane serves ${manifest.version}` } });
 
-    const create = fake.requests.find((r) => r.method === 'POST' && r.path === '/v1/servers');
+    const create = stand.fake.requests.find((r) => r.method === 'POST' && r.path === '/v1/servers');
     const userData = (create?.body as { user_data: string }).user_data;
     const tampered = userData.replace(manifest.sha256, '0'.repeat(64));
-    await expect(bootFakeVm(tampered, { env: vmEnv })).rejects.toThrow(/node-daemon\.mjs\.download: FAILED/);
-  });
-
-  it('Claude Code runs on a VM: the adapter installed beside the bundle gets the task description', async () => {
-    const apiKey = 'sk-ant-vm-test-key-0123456789';
-    const saved = await fetch(`${stack.url}/api/credentials/agents/claude-code`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ apiKey }) });
-    expect(saved.status).toBe(200);
-    anthropic.setScript([
-      { text: 'Writing the file.', toolUses: [{ name: 'Bash', input: { command: "printf 'from a vm\\n' > VM.md", description: 'Create VM.md' } }] },
-      { text: 'Created VM.md.' },
-    ]);
-    const before = vms.size;
-    const description = 'Create VM.md saying "from a vm".';
-    const created = await stack.client.createTask(projectId, { description, agentType: 'claude-code', run: true });
-    const task = await waitForTask(stack.client, created.id, 180_000);
-    expect({ status: task.status, error: task.error }).toEqual({ status: 'completed', error: null });
-    expect(vms.size).toBe(before + 1); // a new server, booted from its user-data
-    expect(anthropic.firstUserPrompt()).toBe(description);
-    expect(showFile(repo, `task/${task.id}`, 'VM.md')).toBe('from a vm\n');
+    await expect(bootFakeVm(tampered, { env: stand.vmEnv })).rejects.toThrow(/node-daemon\.mjs\.download: FAILED/);
   });
 
   it('a VM where node-pty fails to build still runs agents; only its terminals say they are unavailable', async () => {
-    nextVm = { unavailablePackages: ['node-pty'] };
+    stand.nextVm = { unavailablePackages: ['node-pty'] };
     // The last task's node goes warm once its cleanup ran; then the sweep destroys it (max
     // lifetime), so this workspace gets a new server.
     await waitUntil('no node still active', async () => (await stack.client.listNodes()).every((n) => n.status !== 'ready' && n.status !== 'provisioning'), 30_000);
     await sweepNodesNow(stack);
-    const before = vms.size;
-    const created = await stack.client.createWorkspace(projectId, { agentType: 'scripted' });
+    const before = stand.vms.size;
+    const created = await stack.client.createWorkspace(projectId, { agentType: 'claude-code' });
     await waitForWorkspaceRunning(stack.client, projectId, created.workspaceId, 120_000);
-    const vm = [...vms.values()][before];
+    const vm = [...stand.vms.values()][before];
     expect(vm?.log()).toContain('SKIPPING OPTIONAL DEPENDENCY: node-pty@1.1.0');
     expect(existsSync(join(vm?.root ?? '', 'opt/flotilla/node_modules/node-pty'))).toBe(false);
 
@@ -226,12 +189,12 @@ describe('the Hetzner provider, on the real stack against the fake Hetzner API',
     });
     expect(refusal.status).toBe(503);
     expect(refusal.body).toContain('terminals are not available on this node: node-pty could not be loaded');
-    nextVm = {};
+    stand.nextVm = {};
   });
 
   it("the sweep deletes a Flotilla server no node accounts for, and leaves everyone else's servers alone", async () => {
     const createServer = (name: string, labels: Record<string, string>) =>
-      fetch(`${fake.url}/servers`, {
+      fetch(`${stand.fake.url}/servers`, {
         method: 'POST',
         headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
         body: JSON.stringify({ name, server_type: 'cx22', image: 'debian-12', location: 'nbg1', labels, user_data: '#cloud-config\n' }),
@@ -242,7 +205,7 @@ describe('the Hetzner provider, on the real stack against the fake Hetzner API',
     expect((await createServer('team-web-1', { team: 'web' })).status).toBe(201);
     const swept = await sweepNodesNow(stack);
     expect(swept.destroyed).toContainEqual({ nodeId: 'nod_lost', reason: 'orphaned' });
-    const names = fake.servers().map((s) => s.name);
+    const names = stand.fake.servers().map((s) => s.name);
     expect(names).toContain('team-web-1');
     expect(names).not.toContain('flotilla-nod-lost');
     // The server of the workspace still running (previous test) is a live node's: kept.
@@ -254,18 +217,18 @@ describe('the Hetzner provider, on the real stack against the fake Hetzner API',
 
   it('flotilla run --provider hetzner --size large: the task runs on a new server of that size', async () => {
     await sweepNodesNow(stack); // no warm node to reuse
-    const before = vms.size;
+    const before = stand.vms.size;
     const repo = createGitRepo({ 'README.md': '# cli on hetzner\n' });
     const bad = await runCli(['run', '--repo', repo, '--server', stack.url, '--size', 'huge', 'say: no']);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('--size must be one of small, medium, large, got huge');
 
-    const result = await runCli(['run', '--repo', repo, '--agent', 'scripted', '--server', stack.url, '--provider', 'hetzner', '--size', 'large', '--json', 'write CLI.md: from the CLI on a VM']);
+    const result = await runCli(['run', '--repo', repo, '--agent', 'claude-code', '--server', stack.url, '--provider', 'hetzner', '--size', 'large', '--json', 'write CLI.md: from the CLI on a VM']);
     expect(result.code, result.stderr).toBe(0);
     const json = JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '') as { taskId: string; status: string };
     expect(json.status).toBe('completed');
     expect(showFile(repo, `task/${json.taskId}`, 'CLI.md')).toBe('from the CLI on a VM');
-    expect(vms.size).toBe(before + 1);
+    expect(stand.vms.size).toBe(before + 1);
     const nodeId = (await stack.client.getTask(json.taskId)).nodeId ?? '';
     expect(await fetchNode(stack, nodeId)).toMatchObject({ provider: 'hetzner', size: 'large', machineType: 'cx42' });
   });

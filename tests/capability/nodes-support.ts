@@ -53,7 +53,7 @@ export async function createProjectOnFreshRepo(stack: TestStack, settings: { def
 
 /** Create a task with `run: true` (scripted agent) and wait until it ends. */
 export async function runScriptedTask(stack: TestStack, projectId: string, description: string, extra: Partial<CreateTaskRequest> = {}, timeoutMs = 180_000): Promise<TaskWithEvents> {
-  const created = await stack.client.createTask(projectId, { description, agentType: 'scripted', run: true, ...extra });
+  const created = await stack.client.createTask(projectId, { description, run: true, ...extra });
   return waitForTask(stack.client, created.id, timeoutMs);
 }
 

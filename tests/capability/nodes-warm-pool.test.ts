@@ -48,7 +48,7 @@ describe('the warm pool', () => {
     expect(warmNodeId).not.toBe('');
     const project = await createProjectOnFreshRepo(stack);
     const created = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => stack.client.createTask(project.id, { description: `write TASK-${i}.md: task ${i}\nsay: task ${i} done`, agentType: 'scripted', run: true })),
+      Array.from({ length: 20 }, (_, i) => stack.client.createTask(project.id, { description: `write TASK-${i}.md: task ${i}\nsay: task ${i} done`, run: true })),
     );
     const done = await Promise.all(created.map((task) => waitForTask(stack.client, task.id, 540_000)));
     for (const task of done) expect({ id: task.id, status: task.status, error: task.error }).toEqual({ id: task.id, status: 'completed', error: null });

@@ -23,7 +23,7 @@ const taskUpdates = (events: ProjectEvent[], taskId: string): Task[] =>
 describe('task.updated events', () => {
   it('carry every status and step of a run, in order, to a viewer of its session', async () => {
     const project = await stack.client.createProject({ name: 'pushed', repoUrl: createGitRepo(), defaultBranch: 'main' });
-    const draft = await stack.client.createTask(project.id, { description: 'write PUSHED.md: pushed\nsay: done', agentType: 'scripted' });
+    const draft = await stack.client.createTask(project.id, { description: 'write PUSHED.md: pushed\nsay: done' });
     const viewer = await openSessionViewer(stack.client.sessionsSocketUrl(project.id, draft.chatSessionId ?? '', 0), draft.chatSessionId ?? '');
     await stack.client.runTask(project.id, draft.id);
     const done = await waitForTask(stack.client, draft.id);

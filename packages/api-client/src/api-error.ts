@@ -1,33 +1,18 @@
-/** A refusal or failure of the control plane's public API, as the clients see it. */
+/**
+ * A refusal or failure of the control plane's public API, as the clients see it: the kit's one
+ * error type, under the name the web app and the CLI know. `status` is the HTTP status (0 when
+ * no answer came), `code` the API's error code (`{"error":{"code"}}`) — or, seen by the client,
+ * `unreachable` (no answer) and `bad_response` (an answer the route does not promise) —,
+ * `message` the API's own message, meant for the user; `notFound` and `unauthorized` read the
+ * status.
+ */
+import { FlotillaError } from '@flotilla/kit';
 
-export class ApiError extends Error {
-  /**
-   * @param status - the HTTP status (0 when no answer came)
-   * @param code - the API's error code (`{"error":{"code"}}`), or `internal` / `bad_response`
-   *   when the answer was not the API's error shape or not the expected shape
-   * @param message - the API's own message, meant for the user
-   */
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'ApiError';
-  }
+/** An error of the public API: the kit's {@link FlotillaError} (`instanceof ApiError` holds for every FlotillaError). */
+export const ApiError = FlotillaError;
+export type ApiError = FlotillaError;
 
-  /** True when the route does not exist (yet) on this server, or the thing is gone. */
-  get notFound(): boolean {
-    return this.status === 404;
-  }
-
-  /** True when the API wants its token: none sent (or an expired session), or a wrong one. */
-  get unauthorized(): boolean {
-    return this.status === 401;
-  }
-}
-
-/** True when `error` is the API's 401 (see {@link ApiError.unauthorized}). */
+/** True when `error` is the API's 401: it wants its token (none sent, an expired session, or a wrong one). */
 export function isUnauthorized(error: unknown): boolean {
-  return error instanceof ApiError && error.unauthorized;
+  return error instanceof FlotillaError && error.unauthorized;
 }

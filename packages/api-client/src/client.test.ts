@@ -1,7 +1,8 @@
 /**
  * What the web app and the CLI see of the API's answers: validated data, the API's own message
  * on a refusal (its status and code kept), and a clear error for an answer of another shape.
- * Against a local HTTP server standing in for the control plane.
+ * Requests follow the route table `publicApi`. Against a local HTTP server standing in for the
+ * control plane.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -63,15 +64,31 @@ describe('FlotillaClient', () => {
     await expect(new FlotillaClient(baseUrl).listNodes()).rejects.toMatchObject({ status: 502 }); // reset, then the 502 of the retry
     expect(seen.filter((r) => r.url === '/api/nodes')).toHaveLength(2);
     resets = 2;
-    await expect(new FlotillaClient(baseUrl).listNodes()).rejects.toThrow(TypeError);
+    // No answer at all: the kit's `unreachable` (status 0), carrying fetch's TypeError.
+    await expect(new FlotillaClient(baseUrl).listNodes()).rejects.toMatchObject({ code: 'unreachable', status: 0, cause: expect.any(TypeError) });
     resets = 0;
   });
 
   it('an answer of another shape is an error naming the call, not data', async () => {
     const gateway = await failure(new FlotillaClient(baseUrl).listNodes());
-    expect(gateway).toMatchObject({ status: 502, code: 'internal', message: 'GET /api/nodes answered 502' });
+    // Not the API's error shape (a proxy's page): the kit names the call and quotes the answer.
+    expect(gateway).toBeInstanceOf(ApiError);
+    expect(gateway).toMatchObject({ status: 502, code: 'unavailable', message: 'GET /api/nodes answered 502: <html>bad gateway</html>' });
     const odd = await failure(new FlotillaClient(baseUrl).listProjects());
     expect(odd).toMatchObject({ status: 200, code: 'bad_response' });
     expect((odd as Error).message).toMatch(/^unexpected answer from GET \/api\/projects/);
+  });
+
+  it('sends the path, query and body of the route table, parameters encoded', async () => {
+    const client = new FlotillaClient(baseUrl);
+    await failure(client.listTasks('prj/1', 'draft'));
+    expect(seen.at(-1)).toMatchObject({ method: 'GET', url: '/api/projects/prj%2F1/tasks?status=draft' });
+    await failure(client.listTasks('prj_1'));
+    expect(seen.at(-1)).toMatchObject({ method: 'GET', url: '/api/projects/prj_1/tasks' });
+    await failure(client.listMessages('prj_1', 'ses_1', 7, 50));
+    expect(seen.at(-1)).toMatchObject({ method: 'GET', url: '/api/projects/prj_1/sessions/ses_1/messages?after=7&limit=50' });
+    await failure(client.updateTask('prj_1', 'tsk_1', { priority: 2 }));
+    expect(seen.at(-1)).toMatchObject({ method: 'PATCH', url: '/api/projects/prj_1/tasks/tsk_1', body: '{"priority":2}' });
+    expect(client.sessionsSocketUrl('prj_1', 'ses 1', 3)).toBe(`${baseUrl.replace(/^http/, 'ws')}/api/projects/prj_1/sessions/ws?sessionId=ses%201&after=3`);
   });
 });

@@ -2,6 +2,8 @@
  * The provider interface every cloud implements (DESIGN.md §1): a provider turns "I need a node"
  * into a machine running the node daemon. Fetch-based implementations run inside the Worker.
  */
+import { STATUS_BY_CODE, type ErrorCode } from '@flotilla/contracts';
+import { FlotillaError, type FailureCode } from '@flotilla/kit';
 
 /** What a new node needs to know; for a VM this goes into cloud-init. */
 export interface CreateNodeInput {
@@ -48,14 +50,50 @@ export interface ListedNode {
   createdAt: string | null;
 }
 
-/** A provider call that failed; `transient` says whether trying again may help. */
-export class ProviderError extends Error {
-  constructor(
-    message: string,
-    readonly transient: boolean,
-    readonly status?: number,
-  ) {
-    super(message);
-    this.name = 'ProviderError';
+/** How a provider call failed (see {@link ProviderError}). */
+export interface ProviderErrorOptions {
+  /** Whether trying again may help (the cloud's 408/429/5xx, no answer at all); see kit `isRetryable`. */
+  retryable: boolean;
+  /** The HTTP status the cloud's API answered, when it answered. */
+  status?: number;
+  /**
+   * Default: with a `status`, its code (contracts `STATUS_BY_CODE`), else `unavailable` when
+   * retryable and `bad_request` when not; without one, `unreachable` when retryable and
+   * `internal` when not (a setting that cannot work).
+   */
+  code?: FailureCode;
+  cause?: unknown;
+}
+
+const CODE_BY_STATUS = new Map<number, ErrorCode>(Object.entries(STATUS_BY_CODE).map(([code, status]) => [status, code as ErrorCode]));
+
+function defaultCode(options: ProviderErrorOptions): FailureCode {
+  if (options.status === undefined) return options.retryable ? 'unreachable' : 'internal';
+  return CODE_BY_STATUS.get(options.status) ?? (options.retryable ? 'unavailable' : 'bad_request');
+}
+
+/**
+ * A provider call that failed: the kit's one error type (`retryable` says whether trying again
+ * may help; the TaskRunner asks kit `isRetryable`), under its own class name so callers can tell
+ * a provider's failure from others. `status` is the cloud API's answer when there was one.
+ */
+export class ProviderError extends FlotillaError {
+  constructor(message: string, options: ProviderErrorOptions) {
+    super(options.code ?? defaultCode(options), message, {
+      retryable: options.retryable,
+      ...(options.status === undefined ? {} : { status: options.status }),
+      ...(options.cause === undefined ? {} : { cause: options.cause }),
+    });
+    // The kit's `name` is a literal type; this class keeps its own name in messages and stacks.
+    Object.defineProperty(this, 'name', { value: 'ProviderError' });
+  }
+
+  /**
+   * Same as `retryable`.
+   * @deprecated read `retryable`, or ask kit `isRetryable(error)`; kept while the control plane's
+   *   task runner still reads `transient`.
+   */
+  get transient(): boolean {
+    return this.retryable;
   }
 }

@@ -1,8 +1,10 @@
 /**
- * @flotilla/testkit — test-only helpers: the scripted ACP agent and the fake Anthropic
- * Messages API. Imported only by tests and benches.
+ * @flotilla/testkit — test-only helpers: the scripted ACP agent (and the agent-command override
+ * that makes node daemons run it), and the fake Anthropic Messages API. Imported only by tests
+ * and benches.
  */
 export { SCRIPTED_AGENT_BIN } from './scripted-agent/bin-path.js';
+export { agentOverrideEnv, agentCommandVariable, SCRIPTED_AGENT_COMMAND, type TestAgents } from './scripted-agent/agent-override.js';
 export { parsePromptLog, readPromptLog, type PromptLogEntry } from './scripted-agent/prompt-log.js';
 export { parseInstructions, type Instruction } from './scripted-agent/instructions.js';
 export {

@@ -1,7 +1,7 @@
 /**
  * What the commands that talk to a running control plane share: finding it (`--server`, else
  * the running `flotilla up` from `.flotilla/server.json`, with its API token), printing, and
- * turning an API refusal into exit code 1 with the API's own message.
+ * turning an API error into exit code 1 with its message.
  */
 import { ApiError, FlotillaClient } from '@flotilla/api-client';
 import { flotillaHome } from '../paths.js';
@@ -24,7 +24,10 @@ export const write = (line: string): void => {
   process.stdout.write(`${line}\n`);
 };
 
-/** Run `action`; an API refusal (4xx) is printed plainly and gives exit code 1. */
+/**
+ * Run `action`; an ApiError — the API's refusal (its own message), or no answer from the server
+ * (`unreachable`) — is printed plainly and gives exit code 1. Anything else is thrown on.
+ */
 export async function refusalsAsExitCode(action: () => Promise<number>): Promise<number> {
   try {
     return await action();

@@ -4,7 +4,7 @@
  * `flotilla run` when no server is running, and by capability tests.
  */
 import { CONTROL_PLANE_CONFIG_DEFAULTS, CONTROL_PLANE_STRING_VARS } from '@flotilla/contracts';
-import { startLocalCloud, type LocalCloud } from '@flotilla/providers/local-cloud';
+import { startLocalCloud, type LocalCloud } from '../local-cloud/local-cloud.js';
 import { mkdirSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { REPO_ROOT } from '../paths.js';

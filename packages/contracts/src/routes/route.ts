@@ -6,7 +6,8 @@
  * parsed with the route's response schema), and tests check the README's API table against it.
  *
  * The tables: `publicApi` (public-api.ts), `nodeDaemonApi` (node-daemon-api.ts), `callbackApi`
- * (callbacks.ts).
+ * (callbacks.ts), and `localCloudApi` (local-cloud.ts: the CLI's local cloud for the `local`
+ * provider).
  */
 import { z } from 'zod';
 

@@ -68,7 +68,7 @@ describe('Cloudflare node DNS', () => {
     expect(fake.records().map((r) => r.name).sort()).toEqual(['nod-b.nodes.example.com', 'www.example.com']);
   });
 
-  it('retries a 429 as transient, honouring Retry-After', async () => {
+  it('retries a 429 as retryable, honouring Retry-After', async () => {
     fake.failNext(1, { method: 'POST', status: 429, code: 971, message: 'Please wait and consider throttling your request speed', headers: { 'Retry-After': '2' } });
     await dns().upsertNodeRecord('nod_3', '203.0.113.3');
     expect(waits).toEqual([2000]);
@@ -80,7 +80,7 @@ describe('Cloudflare node DNS', () => {
       .upsertNodeRecord('nod_4', '203.0.113.4')
       .catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(ProviderError);
-    expect((refused as ProviderError).transient).toBe(false);
+    expect((refused as ProviderError).retryable).toBe(false);
     expect((refused as Error).message).toMatch(/CLOUDFLARE_API_TOKEN.*Zone · DNS · Edit/);
     expect((refused as Error).message).not.toContain('wrong');
     const unknownZone = await dns({ zoneId: 'f'.repeat(32) })

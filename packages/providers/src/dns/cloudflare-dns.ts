@@ -5,7 +5,7 @@
  * `https://<node>.<domain>:8443` on Cloudflare's certificate while Cloudflare reaches the VM
  * (SSL mode "Full": the daemon's self-signed origin certificate is accepted). Every record
  * carries the comment `managed-by=flotilla node=<nodeId>`, which is how the sweep finds records
- * whose node is gone. Errors become {@link ProviderError}s; 429 and 5xx are retried
+ * whose node is gone. Errors become {@link ProviderError}s; retryable ones (408, 429, 5xx) are retried
  * (../json-api.ts). API: Cloudflare API v4, "DNS Records for a Zone".
  */
 import { createJsonApiRequest, type JsonApiOptions } from '../json-api.js';
@@ -50,7 +50,7 @@ export interface NodeDns {
   /**
    * Point the node's name at `ipv4`: creates its A record, or overwrites one that differs
    * (address, proxying); idempotent.
-   * @throws ProviderError (transient for 429/5xx/unreachable)
+   * @throws ProviderError (retryable for 408/429/5xx/unreachable)
    */
   upsertNodeRecord(nodeId: string, ipv4: string): Promise<NodeDnsRecord>;
   /** Delete the node's records; a record already gone counts as deleted. @throws ProviderError */
@@ -75,21 +75,22 @@ function clearMessage(status: number, code: number | undefined): string | undefi
   return undefined;
 }
 
-function toProviderError(method: string, path: string, status: number, json: unknown): ProviderError {
+/** The message of Cloudflare's refusal: what it means, then Cloudflare's own words. */
+function describeFailure(method: string, path: string, status: number, json: unknown): string {
   const parsed = CloudflareErrorBody.safeParse(json);
   const first = parsed.success ? parsed.data.errors[0] : undefined;
   const detail = first ? `${first.code}: ${first.message}` : `HTTP ${status}`;
   const clear = clearMessage(status, first?.code);
   const where = path.split('?')[0]?.replace(/^\/zones\/[^/]+/, '/zones/…');
-  return new ProviderError(`Cloudflare ${method} ${where} failed: ${clear ? `${clear} (${detail})` : detail}`, status === 429 || status >= 500, status);
+  return `Cloudflare ${method} ${where} failed: ${clear ? `${clear} (${detail})` : detail}`;
 }
 
 export function createCloudflareNodeDns(options: NodeDnsOptions): NodeDns {
-  if (!/^[0-9a-f]{32}$/i.test(options.zoneId)) throw new ProviderError(`NODE_DNS_ZONE_ID must be a Cloudflare zone id (32 hex digits), got ${options.zoneId}`, false);
+  if (!/^[0-9a-f]{32}$/i.test(options.zoneId)) throw new ProviderError(`NODE_DNS_ZONE_ID must be a Cloudflare zone id (32 hex digits), got ${options.zoneId}`, { retryable: false });
   const domain = options.domain.toLowerCase().replace(/^\.+|\.+$/g, '');
-  if (!/^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$/.test(domain)) throw new ProviderError(`NODE_DNS_DOMAIN must be a domain name such as nodes.example.com, got ${options.domain}`, false);
+  if (!/^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$/.test(domain)) throw new ProviderError(`NODE_DNS_DOMAIN must be a domain name such as nodes.example.com, got ${options.domain}`, { retryable: false });
   const proxied = options.proxied ?? true;
-  const request = createJsonApiRequest('Cloudflare', options.baseUrl ?? CLOUDFLARE_API_URL, options, toProviderError);
+  const request = createJsonApiRequest('Cloudflare', options.baseUrl ?? CLOUDFLARE_API_URL, options, describeFailure);
   const records = `/zones/${options.zoneId}/dns_records`;
   const hostnameFor = (nodeId: string) => `${nodeHostLabel(nodeId)}.${domain}`;
 

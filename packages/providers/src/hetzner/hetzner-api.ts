@@ -1,10 +1,9 @@
 /**
- * A small fetch-based client of the Hetzner Cloud API (runs in the Worker). Maps Hetzner's
- * errors to `ProviderError`s with clear messages; 429 and 5xx (and network failures) are
- * transient and retried as the rate-limit headers say (../json-api.ts).
+ * A small fetch-based client of the Hetzner Cloud API (runs in the Worker). Says what Hetzner's
+ * errors mean for a Flotilla user; retryable ones (408, 429, 5xx, network failures) are retried
+ * as the rate-limit headers say (../json-api.ts), and every failure is a `ProviderError`.
  */
 import { createJsonApiRequest, type JsonApiOptions, type JsonApiRequest } from '../json-api.js';
-import { ProviderError } from '../provider.js';
 import { HetznerErrorBody } from './hetzner-schemas.js';
 
 export { retryDelayMs } from '../json-api.js';
@@ -35,15 +34,14 @@ export type HetznerRequest = JsonApiRequest;
 
 /** Build the request function for one token. */
 export function createHetznerRequest(options: HetznerApiOptions): HetznerRequest {
-  return createJsonApiRequest('Hetzner', options.baseUrl ?? HETZNER_API_URL, options, toProviderError);
+  return createJsonApiRequest('Hetzner', options.baseUrl ?? HETZNER_API_URL, options, describeFailure);
 }
 
-function toProviderError(method: string, path: string, status: number, json: unknown): ProviderError {
+/** The message of Hetzner's refusal: what it means, then Hetzner's own words. */
+function describeFailure(method: string, path: string, status: number, json: unknown): string {
   const parsed = HetznerErrorBody.safeParse(json);
   const code = parsed.success ? parsed.data.error.code : `http_${status}`;
   const detail = parsed.success ? parsed.data.error.message : `HTTP ${status}`;
   const clear = CLEAR_MESSAGES[code];
-  const message = `Hetzner ${method} ${path.split('?')[0]} failed: ${clear ? `${clear} (${detail})` : detail}`;
-  const transient = status === 429 || status >= 500;
-  return new ProviderError(message, transient, status);
+  return `Hetzner ${method} ${path.split('?')[0]} failed: ${clear ? `${clear} (${detail})` : detail}`;
 }

@@ -75,7 +75,7 @@ describe('Hetzner provider', () => {
     expect(fake.requests.filter((r) => r.method === 'DELETE')).toHaveLength(2);
   });
 
-  it('retries a 429 as transient, waiting as the rate-limit headers say, then succeeds', async () => {
+  it('retries a 429 as retryable, waiting as the rate-limit headers say, then succeeds', async () => {
     const hetzner = provider();
     fake.failNext(2, { method: 'POST', status: 429, code: 'rate_limit_exceeded', message: 'limit of 3600 requests per hour reached', headers: { 'Retry-After': '2' } });
     await hetzner.createNode({ nodeId: 'nod_rl', controlPlaneUrl: 'https://cp.example', callbackToken: 't', userData: userData('nod_rl') });
@@ -84,12 +84,12 @@ describe('Hetzner provider', () => {
     expect(fake.servers()).toHaveLength(1);
   });
 
-  it('gives up on a 429 that persists with a transient error, and retries 5xx too', async () => {
+  it('gives up on a 429 that persists with a retryable error, and retries 5xx too', async () => {
     const hetzner = provider({ maxAttempts: 2 });
     fake.failNext(2, { method: 'GET', status: 429, code: 'rate_limit_exceeded' });
     const error = await hetzner.getNode('nod_x').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ProviderError);
-    expect(error).toMatchObject({ transient: true, status: 429, message: expect.stringContaining('rate limit') });
+    expect(error).toMatchObject({ retryable: true, status: 429, message: expect.stringContaining('rate limit') });
     fake.failNext(1, { method: 'GET', status: 503, code: 'unavailable' });
     expect(await provider().getNode('nod_x')).toBeNull();
     expect(fake.requests.filter((r) => r.method === 'GET')).toHaveLength(4); // 2 × 429, then 503 and its retry
@@ -100,10 +100,10 @@ describe('Hetzner provider', () => {
     expect(await bad.validateToken()).toBe(false);
     expect(await provider().validateToken()).toBe(true);
     const error = await bad.createNode({ nodeId: 'nod_y', controlPlaneUrl: 'https://cp.example', callbackToken: 't', userData: userData('nod_y') }).catch((e: unknown) => e);
-    expect(error).toMatchObject({ transient: false, status: 401, message: expect.stringContaining('token is invalid or revoked') });
+    expect(error).toMatchObject({ retryable: false, status: 401, message: expect.stringContaining('token is invalid or revoked') });
     fake.failNext(1, { method: 'POST', status: 403, code: 'resource_limit_exceeded', message: 'server limit reached' });
     const limited = await provider().createNode({ nodeId: 'nod_z', controlPlaneUrl: 'https://cp.example', callbackToken: 't', userData: userData('nod_z') }).catch((e: unknown) => e);
-    expect(limited).toMatchObject({ transient: false, message: expect.stringContaining('resource limit') });
+    expect(limited).toMatchObject({ retryable: false, message: expect.stringContaining('resource limit') });
   });
 
   it('refuses a size without a server type, and user-data over 32 KiB, before calling Hetzner', async () => {
@@ -118,6 +118,6 @@ describe('Hetzner provider', () => {
     const now = 1_700_000_000_000;
     const headers = new Headers({ 'RateLimit-Limit': '3600', 'RateLimit-Remaining': '0', 'RateLimit-Reset': String(now / 1000 + 3600) });
     expect(retryDelayMs(headers, 1, 10_000, now)).toBe(1000); // one request refills per second
-    expect(retryDelayMs(new Headers(), 3, 10_000, now)).toBe(2000);
+    expect(retryDelayMs(new Headers(), 3, 10_000, now, 0)).toBe(2000); // kit backoff: 500 ms × 2², jitter 0
   });
 });

@@ -72,10 +72,10 @@ export function createHetznerProvider(options: HetznerProviderOptions): HetznerP
     listServers,
     async createNode(input: CreateNodeInput) {
       const serverType = serverTypes[input.size ?? 'small'];
-      if (!serverType) throw new ProviderError(`no Hetzner server type is configured for size ${input.size ?? 'small'}`, false);
-      if (!input.userData) throw new ProviderError('a Hetzner node needs cloud-init user-data', false);
+      if (!serverType) throw new ProviderError(`no Hetzner server type is configured for size ${input.size ?? 'small'}`, { retryable: false });
+      if (!input.userData) throw new ProviderError('a Hetzner node needs cloud-init user-data', { retryable: false });
       const bytes = new TextEncoder().encode(input.userData).byteLength;
-      if (bytes > HETZNER_USER_DATA_MAX_BYTES) throw new ProviderError(`user-data is ${bytes} bytes; Hetzner accepts at most ${HETZNER_USER_DATA_MAX_BYTES}`, false);
+      if (bytes > HETZNER_USER_DATA_MAX_BYTES) throw new ProviderError(`user-data is ${bytes} bytes; Hetzner accepts at most ${HETZNER_USER_DATA_MAX_BYTES}`, { retryable: false });
       const existing = await findServer(input.nodeId);
       if (existing) return toProviderNode(input.nodeId, existing);
       const body: HetznerCreateServerRequest = {

@@ -1,70 +1,74 @@
 /**
  * The `local` provider: nodes are node-daemon processes on this machine, started by the local
- * cloud (a small HTTP service hosted by the `flotilla` CLI, see `cloud-server.ts`). Fetch-based,
- * so it runs inside the Worker like any cloud provider.
+ * cloud (a small HTTP service hosted by the `flotilla` CLI, packages/cli local-cloud/). It calls
+ * the local cloud's route table `localCloudApi` through kit `callRoute`, so every answer is
+ * parsed with the table's schemas. Fetch-based, so it runs inside the Worker like any cloud
+ * provider.
  */
-import { LocalCloudNode, type LocalCloudCreateNodeRequest } from '@flotilla/contracts';
+import { localCloudApi, type LocalCloudNode } from '@flotilla/contracts';
+import { FlotillaError, callRoute, errorMessage, type RouteClientOptions } from '@flotilla/kit';
 import { ProviderError, type CreateNodeInput, type Provider, type ProviderNode } from '../provider.js';
+
+/** Limit of one call to the local cloud, in ms. */
+export const DEFAULT_LOCAL_CLOUD_TIMEOUT_MS = 30_000;
 
 export interface LocalProviderOptions {
   /** Base URL of the local cloud, e.g. `http://127.0.0.1:8790`. */
   cloudUrl: string;
-  /** Timeout of one call to the local cloud, in milliseconds (default 30 000). */
+  /** Timeout of one call to the local cloud, in ms (default {@link DEFAULT_LOCAL_CLOUD_TIMEOUT_MS}). */
   requestTimeoutMs?: number;
   fetch?: typeof fetch;
 }
 
+function toProviderNode(node: LocalCloudNode): ProviderNode {
+  return { nodeId: node.nodeId, status: node.status === 'running' ? 'running' : 'stopped', providerRef: node.pid === null ? null : String(node.pid) };
+}
+
+/**
+ * The local provider for the local cloud at `options.cloudUrl`.
+ * Its methods throw {@link ProviderError}s: retryable when the local cloud is unreachable or
+ * answers a retryable status (kit `isRetryableStatus`), permanent for its other refusals.
+ */
 export function createLocalProvider(options: LocalProviderOptions): Provider {
   const base = options.cloudUrl.replace(/\/$/, '');
-  const timeoutMs = options.requestTimeoutMs ?? 30_000;
-  const doFetch = options.fetch ?? fetch;
+  const client: RouteClientOptions = {
+    baseUrl: base,
+    timeoutMs: options.requestTimeoutMs ?? DEFAULT_LOCAL_CLOUD_TIMEOUT_MS,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  };
 
-  async function call(method: string, path: string, body?: unknown): Promise<Response> {
-    let response: Response;
-    try {
-      response = await doFetch(`${base}${path}`, {
-        method,
-        headers: body ? { 'content-type': 'application/json' } : {},
-        body: body ? JSON.stringify(body) : undefined,
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-    } catch (error) {
-      throw new ProviderError(`local cloud at ${base} is unreachable: ${error instanceof Error ? error.message : String(error)}`, true);
-    }
-    if (response.status >= 500 || response.status === 429) {
-      throw new ProviderError(`local cloud answered ${response.status} to ${method} ${path}: ${await response.text()}`, true, response.status);
-    }
-    return response;
-  }
-
-  function toProviderNode(node: LocalCloudNode): ProviderNode {
-    return { nodeId: node.nodeId, status: node.status === 'running' ? 'running' : 'stopped', providerRef: node.pid === null ? null : String(node.pid) };
+  /** The local cloud's failure as a ProviderError saying `what` failed. */
+  function providerError(what: string, error: unknown): ProviderError {
+    if (!(error instanceof FlotillaError)) return new ProviderError(`${what}: ${errorMessage(error)}`, { retryable: true, cause: error });
+    if (error.code === 'unreachable') return new ProviderError(`local cloud at ${base} is unreachable: ${error.message}`, { retryable: true, cause: error });
+    return new ProviderError(`${what}: ${error.message}`, { retryable: error.retryable, ...(error.status ? { status: error.status } : {}), cause: error });
   }
 
   return {
     name: 'local',
     async createNode(input: CreateNodeInput) {
-      const body: LocalCloudCreateNodeRequest = {
-        nodeId: input.nodeId,
-        controlPlaneUrl: input.controlPlaneUrl,
-        callbackToken: input.callbackToken,
-      };
-      const response = await call('POST', '/nodes', body);
-      if (!response.ok) {
-        throw new ProviderError(`local cloud refused to create node ${input.nodeId}: ${response.status} ${await response.text()}`, false, response.status);
+      const body = { nodeId: input.nodeId, controlPlaneUrl: input.controlPlaneUrl, callbackToken: input.callbackToken };
+      try {
+        return toProviderNode(await callRoute(localCloudApi.createNode, { body }, client));
+      } catch (error) {
+        throw providerError(`local cloud refused to create node ${input.nodeId}`, error);
       }
-      return toProviderNode(LocalCloudNode.parse(await response.json()));
     },
     async getNode(nodeId: string) {
-      const response = await call('GET', `/nodes/${encodeURIComponent(nodeId)}`);
-      if (response.status === 404) return null;
-      if (!response.ok) throw new ProviderError(`local cloud answered ${response.status} for node ${nodeId}`, false, response.status);
-      return toProviderNode(LocalCloudNode.parse(await response.json()));
+      try {
+        return toProviderNode(await callRoute(localCloudApi.getNode, { params: { nodeId } }, client));
+      } catch (error) {
+        if (error instanceof FlotillaError && error.notFound) return null;
+        throw providerError(`local cloud could not answer for node ${nodeId}`, error);
+      }
     },
     async deleteNode(nodeId: string) {
-      const response = await call('DELETE', `/nodes/${encodeURIComponent(nodeId)}`);
-      if (response.status === 404 || response.ok) return;
-      throw new ProviderError(`local cloud refused to delete node ${nodeId}: ${response.status}`, false, response.status);
+      try {
+        await callRoute(localCloudApi.deleteNode, { params: { nodeId } }, client);
+      } catch (error) {
+        if (error instanceof FlotillaError && error.notFound) return;
+        throw providerError(`local cloud refused to delete node ${nodeId}`, error);
+      }
     },
   };
 }

@@ -22,6 +22,9 @@
  * loopback: the unit's environment is overridden to bind 127.0.0.1 on a free port and announce
  * `http://127.0.0.1:{port}` — `https://` when the environment file gives the daemon a TLS
  * certificate (FLOTILLA_TLS_CERT_FILE, taken under the root like every absolute path there).
+ * Like a test stack's nodes, the unit runs the scripted agent for every agent type unless the
+ * test asks for the real agents (`agents: 'real'`): its agent-command override
+ * (`FLOTILLA_AGENT_COMMAND_<TYPE>`) comes in the drop-in environment, beside `env`.
  */
 import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
@@ -29,6 +32,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
+import { agentOverrideEnv, type TestAgents } from '../scripted-agent/agent-override.js';
 import { signalGroup, waitForGroupExit } from '../test-support/process-group.js';
 
 const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../../..');
@@ -40,6 +44,12 @@ const loopback = (tls: boolean) => ({ FLOTILLA_HOST: '127.0.0.1', FLOTILLA_PORT:
 export interface FakeVmOptions {
   /** Extra environment for the unit, as a systemd drop-in would set it (e.g. PATH, fake model URLs). */
   env?: Record<string, string>;
+  /**
+   * Which agents the daemon runs: `scripted` (default) — the scripted agent for every agent
+   * type, through the override a drop-in sets (it must be on the drop-in's PATH); `real` — the
+   * agents the VM installed.
+   */
+  agents?: TestAgents;
   /** Where the fake registry finds packages (default: this repository's packages/node-daemon). */
   packagesFrom?: string;
   /** Directory standing in for the VM's root (default: a new temporary directory). */
@@ -142,7 +152,7 @@ export async function bootFakeVm(userData: string, options: FakeVmOptions = {}):
     const argv = typeof entry === 'string' ? ['sh', '-c', entry] : entry;
     const [command = '', ...args] = argv;
     if (command === 'systemctl') {
-      if (args[0] === 'enable' && args.includes('--now')) daemon = startUnit(root, args.at(-1) ?? '', options.env ?? {});
+      if (args[0] === 'enable' && args.includes('--now')) daemon = startUnit(root, args.at(-1) ?? '', { ...agentOverrideEnv(options.agents ?? 'scripted'), ...options.env });
       bootLog.push(`runcmd: ${argv.join(' ')}`);
       continue;
     }

@@ -2,14 +2,22 @@
  * Test helpers that boot the whole Flotilla stack — control plane under wrangler, the local
  * cloud, real node daemons — on free ports, with a throwaway state directory, and tear it down
  * leaving no process behind. Capability tests then drive it only through the public API or CLI.
+ * The node daemons run the scripted agent for every agent type unless a test asks for the real
+ * agents (`agents: 'real'`, see scripted-agent/agent-override.ts).
  */
 import { FlotillaClient, startStack, type Stack } from '@flotilla/cli';
 import { TERMINAL_TASK_STATUSES, type ManualWorkspace, type TaskWithEvents } from '@flotilla/contracts';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { agentOverrideEnv, type TestAgents } from '../scripted-agent/agent-override.js';
 
 export interface TestStackOptions {
+  /**
+   * Which agents the node daemons run: `scripted` (default) — the scripted agent, whatever agent
+   * type a task asks for (the daemons' agent-command override); `real` — Claude Code itself.
+   */
+  agents?: TestAgents;
   /** Extra environment for node daemons (and, through AGENT_ENV_PASSTHROUGH, agents). */
   nodeEnv?: Record<string, string>;
   /** Control-plane vars (timeouts, limits). */
@@ -43,17 +51,23 @@ export interface TestStack {
   close(): Promise<void>;
 }
 
-/** Environment every test node gets: no inherited agent credentials, quiet logs. */
+/**
+ * Environment every test node gets: no inherited agent credentials and no inherited agent
+ * override (the test's `agents` decides), debug logs.
+ */
 function baseNodeEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const name of ['ANTHROPIC_API_KEY', 'ANTHROPIC_BASE_URL', 'CLAUDE_CODE_OAUTH_TOKEN']) delete env[name];
+  for (const name of Object.keys(env)) if (name.startsWith('FLOTILLA_AGENT_COMMAND_')) delete env[name];
   return { ...env, FLOTILLA_LOG_LEVEL: 'debug', ...extra };
 }
 
+/** Boot a whole stack for a test (see {@link TestStackOptions}); `close()` it in `afterAll`. */
 export async function bootTestStack(options: TestStackOptions = {}): Promise<TestStack> {
   const home = mkdtempSync(join(tmpdir(), 'flotilla-stack-'));
   const apiToken = options.apiToken ?? null;
-  const stack = await startStack({ home, nodeEnv: baseNodeEnv(options.nodeEnv ?? {}), vars: { STEP_POLL_INTERVAL_MS: '250', ...options.vars }, apiToken });
+  const nodeEnv = baseNodeEnv({ ...agentOverrideEnv(options.agents ?? 'scripted'), ...options.nodeEnv });
+  const stack = await startStack({ home, nodeEnv, vars: { STEP_POLL_INTERVAL_MS: '250', ...options.vars }, apiToken });
   return {
     url: stack.url,
     home,
@@ -150,3 +164,4 @@ export function processesWithEnv(entry: string): number[] {
   return pids;
 }
 export { filesUnder } from './files.js';
+export { agentOverrideEnv, SCRIPTED_AGENT_COMMAND, type TestAgents } from '../scripted-agent/agent-override.js';

@@ -9,7 +9,7 @@ import { useState, type FormEvent } from 'react';
 import { api, ApiError, errorText } from '../../lib/api';
 import { keys } from '../../lib/queries';
 
-/** Agent types that take an API key (the scripted test agent takes none). */
+/** Agent types that take an API key (contracts `AGENT_API_KEY_ENV`). */
 const KEYED_AGENTS = AgentType.options.filter((option) => AGENT_API_KEY_ENV[option] !== null);
 
 export function AgentKeys() {

@@ -1,6 +1,7 @@
 /**
- * One local node: a node-daemon child process in its own process group (so stopping it also
- * stops the agents it started), logging to `<dataDir>/<nodeId>/daemon.log`.
+ * One local node of the local cloud (local-cloud.ts): a node-daemon child process in its own
+ * process group (so stopping it also stops the agents it started), logging to
+ * `<dataDir>/<nodeId>/daemon.log`.
  */
 import type { LocalCloudNode } from '@flotilla/contracts';
 import { spawn, type ChildProcess } from 'node:child_process';

@@ -1,0 +1,115 @@
+/**
+ * The local cloud: a small HTTP service, hosted by the `flotilla` CLI, that plays the part of a
+ * cloud API for the `local` provider (packages/providers local/local-provider.ts). Creating a
+ * node spawns one node-daemon process with its own data directory and hands it what cloud-init
+ * would hand a VM (node id, control-plane URL, callback token in a file only it can read).
+ *
+ * Its API is the contracts' route table `localCloudApi` (`POST /nodes`, `GET /nodes`,
+ * `GET /nodes/:nodeId`, `DELETE /nodes/:nodeId`), served with @flotilla/kit/hono
+ * `registerRoutes`: bodies validated, refusals answered `{"error":{"code","message"}}`.
+ * Listens on loopback by default.
+ */
+import { serve, type ServerType } from '@hono/node-server';
+import { localCloudApi, type LocalCloudNode } from '@flotilla/contracts';
+import { createLogger, notFound, type Logger } from '@flotilla/kit';
+import { errorHandler, notFoundHandler, registerRoutes, reply } from '@flotilla/kit/hono';
+import { Hono } from 'hono';
+import type { AddressInfo } from 'node:net';
+import { NodeProcess } from './node-process.js';
+
+/** Grace period between SIGTERM and SIGKILL when a node is stopped, in ms. */
+export const DEFAULT_NODE_STOP_GRACE_MS = 5_000;
+
+export interface LocalCloudOptions {
+  /** Directory holding one sub-directory per node (`<dataDir>/<nodeId>`). */
+  dataDir: string;
+  /** Command that starts a node daemon, e.g. `[process.execPath, '/…/node-daemon.mjs']`. */
+  daemonCommand: readonly string[];
+  /** Environment of every node daemon (agent credentials included; the daemon strips them). */
+  env: NodeJS.ProcessEnv;
+  /** Interface to listen on (default 127.0.0.1). */
+  host?: string;
+  /** Port to listen on; 0 (default) picks a free one. */
+  port?: number;
+  /** Grace period between SIGTERM and SIGKILL when stopping a node, in ms (default {@link DEFAULT_NODE_STOP_GRACE_MS}). */
+  stopGraceMs?: number;
+  /** Where unexpected errors are logged (default: a kit logger, component `local-cloud`). */
+  logger?: Logger;
+}
+
+export interface LocalCloud {
+  url: string;
+  nodes(): LocalCloudNode[];
+  /** SIGKILL a node daemon and its agents (a crash). @throws FlotillaError `not_found` for an unknown node. */
+  killNode(nodeId: string): Promise<void>;
+  /**
+   * Start a node again with the same id, data directory and token, after it exited or was
+   * killed (stopped first when still running). @throws FlotillaError `not_found` for an unknown node.
+   */
+  restartNode(nodeId: string): Promise<void>;
+  /** Stop every node process and the server. */
+  close(): Promise<void>;
+}
+
+/**
+ * Start the local cloud's HTTP service.
+ * @returns once it listens; its `url` is what the control plane's LOCAL_CLOUD_URL must be
+ */
+export async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> {
+  const processes = new Map<string, NodeProcess>();
+  const stopGraceMs = options.stopGraceMs ?? DEFAULT_NODE_STOP_GRACE_MS;
+  const requireNode = (nodeId: string): NodeProcess => {
+    const node = processes.get(nodeId);
+    if (!node) throw notFound(`node ${nodeId} not found`);
+    return node;
+  };
+
+  const app = new Hono();
+  app.onError(errorHandler(options.logger ?? createLogger('local-cloud')));
+  app.notFound(notFoundHandler);
+  registerRoutes(
+    app,
+    localCloudApi,
+    {
+      createNode: ({ body }) => {
+        const existing = processes.get(body.nodeId);
+        if (existing) return reply(existing.describe(), 200);
+        const node = NodeProcess.spawn({ ...body, dataDir: options.dataDir, command: options.daemonCommand, env: options.env });
+        processes.set(body.nodeId, node);
+        return node.describe();
+      },
+      listNodes: () => ({ nodes: [...processes.values()].map((p) => p.describe()) }),
+      getNode: ({ params }) => requireNode(params.nodeId).describe(),
+      deleteNode: async ({ params }) => {
+        const node = requireNode(params.nodeId);
+        await node.stop(stopGraceMs);
+        processes.delete(params.nodeId);
+        return node.describe();
+      },
+    },
+    { auth: {} },
+  );
+
+  const host = options.host ?? '127.0.0.1';
+  const server = await new Promise<ServerType>((resolve) => {
+    const s = serve({ fetch: app.fetch, hostname: host, port: options.port ?? 0 }, () => resolve(s));
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${host}:${port}`,
+    nodes: () => [...processes.values()].map((p) => p.describe()),
+    async killNode(nodeId) {
+      await requireNode(nodeId).kill();
+    },
+    async restartNode(nodeId) {
+      const node = requireNode(nodeId);
+      await node.stop(stopGraceMs);
+      processes.set(nodeId, node.respawn());
+    },
+    async close() {
+      await Promise.all([...processes.values()].map((p) => p.stop(stopGraceMs)));
+      processes.clear();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,37 @@
+/**
+ * How tests choose the agent a node daemon runs. The scripted agent is not one of the product's
+ * agent types: a test node runs it in place of the real agents through the node daemon's
+ * agent-command override — `FLOTILLA_AGENT_COMMAND_<TYPE>` (packages/node-daemon config.ts), a
+ * JSON array replacing an agent type's command — so a task asks for `claude-code` (or the
+ * project's default) and the scripted agent answers. Stacks (`bootTestStack`) and fake VMs
+ * (`bootFakeVm`) set it by default; `agents: 'real'` leaves the real agents in place.
+ */
+import { AgentType } from '@flotilla/contracts';
+
+/**
+ * Which agents a test's node daemons run:
+ * - `scripted`: the scripted agent (this package), whatever agent type a task asks for;
+ * - `real`: the agents themselves (Claude Code through its ACP adapter, e.g. against the fake
+ *   Anthropic API).
+ */
+export type TestAgents = 'scripted' | 'real';
+
+/**
+ * The scripted agent's command on a node: its bin, looked up on PATH — stacks put the
+ * repository's node_modules/.bin there, and fake VMs get it from their drop-in environment.
+ */
+export const SCRIPTED_AGENT_COMMAND: readonly string[] = ['flotilla-scripted-agent'];
+
+/** `claude-code` → `FLOTILLA_AGENT_COMMAND_CLAUDE_CODE` (the node daemon's own naming rule, config.ts). */
+export function agentCommandVariable(agentType: string): string {
+  return `FLOTILLA_AGENT_COMMAND_${agentType.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
+}
+
+/**
+ * Environment a node daemon needs to run `agents`: for `scripted`, every agent type's command
+ * overridden by {@link SCRIPTED_AGENT_COMMAND}; for `real`, nothing.
+ */
+export function agentOverrideEnv(agents: TestAgents): Record<string, string> {
+  if (agents === 'real') return {};
+  return Object.fromEntries(AgentType.options.map((agentType) => [agentCommandVariable(agentType), JSON.stringify(SCRIPTED_AGENT_COMMAND)]));
+}
