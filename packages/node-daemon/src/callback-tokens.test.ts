@@ -10,7 +10,7 @@ import { readConfig } from './config.js';
 import { startDaemon, type RunningDaemon } from './daemon.js';
 import { openDatabase, type SqliteDatabase } from './db/database.js';
 import { WorkspaceStore } from './db/workspace-store.js';
-import { createLogger } from './logger.js';
+import { createLogger } from '@flotilla/kit';
 
 const NODE_ID = 'nod_tokens';
 const logger = createLogger('test');

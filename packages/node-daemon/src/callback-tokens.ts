@@ -9,7 +9,7 @@ import type { NodeHeartbeatResponse } from '@flotilla/contracts';
 import { decodeJwt } from 'jose';
 import type { SqliteDatabase } from './db/database.js';
 import type { WorkspaceStore } from './db/workspace-store.js';
-import type { Logger } from './logger.js';
+import type { Logger } from '@flotilla/kit';
 
 /** Key of the refreshed node token in `daemon_state`. */
 const NODE_TOKEN_KEY = 'node_callback_token';
@@ -103,7 +103,8 @@ export function applyRefreshedTokens(
     if (deps.workspaces.updateCallbackToken(workspaceId, token)) workspacesUpdated += 1;
   }
   deps.logger.info('callback tokens refreshed', {
-    nodeToken: nodeTokenTaken,
+    // A field named `nodeToken` would be redacted by the logger; this one says whether it was replaced.
+    nodeTokenReplaced: nodeTokenTaken,
     nodeTokenExpiresAt: expiryText(deps.nodeToken.get()),
     workspacesUpdated,
   });

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CallbackError, ControlPlaneClient } from './control-plane-client.js';
-import { createLogger } from './logger.js';
+import { createLogger } from '@flotilla/kit';
 
 interface Seen {
   method: string;

@@ -16,7 +16,7 @@ import {
   type TaskCallbackRequest,
   type WorkspaceReadyRequest,
 } from '@flotilla/contracts';
-import type { Logger } from './logger.js';
+import type { Logger } from '@flotilla/kit';
 
 /** The control plane refused a call (4xx other than 408/429), or retries ran out. */
 export class CallbackError extends Error {
@@ -76,7 +76,7 @@ export class ControlPlaneClient {
 
   constructor(private readonly options: ControlPlaneClientOptions) {
     this.fetchImpl = options.fetch ?? fetch;
-    this.logger = options.logger.child('control-plane-client');
+    this.logger = options.logger.child({ component: 'control-plane-client' });
   }
 
   /** `POST /api/nodes/:nodeId/ready`: the daemon listens at `body.url`. Retried. */

@@ -18,13 +18,13 @@ import { ControlPlaneClient } from './control-plane-client.js';
 import { AgentSessionStore } from './db/agent-session-store.js';
 import { openDatabase } from './db/database.js';
 import { WorkspaceStore } from './db/workspace-store.js';
-import { errorMessage } from './errors.js';
+import { errorMessage } from '@flotilla/kit';
 import { createDaemonApp } from './http/app.js';
 import { attachAgentStreamSocket } from './http/agent-stream-socket.js';
 import { attachTerminalSocket } from './terminals/terminal-socket.js';
 import { controlPlaneKeys } from './http/auth.js';
 import { resolvePublicUrl } from './http/public-url.js';
-import type { Logger } from './logger.js';
+import type { Logger } from '@flotilla/kit';
 import { MessageOutbox, createHttpMessageSender, readOutboxConfig } from './outbox/index.js';
 import { DAEMON_VERSION } from './version.js';
 import { WorkspaceService } from './workspaces/workspace-service.js';
@@ -91,10 +91,10 @@ export async function startDaemon(options: {
   const sessionStore = new AgentSessionStore(db);
   const tokenFor = (workspaceId: string): string | undefined => workspaceStore.get(workspaceId)?.callbackToken;
   // The configured token, or a newer one a previous run got from a heartbeat answer.
-  const nodeToken = new NodeTokenHolder(db, config.nodeId, config.callbackToken, logger.child('callback-tokens'));
+  const nodeToken = new NodeTokenHolder(db, config.nodeId, config.callbackToken, logger.child({ component: 'callback-tokens' }));
 
   const sender = createHttpMessageSender({ controlPlaneUrl: config.controlPlaneUrl, tokenFor, requestTimeoutMs: config.callbackRequestTimeoutMs });
-  const outbox = new MessageOutbox({ db, config: readOutboxConfig(), send: sender.send, logger: logger.child('outbox') });
+  const outbox = new MessageOutbox({ db, config: readOutboxConfig(), send: sender.send, logger: logger.child({ component: 'outbox' }) });
   const controlPlane = new ControlPlaneClient({
     controlPlaneUrl: config.controlPlaneUrl,
     nodeId: config.nodeId,
@@ -123,7 +123,7 @@ export async function startDaemon(options: {
     drainTimeoutMs: config.taskCallbackDrainTimeoutMs,
     pullRequests: { apiUrl: config.githubApiUrl, token: config.githubToken, timeoutMs: config.githubRequestTimeoutMs },
     gitAuth: (workspaceId) => gitCredentials.get(workspaceId),
-    logger: logger.child('agent-sessions'),
+    logger: logger.child({ component: 'agent-sessions' }),
   });
   const workspaces = new WorkspaceService({
     store: workspaceStore,
@@ -180,7 +180,7 @@ export async function startDaemon(options: {
       heartbeat ??= setInterval(() => {
         controlPlane
           .heartbeat({ workspaceIds: workspaces.activeWorkspaceIds() })
-          .then((answer) => applyRefreshedTokens(answer, { nodeToken, workspaces: workspaceStore, logger: logger.child('callback-tokens') }))
+          .then((answer) => applyRefreshedTokens(answer, { nodeToken, workspaces: workspaceStore, logger: logger.child({ component: 'callback-tokens' }) }))
           .catch((error: unknown) => {
             logger.warn('heartbeat failed', { error: errorMessage(error) });
           });

@@ -59,7 +59,7 @@ describe('HTTP API errors', () => {
 
   it('400 naming the problem for bad bodies, never a 500', async () => {
     const notJson = await api.request('POST', '/workspaces', '{nope');
-    expect(notJson).toEqual({ status: 400, body: { error: { code: 'bad_request', message: 'request body must be valid JSON' } } });
+    expect(notJson).toEqual({ status: 400, body: { error: { code: 'bad_request', message: 'request body is not valid JSON' } } });
     const missing = await api.request<{ error: { message: string } }>('POST', '/workspaces', { workspaceId: 'ws_1' });
     expect(missing.status).toBe(400);
     expect(missing.body.error.message).toMatch(/repoUrl/);

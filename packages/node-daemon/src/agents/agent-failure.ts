@@ -4,7 +4,7 @@
  * signal) and the tail of its stderr, because that is usually where the reason is.
  */
 import { RequestError } from '@agentclientprotocol/sdk';
-import { errorMessage } from '../errors.js';
+import { errorMessage } from '@flotilla/kit';
 import type { AgentExit, AgentProcess } from './agent-process.js';
 
 /** The agent process exited while the daemon was waiting for it. */

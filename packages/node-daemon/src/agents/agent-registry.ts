@@ -11,7 +11,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { AgentType } from '@flotilla/contracts';
-import { DaemonError } from '../errors.js';
+import { FlotillaError } from '@flotilla/kit';
 
 export interface AgentCommand {
   command: string;
@@ -35,7 +35,7 @@ function claudeAcpScript(): string {
  * The command that starts an agent of `agentType`.
  *
  * @param overrides - FLOTILLA_AGENT_COMMAND_<TYPE> values from config (argv arrays).
- * @throws DaemonError(internal) when the claude-code adapter is not installed.
+ * @throws FlotillaError(internal) when the claude-code adapter is not installed.
  */
 export function resolveAgentCommand(
   agentType: AgentType,
@@ -51,7 +51,7 @@ export function resolveAgentCommand(
       try {
         return { command: process.execPath, args: [claudeAcpScript()] };
       } catch (error) {
-        throw new DaemonError('internal', `cannot locate ${CLAUDE_ACP_PACKAGE}: ${(error as Error).message}`);
+        throw new FlotillaError('internal', `cannot locate ${CLAUDE_ACP_PACKAGE}: ${(error as Error).message}`);
       }
     case 'scripted':
       return { command: SCRIPTED_AGENT_BIN, args: [] };

@@ -11,7 +11,7 @@ import type {
 } from '@flotilla/contracts';
 import { toAgentSessionInfo } from '../db/agent-session-store.js';
 import type { WorkspaceRecord, WorkspaceStore } from '../db/workspace-store.js';
-import { conflict, errorMessage, notFound } from '../errors.js';
+import { conflict, errorMessage, notFound } from '@flotilla/kit';
 import type { AgentUpdateStream } from './agent-update-stream.js';
 import { type InitialTurnDeps, runInitialTurn } from './initial-turn.js';
 import { queuedPrompt, runFollowUpTurns } from './follow-up-turn.js';
@@ -40,7 +40,7 @@ export class AgentSessionService {
   /**
    * Record a new agent session in status `registered`. Starts nothing.
    *
-   * @throws DaemonError not_found (unknown workspace), conflict (id already registered in it).
+   * @throws FlotillaError not_found (unknown workspace), conflict (id already registered in it).
    */
   registerAgentSession(workspaceId: string, request: RegisterAgentSessionRequest): AgentSessionInfo {
     this.workspaceOrThrow(workspaceId);
@@ -56,7 +56,7 @@ export class AgentSessionService {
    * `session/prompt`. Answers at once with status `starting`; the turn runs in the background
    * (initial-turn.ts) and ends with the task callback when `request.taskId` is set.
    *
-   * @throws DaemonError not_found (unknown workspace or session), conflict (workspace not
+   * @throws FlotillaError not_found (unknown workspace or session), conflict (workspace not
    *   `running`, or session already started).
    */
   startAgentSession(workspaceId: string, agentSessionId: string, request: StartAgentSessionRequest): AgentSessionInfo {
@@ -75,7 +75,7 @@ export class AgentSessionService {
 
     const live = new LiveAgentSession(workspaceId, agentSessionId, this.deps.updateBufferSize, {
       timeoutMs: this.deps.config.permissionRequestTimeoutMs,
-      logger: this.deps.logger.child('permissions', { workspaceId, agentSessionId }),
+      logger: this.deps.logger.child({ component: 'permissions', workspaceId, agentSessionId }),
     });
     this.live.set(key(workspaceId, agentSessionId), live);
     void runInitialTurn(this.deps, {
@@ -91,7 +91,7 @@ export class AgentSessionService {
     return this.getAgentSession(workspaceId, agentSessionId);
   }
 
-  /** @throws DaemonError not_found (unknown workspace or session). */
+  /** @throws FlotillaError not_found (unknown workspace or session). */
   getAgentSession(workspaceId: string, agentSessionId: string): AgentSessionInfo {
     this.workspaceOrThrow(workspaceId);
     const session = this.deps.sessions.get(workspaceId, agentSessionId);
@@ -107,7 +107,7 @@ export class AgentSessionService {
    * was registered, starting, running or idle becomes `stopped`; one that already ended keeps
    * its status. Answers when the agent process is gone.
    *
-   * @throws DaemonError not_found (unknown workspace or session).
+   * @throws FlotillaError not_found (unknown workspace or session).
    */
   async cancelAgentSession(workspaceId: string, agentSessionId: string): Promise<AgentSessionInfo> {
     this.workspaceOrThrow(workspaceId);
@@ -148,7 +148,7 @@ export class AgentSessionService {
    *   {@link deliverFollowUpPromptOnce}); without it a fresh id is made.
    * @returns the agent session, the prompt's chat messageId, and whether it was `queued` behind a
    *   running turn or `delivered` now.
-   * @throws DaemonError not_found (no agent runs in the workspace), conflict (the session has
+   * @throws FlotillaError not_found (no agent runs in the workspace), conflict (the session has
    *   failed or stopped).
    */
   sendFollowUpPrompt(
@@ -170,7 +170,7 @@ export class AgentSessionService {
     if (!queued) {
       const setStatus = (next: 'running' | 'idle' | 'failed', error: string | null = null): void =>
         this.deps.sessions.setStatus(workspaceId, live.agentSessionId, next, error);
-      const logger = this.deps.logger.child('agent-session', { workspaceId, agentSessionId: live.agentSessionId });
+      const logger = this.deps.logger.child({ component: 'agent-session', workspaceId, agentSessionId: live.agentSessionId });
       void runFollowUpTurns(live, setStatus, this.deps.config.agentKillTimeoutMs, logger);
     }
     this.deps.logger.info('follow-up prompt accepted', { workspaceId, agentSessionId: live.agentSessionId, messageId: prompt.messageId, queued });
@@ -184,7 +184,7 @@ export class AgentSessionService {
    * {@link sendFollowUpPrompt}.
    *
    * @returns `duplicate` when `messageId` was accepted before, else `queued` or `delivered`.
-   * @throws DaemonError not_found (unknown workspace, or no agent runs in it), conflict (the
+   * @throws FlotillaError not_found (unknown workspace, or no agent runs in it), conflict (the
    *   workspace's running agent is another session's, or the session failed or stopped).
    */
   deliverFollowUpPromptOnce(

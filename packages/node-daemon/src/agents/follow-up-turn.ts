@@ -7,8 +7,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { PromptResponse } from '@agentclientprotocol/sdk';
-import { errorMessage } from '../errors.js';
-import type { Logger } from '../logger.js';
+import { errorMessage } from '@flotilla/kit';
+import type { Logger } from '@flotilla/kit';
 import { rejectOnExit } from './agent-failure.js';
 import type { LiveAgentSession } from './live-agent-session.js';
 

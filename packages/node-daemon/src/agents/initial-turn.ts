@@ -12,8 +12,8 @@ import { withOverrides, type AgentCredentials } from '../agent-credentials.js';
 import type { DaemonConfig } from '../config.js';
 import type { AgentSessionStore } from '../db/agent-session-store.js';
 import type { WorkspaceRecord } from '../db/workspace-store.js';
-import { errorMessage } from '../errors.js';
-import type { Logger } from '../logger.js';
+import { errorMessage } from '@flotilla/kit';
+import type { Logger } from '@flotilla/kit';
 import { openAcpSession } from './acp-connection.js';
 import { buildAgentEnv } from './agent-env.js';
 import { describeAgentFailure, describeExit, rejectOnExit } from './agent-failure.js';
@@ -98,7 +98,8 @@ function chatEmitter(
  */
 export async function runInitialTurn(deps: InitialTurnDeps, turn: InitialTurn): Promise<void> {
   const { live, workspace, request } = turn;
-  const logger = deps.logger.child('agent-session', {
+  const logger = deps.logger.child({
+    component: 'agent-session',
     workspaceId: workspace.id,
     agentSessionId: live.agentSessionId,
     agentType: request.agentType,

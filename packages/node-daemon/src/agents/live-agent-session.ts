@@ -8,7 +8,7 @@ import type { AgentProcess } from './agent-process.js';
 import { AgentUpdateStream } from './agent-update-stream.js';
 import type { ChatMessageTranslator, TranslatedMessage } from './chat-message-translator.js';
 import type { QueuedPrompt } from './follow-up-turn.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '@flotilla/kit';
 import { PermissionRequests } from './permission-requests.js';
 
 /** How the session's updates become chat messages (set by the initial turn). */

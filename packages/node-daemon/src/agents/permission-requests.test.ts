@@ -1,7 +1,7 @@
 import type { RequestPermissionRequest } from '@agentclientprotocol/sdk';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { DaemonError } from '../errors.js';
-import { createLogger } from '../logger.js';
+import { FlotillaError } from '@flotilla/kit';
+import { createLogger } from '@flotilla/kit';
 import { PermissionRequests, type PermissionResolution } from './permission-requests.js';
 
 const params: RequestPermissionRequest = {
@@ -23,7 +23,7 @@ describe('PermissionRequests', () => {
     const outcome = requests.ask(params);
     const [open] = requests.open();
     expect(open?.toolCall).toEqual({ toolCallId: 't1', title: 'Write a.txt', kind: 'edit', locations: [{ path: '/w/a.txt', line: null }] });
-    expect(() => requests.answer(open?.requestId ?? '', 'maybe')).toThrow(DaemonError);
+    expect(() => requests.answer(open?.requestId ?? '', 'maybe')).toThrow(FlotillaError);
     expect(() => requests.answer('other', 'yes')).toThrow(/not open/);
     requests.answer(open?.requestId ?? '', 'yes');
     await expect(outcome).resolves.toEqual({ outcome: 'selected', optionId: 'yes' });

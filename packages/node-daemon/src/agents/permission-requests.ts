@@ -9,8 +9,8 @@ import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import type { RequestPermissionOutcome, RequestPermissionRequest } from '@agentclientprotocol/sdk';
 import type { PermissionRequestOption, PermissionToolCall } from '@flotilla/contracts';
-import { DaemonError } from '../errors.js';
-import type { Logger } from '../logger.js';
+import { FlotillaError } from '@flotilla/kit';
+import type { Logger } from '@flotilla/kit';
 import { choosePermissionOutcome } from './permission-policy.js';
 
 /** An open permission request, as viewers see it. */
@@ -82,14 +82,14 @@ export class PermissionRequests extends EventEmitter<{ requested: [OpenPermissio
 
   /**
    * A viewer's answer.
-   * @throws DaemonError `not_found` when the request is not open (answered, timed out, unknown);
+   * @throws FlotillaError `not_found` when the request is not open (answered, timed out, unknown);
    *   `bad_request` when `optionId` is not one of its options.
    */
   answer(requestId: string, optionId: string): void {
     const entry = this.pending.get(requestId);
-    if (!entry) throw new DaemonError('not_found', `permission request ${requestId} is not open`);
+    if (!entry) throw new FlotillaError('not_found', `permission request ${requestId} is not open`);
     if (!entry.request.options.some((option) => option.optionId === optionId)) {
-      throw new DaemonError('bad_request', `${optionId} is not an option of permission request ${requestId}`);
+      throw new FlotillaError('bad_request', `${optionId} is not an option of permission request ${requestId}`);
     }
     this.logger.info('permission request answered by a viewer', { requestId, toolCallId: entry.request.toolCall.toolCallId, optionId });
     this.settle(requestId, { outcome: 'selected', optionId }, { requestId, optionId, by: 'viewer' });

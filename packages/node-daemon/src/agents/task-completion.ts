@@ -7,11 +7,11 @@
  * workspace stays for inspection.
  */
 import type { TaskCallbackRequest } from '@flotilla/contracts';
-import { errorMessage } from '../errors.js';
+import { errorMessage } from '@flotilla/kit';
 import { gitHubRepositoryOf, openPullRequest } from '../git/github-pull-request.js';
 import type { GitHttpAuth } from '../git/git-credentials.js';
 import { commitAndPushTaskBranch } from '../git/task-branch.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '@flotilla/kit';
 import type { ChatMessageSink } from './chat-message-sink.js';
 
 export interface TaskCompletionDeps {

@@ -21,17 +21,17 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Http2SecureServer, Http2Server } from 'node:http2';
 import type { Duplex } from 'node:stream';
-import { STATUS_CODES } from 'node:http';
-import { AgentStreamClientMessage, FOLLOW_UP_PROMPT_MAX_CHARS, describeZodError, type AgentStreamEvent, type ErrorBody } from '@flotilla/contracts';
+import { AgentStreamClientMessage, FOLLOW_UP_PROMPT_MAX_CHARS, describeZodError, type AgentStreamEvent } from '@flotilla/contracts';
 import type { JWTVerifyGetKey } from 'jose';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { AgentSessionService } from '../agents/agent-session-service.js';
 import type { RecordedUpdate } from '../agents/agent-update-stream.js';
 import type { LiveAgentSession } from '../agents/live-agent-session.js';
 import type { OpenPermissionRequest, PermissionResolution } from '../agents/permission-requests.js';
-import { DaemonError, errorMessage, notFound } from '../errors.js';
-import type { Logger } from '../logger.js';
+import { FlotillaError, errorMessage, notFound } from '@flotilla/kit';
+import type { Logger } from '@flotilla/kit';
 import { verifyViewerToken } from './auth.js';
+import { refuseUpgrade } from './upgrade-refusal.js';
 import { TERMINAL_ROUTE } from '../terminals/terminal-socket.js';
 
 const ROUTE = /^\/workspaces\/([^/]+)\/agent\/ws$/;
@@ -58,16 +58,6 @@ export interface AgentStreamSocket {
   close(): void;
 }
 
-/** Answer an upgrade request with an HTTP error and a JSON body, then drop the socket. */
-function refuse(socket: Duplex, error: DaemonError): void {
-  const body: ErrorBody = { error: { code: error.code, message: error.message } };
-  const json = JSON.stringify(body);
-  socket.end(
-    `HTTP/1.1 ${error.status} ${STATUS_CODES[error.status] ?? 'Error'}\r\n` +
-      `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(json)}\r\nConnection: close\r\n\r\n${json}`,
-  );
-}
-
 function tokenOf(request: IncomingMessage, url: URL): string | undefined {
   const fromQuery = url.searchParams.get('token');
   if (fromQuery) return fromQuery;
@@ -77,7 +67,7 @@ function tokenOf(request: IncomingMessage, url: URL): string | undefined {
 function afterOf(url: URL): number {
   const raw = url.searchParams.get('after');
   if (raw === null || raw === '') return 0;
-  if (!/^\d+$/.test(raw)) throw new DaemonError('bad_request', 'after must be a non-negative integer');
+  if (!/^\d+$/.test(raw)) throw new FlotillaError('bad_request', 'after must be a non-negative integer');
   return Number(raw);
 }
 
@@ -91,7 +81,7 @@ function updateEvent(agentSessionId: string, recorded: RecordedUpdate): AgentStr
  * @returns a handle whose `close()` ends every viewer connection.
  */
 export function attachAgentStreamSocket(server: Server | Http2Server | Http2SecureServer, deps: AgentStreamSocketDeps): AgentStreamSocket {
-  const logger = deps.logger.child('agent-stream');
+  const logger = deps.logger.child({ component: 'agent-stream' });
   const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_FRAME_BYTES });
 
   const authorize = async (request: IncomingMessage): Promise<{ live: LiveAgentSession; after: number }> => {
@@ -151,8 +141,8 @@ export function attachAgentStreamSocket(server: Server | Http2Server | Http2Secu
         const accepted = deps.agentSessions.sendFollowUpPrompt(live.workspaceId, message.text);
         send({ type: 'prompt.accepted', ...accepted });
       } catch (error) {
-        const refused = error instanceof DaemonError ? error : new DaemonError('internal', errorMessage(error));
-        send({ type: 'error', code: refused.code, message: refused.message });
+        const refused = error instanceof FlotillaError ? error : new FlotillaError('internal', errorMessage(error));
+        send({ type: 'error', ...refused.toBody().error });
       }
     });
     logger.info('viewer connected', { workspaceId: live.workspaceId, agentSessionId: live.agentSessionId, after });
@@ -164,9 +154,9 @@ export function attachAgentStreamSocket(server: Server | Http2Server | Http2Secu
     authorize(request).then(
       ({ live, after }) => sockets.handleUpgrade(request, socket, head, (ws) => serve(ws, live, after)),
       (error: unknown) => {
-        const refused = error instanceof DaemonError ? error : new DaemonError('internal', 'internal error');
-        if (!(error instanceof DaemonError)) logger.error('viewer upgrade failed', { error: errorMessage(error) });
-        refuse(socket, refused);
+        const refused = error instanceof FlotillaError ? error : new FlotillaError('internal', 'internal error');
+        if (!(error instanceof FlotillaError)) logger.error('viewer upgrade failed', { error: errorMessage(error) });
+        refuseUpgrade(socket, refused);
       },
     );
   });

@@ -5,10 +5,10 @@
 import { Hono } from 'hono';
 import type { JWTVerifyGetKey } from 'jose';
 import type { AgentSessionService } from '../agents/agent-session-service.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '@flotilla/kit';
 import type { WorkspaceService } from '../workspaces/workspace-service.js';
 import { requireNodeManagementToken } from './auth.js';
-import { errorHandler, notFoundHandler } from './errors.js';
+import { errorHandler, notFoundHandler } from '@flotilla/kit/hono';
 import { agentSessionRoutes } from './routes/agent-sessions.js';
 import { healthRoutes } from './routes/health.js';
 import { workspaceRoutes } from './routes/workspaces.js';
@@ -25,7 +25,7 @@ export interface DaemonAppDeps {
 
 /** Build the app. Pure wiring: no I/O until a request arrives. */
 export function createDaemonApp(deps: DaemonAppDeps): Hono {
-  const logger = deps.logger.child('http');
+  const logger = deps.logger.child({ component: 'http' });
   const app = new Hono();
   app.onError(errorHandler(logger));
   app.notFound(notFoundHandler);

@@ -10,7 +10,7 @@ import pRetry from 'p-retry';
 import type { ChatMessageInput, PersistMessageBatchResponse } from '@flotilla/contracts';
 import type { OutboxConfig } from './config.js';
 import { PermanentSendError, TransientSendError } from './errors.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '@flotilla/kit';
 import type { SendMessages } from './sender.js';
 
 export type DeliveryOutcome =

@@ -19,7 +19,7 @@
 import type Database from 'better-sqlite3';
 import type { ChatMessageInput } from '@flotilla/contracts';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import type { Logger } from '../logger.js';
+import type { Logger } from '@flotilla/kit';
 import { messageBytesBudget } from './body-size.js';
 import type { OutboxConfig } from './config.js';
 import { attemptOnce, deliverBatch, type DeliveryOutcome } from './deliver-batch.js';

@@ -11,15 +11,14 @@
  */
 import type { IncomingMessage, Server } from 'node:http';
 import type { Http2SecureServer, Http2Server } from 'node:http2';
-import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { ErrorBody } from '@flotilla/contracts';
 import type { JWTVerifyGetKey } from 'jose';
 import { WebSocket, WebSocketServer } from 'ws';
 import { z } from 'zod';
-import { DaemonError, errorMessage, notFound } from '../errors.js';
+import { FlotillaError, errorMessage, notFound } from '@flotilla/kit';
 import { verifyViewerToken } from '../http/auth.js';
-import type { Logger } from '../logger.js';
+import { refuseUpgrade } from '../http/upgrade-refusal.js';
+import type { Logger } from '@flotilla/kit';
 import type { WorkspaceService } from '../workspaces/workspace-service.js';
 import { loadPty, type PtyModule } from './pty-loader.js';
 import { TerminalSession } from './terminal-session.js';
@@ -43,18 +42,13 @@ export interface TerminalSocketDeps {
   idleTimeoutMs: number;
 }
 
-function refuse(socket: Duplex, error: DaemonError): void {
-  const json = JSON.stringify({ error: { code: error.code, message: error.message } } satisfies ErrorBody);
-  socket.end(`HTTP/1.1 ${error.status} ${STATUS_CODES[error.status] ?? 'Error'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(json)}\r\nConnection: close\r\n\r\n${json}`);
-}
-
 function size(value: string | null, fallback: number): number {
   const n = Number(value);
   return Number.isInteger(n) && n >= 2 && n <= 1000 ? n : fallback;
 }
 
 export function attachTerminalSocket(server: Server | Http2Server | Http2SecureServer, deps: TerminalSocketDeps): { close(): void } {
-  const logger = deps.logger.child('terminal');
+  const logger = deps.logger.child({ component: 'terminal' });
   const sockets = new WebSocketServer({ noServer: true, maxPayload: 128 * 1024 });
   const terminals = new Map<string, TerminalSession>();
   const { idleTimeoutMs } = deps;
@@ -110,15 +104,15 @@ export function attachTerminalSocket(server: Server | Http2Server | Http2SecureS
         const pty = await loadPty();
         if (pty instanceof Error) {
           logger.warn('terminal refused: node-pty is not available', { workspaceId, error: pty.message });
-          throw new DaemonError('unavailable', `terminals are not available on this node: node-pty could not be loaded (${pty.message.split('\n')[0]})`);
+          throw new FlotillaError('unavailable', `terminals are not available on this node: node-pty could not be loaded (${pty.message.split('\n')[0]})`);
         }
         const terminal = terminalOf(pty, workspaceId, size(url.searchParams.get('cols'), 80), size(url.searchParams.get('rows'), 24));
         sockets.handleUpgrade(request, socket, head, (ws) => serve(ws, terminal));
       })
       .catch((error: unknown) => {
-        const refused = error instanceof DaemonError ? error : new DaemonError('internal', 'internal error');
-        if (!(error instanceof DaemonError)) logger.error('terminal upgrade failed', { error: errorMessage(error) });
-        refuse(socket, refused);
+        const refused = error instanceof FlotillaError ? error : new FlotillaError('internal', 'internal error');
+        if (!(error instanceof FlotillaError)) logger.error('terminal upgrade failed', { error: errorMessage(error) });
+        refuseUpgrade(socket, refused);
       });
   });
 

@@ -23,7 +23,7 @@ import {
   type FollowUpPromptDelivery,
 } from '@flotilla/contracts';
 import type { AgentSessionService } from '../../agents/agent-session-service.js';
-import { parseJsonBody } from '../errors.js';
+import { parseJsonBody } from '@flotilla/kit/hono';
 
 export function agentSessionRoutes(agentSessions: AgentSessionService): Hono {
   return new Hono()

@@ -9,7 +9,7 @@
 import { Hono } from 'hono';
 import { CreateWorkspaceRequest } from '@flotilla/contracts';
 import type { WorkspaceService } from '../../workspaces/workspace-service.js';
-import { parseJsonBody } from '../errors.js';
+import { parseJsonBody } from '@flotilla/kit/hono';
 
 export function workspaceRoutes(workspaces: WorkspaceService): Hono {
   return new Hono()

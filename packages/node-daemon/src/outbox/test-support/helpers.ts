@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChatMessageInput } from '@flotilla/contracts';
-import type { LogFields, Logger, LogLevel } from '../../logger.js';
+import type { LogFields, Logger, LogLevel } from '@flotilla/kit';
 import { DEFAULT_OUTBOX_CONFIG, type OutboxConfig } from '../config.js';
 
 /** An assistant message whose content is `text`, padded with `x` to `padTo` characters. */
