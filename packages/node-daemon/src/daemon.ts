@@ -20,8 +20,9 @@ import { openDatabase } from './db/database.js';
 import { WorkspaceStore } from './db/workspace-store.js';
 import { errorMessage } from '@flotilla/kit';
 import { createDaemonApp } from './http/app.js';
-import { attachAgentStreamSocket } from './http/agent-stream-socket.js';
-import { attachTerminalSocket } from './terminals/terminal-socket.js';
+import { createAgentStreamSockets } from './http/agent-stream-socket.js';
+import { serveUpgrades } from './http/upgrades.js';
+import { createTerminalSockets } from './terminals/terminal-socket.js';
 import { controlPlaneKeys } from './http/auth.js';
 import { resolvePublicUrl } from './http/public-url.js';
 import type { Logger } from '@flotilla/kit';
@@ -152,12 +153,16 @@ export async function startDaemon(options: {
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     // With TLS an https.Server: it emits 'upgrade' like http.Server, so the sockets below serve wss.
     const https = tlsFiles ? { createServer: createHttpsServer, serverOptions: tlsFiles } : {};
-    const listening = serve({ fetch: app.fetch, hostname: config.host, port: config.port, ...https }, () => resolve(listening));
+    // autoCleanupIncoming: false — a body the app answered without reading (a refusal, a route
+    // that takes none) is drained by Node's HTTP server itself; @hono/node-server's clean-up
+    // would destroy the request instead, resetting the connection under a client still sending.
+    const listening = serve({ fetch: app.fetch, hostname: config.host, port: config.port, autoCleanupIncoming: false, ...https }, () => resolve(listening));
     listening.once('error', reject);
   });
   const url = resolvePublicUrl(config.publicUrl, config.host, server.address() as AddressInfo, tlsFiles !== null);
-  const agentStream = attachAgentStreamSocket(server, { nodeId: config.nodeId, keys, agentSessions, logger, maxBufferedBytes: config.agentStreamMaxBufferedBytes });
-  const terminals = attachTerminalSocket(server, { nodeId: config.nodeId, keys, workspaces, logger, idleTimeoutMs: config.terminalIdleTimeoutMs });
+  const agentStream = createAgentStreamSockets({ nodeId: config.nodeId, keys, agentSessions, logger, maxBufferedBytes: config.agentStreamMaxBufferedBytes });
+  const terminals = createTerminalSockets({ nodeId: config.nodeId, keys, workspaces, logger, idleTimeoutMs: config.terminalIdleTimeoutMs });
+  serveUpgrades(server, { agentStream: agentStream.handleUpgrade, terminal: terminals.handleUpgrade });
 
   let heartbeat: NodeJS.Timeout | undefined;
   let stopped: Promise<void> | undefined;
