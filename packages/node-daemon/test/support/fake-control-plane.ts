@@ -157,7 +157,7 @@ export async function startFakeControlPlane(): Promise<FakeControlPlane> {
       }
       return send(response, 200, { persisted, duplicates: batch.messages.length - persisted });
     } else throw new HttpFailure(404, 'not found');
-    send(response, 200, { ok: true });
+    send(response, 200, kind === 'tasks' ? { ok: true, duplicate: false } : { ok: true });
   }
 
   const server = createServer((request, response) => {

@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CallbackError, ControlPlaneClient } from './control-plane-client.js';
-import { createLogger } from '@flotilla/kit';
+import { FlotillaError, createLogger } from '@flotilla/kit';
+import { ControlPlaneClient } from './control-plane-client.js';
 
 interface Seen {
   method: string;
@@ -23,7 +23,8 @@ async function serve(answers: Array<{ status: number; body?: unknown }>): Promis
       seen.push({ method: request.method!, url: request.url!, authorization: request.headers.authorization, body });
       const answer = answers[Math.min(seen.length - 1, answers.length - 1)]!;
       response.writeHead(answer.status, { 'content-type': 'application/json' });
-      response.end(JSON.stringify(answer.body ?? {}));
+      // By default what the control plane answers a callback it took (OkResponse / TaskCallbackResponse).
+      response.end(JSON.stringify(answer.body ?? (answer.status === 200 ? { ok: true, duplicate: false } : {})));
     });
   });
   await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
@@ -77,13 +78,13 @@ describe('ControlPlaneClient', () => {
   it('does not retry a 4xx, and reports the server message', async () => {
     const { url, seen } = await serve([{ status: 409, body: { error: { code: 'conflict', message: 'task already completed' } } }]);
     const call = client(url).taskCallback('tsk_1', 'ws_1', { status: 'failed', error: 'x' });
-    await expect(call).rejects.toThrow(new CallbackError('/api/tasks/tsk_1/callback', 409, 'HTTP 409: task already completed'));
+    await expect(call).rejects.toMatchObject({ status: 409, code: 'conflict', message: 'task already completed' });
     expect(seen).toHaveLength(1);
   });
 
   it('sends heartbeats once, without retrying', async () => {
     const { url, seen } = await serve([{ status: 500 }]);
-    await expect(client(url).heartbeat({ workspaceIds: ['ws_1'] })).rejects.toBeInstanceOf(CallbackError);
+    await expect(client(url).heartbeat({ workspaceIds: ['ws_1'] })).rejects.toBeInstanceOf(FlotillaError);
     expect(seen).toHaveLength(1);
   });
 
@@ -92,7 +93,7 @@ describe('ControlPlaneClient', () => {
     const { url } = await serve([{ status: 200, body: answer }, { status: 200, body: { ok: true } }, { status: 200, body: { ok: 'yes' } }]);
     expect(await client(url).heartbeat({ workspaceIds: ['ws_1'] })).toEqual(answer);
     expect(await client(url).heartbeat({ workspaceIds: [] })).toEqual({ ok: true });
-    await expect(client(url).heartbeat({ workspaceIds: [] })).rejects.toThrow(/unexpected heartbeat answer/);
+    await expect(client(url).heartbeat({ workspaceIds: [] })).rejects.toMatchObject({ code: 'bad_response', message: expect.stringMatching(/unexpected answer from POST \/api\/nodes\/nod_1\/heartbeat/) });
   });
 
   it('refuses a workspace call when it knows no token for the workspace', async () => {

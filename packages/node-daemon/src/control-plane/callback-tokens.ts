@@ -7,8 +7,8 @@
  */
 import type { NodeHeartbeatResponse } from '@flotilla/contracts';
 import { decodeJwt } from 'jose';
-import type { SqliteDatabase } from './db/database.js';
-import type { WorkspaceStore } from './db/workspace-store.js';
+import type { SqliteDatabase } from '../db/database.js';
+import type { WorkspaceStore } from '../db/workspace-store.js';
 import type { Logger } from '@flotilla/kit';
 
 /** Key of the refreshed node token in `daemon_state`. */

@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import { SignJWT, decodeJwt } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
 import { NodeTokenHolder, applyRefreshedTokens } from './callback-tokens.js';
-import { readConfig } from './config.js';
-import { startDaemon, type RunningDaemon } from './daemon.js';
-import { openDatabase, type SqliteDatabase } from './db/database.js';
-import { WorkspaceStore } from './db/workspace-store.js';
+import { readConfig } from '../config.js';
+import { startDaemon, type RunningDaemon } from '../daemon.js';
+import { openDatabase, type SqliteDatabase } from '../db/database.js';
+import { WorkspaceStore } from '../db/workspace-store.js';
 import { createLogger } from '@flotilla/kit';
 
 const NODE_ID = 'nod_tokens';
