@@ -9,11 +9,8 @@ import type { Socket } from 'node:net';
 import type { AgentStreamEvent } from '@flotilla/contracts';
 import { JwtAudience, JWT_ISSUER } from '@flotilla/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { daemonApi, type DaemonApi, startDaemonProcess, type DaemonProcess, startFakeControlPlane, type FakeControlPlane, startAgentWorkspace } from '@flotilla/testkit/daemon';
 import WebSocket from 'ws';
-import { daemonApi, type DaemonApi } from './support/daemon-api.js';
-import { startDaemonProcess, type DaemonProcess } from './support/daemon-process.js';
-import { startFakeControlPlane, type FakeControlPlane } from './support/fake-control-plane.js';
-import { startAgentWorkspace } from './support/agent-workspace.js';
 
 const NODE_ID = 'nod_backpressure';
 const CHUNKS = 600;

@@ -6,10 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { Agent, request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { daemonApi, type DaemonApi } from './support/daemon-api.js';
-import { startDaemonProcess, type DaemonProcess } from './support/daemon-process.js';
-import { startFakeControlPlane, type FakeControlPlane } from './support/fake-control-plane.js';
-import { createBareOrigin } from './support/git-fixtures.js';
+import { daemonApi, type DaemonApi, startDaemonProcess, type DaemonProcess, startFakeControlPlane, type FakeControlPlane, createBareOrigin } from '@flotilla/testkit/daemon';
 
 const NODE_ID = 'nod_http';
 let cp: FakeControlPlane;
@@ -69,7 +66,7 @@ describe('HTTP API errors', () => {
     expect(badId.status).toBe(400);
     expect(badId.body.error.message).toMatch(/workspaceId/);
     const badPrompt = await api.request<{ error: { message: string } }>('POST', '/workspaces/ws_any/agent-sessions/as_1/start', {
-      agentType: 'scripted',
+      agentType: 'claude-code',
       initialPrompt: '',
       taskId: null,
       taskTitle: null,
@@ -105,7 +102,7 @@ describe('HTTP API errors', () => {
     expect(
       (
         await api.request('POST', `/workspaces/${workspaceId}/agent-sessions/as_nope/start`, {
-          agentType: 'scripted',
+          agentType: 'claude-code',
           initialPrompt: 'x',
           taskId: null,
           taskTitle: null,

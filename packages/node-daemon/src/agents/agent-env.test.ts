@@ -8,21 +8,25 @@ describe('buildAgentEnv', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'agent-env-'));
   const sourceEnv = { PATH: '/bin', LANG: 'C.UTF-8', SECRET_OF_DAEMON: 'x', EXTRA: 'e', HOME: '/root' };
 
-  it('gives an allow-list, its own HOME, credentials and passthrough names only', () => {
+  it('gives an allow-list, its own HOME, credentials, passthrough names and its agent type\'s variables only', () => {
     const env = buildAgentEnv({
-      agentType: 'scripted',
+      agentType: 'claude-code',
       dataDir,
       credentials: { ANTHROPIC_API_KEY: 'sk' },
       passthrough: ['EXTRA', 'MISSING'],
       sourceEnv,
-      isRoot: true,
+      isRoot: false,
     });
     expect(env).toEqual({
       PATH: '/bin',
       LANG: 'C.UTF-8',
       EXTRA: 'e',
-      HOME: join(dataDir, 'agent-home', 'scripted'),
+      HOME: join(dataDir, 'agent-home', 'claude-code'),
       ANTHROPIC_API_KEY: 'sk',
+      CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+      DISABLE_AUTOUPDATER: '1',
+      DISABLE_TELEMETRY: '1',
+      DISABLE_ERROR_REPORTING: '1',
     });
     expect(existsSync(env.HOME!)).toBe(true);
   });
@@ -42,14 +46,14 @@ describe('buildAgentEnv', () => {
 
   it('does not let a passthrough name replace HOME or a credential', () => {
     const env = buildAgentEnv({
-      agentType: 'scripted',
+      agentType: 'claude-code',
       dataDir,
       credentials: { ANTHROPIC_API_KEY: 'sk' },
       passthrough: ['HOME', 'ANTHROPIC_API_KEY'],
       sourceEnv: { HOME: '/root', ANTHROPIC_API_KEY: 'other' },
       isRoot: false,
     });
-    expect(env.HOME).toBe(join(dataDir, 'agent-home', 'scripted'));
+    expect(env.HOME).toBe(join(dataDir, 'agent-home', 'claude-code'));
     expect(env.ANTHROPIC_API_KEY).toBe('sk');
   });
 });

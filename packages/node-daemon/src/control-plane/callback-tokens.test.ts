@@ -1,9 +1,8 @@
 import { mkdtempSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SignJWT, decodeJwt } from 'jose';
+import { FakeControlPlane } from '@flotilla/testkit/daemon';
 import { afterEach, describe, expect, it } from 'vitest';
 import { NodeTokenHolder, applyRefreshedTokens } from './callback-tokens.js';
 import { readConfig } from '../config.js';
@@ -17,13 +16,13 @@ const logger = createLogger('test');
 const secret = new TextEncoder().encode('only-decoded-never-verified-here!');
 const opened: SqliteDatabase[] = [];
 let daemon: RunningDaemon | undefined;
-let server: Server | undefined;
+let cp: FakeControlPlane | undefined;
 
 afterEach(async () => {
   await daemon?.stop();
   daemon = undefined;
-  await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
-  server = undefined;
+  await cp?.close();
+  cp = undefined;
   opened.splice(0).forEach((db) => db.open && db.close());
 });
 
@@ -100,20 +99,16 @@ describe('applyRefreshedTokens', () => {
 describe('the daemon and refreshed node tokens', () => {
   it('presents a token from a heartbeat answer from then on, and again after a restart', async () => {
     const refreshed = await token(7200);
-    const seen: Array<{ path: string; exp: number | undefined }> = [];
-    server = createServer((request, response) => {
-      const bearer = request.headers.authorization?.replace(/^Bearer\s+/i, '') ?? '';
-      seen.push({ path: request.url ?? '', exp: decodeJwt(bearer).exp });
-      request.resume();
-      const answer = request.url?.endsWith('/heartbeat') ? { ok: true, callbackToken: refreshed, workspaceTokens: {} } : { ok: true };
-      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
-    });
-    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    // The test signs its own tokens: the fake takes any Bearer token, and answers heartbeats with the refreshed one.
+    const fake = await FakeControlPlane.start({ tokens: 'any' });
+    cp = fake;
+    fake.heartbeatAnswer = () => ({ ok: true, callbackToken: refreshed, workspaceTokens: {} });
+    const seen = () => fake.requests.map((request) => ({ route: request.route, exp: request.claims.exp }));
     const fileToken = await token(600);
     const config = readConfig(
       {
         FLOTILLA_NODE_ID: NODE_ID,
-        FLOTILLA_CONTROL_PLANE_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        FLOTILLA_CONTROL_PLANE_URL: fake.url,
         FLOTILLA_CALLBACK_TOKEN: fileToken,
         FLOTILLA_DATA_DIR: mkdtempSync(join(tmpdir(), 'node-token-daemon-')),
         NODE_HEARTBEAT_INTERVAL_MS: '100',
@@ -125,16 +120,16 @@ describe('the daemon and refreshed node tokens', () => {
     daemon = await startDaemon({ config, credentials: {}, logger });
     await daemon.controlPlane.nodeReady({ url: daemon.url, daemonVersion: 'test' });
     daemon.startHeartbeat();
-    await expect.poll(() => seen.filter((s) => s.path.endsWith('/heartbeat')).length).toBeGreaterThanOrEqual(3);
+    await expect.poll(() => fake.heartbeats.length).toBeGreaterThanOrEqual(3);
     await daemon.stop();
     // First the configured token; once the first heartbeat answer is in, the refreshed one.
-    expect(seen[0]).toEqual({ path: `/api/nodes/${NODE_ID}/ready`, exp: expOf(fileToken) });
-    expect(seen.at(-1)?.exp).toBe(expOf(refreshed));
+    expect(seen()[0]).toEqual({ route: 'nodeReady', exp: expOf(fileToken) });
+    expect(seen().at(-1)?.exp).toBe(expOf(refreshed));
 
     // Restarted with the same (older) file token: the stored refreshed token is used.
-    seen.length = 0;
+    const before = fake.requests.length;
     daemon = await startDaemon({ config, credentials: {}, logger });
     await daemon.controlPlane.nodeReady({ url: daemon.url, daemonVersion: 'test' });
-    expect(seen).toEqual([{ path: `/api/nodes/${NODE_ID}/ready`, exp: expOf(refreshed) }]);
+    expect(seen().slice(before)).toEqual([{ route: 'nodeReady', exp: expOf(refreshed) }]);
   });
 });

@@ -2,7 +2,7 @@ import { chmodSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createBareOrigin, git, showFile } from '../../test/support/git-fixtures.js';
+import { createBareOrigin, git, showFile } from '@flotilla/testkit/daemon';
 import { commitAndPushTaskBranch } from './task-branch.js';
 import { createCheckout } from './workspace-checkout.js';
 

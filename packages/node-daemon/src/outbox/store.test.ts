@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { OutboxStore } from './store.js';
-import { makeMessage, makeTempDir } from './test-support/helpers.js';
+import { makeMessage, makeTempDir } from '../../test/outbox/helpers.js';
 
 describe('OutboxStore', () => {
   let temp: ReturnType<typeof makeTempDir>;

@@ -1,4 +1,8 @@
-/** Small HTTP helper for calling a daemon in tests. */
+/**
+ * Calling a daemon under test the raw way: any method and path, any body (a string is sent as it
+ * is, so malformed JSON can be sent too), and the status and parsed body back — what tests of the
+ * API's refusals need, where a typed client would refuse to send.
+ */
 
 export interface ApiResponse<T = unknown> {
   status: number;

@@ -1,13 +1,13 @@
 /**
- * Real git repositories for tests: a bare "origin" with one commit on `main`, the way a user's
- * remote looks to the daemon.
+ * Real git repositories for daemon tests: a bare "origin" with one commit on `main`, the way a
+ * user's remote looks to the daemon.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** Run git synchronously and return trimmed stdout. */
+/** Run git synchronously in `cwd` and return trimmed stdout. */
 export function git(cwd: string, ...args: string[]): string {
   return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
 }

@@ -1,13 +1,14 @@
 /**
  * A workspace on the daemon under test with an agent started in it, the way the control plane
  * sets one up: create the workspace (a fresh bare origin), wait for its ready callback, register
- * an agent session, start it with a prompt. Shared by the daemon tests that need a running agent.
+ * an agent session, start it (agent type `claude-code`: the scripted agent under the override of
+ * daemon-process.ts) with a prompt. Shared by the daemon tests that need a running agent.
  */
 import { randomUUID } from 'node:crypto';
 import type { PermissionPolicy } from '@flotilla/contracts';
 import type { DaemonApi } from './daemon-api.js';
 import type { FakeControlPlane } from './fake-control-plane.js';
-import { createBareOrigin } from './git-fixtures.js';
+import { createBareOrigin } from './bare-origin.js';
 
 export interface AgentWorkspaceOptions {
   nodeId: string;
@@ -21,7 +22,7 @@ export interface AgentWorkspaceOptions {
 }
 
 /**
- * Create a workspace and start the scripted agent in it; answers the ids.
+ * Create a workspace and start the agent in it; answers the ids.
  * @throws when the daemon refuses a step or the workspace is not ready within 30 s
  */
 export async function startAgentWorkspace(api: DaemonApi, cp: FakeControlPlane, options: AgentWorkspaceOptions): Promise<{ workspaceId: string; agentSessionId: string }> {
@@ -42,7 +43,7 @@ export async function startAgentWorkspace(api: DaemonApi, cp: FakeControlPlane, 
   await cp.waitFor(() => cp.workspaceReady.find((r) => r.id === workspaceId), 30_000, 'workspace ready');
   await api.request('POST', `/workspaces/${workspaceId}/agent-sessions`, { agentSessionId, chatSessionId });
   const started = await api.request('POST', `/workspaces/${workspaceId}/agent-sessions/${agentSessionId}/start`, {
-    agentType: 'scripted',
+    agentType: 'claude-code',
     initialPrompt: options.prompt,
     taskId: null,
     taskTitle: null,

@@ -1,11 +1,11 @@
-/** Test-only helpers for the outbox tests: messages, a recording logger, polling, temp files. */
+/** Setup of the outbox tests: messages, a logger that keeps its lines, polling, temp files. */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChatMessageInput } from '@flotilla/contracts';
-import type { LogFields, Logger, LogLevel } from '@flotilla/kit';
-import { DEFAULT_OUTBOX_CONFIG, type OutboxConfig } from '../config.js';
+import { createLogger, type LogFields, type Logger, type LogLevel } from '@flotilla/kit';
+import { DEFAULT_OUTBOX_CONFIG, type OutboxConfig } from '../../src/outbox/config.js';
 
 /** An assistant message whose content is `text`, padded with `x` to `padTo` characters. */
 export function makeMessage(text: string, padTo = 0): ChatMessageInput {
@@ -24,19 +24,16 @@ export interface LogEntry {
   fields: LogFields;
 }
 
-/** A logger that keeps its lines in `entries` instead of writing them. */
+/** The kit's logger (every level), its lines kept in `entries` instead of written. */
 export function createRecordingLogger(entries: LogEntry[] = []): Logger & { entries: LogEntry[] } {
-  const write = (level: LogLevel) => (msg: string, fields: LogFields = {}) => {
-    entries.push({ level, msg, fields });
-  };
-  return {
-    entries,
-    debug: write('debug'),
-    info: write('info'),
-    warn: write('warn'),
-    error: write('error'),
-    child: () => createRecordingLogger(entries),
-  };
+  const logger = createLogger('test', {
+    level: 'debug',
+    sink: (level, line) => {
+      const { ts: _ts, level: _level, component: _component, msg, ...fields } = JSON.parse(line) as Record<string, unknown>;
+      entries.push({ level, msg: String(msg), fields });
+    },
+  });
+  return Object.assign(logger, { entries });
 }
 
 /** Outbox configuration with intervals small enough for tests, plus `overrides`. */

@@ -1,12 +1,12 @@
 /**
- * Test-only child process for the crash-recovery test: starts an outbox on the given SQLite
+ * Child process of the outbox's crash-recovery test: starts an outbox on the given SQLite
  * file, enqueues messages, prints their ids as one JSON line, and then idles until it is killed.
  *
  * Usage: node --import tsx crash-child.ts <dbPath> <controlPlaneUrl> <count>
  */
 import Database from 'better-sqlite3';
-import { MessageOutbox } from '../outbox.js';
-import { createHttpMessageSender } from '../sender.js';
+import { MessageOutbox } from '../../src/outbox/outbox.js';
+import { createHttpMessageSender } from '../../src/outbox/sender.js';
 import { createRecordingLogger, makeMessage, testConfig } from './helpers.js';
 
 const [dbPath, controlPlaneUrl, count] = process.argv.slice(2);

@@ -1,13 +1,14 @@
 /**
- * Test-only wiring of the whole outbox: a SQLite file in a temp dir, the fake control plane, the
- * real HTTP sender and `MessageOutbox`. `cleanup()` undoes everything the harness opened.
+ * Setup of the outbox tests, the whole outbox wired: a SQLite file in a temp dir, the fake control
+ * plane (testkit; any Bearer token taken, unless `server.tokens` names the one of a workspace),
+ * the real HTTP sender and `MessageOutbox`. `cleanup()` undoes everything the harness opened.
  */
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { OutboxConfig } from '../config.js';
-import { MessageOutbox } from '../outbox.js';
-import { createHttpMessageSender } from '../sender.js';
-import { FakeControlPlane } from './fake-control-plane.js';
+import { FakeControlPlane } from '@flotilla/testkit/daemon';
+import type { OutboxConfig } from '../../src/outbox/config.js';
+import { MessageOutbox } from '../../src/outbox/outbox.js';
+import { createHttpMessageSender } from '../../src/outbox/sender.js';
 import { createRecordingLogger, makeTempDir, testConfig } from './helpers.js';
 
 export interface OpenedOutbox {
@@ -36,7 +37,7 @@ export interface Harness {
 
 export async function createHarness(): Promise<Harness> {
   const temp = makeTempDir();
-  const server = await FakeControlPlane.start();
+  const server = await FakeControlPlane.start({ tokens: 'any' });
   const logger = createRecordingLogger();
   const tokens = new Map<string, string | undefined>();
   const opened: OpenedOutbox[] = [];
