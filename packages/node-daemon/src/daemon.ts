@@ -11,7 +11,7 @@ import { createSecureContext } from 'node:tls';
 import { serve } from '@hono/node-server';
 import type { AgentCredentials } from './agent-credentials.js';
 import { NodeTokenHolder, applyRefreshedTokens } from './control-plane/callback-tokens.js';
-import { AgentSessionService } from './agents/agent-session-service.js';
+import { AgentSessionService } from './agents/session/agent-session-service.js';
 import { GitCredentialRegistry } from './git/git-credentials.js';
 import type { DaemonConfig } from './config.js';
 import { ControlPlaneClient } from './control-plane/control-plane-client.js';

@@ -137,14 +137,14 @@ describe('node daemon process', () => {
     expect(showFile(origin, branch, 'hello.txt')).toBe('hi');
     expect(git(origin, 'log', '-1', '--format=%s', branch)).toBe(`Flotilla task ${taskId}: Test task`);
 
-    // The chat: the prompt under the given id, then the agent's messages in order — all
-    // delivered before the task callback.
+    // The chat: the agent's messages in order — all delivered before the task callback. The
+    // prompt came with the id under which the control plane stored it: it is not sent again.
     const messages = cp.messages.filter((m) => m.id === workspaceId);
-    expect(messages[0]?.body).toMatchObject({ messageId: promptMessageId, role: 'user', content: prompt });
-    expect(messages.map((m) => m.body.role)).toEqual(['user', 'assistant', 'tool', 'tool']);
-    expect(messages[1]?.body.content).toBe('starting');
-    expect(messages[2]?.body.toolMetadata).toMatchObject({ kind: 'edit', status: 'pending' });
-    expect(messages[3]?.body.toolMetadata).toMatchObject({
+    expect(messages.map((m) => m.body.messageId)).not.toContain(promptMessageId);
+    expect(messages.map((m) => m.body.role)).toEqual(['assistant', 'tool', 'tool']);
+    expect(messages[0]?.body.content).toBe('starting');
+    expect(messages[1]?.body.toolMetadata).toMatchObject({ kind: 'edit', status: 'pending' });
+    expect(messages[2]?.body.toolMetadata).toMatchObject({
       kind: 'edit',
       status: 'completed',
       target: join(workspacePath, 'hello.txt'),

@@ -24,10 +24,10 @@ import { AgentStreamClientMessage, FOLLOW_UP_PROMPT_MAX_CHARS, describeZodError,
 import { FlotillaError, badRequest, errorMessage, notFound, type Logger } from '@flotilla/kit';
 import type { JWTVerifyGetKey } from 'jose';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { AgentSessionService } from '../agents/agent-session-service.js';
-import type { RecordedUpdate } from '../agents/agent-update-stream.js';
-import type { LiveAgentSession } from '../agents/live-agent-session.js';
-import type { OpenPermissionRequest, PermissionResolution } from '../agents/permission-requests.js';
+import type { AgentSessionService } from '../agents/session/agent-session-service.js';
+import type { RecordedUpdate } from '../agents/session/agent-update-stream.js';
+import type { AgentSession } from '../agents/session/agent-session.js';
+import type { OpenPermissionRequest, PermissionResolution } from '../agents/acp/permission-requests.js';
 import { verifyViewerToken } from './auth.js';
 import { refuseUpgrade } from './upgrade-refusal.js';
 import type { UpgradeHandler } from './upgrades.js';
@@ -74,7 +74,7 @@ export function createAgentStreamSockets(deps: AgentStreamSocketDeps): AgentStre
   const logger = deps.logger.child({ component: 'agent-stream' });
   const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_FRAME_BYTES });
 
-  const authorize = async (request: IncomingMessage, url: URL, workspaceId: string): Promise<{ live: LiveAgentSession; after: number }> => {
+  const authorize = async (request: IncomingMessage, url: URL, workspaceId: string): Promise<{ live: AgentSession; after: number }> => {
     const after = afterOf(url);
     await verifyViewerToken(tokenOf(request, url), { keys: deps.keys, nodeId: deps.nodeId, workspaceId, logger });
     const live = deps.agentSessions.liveSessionOf(workspaceId);
@@ -82,7 +82,7 @@ export function createAgentStreamSockets(deps: AgentStreamSocketDeps): AgentStre
     return { live, after };
   };
 
-  const serve = (socket: WebSocket, live: LiveAgentSession, after: number): void => {
+  const serve = (socket: WebSocket, live: AgentSession, after: number): void => {
     const send = createViewerSender<AgentStreamEvent>(socket, {
       maxBufferedBytes: deps.maxBufferedBytes,
       onCut: (bufferedBytes) => logger.warn('viewer too slow; disconnected', { workspaceId: live.workspaceId, bufferedBytes }),

@@ -11,7 +11,7 @@ import type { Logger } from '@flotilla/kit';
 import { errorHandler, notFoundHandler, registerRoutes } from '@flotilla/kit/hono';
 import { Hono } from 'hono';
 import type { JWTVerifyGetKey } from 'jose';
-import type { AgentSessionService } from '../agents/agent-session-service.js';
+import type { AgentSessionService } from '../agents/session/agent-session-service.js';
 import type { WorkspaceService } from '../workspaces/workspace-service.js';
 import { requireNodeManagementToken } from './auth.js';
 import { agentSessionHandlers } from './routes/agent-sessions.js';

@@ -12,7 +12,7 @@
  *   answers `duplicate` and is not delivered again. 404 no agent runs; 409 the session ended.
  * - `getAgentSession` `GET …/agent-sessions/:agentSessionId` → `AgentSessionInfo`.
  */
-import type { AgentSessionService } from '../../agents/agent-session-service.js';
+import type { AgentSessionService } from '../../agents/session/agent-session-service.js';
 import type { DaemonRouteHandlers } from './handlers.js';
 
 /** The agent session routes' handlers, over `agentSessions`. */

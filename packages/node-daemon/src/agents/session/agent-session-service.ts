@@ -1,33 +1,25 @@
 /**
- * Agent sessions of this node: register, start, look up, stop. The two verbs are kept apart on
- * purpose (DESIGN.md §1 word list; post-mortem "missing initial prompt"): `registerAgentSession`
- * only records a session; `startAgentSession` starts the agent process AND delivers the initial
- * prompt.
+ * Agent sessions of this node: register, start, look up, take prompts, stop — the node-wide
+ * bookkeeping around the sessions whose agents run here (each owned by its `AgentSession`,
+ * agent-session.ts). The two verbs are kept apart on purpose (DESIGN.md §1 word list; post-mortem
+ * "missing initial prompt"): `registerAgentSession` only records a session; `startAgentSession`
+ * starts the agent process AND delivers the initial prompt.
  */
-import type {
-  AgentSessionInfo,
-  RegisterAgentSessionRequest,
-  StartAgentSessionRequest,
-} from '@flotilla/contracts';
-import { toAgentSessionInfo } from '../db/agent-session-store.js';
-import type { WorkspaceRecord, WorkspaceStore } from '../db/workspace-store.js';
+import type { AgentSessionInfo, RegisterAgentSessionRequest, StartAgentSessionRequest } from '@flotilla/contracts';
 import { conflict, errorMessage, notFound } from '@flotilla/kit';
-import type { AgentUpdateStream } from './agent-update-stream.js';
-import { type InitialTurnDeps, runInitialTurn } from './initial-turn.js';
-import { queuedPrompt, runFollowUpTurns } from './follow-up-turn.js';
-import { LiveAgentSession } from './live-agent-session.js';
-import { failTask } from './task-completion.js';
+import { toAgentSessionInfo } from '../../db/agent-session-store.js';
+import type { WorkspaceRecord, WorkspaceStore } from '../../db/workspace-store.js';
+import { failTask } from '../../tasks/task-completion.js';
+import { AgentSession, type AgentSessionDeps } from './agent-session.js';
 
-export interface AgentSessionServiceDeps extends InitialTurnDeps {
+export interface AgentSessionServiceDeps extends AgentSessionDeps {
   workspaces: WorkspaceStore;
-  /** AGENT_UPDATE_BUFFER_SIZE. */
-  updateBufferSize: number;
 }
 
 const key = (workspaceId: string, agentSessionId: string): string => `${workspaceId}\u0000${agentSessionId}`;
 
 export class AgentSessionService {
-  private readonly live = new Map<string, LiveAgentSession>();
+  private readonly live = new Map<string, AgentSession>();
 
   constructor(private readonly deps: AgentSessionServiceDeps) {}
 
@@ -53,8 +45,8 @@ export class AgentSessionService {
 
   /**
    * Start the agent of a registered session and deliver `request.initialPrompt` as its first
-   * `session/prompt`. Answers at once with status `starting`; the turn runs in the background
-   * (initial-turn.ts) and ends with the task callback when `request.taskId` is set.
+   * `session/prompt`. Answers at once with status `starting`; the turns run in the background
+   * (agent-session.ts) and end with the task callback when `request.taskId` is set.
    *
    * @throws FlotillaError not_found (unknown workspace or session), conflict (workspace not
    *   `running`, or session already started).
@@ -73,20 +65,14 @@ export class AgentSessionService {
     });
     if (!started) throw conflict(`agent session ${agentSessionId} was already started (status ${session.status})`);
 
-    const live = new LiveAgentSession(workspaceId, agentSessionId, this.deps.updateBufferSize, {
-      timeoutMs: this.deps.config.permissionRequestTimeoutMs,
-      logger: this.deps.logger.child({ component: 'permissions', workspaceId, agentSessionId }),
-    });
-    this.live.set(key(workspaceId, agentSessionId), live);
-    void runInitialTurn(this.deps, {
-      live,
+    const live = new AgentSession(this.deps, {
       workspace,
+      agentSessionId,
       chatSessionId: session.chatSessionId ?? workspace.chatSessionId,
       request,
-    }).catch((error: unknown) => {
-      // runInitialTurn reports its own failures; this only guards against a bug in it.
-      this.deps.logger.error('agent turn crashed', { workspaceId, agentSessionId, error: errorMessage(error) });
     });
+    this.live.set(key(workspaceId, agentSessionId), live);
+    live.start();
     this.deps.logger.info('agent session starting', { workspaceId, agentSessionId, agentType: request.agentType });
     return this.getAgentSession(workspaceId, agentSessionId);
   }
@@ -131,21 +117,22 @@ export class AgentSessionService {
    * The workspace's agent session whose agent this daemon runs (the latest started, when there
    * were several), or undefined when no agent runs in it.
    */
-  liveSessionOf(workspaceId: string): LiveAgentSession | undefined {
-    let latest: LiveAgentSession | undefined;
+  liveSessionOf(workspaceId: string): AgentSession | undefined {
+    let latest: AgentSession | undefined;
     for (const live of this.live.values()) if (live.workspaceId === workspaceId && !live.stopRequested) latest = live;
     return latest;
   }
 
   /**
-   * Deliver a follow-up prompt to the workspace's running agent (issue 3 direct channel; reuse
-   * it for control-plane follow-ups). During a turn the prompt is queued and delivered when the
-   * turn ends, before a task's completion is reported; an idle agent gets it at once. The prompt
-   * is persisted as a `user` chat message when it is delivered.
+   * Deliver a follow-up prompt to the workspace's running agent (issue 3 direct channel; and the
+   * control plane's follow-ups, {@link deliverFollowUpPromptOnce}). During a turn the prompt is
+   * queued and delivered when the turn ends, before a task's completion is reported; an idle
+   * agent gets it at once (AgentSession.acceptPrompt).
    *
    * @param text the prompt, non-empty.
-   * @param messageId the prompt's chat message id (UUID) when the caller has one (see
-   *   {@link deliverFollowUpPromptOnce}); without it a fresh id is made.
+   * @param messageId the id under which the control plane stored the prompt, when it did; without
+   *   it a fresh id is made and the daemon persists the prompt as a `user` chat message when it is
+   *   delivered.
    * @returns the agent session, the prompt's chat messageId, and whether it was `queued` behind a
    *   running turn or `delivered` now.
    * @throws FlotillaError not_found (no agent runs in the workspace), conflict (the session has
@@ -159,22 +146,7 @@ export class AgentSessionService {
     this.workspaceOrThrow(workspaceId);
     const live = this.liveSessionOf(workspaceId);
     if (!live) throw notFound(`no agent is running in workspace ${workspaceId}`);
-    const status = this.deps.sessions.get(workspaceId, live.agentSessionId)?.status;
-    if (status !== 'starting' && status !== 'running' && status !== 'idle') {
-      throw conflict(`agent session ${live.agentSessionId} is ${status ?? 'unknown'}; it takes no more prompts`);
-    }
-    const prompt = queuedPrompt(text, messageId);
-    live.acceptedPromptIds.add(prompt.messageId);
-    live.queuedPrompts.push(prompt);
-    const queued = live.turnActive || status !== 'idle';
-    if (!queued) {
-      const setStatus = (next: 'running' | 'idle' | 'failed', error: string | null = null): void =>
-        this.deps.sessions.setStatus(workspaceId, live.agentSessionId, next, error);
-      const logger = this.deps.logger.child({ component: 'agent-session', workspaceId, agentSessionId: live.agentSessionId });
-      void runFollowUpTurns(live, setStatus, this.deps.config.agentKillTimeoutMs, logger);
-    }
-    this.deps.logger.info('follow-up prompt accepted', { workspaceId, agentSessionId: live.agentSessionId, messageId: prompt.messageId, queued });
-    return { agentSessionId: live.agentSessionId, messageId: prompt.messageId, delivery: queued ? 'queued' : 'delivered' };
+    return { agentSessionId: live.agentSessionId, ...live.acceptPrompt(text, messageId) };
   }
 
   /**
@@ -199,13 +171,8 @@ export class AgentSessionService {
     if (live.agentSessionId !== agentSessionId) {
       throw conflict(`agent session ${agentSessionId} is not the one running in workspace ${workspaceId}`);
     }
-    if (live.acceptedPromptIds.has(messageId)) return { agentSessionId, messageId, delivery: 'duplicate' };
+    if (live.hasAccepted(messageId)) return { agentSessionId, messageId, delivery: 'duplicate' };
     return this.sendFollowUpPrompt(workspaceId, text, messageId);
-  }
-
-  /** Raw ACP updates of a session this daemon started, or undefined. */
-  updateStream(workspaceId: string, agentSessionId: string): AgentUpdateStream | undefined {
-    return this.live.get(key(workspaceId, agentSessionId))?.updates;
   }
 
   /**

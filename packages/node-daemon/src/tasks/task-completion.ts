@@ -1,7 +1,7 @@
 /**
  * The end of a task's turn (DESIGN.md §2 hop 5): commit and push what the agent left, make sure
  * the chat holds every message, then tell the control plane through the task callback
- * (`TaskCallbackRequest` in contracts node.ts, `POST /api/tasks/:taskId/callback`).
+ * (route `taskCallback` of the `callbackApi` table, `POST /api/tasks/:taskId/callback`).
  *
  * The daemon never deletes a workspace here: on success the control plane does; on failure the
  * workspace stays for inspection.
@@ -12,7 +12,7 @@ import { gitHubRepositoryOf, openPullRequest } from '../git/github-pull-request.
 import type { GitHttpAuth } from '../git/git-credentials.js';
 import { commitAndPushTaskBranch } from '../git/task-branch.js';
 import type { Logger } from '@flotilla/kit';
-import type { ChatMessageSink } from './chat-message-sink.js';
+import type { ChatMessageSink } from '../agents/chat/chat-message-sink.js';
 
 export interface TaskCompletionDeps {
   outbox: Pick<ChatMessageSink, 'drain'>;
@@ -150,7 +150,7 @@ async function openTaskPullRequest(deps: TaskCompletionDeps, turn: FinishedTurn,
  * `failed` instead.
  *
  * @returns the body sent.
- * @throws CallbackError when the control plane refuses the callback or retries run out.
+ * @throws FlotillaError when the control plane refuses the callback or retries run out.
  */
 export async function completeTask(deps: TaskCompletionDeps, turn: FinishedTurn): Promise<TaskCallbackRequest> {
   let body: TaskCallbackRequest;
@@ -178,7 +178,7 @@ export async function completeTask(deps: TaskCompletionDeps, turn: FinishedTurn)
  * the `failed` callback with `error`.
  *
  * @returns the body sent.
- * @throws CallbackError when the control plane refuses the callback or retries run out.
+ * @throws FlotillaError when the control plane refuses the callback or retries run out.
  */
 export async function failTask(
   deps: TaskCompletionDeps,

@@ -13,10 +13,10 @@
  *   metadata, plus `diff` from the first diff content block;
  * - `plan` → a `plan` message, its entries as a markdown checklist.
  *
- * `user_message_chunk` is ignored: the daemon reports the prompt itself ({@link userPrompt}), and
- * agents that echo it would duplicate it. Bookkeeping updates (available commands, mode, config,
- * session info, usage, notices, compaction) carry no chat content and neither produce messages
- * nor split the pending text.
+ * `user_message_chunk` is ignored: a prompt is in the chat already — stored by the control plane,
+ * or reported by the daemon itself ({@link userPrompt}) — and agents that echo it would duplicate
+ * it. Bookkeeping updates (available commands, mode, config, session info, usage, notices,
+ * compaction) carry no chat content and neither produce messages nor split the pending text.
  */
 import { randomUUID } from 'node:crypto';
 import type { ContentBlock, SessionUpdate, ToolCallContent, ToolCallLocation } from '@agentclientprotocol/sdk';
@@ -93,8 +93,8 @@ export class ChatMessageTranslator {
   }
 
   /**
-   * The prompt the daemon delivers, as a `user` message. `messageId` is the id under which the
-   * control plane already stored it (`initialPromptMessageId`), so the copy deduplicates.
+   * A prompt the daemon is the first to see, as a `user` message, after the pending text.
+   * @param messageId its chat message id (a fresh one when not given)
    */
   userPrompt(text: string, messageId?: string): TranslatedMessage[] {
     return [...this.flush(), this.message('user', text, this.now(), undefined, messageId)];

@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AgentType } from '@flotilla/contracts';
-import type { AgentCredentials } from '../agent-credentials.js';
+import type { AgentCredentials } from '../../agent-credentials.js';
 
 /** Inherited from the daemon when set. */
 const BASE_VARIABLES = ['PATH', 'LANG', 'TERM', 'TMPDIR'] as const;

@@ -13,7 +13,7 @@ import { Readable, Writable } from 'node:stream';
 import * as acp from '@agentclientprotocol/sdk';
 import type { PromptResponse, RequestPermissionOutcome, RequestPermissionRequest, SessionNotification } from '@agentclientprotocol/sdk';
 import type { Logger } from '@flotilla/kit';
-import type { AgentProcess } from './agent-process.js';
+import type { AgentProcess } from '../process/agent-process.js';
 import { choosePermissionOutcome, type PermissionPolicyValue } from './permission-policy.js';
 import { PathOutsideWorkspaceError, readWorkspaceTextFile, writeWorkspaceTextFile } from './workspace-fs.js';
 
