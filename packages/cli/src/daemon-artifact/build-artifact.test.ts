@@ -9,8 +9,9 @@ import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import daemonPackage from '../../package.json' with { type: 'json' };
-import { buildDaemonArtifact, REQUIRED_RUNTIME_PACKAGES, RUNTIME_PACKAGES } from './build-artifact.js';
+import { buildDaemonArtifact, DAEMON_PACKAGE_DIR, REQUIRED_RUNTIME_PACKAGES, RUNTIME_PACKAGES } from './build-artifact.js';
+
+const daemonPackage = JSON.parse(readFileSync(join(DAEMON_PACKAGE_DIR, 'package.json'), 'utf8')) as { version: string; dependencies: Record<string, string> };
 
 describe('buildDaemonArtifact', () => {
   it('writes the bundle and a manifest with its version, SHA-256, size and pinned runtime packages', async () => {

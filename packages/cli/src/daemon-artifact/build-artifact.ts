@@ -7,16 +7,18 @@
  * with `npm install` (see @flotilla/cloud-init).
  *
  * The control plane serves both files (`GET /api/node-daemon`, `GET /api/node-daemon/bundle/:version`);
- * `flotilla up` builds them into its static assets (packages/cli/src/stack/stack-assets.ts).
+ * `flotilla up` builds them into its static assets (stack/stack-assets.ts). The build lives in the
+ * CLI, which runs it: esbuild is the CLI's dependency, not the daemon's (which runs on VMs).
  */
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { NodeDaemonManifest } from '@flotilla/contracts';
 
-export const DAEMON_PACKAGE_DIR = join(dirname(fileURLToPath(import.meta.url)), '../..');
+/** The node daemon package's directory (its sources, its package.json, and `dist/artifact`). */
+export const DAEMON_PACKAGE_DIR = dirname(createRequire(import.meta.url).resolve('@flotilla/node-daemon/package.json'));
 export const BUNDLE_FILE = 'node-daemon.mjs';
 export const MANIFEST_FILE = 'manifest.json';
 
