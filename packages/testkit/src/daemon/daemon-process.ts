@@ -95,7 +95,7 @@ export async function startDaemonProcess(options: DaemonProcessOptions): Promise
       const check = (): void => {
         if (stderr.includes(text)) done();
       };
-      const timer = setTimeout(() => done(new Error(`the daemon did not log "${text}" within ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(() => done(new Error(`the daemon did not log "${text}" within ${timeoutMs} ms`)), timeoutMs).unref();
       void exited.then((code) => done(new Error(`the daemon exited with ${code} before logging "${text}"`)));
       watchers.add(check);
       check();
