@@ -167,13 +167,20 @@ export async function bootFakeVm(userData: string, options: FakeVmOptions = {}):
   };
 }
 
+/**
+ * Until the tests select the scripted agent as `claude-code` (issue 11), the node daemon starts
+ * agent type `scripted` only through its agent-command override, as it does any type it has no
+ * built-in command for: the scripted agent on the VM's PATH (the drop-in's `env`).
+ */
+const SCRIPTED_AGENT_OVERRIDE = { FLOTILLA_AGENT_COMMAND_SCRIPTED: '["flotilla-scripted-agent"]' };
+
 /** `systemctl start <unit>`: its ExecStart in its own process group, output to a log file. */
 function startUnit(root: string, unit: string, extraEnv: Record<string, string>): { pid: number; logFile: string } {
   const service = parseUnit(readFileSync(under(root, `/etc/systemd/system/${unit}`), 'utf8')).get('Service');
   if (!service) throw new Error(`${unit} has no [Service] section`);
   const first = (key: string) => service.get(key)?.[0];
   for (const name of service.get('StateDirectory') ?? []) mkdirSync(under(root, `/var/lib/${name}`), { recursive: true });
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: under(root, '/var/lib') };
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: under(root, '/var/lib'), ...SCRIPTED_AGENT_OVERRIDE };
   for (const file of service.get('EnvironmentFile') ?? []) Object.assign(env, readEnvironmentFile(root, file));
   Object.assign(env, loopback(Boolean(env.FLOTILLA_TLS_CERT_FILE)), extraEnv);
   const [executable = '', ...args] = (first('ExecStart') ?? '').split(/\s+/);

@@ -43,11 +43,16 @@ export interface TestStack {
   close(): Promise<void>;
 }
 
-/** Environment every test node gets: no inherited agent credentials, quiet logs. */
+/**
+ * Environment every test node gets: no inherited agent credentials, quiet logs. Until the tests
+ * select the scripted agent as `claude-code` (issue 11), agent type `scripted` is started through
+ * its agent-command override, as the node daemon starts any type it has no built-in command for
+ * (the scripted agent is on the PATH of the test processes: node_modules/.bin).
+ */
 function baseNodeEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const name of ['ANTHROPIC_API_KEY', 'ANTHROPIC_BASE_URL', 'CLAUDE_CODE_OAUTH_TOKEN']) delete env[name];
-  return { ...env, FLOTILLA_LOG_LEVEL: 'debug', ...extra };
+  return { ...env, FLOTILLA_LOG_LEVEL: 'debug', FLOTILLA_AGENT_COMMAND_SCRIPTED: '["flotilla-scripted-agent"]', ...extra };
 }
 
 export async function bootTestStack(options: TestStackOptions = {}): Promise<TestStack> {
