@@ -8,10 +8,10 @@
  * the control plane refuses (or never answers) `nodeReady`.
  */
 import { readFileSync } from 'node:fs';
+import { errorMessage } from '@flotilla/kit';
 import { credentialNames, takeAgentCredentials } from './agent-credentials.js';
 import { ConfigError, readConfig } from './config.js';
 import { type RunningDaemon, startDaemon } from './daemon.js';
-import { errorMessage } from '@flotilla/kit';
 import { createDaemonLogger } from './logging.js';
 import { DAEMON_VERSION } from './version.js';
 

@@ -1,3 +1,4 @@
+/** Callback tokens over time: the newest node token kept across restarts, refreshed tokens from heartbeat answers. */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

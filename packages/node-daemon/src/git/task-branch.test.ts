@@ -1,3 +1,4 @@
+/** The checkout and the task branch against a real bare origin: clone, commit, push, a taken name, a rejected push. */
 import { chmodSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,3 +1,4 @@
+/** The outbox's HTTP sender against the fake control plane (testkit): one request per call, every failure classified. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PermanentSendError, TransientSendError } from './errors.js';
 import { createHttpMessageSender, type HttpMessageSenderOptions } from './sender.js';

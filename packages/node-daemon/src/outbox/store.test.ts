@@ -1,3 +1,4 @@
+/** The outbox's SQLite table: schema version, dedupe, batches by count and bytes, caps. */
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';

@@ -1,3 +1,4 @@
+/** The automatic permission policies: which option `allow` and `reject` pick, and `cancelled` when none fits. */
 import type { PermissionOption } from '@agentclientprotocol/sdk';
 import { describe, expect, it } from 'vitest';
 import { choosePermissionOutcome } from './permission-policy.js';

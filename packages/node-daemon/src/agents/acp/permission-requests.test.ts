@@ -1,3 +1,4 @@
+/** Permission requests of policy `ask`: answered by a viewer, rejected after the timeout, cancelled when the agent stops. */
 import type { RequestPermissionRequest } from '@agentclientprotocol/sdk';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FlotillaError } from '@flotilla/kit';

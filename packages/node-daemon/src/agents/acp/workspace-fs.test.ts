@@ -1,3 +1,4 @@
+/** The agent's ACP file access, confined to the workspace (symlinks and `..` included). */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,3 +1,4 @@
+/** ACP updates into chat messages: coalesced text, tool calls and their ends, plans, drafts. */
 import type { SessionUpdate } from '@agentclientprotocol/sdk';
 import { describe, expect, it } from 'vitest';
 import { ChatMessageTranslator, planToMarkdown } from './chat-message-translator.js';

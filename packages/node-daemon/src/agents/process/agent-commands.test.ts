@@ -1,3 +1,4 @@
+/** Agent commands: the built-in table (claude-code), the FLOTILLA_AGENT_COMMAND_<TYPE> override, and a type with neither. */
 import { existsSync } from 'node:fs';
 import type { AgentType } from '@flotilla/contracts';
 import { describe, expect, it } from 'vitest';

@@ -1,3 +1,4 @@
+/** The environment of an agent process: allow-list, its own HOME, credentials, passthrough names, its type's variables. */
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

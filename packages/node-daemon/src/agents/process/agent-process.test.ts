@@ -1,3 +1,4 @@
+/** One agent OS process: exit code and stderr tail, SIGKILL after an ignored SIGTERM, a command that does not exist. */
 import { describe, expect, it } from 'vitest';
 import { AgentProcess, AgentSpawnError } from './agent-process.js';
 
