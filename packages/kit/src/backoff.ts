@@ -2,6 +2,8 @@
  * One backoff for every retry (RFC-less but standard: exponential with jitter), with p-retry
  * (already in use) running the loops in a process and {@link backoffDelayMs} giving the same
  * delays to retries scheduled by an alarm (TaskRunner, NodeLifecycle), where no loop can wait.
+ * A failure may name its own wait (a server's `Retry-After`): {@link RetryOptions.requestedDelayMs}
+ * makes the loop wait that long instead of the backoff step.
  */
 import pRetry, { AbortError } from 'p-retry';
 import { errorMessage, isRetryable } from './errors.js';
@@ -40,14 +42,42 @@ export interface RetryOptions extends BackoffOptions {
   shouldRetry?: (error: unknown) => boolean;
   /** Called after each failed attempt of a retryable failure (also the last one, when time or retries run out). */
   onRetry?: (error: unknown, attempt: number) => void;
+  /**
+   * The wait a failure asks for itself, in ms (e.g. a FlotillaError's `retryAfterMs`, from the
+   * server's `Retry-After`), or undefined. A positive wait replaces the backoff step — cut short
+   * by `maxElapsedMs` and by `signal` — and does not count against `retries`. Default: none.
+   */
+  requestedDelayMs?: (error: unknown) => number | undefined;
+}
+
+/** Wait `ms`, or reject with the signal's reason when it aborts first. */
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
 }
 
 /**
  * Run `fn` until it succeeds, retrying retryable failures with backoff (p-retry).
- * @throws the last failure, or the first that is not retryable
+ * @throws the last failure, or the first that is not retryable; the signal's reason when
+ *   `options.signal` aborts during a wait
  */
 export async function retry<T>(fn: (attempt: number) => Promise<T>, options: RetryOptions): Promise<T> {
   const shouldRetry = options.shouldRetry ?? isRetryable;
+  const startedAt = performance.now();
+  const requested = (error: unknown): number => {
+    const ms = options.requestedDelayMs?.(error);
+    return ms !== undefined && ms > 0 ? ms : 0;
+  };
   return pRetry(
     async (attempt) => {
       try {
@@ -65,7 +95,15 @@ export async function retry<T>(fn: (attempt: number) => Promise<T>, options: Ret
       randomize: options.randomize ?? true,
       ...(options.maxElapsedMs === undefined ? {} : { maxRetryTime: options.maxElapsedMs }),
       ...(options.signal ? { signal: options.signal } : {}),
-      onFailedAttempt: ({ error, attemptNumber }) => options.onRetry?.(error, attemptNumber),
+      onFailedAttempt: async ({ error, attemptNumber }) => {
+        options.onRetry?.(error, attemptNumber);
+        const waitMs = requested(error);
+        if (waitMs === 0) return;
+        const leftMs = options.maxElapsedMs === undefined ? waitMs : options.maxElapsedMs - (performance.now() - startedAt);
+        await sleep(Math.max(0, Math.min(waitMs, leftMs)), options.signal);
+      },
+      // A requested wait was waited above, instead of the backoff step.
+      shouldConsumeRetry: ({ error }) => requested(error) === 0,
     },
   );
 }

@@ -58,4 +58,21 @@ describe('the retry rule and backoff', () => {
     await expect(retry(async () => { calls += 1; throw conflict('taken'); }, { minDelayMs: 1, maxDelayMs: 2 })).rejects.toMatchObject({ code: 'conflict' });
     expect(calls).toBe(1);
   });
+
+  it('retry() waits the delay a failure asks for (Retry-After) instead of the backoff step, within maxElapsedMs', async () => {
+    const busy = () => new FlotillaError('unavailable', 'busy', { status: 429, retryAfterMs: 300 });
+    const at: number[] = [];
+    const options = { minDelayMs: 1, maxDelayMs: 2, requestedDelayMs: (error: unknown) => (error instanceof FlotillaError ? error.retryAfterMs : undefined) };
+    await retry(async () => {
+      at.push(performance.now());
+      if (at.length === 1) throw busy();
+      return 'done';
+    }, options);
+    expect(at[1]! - at[0]!).toBeGreaterThanOrEqual(290);
+    // The wait never outlasts maxElapsedMs: asked for a minute, the loop gives up with the last failure instead.
+    const started = performance.now();
+    const longWait = () => new FlotillaError('unavailable', 'later', { status: 503, retryAfterMs: 60_000 });
+    await expect(retry(async () => Promise.reject(longWait()), { ...options, maxElapsedMs: 50 })).rejects.toMatchObject({ message: 'later' });
+    expect(performance.now() - started).toBeLessThan(30_000);
+  });
 });

@@ -35,7 +35,8 @@
  * | AGENT_UPDATE_BUFFER_SIZE           | 1000                 | Raw ACP updates kept in memory per agent session.          |
  * | TERMINAL_IDLE_TIMEOUT_MS           | 600000               | A workspace terminal without viewers is closed after this. |
  * | AGENT_STREAM_MAX_BUFFERED_BYTES    | 8388608              | Unsent bytes to one direct-channel viewer before it is cut. |
- * | FLOTILLA_AGENT_COMMAND_<TYPE>      | (built in)           | JSON array replacing an agent type's command.              |
+ * | FLOTILLA_AGENT_COMMAND_<TYPE>      | (built in)           | JSON array replacing an agent type's command; required for |
+ * |                                    |                      | a type without a built-in one (agents/process/agent-commands.ts). |
  *
  * The TLS files are read when the daemon starts (`daemon.ts`), not here; a missing or unreadable
  * one stops the start with an error naming its variable. A self-signed certificate is enough

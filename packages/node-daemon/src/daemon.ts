@@ -10,21 +10,22 @@ import { join } from 'node:path';
 import { createSecureContext } from 'node:tls';
 import { serve } from '@hono/node-server';
 import type { AgentCredentials } from './agent-credentials.js';
-import { NodeTokenHolder, applyRefreshedTokens } from './callback-tokens.js';
-import { AgentSessionService } from './agents/agent-session-service.js';
+import { NodeTokenHolder, applyRefreshedTokens } from './control-plane/callback-tokens.js';
+import { AgentSessionService } from './agents/session/agent-session-service.js';
 import { GitCredentialRegistry } from './git/git-credentials.js';
 import type { DaemonConfig } from './config.js';
-import { ControlPlaneClient } from './control-plane-client.js';
+import { ControlPlaneClient } from './control-plane/control-plane-client.js';
 import { AgentSessionStore } from './db/agent-session-store.js';
 import { openDatabase } from './db/database.js';
 import { WorkspaceStore } from './db/workspace-store.js';
-import { errorMessage } from './errors.js';
+import { errorMessage } from '@flotilla/kit';
 import { createDaemonApp } from './http/app.js';
-import { attachAgentStreamSocket } from './http/agent-stream-socket.js';
-import { attachTerminalSocket } from './terminals/terminal-socket.js';
+import { createAgentStreamSockets } from './http/agent-stream-socket.js';
+import { serveUpgrades } from './http/upgrades.js';
+import { createTerminalSockets } from './terminals/terminal-socket.js';
 import { controlPlaneKeys } from './http/auth.js';
 import { resolvePublicUrl } from './http/public-url.js';
-import type { Logger } from './logger.js';
+import type { Logger } from '@flotilla/kit';
 import { MessageOutbox, createHttpMessageSender, readOutboxConfig } from './outbox/index.js';
 import { DAEMON_VERSION } from './version.js';
 import { WorkspaceService } from './workspaces/workspace-service.js';
@@ -91,10 +92,10 @@ export async function startDaemon(options: {
   const sessionStore = new AgentSessionStore(db);
   const tokenFor = (workspaceId: string): string | undefined => workspaceStore.get(workspaceId)?.callbackToken;
   // The configured token, or a newer one a previous run got from a heartbeat answer.
-  const nodeToken = new NodeTokenHolder(db, config.nodeId, config.callbackToken, logger.child('callback-tokens'));
+  const nodeToken = new NodeTokenHolder(db, config.nodeId, config.callbackToken, logger.child({ component: 'callback-tokens' }));
 
   const sender = createHttpMessageSender({ controlPlaneUrl: config.controlPlaneUrl, tokenFor, requestTimeoutMs: config.callbackRequestTimeoutMs });
-  const outbox = new MessageOutbox({ db, config: readOutboxConfig(), send: sender.send, logger: logger.child('outbox') });
+  const outbox = new MessageOutbox({ db, config: readOutboxConfig(), send: sender.send, logger: logger.child({ component: 'outbox' }) });
   const controlPlane = new ControlPlaneClient({
     controlPlaneUrl: config.controlPlaneUrl,
     nodeId: config.nodeId,
@@ -123,7 +124,7 @@ export async function startDaemon(options: {
     drainTimeoutMs: config.taskCallbackDrainTimeoutMs,
     pullRequests: { apiUrl: config.githubApiUrl, token: config.githubToken, timeoutMs: config.githubRequestTimeoutMs },
     gitAuth: (workspaceId) => gitCredentials.get(workspaceId),
-    logger: logger.child('agent-sessions'),
+    logger: logger.child({ component: 'agent-sessions' }),
   });
   const workspaces = new WorkspaceService({
     store: workspaceStore,
@@ -152,12 +153,16 @@ export async function startDaemon(options: {
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     // With TLS an https.Server: it emits 'upgrade' like http.Server, so the sockets below serve wss.
     const https = tlsFiles ? { createServer: createHttpsServer, serverOptions: tlsFiles } : {};
-    const listening = serve({ fetch: app.fetch, hostname: config.host, port: config.port, ...https }, () => resolve(listening));
+    // autoCleanupIncoming: false — a body the app answered without reading (a refusal, a route
+    // that takes none) is drained by Node's HTTP server itself; @hono/node-server's clean-up
+    // would destroy the request instead, resetting the connection under a client still sending.
+    const listening = serve({ fetch: app.fetch, hostname: config.host, port: config.port, autoCleanupIncoming: false, ...https }, () => resolve(listening));
     listening.once('error', reject);
   });
   const url = resolvePublicUrl(config.publicUrl, config.host, server.address() as AddressInfo, tlsFiles !== null);
-  const agentStream = attachAgentStreamSocket(server, { nodeId: config.nodeId, keys, agentSessions, logger, maxBufferedBytes: config.agentStreamMaxBufferedBytes });
-  const terminals = attachTerminalSocket(server, { nodeId: config.nodeId, keys, workspaces, logger, idleTimeoutMs: config.terminalIdleTimeoutMs });
+  const agentStream = createAgentStreamSockets({ nodeId: config.nodeId, keys, agentSessions, logger, maxBufferedBytes: config.agentStreamMaxBufferedBytes });
+  const terminals = createTerminalSockets({ nodeId: config.nodeId, keys, workspaces, logger, idleTimeoutMs: config.terminalIdleTimeoutMs });
+  serveUpgrades(server, { agentStream: agentStream.handleUpgrade, terminal: terminals.handleUpgrade });
 
   let heartbeat: NodeJS.Timeout | undefined;
   let stopped: Promise<void> | undefined;
@@ -180,7 +185,7 @@ export async function startDaemon(options: {
       heartbeat ??= setInterval(() => {
         controlPlane
           .heartbeat({ workspaceIds: workspaces.activeWorkspaceIds() })
-          .then((answer) => applyRefreshedTokens(answer, { nodeToken, workspaces: workspaceStore, logger: logger.child('callback-tokens') }))
+          .then((answer) => applyRefreshedTokens(answer, { nodeToken, workspaces: workspaceStore, logger: logger.child({ component: 'callback-tokens' }) }))
           .catch((error: unknown) => {
             logger.warn('heartbeat failed', { error: errorMessage(error) });
           });

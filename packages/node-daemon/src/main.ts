@@ -8,14 +8,14 @@
  * the control plane refuses (or never answers) `nodeReady`.
  */
 import { readFileSync } from 'node:fs';
+import { errorMessage } from '@flotilla/kit';
 import { credentialNames, takeAgentCredentials } from './agent-credentials.js';
 import { ConfigError, readConfig } from './config.js';
 import { type RunningDaemon, startDaemon } from './daemon.js';
-import { errorMessage } from './errors.js';
-import { createLogger } from './logger.js';
+import { createDaemonLogger } from './logging.js';
 import { DAEMON_VERSION } from './version.js';
 
-const logger = createLogger('node-daemon');
+const logger = createDaemonLogger('node-daemon');
 
 async function main(): Promise<void> {
   // First thing: nothing else may read or inherit the credentials from process.env.
@@ -23,7 +23,7 @@ async function main(): Promise<void> {
   let daemon: RunningDaemon;
   try {
     const config = readConfig(process.env, (path) => readFileSync(path, 'utf8'));
-    const nodeLogger = logger.child('node-daemon', { nodeId: config.nodeId });
+    const nodeLogger = logger.child({ component: 'node-daemon', nodeId: config.nodeId });
     daemon = await startDaemon({ config, credentials, logger: nodeLogger });
     nodeLogger.info('agent credentials available', { names: credentialNames(credentials) });
   } catch (error) {

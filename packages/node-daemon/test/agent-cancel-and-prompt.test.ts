@@ -8,10 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import type { AgentSessionInfo, FollowUpPromptDelivery, WorkspaceInfo } from '@flotilla/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { daemonApi, type DaemonApi } from './support/daemon-api.js';
-import { startDaemonProcess, type DaemonProcess } from './support/daemon-process.js';
-import { startFakeControlPlane, type FakeControlPlane } from './support/fake-control-plane.js';
-import { createBareOrigin } from './support/git-fixtures.js';
+import { daemonApi, type DaemonApi, startDaemonProcess, type DaemonProcess, startFakeControlPlane, type FakeControlPlane, createBareOrigin } from '@flotilla/testkit/daemon';
 
 const NODE_ID = 'nod_cancel';
 let cp: FakeControlPlane;
@@ -45,7 +42,7 @@ async function sleepingAgent(): Promise<{ workspaceId: string; taskId: string; b
   });
   await cp.waitFor(() => cp.workspaceReady.find((r) => r.id === workspaceId), 30_000, 'workspace ready');
   await api.request('POST', `/workspaces/${workspaceId}/agent-sessions`, { agentSessionId: 'as_1', chatSessionId: null });
-  await api.request('POST', `/workspaces/${workspaceId}/agent-sessions/as_1/start`, { agentType: 'scripted', initialPrompt: 'sleep: 60000', taskId, taskTitle: null });
+  await api.request('POST', `/workspaces/${workspaceId}/agent-sessions/as_1/start`, { agentType: 'claude-code', initialPrompt: 'sleep: 60000', taskId, taskTitle: null });
   const deadline = Date.now() + 30_000;
   for (;;) {
     const session = await api.request<AgentSessionInfo>('GET', `/workspaces/${workspaceId}/agent-sessions/as_1`);

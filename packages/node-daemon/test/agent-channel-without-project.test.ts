@@ -10,11 +10,8 @@ import { randomUUID } from 'node:crypto';
 import type { AgentSessionInfo, AgentStreamEvent } from '@flotilla/contracts';
 import { JwtAudience, JWT_ISSUER } from '@flotilla/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { daemonApi, type DaemonApi, startDaemonProcess, type DaemonProcess, startFakeControlPlane, type FakeControlPlane, createBareOrigin } from '@flotilla/testkit/daemon';
 import WebSocket from 'ws';
-import { daemonApi, type DaemonApi } from './support/daemon-api.js';
-import { startDaemonProcess, type DaemonProcess } from './support/daemon-process.js';
-import { startFakeControlPlane, type FakeControlPlane } from './support/fake-control-plane.js';
-import { createBareOrigin } from './support/git-fixtures.js';
 
 const NODE_ID = 'nod_noproject';
 let cp: FakeControlPlane;
@@ -73,7 +70,7 @@ describe('a workspace without a project', () => {
     const agentSessionId = 'as_manual';
     await api.request('POST', `/workspaces/${workspaceId}/agent-sessions`, { agentSessionId, chatSessionId: null });
     const started = await api.request('POST', `/workspaces/${workspaceId}/agent-sessions/${agentSessionId}/start`, {
-      agentType: 'scripted',
+      agentType: 'claude-code',
       initialPrompt: 'say: hello from a scratch workspace',
       taskId: null,
       taskTitle: null,
@@ -114,7 +111,7 @@ describe('a workspace without a project', () => {
     await cp.waitFor(() => cp.workspaceReady.find((r) => r.id === workspaceId), 30_000, 'workspace ready');
     await api.request('POST', `/workspaces/${workspaceId}/agent-sessions`, { agentSessionId: 'as_chat', chatSessionId: 'ses_manual' });
     await api.request('POST', `/workspaces/${workspaceId}/agent-sessions/as_chat/start`, {
-      agentType: 'scripted',
+      agentType: 'claude-code',
       initialPrompt: 'say: a manual session\nthink: noted',
       taskId: null,
       taskTitle: null,

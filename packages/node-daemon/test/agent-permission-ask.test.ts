@@ -10,11 +10,8 @@ import { join } from 'node:path';
 import type { AgentSessionInfo, AgentStreamEvent, WorkspaceInfo } from '@flotilla/contracts';
 import { JwtAudience, JWT_ISSUER } from '@flotilla/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { daemonApi, type DaemonApi, startDaemonProcess, type DaemonProcess, startFakeControlPlane, type FakeControlPlane, startAgentWorkspace } from '@flotilla/testkit/daemon';
 import WebSocket from 'ws';
-import { daemonApi, type DaemonApi } from './support/daemon-api.js';
-import { startDaemonProcess, type DaemonProcess } from './support/daemon-process.js';
-import { startAgentWorkspace } from './support/agent-workspace.js';
-import { startFakeControlPlane, type FakeControlPlane } from './support/fake-control-plane.js';
 
 const NODE_ID = 'nod_ask';
 const PERMISSION_TIMEOUT_MS = 4_000;

@@ -6,28 +6,20 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import type { AgentSessionInfo, WorkspaceInfo } from '@flotilla/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { daemonApi, type DaemonApi } from './support/daemon-api.js';
-import { startDaemonProcess, type DaemonProcess } from './support/daemon-process.js';
-import { startFakeControlPlane, type FakeControlPlane } from './support/fake-control-plane.js';
-import { createBareOrigin } from './support/git-fixtures.js';
+import { daemonApi, type DaemonApi, startDaemonProcess, type DaemonProcess, startFakeControlPlane, type FakeControlPlane, createBareOrigin } from '@flotilla/testkit/daemon';
 
 const NODE_ID = 'nod_lifecycle';
 let cp: FakeControlPlane;
 let daemon: DaemonProcess;
 let api: DaemonApi;
 
-async function start(dataDir?: string): Promise<void> {
+async function start(dataDir?: string, env: Record<string, string> = {}): Promise<void> {
   daemon = await startDaemonProcess({
     nodeId: NODE_ID,
     controlPlaneUrl: cp.url,
     callbackToken: await cp.callbackToken(NODE_ID),
     ...(dataDir ? { dataDir } : {}),
-    env: {
-      CALLBACK_RETRY_MAX_ELAPSED_MS: '5000',
-      AGENT_KILL_TIMEOUT_MS: '2000',
-      // claude-code is pointed at a command that does not exist, for the spawn-failure test.
-      FLOTILLA_AGENT_COMMAND_CLAUDE_CODE: '["/nonexistent/claude-agent"]',
-    },
+    env: { CALLBACK_RETRY_MAX_ELAPSED_MS: '5000', AGENT_KILL_TIMEOUT_MS: '2000', ...env },
   });
   api = daemonApi(daemon.url, await cp.managementToken(NODE_ID));
 }
@@ -66,7 +58,7 @@ async function busyAgent(): Promise<{ workspaceId: string; taskId: string; agent
   const agentSessionId = 'as_1';
   await api.request('POST', `/workspaces/${workspaceId}/agent-sessions`, { agentSessionId, chatSessionId: null });
   const started = await api.request('POST', `/workspaces/${workspaceId}/agent-sessions/${agentSessionId}/start`, {
-    agentType: 'scripted',
+    agentType: 'claude-code',
     initialPrompt: 'write busy.txt: x\nsleep: 60000',
     taskId,
     taskTitle: null,
@@ -85,6 +77,9 @@ async function busyAgent(): Promise<{ workspaceId: string; taskId: string; agent
 
 describe('daemon lifecycle', () => {
   it('an agent that cannot be started fails the task readably', async () => {
+    // A daemon of its own, whose claude-code is pointed at a command that does not exist.
+    expect(await daemon.stop()).toBe(0);
+    await start(undefined, { FLOTILLA_AGENT_COMMAND_CLAUDE_CODE: '["/nonexistent/claude-agent"]' });
     const { workspaceId, taskId } = await readyWorkspace();
     await api.request('POST', `/workspaces/${workspaceId}/agent-sessions`, { agentSessionId: 'as_1', chatSessionId: null });
     await api.request('POST', `/workspaces/${workspaceId}/agent-sessions/as_1/start`, {
@@ -100,6 +95,9 @@ describe('daemon lifecycle', () => {
     });
     const session = await api.request<AgentSessionInfo>('GET', `/workspaces/${workspaceId}/agent-sessions/as_1`);
     expect(session.body).toMatchObject({ status: 'failed', agentType: 'claude-code' });
+    // Back to a daemon whose claude-code is the scripted agent, for the tests below.
+    expect(await daemon.stop()).toBe(0);
+    await start();
   });
 
   it('deleting a workspace mid-turn stops the agent and reports no task outcome', async () => {

@@ -14,11 +14,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { JwtAudience, JWT_ISSUER, type AgentStreamEvent } from '@flotilla/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type DaemonApi, type ApiResponse, startDaemonProcess, type DaemonProcess, startFakeControlPlane, type FakeControlPlane, startAgentWorkspace } from '@flotilla/testkit/daemon';
 import WebSocket from 'ws';
-import type { ApiResponse, DaemonApi } from './support/daemon-api.js';
-import { startAgentWorkspace } from './support/agent-workspace.js';
-import { startDaemonProcess, type DaemonProcess } from './support/daemon-process.js';
-import { startFakeControlPlane, type FakeControlPlane } from './support/fake-control-plane.js';
 
 const NODE_ID = 'nod_tls';
 let cp: FakeControlPlane;

@@ -1,7 +1,7 @@
 /**
  * The node daemon as a real process: real git (a bare origin with `main`), the real scripted ACP
- * agent (testkit's `flotilla-scripted-agent`, on PATH through node_modules/.bin), and a fake
- * control plane that signs tokens and records every callback and message.
+ * agent (testkit's, started as the daemon's `claude-code` through its agent-command override),
+ * and the fake control plane (testkit) that signs tokens and records every callback and message.
  *
  * The first test is the main path of DESIGN.md §2 hops 2-5 as far as the daemon owns them: it
  * asserts that the initial prompt really reached the agent (the agent's own log), not just that
@@ -13,10 +13,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { AgentSessionInfo, WorkspaceInfo } from '@flotilla/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { daemonApi, type DaemonApi } from './support/daemon-api.js';
-import { startDaemonProcess, type DaemonProcess } from './support/daemon-process.js';
-import { startFakeControlPlane, type FakeControlPlane } from './support/fake-control-plane.js';
-import { createBareOrigin, git, showFile } from './support/git-fixtures.js';
+import { daemonApi, type DaemonApi, startDaemonProcess, type DaemonProcess, startFakeControlPlane, type FakeControlPlane, createBareOrigin, git, showFile } from '@flotilla/testkit/daemon';
 
 const NODE_ID = 'nod_test1';
 const promptLog = join(mkdtempSync(join(tmpdir(), 'flotilla-prompts-')), 'prompts.jsonl');
@@ -91,10 +88,10 @@ async function runTask(workspaceId: string, taskId: string, prompt: string, init
   const started = await api.request<AgentSessionInfo>(
     'POST',
     `/workspaces/${workspaceId}/agent-sessions/${agentSessionId}/start`,
-    { agentType: 'scripted', initialPrompt: prompt, initialPromptMessageId, taskId, taskTitle: 'Test task' },
+    { agentType: 'claude-code', initialPrompt: prompt, initialPromptMessageId, taskId, taskTitle: 'Test task' },
   );
   expect(started.status).toBe(202);
-  expect(started.body).toMatchObject({ agentSessionId, workspaceId, status: 'starting', agentType: 'scripted' });
+  expect(started.body).toMatchObject({ agentSessionId, workspaceId, status: 'starting', agentType: 'claude-code' });
   const callback = await cp.waitFor(() => cp.taskCallbacks.find((c) => c.id === taskId), 45_000, 'task callback');
   return { agentSessionId, callback };
 }
@@ -140,14 +137,14 @@ describe('node daemon process', () => {
     expect(showFile(origin, branch, 'hello.txt')).toBe('hi');
     expect(git(origin, 'log', '-1', '--format=%s', branch)).toBe(`Flotilla task ${taskId}: Test task`);
 
-    // The chat: the prompt under the given id, then the agent's messages in order — all
-    // delivered before the task callback.
+    // The chat: the agent's messages in order — all delivered before the task callback. The
+    // prompt came with the id under which the control plane stored it: it is not sent again.
     const messages = cp.messages.filter((m) => m.id === workspaceId);
-    expect(messages[0]?.body).toMatchObject({ messageId: promptMessageId, role: 'user', content: prompt });
-    expect(messages.map((m) => m.body.role)).toEqual(['user', 'assistant', 'tool', 'tool']);
-    expect(messages[1]?.body.content).toBe('starting');
-    expect(messages[2]?.body.toolMetadata).toMatchObject({ kind: 'edit', status: 'pending' });
-    expect(messages[3]?.body.toolMetadata).toMatchObject({
+    expect(messages.map((m) => m.body.messageId)).not.toContain(promptMessageId);
+    expect(messages.map((m) => m.body.role)).toEqual(['assistant', 'tool', 'tool']);
+    expect(messages[0]?.body.content).toBe('starting');
+    expect(messages[1]?.body.toolMetadata).toMatchObject({ kind: 'edit', status: 'pending' });
+    expect(messages[2]?.body.toolMetadata).toMatchObject({
       kind: 'edit',
       status: 'completed',
       target: join(workspacePath, 'hello.txt'),
@@ -160,7 +157,7 @@ describe('node daemon process', () => {
     const session = await api.request<AgentSessionInfo>('GET', `/workspaces/${workspaceId}/agent-sessions/${agentSessionId}`);
     expect(session.body.status).toBe('idle');
     const again = await api.request('POST', `/workspaces/${workspaceId}/agent-sessions/${agentSessionId}/start`, {
-      agentType: 'scripted',
+      agentType: 'claude-code',
       initialPrompt: 'say: twice',
       taskId,
       taskTitle: null,
@@ -215,7 +212,7 @@ describe('node daemon process', () => {
     expect(info.body).toMatchObject({ status: 'error', error: expect.stringContaining('develop') });
     await api.request('POST', `/workspaces/${workspaceId}/agent-sessions`, { agentSessionId: 'as_x', chatSessionId: null });
     const start = await api.request('POST', `/workspaces/${workspaceId}/agent-sessions/as_x/start`, {
-      agentType: 'scripted',
+      agentType: 'claude-code',
       initialPrompt: 'say: hi',
       taskId,
       taskTitle: null,

@@ -4,11 +4,9 @@
  * always as `{error:{code,message}}`, never a 500.
  */
 import { randomUUID } from 'node:crypto';
+import { Agent, request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { daemonApi, type DaemonApi } from './support/daemon-api.js';
-import { startDaemonProcess, type DaemonProcess } from './support/daemon-process.js';
-import { startFakeControlPlane, type FakeControlPlane } from './support/fake-control-plane.js';
-import { createBareOrigin } from './support/git-fixtures.js';
+import { daemonApi, type DaemonApi, startDaemonProcess, type DaemonProcess, startFakeControlPlane, type FakeControlPlane, createBareOrigin } from '@flotilla/testkit/daemon';
 
 const NODE_ID = 'nod_http';
 let cp: FakeControlPlane;
@@ -26,18 +24,19 @@ afterAll(async () => {
   await cp?.close();
 });
 
-describe('HTTP API errors', () => {
-  const workspaceBody = async (workspaceId: string) => ({
-    workspaceId,
-    repoUrl: createBareOrigin(),
-    baseBranch: 'main',
-    branch: 'task/x',
-    projectId: null,
-    chatSessionId: null,
-    taskId: null,
-    callbackToken: await cp.callbackToken(NODE_ID, workspaceId),
-  });
+/** A create-workspace body for `workspaceId` on a fresh bare origin. */
+const workspaceBody = async (workspaceId: string) => ({
+  workspaceId,
+  repoUrl: createBareOrigin(),
+  baseBranch: 'main',
+  branch: 'task/x',
+  projectId: null,
+  chatSessionId: null,
+  taskId: null,
+  callbackToken: await cp.callbackToken(NODE_ID, workspaceId),
+});
 
+describe('HTTP API errors', () => {
   it('401 without a token or with the wrong audience, 403 for another node', async () => {
     const noToken = await api.request('GET', '/workspaces', undefined, null);
     expect(noToken).toEqual({ status: 401, body: { error: { code: 'unauthorized', message: 'missing Bearer token' } } });
@@ -59,7 +58,7 @@ describe('HTTP API errors', () => {
 
   it('400 naming the problem for bad bodies, never a 500', async () => {
     const notJson = await api.request('POST', '/workspaces', '{nope');
-    expect(notJson).toEqual({ status: 400, body: { error: { code: 'bad_request', message: 'request body must be valid JSON' } } });
+    expect(notJson).toEqual({ status: 400, body: { error: { code: 'bad_request', message: 'request body is not valid JSON' } } });
     const missing = await api.request<{ error: { message: string } }>('POST', '/workspaces', { workspaceId: 'ws_1' });
     expect(missing.status).toBe(400);
     expect(missing.body.error.message).toMatch(/repoUrl/);
@@ -67,7 +66,7 @@ describe('HTTP API errors', () => {
     expect(badId.status).toBe(400);
     expect(badId.body.error.message).toMatch(/workspaceId/);
     const badPrompt = await api.request<{ error: { message: string } }>('POST', '/workspaces/ws_any/agent-sessions/as_1/start', {
-      agentType: 'scripted',
+      agentType: 'claude-code',
       initialPrompt: '',
       taskId: null,
       taskTitle: null,
@@ -103,12 +102,98 @@ describe('HTTP API errors', () => {
     expect(
       (
         await api.request('POST', `/workspaces/${workspaceId}/agent-sessions/as_nope/start`, {
-          agentType: 'scripted',
+          agentType: 'claude-code',
           initialPrompt: 'x',
           taskId: null,
           taskTitle: null,
         })
       ).status,
     ).toBe(404);
+  });
+});
+
+describe('HTTP API refusals of large bodies', () => {
+  interface Sent {
+    status: number;
+    body: unknown;
+    /** Whether the request went on a connection used before. */
+    reusedSocket: boolean;
+    /** What broke the request while it was sent (a reset), if anything did. */
+    error: Error | undefined;
+  }
+
+  /**
+   * Send `method path` on `agent` with raw node:http. A body is sent in two halves with a pause
+   * between them, as a client on a slow link does; the answer counts once the response has ended
+   * and the whole body was sent (or sending it failed).
+   */
+  function send(agent: Agent, method: string, path: string, options: { bodyBytes?: number; headers?: Record<string, string> } = {}): Promise<Sent> {
+    const body = options.bodyBytes === undefined ? undefined : Buffer.alloc(options.bodyBytes, 'x');
+    const headers = { ...(body ? { 'content-type': 'application/json', 'content-length': String(body.length) } : {}), ...options.headers };
+    return new Promise((resolve, reject) => {
+      let error: Error | undefined;
+      const request = httpRequest(`${daemon.url}${path}`, { method, agent, headers });
+      const sent = new Promise<void>((done) => {
+        request.once('finish', done);
+        request.once('error', (failure) => {
+          error = failure;
+          done();
+        });
+      });
+      request.once('response', (response) => {
+        let text = '';
+        response.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+        response.once('end', () => void sent.then(() => resolve({ status: response.statusCode ?? 0, body: JSON.parse(text) as unknown, reusedSocket: request.reusedSocket, error })));
+      });
+      void sent.then(() => error && reject(error));
+      if (!body) return void request.end();
+      const half = body.length / 2;
+      request.write(body.subarray(0, half));
+      // A slow link: the second half leaves a moment later (the pause only slows the client; it synchronises nothing).
+      setTimeout(() => request.end(body.subarray(half)), SLOW_CLIENT_PAUSE_MS);
+    });
+  }
+  const SLOW_CLIENT_PAUSE_MS = 300;
+
+  it('answers an unauthenticated 2 MB POST from a slow client with its 401 and JSON error, and keeps the connection', async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const refused = await send(agent, 'POST', '/workspaces', { bodyBytes: 2 * 1024 * 1024 });
+      expect(refused).toMatchObject({ status: 401, body: { error: { code: 'unauthorized', message: 'missing Bearer token' } }, error: undefined });
+      // The same connection answers the next request: the daemon read the refused body out
+      // instead of cutting the connection under the client.
+      expect(await send(agent, 'GET', '/health')).toMatchObject({ status: 200, body: { status: 'ok' }, reusedSocket: true });
+    } finally {
+      agent.destroy();
+    }
+  });
+
+  it('answers a slow client sending a 2 MB body to a route that takes none, without a reset', async () => {
+    // A route that reads no body (cancel) answers before the body is read: the daemon's HTTP
+    // server drains it, rather than destroying the request under the client.
+    const workspaceId = `ws_${randomUUID().slice(0, 8)}`;
+    expect((await api.request('POST', '/workspaces', await workspaceBody(workspaceId))).status).toBe(202);
+    await cp.waitFor(() => cp.workspaceReady.find((r) => r.id === workspaceId), 30_000, 'workspace ready');
+    expect((await api.request('POST', `/workspaces/${workspaceId}/agent-sessions`, { agentSessionId: 'as_big', chatSessionId: null })).status).toBe(201);
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const token = await cp.managementToken(NODE_ID);
+      const cancelled = await send(agent, 'POST', `/workspaces/${workspaceId}/agent-sessions/as_big/cancel`, { bodyBytes: 2 * 1024 * 1024, headers: { authorization: `Bearer ${token}` } });
+      expect(cancelled).toMatchObject({ status: 200, body: { agentSessionId: 'as_big', status: 'stopped' }, error: undefined });
+      expect(await send(agent, 'GET', '/health')).toMatchObject({ status: 200, reusedSocket: true });
+    } finally {
+      agent.destroy();
+    }
+  });
+
+  it('refuses an authenticated body over the route limit with 413, and keeps the connection', async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const refused = await send(agent, 'POST', '/workspaces', { bodyBytes: 2 * 1024 * 1024, headers: { authorization: `Bearer ${await cp.managementToken(NODE_ID)}` } });
+      expect(refused).toMatchObject({ status: 413, body: { error: { code: 'payload_too_large' } }, error: undefined });
+      expect(await send(agent, 'GET', '/health')).toMatchObject({ status: 200, reusedSocket: true });
+    } finally {
+      agent.destroy();
+    }
   });
 });

@@ -5,22 +5,30 @@
  *     <home>/assets/index.html, assets/…          the web app (web-assets.ts)
  *     <home>/assets/_flotilla/node-daemon/         manifest.json + node-daemon.mjs
  *
- * The artifact is built with esbuild into packages/node-daemon/dist/artifact when it is missing
- * or older than the daemon's (or contracts') sources — a fraction of a second — once across
- * concurrent stacks. When it cannot be built the stack still starts without it: local nodes run
- * the daemon from its sources, and provisioning a VM fails saying so.
+ * The artifact is built with esbuild (daemon-artifact/build-artifact.ts) into
+ * packages/node-daemon/dist/artifact when it is missing or older than the sources it is made of —
+ * a fraction of a second — once across concurrent stacks. When it cannot be built the stack still
+ * starts without it: local nodes run the daemon from its sources, and provisioning a VM fails
+ * saying so.
  */
 import { cpSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { NODE_DAEMON_ASSET_DIR } from '@flotilla/contracts';
-import { BUNDLE_FILE, buildDaemonArtifact, DAEMON_PACKAGE_DIR, MANIFEST_FILE } from '@flotilla/node-daemon/artifact';
+import { BUNDLE_FILE, buildDaemonArtifact, DAEMON_PACKAGE_DIR, MANIFEST_FILE } from '../daemon-artifact/build-artifact.js';
 import { REPO_ROOT, nodeDaemonCommand } from '../paths.js';
 import { isFresh, withBuildLock } from './build-cache.js';
 import { ensureWebAssets } from './web-assets.js';
 
 const ARTIFACT_DIR = join(DAEMON_PACKAGE_DIR, 'dist/artifact');
 const LOCK_DIR = join(DAEMON_PACKAGE_DIR, '.build-lock');
-const SOURCES = [join(DAEMON_PACKAGE_DIR, 'src'), join(DAEMON_PACKAGE_DIR, 'package.json'), join(REPO_ROOT, 'packages/contracts/src')];
+// What the bundle is made of (the daemon, the contracts and the kit it imports) and how (the build).
+const SOURCES = [
+  join(DAEMON_PACKAGE_DIR, 'src'),
+  join(DAEMON_PACKAGE_DIR, 'package.json'),
+  join(REPO_ROOT, 'packages/contracts/src'),
+  join(REPO_ROOT, 'packages/kit/src'),
+  join(REPO_ROOT, 'packages/cli/src/daemon-artifact'),
+];
 
 const artifactFresh = () => isFresh(join(ARTIFACT_DIR, MANIFEST_FILE), SOURCES);
 

@@ -1,8 +1,9 @@
+/** The checkout and the task branch against a real bare origin: clone, commit, push, a taken name, a rejected push. */
 import { chmodSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createBareOrigin, git, showFile } from '../../test/support/git-fixtures.js';
+import { createBareOrigin, git, showFile } from '@flotilla/testkit/daemon';
 import { commitAndPushTaskBranch } from './task-branch.js';
 import { createCheckout } from './workspace-checkout.js';
 

@@ -1,5 +1,6 @@
 /**
- * The direct channel of a workspace's agent (issue 3; contracts agent-stream.ts):
+ * The direct channel of a workspace's agent (issue 3; contracts agent-stream.ts), route
+ * `agentStream` of `nodeDaemonApi`:
  * `GET /workspaces/:workspaceId/agent/ws?token=<viewer token>&after=<seq>` upgrades to a
  * WebSocket (`ws`) that first replays the buffered raw ACP updates of the workspace's running
  * agent session after `after`, then streams each new one as it arrives (`{type:"update",…}`).
@@ -10,31 +11,27 @@
  * viewer's `{type:"permission", requestId, optionId}` (agents/permission-requests.ts).
  *
  * A viewer that does not keep up — more than AGENT_STREAM_MAX_BUFFERED_BYTES sent to it and not
- * yet taken — is disconnected with close code 1013 (try again later) instead of growing the
- * daemon's memory without bound; it reconnects with `after` = the last `seq` it received and
- * misses nothing the update buffer still holds.
+ * yet taken — is disconnected with close code 1013 (try again later; viewer-sender.ts) instead of
+ * growing the daemon's memory without bound; it reconnects with `after` = the last `seq` it
+ * received and misses nothing the update buffer still holds.
  *
- * Refusals happen before the upgrade, as HTTP with a JSON `{error:{code,message}}` body: 401
- * missing/invalid token, 403 token for another node or workspace, 404 unknown route, workspace,
- * or no running agent, 503 signing keys unavailable.
+ * Refusals happen before the upgrade, as HTTP with a JSON `{error:{code,message}}` body: 400 bad
+ * `after`, 401 missing/invalid token, 403 token for another node or workspace, 404 no running
+ * agent in the workspace, 503 signing keys unavailable (unknown paths: upgrades.ts).
  */
-import type { IncomingMessage, Server } from 'node:http';
-import type { Http2SecureServer, Http2Server } from 'node:http2';
-import type { Duplex } from 'node:stream';
-import { STATUS_CODES } from 'node:http';
-import { AgentStreamClientMessage, FOLLOW_UP_PROMPT_MAX_CHARS, describeZodError, type AgentStreamEvent, type ErrorBody } from '@flotilla/contracts';
+import type { IncomingMessage } from 'node:http';
+import { AgentStreamClientMessage, FOLLOW_UP_PROMPT_MAX_CHARS, describeZodError, type AgentStreamEvent } from '@flotilla/contracts';
+import { FlotillaError, badRequest, errorMessage, notFound, type Logger } from '@flotilla/kit';
 import type { JWTVerifyGetKey } from 'jose';
-import { WebSocket, WebSocketServer } from 'ws';
-import type { AgentSessionService } from '../agents/agent-session-service.js';
-import type { RecordedUpdate } from '../agents/agent-update-stream.js';
-import type { LiveAgentSession } from '../agents/live-agent-session.js';
-import type { OpenPermissionRequest, PermissionResolution } from '../agents/permission-requests.js';
-import { DaemonError, errorMessage, notFound } from '../errors.js';
-import type { Logger } from '../logger.js';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { AgentSessionService } from '../agents/session/agent-session-service.js';
+import type { RecordedUpdate } from '../agents/session/agent-update-stream.js';
+import type { AgentSession } from '../agents/session/agent-session.js';
+import type { OpenPermissionRequest, PermissionResolution } from '../agents/acp/permission-requests.js';
 import { verifyViewerToken } from './auth.js';
-import { TERMINAL_ROUTE } from '../terminals/terminal-socket.js';
-
-const ROUTE = /^\/workspaces\/([^/]+)\/agent\/ws$/;
+import { refuseUpgrade } from './upgrade-refusal.js';
+import type { UpgradeHandler } from './upgrades.js';
+import { createViewerSender } from './viewer-sender.js';
 
 /** Largest frame a viewer may send: a prompt of the maximum length in UTF-8, plus its envelope. */
 const MAX_CLIENT_FRAME_BYTES = FOLLOW_UP_PROMPT_MAX_CHARS * 4 + 1024;
@@ -48,24 +45,11 @@ export interface AgentStreamSocketDeps {
   maxBufferedBytes: number;
 }
 
-/** Close code for a viewer cut for falling behind (RFC 6455 registry: "Try Again Later"). */
-export const SLOW_VIEWER_CLOSE_CODE = 1013;
-/** How long a cut viewer gets to complete the close handshake before its socket is destroyed (ms). */
-const SLOW_VIEWER_TERMINATE_MS = 2000;
-
-export interface AgentStreamSocket {
+export interface AgentStreamSockets {
+  /** Serves the upgrades of route `agentStream` (upgrades.ts). */
+  handleUpgrade: UpgradeHandler;
   /** Close every viewer connection (daemon shutdown). */
   close(): void;
-}
-
-/** Answer an upgrade request with an HTTP error and a JSON body, then drop the socket. */
-function refuse(socket: Duplex, error: DaemonError): void {
-  const body: ErrorBody = { error: { code: error.code, message: error.message } };
-  const json = JSON.stringify(body);
-  socket.end(
-    `HTTP/1.1 ${error.status} ${STATUS_CODES[error.status] ?? 'Error'}\r\n` +
-      `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(json)}\r\nConnection: close\r\n\r\n${json}`,
-  );
 }
 
 function tokenOf(request: IncomingMessage, url: URL): string | undefined {
@@ -77,7 +61,7 @@ function tokenOf(request: IncomingMessage, url: URL): string | undefined {
 function afterOf(url: URL): number {
   const raw = url.searchParams.get('after');
   if (raw === null || raw === '') return 0;
-  if (!/^\d+$/.test(raw)) throw new DaemonError('bad_request', 'after must be a non-negative integer');
+  if (!/^\d+$/.test(raw)) throw badRequest('after must be a non-negative integer');
   return Number(raw);
 }
 
@@ -85,19 +69,12 @@ function updateEvent(agentSessionId: string, recorded: RecordedUpdate): AgentStr
   return { type: 'update', agentSessionId, seq: recorded.seq, receivedAt: recorded.receivedAt, update: recorded.update };
 }
 
-/**
- * Serve the direct channel on `server`'s upgrade requests. Other upgrade paths get 404.
- *
- * @returns a handle whose `close()` ends every viewer connection.
- */
-export function attachAgentStreamSocket(server: Server | Http2Server | Http2SecureServer, deps: AgentStreamSocketDeps): AgentStreamSocket {
-  const logger = deps.logger.child('agent-stream');
+/** The direct channel's WebSocket server: it serves the upgrades `serveUpgrades` hands it. */
+export function createAgentStreamSockets(deps: AgentStreamSocketDeps): AgentStreamSockets {
+  const logger = deps.logger.child({ component: 'agent-stream' });
   const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_FRAME_BYTES });
 
-  const authorize = async (request: IncomingMessage): Promise<{ live: LiveAgentSession; after: number }> => {
-    const url = new URL(request.url ?? '/', 'http://node-daemon');
-    const workspaceId = decodeURIComponent(url.pathname.match(ROUTE)?.[1] ?? '');
-    if (!workspaceId) throw notFound(`no WebSocket route ${url.pathname}`);
+  const authorize = async (request: IncomingMessage, url: URL, workspaceId: string): Promise<{ live: AgentSession; after: number }> => {
     const after = afterOf(url);
     await verifyViewerToken(tokenOf(request, url), { keys: deps.keys, nodeId: deps.nodeId, workspaceId, logger });
     const live = deps.agentSessions.liveSessionOf(workspaceId);
@@ -105,17 +82,11 @@ export function attachAgentStreamSocket(server: Server | Http2Server | Http2Secu
     return { live, after };
   };
 
-  const serve = (socket: WebSocket, live: LiveAgentSession, after: number): void => {
-    const send = (event: AgentStreamEvent): void => {
-      if (socket.readyState !== WebSocket.OPEN) return;
-      if (socket.bufferedAmount > deps.maxBufferedBytes) {
-        logger.warn('viewer too slow; disconnected', { workspaceId: live.workspaceId, bufferedBytes: socket.bufferedAmount });
-        socket.close(SLOW_VIEWER_CLOSE_CODE, 'viewer too slow: reconnect with after=<last seq received>');
-        setTimeout(() => socket.terminate(), SLOW_VIEWER_TERMINATE_MS).unref();
-        return;
-      }
-      socket.send(JSON.stringify(event));
-    };
+  const serve = (socket: WebSocket, live: AgentSession, after: number): void => {
+    const send = createViewerSender<AgentStreamEvent>(socket, {
+      maxBufferedBytes: deps.maxBufferedBytes,
+      onCut: (bufferedBytes) => logger.warn('viewer too slow; disconnected', { workspaceId: live.workspaceId, bufferedBytes }),
+    });
     // Replay and subscribe in one synchronous step: no update can fall between the two.
     for (const recorded of live.updates.since(after)) send(updateEvent(live.agentSessionId, recorded));
     for (const open of live.permissions.open()) send({ type: 'permission.requested', agentSessionId: live.agentSessionId, ...open });
@@ -151,27 +122,26 @@ export function attachAgentStreamSocket(server: Server | Http2Server | Http2Secu
         const accepted = deps.agentSessions.sendFollowUpPrompt(live.workspaceId, message.text);
         send({ type: 'prompt.accepted', ...accepted });
       } catch (error) {
-        const refused = error instanceof DaemonError ? error : new DaemonError('internal', errorMessage(error));
-        send({ type: 'error', code: refused.code, message: refused.message });
+        const refused = error instanceof FlotillaError ? error : new FlotillaError('internal', errorMessage(error));
+        const { code, message: text } = refused.toBody().error;
+        send({ type: 'error', code, message: text });
       }
     });
     logger.info('viewer connected', { workspaceId: live.workspaceId, agentSessionId: live.agentSessionId, after });
   };
 
-  server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-    // Terminals have their own upgrade listener (terminals/terminal-socket.ts).
-    if (TERMINAL_ROUTE.test(new URL(request.url ?? '/', 'http://node-daemon').pathname)) return;
-    authorize(request).then(
-      ({ live, after }) => sockets.handleUpgrade(request, socket, head, (ws) => serve(ws, live, after)),
-      (error: unknown) => {
-        const refused = error instanceof DaemonError ? error : new DaemonError('internal', 'internal error');
-        if (!(error instanceof DaemonError)) logger.error('viewer upgrade failed', { error: errorMessage(error) });
-        refuse(socket, refused);
-      },
-    );
-  });
-
   return {
+    handleUpgrade: ({ request, socket, head, url, params }) => {
+      const workspaceId = params.workspaceId ?? '';
+      authorize(request, url, workspaceId).then(
+        ({ live, after }) => sockets.handleUpgrade(request, socket, head, (ws) => serve(ws, live, after)),
+        (error: unknown) => {
+          const refused = error instanceof FlotillaError ? error : new FlotillaError('internal', 'internal error');
+          if (!(error instanceof FlotillaError)) logger.error('viewer upgrade failed', { error: errorMessage(error) });
+          refuseUpgrade(socket, refused);
+        },
+      );
+    },
     close() {
       for (const client of sockets.clients) client.terminate();
       sockets.close();

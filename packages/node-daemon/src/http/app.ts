@@ -1,17 +1,22 @@
 /**
- * The daemon's HTTP API as a Hono app: `/health` open, every other route behind the
- * `node-management` token (auth.ts). Errors are `{error:{code,message}}` (errors.ts).
+ * The daemon's HTTP API: the `nodeDaemonApi` route table (contracts routes/node-daemon-api.ts)
+ * served with the kit's `registerRoutes` — `/health` public, every other route behind the
+ * node-management token (auth.ts); params, query and bodies validated against the table, bodies
+ * limited to the route's size; refusals as `{error:{code,message}}` (kit `errorHandler`, which
+ * reads a refused body out before answering). The table's two WebSocket routes are served on the
+ * server's upgrades (upgrades.ts), not here.
  */
+import { nodeDaemonApi } from '@flotilla/contracts';
+import type { Logger } from '@flotilla/kit';
+import { errorHandler, notFoundHandler, registerRoutes } from '@flotilla/kit/hono';
 import { Hono } from 'hono';
 import type { JWTVerifyGetKey } from 'jose';
-import type { AgentSessionService } from '../agents/agent-session-service.js';
-import type { Logger } from '../logger.js';
+import type { AgentSessionService } from '../agents/session/agent-session-service.js';
 import type { WorkspaceService } from '../workspaces/workspace-service.js';
 import { requireNodeManagementToken } from './auth.js';
-import { errorHandler, notFoundHandler } from './errors.js';
-import { agentSessionRoutes } from './routes/agent-sessions.js';
-import { healthRoutes } from './routes/health.js';
-import { workspaceRoutes } from './routes/workspaces.js';
+import { agentSessionHandlers } from './routes/agent-sessions.js';
+import { healthHandlers } from './routes/health.js';
+import { workspaceHandlers } from './routes/workspaces.js';
 
 export interface DaemonAppDeps {
   nodeId: string;
@@ -25,16 +30,19 @@ export interface DaemonAppDeps {
 
 /** Build the app. Pure wiring: no I/O until a request arrives. */
 export function createDaemonApp(deps: DaemonAppDeps): Hono {
-  const logger = deps.logger.child('http');
+  const logger = deps.logger.child({ component: 'http' });
   const app = new Hono();
   app.onError(errorHandler(logger));
   app.notFound(notFoundHandler);
-  app.route('/', healthRoutes({ nodeId: deps.nodeId, version: deps.version }));
-
-  const authed = new Hono();
-  authed.use('*', requireNodeManagementToken({ keys: deps.keys, nodeId: deps.nodeId, logger }));
-  authed.route('/', workspaceRoutes(deps.workspaces));
-  authed.route('/', agentSessionRoutes(deps.agentSessions));
-  app.route('/', authed);
+  registerRoutes(
+    app,
+    nodeDaemonApi,
+    {
+      ...healthHandlers({ nodeId: deps.nodeId, version: deps.version }),
+      ...workspaceHandlers(deps.workspaces),
+      ...agentSessionHandlers(deps.agentSessions),
+    },
+    { auth: { nodeManagement: requireNodeManagementToken({ keys: deps.keys, nodeId: deps.nodeId, logger }) } },
+  );
   return app;
 }

@@ -10,8 +10,8 @@
 import type { MiddlewareHandler } from 'hono';
 import { createRemoteJWKSet, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import { JWT_ISSUER, JwtAudience, ViewerTokenClaims } from '@flotilla/contracts';
-import { DaemonError } from '../errors.js';
-import type { Logger } from '../logger.js';
+import { FlotillaError } from '@flotilla/kit';
+import type { Logger } from '@flotilla/kit';
 
 /** The control plane's published signing keys (fetched and cached by jose). */
 export function controlPlaneKeys(controlPlaneUrl: string): JWTVerifyGetKey {
@@ -30,7 +30,7 @@ export function requireNodeManagementToken(options: { keys: JWTVerifyGetKey; nod
   return async (c, next) => {
     const header = c.req.header('authorization');
     const match = header?.match(/^Bearer\s+(\S+)$/i);
-    if (!match) throw new DaemonError('unauthorized', 'missing Bearer token');
+    if (!match) throw new FlotillaError('unauthorized', 'missing Bearer token');
     let subject: string | undefined;
     try {
       const { payload } = await jwtVerify(match[1]!, options.keys, {
@@ -40,13 +40,13 @@ export function requireNodeManagementToken(options: { keys: JWTVerifyGetKey; nod
       subject = payload.sub;
     } catch (error) {
       if (error instanceof errors.JOSEError && !KEY_FETCH_FAILURES.has(error.code)) {
-        throw new DaemonError('unauthorized', `invalid token: ${error.message}`);
+        throw new FlotillaError('unauthorized', `invalid token: ${error.message}`);
       }
       options.logger.warn('cannot verify token: control plane keys unavailable', { error: (error as Error).message });
-      throw new DaemonError('unavailable', 'cannot fetch the control plane signing keys');
+      throw new FlotillaError('unavailable', 'cannot fetch the control plane signing keys');
     }
     if (subject !== options.nodeId) {
-      throw new DaemonError('forbidden', 'token is not for this node');
+      throw new FlotillaError('forbidden', 'token is not for this node');
     }
     await next();
   };
@@ -56,28 +56,28 @@ export function requireNodeManagementToken(options: { keys: JWTVerifyGetKey; nod
  * Verify a viewer token (audience `workspace-terminal`, DESIGN.md §5) for the direct agent
  * channel of `workspaceId` on node `nodeId`.
  *
- * @throws DaemonError unauthorized (missing, invalid or expired token), forbidden (a token for
+ * @throws FlotillaError unauthorized (missing, invalid or expired token), forbidden (a token for
  *   another node or workspace), unavailable (the control plane's keys cannot be fetched).
  */
 export async function verifyViewerToken(
   token: string | undefined,
   options: { keys: JWTVerifyGetKey; nodeId: string; workspaceId: string; logger: Logger },
 ): Promise<void> {
-  if (!token) throw new DaemonError('unauthorized', 'missing viewer token (?token= or Authorization: Bearer)');
+  if (!token) throw new FlotillaError('unauthorized', 'missing viewer token (?token= or Authorization: Bearer)');
   let claims: ViewerTokenClaims;
   try {
     const { payload } = await jwtVerify(token, options.keys, { issuer: JWT_ISSUER, audience: JwtAudience.workspaceTerminal });
     const parsed = ViewerTokenClaims.safeParse(payload);
-    if (!parsed.success) throw new DaemonError('unauthorized', 'viewer token lacks its workspace claims');
+    if (!parsed.success) throw new FlotillaError('unauthorized', 'viewer token lacks its workspace claims');
     claims = parsed.data;
   } catch (error) {
-    if (error instanceof DaemonError) throw error;
+    if (error instanceof FlotillaError) throw error;
     if (error instanceof errors.JOSEError && !KEY_FETCH_FAILURES.has(error.code)) {
-      throw new DaemonError('unauthorized', `invalid viewer token: ${error.message}`);
+      throw new FlotillaError('unauthorized', `invalid viewer token: ${error.message}`);
     }
     options.logger.warn('cannot verify viewer token: control plane keys unavailable', { error: (error as Error).message });
-    throw new DaemonError('unavailable', 'cannot fetch the control plane signing keys');
+    throw new FlotillaError('unavailable', 'cannot fetch the control plane signing keys');
   }
-  if (claims.sub !== options.nodeId) throw new DaemonError('forbidden', 'viewer token is not for this node');
-  if (claims.workspaceId !== options.workspaceId) throw new DaemonError('forbidden', `viewer token is not for workspace ${options.workspaceId}`);
+  if (claims.sub !== options.nodeId) throw new FlotillaError('forbidden', 'viewer token is not for this node');
+  if (claims.workspaceId !== options.workspaceId) throw new FlotillaError('forbidden', `viewer token is not for workspace ${options.workspaceId}`);
 }

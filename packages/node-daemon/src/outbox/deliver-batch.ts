@@ -1,16 +1,16 @@
 /**
- * Deliver one batch with retries (p-retry): exponential backoff with jitter between
- * `MSG_RETRY_INITIAL_INTERVAL_MS` and `MSG_RETRY_MAX_INTERVAL_MS`, a server's `Retry-After` in
- * place of the backoff when it gives one, and at most `MSG_RETRY_MAX_ELAPSED_TIME_MS` spent on the
- * batch. A permanent failure ends the retries at once.
+ * Deliver one batch with retries (the kit's `retry`, the one backoff): exponential backoff with
+ * jitter between `MSG_RETRY_INITIAL_INTERVAL_MS` and `MSG_RETRY_MAX_INTERVAL_MS`, a server's
+ * `Retry-After` in place of the backoff when it gives one, and at most
+ * `MSG_RETRY_MAX_ELAPSED_TIME_MS` spent on the batch. A permanent failure ends the retries at once.
  *
  * Never throws: the result says what happened and the outbox decides what to do with the rows.
  */
-import pRetry from 'p-retry';
 import type { ChatMessageInput, PersistMessageBatchResponse } from '@flotilla/contracts';
+import { errorMessage, retry } from '@flotilla/kit';
 import type { OutboxConfig } from './config.js';
 import { PermanentSendError, TransientSendError } from './errors.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '@flotilla/kit';
 import type { SendMessages } from './sender.js';
 
 export type DeliveryOutcome =
@@ -48,67 +48,36 @@ function retryAfterOf(error: unknown): number | undefined {
   return retryAfterMs !== undefined && retryAfterMs > 0 ? retryAfterMs : undefined;
 }
 
-/** Wait `ms` milliseconds, or reject with the signal's reason when it aborts first. */
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
 /**
  * Send `messages` until the control plane acknowledges them, refuses them for good, the retry
  * time runs out, or `signal` aborts.
  */
 export async function deliverBatch(options: DeliverBatchOptions): Promise<DeliveryOutcome> {
   const { workspaceId, messages, send, config, logger, signal } = options;
-  const startedAt = performance.now();
-  const remainingMs = (): number => config.retryMaxElapsedTimeMs - (performance.now() - startedAt);
   let attempts = 0;
   let notBeforeMs: number | undefined;
 
   try {
-    const result = await pRetry(
+    const result = await retry(
       () => {
         attempts += 1;
         options.onAttempt?.();
         return send(workspaceId, messages, signal);
       },
       {
-        retries: Number.POSITIVE_INFINITY,
-        factor: 2,
-        minTimeout: config.retryInitialIntervalMs,
-        maxTimeout: config.retryMaxIntervalMs,
-        randomize: true,
-        maxRetryTime: config.retryMaxElapsedTimeMs,
+        minDelayMs: config.retryInitialIntervalMs,
+        maxDelayMs: config.retryMaxIntervalMs,
+        maxElapsedMs: config.retryMaxElapsedTimeMs,
         signal,
-        // Stopping mid-attempt: p-retry would otherwise sleep the whole backoff first (it only
-        // listens for an abort that happens during the sleep).
-        shouldRetry: ({ error }) => !(error instanceof PermanentSendError) && !signal.aborted,
-        // A Retry-After wait replaces the backoff step instead of adding to it.
-        shouldConsumeRetry: ({ error }) => retryAfterOf(error) === undefined,
-        onFailedAttempt: async ({ error, attemptNumber }) => {
-          if (error instanceof PermanentSendError) return;
+        // Stopping mid-attempt ends the retries at once (a wait in progress ends with the signal).
+        shouldRetry: (error) => !(error instanceof PermanentSendError) && !signal.aborted,
+        // A Retry-After wait replaces the backoff step instead of adding to it; the time left
+        // caps it, and the outbox honours the rest of it later (notBeforeMs).
+        requestedDelayMs: retryAfterOf,
+        onRetry: (error, attemptNumber) => {
           const retryAfterMs = retryAfterOf(error);
-          logger.debug('message batch attempt failed', {
-            workspaceId,
-            messages: messages.length,
-            attempt: attemptNumber,
-            error: error.message,
-            retryAfterMs,
-          });
-          if (retryAfterMs === undefined) return;
-          notBeforeMs = Date.now() + retryAfterMs;
-          // Wait no longer than the retry time left; the outbox honours the rest of it later.
-          await sleep(Math.max(0, Math.min(retryAfterMs, remainingMs())), signal);
+          logger.debug('message batch attempt failed', { workspaceId, messages: messages.length, attempt: attemptNumber, error: errorMessage(error), retryAfterMs });
+          if (retryAfterMs !== undefined) notBeforeMs = Date.now() + retryAfterMs;
         },
       },
     );

@@ -66,8 +66,3 @@ export class OutboxDrainError extends Error {
     super(message);
   }
 }
-
-/** The message of an error, or the thrown value as text, for log fields. */
-export function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}

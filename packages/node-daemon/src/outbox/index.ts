@@ -6,7 +6,7 @@
  * ```ts
  * const config = readOutboxConfig();
  * const sender = createHttpMessageSender({ controlPlaneUrl, tokenFor: (id) => tokens.get(id) });
- * const outbox = new MessageOutbox({ db, config, send: sender.send, logger: logger.child('outbox') });
+ * const outbox = new MessageOutbox({ db, config, send: sender.send, logger: logger.child({ component: 'outbox' }) });
  * outbox.start();
  * ```
  */

@@ -1,8 +1,8 @@
 /** MessageOutbox against a real local HTTP control plane: batching, ordering, retries, failures. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ChatMessageInput } from '@flotilla/contracts';
-import { createHarness, type Harness } from './test-support/harness.js';
-import { makeMessage, waitFor } from './test-support/helpers.js';
+import { createHarness, type Harness } from '../../test/outbox/harness.js';
+import { makeMessage, waitFor } from '../../test/outbox/helpers.js';
 
 describe('MessageOutbox delivery', () => {
   let h: Harness;

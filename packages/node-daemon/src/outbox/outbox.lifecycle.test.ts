@@ -7,10 +7,10 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { InvalidMessageError, OutboxDrainError } from './errors.js';
-import { createHarness, type Harness } from './test-support/harness.js';
-import { makeMessage, waitFor } from './test-support/helpers.js';
+import { createHarness, type Harness } from '../../test/outbox/harness.js';
+import { makeMessage, waitFor } from '../../test/outbox/helpers.js';
 
-const CRASH_CHILD = fileURLToPath(new URL('./test-support/crash-child.ts', import.meta.url));
+const CRASH_CHILD = fileURLToPath(new URL('../../test/outbox/crash-child.ts', import.meta.url));
 
 describe('MessageOutbox lifecycle', () => {
   let h: Harness;

@@ -19,12 +19,12 @@
 import type Database from 'better-sqlite3';
 import type { ChatMessageInput } from '@flotilla/contracts';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import type { Logger } from '../logger.js';
+import { errorMessage, type Logger } from '@flotilla/kit';
 import { messageBytesBudget } from './body-size.js';
 import type { OutboxConfig } from './config.js';
 import { attemptOnce, deliverBatch, type DeliveryOutcome } from './deliver-batch.js';
 import { DrainWaiters } from './drain-waiters.js';
-import { OutboxDrainError, errorText } from './errors.js';
+import { OutboxDrainError } from './errors.js';
 import type { SendMessages } from './sender.js';
 import { serializeMessage } from './serialize-message.js';
 import { retryLaterDelayMs, settleBatch } from './settle-batch.js';
@@ -238,7 +238,7 @@ export class MessageOutbox {
         }
       }),
     ).catch((error: unknown) => {
-      this.logger.error('final message outbox flush failed', { error: errorText(error) });
+      this.logger.error('final message outbox flush failed', { error: errorMessage(error) });
     });
   }
 
@@ -271,7 +271,7 @@ export class MessageOutbox {
     } catch (error) {
       this.logger.error('message outbox flush failed; trying again later', {
         workspaceId,
-        error: errorText(error),
+        error: errorMessage(error),
       });
       if (this.state === 'running') this.scheduleRetry(workspaceId, flow, this.config.retryMaxIntervalMs);
     } finally {
@@ -306,7 +306,7 @@ export class MessageOutbox {
     this.logger.warn(
       `could not deliver ${batch.length} message(s) of workspace ${workspaceId}; ` +
         `keeping them and trying again in ${delayMs} ms`,
-      { workspaceId, messages: batch.length, attempts: outcome.attempts, error: errorText(outcome.error) },
+      { workspaceId, messages: batch.length, attempts: outcome.attempts, error: errorMessage(outcome.error) },
     );
     this.scheduleRetry(workspaceId, flow, delayMs);
   }

@@ -1,8 +1,9 @@
+/** The outbox's HTTP sender against the fake control plane (testkit): one request per call, every failure classified. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PermanentSendError, TransientSendError } from './errors.js';
 import { createHttpMessageSender, type HttpMessageSenderOptions } from './sender.js';
-import { FakeControlPlane } from './test-support/fake-control-plane.js';
-import { makeMessage } from './test-support/helpers.js';
+import { FakeControlPlane } from '@flotilla/testkit/daemon';
+import { makeMessage } from '../../test/outbox/helpers.js';
 
 describe('createHttpMessageSender', () => {
   let server: FakeControlPlane;
@@ -15,7 +16,7 @@ describe('createHttpMessageSender', () => {
   const failure = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error);
 
   beforeEach(async () => {
-    server = await FakeControlPlane.start();
+    server = await FakeControlPlane.start({ tokens: 'any' });
     token = 'tok-1';
   });
 
@@ -28,7 +29,7 @@ describe('createHttpMessageSender', () => {
     const { send } = sender({ controlPlaneUrl: `${server.url}/` });
     expect(await send('w 1', messages)).toEqual({ persisted: 2, duplicates: 0 });
     expect(await send('w 1', messages)).toEqual({ persisted: 0, duplicates: 2 });
-    expect(server.requests[0]).toMatchObject({ workspaceId: 'w 1', token: 'tok-1' });
+    expect(server.requests[0]).toMatchObject({ id: 'w 1', token: 'tok-1' });
     expect(server.received('w 1').map((m) => m.content)).toEqual(['a', 'b']);
   });
 

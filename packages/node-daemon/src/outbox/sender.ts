@@ -1,26 +1,19 @@
 /**
- * HTTP sender of message batches: `POST {controlPlaneUrl}/api/workspaces/:workspaceId/messages`
- * with the workspace's callback token as a Bearer token (DESIGN.md section 2, hop 4), body
- * `PersistMessageBatchRequest`, answer `PersistMessageBatchResponse`.
+ * HTTP sender of message batches: route `persistMessages` of the `callbackApi` table
+ * (`POST /api/workspaces/:workspaceId/messages`, DESIGN.md section 2, hop 4) called with the
+ * kit's `callRoute`, the workspace's callback token as a Bearer token, body
+ * `PersistMessageBatchRequest`, answer parsed as `PersistMessageBatchResponse`.
  *
  * It makes exactly one request per call and classifies every failure as a
  * {@link TransientSendError} or a {@link PermanentSendError}; retrying is the outbox's job.
  */
-import {
-  ErrorBody,
-  MESSAGE_BATCH_MAX_BODY_BYTES,
-  PersistMessageBatchResponse,
-  type ChatMessageInput,
-} from '@flotilla/contracts';
+import { MESSAGE_BATCH_MAX_BODY_BYTES, callbackApi, type ChatMessageInput, type PersistMessageBatchResponse } from '@flotilla/contracts';
+import { FlotillaError, callRoute, errorMessage } from '@flotilla/kit';
 import { decodeJwt } from 'jose';
 import { PermanentSendError, TransientSendError } from './errors.js';
-import { parseRetryAfter } from './retry-after.js';
 
 /** Default for `requestTimeoutMs`: how long one request may take, in milliseconds. */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
-
-/** Longest piece of a non-JSON error body quoted in a `PermanentSendError`, in characters. */
-const MAX_QUOTED_BODY_CHARS = 300;
 
 /**
  * Deliver one batch of one workspace's messages.
@@ -62,113 +55,81 @@ function tokenExpired(token: string, nowMs: number = Date.now()): boolean {
   }
 }
 
-/** HTTP statuses after which the same request may succeed later. */
-function isTransientStatus(status: number): boolean {
-  return status >= 500 || status === 408 || status === 429;
+interface Attempt {
+  workspaceId: string;
+  /** The token the request carried. */
+  token: string;
+  tokenFor: HttpMessageSenderOptions['tokenFor'];
+  timeoutMs: number;
 }
 
-/** The server's own explanation: `error.message` of an `ErrorBody`, else the body's start. */
-async function readServerMessage(response: Response): Promise<string> {
-  const text = await response.text().catch(() => '');
-  try {
-    const parsed = ErrorBody.safeParse(JSON.parse(text));
-    if (parsed.success) return parsed.data.error.message;
-  } catch {
-    // not JSON: quote the text below
+/**
+ * Classify a failure of `callRoute` (a FlotillaError: a refusal, `unreachable` or
+ * `bad_response`). A refusal is transient by the kit's one rule (408, 429, 5xx — with the
+ * server's `Retry-After`), and so are a 401/403 answered to a token replaced since the request
+ * left and a 401 answered to a token that has expired; any other refusal is permanent.
+ */
+function classify(error: unknown, attempt: Attempt): TransientSendError | PermanentSendError {
+  if (!(error instanceof FlotillaError)) return new TransientSendError(`message batch request failed: ${errorMessage(error)}`, { cause: error });
+  if (error.code === 'unreachable') {
+    const timedOut = error.cause instanceof DOMException && error.cause.name === 'TimeoutError';
+    return timedOut
+      ? new TransientSendError(`message batch request timed out after ${attempt.timeoutMs} ms`, { cause: error })
+      : new TransientSendError(`message batch request failed: ${error.message}`, { cause: error });
   }
-  const quoted = text.trim().slice(0, MAX_QUOTED_BODY_CHARS);
-  return quoted || response.statusText || 'no error message';
-}
-
-/** Turn a fetch rejection into the right error: caller abort, timeout, or network failure. */
-function classifyFetchError(
-  error: unknown,
-  callerSignal: AbortSignal | undefined,
-  timeoutMs: number,
-): unknown {
-  if (callerSignal?.aborted) return callerSignal.reason;
-  if (error instanceof DOMException && error.name === 'TimeoutError') {
-    return new TransientSendError(`message batch request timed out after ${timeoutMs} ms`, {
-      cause: error,
-    });
+  if (error.code === 'bad_response') return new PermanentSendError(error.status, 'answer is not a PersistMessageBatchResponse');
+  const { status } = error;
+  if (error.retryable) {
+    return new TransientSendError(`control plane answered HTTP ${status}: ${error.message}`, { status, ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }) });
   }
-  const reason = error instanceof Error ? error.message : String(error);
-  return new TransientSendError(`message batch request failed: ${reason}`, { cause: error });
+  if ((status === 401 || status === 403) && attempt.tokenFor(attempt.workspaceId) !== attempt.token) {
+    return new TransientSendError(`control plane answered HTTP ${status} to a callback token that has since been replaced`, { status });
+  }
+  if (status === 401 && tokenExpired(attempt.token)) {
+    // Not the batch's fault: keep it until a fresh token arrives (a token refresh loses nothing).
+    return new TransientSendError('control plane answered HTTP 401 to an expired callback token; keeping the batch for a fresh token', { status });
+  }
+  return new PermanentSendError(status, error.message);
 }
 
 /**
  * Create a sender that posts batches to the control plane.
  *
  * `send` throws:
- * - `TransientSendError` for a network error, a timeout, HTTP 5xx/408/429 (with `retryAfterMs`
- *   from `Retry-After`, seconds or HTTP date), a workspace with no token yet, a 401/403 answered
- *   to a token that has been replaced since the request left (the token rotated mid-flight), or a
- *   401 answered to a token that has expired (kept until a fresh token arrives);
+ * - `TransientSendError` for no answer (a network error, a timeout), HTTP 5xx/408/429 (with
+ *   `retryAfterMs` from `Retry-After`, seconds or HTTP date), a workspace with no token yet, a
+ *   401/403 answered to a token that has been replaced since the request left (the token rotated
+ *   mid-flight), or a 401 answered to a token that has expired (kept until a fresh token arrives);
  * - `PermanentSendError` for any other 4xx (400, 401, 403, 404, 413, …), a body over
  *   `MESSAGE_BATCH_MAX_BODY_BYTES` (refused locally with status 413), or a 2xx whose body is not a
- *   `PersistMessageBatchResponse`.
+ *   `PersistMessageBatchResponse`;
+ * - the signal's reason when `signal` aborts.
  */
 export function createHttpMessageSender(options: HttpMessageSenderOptions): MessageSender {
-  const doFetch = options.fetch ?? globalThis.fetch;
   const timeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
-  const baseUrl = options.controlPlaneUrl.replace(/\/+$/, '');
 
   const send: SendMessages = async (workspaceId, messages, signal) => {
     const token = options.tokenFor(workspaceId);
     if (!token) {
       throw new TransientSendError(`no callback token for workspace ${workspaceId} yet`);
     }
-    const body = JSON.stringify({ messages });
-    const bodyBytes = Buffer.byteLength(body);
+    const body = { messages: [...messages] };
+    const bodyBytes = Buffer.byteLength(JSON.stringify(body));
     if (bodyBytes > MESSAGE_BATCH_MAX_BODY_BYTES) {
-      throw new PermanentSendError(
-        413,
-        `request body of ${bodyBytes} bytes exceeds ${MESSAGE_BATCH_MAX_BODY_BYTES} (refused before sending)`,
-      );
+      throw new PermanentSendError(413, `request body of ${bodyBytes} bytes exceeds ${MESSAGE_BATCH_MAX_BODY_BYTES} (refused before sending)`);
     }
-
-    const timeout = AbortSignal.timeout(timeoutMs);
-    let response: Response;
     try {
-      response = await doFetch(`${baseUrl}/api/workspaces/${encodeURIComponent(workspaceId)}/messages`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body,
-        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+      return await callRoute(callbackApi.persistMessages, { params: { workspaceId }, body }, {
+        baseUrl: options.controlPlaneUrl,
+        headers: { authorization: `Bearer ${token}` },
+        timeoutMs,
+        ...(signal ? { signal } : {}),
+        ...(options.fetch ? { fetch: options.fetch } : {}),
       });
     } catch (error) {
-      throw classifyFetchError(error, signal, timeoutMs);
+      if (signal?.aborted) throw signal.reason;
+      throw classify(error, { workspaceId, token, tokenFor: options.tokenFor, timeoutMs });
     }
-
-    if (response.ok) {
-      const json: unknown = await response.json().catch(() => undefined);
-      const parsed = PersistMessageBatchResponse.safeParse(json);
-      if (!parsed.success) {
-        throw new PermanentSendError(response.status, 'answer is not a PersistMessageBatchResponse');
-      }
-      return parsed.data;
-    }
-
-    const serverMessage = await readServerMessage(response);
-    const { status } = response;
-    if (isTransientStatus(status)) {
-      const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
-      throw new TransientSendError(`control plane answered HTTP ${status}: ${serverMessage}`, {
-        status,
-        retryAfterMs,
-      });
-    }
-    if ((status === 401 || status === 403) && options.tokenFor(workspaceId) !== token) {
-      throw new TransientSendError(
-        `control plane answered HTTP ${status} to a callback token that has since been replaced`,
-        { status },
-      );
-    }
-    if (status === 401 && tokenExpired(token)) {
-      // Not the batch's fault: keep it until a fresh token arrives (a token refresh loses nothing).
-      throw new TransientSendError('control plane answered HTTP 401 to an expired callback token; keeping the batch for a fresh token', { status });
-    }
-    throw new PermanentSendError(status, serverMessage);
   };
 
   return { send };

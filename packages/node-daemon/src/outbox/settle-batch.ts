@@ -5,7 +5,7 @@
  * deferred one stays and is tried again after `MSG_RETRY_MAX_INTERVAL_MS`, or later when the
  * server's `Retry-After` says so.
  */
-import type { Logger } from '../logger.js';
+import type { Logger } from '@flotilla/kit';
 import type { DeliveryOutcome } from './deliver-batch.js';
 import type { OutboxStore, StoredMessage } from './store.js';
 

@@ -1,8 +1,9 @@
+/** The outbox's SQLite table: schema version, dedupe, batches by count and bytes, caps. */
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { OutboxStore } from './store.js';
-import { makeMessage, makeTempDir } from './test-support/helpers.js';
+import { makeMessage, makeTempDir } from '../../test/outbox/helpers.js';
 
 describe('OutboxStore', () => {
   let temp: ReturnType<typeof makeTempDir>;

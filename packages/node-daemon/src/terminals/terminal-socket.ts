@@ -1,5 +1,6 @@
 /**
- * Terminals of a workspace over WebSocket (DESIGN.md §5, audience `workspace-terminal`):
+ * Terminals of a workspace over WebSocket (DESIGN.md §5, audience `workspace-terminal`), route
+ * `terminal` of `nodeDaemonApi`:
  * `GET /workspaces/:workspaceId/terminal/ws?token=<viewer token>&cols=&rows=` upgrades to a
  * WebSocket joined to the workspace's shell (terminal-session.ts), started in the workspace on
  * first use. Viewer → daemon: `{type:"input", data}` and `{type:"resize", cols, rows}` as JSON
@@ -9,22 +10,16 @@
  * hands out. Refusals happen before the upgrade, as HTTP with a JSON error body: 401 bad token,
  * 403 token for another node or workspace, 404 unknown or stopped workspace.
  */
-import type { IncomingMessage, Server } from 'node:http';
-import type { Http2SecureServer, Http2Server } from 'node:http2';
-import { STATUS_CODES } from 'node:http';
-import type { Duplex } from 'node:stream';
-import type { ErrorBody } from '@flotilla/contracts';
+import { FlotillaError, errorMessage, notFound, type Logger } from '@flotilla/kit';
 import type { JWTVerifyGetKey } from 'jose';
 import { WebSocket, WebSocketServer } from 'ws';
 import { z } from 'zod';
-import { DaemonError, errorMessage, notFound } from '../errors.js';
 import { verifyViewerToken } from '../http/auth.js';
-import type { Logger } from '../logger.js';
+import { refuseUpgrade } from '../http/upgrade-refusal.js';
+import type { UpgradeHandler } from '../http/upgrades.js';
 import type { WorkspaceService } from '../workspaces/workspace-service.js';
 import { loadPty, type PtyModule } from './pty-loader.js';
 import { TerminalSession } from './terminal-session.js';
-
-export const TERMINAL_ROUTE = /^\/workspaces\/([^/]+)\/terminal\/ws$/;
 
 const ClientMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('input'), data: z.string().max(64 * 1024) }),
@@ -43,18 +38,21 @@ export interface TerminalSocketDeps {
   idleTimeoutMs: number;
 }
 
-function refuse(socket: Duplex, error: DaemonError): void {
-  const json = JSON.stringify({ error: { code: error.code, message: error.message } } satisfies ErrorBody);
-  socket.end(`HTTP/1.1 ${error.status} ${STATUS_CODES[error.status] ?? 'Error'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(json)}\r\nConnection: close\r\n\r\n${json}`);
-}
-
 function size(value: string | null, fallback: number): number {
   const n = Number(value);
   return Number.isInteger(n) && n >= 2 && n <= 1000 ? n : fallback;
 }
 
-export function attachTerminalSocket(server: Server | Http2Server | Http2SecureServer, deps: TerminalSocketDeps): { close(): void } {
-  const logger = deps.logger.child('terminal');
+export interface TerminalSockets {
+  /** Serves the upgrades of route `terminal` (http/upgrades.ts). */
+  handleUpgrade: UpgradeHandler;
+  /** Close every viewer connection and every shell (daemon shutdown). */
+  close(): void;
+}
+
+/** The terminals' WebSocket server: it serves the upgrades `serveUpgrades` hands it. */
+export function createTerminalSockets(deps: TerminalSocketDeps): TerminalSockets {
+  const logger = deps.logger.child({ component: 'terminal' });
   const sockets = new WebSocketServer({ noServer: true, maxPayload: 128 * 1024 });
   const terminals = new Map<string, TerminalSession>();
   const { idleTimeoutMs } = deps;
@@ -98,11 +96,8 @@ export function attachTerminalSocket(server: Server | Http2Server | Http2SecureS
     });
   };
 
-  server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const url = new URL(request.url ?? '/', 'http://node-daemon');
-    const match = TERMINAL_ROUTE.exec(url.pathname);
-    if (!match) return; // another channel's path (agent-stream-socket.ts answers those)
-    const workspaceId = decodeURIComponent(match[1] ?? '');
+  const handleUpgrade: UpgradeHandler = ({ request, socket, head, url, params }) => {
+    const workspaceId = params.workspaceId ?? '';
     const token = url.searchParams.get('token') ?? request.headers.authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
     verifyViewerToken(token, { keys: deps.keys, nodeId: deps.nodeId, workspaceId, logger })
       .then(async () => {
@@ -110,19 +105,20 @@ export function attachTerminalSocket(server: Server | Http2Server | Http2SecureS
         const pty = await loadPty();
         if (pty instanceof Error) {
           logger.warn('terminal refused: node-pty is not available', { workspaceId, error: pty.message });
-          throw new DaemonError('unavailable', `terminals are not available on this node: node-pty could not be loaded (${pty.message.split('\n')[0]})`);
+          throw new FlotillaError('unavailable', `terminals are not available on this node: node-pty could not be loaded (${pty.message.split('\n')[0]})`);
         }
         const terminal = terminalOf(pty, workspaceId, size(url.searchParams.get('cols'), 80), size(url.searchParams.get('rows'), 24));
         sockets.handleUpgrade(request, socket, head, (ws) => serve(ws, terminal));
       })
       .catch((error: unknown) => {
-        const refused = error instanceof DaemonError ? error : new DaemonError('internal', 'internal error');
-        if (!(error instanceof DaemonError)) logger.error('terminal upgrade failed', { error: errorMessage(error) });
-        refuse(socket, refused);
+        const refused = error instanceof FlotillaError ? error : new FlotillaError('internal', 'internal error');
+        if (!(error instanceof FlotillaError)) logger.error('terminal upgrade failed', { error: errorMessage(error) });
+        refuseUpgrade(socket, refused);
       });
-  });
+  };
 
   return {
+    handleUpgrade,
     close() {
       for (const client of sockets.clients) client.terminate();
       sockets.close();

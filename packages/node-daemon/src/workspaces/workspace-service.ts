@@ -9,10 +9,10 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CreateWorkspaceRequest, WorkspaceInfo, WorkspaceReadyRequest } from '@flotilla/contracts';
 import { toWorkspaceInfo, type WorkspaceStore } from '../db/workspace-store.js';
-import { badRequest, conflict, errorMessage, notFound } from '../errors.js';
+import { badRequest, conflict, errorMessage, notFound } from '@flotilla/kit';
 import type { GitCredentialRegistry } from '../git/git-credentials.js';
 import { createCheckout } from '../git/workspace-checkout.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '@flotilla/kit';
 import { validateBranchName, validateWorkspaceId } from './names.js';
 
 export interface WorkspaceServiceDeps {
@@ -38,7 +38,7 @@ export class WorkspaceService {
   private readonly logger: Logger;
 
   constructor(private readonly deps: WorkspaceServiceDeps) {
-    this.logger = deps.logger.child('workspaces');
+    this.logger = deps.logger.child({ component: 'workspaces' });
   }
 
   /** `<dataDir>/workspaces/<id>`. */
@@ -51,7 +51,7 @@ export class WorkspaceService {
    * `repoUrl`, branch `branch` from `origin/<baseBranch>`, then the workspace-ready callback
    * (`running`, or `error` with the reason).
    *
-   * @throws DaemonError bad_request (id or branch names unusable), conflict (id exists).
+   * @throws FlotillaError bad_request (id or branch names unusable), conflict (id exists).
    */
   createWorkspace(request: CreateWorkspaceRequest): WorkspaceInfo {
     const problem =
@@ -124,7 +124,7 @@ export class WorkspaceService {
     return this.listWorkspaces().map((workspace) => workspace.workspaceId);
   }
 
-  /** @throws DaemonError not_found. */
+  /** @throws FlotillaError not_found. */
   getWorkspace(workspaceId: string): WorkspaceInfo {
     const record = this.deps.store.get(workspaceId);
     if (!record) throw notFound(`workspace ${workspaceId} not found`);
@@ -140,7 +140,7 @@ export class WorkspaceService {
    * Delete a workspace: cancel a checkout in progress, stop its agents, remove its directory.
    * Idempotent: deleting a destroyed workspace answers `destroyed` again.
    *
-   * @throws DaemonError not_found (never existed on this node).
+   * @throws FlotillaError not_found (never existed on this node).
    */
   async destroyWorkspace(workspaceId: string): Promise<WorkspaceInfo> {
     const record = this.deps.store.get(workspaceId);

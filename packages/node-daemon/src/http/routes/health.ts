@@ -1,6 +1,7 @@
-/** `GET /health` (no auth): `{status:"ok", nodeId, version}`. */
-import { Hono } from 'hono';
+/** `GET /health` (public): `{status:"ok", nodeId, version}`. */
+import type { DaemonRouteHandlers } from './handlers.js';
 
-export function healthRoutes(options: { nodeId: string; version: string }): Hono {
-  return new Hono().get('/health', (c) => c.json({ status: 'ok', nodeId: options.nodeId, version: options.version }));
+/** The health route's handler. */
+export function healthHandlers(options: { nodeId: string; version: string }): DaemonRouteHandlers<'health'> {
+  return { health: () => ({ status: 'ok', nodeId: options.nodeId, version: options.version }) };
 }

@@ -1,27 +1,27 @@
 /**
- * Workspace routes (contracts node.ts, "control plane → node daemon"):
- * - `POST /workspaces` (`CreateWorkspaceRequest`) → 202 `{workspaceId, status:"creating"}`;
- *   409 when the id exists; the checkout and the ready callback happen in the background.
- * - `GET /workspaces` → `WorkspaceInfo[]` (not destroyed); `GET /workspaces/:id` → `WorkspaceInfo`.
- * - `DELETE /workspaces/:id` → stops its agents, removes the directory,
- *   200 `{workspaceId, status:"destroyed"}`; 404 when unknown.
+ * Workspace routes of `nodeDaemonApi` (node-management token):
+ * - `createWorkspace` `POST /workspaces` → 202 `{workspaceId, status:"creating"}`; 409 when the
+ *   id exists; the checkout and the ready callback happen in the background.
+ * - `listWorkspaces` `GET /workspaces` → `WorkspaceInfo[]` (not destroyed);
+ *   `getWorkspace` `GET /workspaces/:workspaceId` → `WorkspaceInfo`.
+ * - `deleteWorkspace` `DELETE /workspaces/:workspaceId` → stops its agents, removes the
+ *   directory, 200 `{workspaceId, status:"destroyed"}`; 404 when unknown.
  */
-import { Hono } from 'hono';
-import { CreateWorkspaceRequest } from '@flotilla/contracts';
 import type { WorkspaceService } from '../../workspaces/workspace-service.js';
-import { parseJsonBody } from '../errors.js';
+import type { DaemonRouteHandlers } from './handlers.js';
 
-export function workspaceRoutes(workspaces: WorkspaceService): Hono {
-  return new Hono()
-    .post('/workspaces', async (c) => {
-      const request = await parseJsonBody(c, CreateWorkspaceRequest);
-      const created = workspaces.createWorkspace(request);
-      return c.json({ workspaceId: created.workspaceId, status: created.status }, 202);
-    })
-    .get('/workspaces', (c) => c.json(workspaces.listWorkspaces()))
-    .get('/workspaces/:workspaceId', (c) => c.json(workspaces.getWorkspace(c.req.param('workspaceId'))))
-    .delete('/workspaces/:workspaceId', async (c) => {
-      const destroyed = await workspaces.destroyWorkspace(c.req.param('workspaceId'));
-      return c.json({ workspaceId: destroyed.workspaceId, status: destroyed.status });
-    });
+/** The workspace routes' handlers, over `workspaces`. */
+export function workspaceHandlers(workspaces: WorkspaceService): DaemonRouteHandlers<'createWorkspace' | 'listWorkspaces' | 'getWorkspace' | 'deleteWorkspace'> {
+  return {
+    createWorkspace: ({ body }) => {
+      const created = workspaces.createWorkspace(body);
+      return { workspaceId: created.workspaceId, status: created.status };
+    },
+    listWorkspaces: () => workspaces.listWorkspaces(),
+    getWorkspace: ({ params }) => workspaces.getWorkspace(params.workspaceId),
+    deleteWorkspace: async ({ params }) => {
+      const destroyed = await workspaces.destroyWorkspace(params.workspaceId);
+      return { workspaceId: destroyed.workspaceId, status: destroyed.status };
+    },
+  };
 }

@@ -1,0 +1,371 @@
+/**
+ * One agent session whose agent this daemon runs (DESIGN.md §2 hop 3) — the one owner of its
+ * agent process, its ACP connection, its prompt queue and its turns. Nothing else changes them.
+ *
+ * {@link AgentSession.start} spawns the agent, opens an ACP session in the workspace and then
+ * delivers the queued prompts, one `session/prompt` turn after another: the initial prompt is
+ * simply the first of them (queued-prompt.ts). Prompts accepted while a turn runs wait their turn;
+ * one accepted by an idle agent starts the loop again. Every `session/update` becomes chat
+ * messages in the outbox (chat-emitter.ts) and then an event of the direct channel's update stream.
+ *
+ * A task session reports its end once: when the first turn and the prompts queued during it are
+ * done — completed (commit, push, pull request, task callback: tasks/task-completion.ts) or failed.
+ *
+ * Status (agent-session store): `starting` → `running` (prompt sent) → `idle` (turns over; the
+ * agent stays alive until the workspace is deleted) or `failed` (agent stopped); later prompts move
+ * an idle session to `running` and back to `idle`, or to `failed`. An idle agent that exits on its
+ * own moves the session to `stopped`. When the daemon stops the agent itself (cancel, workspace
+ * deleted, shutdown) nothing more is reported.
+ */
+import type { SessionNotification, StopReason } from '@agentclientprotocol/sdk';
+import type { AgentSessionStatus, StartAgentSessionRequest } from '@flotilla/contracts';
+import { conflict, errorMessage, type Logger } from '@flotilla/kit';
+import { withOverrides, type AgentCredentials } from '../../agent-credentials.js';
+import type { DaemonConfig } from '../../config.js';
+import type { AgentSessionStore } from '../../db/agent-session-store.js';
+import type { WorkspaceRecord } from '../../db/workspace-store.js';
+import { completeTask, failTask, type TaskCompletionDeps } from '../../tasks/task-completion.js';
+import { openAcpSession, type AcpSession } from '../acp/acp-connection.js';
+import { PermissionRequests } from '../acp/permission-requests.js';
+import { ChatEmitter } from '../chat/chat-emitter.js';
+import type { ChatMessageSink } from '../chat/chat-message-sink.js';
+import { resolveAgentCommand } from '../process/agent-commands.js';
+import { buildAgentEnv } from '../process/agent-env.js';
+import { describeAgentFailure, describeExit, rejectOnExit } from '../process/agent-failure.js';
+import { AgentProcess } from '../process/agent-process.js';
+import { AgentUpdateStream } from './agent-update-stream.js';
+import { followUpPrompt, initialPrompt, type QueuedPrompt } from './queued-prompt.js';
+
+export interface AgentSessionDeps extends TaskCompletionDeps {
+  sessions: AgentSessionStore;
+  outbox: ChatMessageSink;
+  config: Pick<
+    DaemonConfig,
+    | 'dataDir'
+    | 'agentCommandOverrides'
+    | 'agentEnvPassthrough'
+    | 'agentStderrTailBytes'
+    | 'agentExitGraceMs'
+    | 'agentKillTimeoutMs'
+    | 'agentCancelGraceMs'
+    | 'permissionRequestTimeoutMs'
+    | 'acpInitializeTimeoutMs'
+  >;
+  credentials: AgentCredentials;
+  daemonVersion: string;
+  /** AGENT_UPDATE_BUFFER_SIZE: raw updates kept for viewers that connect late. */
+  updateBufferSize: number;
+}
+
+export interface AgentSessionStart {
+  workspace: WorkspaceRecord;
+  agentSessionId: string;
+  /** Chat session the messages go to; null: no chat, messages are not persisted. */
+  chatSessionId: string | null;
+  request: StartAgentSessionRequest;
+}
+
+/** Statuses in which a session takes prompts. */
+const TAKES_PROMPTS: ReadonlySet<AgentSessionStatus> = new Set(['starting', 'running', 'idle']);
+
+export class AgentSession {
+  readonly workspaceId: string;
+  readonly agentSessionId: string;
+  /** The raw ACP updates, for the direct channel. */
+  readonly updates: AgentUpdateStream;
+  /** Permission requests waiting for a viewer (policy `ask`). */
+  readonly permissions: PermissionRequests;
+  private readonly workspace: WorkspaceRecord;
+  private readonly request: StartAgentSessionRequest;
+  private readonly chat: ChatEmitter;
+  private readonly logger: Logger;
+  private readonly queue: QueuedPrompt[] = [];
+  /** Message ids of every follow-up accepted (the idempotency keys of control-plane deliveries). */
+  private readonly acceptedPromptIds = new Set<string>();
+  private agent: AgentProcess | null = null;
+  private acp: AcpSession | null = null;
+  /** The `session/prompt` under way, if any (settles when the turn ends, however it ends). */
+  private promptInFlight: Promise<unknown> | null = null;
+  /** True while a loop delivers queued prompts. */
+  private deliveringPrompts = false;
+  private status: AgentSessionStatus = 'starting';
+  private stopping = false;
+
+  /** A session whose record was just moved to `starting`; nothing runs until {@link start}. */
+  constructor(
+    private readonly deps: AgentSessionDeps,
+    start: AgentSessionStart,
+  ) {
+    this.workspace = start.workspace;
+    this.workspaceId = start.workspace.id;
+    this.agentSessionId = start.agentSessionId;
+    this.request = start.request;
+    const ids = { workspaceId: this.workspaceId, agentSessionId: this.agentSessionId };
+    this.logger = deps.logger.child({ component: 'agent-session', ...ids, agentType: start.request.agentType });
+    this.updates = new AgentUpdateStream(deps.updateBufferSize);
+    this.permissions = new PermissionRequests(deps.config.permissionRequestTimeoutMs, deps.logger.child({ component: 'permissions', ...ids }));
+    this.chat = new ChatEmitter(deps.outbox, { workspaceId: this.workspaceId, chatSessionId: start.chatSessionId, projectId: start.workspace.projectId }, this.logger);
+  }
+
+  /** True once the daemon stopped (or cancelled) the agent: nothing more is reported. */
+  get stopRequested(): boolean {
+    return this.stopping;
+  }
+
+  /**
+   * Start the agent and deliver the initial prompt, then the prompts queued meanwhile, in the
+   * background; end a task's run with its callback. Never throws: every outcome is recorded in
+   * the session's status (and, for a task, in the task callback).
+   */
+  start(): void {
+    const { prompt, persistNow } = initialPrompt(this.request);
+    // The chat shows the prompt first, when the daemon is the first to see it.
+    if (persistNow) this.chat.userPrompt(prompt.text, prompt.messageId);
+    this.queue.unshift(prompt);
+    this.runFirstTurns().catch((error: unknown) => {
+      // runFirstTurns reports its own failures; this only guards against a bug in it.
+      this.logger.error('agent turn crashed', { error: errorMessage(error) });
+    });
+  }
+
+  /** Whether a follow-up with this message id was accepted before. */
+  hasAccepted(messageId: string): boolean {
+    return this.acceptedPromptIds.has(messageId);
+  }
+
+  /**
+   * Take a follow-up prompt: during a turn (or before the first) it waits and is delivered when
+   * the turn ends, before a task's end is reported; an idle agent gets it at once.
+   *
+   * @param messageId the id under which the control plane stored the prompt; without it the
+   *   daemon persists it, under a fresh id, when it is delivered
+   * @returns the prompt's messageId, and whether it was `queued` or `delivered` now
+   * @throws FlotillaError conflict when the session failed or stopped
+   */
+  acceptPrompt(text: string, messageId?: string): { messageId: string; delivery: 'queued' | 'delivered' } {
+    if (!TAKES_PROMPTS.has(this.status)) throw conflict(`agent session ${this.agentSessionId} is ${this.status}; it takes no more prompts`);
+    const prompt = followUpPrompt(text, messageId);
+    this.acceptedPromptIds.add(prompt.messageId);
+    this.queue.push(prompt);
+    const queued = this.deliveringPrompts || this.status !== 'idle';
+    if (!queued) void this.runLaterTurns();
+    this.logger.info('follow-up prompt accepted', { messageId: prompt.messageId, queued });
+    return { messageId: prompt.messageId, delivery: queued ? 'queued' : 'delivered' };
+  }
+
+  /**
+   * Stop the agent: close the ACP connection and stop the process group (SIGTERM, SIGKILL after
+   * `killTimeoutMs`). Safe to call at any point, also before the process exists — a process
+   * spawned afterwards is stopped as soon as it is there.
+   */
+  async stop(killTimeoutMs: number): Promise<void> {
+    this.stopping = true;
+    this.permissions.cancelAll();
+    this.acp?.close();
+    await this.agent?.stop(killTimeoutMs);
+  }
+
+  /**
+   * Cancel the turn and stop the agent (a cancelled task): ACP `session/cancel`, up to
+   * `cancelGraceMs` for the prompt under way to end (so the updates it sent reach the chat),
+   * then {@link stop}. From the first moment the turn's outcome is no longer reported.
+   */
+  async cancel(cancelGraceMs: number, killTimeoutMs: number): Promise<void> {
+    this.stopping = true;
+    const acp = this.acp;
+    const turn = this.promptInFlight;
+    if (acp && turn) {
+      await acp.cancel().catch(() => undefined);
+      let timer: NodeJS.Timeout | undefined;
+      const grace = new Promise((resolve) => {
+        timer = setTimeout(resolve, cancelGraceMs);
+      });
+      await Promise.race([turn.catch(() => undefined), grace]);
+      clearTimeout(timer);
+    }
+    await this.stop(killTimeoutMs);
+  }
+
+  /** The first turns: spawn, connect, deliver the queue (the initial prompt first), report a task's end. */
+  private async runFirstTurns(): Promise<void> {
+    this.deliveringPrompts = true;
+    let agent: AgentProcess | null = null;
+    try {
+      agent = await this.spawnAgent();
+      if (this.stopping) {
+        await agent.stop(this.deps.config.agentKillTimeoutMs);
+        return;
+      }
+      this.acp = await Promise.race([this.openAcp(agent), rejectOnExit(agent)]);
+      if (this.stopping) return;
+      this.setStatus('running');
+      const stopReason = await this.deliverQueuedPrompts();
+      if (this.stopping) return;
+      if (stopReason !== 'end_turn') {
+        await this.failFirstTurns(`the agent ended the turn with stop reason "${stopReason}"`);
+        return;
+      }
+      await this.finishFirstTurns(agent);
+    } catch (error) {
+      this.chat.flush();
+      if (this.stopping) return;
+      await this.failFirstTurns(await describeAgentFailure(error, agent, this.deps.config.agentExitGraceMs));
+    }
+  }
+
+  /** Turns on an idle agent (its first turns are over): `running`, then `idle` again or `failed`. Never throws. */
+  private async runLaterTurns(): Promise<void> {
+    this.deliveringPrompts = true;
+    this.setStatus('running');
+    try {
+      const stopReason = await this.deliverQueuedPrompts();
+      if (this.stopping) return;
+      if (stopReason === null || stopReason === 'end_turn') {
+        this.setStatus('idle');
+        return;
+      }
+      this.setStatus('failed', `the agent ended a follow-up turn with stop reason "${stopReason}"`);
+      await this.stop(this.deps.config.agentKillTimeoutMs);
+    } catch (error) {
+      this.chat.flush();
+      if (this.stopping) return;
+      this.logger.warn('follow-up turn failed', { error: errorMessage(error) });
+      this.setStatus('failed', errorMessage(error));
+      await this.stop(this.deps.config.agentKillTimeoutMs);
+    } finally {
+      this.deliveringPrompts = false;
+    }
+  }
+
+  /**
+   * Deliver the queued prompts one turn after another until the queue is empty, a turn ends
+   * other than with `end_turn`, or the agent is stopped.
+   * @returns the stop reason of the last turn, or null when nothing was queued
+   * @throws when the agent exits or the ACP request fails
+   */
+  private async deliverQueuedPrompts(): Promise<StopReason | null> {
+    let stopReason: StopReason | null = null;
+    for (let next = this.queue.shift(); next; next = this.queue.shift()) {
+      stopReason = await this.runTurn(next);
+      if (stopReason !== 'end_turn' || this.stopping) return stopReason;
+    }
+    return stopReason;
+  }
+
+  /** One `session/prompt` turn with `prompt`, to its end. @throws as {@link deliverQueuedPrompts} */
+  private async runTurn(prompt: QueuedPrompt): Promise<StopReason> {
+    const { acp, agent } = this;
+    if (!acp || !agent) throw new Error('the agent session is not connected');
+    if (prompt.persistOnDelivery) this.chat.userPrompt(prompt.text, prompt.messageId);
+    if (prompt.kind === 'initial') {
+      this.logger.info('delivering the initial prompt', { acpSessionId: acp.sessionId, chars: prompt.text.length });
+    } else {
+      // Viewers of the direct channel see a follow-up where the agent got it.
+      this.updates.push({ sessionUpdate: 'user_message_chunk', content: { type: 'text', text: prompt.text } });
+      this.logger.info('delivering a follow-up prompt', { messageId: prompt.messageId, chars: prompt.text.length });
+    }
+    const turn = acp.prompt(prompt.text);
+    this.promptInFlight = turn;
+    try {
+      const response = await Promise.race([turn, rejectOnExit(agent)]);
+      this.chat.flush();
+      if (!this.stopping) this.logger.info('turn ended', { stopReason: response.stopReason });
+      return response.stopReason;
+    } finally {
+      this.promptInFlight = null;
+    }
+  }
+
+  /** Spawn the agent process in the workspace. @throws when there is no command for the agent type, or it cannot be started */
+  private async spawnAgent(): Promise<AgentProcess> {
+    const { config } = this.deps;
+    const { command, args } = resolveAgentCommand(this.request.agentType, config.agentCommandOverrides);
+    const agent = await AgentProcess.spawn({
+      command,
+      args,
+      cwd: this.workspace.path,
+      env: buildAgentEnv({
+        agentType: this.request.agentType,
+        dataDir: config.dataDir,
+        // The user's stored key, when the control plane sent one, overrides the daemon's own.
+        credentials: withOverrides(this.deps.credentials, this.request.agentCredentials),
+        passthrough: config.agentEnvPassthrough,
+        sourceEnv: process.env,
+        isRoot: process.getuid?.() === 0,
+      }),
+      stderrTailBytes: config.agentStderrTailBytes,
+    });
+    this.agent = agent;
+    if (!this.stopping) this.logger.info('agent process started', { pid: agent.pid, command });
+    return agent;
+  }
+
+  /** `initialize` and `session/new` over the agent's stdio; updates go to the chat, then to viewers. */
+  private openAcp(agent: AgentProcess): Promise<AcpSession> {
+    return openAcpSession({
+      agent,
+      workspacePath: this.workspace.path,
+      permissionPolicy: this.request.permissionPolicy,
+      askPermission: (params) => this.permissions.ask(params),
+      onUpdate: (notification: SessionNotification) => {
+        // The outbox first (durable), then the live stream of the direct channel.
+        this.chat.update(notification.update);
+        this.updates.push(notification.update);
+      },
+      initializeTimeoutMs: this.deps.config.acpInitializeTimeoutMs,
+      clientVersion: this.deps.daemonVersion,
+      logger: this.logger,
+    });
+  }
+
+  /** The first turns ended with `end_turn`: the agent idles; a task completes (commit, push, callback). */
+  private async finishFirstTurns(agent: AgentProcess): Promise<void> {
+    const lastAssistantText = this.chat.lastAssistantText;
+    this.deliveringPrompts = false;
+    this.setStatus('idle');
+    void agent.exited.then((exit) => {
+      if (this.stopping) return;
+      const failed = exit.code !== 0;
+      this.logger[failed ? 'warn' : 'info']('idle agent exited', { code: exit.code, signal: exit.signal });
+      this.setStatus('stopped', failed ? describeExit(exit) : null);
+    });
+    const { taskId, taskTitle } = this.request;
+    if (taskId === null) return;
+    const { workspace } = this;
+    try {
+      await completeTask(this.deps, {
+        taskId,
+        taskTitle,
+        workspaceId: workspace.id,
+        workspacePath: workspace.path,
+        branch: workspace.branch,
+        base: workspace.baseCommit ?? `origin/${workspace.baseBranch}`,
+        baseBranch: workspace.baseBranch,
+        lastAssistantText,
+      });
+    } catch (error) {
+      this.logger.error('task callback not delivered', { taskId, error: errorMessage(error) });
+    }
+  }
+
+  /** The first turns failed: the session fails, the agent stops, a task is reported failed. */
+  private async failFirstTurns(reason: string): Promise<void> {
+    this.logger.warn('turn failed', { error: reason });
+    this.deliveringPrompts = false;
+    this.setStatus('failed', reason);
+    await this.stop(this.deps.config.agentKillTimeoutMs);
+    const { taskId } = this.request;
+    if (taskId === null) return;
+    try {
+      await failTask(this.deps, taskId, this.workspaceId, reason);
+    } catch (error) {
+      this.logger.error('task callback not delivered', { taskId, error: errorMessage(error) });
+    }
+  }
+
+  /** Record the session's status (and error; null clears it). */
+  private setStatus(status: AgentSessionStatus, error: string | null = null): void {
+    this.status = status;
+    this.deps.sessions.setStatus(this.workspaceId, this.agentSessionId, status, error);
+  }
+}

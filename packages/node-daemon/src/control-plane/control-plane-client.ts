@@ -1,0 +1,113 @@
+/**
+ * Calls from the node daemon to the control plane: routes `nodeReady`, `nodeHeartbeat`,
+ * `workspaceReady` and `taskCallback` of the `callbackApi` table (contracts routes/callbacks.ts),
+ * made with the kit's `callRoute` — every answer parsed with its route's schema. Each call carries
+ * a Bearer token of audience `workspace-callback`: the node's own token for node calls, the
+ * workspace's token (from `CreateWorkspaceRequest.callbackToken`) for workspace and task calls;
+ * the token in force is read at every attempt (a heartbeat answer may have refreshed it).
+ *
+ * Retryable failures — no answer, or HTTP 408, 429, 5xx (kit `isRetryableStatus`, the one rule) —
+ * are retried with the kit's backoff for up to CALLBACK_RETRY_MAX_ELAPSED_MS; a refusal is not,
+ * and arrives as the kit's FlotillaError with the server's code, message and status. (The message
+ * batches of the outbox go their own way: outbox/sender.ts.)
+ */
+import { callbackApi, type NodeHeartbeatRequest, type NodeHeartbeatResponse, type NodeReadyRequest, type RouteInput, type RouteOutput, type RouteSpec, type TaskCallbackRequest, type WorkspaceReadyRequest } from '@flotilla/contracts';
+import { FlotillaError, callRoute, errorMessage, permanentFailure, retry, routeUrl, type Logger } from '@flotilla/kit';
+
+export interface ControlPlaneClientOptions {
+  /** Base URL, no trailing slash. */
+  controlPlaneUrl: string;
+  nodeId: string;
+  /** The node-scoped callback token in force (it changes when the control plane refreshes it). */
+  nodeToken: () => string;
+  /** Callback token of a workspace, or undefined when the daemon does not know the workspace. */
+  workspaceToken: (workspaceId: string) => string | undefined;
+  /** Backoff of retryable failures, in ms (CALLBACK_RETRY_* in config.ts). */
+  retry: { maxElapsedMs: number; initialIntervalMs: number; maxIntervalMs: number };
+  /** Limit for one HTTP request, in ms (CALLBACK_REQUEST_TIMEOUT_MS). */
+  requestTimeoutMs: number;
+  logger: Logger;
+  /** Injectable for tests; defaults to global fetch. */
+  fetch?: typeof fetch;
+}
+
+/** The control plane's callback routes, typed by the `callbackApi` table. */
+export class ControlPlaneClient {
+  private readonly logger: Logger;
+
+  constructor(private readonly options: ControlPlaneClientOptions) {
+    this.logger = options.logger.child({ component: 'control-plane-client' });
+  }
+
+  /**
+   * `nodeReady`: the daemon listens at `body.url`. Retried.
+   * @throws FlotillaError the control plane's refusal, or the last failure when retries ran out
+   */
+  async nodeReady(body: NodeReadyRequest): Promise<void> {
+    await this.call(callbackApi.nodeReady, { params: { nodeId: this.options.nodeId }, body }, () => this.options.nodeToken());
+  }
+
+  /**
+   * `nodeHeartbeat` with the ids of the workspaces on this node, sent once (the next tick is the
+   * retry). Answers the parsed answer, which may carry refreshed callback tokens (the caller swaps them in).
+   * @throws FlotillaError when the call fails, or `bad_response` when the answer is not a `NodeHeartbeatResponse`
+   */
+  heartbeat(body: NodeHeartbeatRequest): Promise<NodeHeartbeatResponse> {
+    return this.call(callbackApi.nodeHeartbeat, { params: { nodeId: this.options.nodeId }, body }, () => this.options.nodeToken(), { retry: false });
+  }
+
+  /**
+   * `workspaceReady`: the checkout is done, or failed. Retried.
+   * @throws FlotillaError as {@link nodeReady}; `internal` (not retried) when no token is known for the workspace
+   */
+  async workspaceReady(workspaceId: string, body: WorkspaceReadyRequest): Promise<void> {
+    await this.call(callbackApi.workspaceReady, { params: { workspaceId }, body }, this.workspaceToken(workspaceId));
+  }
+
+  /**
+   * `taskCallback`: the agent's turn ended. Retried.
+   * @throws FlotillaError as {@link workspaceReady}
+   */
+  async taskCallback(taskId: string, workspaceId: string, body: TaskCallbackRequest): Promise<void> {
+    await this.call(callbackApi.taskCallback, { params: { taskId }, body }, this.workspaceToken(workspaceId));
+  }
+
+  /** The token of a workspace, read at every attempt. @throws FlotillaError when none is known now */
+  private workspaceToken(workspaceId: string): () => string {
+    const known = (): string => {
+      const token = this.options.workspaceToken(workspaceId);
+      if (!token) throw permanentFailure(`no callback token known for workspace ${workspaceId}`);
+      return token;
+    };
+    known();
+    return known;
+  }
+
+  /**
+   * Call `route` with `input` and the token of `token()`; retried unless `options.retry` is false.
+   * @throws FlotillaError the refusal, or the last failure when retries ran out
+   */
+  private async call<R extends RouteSpec>(route: R, input: RouteInput<R>, token: () => string, options: { retry?: boolean } = {}): Promise<RouteOutput<R>> {
+    const path = routeUrl(route, input);
+    const attempt = () =>
+      callRoute(route, input, {
+        baseUrl: this.options.controlPlaneUrl,
+        headers: () => ({ authorization: `Bearer ${token()}` }),
+        timeoutMs: this.options.requestTimeoutMs,
+        ...(this.options.fetch ? { fetch: this.options.fetch } : {}),
+      });
+    // A single-attempt call (heartbeat) is routine to miss; its caller decides how loud to be.
+    if (options.retry === false) return attempt();
+    try {
+      return await retry(attempt, {
+        minDelayMs: this.options.retry.initialIntervalMs,
+        maxDelayMs: this.options.retry.maxIntervalMs,
+        maxElapsedMs: this.options.retry.maxElapsedMs,
+        onRetry: (error, attemptNumber) => this.logger.warn('control plane call failed; retrying', { path, attempt: attemptNumber, error: errorMessage(error) }),
+      });
+    } catch (error) {
+      this.logger.error('control plane call failed', { path, status: error instanceof FlotillaError ? error.status : null, error: errorMessage(error) });
+      throw error;
+    }
+  }
+}
