@@ -42,6 +42,7 @@ export async function retryTask(env: Env, task: TaskRow, actor: string): Promise
   }
   const previous = task.status === 'failed' ? `failed: ${firstLine(task.error ?? 'no error recorded')}` : 'was cancelled';
   await transitionTask(env, task.id, 'ready', {
+    kind: 'retry',
     actor,
     reason: `retry (the previous run ${previous})`,
     fields: {

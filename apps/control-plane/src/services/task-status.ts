@@ -4,7 +4,7 @@
  * `task_status_events` with actor and reason in the same D1 batch, then announced to the
  * project's viewers (task-events.ts).
  */
-import { canTransitionTask, newId, type ExecutionStep, type TaskStatus } from '@flotilla/contracts';
+import { canTransitionTask, newId, type ExecutionStep, type TaskStatus, type TaskTransitionKind } from '@flotilla/contracts';
 import { getTaskRow, updateTaskFieldsStatement, type TaskRunFields } from '../db/tasks-repository.js';
 import type { Env } from '../env.js';
 import { HttpError, conflict, notFound } from '../lib/errors.js';
@@ -16,6 +16,8 @@ export interface TransitionOptions {
   step?: ExecutionStep | null;
   /** Other task columns to set in the same batch. */
   fields?: TaskRunFields;
+  /** `retry` for the retry of a failed or cancelled task (the only way out of those); default `move`. */
+  kind?: TaskTransitionKind;
 }
 
 /** The statement recording one status event. */
@@ -44,7 +46,7 @@ export async function transitionTask(env: Env, taskId: string, to: TaskStatus, o
   const row = await getTaskRow(db, taskId);
   if (!row) throw notFound(`task ${taskId} not found`);
   const from = row.status;
-  if (!canTransitionTask(from, to)) {
+  if (!canTransitionTask(from, to, options.kind)) {
     throw conflict(`task ${taskId} cannot go from ${from} to ${to}`);
   }
   const now = new Date().toISOString();

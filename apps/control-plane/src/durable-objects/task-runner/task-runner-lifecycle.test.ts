@@ -94,6 +94,26 @@ describe('retry', () => {
   });
 });
 
+describe('leaving failed or cancelled', () => {
+  it('only retry does it: ready on a cancelled or failed task is 409, and the task keeps its status, step, workspace and node', async () => {
+    const cancelledRun = await driveToRunning();
+    await expectJson(await api(taskPath(cancelledRun.project.id, cancelledRun.task.id, 'cancel'), { method: 'POST' }), 200);
+    const failedRun = await driveToRunning();
+    await expectJson(await taskCallback(failedRun, { status: 'failed', error: 'agent exited with code 3' }), 200);
+    await waitForStatus(failedRun, 'failed');
+
+    for (const [run, status] of [[cancelledRun, 'cancelled'], [failedRun, 'failed']] as const) {
+      const before = await getTask(run.task.id);
+      expect(before).toMatchObject({ status, executionStep: 'running', workspaceId: run.workspaceId, nodeId: run.nodeId });
+      const refused = await expectJson<{ error: { code: string; message: string } }>(await api(taskPath(run.project.id, run.task.id, 'ready'), { method: 'POST' }), 409);
+      expect(refused.error).toMatchObject({ code: 'conflict', message: expect.stringContaining(`from ${status} to ready`) });
+      expect(await getTask(run.task.id)).toEqual(before);
+    }
+    // Retry still may.
+    await expectJson(await api(taskPath(cancelledRun.project.id, cancelledRun.task.id, 'retry'), { method: 'POST' }), 202);
+  });
+});
+
 describe('follow-up prompts', () => {
   const promptPath = (projectId: string, sessionId: string) => `/api/projects/${projectId}/sessions/${sessionId}/prompt`;
 
