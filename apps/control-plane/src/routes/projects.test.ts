@@ -34,6 +34,10 @@ describe('projects', () => {
     ['no repoUrl', { name: 'x' }, 'repoUrl'],
     ['bad defaultBranch', { name: 'x', repoUrl: 'r', defaultBranch: 'has space' }, 'defaultBranch'],
     ['unknown defaultAgentType', { name: 'x', repoUrl: 'r', defaultAgentType: 'gpt' }, 'defaultAgentType'],
+    // Names git would read as options, or as a remote helper to run (contracts git-names.ts).
+    ['a defaultBranch git reads as an option', { name: 'x', repoUrl: 'https://example.com/x.git', defaultBranch: '--help' }, 'defaultBranch'],
+    ['a repoUrl git reads as an option', { name: 'x', repoUrl: '--upload-pack=touch /tmp/pwned' }, 'repoUrl'],
+    ['an ext:: repoUrl', { name: 'x', repoUrl: 'ext::sh -c touch% /tmp/pwned' }, 'repoUrl'],
   ])('refuses %s with 400 naming the field', async (_case, body, field) => {
     const before = await expectJson<{ projects: Project[] }>(await api('/api/projects'), 200);
     const error = await expectJson<ErrorJson>(await api('/api/projects', { method: 'POST', body }), 400);

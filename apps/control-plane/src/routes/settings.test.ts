@@ -25,6 +25,15 @@ describe('PATCH /api/projects/:projectId', () => {
     const unchanged = await expectJson<Project>(await api(`/api/projects/${project.id}`), 200);
     expect(unchanged.defaultVmSize).toBeNull();
   });
+
+  it('refuses a default branch git would read as an option with 400 naming the field, and changes nothing', async () => {
+    const project = await createProject('settings-branch');
+    for (const defaultBranch of ['--help', '-b', 'main..evil', 'has space']) {
+      const bad = await expectJson<{ error: { code: string; message: string } }>(await api(`/api/projects/${project.id}`, { method: 'PATCH', body: { defaultBranch } }), 400);
+      expect(bad.error).toMatchObject({ code: 'bad_request', message: expect.stringContaining('defaultBranch') });
+    }
+    expect(await expectJson<Project>(await api(`/api/projects/${project.id}`), 200)).toEqual(project);
+  });
 });
 
 describe('PATCH and run a task', () => {
