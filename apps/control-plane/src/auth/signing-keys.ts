@@ -7,10 +7,13 @@ import { exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 
 
 export const JWT_ALG = 'ES256';
 
+/** A public key as published: a JWK with its type and id. */
+export type PublicJwk = Record<string, unknown> & { kty: string; kid: string };
+
 export interface SigningKey {
   kid: string;
   privateKey: CryptoKey;
-  publicJwk: JWK;
+  publicJwk: PublicJwk;
 }
 
 let cached: Promise<SigningKey> | null = null;
@@ -47,5 +50,5 @@ async function readKey(db: D1Database): Promise<SigningKey | null> {
     .first<{ kid: string; private_jwk: string; public_jwk: string }>();
   if (!row) return null;
   const privateKey = (await importJWK(JSON.parse(row.private_jwk) as JWK, JWT_ALG)) as CryptoKey;
-  return { kid: row.kid, privateKey, publicJwk: JSON.parse(row.public_jwk) as JWK };
+  return { kid: row.kid, privateKey, publicJwk: JSON.parse(row.public_jwk) as PublicJwk };
 }
