@@ -3,7 +3,7 @@
  * the timeouts and limits (defaults in contracts CONTROL_PLANE_CONFIG_DEFAULTS, defined once
  * there) and the string settings (BASE_URL, LOCAL_CLOUD_URL, DEPLOYMENT_MODE, HETZNER_*,
  * NODE_DNS_*, NODE_DAEMON_PORT, NODE_ORIGIN_TLS, NODE_PUBLIC_URL_TEMPLATE, CLOUDFLARE_API_URL)
- * and secrets. A bad number refuses the whole config (as it always has); a missing or invalid
+ * and secrets. A bad number refuses the whole config (as it always has), saying which; a missing or invalid
  * string setting is kept as a {@link Checked} problem and refused — with a message naming the
  * var — only where it is needed (`setting`), so a half-configured Hetzner or node DNS does not
  * take the API down.
@@ -88,14 +88,14 @@ function text(value: string | undefined): string | undefined {
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
 }
 
-/** @throws Error naming the var when a limit is not a non-negative number */
+/** @throws FlotillaError permanentFailure naming the var when a limit is not a non-negative number */
 function readLimits(env: Env): Limits {
   const limits = { ...CONTROL_PLANE_CONFIG_DEFAULTS } as Limits;
   for (const key of Object.keys(CONTROL_PLANE_CONFIG_DEFAULTS) as Array<keyof Limits>) {
     const raw = env[key];
     if (raw === undefined || raw === '') continue;
     const value = Number(raw);
-    if (!Number.isFinite(value) || value < 0) throw new Error(`${key} must be a non-negative number of milliseconds, got ${String(raw)}`);
+    if (!Number.isFinite(value) || value < 0) throw permanentFailure(`${key} must be a non-negative number of milliseconds, got ${String(raw)}`);
     limits[key] = value;
   }
   return limits;
@@ -168,7 +168,8 @@ const cache = new WeakMap<Env, Config>();
 
 /**
  * The config of `env` (read once per `env` object).
- * @throws Error when a timeout or limit var is not a non-negative number
+ * @throws FlotillaError permanentFailure (500, naming the var) when a timeout or limit var is
+ *   not a non-negative number
  */
 export function readConfig(env: Env): Config {
   let config = cache.get(env);

@@ -27,7 +27,7 @@ const cache = new WeakMap<Env, Deps>();
 
 /**
  * The deps of `env` (built once per `env` object).
- * @throws Error when a timeout or limit var is invalid (config.ts)
+ * @throws FlotillaError when a timeout or limit var is invalid (config.ts)
  */
 export function depsFromEnv(env: Env): Deps {
   let deps = cache.get(env);

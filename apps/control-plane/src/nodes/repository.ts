@@ -53,6 +53,7 @@ export async function insertNode(
     .run();
 }
 
+/** A node, or null. */
 export async function getNode(db: D1Database, id: string): Promise<NodeRow | null> {
   return db.prepare('SELECT * FROM nodes WHERE id = ?').bind(id).first<NodeRow>();
 }
@@ -66,16 +67,19 @@ export async function listNodeRows(db: D1Database, status?: NodeStatus): Promise
   return results;
 }
 
+/** The node's daemon is listening at `url` (status `ready`; its ready callback counts as a heartbeat). */
 export async function markNodeReady(db: D1Database, id: string, url: string, daemonVersion: string): Promise<void> {
   const at = now();
   await db.prepare("UPDATE nodes SET status = 'ready', url = ?, daemon_version = ?, last_heartbeat_at = ?, updated_at = ? WHERE id = ?").bind(url, daemonVersion, at, at, id).run();
 }
 
+/** The node's daemon is alive now. */
 export async function recordHeartbeat(db: D1Database, id: string): Promise<void> {
   const at = now();
   await db.prepare('UPDATE nodes SET last_heartbeat_at = ?, updated_at = ? WHERE id = ?').bind(at, at, id).run();
 }
 
+/** Set a node's status (and its error, cleared unless given). */
 export async function setNodeStatus(db: D1Database, id: string, status: NodeStatus, error: string | null = null): Promise<void> {
   await db.prepare('UPDATE nodes SET status = ?, error = ?, updated_at = ? WHERE id = ?').bind(status, error, now(), id).run();
 }

@@ -50,11 +50,13 @@ export async function insertProject(db: D1Database, input: CreateProjectRequest,
   return toProject(row);
 }
 
+/** A project, or null. */
 export async function getProject(db: D1Database, id: string): Promise<Project | null> {
   const row = await db.prepare('SELECT * FROM projects WHERE id = ?').bind(id).first<ProjectRow>();
   return row ? toProject(row) : null;
 }
 
+/** Every project, newest first. */
 export async function listProjects(db: D1Database): Promise<Project[]> {
   const { results } = await db.prepare('SELECT * FROM projects ORDER BY created_at DESC').all<ProjectRow>();
   return results.map(toProject);

@@ -126,6 +126,7 @@ export async function insertTaskWithEvents(db: D1Database, task: NewTask, events
   return row;
 }
 
+/** A task's row, or null. */
 export async function getTaskRow(db: D1Database, id: string): Promise<TaskRow | null> {
   return db.prepare('SELECT * FROM tasks WHERE id = ?').bind(id).first<TaskRow>();
 }
@@ -223,6 +224,7 @@ interface EventRow {
   created_at: string;
 }
 
+/** A task's status events, oldest first. */
 export async function listTaskEvents(db: D1Database, taskId: string): Promise<TaskStatusEvent[]> {
   const { results } = await db.prepare('SELECT * FROM task_status_events WHERE task_id = ? ORDER BY created_at, rowid').bind(taskId).all<EventRow>();
   return results.map((row) => ({

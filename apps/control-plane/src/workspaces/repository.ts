@@ -36,10 +36,12 @@ export async function insertWorkspace(
     .run();
 }
 
+/** A workspace, or null. */
 export async function getWorkspace(db: D1Database, id: string): Promise<WorkspaceRow | null> {
   return db.prepare('SELECT * FROM workspaces WHERE id = ?').bind(id).first<WorkspaceRow>();
 }
 
+/** Set a workspace's status (and its error, cleared unless given). */
 export async function setWorkspaceStatus(db: D1Database, id: string, status: WorkspaceStatus, error: string | null = null): Promise<void> {
   await db.prepare('UPDATE workspaces SET status = ?, error = ?, updated_at = ? WHERE id = ?').bind(status, error, now(), id).run();
 }
@@ -81,6 +83,7 @@ export async function insertAgentSession(db: D1Database, session: { id: string; 
     .run();
 }
 
+/** Set an agent session's status as D1 keeps it. */
 export async function setAgentSessionStatus(db: D1Database, id: string, status: AgentSessionRecordStatus): Promise<void> {
   await db.prepare('UPDATE agent_sessions SET status = ?, updated_at = ? WHERE id = ?').bind(status, now(), id).run();
 }

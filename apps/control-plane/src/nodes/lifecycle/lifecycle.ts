@@ -110,6 +110,7 @@ export async function release(store: LifecycleStore, holderId: string): Promise<
   return holderIds.length;
 }
 
+/** The node's lifecycle as its public view. */
 export async function getStatus(store: LifecycleStore): Promise<NodeLifecycleState> {
   return toLifecycleState(await load(store, null));
 }
