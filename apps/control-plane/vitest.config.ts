@@ -12,7 +12,7 @@ const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
 /**
  * Small timeouts and retry delays so every retry and timeout of the TaskRunner happens in well
- * under a second (see src/env.ts for what each one means).
+ * under a second (contracts CONTROL_PLANE_CONFIG_DEFAULTS says what each one means).
  */
 export const TEST_VARS = {
   BASE_URL: 'http://control-plane.test',
@@ -52,7 +52,7 @@ export default defineConfig({
     // The Worker logs JSON lines; show them only for failing tests (standalone runs; the root config decides otherwise).
     silent: 'passed-only',
     include: ['src/**/*.test.ts'],
-    globalSetup: [here('./test/stand-in/global-setup.ts')],
+    globalSetup: [here('./test/global-setup.ts')],
     setupFiles: [here('./test/setup.ts')],
   },
 });

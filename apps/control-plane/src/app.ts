@@ -1,59 +1,73 @@
 /**
- * The control plane's HTTP API (Hono): one router per resource, errors mapped in one place to
- * `{ "error": { "code", "message" } }`.
+ * The control plane's HTTP API (Hono), served from the route tables of contracts: `publicApi`
+ * (the web app, the CLI, scripts) and `callbackApi` (node daemons, and the JWKS). Each domain
+ * folder exports the handlers of its routes; they are combined here, so that a route without a
+ * handler does not type-check. Auth is attached per route by its auth kind (`apiToken`,
+ * `nodeToken`, `workspaceToken`; `public` needs none); then params, query and body are validated
+ * (kit `registerRoutes`; bodies with their size limit, read to the end even when refused). Errors
+ * are FlotillaErrors turned into `{"error":{"code","message"}}` in one place (kit `errorHandler`).
  */
-import type { ErrorBody } from '@flotilla/contracts';
+import { callbackApi, publicApi, type CallbackApi, type PublicApi } from '@flotilla/contracts';
+import { createLogger } from '@flotilla/kit';
+import { errorHandler, notFoundHandler, registerRoutes, type RouteHandlers } from '@flotilla/kit/hono';
 import { Hono } from 'hono';
-import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppEnv } from './app-env.js';
-import { requireApiToken } from './auth/api-token.js';
-import { publicJwks } from './auth/tokens.js';
-import { HttpError } from './lib/errors.js';
-import { createLogger, errorMessage } from './lib/logger.js';
-import { nodeCallbackRoutes, taskCallbackRoutes, workspaceCallbackRoutes } from './routes/callbacks.js';
-import { credentialsRoutes } from './routes/credentials.js';
-import { manualWorkspaceRoutes } from './routes/manual-workspaces.js';
-import { nodeDaemonRoutes } from './routes/node-daemon.js';
-import { nodesRoutes } from './routes/nodes.js';
-import { projectsRoutes } from './routes/projects.js';
-import { sessionRoutes } from './routes/session.js';
-import { sessionPromptRoutes } from './routes/session-prompts.js';
-import { sessionsRoutes } from './routes/sessions.js';
-import { projectTasksRoutes, tasksRoutes } from './routes/tasks.js';
-import { workspaceViewerRoutes } from './routes/workspace-viewers.js';
+import { checkApiToken, requireApiToken } from './auth/api-token.js';
+import { requireNodeToken, requireWorkspaceToken } from './auth/callback-auth.js';
+import { jwksHandlers, sessionHandlers } from './auth/routes.js';
+import { messageBatchHandlers } from './chat/messages.routes.js';
+import { promptHandlers } from './chat/prompt.routes.js';
+import { chatHandlers } from './chat/routes.js';
+import { credentialHandlers } from './credentials/routes.js';
+import { nodeCallbackHandlers } from './nodes/callbacks.routes.js';
+import { daemonArtifactHandlers } from './nodes/daemon-artifact.routes.js';
+import { nodeHandlers } from './nodes/routes.js';
+import { projectHandlers } from './projects/routes.js';
+import { taskCallbackHandlers } from './tasks/callback.routes.js';
+import { taskHandlers } from './tasks/routes.js';
+import { workspaceReadyHandlers } from './workspaces/ready.routes.js';
+import { workspaceHandlers } from './workspaces/routes.js';
 
 const log = createLogger('http');
+const onError = errorHandler(log);
 
-export const app = new Hono<AppEnv>()
-  .get('/health', (c) => c.json({ status: 'ok' }))
-  .get('/.well-known/jwks.json', async (c) => c.json(await publicJwks(c.env.DB)))
-  .use('/api/*', requireApiToken)
-  .route('/api/session', sessionRoutes)
-  .route('/api/projects', projectsRoutes)
-  .route('/api/projects/:projectId/tasks', projectTasksRoutes)
-  .route('/api/projects/:projectId/sessions', sessionsRoutes)
-  .route('/api/projects/:projectId/sessions', sessionPromptRoutes)
-  .route('/api/projects/:projectId/workspaces', workspaceViewerRoutes)
-  .route('/api/projects/:projectId/workspaces', manualWorkspaceRoutes)
-  .route('/api/tasks', tasksRoutes)
-  .route('/api/tasks', taskCallbackRoutes)
-  .route('/api/nodes', nodeCallbackRoutes)
-  .route('/api/nodes', nodesRoutes)
-  .route('/api/node-daemon', nodeDaemonRoutes)
-  .route('/api/credentials', credentialsRoutes)
-  .route('/api/workspaces', workspaceCallbackRoutes);
+const publicHandlers: RouteHandlers<PublicApi, AppEnv> = {
+  health: () => ({ status: 'ok' }),
+  ...sessionHandlers,
+  ...projectHandlers,
+  ...taskHandlers,
+  ...chatHandlers,
+  ...promptHandlers,
+  ...workspaceHandlers,
+  ...nodeHandlers,
+  ...daemonArtifactHandlers,
+  ...credentialHandlers,
+};
 
-app.notFound((c) => {
-  const body: ErrorBody = { error: { code: 'not_found', message: `no route for ${c.req.method} ${new URL(c.req.url).pathname}` } };
-  return c.json(body, 404);
-});
+const callbackHandlers: RouteHandlers<CallbackApi, AppEnv> = {
+  ...jwksHandlers,
+  ...nodeCallbackHandlers,
+  ...workspaceReadyHandlers,
+  ...messageBatchHandlers,
+  ...taskCallbackHandlers,
+};
 
-app.onError((error, c) => {
-  if (error instanceof HttpError) {
-    const body: ErrorBody = { error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) } };
-    return c.json(body, error.status as ContentfulStatusCode);
+export const app = new Hono<AppEnv>();
+
+app.onError(onError);
+
+/**
+ * No route: 404 — but under `/api/` a caller without the API token (when one is configured)
+ * gets the 401 of any guarded route, so a closed API tells strangers nothing of its paths.
+ */
+app.notFound(async (c) => {
+  try {
+    if (new URL(c.req.url).pathname.startsWith('/api/')) await checkApiToken(c);
+  } catch (error) {
+    return onError(error as Error, c);
   }
-  log.error('unhandled error', { method: c.req.method, path: new URL(c.req.url).pathname, error: errorMessage(error) });
-  const body: ErrorBody = { error: { code: 'internal', message: 'internal error' } };
-  return c.json(body, 500);
+  return notFoundHandler(c);
 });
+
+registerRoutes(app, publicApi, publicHandlers, { auth: { apiToken: requireApiToken } });
+registerRoutes(app, callbackApi, callbackHandlers, { auth: { nodeToken: requireNodeToken, workspaceToken: requireWorkspaceToken } });

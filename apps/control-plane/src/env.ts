@@ -1,19 +1,37 @@
 /**
- * Worker bindings and configuration. Every timeout and limit is a var with a default defined
- * here once; `readConfig` turns the raw strings into numbers and refuses nonsense.
+ * The Worker's environment, by name: every binding (wrangler.jsonc) and every var or secret it
+ * reads. Types only — settings are read and checked in config.ts, Durable Object stubs are made
+ * in bindings.ts. The Durable Object namespaces are typed by each object's RPC interface (defined
+ * in its domain), never by its class, so that nothing here depends on code.
  */
-import { CONTROL_PLANE_CONFIG_DEFAULTS } from '@flotilla/contracts';
-import { PermanentError } from './lib/errors.js';
-import type { ProjectData } from './durable-objects/project-data/project-data.js';
-import type { NodeLifecycle } from './durable-objects/node-lifecycle/node-lifecycle.js';
-import type { TaskRunner } from './durable-objects/task-runner/task-runner.js';
+import type { CONTROL_PLANE_CONFIG_DEFAULTS } from '@flotilla/contracts';
+import type { ProjectDataRpc } from './chat/project-data-rpc.js';
+import type { NodeLifecycleRpc } from './nodes/lifecycle/node-lifecycle-rpc.js';
+import type { TaskRunnerRpc } from './tasks/runner/task-runner-rpc.js';
+import type { WorkspaceRunnerRpc } from './workspaces/runner/workspace-runner-rpc.js';
 
-export interface Env {
+/**
+ * Timeouts and limits, one optional var each, named as in contracts CONTROL_PLANE_CONFIG_DEFAULTS
+ * (STEP_NODE_SELECTION_TIMEOUT_MS, OUTBOUND_REQUEST_TIMEOUT_MS, NODE_WARM_TIMEOUT_MS, …): a
+ * number of milliseconds (or a count, NODE_MAX_WORKSPACES) as a string.
+ */
+export type LimitVars = { [K in keyof typeof CONTROL_PLANE_CONFIG_DEFAULTS]?: string };
+
+export interface Env extends LimitVars {
+  /** D1: projects, tasks, nodes, workspaces, agent sessions, credentials, signing keys. */
   DB: D1Database;
-  PROJECT_DATA: DurableObjectNamespace<ProjectData>;
-  TASK_RUNNER: DurableObjectNamespace<TaskRunner>;
-  NODE_LIFECYCLE: DurableObjectNamespace<NodeLifecycle>;
-  /** `local` (one implicit user) or `deployed`. */
+  /** The web app and the node daemon artifact (static assets); absent in the workerd tests. */
+  ASSETS?: Fetcher;
+  /** ProjectData, one per project (chat/). */
+  PROJECT_DATA: DurableObjectNamespace<ProjectDataRpc>;
+  /** TaskRunner, one per task (tasks/runner/). */
+  TASK_RUNNER: DurableObjectNamespace<TaskRunnerRpc>;
+  /** WorkspaceRunner, one per workspace created by hand (workspaces/runner/). */
+  WORKSPACE_RUNNER: DurableObjectNamespace<WorkspaceRunnerRpc>;
+  /** NodeLifecycle, one per node (nodes/lifecycle/). */
+  NODE_LIFECYCLE: DurableObjectNamespace<NodeLifecycleRpc>;
+
+  /** `local` (one implicit user; the default) or anything else: a deployment. */
   DEPLOYMENT_MODE?: string;
   /** URL node daemons use to reach this control plane, e.g. `http://127.0.0.1:8787`. */
   BASE_URL?: string;
@@ -23,37 +41,20 @@ export interface Env {
   FLOTILLA_API_TOKEN?: string;
   /** Secret: 32 random bytes, base64, that encrypt stored credentials (AES-256-GCM). */
   CREDENTIALS_ENCRYPTION_KEY?: string;
-  [key: string]: unknown;
-}
-
-/** Defaults of every configurable timeout and limit (defined once, in contracts). */
-export const CONFIG_DEFAULTS = CONTROL_PLANE_CONFIG_DEFAULTS;
-
-export type Config = { -readonly [K in keyof typeof CONFIG_DEFAULTS]: number };
-
-/** Read the config from the Worker's vars, falling back to `CONFIG_DEFAULTS`. */
-export function readConfig(env: Env): Config {
-  const config = { ...CONFIG_DEFAULTS } as Config;
-  for (const key of Object.keys(CONFIG_DEFAULTS) as Array<keyof Config>) {
-    const raw = env[key];
-    if (raw === undefined || raw === '') continue;
-    const value = Number(raw);
-    if (!Number.isFinite(value) || value < 0) {
-      throw new Error(`${key} must be a non-negative number of milliseconds, got ${String(raw)}`);
-    }
-    config[key] = value;
-  }
-  return config;
-}
-
-/** The URL node daemons call back to. */
-export function controlPlaneUrl(env: Env): string {
-  if (!env.BASE_URL) throw new PermanentError('BASE_URL is not set: node daemons would not know where to call back');
-  return env.BASE_URL.replace(/\/$/, '');
-}
-
-/** A string var, trimmed; undefined when unset or blank. */
-export function stringVar(env: Env, name: string): string | undefined {
-  const value = env[name];
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+  /** Secret: Cloudflare API token ("Zone · DNS · Edit") for node DNS names. */
+  CLOUDFLARE_API_TOKEN?: string;
+  /** Hetzner: API base URL, `size=type,…` server types, image, location (nodes/providers.ts). */
+  HETZNER_API_URL?: string;
+  HETZNER_SERVER_TYPES?: string;
+  HETZNER_IMAGE?: string;
+  HETZNER_LOCATION?: string;
+  /** How a VM's daemon listens and announces itself (nodes/user-data.ts). */
+  NODE_DAEMON_PORT?: string;
+  NODE_PUBLIC_URL_TEMPLATE?: string;
+  NODE_ORIGIN_TLS?: string;
+  /** Node DNS names in a Cloudflare zone (nodes/dns.ts). */
+  NODE_DNS_ZONE_ID?: string;
+  NODE_DNS_DOMAIN?: string;
+  NODE_DNS_PROXIED?: string;
+  CLOUDFLARE_API_URL?: string;
 }

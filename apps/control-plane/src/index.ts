@@ -1,21 +1,34 @@
 /**
- * Worker entry: the HTTP API, the cron sweeps, and the Durable Object classes.
+ * Worker entry: the HTTP API (app.ts), the cron, and the Durable Object classes. The cron every
+ * 5 minutes wakes the runs under way (a lost alarm only delays a step); every 15 minutes it also
+ * sweeps nodes (nodes/sweep.ts).
  */
 import { app } from './app.js';
+import { depsFromEnv, type Deps } from './deps.js';
 import type { Env } from './env.js';
-import { runSweep, sweepNodes } from './services/sweep.js';
+import { sweepNodes } from './nodes/sweep.js';
+import { recoverTaskRuns } from './tasks/runner/recovery.js';
+import { wakeWorkspaceRuns } from './workspaces/runner/recovery.js';
 
-export { NodeLifecycle } from './durable-objects/node-lifecycle/node-lifecycle.js';
-export { ProjectData } from './durable-objects/project-data/project-data.js';
-export { TaskRunner } from './durable-objects/task-runner/task-runner.js';
+export { ProjectData } from './chat/project-data.js';
+export { NodeLifecycle } from './nodes/lifecycle/node-lifecycle.js';
+export { TaskRunner } from './tasks/runner/task-runner.js';
+export { WorkspaceRunner } from './workspaces/runner/workspace-runner.js';
 
-/** The cron that only wakes task runners; any other trigger (the 15-minute one, or a manual one) also sweeps nodes. */
-const TASK_ONLY_CRON = '*/5 * * * *';
+/** The cron that only wakes runs; any other trigger (the 15-minute one, or a manual one) also sweeps nodes. */
+const RUNS_ONLY_CRON = '*/5 * * * *';
+
+/** Wake every task run and every set-up of a workspace created by hand that is under way. */
+async function wakeRuns(deps: Deps): Promise<void> {
+  const woken = (await recoverTaskRuns(deps)) + (await wakeWorkspaceRuns(deps));
+  deps.log.child({ component: 'sweep' }).info('sweep done', { woken });
+}
 
 export default {
   fetch: app.fetch,
   async scheduled(controller: ScheduledController, env: Env, ctx: ExecutionContext) {
-    ctx.waitUntil(runSweep(env));
-    if (controller.cron !== TASK_ONLY_CRON) ctx.waitUntil(sweepNodes(env));
+    const deps = depsFromEnv(env);
+    ctx.waitUntil(wakeRuns(deps));
+    if (controller.cron !== RUNS_ONLY_CRON) ctx.waitUntil(sweepNodes(deps));
   },
 } satisfies ExportedHandler<Env>;

@@ -10,7 +10,7 @@ declare global {
     }
     interface GlobalProps {
       mainModule: typeof import('../src/index.js');
-      durableNamespaces: 'ProjectData' | 'TaskRunner';
+      durableNamespaces: 'ProjectData' | 'TaskRunner' | 'WorkspaceRunner' | 'NodeLifecycle';
     }
   }
 }

@@ -1,15 +1,18 @@
 /**
  * Helpers shared by the control-plane tests (they run inside workerd). HTTP goes through the
- * Worker's own default export; Durable Objects are reached through their RPC stubs; the
- * stand-in local cloud / node daemon (test/stand-in/server.ts) through its control API.
+ * Worker's own default export; Durable Objects are reached through their RPC stubs (bindings.ts);
+ * the stand-in local cloud / node daemon (@flotilla/testkit/stand-in) through its control API.
  */
 import type { ChatMessage, ChatMessageInput, Project, TaskWithEvents } from '@flotilla/contracts';
 import { env, exports } from 'cloudflare:workers';
 import { decodeJwt } from 'jose';
 import { inject, vi } from 'vitest';
+import type { RecordedRequest, Rule } from '@flotilla/testkit/stand-in/control';
 import { signCallbackToken } from '../src/auth/tokens.js';
-import { insertNode, insertWorkspace, markNodeReady } from '../src/db/nodes-repository.js';
-import type { RecordedRequest, Rule } from './stand-in/types.js';
+import { stubsOf } from '../src/bindings.js';
+import { depsFromEnv } from '../src/deps.js';
+import { insertNode, markNodeReady } from '../src/nodes/repository.js';
+import { insertWorkspace } from '../src/workspaces/repository.js';
 
 export type { RecordedRequest };
 
@@ -49,12 +52,19 @@ export async function getTask(taskId: string): Promise<TaskWithEvents> {
   return expectJson<TaskWithEvents>(await api(`/api/tasks/${taskId}`), 200);
 }
 
-export const projectData = (projectId: string) => env.PROJECT_DATA.get(env.PROJECT_DATA.idFromName(projectId));
-export const taskRunner = (taskId: string) => env.TASK_RUNNER.get(env.TASK_RUNNER.idFromName(taskId));
+/** The Worker's deps (deps.ts), for calling its logic directly. */
+export const deps = () => depsFromEnv(env);
+export const projectData = (projectId: string) => stubsOf(env).projectData(projectId);
+export const taskRunner = (taskId: string) => stubsOf(env).taskRunner(taskId);
+export const workspaceRunner = (workspaceId: string) => stubsOf(env).workspaceRunner(workspaceId);
+export const nodeLifecycle = (nodeId: string) => stubsOf(env).nodeLifecycle(nodeId);
+/** The raw stub of a runner, for `runInDurableObject` / `runDurableObjectAlarm`. */
+export const taskRunnerObject = (taskId: string) => env.TASK_RUNNER.get(env.TASK_RUNNER.idFromName(taskId));
+export const nodeLifecycleObject = (nodeId: string) => env.NODE_LIFECYCLE.get(env.NODE_LIFECYCLE.idFromName(nodeId));
 
-/** Messages of a session through ProjectData RPC (its typing cannot see through `unknown` tool input). */
+/** Messages of a session through ProjectData RPC. */
 export async function listMessages(projectId: string, sessionId: string, after = 0, limit = 10_000): Promise<ChatMessage[]> {
-  return (await projectData(projectId).listMessages(sessionId, after, limit)) as unknown as ChatMessage[];
+  return projectData(projectId).listMessages(sessionId, after, limit);
 }
 
 export const allMessages = (projectId: string, sessionId: string) => listMessages(projectId, sessionId);
@@ -97,7 +107,7 @@ export function eventually<T>(check: () => T | Promise<T>, timeout = 3_000): Pro
   return vi.waitFor(check, { timeout, interval: 10 });
 }
 
-/** The stand-in local cloud and node daemons (Node side, see test/stand-in/server.ts). */
+/** The stand-in local cloud and node daemons (Node side, @flotilla/testkit/stand-in). */
 export const standIn = {
   get url(): string {
     return inject('standInUrl');

@@ -5,7 +5,7 @@
  */
 import type { ExecutionStep, Project, TaskStatus, TaskWithEvents } from '@flotilla/contracts';
 import { expect } from 'vitest';
-import type { RunState } from '../src/durable-objects/task-runner/run-state.js';
+import type { RunState } from '../src/runs/run-state.js';
 import { api, createProject, createTask, eventually, expectJson, getTask, standIn, taskRunner, type RecordedRequest } from './helpers.js';
 
 export interface Run {
@@ -25,7 +25,7 @@ const answered = (r: RecordedRequest) => /^2\d\d$/.test(r.answer);
 /** Create a project and a task with `run: true`; returns once the task has its node id. */
 export async function startRun(description = 'Make the tests pass.'): Promise<Run> {
   const project = await createProject('runner');
-  const task = await createTask(project.id, { description, agentType: 'scripted', run: true });
+  const task = await createTask(project.id, { description, agentType: 'claude-code', run: true });
   const nodeId = await eventually(async () => {
     const { nodeId } = await getTask(task.id);
     if (!nodeId) throw new Error('no node selected yet');

@@ -14,10 +14,14 @@ export type NodeLifecycleStatus = z.infer<typeof NodeLifecycleStatus>;
 export const NodeLifecycleState = z.object({
   nodeId: z.string().nullable(),
   status: NodeLifecycleStatus,
-  /** Tasks holding the node (at most NODE_MAX_WORKSPACES). */
-  taskIds: z.array(z.string()),
-  /** The task that claimed the node out of the warm pool last, if any. */
-  claimedByTask: z.string().nullable(),
+  /**
+   * Who holds the node (at most NODE_MAX_WORKSPACES): the run of a task, by its task id
+   * (`tsk_…`), or the run of a workspace created by hand, by its workspace id (`ws_…`). A run
+   * holds its node from node selection until its cleanup.
+   */
+  holderIds: z.array(z.string()),
+  /** The holder (task id or workspace id) that claimed the node out of the warm pool last, if any. */
+  claimedBy: z.string().nullable(),
   warmSince: z.string().nullable(),
   /** When a warm node will be destroyed unless claimed. */
   warmUntil: z.string().nullable(),

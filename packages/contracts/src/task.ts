@@ -20,6 +20,14 @@ export type TaskStatus = z.infer<typeof TaskStatus>;
 
 export const TERMINAL_TASK_STATUSES: readonly TaskStatus[] = ['completed', 'failed', 'cancelled'];
 
+/** Statuses a retry starts from (DESIGN.md §3: `failed|cancelled -> ready (retry)`). */
+export const RETRYABLE_TASK_STATUSES: readonly TaskStatus[] = ['failed', 'cancelled'];
+
+/**
+ * Moves other than a retry. A `failed` or `cancelled` task leaves its status only through a
+ * retry ({@link canTransitionTask} with `'retry'`), which starts a new run; no other path may
+ * bring it back to `ready`.
+ */
 const TASK_TRANSITIONS: Record<TaskStatus, readonly TaskStatus[]> = {
   draft: ['ready', 'cancelled'],
   ready: ['queued', 'cancelled'],
@@ -27,12 +35,19 @@ const TASK_TRANSITIONS: Record<TaskStatus, readonly TaskStatus[]> = {
   delegated: ['in_progress', 'failed', 'cancelled'],
   in_progress: ['completed', 'failed', 'cancelled'],
   completed: [],
-  failed: ['ready'],
-  cancelled: ['ready'],
+  failed: [],
+  cancelled: [],
 };
 
-/** True when `from → to` is a legal task transition. */
-export function canTransitionTask(from: TaskStatus, to: TaskStatus): boolean {
+/** How a transition is asked for: an ordinary move, or a retry (the only way out of `failed`/`cancelled`). */
+export type TaskTransitionKind = 'move' | 'retry';
+
+/**
+ * True when `from → to` is a legal task transition of kind `kind`: a `move` follows the table
+ * above; a `retry` is `failed|cancelled → ready` and nothing else.
+ */
+export function canTransitionTask(from: TaskStatus, to: TaskStatus, kind: TaskTransitionKind = 'move'): boolean {
+  if (kind === 'retry') return to === 'ready' && RETRYABLE_TASK_STATUSES.includes(from);
   return TASK_TRANSITIONS[from].includes(to);
 }
 

@@ -1,35 +1,20 @@
 /**
- * The API token that guards the public API (contracts api-auth.ts). Off when FLOTILLA_API_TOKEN
- * is not set — the local default, where `flotilla up` listens on 127.0.0.1 only; set it whenever
- * the control plane is reachable from elsewhere (a tunnel for cloud nodes, a deployment).
- *
- * Exempt: node callbacks (`/api/nodes/:id/ready|heartbeat`, `/api/workspaces/:id/ready|messages`,
- * `/api/tasks/:id/callback`), which carry their own JWTs; the daemon artifact
- * (`/api/node-daemon/…`), which VMs download; and `/api/session`, where the web app logs in.
+ * The API token that guards the public API (contracts api-auth.ts): the `apiToken` auth kind of
+ * the route table. Off when FLOTILLA_API_TOKEN is not set — the local default, where
+ * `flotilla up` listens on 127.0.0.1 only; set it whenever the control plane is reachable from
+ * elsewhere (a tunnel for cloud nodes, a deployment). Routes of other auth kinds (sign-in,
+ * health, the daemon download, node callbacks with their own JWTs) never ask for it.
  * The session cookie holds HMAC-SHA256(token, "flotilla-session-v1"), never the token itself.
  */
 import { API_SESSION_COOKIE } from '@flotilla/contracts';
-import type { Context, Next } from 'hono';
+import { unauthorized } from '@flotilla/kit';
+import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import type { AppEnv } from '../app-env.js';
-import type { Env } from '../env.js';
-import { unauthorized } from '../lib/errors.js';
-
-const EXEMPT: ReadonlyArray<{ method: string; path: RegExp }> = [
-  { method: 'POST', path: /^\/api\/nodes\/[^/]+\/(ready|heartbeat)$/ },
-  { method: 'POST', path: /^\/api\/workspaces\/[^/]+\/(ready|messages)$/ },
-  { method: 'POST', path: /^\/api\/tasks\/[^/]+\/callback$/ },
-  { method: 'GET', path: /^\/api\/node-daemon(\/.*)?$/ },
-  { method: '*', path: /^\/api\/session$/ },
-];
+import { readConfig } from '../config.js';
+import { IMPLICIT_USER_ID } from './principal.js';
 
 const encoder = new TextEncoder();
-
-/** The configured API token, or null when the API is open. */
-export function apiToken(env: Env): string | null {
-  const token = env.FLOTILLA_API_TOKEN;
-  return typeof token === 'string' && token !== '' ? token : null;
-}
 
 /** Constant-time equality of two secrets (as UTF-8 bytes), e.g. a presented token and the configured one. */
 export async function sameSecret(a: string, b: string): Promise<boolean> {
@@ -54,15 +39,19 @@ export async function isAuthenticated(c: Context<AppEnv>, token: string): Promis
 }
 
 /**
- * Hono middleware for `/api/*`: when an API token is configured, a request that is not exempt
- * and carries neither the token nor the session cookie gets 401 saying what to send.
+ * Refuse a request that lacks the API token, when one is configured.
+ * @throws FlotillaError unauthorized (401) saying what to send
  */
-export async function requireApiToken(c: Context<AppEnv>, next: Next): Promise<void> {
-  const token = apiToken(c.env);
-  const path = new URL(c.req.url).pathname;
-  const exempt = EXEMPT.some((rule) => (rule.method === '*' || rule.method === c.req.method) && rule.path.test(path));
-  if (token !== null && !exempt && !(await isAuthenticated(c, token))) {
+export async function checkApiToken(c: Context<AppEnv>): Promise<void> {
+  const token = readConfig(c.env).apiToken;
+  if (token !== null && !(await isAuthenticated(c, token))) {
     throw unauthorized('this control plane requires its API token: send Authorization: Bearer <FLOTILLA_API_TOKEN> (the CLI reads FLOTILLA_API_TOKEN; the web app asks for it)');
   }
-  await next();
 }
+
+/** Middleware of the `apiToken` auth kind: the caller is the (implicit) user once the token checks out. */
+export const requireApiToken: MiddlewareHandler<AppEnv> = async (c, next) => {
+  await checkApiToken(c);
+  c.set('principal', { kind: 'user', userId: IMPLICIT_USER_ID });
+  await next();
+};

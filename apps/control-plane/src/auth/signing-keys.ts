@@ -4,13 +4,17 @@
  * `/.well-known/jwks.json` for node daemons (DESIGN.md §5).
  */
 import { exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
+import { insertSigningKeyRow, readSigningKeyRow } from './signing-key-repository.js';
 
 export const JWT_ALG = 'ES256';
+
+/** A public key as published: a JWK with its type and id. */
+export type PublicJwk = Record<string, unknown> & { kty: string; kid: string };
 
 export interface SigningKey {
   kid: string;
   privateKey: CryptoKey;
-  publicJwk: JWK;
+  publicJwk: PublicJwk;
 }
 
 let cached: Promise<SigningKey> | null = null;
@@ -24,6 +28,7 @@ export function getSigningKey(db: D1Database): Promise<SigningKey> {
   return cached;
 }
 
+/** The stored key, or a new one stored first. */
 async function loadOrCreate(db: D1Database): Promise<SigningKey> {
   const existing = await readKey(db);
   if (existing) return existing;
@@ -32,20 +37,16 @@ async function loadOrCreate(db: D1Database): Promise<SigningKey> {
   const privateJwk = { ...(await exportJWK(privateKey)), kid, alg: JWT_ALG };
   const publicJwk = { ...(await exportJWK(publicKey)), kid, alg: JWT_ALG, use: 'sig' };
   // Two isolates may race here; the first insert wins and both read it back.
-  await db
-    .prepare('INSERT INTO signing_keys (id, kid, private_jwk, public_jwk, created_at) VALUES (1, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING')
-    .bind(kid, JSON.stringify(privateJwk), JSON.stringify(publicJwk), new Date().toISOString())
-    .run();
+  await insertSigningKeyRow(db, { kid, private_jwk: JSON.stringify(privateJwk), public_jwk: JSON.stringify(publicJwk) });
   const stored = await readKey(db);
   if (!stored) throw new Error('signing key was not stored');
   return stored;
 }
 
+/** The stored key, imported; null when none is stored yet. */
 async function readKey(db: D1Database): Promise<SigningKey | null> {
-  const row = await db
-    .prepare('SELECT kid, private_jwk, public_jwk FROM signing_keys WHERE id = 1')
-    .first<{ kid: string; private_jwk: string; public_jwk: string }>();
+  const row = await readSigningKeyRow(db);
   if (!row) return null;
   const privateKey = (await importJWK(JSON.parse(row.private_jwk) as JWK, JWT_ALG)) as CryptoKey;
-  return { kid: row.kid, privateKey, publicJwk: JSON.parse(row.public_jwk) as JWK };
+  return { kid: row.kid, privateKey, publicJwk: JSON.parse(row.public_jwk) as PublicJwk };
 }

@@ -6,9 +6,10 @@
  */
 import { CallbackClaims, JWT_ISSUER, JwtAudience } from '@flotilla/contracts';
 import { SignJWT, createLocalJWKSet, jwtVerify } from 'jose';
-import { unauthorized } from '../lib/errors.js';
-import { JWT_ALG, getSigningKey } from './signing-keys.js';
+import { unauthorized } from '@flotilla/kit';
+import { JWT_ALG, getSigningKey, type PublicJwk } from './signing-keys.js';
 
+/** Sign a JWT for `audience` with this control plane's key; `ttlMs` in milliseconds. */
 async function sign(db: D1Database, audience: string, claims: Record<string, unknown>, subject: string, ttlMs: number) {
   const key = await getSigningKey(db);
   return new SignJWT(claims)
@@ -34,14 +35,17 @@ export function signViewerToken(db: D1Database, nodeId: string, workspaceId: str
   return sign(db, JwtAudience.workspaceTerminal, { workspaceId }, nodeId, ttlMs);
 }
 
-/** Short-lived token the control plane presents to node `nodeId` (5 minutes). */
+/** Lifetime of a node-management token: signed afresh for every call to a node, so minutes are plenty. */
+const NODE_MANAGEMENT_TOKEN_TTL_MS = 5 * 60 * 1000;
+
+/** Short-lived token the control plane presents to node `nodeId` (NODE_MANAGEMENT_TOKEN_TTL_MS). */
 export function signNodeManagementToken(db: D1Database, nodeId: string): Promise<string> {
-  return sign(db, JwtAudience.nodeManagement, {}, nodeId, 5 * 60 * 1000);
+  return sign(db, JwtAudience.nodeManagement, {}, nodeId, NODE_MANAGEMENT_TOKEN_TTL_MS);
 }
 
 /**
  * Verify a callback token from an `Authorization: Bearer …` header.
- * @throws HttpError 401 when missing, malformed, expired, or not a callback token
+ * @throws FlotillaError 401 when missing, malformed, expired, or not a callback token
  */
 export async function verifyCallbackToken(db: D1Database, authorization: string | undefined): Promise<CallbackClaims> {
   const token = authorization?.match(/^Bearer\s+(.+)$/i)?.[1];
@@ -59,7 +63,7 @@ export async function verifyCallbackToken(db: D1Database, authorization: string 
 }
 
 /** The public JSON Web Key Set (`/.well-known/jwks.json`). */
-export async function publicJwks(db: D1Database) {
+export async function publicJwks(db: D1Database): Promise<{ keys: PublicJwk[] }> {
   const key = await getSigningKey(db);
   return { keys: [key.publicJwk] };
 }

@@ -1,0 +1,43 @@
+/**
+ * Who is calling a route, as its auth middleware established it (set in Hono's `principal`
+ * variable): the user of the public API, a node daemon (node token), or a workspace on a node
+ * (workspace-scoped callback token). Local mode has one implicit user.
+ */
+import { FlotillaError } from '@flotilla/kit';
+import type { CallbackClaims } from '@flotilla/contracts';
+import type { WorkspaceRow } from '../workspaces/repository.js';
+
+/** Local mode has one implicit user: every project, node and credential is theirs. */
+export const IMPLICIT_USER_ID = 'local';
+
+/** The public API's caller (the API token or its session cookie, or anyone while the API is open). */
+export interface UserPrincipal {
+  kind: 'user';
+  userId: string;
+}
+
+/** A node daemon presenting its node's callback token (`sub` = the route's node). */
+export interface NodePrincipal {
+  kind: 'node';
+  nodeId: string;
+  claims: CallbackClaims;
+}
+
+/** A node daemon presenting the callback token of one of its workspaces (the route's workspace). */
+export interface WorkspacePrincipal {
+  kind: 'workspace';
+  nodeId: string;
+  workspace: WorkspaceRow;
+}
+
+export type Principal = UserPrincipal | NodePrincipal | WorkspacePrincipal;
+
+/**
+ * The principal of kind `kind`, as the route's middleware set it.
+ * @throws FlotillaError internal (500) when the route's middleware set another kind (a bug: the
+ *   route table's auth kind and the handler disagree)
+ */
+export function principalOf<K extends Principal['kind']>(principal: Principal | undefined, kind: K): Extract<Principal, { kind: K }> {
+  if (principal?.kind !== kind) throw new FlotillaError('internal', `this route expected a ${kind} principal, got ${principal?.kind ?? 'none'}`);
+  return principal as Extract<Principal, { kind: K }>;
+}

@@ -1,0 +1,49 @@
+/**
+ * Handlers of sign-in with the API token (contracts `publicApi`, api-token.ts) and of the
+ * public signing keys (`callbackApi.jwks`):
+ * - `GET /api/session` → `{required, authenticated}` (never 401).
+ * - `POST /api/session {token}` → 204 and the session cookie (HttpOnly, SameSite=Strict, Secure
+ *   over https, 30 days); 401 for a wrong token; 400 for a bad body; 404 when the API needs no token.
+ * - `DELETE /api/session` → 204, the cookie cleared.
+ * - `GET /.well-known/jwks.json` → the keys node daemons check the control plane's tokens with.
+ */
+import { API_SESSION_COOKIE } from '@flotilla/contracts';
+import { notFound, unauthorized } from '@flotilla/kit';
+import { deleteCookie, setCookie } from 'hono/cookie';
+import type { CallbackHandlers, PublicHandlers } from '../app-env.js';
+import { readConfig } from '../config.js';
+import { isAuthenticated, sameSecret, sessionValue } from './api-token.js';
+import { publicJwks } from './tokens.js';
+
+/** Lifetime of the session cookie: 30 days, in seconds. */
+const SESSION_MAX_AGE_S = 30 * 24 * 60 * 60;
+
+export const sessionHandlers: PublicHandlers<'getApiSession' | 'signIn' | 'signOut'> = {
+  getApiSession: async (_request, c) => {
+    const token = readConfig(c.env).apiToken;
+    return { required: token !== null, authenticated: token === null || (await isAuthenticated(c, token)) };
+  },
+
+  signIn: async ({ body }, c) => {
+    const token = readConfig(c.env).apiToken;
+    if (token === null) throw notFound('this control plane needs no API token');
+    if (!(await sameSecret(body.token, token))) throw unauthorized('wrong API token');
+    setCookie(c, API_SESSION_COOKIE, await sessionValue(token), {
+      httpOnly: true,
+      sameSite: 'Strict',
+      secure: new URL(c.req.url).protocol === 'https:',
+      path: '/',
+      maxAge: SESSION_MAX_AGE_S,
+    });
+    return null;
+  },
+
+  signOut: (_request, c) => {
+    deleteCookie(c, API_SESSION_COOKIE, { path: '/' });
+    return null;
+  },
+};
+
+export const jwksHandlers: CallbackHandlers<'jwks'> = {
+  jwks: (_request, c) => publicJwks(c.env.DB),
+};

@@ -1,0 +1,85 @@
+/**
+ * Handlers of the credential routes of the public API (contracts `publicApi`; issue 6, item 8):
+ * the user's cloud credentials — a token is checked with its provider before it is saved,
+ * stored encrypted, and never returned, only a mask. Agent API keys (issue 5, item 1) likewise:
+ * stored encrypted, shown masked, and handed only to the agent process a run starts
+ * (agent-keys.ts). Repository tokens per git host: sent with each workspace of a repository on
+ * that host (git-tokens.ts). Path params (provider, agent type, host) are checked by the table.
+ */
+import { badRequest, errorMessage, notFound, unavailable } from '@flotilla/kit';
+import type { PublicHandlers } from '../app-env.js';
+import { IMPLICIT_USER_ID } from '../auth/principal.js';
+import { depsFromEnv } from '../deps.js';
+import { tokenValidator } from '../nodes/providers.js';
+import { saveAgentKey } from './agent-keys.js';
+import { saveCloudToken } from './cloud-tokens.js';
+import { saveGitToken } from './git-tokens.js';
+import { deleteCredential, listCredentials } from './repository.js';
+
+export const credentialHandlers: PublicHandlers<
+  'listCredentials' | 'putCloudCredential' | 'deleteCloudCredential' | 'putAgentCredential' | 'deleteAgentCredential' | 'putGitCredential' | 'deleteGitCredential'
+> = {
+  listCredentials: async (_request, c) => ({ credentials: await listCredentials(c.env.DB, IMPLICIT_USER_ID) }),
+
+  /**
+   * Save the API token of a cloud provider. 400 when the provider refuses the token or needs
+   * none; 503 when the provider cannot be reached to check it, or credential storage is not configured.
+   */
+  putCloudCredential: async ({ params, body }, c) => {
+    const deps = depsFromEnv(c.env);
+    const { provider } = params;
+    const validate = tokenValidator(deps.config, provider);
+    if (!validate) throw badRequest(`the ${provider} provider needs no credentials`);
+    const checked = async (token: string) => {
+      try {
+        return await validate(token);
+      } catch (error) {
+        throw unavailable(`could not check the token with ${provider}: ${errorMessage(error)}`);
+      }
+    };
+    const info = await saveCloudToken(deps, IMPLICIT_USER_ID, provider, body.token, checked);
+    deps.log.child({ component: 'credentials' }).info('cloud credential saved', { provider, masked: info.masked });
+    return info;
+  },
+
+  deleteCloudCredential: async ({ params }, c) => {
+    const deps = depsFromEnv(c.env);
+    if (!(await deleteCredential(deps.db, { userId: IMPLICIT_USER_ID, kind: 'cloud', name: params.provider }))) throw notFound(`no ${params.provider} credential is saved`);
+    deps.log.child({ component: 'credentials' }).info('cloud credential deleted', { provider: params.provider });
+    return null;
+  },
+
+  /** Save an agent type's API key, encrypted. 400 for one that takes no key; 503 when credential storage is not configured. */
+  putAgentCredential: async ({ params, body }, c) => {
+    const deps = depsFromEnv(c.env);
+    const info = await saveAgentKey(deps, IMPLICIT_USER_ID, params.agentType, body.apiKey);
+    deps.log.child({ component: 'credentials' }).info('agent credential saved', { agentType: params.agentType, masked: info.masked });
+    return info;
+  },
+
+  deleteAgentCredential: async ({ params }, c) => {
+    const deps = depsFromEnv(c.env);
+    if (!(await deleteCredential(deps.db, { userId: IMPLICIT_USER_ID, kind: 'agent', name: params.agentType }))) throw notFound(`no ${params.agentType} key is saved`);
+    deps.log.child({ component: 'credentials' }).info('agent credential deleted', { agentType: params.agentType });
+    return null;
+  },
+
+  /**
+   * Save a repository token for a git host (`hostname[:port]`): `{token, username?}`, encrypted.
+   * Every workspace of an https repository on that host gets it for its clone, push and pull
+   * request. The token is not checked here: a clone it cannot do fails the task with git's words.
+   */
+  putGitCredential: async ({ params, body }, c) => {
+    const deps = depsFromEnv(c.env);
+    const info = await saveGitToken(deps, IMPLICIT_USER_ID, params.host, body);
+    deps.log.child({ component: 'credentials' }).info('git credential saved', { host: params.host, masked: info.masked });
+    return info;
+  },
+
+  deleteGitCredential: async ({ params }, c) => {
+    const deps = depsFromEnv(c.env);
+    if (!(await deleteCredential(deps.db, { userId: IMPLICIT_USER_ID, kind: 'git', name: params.host }))) throw notFound(`no token for ${params.host} is saved`);
+    deps.log.child({ component: 'credentials' }).info('git credential deleted', { host: params.host });
+    return null;
+  },
+};

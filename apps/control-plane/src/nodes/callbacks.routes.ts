@@ -1,0 +1,50 @@
+/**
+ * Handlers of the node daemons' node callbacks (contracts `callbackApi`, DESIGN.md §2), with the
+ * node's callback token (checked by the `nodeToken` middleware): the daemon is ready, and its
+ * heartbeat.
+ */
+import type { NodeHeartbeatResponse } from '@flotilla/contracts';
+import { notFound } from '@flotilla/kit';
+import type { CallbackHandlers } from '../app-env.js';
+import { principalOf } from '../auth/principal.js';
+import { depsFromEnv } from '../deps.js';
+import { listTaskIdsWaitingOnNode } from '../tasks/repository.js';
+import { refreshCallbackTokens } from './callback-token-refresh.js';
+import { getNode, markNodeReady, recordHeartbeat } from './repository.js';
+
+export const nodeCallbackHandlers: CallbackHandlers<'nodeReady' | 'nodeHeartbeat'> = {
+  /** The node daemon is up and listening at `url`: the runs waiting on it are woken. */
+  nodeReady: async ({ params, body }, c) => {
+    const { db, stubs } = depsFromEnv(c.env);
+    if (!(await getNode(db, params.nodeId))) throw notFound(`node ${params.nodeId} not found`);
+    await markNodeReady(db, params.nodeId, body.url, body.daemonVersion);
+    await Promise.all((await listTaskIdsWaitingOnNode(db, params.nodeId)).map((taskId) => stubs.taskRunner(taskId).wake()));
+    return { ok: true as const };
+  },
+
+  /**
+   * The node daemon is alive; `workspaceIds` are the workspaces it holds. 401 for a missing,
+   * invalid or expired token, 403 for another node's token, 400 for a bad body, 404 for an
+   * unknown node.
+   *
+   * Token refresh: when the presented token is the node's own (no `workspaceId` claim) and has
+   * less than half of CALLBACK_TOKEN_TTL_MS (ms) left by its `exp`, the answer carries a fresh
+   * node token (`callbackToken`) and a fresh token for each listed workspace that is on this node
+   * in D1 and not destroyed (`workspaceTokens`; other ids are left out silently); a destroyed
+   * node gets none. Why half, and why all together: a workspace token is always minted after the
+   * node token in force at the time (at creation, or with it at a refresh), so it expires no
+   * earlier than that node token; replacing every workspace token whenever the node token is
+   * refreshed — at least half a TTL before the node token expires — replaces each of them before
+   * it expires too, as long as heartbeats get through.
+   */
+  nodeHeartbeat: async ({ params, body }, c) => {
+    const { claims } = principalOf(c.var.principal, 'node');
+    const { db, config } = depsFromEnv(c.env);
+    const node = await getNode(db, params.nodeId);
+    if (!node) throw notFound(`node ${params.nodeId} not found`);
+    await recordHeartbeat(db, params.nodeId);
+    const tokens = node.status === 'destroyed' ? {} : await refreshCallbackTokens(db, params.nodeId, claims, body.workspaceIds, config.CALLBACK_TOKEN_TTL_MS);
+    const response: NodeHeartbeatResponse = { ok: true, ...tokens };
+    return response;
+  },
+};

@@ -1,0 +1,47 @@
+/**
+ * Handlers of the daemon artifact routes (contracts `publicApi.daemonManifest`/`daemonBundle`;
+ * issue 6, item 7): what a VM downloads at boot (its user-data names the URL and the SHA-256).
+ * Public, like any release download: the bundle holds no secret (a node's only secret, its
+ * callback token, travels in its user-data).
+ *
+ * - `GET /api/node-daemon` → the manifest `{version, file, sha256, bytes, dependencies}`;
+ *   503 `unavailable` when this deployment has no daemon artifact.
+ * - `GET /api/node-daemon/bundle/:version` → the bundle (`text/javascript`), with
+ *   `x-flotilla-daemon-version` and `x-flotilla-daemon-sha256`; 404 naming the version served
+ *   when another one is asked for; 503 without an artifact.
+ */
+import type { NodeDaemonManifest } from '@flotilla/contracts';
+import { notFound, unavailable } from '@flotilla/kit';
+import type { PublicHandlers } from '../app-env.js';
+import { depsFromEnv, type Assets } from '../deps.js';
+import { fetchDaemonBundle, readDaemonManifest } from './daemon-artifact.js';
+
+const NO_ARTIFACT = 'this control plane has no node daemon artifact to serve (flotilla up builds one; a deployment must include it in its assets)';
+
+/** The manifest served. @throws FlotillaError unavailable (503) without an artifact */
+async function requireManifest(assets: Assets | null): Promise<NodeDaemonManifest> {
+  const manifest = await readDaemonManifest(assets);
+  if (!manifest) throw unavailable(NO_ARTIFACT);
+  return manifest;
+}
+
+export const daemonArtifactHandlers: PublicHandlers<'daemonManifest' | 'daemonBundle'> = {
+  daemonManifest: (_request, c) => requireManifest(depsFromEnv(c.env).assets),
+
+  daemonBundle: async ({ params }, c) => {
+    const { assets } = depsFromEnv(c.env);
+    const manifest = await requireManifest(assets);
+    if (params.version !== manifest.version) throw notFound(`node daemon ${params.version} is not served here; this control plane serves ${manifest.version}`);
+    const body = await fetchDaemonBundle(assets, manifest);
+    if (!body) throw unavailable(NO_ARTIFACT);
+    return new Response(body, {
+      headers: {
+        'content-type': 'text/javascript; charset=utf-8',
+        'content-length': String(manifest.bytes),
+        'cache-control': 'public, max-age=31536000, immutable',
+        'x-flotilla-daemon-version': manifest.version,
+        'x-flotilla-daemon-sha256': manifest.sha256,
+      },
+    });
+  },
+};

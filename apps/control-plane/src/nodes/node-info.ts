@@ -1,0 +1,25 @@
+/** A node as the public API shows it (`GET /api/nodes`, `GET /api/nodes/:nodeId`): its row, warm time left, and live workspaces. */
+import type { NodeInfo, ProviderName, VmSize } from '@flotilla/contracts';
+import type { Deps } from '../deps.js';
+import { liveWorkspaceIdsOfNode } from '../workspaces/repository.js';
+import type { NodeRow } from './repository.js';
+
+/** The public view of `row`; `warmUntil` is `warm_since` + NODE_WARM_TIMEOUT_MS while warm. */
+export async function toNodeInfo(deps: Pick<Deps, 'db' | 'config'>, row: NodeRow): Promise<NodeInfo> {
+  const warmUntil = row.status === 'warm' && row.warm_since ? new Date(Date.parse(row.warm_since) + deps.config.NODE_WARM_TIMEOUT_MS).toISOString() : null;
+  return {
+    id: row.id,
+    provider: row.provider as ProviderName,
+    status: row.status,
+    size: row.size as VmSize | null,
+    machineType: row.machine_type,
+    location: row.location,
+    url: row.url,
+    autoProvisioned: row.auto_provisioned === 1,
+    warmSince: row.warm_since,
+    warmUntil,
+    workspaceIds: await liveWorkspaceIdsOfNode(deps.db, row.id),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}

@@ -1,0 +1,90 @@
+/**
+ * The persisted state of one run (storage key `run` of a TaskRunner or a WorkspaceRunner): a
+ * task's run, or the run that sets up a workspace created by hand. A task's run keeps what it
+ * needs of its task (`task`) from its start, so the task row is not read again while it runs.
+ */
+import type { AgentType, ExecutionStep, PermissionPolicy, VmSize } from '@flotilla/contracts';
+
+/** How a run ended, as far as cleanup is concerned. */
+export type RunOutcome = 'completed' | 'failed' | 'cancelled';
+
+/** What a task's run needs of its task: taken from the task row when the run starts. */
+export interface TaskRunSubject {
+  taskId: string;
+  projectId: string;
+  title: string;
+  /** The prompt the agent starts with (stored in D1 and as the chat's first user message). */
+  description: string;
+  agentType: AgentType;
+  /** The task's own VM size; null: the project's default. */
+  vmSize: VmSize | null;
+  chatSessionId: string | null;
+  /** The messageId of the description as the chat's first message (the daemon's copy dedupes against it). */
+  initialMessageId: string | null;
+}
+
+/** What the run of a workspace created by hand works on (its WorkspaceRunner is named by `workspaceId`). */
+export interface ManualWorkspaceSubject {
+  workspaceId: string;
+  chatSessionId: string;
+  agentType: AgentType;
+  /** How its agent's permission requests are answered; absent (older runs) = `allow`. */
+  permissionPolicy?: PermissionPolicy;
+}
+
+export interface RunState {
+  /** The task this run is for; null for the run of a workspace created by hand. */
+  taskId: string | null;
+  /** What the run needs of its task; absent only in task runs stored before it was kept here. */
+  task?: TaskRunSubject;
+  /** Set (with `taskId` null) when the run sets up a workspace created by hand. */
+  manualWorkspace?: ManualWorkspaceSubject | null;
+  /** The workspace created by hand was deleted (`DELETE …/workspaces/:id`); its cleanup destroys it. */
+  destroyRequested?: boolean;
+  projectId: string;
+  step: ExecutionStep;
+  /** When the current step began (ms since epoch); its timeout counts from here. */
+  stepStartedAt: number;
+  /** Retryable failures of the current step so far. */
+  attempt: number;
+  nodeId: string | null;
+  workspaceId: string | null;
+  agentSessionId: string | null;
+  /** The run ended (completed, failed or cancelled); only cleanup may remain. */
+  finished: boolean;
+  /** An ended run whose workspace/node cleanup has not been done yet. */
+  pendingCleanup: RunOutcome | null;
+  /** Keep the workspace although the run completed (its push was rejected). */
+  keepWorkspace?: boolean;
+  /** 1 for a task's first run, 2 for its first retry, … (absent in runs stored before retries). */
+  runNumber?: number;
+  lastError: string | null;
+}
+
+export const RUN_STATE_KEY = 'run';
+
+/** A fresh run: first step, no node, workspace or agent session yet. `runNumber` counts from 1. */
+export function initialRunState(taskId: string | null, projectId: string, now: number, runNumber = 1): RunState {
+  return {
+    runNumber,
+    taskId,
+    projectId,
+    step: 'node_selection',
+    stepStartedAt: now,
+    attempt: 0,
+    nodeId: null,
+    workspaceId: null,
+    agentSessionId: null,
+    finished: false,
+    pendingCleanup: null,
+    lastError: null,
+  };
+}
+
+/**
+ * Who holds the run's node in its NodeLifecycle (`tryClaim`/`tryReserve`/`release`): the task
+ * (its id), or the workspace created by hand (its id).
+ */
+export function runHolderId(state: RunState): string {
+  return state.taskId ?? state.manualWorkspace?.workspaceId ?? '';
+}

@@ -1,0 +1,82 @@
+/**
+ * Cancel and retry (issue 4, DESIGN.md §3): the user's two ways of changing a task that is under
+ * way or has ended. Status changes go through tasks/status.ts (the one place, 409 naming both
+ * statuses; a retry is the only way out of `failed` or `cancelled`); the TaskRunner does what the
+ * change means for the run.
+ */
+import { RETRYABLE_TASK_STATUSES } from '@flotilla/contracts';
+import { conflict } from '@flotilla/kit';
+import type { Deps } from '../deps.js';
+import type { TaskRow } from './repository.js';
+import { transitionTask, transitionTaskFrom } from './status.js';
+import { runTask } from './submission.js';
+
+type TaskDeps = Pick<Deps, 'db' | 'stubs' | 'log'>;
+
+/**
+ * Cancel `task` from any non-terminal status: the task becomes `cancelled` at once; a run under
+ * way is ended by its TaskRunner, which stops the agent (ACP `session/cancel`, then the process)
+ * and keeps the workspace. A note is added to the chat.
+ * @returns the cancelled task as written
+ * @throws FlotillaError 409 when the task is already completed, failed or cancelled
+ */
+export async function cancelTask(deps: TaskDeps, task: TaskRow, actor: string): Promise<TaskRow> {
+  const reason = `cancelled by ${actor}`;
+  // Read again: the run may have moved it on since the caller read it.
+  const { from, task: cancelled } = await transitionTask(deps, task.id, 'cancelled', { actor, reason, step: task.execution_step, fields: { error: null } });
+  const beforeRun = from === 'draft' || from === 'ready';
+  const hadRun = beforeRun ? false : await deps.stubs.taskRunner(task.id).cancelRun(reason);
+  deps.log.child({ component: 'task-lifecycle' }).info('task cancelled', { taskId: task.id, from, hadRun });
+  await addSystemMessage(deps, task, beforeRun ? 'Task cancelled before it ran.' : `Task cancelled while ${from}; the agent is being stopped and its workspace kept.`);
+  return cancelled;
+}
+
+/**
+ * Retry a `failed` or `cancelled` task: it goes back to `ready` (its error and output cleared),
+ * the chat session gets a system message marking the retry, and a new run starts — a fresh
+ * workspace on a node chosen anew; the same chat session continues.
+ * @returns the queued task as written
+ * @throws FlotillaError 409 when the task is in any other status
+ */
+export async function retryTask(deps: TaskDeps, task: TaskRow, actor: string): Promise<TaskRow> {
+  if (!RETRYABLE_TASK_STATUSES.includes(task.status)) throw conflict(`task ${task.id} is ${task.status}; only failed or cancelled tasks can be retried`);
+  const previous = task.status === 'failed' ? `failed: ${firstLine(task.error ?? 'no error recorded')}` : 'was cancelled';
+  const { task: ready } = await transitionTaskFrom(deps, task, 'ready', {
+    kind: 'retry',
+    actor,
+    reason: `retry (the previous run ${previous})`,
+    fields: {
+      error: null,
+      execution_step: null,
+      node_id: null,
+      workspace_id: null,
+      agent_session_id: null,
+      output_branch: null,
+      output_commit_sha: null,
+      output_pr_url: null,
+      output_summary: null,
+      output_files_changed: null,
+      output_warning: null,
+    },
+  });
+  const keptWorkspace = task.workspace_id ? ` Its workspace ${task.workspace_id} is kept for inspection.` : '';
+  await addSystemMessage(deps, task, `Retry: the previous run ${previous}.${keptWorkspace} Starting a new run in a fresh workspace.`);
+  if (task.chat_session_id) await deps.stubs.projectData(task.project_id).updateSession(task.project_id, task.chat_session_id, { status: 'active' });
+  const queued = await runTask(deps, ready, actor);
+  deps.log.child({ component: 'task-lifecycle' }).info('task retried', { taskId: task.id, previousStatus: task.status });
+  return queued;
+}
+
+/** Append a `system` message to the task's chat session (no-op without one). */
+async function addSystemMessage(deps: TaskDeps, task: TaskRow, content: string): Promise<void> {
+  if (!task.chat_session_id) return;
+  await deps.stubs.projectData(task.project_id).persistMessageBatch([
+    { messageId: crypto.randomUUID(), sessionId: task.chat_session_id, role: 'system', content, timestamp: new Date().toISOString() },
+  ]);
+}
+
+/** The first line of `text`, at most 300 characters. */
+function firstLine(text: string): string {
+  const line = text.split('\n')[0] ?? '';
+  return line.length > 300 ? `${line.slice(0, 299)}…` : line;
+}

@@ -1,0 +1,261 @@
+/**
+ * D1 storage of tasks: `tasks` and `task_status_events`. Every SQL statement on them is here.
+ * Status changes go through tasks/status.ts (the one place that checks transitions); writes that
+ * change a task answer the row they wrote (`RETURNING *`), so nobody reads it back.
+ */
+import { TERMINAL_TASK_STATUSES, newId, type AgentType, type ExecutionStep, type Task, type TaskStatus, type TaskStatusEvent, type UpdateTaskRequest, type VmSize } from '@flotilla/contracts';
+import type { TaskRunSubject } from '../runs/run-state.js';
+
+export interface TaskRow {
+  id: string;
+  project_id: string;
+  title: string;
+  description: string;
+  status: TaskStatus;
+  execution_step: ExecutionStep | null;
+  agent_type: AgentType;
+  priority: number;
+  vm_size: VmSize | null;
+  chat_session_id: string | null;
+  initial_message_id: string | null;
+  node_id: string | null;
+  workspace_id: string | null;
+  agent_session_id: string | null;
+  error: string | null;
+  output_branch: string | null;
+  output_commit_sha: string | null;
+  output_pr_url: string | null;
+  output_summary: string | null;
+  output_files_changed: string | null;
+  output_warning: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** The task as the API shows it. */
+export function toTask(row: TaskRow): Task {
+  return {
+    id: row.id,
+    projectId: row.project_id,
+    title: row.title,
+    description: row.description,
+    status: row.status,
+    executionStep: row.execution_step,
+    agentType: row.agent_type,
+    priority: row.priority,
+    vmSize: row.vm_size,
+    chatSessionId: row.chat_session_id,
+    nodeId: row.node_id,
+    workspaceId: row.workspace_id,
+    error: row.error,
+    output: {
+      branch: row.output_branch,
+      commitSha: row.output_commit_sha,
+      prUrl: row.output_pr_url,
+      summary: row.output_summary,
+      filesChanged: row.output_files_changed ? (JSON.parse(row.output_files_changed) as string[]) : null,
+      warning: row.output_warning,
+    },
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+/** What a run of the task needs of it (kept in the run state, so the row is not read again). */
+export function runSubjectOf(row: TaskRow): TaskRunSubject {
+  return {
+    taskId: row.id,
+    projectId: row.project_id,
+    title: row.title,
+    description: row.description,
+    agentType: row.agent_type,
+    vmSize: row.vm_size,
+    chatSessionId: row.chat_session_id,
+    initialMessageId: row.initial_message_id,
+  };
+}
+
+export interface NewTask {
+  id: string;
+  projectId: string;
+  title: string;
+  description: string;
+  status: TaskStatus;
+  executionStep: ExecutionStep | null;
+  agentType: AgentType;
+  priority: number;
+  vmSize: VmSize | null;
+  chatSessionId: string;
+  initialMessageId: string;
+}
+
+/** A status event to record: `from → to`, by `actor`, with its reason and the step it happened at. */
+export interface StatusEvent {
+  from: TaskStatus | null;
+  to: TaskStatus;
+  actor: string;
+  reason?: string | null;
+  step?: ExecutionStep | null;
+}
+
+/** The statement recording one status event; with `onlyIfPreviousChanged`, only when the statement before it changed a row. */
+export function statusEventStatement(db: D1Database, taskId: string, event: StatusEvent, onlyIfPreviousChanged = false): D1PreparedStatement {
+  const guard = onlyIfPreviousChanged ? ' WHERE changes() = 1' : '';
+  return db
+    .prepare(`INSERT INTO task_status_events (id, task_id, from_status, to_status, step, actor, reason, created_at) SELECT ?, ?, ?, ?, ?, ?, ?, ?${guard}`)
+    .bind(newId('evt'), taskId, event.from, event.to, event.step ?? null, event.actor, event.reason ?? null, new Date().toISOString());
+}
+
+/**
+ * Insert a task and its first status events in one batch (one transaction).
+ * @returns the task row as stored
+ */
+export async function insertTaskWithEvents(db: D1Database, task: NewTask, events: readonly StatusEvent[]): Promise<TaskRow> {
+  const now = new Date().toISOString();
+  const [inserted] = await db.batch<TaskRow>([
+    db
+      .prepare(
+        `INSERT INTO tasks (id, project_id, title, description, status, execution_step, agent_type, priority, vm_size, chat_session_id, initial_message_id, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+      )
+      .bind(task.id, task.projectId, task.title, task.description, task.status, task.executionStep, task.agentType, task.priority, task.vmSize, task.chatSessionId, task.initialMessageId, now, now),
+    ...events.map((event) => statusEventStatement(db, task.id, event)),
+  ]);
+  const row = inserted?.results[0];
+  if (!row) throw new Error(`task ${task.id} was not stored`);
+  return row;
+}
+
+/** A task's row, or null. */
+export async function getTaskRow(db: D1Database, id: string): Promise<TaskRow | null> {
+  return db.prepare('SELECT * FROM tasks WHERE id = ?').bind(id).first<TaskRow>();
+}
+
+/** A project's tasks, by priority then recency; `status` filters. */
+export async function listTaskRows(db: D1Database, projectId: string, status?: TaskStatus): Promise<TaskRow[]> {
+  const query = status
+    ? db.prepare('SELECT * FROM tasks WHERE project_id = ? AND status = ? ORDER BY priority DESC, created_at DESC').bind(projectId, status)
+    : db.prepare('SELECT * FROM tasks WHERE project_id = ? ORDER BY priority DESC, created_at DESC').bind(projectId);
+  const { results } = await query.all<TaskRow>();
+  return results;
+}
+
+/** Title and status of each of `taskIds` that exists (for chat session lists). */
+export async function taskSummaries(db: D1Database, taskIds: readonly string[]): Promise<Map<string, { title: string; status: TaskStatus }>> {
+  const summaries = new Map<string, { title: string; status: TaskStatus }>();
+  if (taskIds.length === 0) return summaries;
+  const { results } = await db
+    .prepare(`SELECT id, title, status FROM tasks WHERE id IN (${taskIds.map(() => '?').join(',')})`)
+    .bind(...taskIds)
+    .all<{ id: string; title: string; status: TaskStatus }>();
+  for (const row of results) summaries.set(row.id, { title: row.title, status: row.status });
+  return summaries;
+}
+
+/** Tasks whose run should be under way (`queued`, `delegated`, `in_progress`), for the cron. */
+export async function listTasksUnderWay(db: D1Database): Promise<TaskRow[]> {
+  const { results } = await db.prepare("SELECT * FROM tasks WHERE status IN ('queued', 'delegated', 'in_progress')").all<TaskRow>();
+  return results;
+}
+
+/** Ids of tasks waiting on node `nodeId` (`queued` or `delegated`): their runners want its ready callback. */
+export async function listTaskIdsWaitingOnNode(db: D1Database, nodeId: string): Promise<string[]> {
+  const { results } = await db.prepare("SELECT id FROM tasks WHERE node_id = ? AND status IN ('queued', 'delegated')").bind(nodeId).all<{ id: string }>();
+  return results.map((row) => row.id);
+}
+
+/** Columns a run may set as it progresses (never `status`: see tasks/status.ts). */
+export type TaskRunFields = Partial<
+  Pick<
+    TaskRow,
+    | 'execution_step'
+    | 'node_id'
+    | 'workspace_id'
+    | 'agent_session_id'
+    | 'error'
+    | 'output_branch'
+    | 'output_commit_sha'
+    | 'output_pr_url'
+    | 'output_summary'
+    | 'output_files_changed'
+    | 'output_warning'
+  >
+>;
+
+/**
+ * Statement setting run fields of a task, answering the row (`RETURNING *`); with `whenStatus`,
+ * only while it has that status.
+ */
+export function updateTaskFieldsStatement(db: D1Database, id: string, fields: TaskRunFields, whenStatus?: TaskStatus): D1PreparedStatement {
+  const entries = Object.entries(fields);
+  const assignments = [...entries.map(([column]) => `${column} = ?`), 'updated_at = ?'].join(', ');
+  const values = [...entries.map(([, value]) => value ?? null), new Date().toISOString(), id];
+  if (whenStatus) return db.prepare(`UPDATE tasks SET ${assignments} WHERE id = ? AND status = ? RETURNING *`).bind(...values, whenStatus);
+  return db.prepare(`UPDATE tasks SET ${assignments} WHERE id = ? RETURNING *`).bind(...values);
+}
+
+/** The compare-and-set of a status change, answering the row it wrote (none when the task was not `from`). */
+export function updateTaskStatusStatement(db: D1Database, id: string, from: TaskStatus, to: TaskStatus): D1PreparedStatement {
+  return db.prepare('UPDATE tasks SET status = ?, updated_at = ? WHERE id = ? AND status = ? RETURNING *').bind(to, new Date().toISOString(), id, from);
+}
+
+/**
+ * Record that a task's run reached `step` (and set `fields` with it), while the task has not
+ * ended. @returns the row as written, or null when the task ended (or is gone)
+ */
+export async function recordTaskStep(db: D1Database, id: string, step: ExecutionStep, fields: TaskRunFields = {}): Promise<TaskRow | null> {
+  const entries = Object.entries({ ...fields, execution_step: step });
+  const assignments = [...entries.map(([column]) => `${column} = ?`), 'updated_at = ?'].join(', ');
+  const terminal = TERMINAL_TASK_STATUSES.map(() => '?').join(', ');
+  return db
+    .prepare(`UPDATE tasks SET ${assignments} WHERE id = ? AND status NOT IN (${terminal}) RETURNING *`)
+    .bind(...entries.map(([, value]) => value ?? null), new Date().toISOString(), id, ...TERMINAL_TASK_STATUSES)
+    .first<TaskRow>();
+}
+
+interface EventRow {
+  id: string;
+  task_id: string;
+  from_status: TaskStatus | null;
+  to_status: TaskStatus;
+  step: ExecutionStep | null;
+  actor: string;
+  reason: string | null;
+  created_at: string;
+}
+
+/** A task's status events, oldest first. */
+export async function listTaskEvents(db: D1Database, taskId: string): Promise<TaskStatusEvent[]> {
+  const { results } = await db.prepare('SELECT * FROM task_status_events WHERE task_id = ? ORDER BY created_at, rowid').bind(taskId).all<EventRow>();
+  return results.map((row) => ({
+    id: row.id,
+    taskId: row.task_id,
+    fromStatus: row.from_status,
+    toStatus: row.to_status,
+    step: row.step,
+    actor: row.actor,
+    reason: row.reason,
+    createdAt: row.created_at,
+  }));
+}
+
+const EDITABLE_COLUMNS: Record<keyof UpdateTaskRequest, string> = {
+  title: 'title',
+  description: 'description',
+  priority: 'priority',
+  agentType: 'agent_type',
+  vmSize: 'vm_size',
+};
+
+/**
+ * Edit a task's definition while it has status `whileStatus` (compare-and-set).
+ * @returns the row as written, or null when the task was no longer `whileStatus`
+ */
+export async function editTask(db: D1Database, id: string, changes: UpdateTaskRequest, whileStatus: TaskStatus): Promise<TaskRow | null> {
+  const entries = (Object.keys(changes) as Array<keyof UpdateTaskRequest>).filter((key) => changes[key] !== undefined);
+  const assignments = [...entries.map((key) => `${EDITABLE_COLUMNS[key]} = ?`), 'updated_at = ?'].join(', ');
+  return db
+    .prepare(`UPDATE tasks SET ${assignments} WHERE id = ? AND status = ? RETURNING *`)
+    .bind(...entries.map((key) => changes[key] ?? null), new Date().toISOString(), id, whileStatus)
+    .first<TaskRow>();
+}

@@ -1,0 +1,86 @@
+/**
+ * Handlers of the task routes of the public API (contracts `publicApi`): tasks of a project
+ * (create — with `run: true` it starts —, list, read, edit, mark ready, run, cancel, retry) and
+ * `GET /api/tasks/:taskId`. Every answer is the task as just written or read, never read back.
+ */
+import { conflict, notFound } from '@flotilla/kit';
+import type { PublicHandlers } from '../app-env.js';
+import { depsFromEnv } from '../deps.js';
+import { requireProject } from '../projects/projects.js';
+import { announceTask } from './events.js';
+import { cancelTask, retryTask } from './lifecycle.js';
+import { editTask, getTaskRow, listTaskEvents, listTaskRows, toTask, type TaskRow } from './repository.js';
+import { transitionTaskFrom } from './status.js';
+import { runTask, submitTask } from './submission.js';
+
+/** The actor of every change asked for through the API (local mode has one implicit user). */
+const USER = 'user';
+
+/** The task `taskId` of project `projectId`. @throws FlotillaError not_found (404) */
+async function requireProjectTask(db: D1Database, projectId: string, taskId: string): Promise<TaskRow> {
+  const row = await getTaskRow(db, taskId);
+  if (!row || row.project_id !== projectId) throw notFound(`task ${taskId} not found in project ${projectId}`);
+  return row;
+}
+
+export const taskHandlers: PublicHandlers<'createTask' | 'listTasks' | 'getProjectTask' | 'updateTask' | 'markTaskReady' | 'runTask' | 'cancelTask' | 'retryTask' | 'getTask'> = {
+  createTask: async ({ params, body }, c) => {
+    const deps = depsFromEnv(c.env);
+    return submitTask(deps, await requireProject(deps.db, params.projectId), body, USER);
+  },
+
+  listTasks: async ({ params, query }, c) => {
+    await requireProject(c.env.DB, params.projectId);
+    return { tasks: (await listTaskRows(c.env.DB, params.projectId, query.status)).map(toTask) };
+  },
+
+  getProjectTask: async ({ params }, c) => {
+    const row = await requireProjectTask(c.env.DB, params.projectId, params.taskId);
+    return { ...toTask(row), events: await listTaskEvents(c.env.DB, row.id) };
+  },
+
+  /** Edit a `draft` or `ready` task; 409 naming its status once it has been queued. */
+  updateTask: async ({ params, body }, c) => {
+    const deps = depsFromEnv(c.env);
+    const row = await requireProjectTask(deps.db, params.projectId, params.taskId);
+    if (row.status !== 'draft' && row.status !== 'ready') throw conflict(`task ${row.id} is ${row.status}; only draft or ready tasks can be edited`);
+    const edited = await editTask(deps.db, row.id, body, row.status);
+    if (!edited) throw conflict(`task ${row.id} changed status while being edited`);
+    await announceTask(deps, edited);
+    return toTask(edited);
+  },
+
+  /** Move a `draft` task to the backlog's `ready` column; 409 otherwise (a failed or cancelled task leaves only by retry). */
+  markTaskReady: async ({ params }, c) => {
+    const deps = depsFromEnv(c.env);
+    const row = await requireProjectTask(deps.db, params.projectId, params.taskId);
+    return toTask((await transitionTaskFrom(deps, row, 'ready', { actor: USER, reason: 'marked ready' })).task);
+  },
+
+  /** Run a `draft` or `ready` task now (202 with the queued task); 409 otherwise. */
+  runTask: async ({ params }, c) => {
+    const deps = depsFromEnv(c.env);
+    return toTask(await runTask(deps, await requireProjectTask(deps.db, params.projectId, params.taskId), USER));
+  },
+
+  /**
+   * Cancel a task in any non-terminal status. A running agent is stopped (ACP `session/cancel`,
+   * then its process) and the workspace kept. 409 naming the status when it already ended.
+   */
+  cancelTask: async ({ params }, c) => {
+    const deps = depsFromEnv(c.env);
+    return toTask(await cancelTask(deps, await requireProjectTask(deps.db, params.projectId, params.taskId), USER));
+  },
+
+  /** Retry a `failed` or `cancelled` task: a new run in a fresh workspace, the same chat session. 409 otherwise. */
+  retryTask: async ({ params }, c) => {
+    const deps = depsFromEnv(c.env);
+    return toTask(await retryTask(deps, await requireProjectTask(deps.db, params.projectId, params.taskId), USER));
+  },
+
+  getTask: async ({ params }, c) => {
+    const row = await getTaskRow(c.env.DB, params.taskId);
+    if (!row) throw notFound(`task ${params.taskId} not found`);
+    return { ...toTask(row), events: await listTaskEvents(c.env.DB, row.id) };
+  },
+};

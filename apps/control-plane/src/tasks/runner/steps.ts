@@ -1,0 +1,101 @@
+/**
+ * The steps of a task's run (DESIGN.md §2), one handler each: the node and workspace halves are
+ * shared with the run of a workspace created by hand (runs/), with the task's own part added —
+ * its status moves `queued → delegated` when its workspace is asked for and
+ * `delegated → in_progress` right before its agent starts (workspaces/start-agent.ts, with the
+ * task description as the first prompt: the hop that hands the task to the agent). Everything
+ * the steps need of the task is in the run state (`task`), kept there when the run started.
+ */
+import { taskBranchName, type ExecutionStep } from '@flotilla/contracts';
+import { conflict } from '@flotilla/kit';
+import { IMPLICIT_USER_ID } from '../../auth/principal.js';
+import { awaitNodeReady, failIfNodeLost, heartbeatCheckIntervalMs, provisionNodeFor, selectNodeFor } from '../../runs/node-steps.js';
+import type { TaskRunSubject } from '../../runs/run-state.js';
+import { requireField, type RunStepContext, type StepHandler } from '../../runs/step.js';
+import { awaitWorkspaceReady, createWorkspaceFor, registerAgentSessionFor } from '../../runs/workspace-steps.js';
+import { setAgentSessionStatus } from '../../workspaces/repository.js';
+import { startAgentSession } from '../../workspaces/start-agent.js';
+import { getTaskRow } from '../repository.js';
+import { applyTransition } from '../status.js';
+
+/** A step of a task's run: also gets what the run keeps of its task. */
+export interface TaskStepContext extends RunStepContext {
+  task: TaskRunSubject;
+}
+
+type TaskStepHandler = StepHandler<TaskStepContext>;
+
+/** workspace_creation: the daemon clones the repository onto `task/<taskId>`; the task becomes `delegated`. */
+const createWorkspace: TaskStepHandler = async (ctx) => {
+  const { deps, task } = ctx;
+  return createWorkspaceFor(ctx, {
+    projectId: task.projectId,
+    taskId: task.taskId,
+    chatSessionId: task.chatSessionId,
+    branch: taskBranchName(task.taskId),
+    // Only from `queued`: on a repeated attempt it is `delegated` already, with this workspace.
+    beforeRequest: ({ workspaceId, nodeId }) =>
+      applyTransition(deps, task.taskId, 'queued', 'delegated', {
+        actor: 'task-runner',
+        step: 'workspace_creation',
+        reason: `workspace ${workspaceId} on node ${nodeId}`,
+        fields: { workspace_id: workspaceId },
+      }).then(() => undefined),
+  });
+};
+
+/**
+ * agent_session: register the agent session on the daemon, then START it with the task
+ * description as the initial prompt. The task is `in_progress` from before the start call: the
+ * agent may end its turn, and the daemon send the task callback (which needs `in_progress`),
+ * before the start call's answer arrives here.
+ */
+const startAgent: TaskStepHandler = async (ctx) => {
+  const { deps, task } = ctx;
+  const { node, workspaceId, agentSessionId } = await registerAgentSessionFor(ctx, { taskId: task.taskId, agentType: task.agentType, chatSessionId: task.chatSessionId });
+  const moved = await applyTransition(deps, task.taskId, 'delegated', 'in_progress', {
+    actor: 'task-runner',
+    step: 'agent_session',
+    reason: `starting agent ${task.agentType}`,
+    fields: { agent_session_id: agentSessionId },
+  });
+  if (!moved) {
+    // A repeated attempt finds it in progress already; anything else means the task ended.
+    const current = await getTaskRow(deps.db, task.taskId);
+    if (current?.status !== 'in_progress') throw conflict(`task ${task.taskId} is ${current?.status ?? 'gone'}: its agent is not started`);
+  }
+  await startAgentSession(deps, {
+    node,
+    workspaceId,
+    agentSessionId,
+    agentType: task.agentType,
+    initialPrompt: task.description,
+    initialPromptMessageId: task.initialMessageId,
+    taskId: task.taskId,
+    taskTitle: task.title,
+    permissionPolicy: 'allow',
+    userId: IMPLICIT_USER_ID,
+  });
+  await setAgentSessionStatus(deps.db, agentSessionId, 'running');
+  return { kind: 'advance', to: 'running', patch: { agentSessionId } };
+};
+
+/**
+ * running: the agent works; the task callback ends the run. Here only the step timeout and the
+ * node's heartbeat act: a node silent past NODE_HEARTBEAT_TIMEOUT_MS fails the task ("node lost").
+ */
+const awaitCompletion: TaskStepHandler = async ({ deps, state }) => {
+  await failIfNodeLost(deps, requireField(state.nodeId, 'nodeId'));
+  const remainingMs = state.stepStartedAt + deps.config.STEP_RUNNING_TIMEOUT_MS - Date.now();
+  return { kind: 'wait', ms: Math.max(1_000, Math.min(remainingMs, heartbeatCheckIntervalMs(deps.config))) };
+};
+
+export const TASK_STEP_HANDLERS: Record<ExecutionStep, TaskStepHandler> = {
+  node_selection: (ctx) => selectNodeFor(ctx, { holderId: ctx.task.taskId, projectId: ctx.task.projectId, vmSize: ctx.task.vmSize }),
+  node_provisioning: (ctx) => provisionNodeFor(ctx, { projectId: ctx.task.projectId, chatSessionId: ctx.task.chatSessionId }),
+  node_agent_ready: awaitNodeReady,
+  workspace_creation: createWorkspace,
+  workspace_ready: awaitWorkspaceReady,
+  agent_session: startAgent,
+  running: awaitCompletion,
+};

@@ -1,0 +1,167 @@
+/**
+ * A task's run (DESIGN.md §2), driven by its TaskRunner (task-runner.ts, a thin adapter): begun
+ * by `startRun` with what the run needs of the task, carried through the steps (steps.ts) by the
+ * shared run machinery (runs/run-loop.ts), ended by the task callback (`completeRun`), a
+ * cancellation (`cancelRun`) or a failure, then cleaned up. The task row is not read while the
+ * run goes on: each step reached is written with `RETURNING` and announced from that row.
+ */
+import type { TaskCallbackRequest, TaskStatus } from '@flotilla/contracts';
+import { conflict, fail, FlotillaError, succeed, type Outcome } from '@flotilla/kit';
+import type { Deps } from '../../deps.js';
+import { runAlarm, runCleanup, wakeRun, type RunKind, type RunStore } from '../../runs/run-loop.js';
+import { initialRunState, type RunState, type TaskRunSubject } from '../../runs/run-state.js';
+import { stepTimeoutMs } from '../../runs/step.js';
+import { announceTask } from '../events.js';
+import { getTaskRow, recordTaskStep, runSubjectOf } from '../repository.js';
+import { transitionTask } from '../status.js';
+import { TASK_STEP_HANDLERS } from './steps.js';
+
+const logOf = (deps: Deps, fields: Record<string, unknown>) => deps.log.child({ component: 'task-runner', ...fields });
+
+/** The run kind of a task: its steps, and where its progress is recorded (the task row). */
+function taskRunKind(deps: Deps): RunKind {
+  return {
+    component: 'task-runner',
+    logFields: (state) => ({ taskId: state.taskId }),
+    runStep: async (ctx) => {
+      if (!ctx.state.task) throw new FlotillaError('internal', `run of task ${ctx.state.taskId ?? '?'} has no task`, { retryable: false });
+      return TASK_STEP_HANDLERS[ctx.state.step]({ ...ctx, task: ctx.state.task });
+    },
+    stepTimeoutMs: (state, config) => stepTimeoutMs(config, state.step),
+    stepReached: async (state) => {
+      if (!state.taskId) return false;
+      const row = await recordTaskStep(deps.db, state.taskId, state.step, state.nodeId ? { node_id: state.nodeId } : {});
+      if (!row) return false;
+      await announceTask(deps, row);
+      return true;
+    },
+    recordFailure: async (state, message) => {
+      if (state.taskId) await transitionTask(deps, state.taskId, 'failed', { actor: 'task-runner', step: state.step, reason: message, fields: { error: message } });
+    },
+    chatSessionId: (state) => state.task?.chatSessionId ?? state.manualWorkspace?.chatSessionId ?? null,
+  };
+}
+
+/**
+ * The run state, brought up to this version: a task run stored before the run kept its task
+ * gets it (the one read of its row); a workspace created by hand that an older version set up in
+ * a TaskRunner (they have their own WorkspaceRunner now) is deleted — its run is ended and its
+ * cleanup destroys the workspace and releases the node.
+ */
+async function loadCurrent(store: RunStore, deps: Deps): Promise<RunState | undefined> {
+  const state = await store.load();
+  if (!state) return undefined;
+  if (state.manualWorkspace && !state.destroyRequested) {
+    logOf(deps, { workspaceId: state.manualWorkspace.workspaceId }).warn('workspace created by hand before the upgrade to WorkspaceRunner: deleting it');
+    const ending: RunState = { ...state, finished: true, destroyRequested: true, pendingCleanup: 'completed', keepWorkspace: false, attempt: 0 };
+    await store.save(ending);
+    return ending;
+  }
+  if (state.taskId && !state.task) {
+    const row = await getTaskRow(deps.db, state.taskId);
+    if (!row) return state;
+    const upgraded = { ...state, task: runSubjectOf(row) };
+    await store.save(upgraded);
+    return upgraded;
+  }
+  return state;
+}
+
+/**
+ * Begin a run of the task: its first, or — after a run that ended (failed or cancelled, the
+ * task sent back to `queued` by a retry) — a new one from `node_selection`, with no node,
+ * workspace or agent session of the previous run, so it gets a fresh workspace. Idempotent: a
+ * run that has not ended is left as it is. A cleanup the previous run still owed is done first.
+ * @returns the number of the run now under way (1 for the first)
+ */
+export async function startRun(store: RunStore, deps: Deps, subject: TaskRunSubject): Promise<number> {
+  const existing = await store.load();
+  if (existing && !existing.finished) return existing.runNumber ?? 1;
+  if (existing?.pendingCleanup) await runCleanup(store, taskRunKind(deps), deps, { ...existing, task: existing.task ?? subject });
+  const runNumber = existing ? (existing.runNumber ?? 1) + 1 : 1;
+  await store.save({ ...initialRunState(subject.taskId, subject.projectId, Date.now(), runNumber), task: subject });
+  await store.setAlarm(Date.now());
+  logOf(deps, { taskId: subject.taskId }).info('run started', { runNumber });
+  return runNumber;
+}
+
+/**
+ * The task was cancelled (its status is already `cancelled`, tasks/lifecycle.ts): end the run
+ * and, in the alarm, stop its agent on the node (ACP `session/cancel`, process stopped),
+ * keeping the workspace. Steps still in flight see the run ended and change nothing.
+ * @returns false when there was no run to end
+ */
+export async function cancelRun(store: RunStore, deps: Deps, reason: string): Promise<boolean> {
+  const state = await store.load();
+  if (!state) return false;
+  if (state.pendingCleanup === 'cancelled') return true;
+  logOf(deps, { taskId: state.taskId }).info('run cancelled', { step: state.step, reason });
+  await store.save({ ...state, finished: true, pendingCleanup: 'cancelled', keepWorkspace: true, lastError: reason, attempt: 0 });
+  await store.setAlarm(Date.now());
+  return true;
+}
+
+/**
+ * The cron's call for a task that should be under way (`queued`, `delegated`, `in_progress`):
+ * wake its run; or, when the task is `queued` with no run under way (the request that queued it
+ * — a run or a retry — died before it reached the runner), start the run.
+ */
+export async function recoverRun(store: RunStore, deps: Deps, subject: TaskRunSubject, status: TaskStatus): Promise<void> {
+  const state = await store.load();
+  if (state && (!state.finished || state.pendingCleanup)) return wakeRun(store);
+  if (status !== 'queued') return;
+  logOf(deps, { taskId: subject.taskId }).warn('queued task had no run under way; starting it');
+  await startRun(store, deps, subject);
+}
+
+/**
+ * The daemon reported the end of the agent's turn (`POST /api/tasks/:taskId/callback`).
+ * Records the output and status, then cleans up in the alarm. A repeated callback is accepted
+ * as a duplicate.
+ * @returns a conflict (409) when the task has no run, or its run ended otherwise
+ */
+export async function completeRun(store: RunStore, deps: Deps, callback: TaskCallbackRequest): Promise<Outcome<{ duplicate: boolean }>> {
+  const state = await store.load();
+  if (!state?.taskId) return fail(conflict('this task has no run'));
+  if (state.finished) {
+    // A repeat of the callback that ended the run is a duplicate; a different outcome for a
+    // run that already ended (failed, timed out, cancelled) is an illegal transition.
+    const task = await getTaskRow(deps.db, state.taskId);
+    if (task?.status === callback.status) return succeed({ duplicate: true });
+    return fail(conflict(`task ${state.taskId} is ${task?.status ?? 'gone'}: it cannot become ${callback.status}`));
+  }
+  try {
+    if (callback.status === 'completed') {
+      await transitionTask(deps, state.taskId, 'completed', {
+        actor: 'node-daemon',
+        step: state.step,
+        reason: callback.commitSha ? `pushed ${callback.branch ?? ''} at ${callback.commitSha}` : 'agent finished without changes',
+        fields: {
+          error: null,
+          output_branch: callback.branch,
+          output_commit_sha: callback.commitSha,
+          output_pr_url: callback.prUrl ?? null,
+          output_summary: callback.summary,
+          output_files_changed: JSON.stringify(callback.filesChanged),
+          output_warning: callback.warning ?? null,
+        },
+      });
+    } else {
+      await transitionTask(deps, state.taskId, 'failed', { actor: 'node-daemon', step: state.step, reason: callback.error, fields: { error: callback.error } });
+    }
+  } catch (error) {
+    if (error instanceof FlotillaError && error.code === 'conflict') return fail(error);
+    throw error;
+  }
+  // Re-read: the alarm may have saved progress while the transition was being written.
+  const keepWorkspace = callback.status === 'completed' && callback.keepWorkspace === true;
+  await store.save({ ...((await store.load()) ?? state), finished: true, pendingCleanup: callback.status, keepWorkspace, attempt: 0 });
+  await store.setAlarm(Date.now());
+  return succeed({ duplicate: false });
+}
+
+/** The alarm: the run's cleanup, or its current step. */
+export async function onAlarm(store: RunStore, deps: Deps): Promise<void> {
+  await loadCurrent(store, deps);
+  await runAlarm(store, taskRunKind(deps), deps);
+}

@@ -1,0 +1,68 @@
+/**
+ * Creating and running tasks (DESIGN.md §2 hop 1): the chat session in ProjectData with the
+ * description as its first `user` message (one call), the task row in D1 with its status events
+ * (one batch, answering the row), the announcement of it to the project's viewers, and — for
+ * `run: true` or a run asked for later — the TaskRunner that carries it to the agent, handed what
+ * the run needs of the task so it never reads the row again.
+ */
+import { deriveTaskTitle, newId, type CreateTaskRequest, type Project, type Task } from '@flotilla/contracts';
+import type { Deps } from '../deps.js';
+import { announceTask } from './events.js';
+import { insertTaskWithEvents, runSubjectOf, toTask, type StatusEvent, type TaskRow } from './repository.js';
+import { transitionTaskFrom } from './status.js';
+
+type TaskDeps = Pick<Deps, 'db' | 'stubs' | 'log'>;
+
+/**
+ * Create a task in `project`: `draft`, or with `run: true` queued (its events `null → ready`
+ * "created" and `ready → queued` "run requested") and handed to its TaskRunner.
+ * @returns the task as stored
+ */
+export async function submitTask(deps: TaskDeps, project: Project, input: CreateTaskRequest, actor: string): Promise<Task> {
+  const taskId = newId('tsk');
+  const chatSessionId = newId('ses');
+  const initialMessageId = crypto.randomUUID();
+  const title = input.title ?? deriveTaskTitle(input.description);
+  const firstMessage = { messageId: initialMessageId, sessionId: chatSessionId, role: 'user' as const, content: input.description, timestamp: new Date().toISOString() };
+  await deps.stubs.projectData(project.id).createSession(project.id, { id: chatSessionId, taskId, workspaceId: null, topic: title }, firstMessage);
+  const events: StatusEvent[] = input.run
+    ? [
+        { from: null, to: 'ready', actor, reason: 'created' },
+        { from: 'ready', to: 'queued', actor, reason: 'run requested', step: 'node_selection' },
+      ]
+    : [{ from: null, to: 'draft', actor, reason: 'created' }];
+  const row = await insertTaskWithEvents(
+    deps.db,
+    {
+      id: taskId,
+      projectId: project.id,
+      title,
+      description: input.description,
+      status: input.run ? 'queued' : 'draft',
+      executionStep: input.run ? 'node_selection' : null,
+      agentType: input.agentType ?? project.defaultAgentType,
+      priority: input.priority ?? 0,
+      vmSize: input.vmSize ?? null,
+      chatSessionId,
+      initialMessageId,
+    },
+    events,
+  );
+  await announceTask(deps, row);
+  if (input.run) await deps.stubs.taskRunner(taskId).start(runSubjectOf(row));
+  return toTask(row);
+}
+
+/**
+ * Queue `task` (as just read) and start its TaskRunner. A draft becomes ready first (two
+ * recorded transitions).
+ * @returns the task as written
+ * @throws FlotillaError conflict (409) when the task is neither `draft` nor `ready`
+ */
+export async function runTask(deps: TaskDeps, task: TaskRow, actor: string): Promise<TaskRow> {
+  let row = task;
+  if (row.status === 'draft') row = (await transitionTaskFrom(deps, row, 'ready', { actor, reason: 'run requested' })).task;
+  row = (await transitionTaskFrom(deps, row, 'queued', { actor, reason: 'run requested', step: 'node_selection', fields: { execution_step: 'node_selection' } })).task;
+  await deps.stubs.taskRunner(row.id).start(runSubjectOf(row));
+  return row;
+}
