@@ -3,9 +3,10 @@ import { z } from 'zod';
 /**
  * Agents a node daemon knows how to start. Each speaks the Agent Client Protocol over stdio.
  * - `claude-code`: Claude Code through its ACP adapter (`@agentclientprotocol/claude-agent-acp`).
- * - `scripted`: the deterministic test agent from `packages/testkit`.
+ * (Tests run packages/testkit's scripted agent in place of these through the node daemon's
+ * agent-command override, `FLOTILLA_AGENT_COMMAND_<TYPE>`; it is not a product agent type.)
  */
-export const AgentType = z.enum(['claude-code', 'scripted']);
+export const AgentType = z.enum(['claude-code']);
 export type AgentType = z.infer<typeof AgentType>;
 
 export const DEFAULT_AGENT_TYPE: AgentType = 'claude-code';
@@ -26,7 +27,6 @@ export const AGENT_CREDENTIAL_ENV = [
  */
 export const AGENT_API_KEY_ENV = {
   'claude-code': 'ANTHROPIC_API_KEY',
-  scripted: null,
 } as const satisfies Record<AgentType, (typeof AGENT_CREDENTIAL_ENV)[number] | null>;
 
 /**

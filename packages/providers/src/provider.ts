@@ -87,13 +87,4 @@ export class ProviderError extends FlotillaError {
     // The kit's `name` is a literal type; this class keeps its own name in messages and stacks.
     Object.defineProperty(this, 'name', { value: 'ProviderError' });
   }
-
-  /**
-   * Same as `retryable`.
-   * @deprecated read `retryable`, or ask kit `isRetryable(error)`; kept while the control plane's
-   *   task runner still reads `transient`.
-   */
-  get transient(): boolean {
-    return this.retryable;
-  }
 }

@@ -11,13 +11,10 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { SCRIPTED_AGENT_BIN } from '../scripted-agent/bin-path.js';
+import { agentOverrideEnv, type TestAgents } from '../scripted-agent/agent-override.js';
 
 const daemonPackageDir = dirname(createRequire(import.meta.url).resolve('@flotilla/node-daemon/package.json'));
 const binScript = join(daemonPackageDir, 'bin/node-daemon.mjs');
-
-/** The agent-command override that makes a daemon's `claude-code` agent the scripted agent. */
-export const SCRIPTED_AGENT_AS_CLAUDE_CODE = { FLOTILLA_AGENT_COMMAND_CLAUDE_CODE: JSON.stringify([process.execPath, SCRIPTED_AGENT_BIN]) };
 
 export interface DaemonProcess {
   url: string;
@@ -40,8 +37,8 @@ export interface DaemonProcessOptions {
   callbackToken: string;
   /** Reuse a data dir (restart tests); default a fresh temp dir. */
   dataDir?: string;
-  /** `scripted` (default): `claude-code` runs the scripted agent; `real`: the real Claude Code. */
-  agent?: 'scripted' | 'real';
+  /** `scripted` (default): every agent type runs the scripted agent; `real`: the real agents. */
+  agent?: TestAgents;
   /** Extra environment (timeouts, passthrough, …); wins over the defaults. */
   env?: Record<string, string>;
 }
@@ -59,7 +56,7 @@ export async function startDaemonProcess(options: DaemonProcessOptions): Promise
       FLOTILLA_CONTROL_PLANE_URL: options.controlPlaneUrl,
       FLOTILLA_CALLBACK_TOKEN: options.callbackToken,
       FLOTILLA_DATA_DIR: dataDir,
-      ...(options.agent === 'real' ? {} : SCRIPTED_AGENT_AS_CLAUDE_CODE),
+      ...agentOverrideEnv(options.agent ?? 'scripted'),
       ...options.env,
     },
   });

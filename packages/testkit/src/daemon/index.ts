@@ -7,7 +7,7 @@
  */
 export { FakeControlPlane, startFakeControlPlane, type Behaviour, type CallbackRequest, type FakeControlPlaneOptions, type Recorded } from './fake-control-plane.js';
 export { matchCallbackRoute, type CallbackRouteName } from './callback-routes.js';
-export { SCRIPTED_AGENT_AS_CLAUDE_CODE, startDaemonProcess, type DaemonProcess, type DaemonProcessOptions } from './daemon-process.js';
+export { startDaemonProcess, type DaemonProcess, type DaemonProcessOptions } from './daemon-process.js';
 export { daemonApi, type ApiResponse, type DaemonApi } from './daemon-api.js';
 export { createBareOrigin, git, showFile } from './bare-origin.js';
 export { startAgentWorkspace, type AgentWorkspaceOptions } from './agent-workspace.js';

@@ -7,6 +7,7 @@
  * (`bootFakeVm`) set it by default; `agents: 'real'` leaves the real agents in place.
  */
 import { AgentType } from '@flotilla/contracts';
+import { SCRIPTED_AGENT_BIN } from './bin-path.js';
 
 /**
  * Which agents a test's node daemons run:
@@ -17,10 +18,11 @@ import { AgentType } from '@flotilla/contracts';
 export type TestAgents = 'scripted' | 'real';
 
 /**
- * The scripted agent's command on a node: its bin, looked up on PATH — stacks put the
- * repository's node_modules/.bin there, and fake VMs get it from their drop-in environment.
+ * The scripted agent's command on a node: this Node running its bin script, by absolute path —
+ * a local node, a fake VM and a daemon started by a test all see this repository, and need no
+ * PATH entry for it.
  */
-export const SCRIPTED_AGENT_COMMAND: readonly string[] = ['flotilla-scripted-agent'];
+export const SCRIPTED_AGENT_COMMAND: readonly string[] = [process.execPath, SCRIPTED_AGENT_BIN];
 
 /** `claude-code` → `FLOTILLA_AGENT_COMMAND_CLAUDE_CODE` (the node daemon's own naming rule, config.ts). */
 export function agentCommandVariable(agentType: string): string {
