@@ -73,10 +73,10 @@ describe('readConfig', () => {
 
   it('parses passthrough names and agent command overrides', () => {
     const config = readConfig(
-      { ...base, AGENT_ENV_PASSTHROUGH: ' A_B , C ', FLOTILLA_AGENT_COMMAND_SCRIPTED: '["node","agent.mjs"]' },
+      { ...base, AGENT_ENV_PASSTHROUGH: ' A_B , C ', FLOTILLA_AGENT_COMMAND_CLAUDE_CODE: '["node","agent.mjs"]' },
       noFile,
     );
     expect(config.agentEnvPassthrough).toEqual(['A_B', 'C']);
-    expect(config.agentCommandOverrides).toEqual({ scripted: ['node', 'agent.mjs'] });
+    expect(config.agentCommandOverrides).toEqual({ 'claude-code': ['node', 'agent.mjs'] });
   });
 });

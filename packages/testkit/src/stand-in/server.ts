@@ -41,7 +41,8 @@ function defaultAnswer(method: string, path: string, body: Record<string, unknow
   const cloud = path.match(/^\/cloud\/nodes(?:\/([^/]+))?$/);
   if (cloud) {
     const nodeId = cloud[1] ? decodeURIComponent(cloud[1]) : String(body.nodeId ?? '');
-    if (method === 'DELETE') return { status: 204 };
+    // As the CLI's local cloud answers (contracts localCloudApi): the node as it is now.
+    if (method === 'DELETE') return { status: 200, body: { nodeId, status: 'exited', pid: 4242, exitCode: 0 } };
     return { status: method === 'POST' ? 201 : 200, body: { nodeId, status: 'running', pid: 4242, exitCode: null } };
   }
   const daemon = path.match(/^\/daemon\/[^/]+(\/.*)$/);
