@@ -1,7 +1,9 @@
 /**
  * The persisted state of one run (storage key `run` of a TaskRunner or a WorkspaceRunner): a
  * task's run, or the run that sets up a workspace created by hand. A task's run keeps what it
- * needs of its task (`task`) from its start, so the task row is not read again while it runs.
+ * needs of its task (`task`) from its start, so the task row is not read on every alarm; the
+ * description (the prompt) stays where it is stored, in the task row and the chat, and is read
+ * by the step that hands it to the agent.
  */
 import type { AgentType, ExecutionStep, PermissionPolicy, VmSize } from '@flotilla/contracts';
 
@@ -13,8 +15,6 @@ export interface TaskRunSubject {
   taskId: string;
   projectId: string;
   title: string;
-  /** The prompt the agent starts with (stored in D1 and as the chat's first user message). */
-  description: string;
   agentType: AgentType;
   /** The task's own VM size; null: the project's default. */
   vmSize: VmSize | null;

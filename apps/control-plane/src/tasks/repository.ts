@@ -67,7 +67,6 @@ export function runSubjectOf(row: TaskRow): TaskRunSubject {
     taskId: row.id,
     projectId: row.project_id,
     title: row.title,
-    description: row.description,
     agentType: row.agent_type,
     vmSize: row.vm_size,
     chatSessionId: row.chat_session_id,

@@ -3,8 +3,9 @@
  * shared with the run of a workspace created by hand (runs/), with the task's own part added —
  * its status moves `queued → delegated` when its workspace is asked for and
  * `delegated → in_progress` right before its agent starts (workspaces/start-agent.ts, with the
- * task description as the first prompt: the hop that hands the task to the agent). Everything
- * the steps need of the task is in the run state (`task`), kept there when the run started.
+ * task description as the first prompt: the hop that hands the task to the agent). What the
+ * steps need of the task is in the run state (`task`), kept there when the run started; the
+ * description itself is read from the task row by the one step that sends it.
  */
 import { taskBranchName, type ExecutionStep } from '@flotilla/contracts';
 import { conflict } from '@flotilla/kit';
@@ -59,17 +60,16 @@ const startAgent: TaskStepHandler = async (ctx) => {
     reason: `starting agent ${task.agentType}`,
     fields: { agent_session_id: agentSessionId },
   });
-  if (!moved) {
-    // A repeated attempt finds it in progress already; anything else means the task ended.
-    const current = await getTaskRow(deps.db, task.taskId);
-    if (current?.status !== 'in_progress') throw conflict(`task ${task.taskId} is ${current?.status ?? 'gone'}: its agent is not started`);
-  }
+  // The prompt is the task's description, read here from the row — where it is stored — once:
+  // from the row the transition wrote, or on a repeated attempt (in progress already) read again.
+  const row = moved ?? (await getTaskRow(deps.db, task.taskId));
+  if (row?.status !== 'in_progress') throw conflict(`task ${task.taskId} is ${row?.status ?? 'gone'}: its agent is not started`);
   await startAgentSession(deps, {
     node,
     workspaceId,
     agentSessionId,
     agentType: task.agentType,
-    initialPrompt: task.description,
+    initialPrompt: row.description,
     initialPromptMessageId: task.initialMessageId,
     taskId: task.taskId,
     taskTitle: task.title,

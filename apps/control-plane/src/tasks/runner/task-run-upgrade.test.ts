@@ -34,7 +34,7 @@ describe('run state of an earlier version', () => {
       expect(current?.step).toBe('node_agent_ready');
       return current!;
     });
-    expect(state.task).toMatchObject({ taskId: draft.id, projectId: project.id, description: 'Go on after the upgrade.', chatSessionId: draft.chatSessionId });
+    expect(state.task).toMatchObject({ taskId: draft.id, projectId: project.id, chatSessionId: draft.chatSessionId });
     expect(await standIn.createNodeCalls(state.nodeId!)).toHaveLength(1);
   });
 
