@@ -1,8 +1,9 @@
 /**
- * Checks on names that become paths or git arguments. The contracts only require them to be
- * non-empty; the daemon must also keep them from escaping `<dataDir>/workspaces/` or being read
- * as git options.
+ * Checks on names that become paths or git arguments, done again where they are used: a
+ * workspace id must not escape `<dataDir>/workspaces/`, a branch name must not be read as a git
+ * option (the rule of contracts git-names.ts, which the route table's schemas apply as well).
  */
+import { branchNameProblem } from '@flotilla/contracts';
 
 const WORKSPACE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
@@ -15,23 +16,11 @@ export function validateWorkspaceId(workspaceId: string): string | null {
 }
 
 /**
- * A problem with `name` as a git branch name (a conservative subset of git-check-ref-format), or
- * null when it is usable.
+ * A problem with `name` as a git branch name, or null when it is usable: the contracts' one rule
+ * (git-names.ts `branchNameProblem`), which the API applies too.
  *
  * @param field - the request field, for the message.
  */
 export function validateBranchName(field: string, name: string): string | null {
-  const invalid =
-    name.startsWith('-') ||
-    name.startsWith('/') ||
-    name.endsWith('/') ||
-    name.endsWith('.') ||
-    name.endsWith('.lock') ||
-    name.includes('..') ||
-    name.includes('//') ||
-    name.includes('@{') ||
-    name === '@' ||
-    /[\s~^:?*[\\\x00-\x1f\x7f]/.test(name) ||
-    name.split('/').some((part) => part.startsWith('.'));
-  return invalid ? `${field}: "${name}" is not a valid git branch name` : null;
+  return branchNameProblem(field, name);
 }

@@ -1,16 +1,14 @@
 /**
  * Real git repositories for daemon tests: a bare "origin" with one commit on `main`, the way a
- * user's remote looks to the daemon.
+ * user's remote looks to the daemon — made from the stack helpers' repository (stack/git.ts).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createGitRepo } from '../stack/git.js';
 
-/** Run git synchronously in `cwd` and return trimmed stdout. */
-export function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
-}
+export { git, showFile } from '../stack/git.js';
 
 /**
  * A bare repository whose `main` holds `files` in one commit.
@@ -18,22 +16,7 @@ export function git(cwd: string, ...args: string[]): string {
  * @returns the bare repository's absolute path (usable as `repoUrl`).
  */
 export function createBareOrigin(files: Record<string, string> = { 'README.md': '# test\n' }): string {
-  const base = mkdtempSync(join(tmpdir(), 'flotilla-origin-'));
-  const work = join(base, 'work');
-  const bare = join(base, 'origin.git');
-  execFileSync('git', ['init', '--quiet', '--initial-branch=main', work]);
-  for (const [name, content] of Object.entries(files)) writeFileSync(join(work, name), content);
-  git(work, 'add', '-A');
-  git(work, '-c', 'user.name=Test', '-c', 'user.email=test@localhost', 'commit', '--quiet', '-m', 'initial');
-  execFileSync('git', ['clone', '--quiet', '--bare', work, bare]);
+  const bare = join(mkdtempSync(join(tmpdir(), 'flotilla-origin-')), 'origin.git');
+  execFileSync('git', ['clone', '--quiet', '--bare', createGitRepo(files), bare]);
   return bare;
-}
-
-/** Content of `path` at `ref` in `repo`, or null when absent. */
-export function showFile(repo: string, ref: string, path: string): string | null {
-  try {
-    return execFileSync('git', ['show', `${ref}:${path}`], { cwd: repo, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-  } catch {
-    return null;
-  }
 }
