@@ -6,10 +6,11 @@
  * gone from the node. Its own stack, whose nodes run the real agents (`agents: 'real'`); the same
  * path with the scripted agent is task-end-to-end.
  */
-import { bootTestStack, createGitRepo, git, showFile, waitForTask, waitUntil, type TestStack } from '@flotilla/testkit/stack';
+import { bootTestStack, createGitRepo, git, showFile, waitUntil, type TestStack } from '@flotilla/testkit/stack';
 import { startFakeAnthropic, type FakeAnthropic } from '@flotilla/testkit/fake-anthropic';
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runTaskToEnd } from './task-support.js';
 
 let stack: TestStack;
 let fake: FakeAnthropic;
@@ -24,14 +25,7 @@ afterAll(async () => {
   await fake?.close();
 });
 
-async function runTask(repo: string, description: string) {
-  const project = await stack.client.createProject({ name: 'e2e', repoUrl: repo, defaultBranch: 'main' });
-  const created = await stack.client.createTask(project.id, { description, run: true, agentType: 'claude-code' });
-  expect(created.status).toBe('queued');
-  const task = await waitForTask(stack.client, created.id, 180_000);
-  const messages = await stack.client.allMessages(project.id, task.chatSessionId ?? '');
-  return { project, task, messages };
-}
+const runTask = (repo: string, description: string) => runTaskToEnd(stack, repo, description);
 
 describe('a task runs end to end', () => {
   it('with Claude Code against the fake Anthropic API', async () => {

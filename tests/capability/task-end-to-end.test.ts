@@ -6,12 +6,13 @@
  * the task is completed with branch and SHA, and the workspace is gone from the node. The nodes
  * run the scripted agent for the task's agent type (Claude Code itself: task-end-to-end-claude-code).
  */
-import { bootTestStack, createGitRepo, git, showFile, waitForTask, waitUntil, type TestStack } from '@flotilla/testkit/stack';
+import { bootTestStack, createGitRepo, git, showFile, waitUntil, type TestStack } from '@flotilla/testkit/stack';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readPromptLog } from '@flotilla/testkit';
+import { runTaskToEnd } from './task-support.js';
 
 let stack: TestStack;
 const promptLog = join(mkdtempSync(join(tmpdir(), 'flotilla-prompts-')), 'prompts.jsonl');
@@ -26,14 +27,7 @@ afterAll(async () => {
 
 const recordedPrompts = () => readPromptLog(promptLog);
 
-async function runTask(repo: string, description: string) {
-  const project = await stack.client.createProject({ name: 'e2e', repoUrl: repo, defaultBranch: 'main' });
-  const created = await stack.client.createTask(project.id, { description, run: true, agentType: 'claude-code' });
-  expect(created.status).toBe('queued');
-  const task = await waitForTask(stack.client, created.id, 180_000);
-  const messages = await stack.client.allMessages(project.id, task.chatSessionId ?? '');
-  return { project, task, messages };
-}
+const runTask = (repo: string, description: string) => runTaskToEnd(stack, repo, description);
 
 describe('a task runs end to end', () => {
   it('with the scripted agent: prompt delivered, branch pushed, chat persisted, workspace gone', async () => {
