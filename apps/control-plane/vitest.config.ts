@@ -52,6 +52,9 @@ export default defineConfig({
     // The Worker logs JSON lines; show them only for failing tests (standalone runs; the root config decides otherwise).
     silent: 'passed-only',
     include: ['src/**/*.test.ts'],
+    // Tests wait for events (test/helpers.ts eventually: up to 30 s), never for machine speed; a
+    // busy 2-core CI machine may need more than vitest's default 5 s for one test.
+    testTimeout: 60_000,
     globalSetup: [here('./test/global-setup.ts')],
     setupFiles: [here('./test/setup.ts')],
   },

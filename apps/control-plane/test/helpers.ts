@@ -94,7 +94,7 @@ export async function seedWorkspace(projectId: string, chatSessionId: string, ta
   const nodeId = `nod_${crypto.randomUUID()}`;
   const workspaceId = `ws_${crypto.randomUUID()}`;
   await insertNode(env.DB, { id: nodeId, provider: 'local', size: null });
-  await markNodeReady(env.DB, nodeId, 'http://127.0.0.1:9/unused', 'test');
+  await markNodeReady(env.DB, nodeId, 'http://127.0.0.1:9/unused', 'test', 'none');
   await insertWorkspace(env.DB, { id: workspaceId, nodeId, projectId, taskId, chatSessionId, branch: `task/${taskId}` });
   return { nodeId, workspaceId, token: await callbackToken(nodeId, workspaceId) };
 }
@@ -102,8 +102,8 @@ export async function seedWorkspace(projectId: string, chatSessionId: string, ta
 /** Claims of a JWT (no verification: for asserting what was sent). */
 export const jwtClaims = (authorization: string | null) => decodeJwt((authorization ?? '').replace(/^Bearer\s+/i, ''));
 
-/** Retry `check` until it stops throwing (default 3 s). */
-export function eventually<T>(check: () => T | Promise<T>, timeout = 3_000): Promise<T> {
+/** Retry `check` until it stops throwing (up to `timeout` ms, default 30 s: a wait for an event, long enough for a busy machine). */
+export function eventually<T>(check: () => T | Promise<T>, timeout = 30_000): Promise<T> {
   return vi.waitFor(check, { timeout, interval: 10 });
 }
 

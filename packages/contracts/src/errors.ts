@@ -8,6 +8,7 @@ export const ErrorCode = z.enum([
   'not_found',
   'conflict',
   'payload_too_large',
+  'unsupported_media_type',
   'internal',
   'unavailable',
 ]);
@@ -30,6 +31,7 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   not_found: 404,
   conflict: 409,
   payload_too_large: 413,
+  unsupported_media_type: 415,
   internal: 500,
   unavailable: 503,
 };

@@ -15,3 +15,5 @@ export * from './node-daemon-artifact.js';
 export * from './api-auth.js';
 export * from './git-names.js';
 export * from './routes/index.js';
+export * from './egress.js';
+export * from './usage.js';

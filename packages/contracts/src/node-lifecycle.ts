@@ -3,7 +3,7 @@
  * for one node, and the public view of nodes (`GET /api/nodes`).
  */
 import { z } from 'zod';
-import { NodeStatus } from './node.js';
+import { NodeSandbox, NodeStatus } from './node.js';
 import { ProviderName, VmSize } from './settings.js';
 
 /** NodeLifecycle's own state: `active` runs tasks, `warm` waits to be claimed, then `destroying` → `destroyed`. */
@@ -40,6 +40,8 @@ export const NodeInfo = z.object({
   location: z.string().nullable(),
   /** The URL its daemon announced (`https://<node>.<domain>:8443` with node DNS); null until it is ready. */
   url: z.string().nullable(),
+  /** How its agents are contained (`none`: unsandboxed, the operator opted out); null until it is ready. */
+  sandbox: NodeSandbox.nullable(),
   autoProvisioned: z.boolean(),
   warmSince: z.string().nullable(),
   /** When a warm node will be destroyed unless a task claims it. */

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { AgentCredentialOverrides, AgentType } from './agents.js';
+import { EgressHost } from './egress.js';
 import { GitBranchName, RepositoryUrl } from './git-names.js';
+import { ModelUsage } from './usage.js';
 
 /** Node status (DESIGN.md §3). `ready` is the active state. */
 export const NodeStatus = z.enum(['provisioning', 'ready', 'warm', 'destroying', 'destroyed', 'error']);
@@ -12,10 +14,20 @@ export type WorkspaceStatus = z.infer<typeof WorkspaceStatus>;
 
 // ---- node daemon → control plane (callbacks, Bearer token of audience `workspace-callback`) ----
 
+/**
+ * How a node contains its agents: `bubblewrap` (every agent process in a sandbox of its own,
+ * DESIGN.md §7), or `none` — the operator opted out (`FLOTILLA_UNSAFE_NO_SANDBOX=1`) on a
+ * machine without bubblewrap, and the agents run unconfined.
+ */
+export const NodeSandbox = z.enum(['bubblewrap', 'none']);
+export type NodeSandbox = z.infer<typeof NodeSandbox>;
+
 /** `POST /api/nodes/:nodeId/ready`: the daemon is listening at `url`. */
 export const NodeReadyRequest = z.object({
   url: z.url(),
   daemonVersion: z.string().min(1),
+  /** How its agents are contained; absent (an older daemon): `none`. */
+  sandbox: NodeSandbox.default('none'),
 });
 export type NodeReadyRequest = z.infer<typeof NodeReadyRequest>;
 
@@ -61,10 +73,13 @@ export const TaskCallbackRequest = z.discriminatedUnion('status', [
      * was rejected: the commit exists only there). Absent means false.
      */
     keepWorkspace: z.boolean().optional(),
+    /** The task's model usage, counted by the node's model gateway (absent: none counted). */
+    usage: ModelUsage.optional(),
   }),
   z.object({
     status: z.literal('failed'),
     error: z.string().min(1),
+    usage: ModelUsage.optional(),
   }),
 ]);
 export type TaskCallbackRequest = z.infer<typeof TaskCallbackRequest>;
@@ -95,6 +110,11 @@ export const CreateWorkspaceRequest = z.object({
   callbackToken: z.string().min(1),
   /** The user's saved token for the repository's host, when there is one (clone, push, pull request). */
   gitCredential: GitCredential.optional(),
+  /**
+   * The hosts the workspace's agent may reach through its egress proxy (contracts egress.ts
+   * `egressAllowlistFor`); everything else is refused. Absent: none.
+   */
+  egressAllowlist: z.array(EgressHost).max(300).default([]),
 });
 export type CreateWorkspaceRequest = z.infer<typeof CreateWorkspaceRequest>;
 

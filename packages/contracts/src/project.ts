@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AgentType } from './agents.js';
+import { EgressAllowlist } from './egress.js';
 import { GitBranchName, RepositoryUrl } from './git-names.js';
 import { ProviderName, VmSize } from './settings.js';
 
@@ -11,6 +12,8 @@ export const CreateProjectRequest = z.object({
   defaultAgentType: AgentType.optional(),
   defaultVmSize: VmSize.optional(),
   defaultProvider: ProviderName.optional(),
+  /** Hosts its workspaces' agents may reach besides the defaults (contracts egress.ts). */
+  egressAllowlist: EgressAllowlist.optional(),
 });
 export type CreateProjectRequest = z.infer<typeof CreateProjectRequest>;
 
@@ -23,6 +26,8 @@ export const Project = z.object({
   /** null: the platform default (`small`). */
   defaultVmSize: VmSize.nullable(),
   defaultProvider: ProviderName,
+  /** Hosts its workspaces' agents may reach besides the defaults (git host, package registries, model API). */
+  egressAllowlist: EgressAllowlist,
   createdAt: z.string(),
   updatedAt: z.string(),
 });

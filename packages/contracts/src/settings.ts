@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AgentType } from './agents.js';
+import { EgressAllowlist } from './egress.js';
 import { GitBranchName } from './git-names.js';
 
 /** Provider-neutral machine size; each provider maps it to its own machine type. */
@@ -19,6 +20,7 @@ export const UpdateProjectRequest = z
     defaultAgentType: AgentType.optional(),
     defaultVmSize: VmSize.nullable().optional(),
     defaultProvider: ProviderName.optional(),
+    egressAllowlist: EgressAllowlist.optional(),
   })
   .refine((v) => Object.keys(v).length > 0, 'at least one setting must be given');
 export type UpdateProjectRequest = z.infer<typeof UpdateProjectRequest>;

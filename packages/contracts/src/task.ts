@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AgentType } from './agents.js';
 import { VmSize } from './settings.js';
+import { ModelUsage } from './usage.js';
 
 /**
  * Task status (DESIGN.md §3). The one legal-transition table lives here; the control plane
@@ -136,6 +137,8 @@ export const Task = z.object({
   workspaceId: z.string().nullable(),
   error: z.string().nullable(),
   output: TaskOutput,
+  /** Model usage of the task's runs, as its node's model gateway counted it; null until a run reports one. */
+  usage: ModelUsage.nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

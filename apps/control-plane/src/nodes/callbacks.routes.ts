@@ -17,7 +17,7 @@ export const nodeCallbackHandlers: CallbackHandlers<'nodeReady' | 'nodeHeartbeat
   nodeReady: async ({ params, body }, c) => {
     const { db, stubs } = depsFromEnv(c.env);
     if (!(await getNode(db, params.nodeId))) throw notFound(`node ${params.nodeId} not found`);
-    await markNodeReady(db, params.nodeId, body.url, body.daemonVersion);
+    await markNodeReady(db, params.nodeId, body.url, body.daemonVersion, body.sandbox);
     await Promise.all((await listTaskIdsWaitingOnNode(db, params.nodeId)).map((taskId) => stubs.taskRunner(taskId).wake()));
     return { ok: true as const };
   },

@@ -1,5 +1,5 @@
 /** A node as the public API shows it (`GET /api/nodes`, `GET /api/nodes/:nodeId`): its row, warm time left, and live workspaces. */
-import type { NodeInfo, ProviderName, VmSize } from '@flotilla/contracts';
+import type { NodeInfo, NodeSandbox, ProviderName, VmSize } from '@flotilla/contracts';
 import type { Deps } from '../deps.js';
 import { liveWorkspaceIdsOfNode } from '../workspaces/repository.js';
 import type { NodeRow } from './repository.js';
@@ -15,6 +15,7 @@ export async function toNodeInfo(deps: Pick<Deps, 'db' | 'config'>, row: NodeRow
     machineType: row.machine_type,
     location: row.location,
     url: row.url,
+    sandbox: row.sandbox as NodeSandbox | null,
     autoProvisioned: row.auto_provisioned === 1,
     warmSince: row.warm_since,
     warmUntil,

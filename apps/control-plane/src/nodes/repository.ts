@@ -18,6 +18,8 @@ export interface NodeRow {
   user_id: string;
   machine_type: string | null;
   location: string | null;
+  /** How its agents are contained, as its daemon announced (migration 0005); null until ready. */
+  sandbox: string | null;
 }
 
 /** What a node must be to be reused for a run (node selection). */
@@ -68,9 +70,12 @@ export async function listNodeRows(db: D1Database, status?: NodeStatus): Promise
 }
 
 /** The node's daemon is listening at `url` (status `ready`; its ready callback counts as a heartbeat). */
-export async function markNodeReady(db: D1Database, id: string, url: string, daemonVersion: string): Promise<void> {
+export async function markNodeReady(db: D1Database, id: string, url: string, daemonVersion: string, sandbox: string): Promise<void> {
   const at = now();
-  await db.prepare("UPDATE nodes SET status = 'ready', url = ?, daemon_version = ?, last_heartbeat_at = ?, updated_at = ? WHERE id = ?").bind(url, daemonVersion, at, at, id).run();
+  await db
+    .prepare("UPDATE nodes SET status = 'ready', url = ?, daemon_version = ?, sandbox = ?, last_heartbeat_at = ?, updated_at = ? WHERE id = ?")
+    .bind(url, daemonVersion, sandbox, at, at, id)
+    .run();
 }
 
 /** The node's daemon is alive now. */

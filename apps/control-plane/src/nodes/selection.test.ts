@@ -25,7 +25,7 @@ const requirements = (overrides: Partial<NodeRequirements> = {}): NodeRequiremen
 async function warmNode(userId: string, size: string) {
   const nodeId = `nod_${crypto.randomUUID()}`;
   await insertNode(env.DB, { id: nodeId, provider: 'local', size, userId });
-  await markNodeReady(env.DB, nodeId, 'http://127.0.0.1:9/unused', 'test');
+  await markNodeReady(env.DB, nodeId, 'http://127.0.0.1:9/unused', 'test', 'none');
   await nodeLifecycle(nodeId).markIdle(nodeId, HOUR_MS);
   return nodeId;
 }

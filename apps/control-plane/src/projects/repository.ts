@@ -9,6 +9,8 @@ interface ProjectRow {
   default_agent_type: string;
   default_vm_size: string | null;
   default_provider: string;
+  /** JSON array of host names (migration 0005). */
+  egress_allowlist: string;
   created_at: string;
   updated_at: string;
 }
@@ -22,6 +24,7 @@ function toProject(row: ProjectRow): Project {
     defaultAgentType: row.default_agent_type as AgentType,
     defaultVmSize: row.default_vm_size as VmSize | null,
     defaultProvider: row.default_provider as ProviderName,
+    egressAllowlist: JSON.parse(row.egress_allowlist) as string[],
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -38,14 +41,15 @@ export async function insertProject(db: D1Database, input: CreateProjectRequest,
     default_agent_type: input.defaultAgentType ?? defaults.agentType,
     default_vm_size: input.defaultVmSize ?? null,
     default_provider: input.defaultProvider ?? 'local',
+    egress_allowlist: JSON.stringify(input.egressAllowlist ?? []),
     created_at: now,
     updated_at: now,
   };
   await db
     .prepare(
-      'INSERT INTO projects (id, name, repo_url, default_branch, default_agent_type, default_vm_size, default_provider, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO projects (id, name, repo_url, default_branch, default_agent_type, default_vm_size, default_provider, egress_allowlist, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     )
-    .bind(row.id, row.name, row.repo_url, row.default_branch, row.default_agent_type, row.default_vm_size, row.default_provider, row.created_at, row.updated_at)
+    .bind(row.id, row.name, row.repo_url, row.default_branch, row.default_agent_type, row.default_vm_size, row.default_provider, row.egress_allowlist, row.created_at, row.updated_at)
     .run();
   return toProject(row);
 }
@@ -68,6 +72,7 @@ const PROJECT_COLUMNS: Record<keyof UpdateProjectRequest, string> = {
   defaultAgentType: 'default_agent_type',
   defaultVmSize: 'default_vm_size',
   defaultProvider: 'default_provider',
+  egressAllowlist: 'egress_allowlist',
 };
 
 /** Apply settings to a project. @returns the updated project, or null when it does not exist */
@@ -76,7 +81,7 @@ export async function updateProject(db: D1Database, id: string, changes: UpdateP
   const assignments = [...entries.map((key) => `${PROJECT_COLUMNS[key]} = ?`), 'updated_at = ?'].join(', ');
   await db
     .prepare(`UPDATE projects SET ${assignments} WHERE id = ?`)
-    .bind(...entries.map((key) => changes[key] ?? null), new Date().toISOString(), id)
+    .bind(...entries.map((key) => (key === 'egressAllowlist' ? JSON.stringify(changes[key]) : (changes[key] ?? null))), new Date().toISOString(), id)
     .run();
   return getProject(db, id);
 }

@@ -4,7 +4,7 @@
  * `workspace_ready` (the daemon's workspace callback), and the registering half of
  * `agent_session` (the agent session exists on the node; nothing is started).
  */
-import { newId, type CreateWorkspaceRequest } from '@flotilla/contracts';
+import { egressAllowlistFor, newId, type AgentType, type CreateWorkspaceRequest } from '@flotilla/contracts';
 import { errorMessage, permanentFailure, transientFailure } from '@flotilla/kit';
 import { signCallbackToken } from '../auth/tokens.js';
 import { gitCredentialFor } from '../credentials/git-tokens.js';
@@ -27,6 +27,8 @@ export async function createWorkspaceFor(
   subject: {
     projectId: string;
     taskId: string | null;
+    /** The agent that will run there: its model API hosts join the workspace's egress allowlist. */
+    agentType: AgentType;
     chatSessionId: string | null;
     branch: string;
     beforeRequest?: (created: { workspaceId: string; nodeId: string }) => Promise<void>;
@@ -52,6 +54,7 @@ export async function createWorkspaceFor(
     chatSessionId: subject.chatSessionId,
     taskId: subject.taskId,
     callbackToken: await signCallbackToken(db, nodeId, config.CALLBACK_TOKEN_TTL_MS, workspaceId),
+    egressAllowlist: egressAllowlistFor({ repoUrl: project.repoUrl, agentType: subject.agentType, projectAllowlist: project.egressAllowlist }),
   };
   const gitCredential = await gitCredentialFor(deps, node.user_id, project.repoUrl).catch((error: unknown) => {
     throw permanentFailure(`the saved repository token cannot be used (${errorMessage(error)}): save it again`, error);

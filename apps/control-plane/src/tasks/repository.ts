@@ -3,7 +3,7 @@
  * Status changes go through tasks/status.ts (the one place that checks transitions); writes that
  * change a task answer the row they wrote (`RETURNING *`), so nobody reads it back.
  */
-import { TERMINAL_TASK_STATUSES, newId, type AgentType, type ExecutionStep, type Task, type TaskStatus, type TaskStatusEvent, type UpdateTaskRequest, type VmSize } from '@flotilla/contracts';
+import { TERMINAL_TASK_STATUSES, newId, type AgentType, type ExecutionStep, type Task, type TaskStatus, type TaskStatusEvent, type UpdateTaskRequest, type VmSize, ModelUsage } from '@flotilla/contracts';
 import type { TaskRunSubject } from '../runs/run-state.js';
 
 export interface TaskRow {
@@ -28,6 +28,8 @@ export interface TaskRow {
   output_summary: string | null;
   output_files_changed: string | null;
   output_warning: string | null;
+  /** JSON `ModelUsage`: the sum over the task's runs as their gateways counted it (migration 0005). */
+  usage: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -56,6 +58,7 @@ export function toTask(row: TaskRow): Task {
       filesChanged: row.output_files_changed ? (JSON.parse(row.output_files_changed) as string[]) : null,
       warning: row.output_warning,
     },
+    usage: row.usage ? ModelUsage.parse(JSON.parse(row.usage)) : null,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -178,6 +181,7 @@ export type TaskRunFields = Partial<
     | 'output_summary'
     | 'output_files_changed'
     | 'output_warning'
+    | 'usage'
   >
 >;
 

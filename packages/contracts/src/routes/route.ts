@@ -24,9 +24,10 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
  *   task callback the task's workspace);
  * - `nodeManagement`: the control plane calling a node daemon (audience `node-management`, `sub`
  *   this node);
- * - `viewerToken`: a browser on a workspace's direct channel (audience `workspace-terminal`).
+ * - `viewerToken`: a browser on a workspace's direct channel (audience `workspace-terminal`);
+ * - `localCloud`: the control plane calling the CLI's local cloud, with the secret they share.
  */
-export type AuthKind = 'public' | 'apiToken' | 'nodeToken' | 'workspaceToken' | 'nodeManagement' | 'viewerToken';
+export type AuthKind = 'public' | 'apiToken' | 'nodeToken' | 'workspaceToken' | 'nodeManagement' | 'viewerToken' | 'localCloud';
 
 /** A response that is not one JSON document: no body, a WebSocket upgrade, or a byte stream. */
 export type RawResponse = { kind: 'empty' } | { kind: 'websocket' } | { kind: 'stream'; contentType: string };

@@ -119,7 +119,7 @@ describe('the daemon and refreshed node tokens', () => {
     const expOf = (jwt: string) => decodeJwt(jwt).exp;
 
     daemon = await startDaemon({ config, credentials: {}, logger });
-    await daemon.controlPlane.nodeReady({ url: daemon.url, daemonVersion: 'test' });
+    await daemon.controlPlane.nodeReady({ url: daemon.url, daemonVersion: 'test', sandbox: 'none' });
     daemon.startHeartbeat();
     await expect.poll(() => fake.heartbeats.length).toBeGreaterThanOrEqual(3);
     await daemon.stop();
@@ -130,7 +130,7 @@ describe('the daemon and refreshed node tokens', () => {
     // Restarted with the same (older) file token: the stored refreshed token is used.
     const before = fake.requests.length;
     daemon = await startDaemon({ config, credentials: {}, logger });
-    await daemon.controlPlane.nodeReady({ url: daemon.url, daemonVersion: 'test' });
+    await daemon.controlPlane.nodeReady({ url: daemon.url, daemonVersion: 'test', sandbox: 'none' });
     expect(seen().slice(before)).toEqual([{ route: 'nodeReady', exp: expOf(refreshed) }]);
   });
 });

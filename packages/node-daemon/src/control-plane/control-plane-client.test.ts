@@ -31,7 +31,7 @@ const calls = () => cp.requests.map(({ route, id, token, body }) => ({ route, id
 
 describe('ControlPlaneClient', () => {
   it('posts node calls with the node token and workspace calls with the workspace token', async () => {
-    await client().nodeReady({ url: 'http://127.0.0.1:1', daemonVersion: '0.1.0' });
+    await client().nodeReady({ url: 'http://127.0.0.1:1', daemonVersion: '0.1.0', sandbox: 'none' });
     await client().taskCallback('tsk_1', 'ws_1', { status: 'failed', error: 'x' });
     expect(calls()).toEqual([
       { route: 'nodeReady', id: 'nod_1', token: 'node-token', body: { url: 'http://127.0.0.1:1', daemonVersion: '0.1.0' } },

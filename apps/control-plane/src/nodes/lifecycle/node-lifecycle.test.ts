@@ -19,7 +19,7 @@ const HOUR_MS = 60 * 60 * 1000;
 async function readyNode() {
   const nodeId = `nod_${crypto.randomUUID()}`;
   await insertNode(env.DB, { id: nodeId, provider: 'local', size: 'small' });
-  await markNodeReady(env.DB, nodeId, 'http://127.0.0.1:9/unused', 'test');
+  await markNodeReady(env.DB, nodeId, 'http://127.0.0.1:9/unused', 'test', 'none');
   return { nodeId, stub: nodeLifecycle(nodeId), object: nodeLifecycleObject(nodeId) };
 }
 

@@ -32,6 +32,7 @@ const createWorkspace: TaskStepHandler = async (ctx) => {
   return createWorkspaceFor(ctx, {
     projectId: task.projectId,
     taskId: task.taskId,
+    agentType: task.agentType,
     chatSessionId: task.chatSessionId,
     branch: taskBranchName(task.taskId),
     // Only from `queued`: on a repeated attempt it is `delegated` already, with this workspace.

@@ -44,7 +44,7 @@ describe('run state of an earlier version', () => {
     const nodeId = `nod_${crypto.randomUUID()}`;
     const workspaceId = `ws_${crypto.randomUUID()}`;
     await insertNode(env.DB, { id: nodeId, provider: 'local', size: 'small' });
-    await markNodeReady(env.DB, nodeId, standIn.daemonUrl(key), 'test');
+    await markNodeReady(env.DB, nodeId, standIn.daemonUrl(key), 'test', 'none');
     await insertWorkspace(env.DB, { id: workspaceId, nodeId, projectId: project.id, taskId: null, chatSessionId: 'ses_legacy', branch: `workspace/${workspaceId}` });
     await setWorkspaceStatus(env.DB, workspaceId, 'running');
     await nodeLifecycle(nodeId).markActive(nodeId, workspaceId);

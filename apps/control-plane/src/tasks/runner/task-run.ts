@@ -5,7 +5,7 @@
  * cancellation (`cancelRun`) or a failure, then cleaned up. The task row is not read while the
  * run goes on: each step reached is written with `RETURNING` and announced from that row.
  */
-import type { TaskCallbackRequest, TaskStatus } from '@flotilla/contracts';
+import { addModelUsage, EMPTY_MODEL_USAGE, ModelUsage, type TaskCallbackRequest, type TaskStatus } from '@flotilla/contracts';
 import { conflict, fail, FlotillaError, succeed, type Outcome } from '@flotilla/kit';
 import type { Deps } from '../../deps.js';
 import { runAlarm, runCleanup, wakeRun, type RunKind, type RunStore } from '../../runs/run-loop.js';
@@ -130,6 +130,8 @@ export async function completeRun(store: RunStore, deps: Deps, callback: TaskCal
     if (task?.status === callback.status) return succeed({ duplicate: true });
     return fail(conflict(`task ${state.taskId} is ${task?.status ?? 'gone'}: it cannot become ${callback.status}`));
   }
+  // The task's usage is the sum over its runs: this run's, as the node's gateway counted it, added.
+  const usage = callback.usage ? await usageWith(deps, state.taskId, callback.usage) : undefined;
   try {
     if (callback.status === 'completed') {
       await transitionTask(deps, state.taskId, 'completed', {
@@ -144,10 +146,11 @@ export async function completeRun(store: RunStore, deps: Deps, callback: TaskCal
           output_summary: callback.summary,
           output_files_changed: JSON.stringify(callback.filesChanged),
           output_warning: callback.warning ?? null,
+          ...(usage ? { usage } : {}),
         },
       });
     } else {
-      await transitionTask(deps, state.taskId, 'failed', { actor: 'node-daemon', step: state.step, reason: callback.error, fields: { error: callback.error } });
+      await transitionTask(deps, state.taskId, 'failed', { actor: 'node-daemon', step: state.step, reason: callback.error, fields: { error: callback.error, ...(usage ? { usage } : {}) } });
     }
   } catch (error) {
     if (error instanceof FlotillaError && error.code === 'conflict') return fail(error);
@@ -164,4 +167,11 @@ export async function completeRun(store: RunStore, deps: Deps, callback: TaskCal
 export async function onAlarm(store: RunStore, deps: Deps): Promise<void> {
   await loadCurrent(store, deps);
   await runAlarm(store, taskRunKind(deps), deps);
+}
+
+/** The task's recorded usage plus `run`'s, as the JSON its `usage` column holds. */
+async function usageWith(deps: Pick<Deps, 'db'>, taskId: string, run: ModelUsage): Promise<string> {
+  const stored = (await getTaskRow(deps.db, taskId))?.usage;
+  const before = stored ? ModelUsage.parse(JSON.parse(stored)) : EMPTY_MODEL_USAGE;
+  return JSON.stringify(addModelUsage(before, run));
 }

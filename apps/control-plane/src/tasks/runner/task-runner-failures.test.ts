@@ -89,7 +89,7 @@ describe('timeouts and permanent failures', () => {
   it('fails the task naming node_agent_ready when the node never calls ready', async () => {
     const run = await startRun();
     await provisioned(run);
-    const failed = await waitForStatus(run, 'failed', 3_000);
+    const failed = await waitForStatus(run, 'failed');
     expect(failed.executionStep).toBe('node_agent_ready');
     expect(failed.error).toContain('node_agent_ready');
     expect(failed.error).toContain('timed out');

@@ -38,6 +38,7 @@ export const MANUAL_WORKSPACE_STEP_HANDLERS: Record<ExecutionStep, ManualWorkspa
     createWorkspaceFor(ctx, {
       projectId: ctx.state.projectId,
       taskId: null,
+      agentType: ctx.subject.agentType,
       chatSessionId: ctx.subject.chatSessionId,
       branch: manualWorkspaceBranchName(ctx.subject.workspaceId),
     }),
