@@ -8,18 +8,15 @@
  */
 import type { AgentStreamEvent } from '@flotilla/contracts';
 import { bootTestStack, createGitRepo, openAgentChannel, waitForTask, type TestStack } from '@flotilla/testkit/stack';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectExactlyOnceInSequence, waitForWorkspace, waitUntil } from './chat-support.js';
-import { readPromptLog } from '@flotilla/testkit';
+import { promptLogEnv, readPromptLog } from '@flotilla/testkit';
 
 let stack: TestStack;
-const promptLog = join(mkdtempSync(join(tmpdir(), 'flotilla-prompts-')), 'prompts.jsonl');
+const { path: promptLog, env: promptLogNodeEnv } = promptLogEnv();
 
 beforeAll(async () => {
-  stack = await bootTestStack({ nodeEnv: { SCRIPTED_AGENT_LOG: promptLog, AGENT_ENV_PASSTHROUGH: 'SCRIPTED_AGENT_LOG' } });
+  stack = await bootTestStack({ nodeEnv: promptLogNodeEnv });
 });
 
 afterAll(async () => {

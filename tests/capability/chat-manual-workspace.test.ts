@@ -8,17 +8,16 @@
  */
 import { bootTestStack, createGitRepo, git, waitForWorkspaceRunning, waitUntil, type TestStack } from '@flotilla/testkit/stack';
 import { ChatSession, CreateManualWorkspaceResponse, FollowUpPromptResponse, ManualWorkspace, type ChatMessage } from '@flotilla/contracts';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readPromptLog } from '@flotilla/testkit';
+import { promptLogEnv, readPromptLog } from '@flotilla/testkit';
 
 let stack: TestStack;
-const promptLog = join(mkdtempSync(join(tmpdir(), 'flotilla-prompts-')), 'prompts.jsonl');
+const { path: promptLog, env: promptLogNodeEnv } = promptLogEnv();
 
 beforeAll(async () => {
-  stack = await bootTestStack({ nodeEnv: { SCRIPTED_AGENT_LOG: promptLog, AGENT_ENV_PASSTHROUGH: 'SCRIPTED_AGENT_LOG' } });
+  stack = await bootTestStack({ nodeEnv: promptLogNodeEnv });
 });
 
 afterAll(async () => {

@@ -8,11 +8,11 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readPromptLog } from '@flotilla/testkit';
+import { promptLogEnv, readPromptLog } from '@flotilla/testkit';
 import { runCli } from './cli-support.js';
 
-const promptLog = join(mkdtempSync(join(tmpdir(), 'flotilla-cli-prompts-')), 'prompts.jsonl');
-const agentEnv = { SCRIPTED_AGENT_LOG: promptLog, AGENT_ENV_PASSTHROUGH: 'SCRIPTED_AGENT_LOG' };
+const { path: promptLog, env: promptLogNodeEnv } = promptLogEnv('flotilla-cli-prompts-');
+const agentEnv = promptLogNodeEnv;
 /** The environment of a `flotilla run` that boots its own stack: its nodes run the scripted agent. */
 const embeddedEnv = { ...agentOverrideEnv('scripted'), ...agentEnv };
 

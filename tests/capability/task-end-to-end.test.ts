@@ -7,18 +7,16 @@
  * run the scripted agent for the task's agent type (Claude Code itself: task-end-to-end-claude-code).
  */
 import { bootTestStack, createGitRepo, git, showFile, waitUntil, type TestStack } from '@flotilla/testkit/stack';
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readPromptLog } from '@flotilla/testkit';
+import { promptLogEnv, readPromptLog } from '@flotilla/testkit';
 import { runTaskToEnd } from './task-support.js';
 
 let stack: TestStack;
-const promptLog = join(mkdtempSync(join(tmpdir(), 'flotilla-prompts-')), 'prompts.jsonl');
+const { path: promptLog, env: promptLogNodeEnv } = promptLogEnv();
 
 beforeAll(async () => {
-  stack = await bootTestStack({ agents: 'scripted', nodeEnv: { SCRIPTED_AGENT_LOG: promptLog, AGENT_ENV_PASSTHROUGH: 'SCRIPTED_AGENT_LOG' } });
+  stack = await bootTestStack({ agents: 'scripted', nodeEnv: promptLogNodeEnv });
 });
 
 afterAll(async () => {

@@ -16,10 +16,11 @@ export type WorkspaceStatus = z.infer<typeof WorkspaceStatus>;
 
 /**
  * How a node contains its agents: `bubblewrap` (every agent process in a sandbox of its own,
- * DESIGN.md §7), or `none` — the operator opted out (`FLOTILLA_UNSAFE_NO_SANDBOX=1`) on a
- * machine without bubblewrap, and the agents run unconfined.
+ * DESIGN.md §7); `none` — the operator opted out (`FLOTILLA_UNSAFE_NO_SANDBOX=1`) on a machine
+ * without bubblewrap, and the agents run unconfined; `unavailable` — no sandbox can be made there
+ * and nobody opted out, so the node starts no agent.
  */
-export const NodeSandbox = z.enum(['bubblewrap', 'none']);
+export const NodeSandbox = z.enum(['bubblewrap', 'none', 'unavailable']);
 export type NodeSandbox = z.infer<typeof NodeSandbox>;
 
 /** `POST /api/nodes/:nodeId/ready`: the daemon is listening at `url`. */

@@ -35,6 +35,12 @@
  * | AGENT_UPDATE_BUFFER_SIZE           | 1000                 | Raw ACP updates kept in memory per agent session.          |
  * | TERMINAL_IDLE_TIMEOUT_MS           | 600000               | A workspace terminal without viewers is closed after this. |
  * | AGENT_STREAM_MAX_BUFFERED_BYTES    | 8388608              | Unsent bytes to one direct-channel viewer before it is cut. |
+ * | FLOTILLA_UNSAFE_NO_SANDBOX         | (off)                | 1: run agents unconfined where bubblewrap cannot sandbox.  |
+ * | FLOTILLA_BWRAP / FLOTILLA_SOCAT    | bwrap / socat        | The sandbox's programs (sandbox/).                         |
+ * | FLOTILLA_SANDBOX_HIDE              | (empty)              | Comma list of directories sandboxes see empty.             |
+ * | FLOTILLA_SANDBOX_READ              | (empty)              | Comma list of hidden directories shown again, read-only.   |
+ * | FLOTILLA_SANDBOX_WRITE             | (empty)              | Comma list of directories every sandbox may write (shared). |
+ * | FLOTILLA_SANDBOX_RUN_DIR           | <tmp>/flotilla-sandboxes-<uid> | Where each sandbox's Unix sockets live (short paths). |
  * | FLOTILLA_AGENT_COMMAND_<TYPE>      | (built in)           | JSON array replacing an agent type's command; required for |
  * |                                    |                      | a type without a built-in one (agents/process/agent-commands.ts). |
  *
@@ -47,6 +53,8 @@
  *
  * Agent credentials are deliberately not part of this object: see `agent-credentials.ts`.
  */
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { AgentType } from '@flotilla/contracts';
 import { exampleOfPublicUrl } from './http/public-url.js';
 
@@ -85,6 +93,27 @@ export const DEFAULTS = {
   githubApiUrl: 'https://api.github.com',
   githubRequestTimeoutMs: 30_000,
 } as const;
+
+/** How agents (and git on their checkouts) are sandboxed (sandbox/). */
+export interface SandboxConfig {
+  /** FLOTILLA_UNSAFE_NO_SANDBOX=1: run agents unconfined where no sandbox can be made. */
+  allowUnsandboxed: boolean;
+  /** FLOTILLA_BWRAP. */
+  bwrap: string;
+  /** FLOTILLA_SOCAT. */
+  socat: string;
+  /** FLOTILLA_SANDBOX_HIDE: absolute directories sandboxes see empty (besides the built-in ones). */
+  hide: string[];
+  /** FLOTILLA_SANDBOX_READ: absolute directories shown again read-only inside hidden ones. */
+  read: string[];
+  /**
+   * FLOTILLA_SANDBOX_WRITE: absolute directories every sandbox may write besides its own — shared
+   * by all workspaces of the node, so never a place for anything secret (a test's log directory).
+   */
+  write: string[];
+  /** FLOTILLA_SANDBOX_RUN_DIR: parent of each sandbox's socket directory (kept short: Unix socket paths are limited to 107 bytes). */
+  runDir: string;
+}
 
 export interface DaemonConfig {
   nodeId: string;
@@ -128,6 +157,7 @@ export interface DaemonConfig {
   githubApiUrl: string;
   /** One GitHub API request (GITHUB_REQUEST_TIMEOUT_MS). */
   githubRequestTimeoutMs: number;
+  sandbox: SandboxConfig;
   /** Command overrides by agent type (argv, first element the executable). */
   agentCommandOverrides: Partial<Record<AgentType, string[]>>;
 }
@@ -251,6 +281,30 @@ function agentCommandOverrides(env: Env): Partial<Record<AgentType, string[]>> {
   return overrides;
 }
 
+/** A comma list of absolute paths. */
+function pathList(env: Env, name: string): string[] {
+  const paths = (optional(env, name) ?? '').split(',').map((entry) => entry.trim()).filter(Boolean);
+  for (const path of paths) if (!path.startsWith('/')) throw new ConfigError(name, `"${path}" is not an absolute path`);
+  return paths;
+}
+
+function sandboxConfig(env: Env): SandboxConfig {
+  const unsafe = optional(env, 'FLOTILLA_UNSAFE_NO_SANDBOX');
+  if (unsafe !== undefined && unsafe !== '1' && unsafe !== '0') throw new ConfigError('FLOTILLA_UNSAFE_NO_SANDBOX', `must be 1 or 0, got "${unsafe}"`);
+  const runDir = optional(env, 'FLOTILLA_SANDBOX_RUN_DIR') ?? join(tmpdir(), `flotilla-sandboxes-${process.getuid?.() ?? 'user'}`);
+  if (!runDir.startsWith('/')) throw new ConfigError('FLOTILLA_SANDBOX_RUN_DIR', `"${runDir}" is not an absolute path`);
+  if (runDir.length > 48) throw new ConfigError('FLOTILLA_SANDBOX_RUN_DIR', `"${runDir}" is too long for Unix socket paths below it (at most 48 characters)`);
+  return {
+    allowUnsandboxed: unsafe === '1',
+    bwrap: optional(env, 'FLOTILLA_BWRAP') ?? 'bwrap',
+    socat: optional(env, 'FLOTILLA_SOCAT') ?? 'socat',
+    hide: pathList(env, 'FLOTILLA_SANDBOX_HIDE'),
+    read: pathList(env, 'FLOTILLA_SANDBOX_READ'),
+    write: pathList(env, 'FLOTILLA_SANDBOX_WRITE'),
+    runDir,
+  };
+}
+
 /**
  * Read and validate the daemon configuration.
  *
@@ -300,6 +354,7 @@ export function readConfig(env: Env, readFile: ReadFile): DaemonConfig {
     agentUpdateBufferSize: integer(env, 'AGENT_UPDATE_BUFFER_SIZE', DEFAULTS.agentUpdateBufferSize, 1),
     terminalIdleTimeoutMs: integer(env, 'TERMINAL_IDLE_TIMEOUT_MS', DEFAULTS.terminalIdleTimeoutMs, 1),
     agentStreamMaxBufferedBytes: integer(env, 'AGENT_STREAM_MAX_BUFFERED_BYTES', DEFAULTS.agentStreamMaxBufferedBytes, 1024),
+    sandbox: sandboxConfig(env),
     agentCommandOverrides: agentCommandOverrides(env),
   };
 }

@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createSecureContext } from 'node:tls';
 import { serve } from '@hono/node-server';
+import type { NodeSandbox } from '@flotilla/contracts';
 import type { AgentCredentials } from './agent-credentials.js';
 import { NodeTokenHolder, applyRefreshedTokens } from './control-plane/callback-tokens.js';
 import { AgentSessionService } from './agents/session/agent-session-service.js';
@@ -27,12 +28,15 @@ import { controlPlaneKeys } from './http/auth.js';
 import { resolvePublicUrl } from './http/public-url.js';
 import type { Logger } from '@flotilla/kit';
 import { MessageOutbox, createHttpMessageSender, readOutboxConfig } from './outbox/index.js';
+import { nodeSandbox } from './sandbox/index.js';
 import { DAEMON_VERSION } from './version.js';
 import { WorkspaceService } from './workspaces/workspace-service.js';
 
 export interface RunningDaemon {
   /** URL the control plane reaches this daemon at (FLOTILLA_PUBLIC_URL, or http(s):// and the bound address). */
   url: string;
+  /** How this node contains its agents (sandbox/): announced with nodeReady. */
+  sandbox: NodeSandbox;
   controlPlane: ControlPlaneClient;
   /** Start the periodic heartbeat (NODE_HEARTBEAT_INTERVAL_MS). */
   startHeartbeat(): void;
@@ -109,6 +113,10 @@ export async function startDaemon(options: {
     requestTimeoutMs: config.callbackRequestTimeoutMs,
     logger,
   });
+  // How agents are contained here (announced to the control plane with nodeReady).
+  const sandbox = nodeSandbox(config);
+  if (sandbox.kind === 'unavailable') logger.error('no sandbox: agents will be refused', { reason: sandbox.reason });
+  else logger.info('agent sandbox', { kind: sandbox.kind });
   const gitCredentials = new GitCredentialRegistry();
   const agentSessions = new AgentSessionService({
     workspaces: workspaceStore,
@@ -117,6 +125,7 @@ export async function startDaemon(options: {
     controlPlane,
     config,
     credentials,
+    sandbox,
     daemonVersion: DAEMON_VERSION,
     updateBufferSize: config.agentUpdateBufferSize,
     gitCommandTimeoutMs: config.gitCommandTimeoutMs,
@@ -180,6 +189,7 @@ export async function startDaemon(options: {
 
   return {
     url,
+    sandbox: sandbox.kind,
     controlPlane,
     startHeartbeat() {
       heartbeat ??= setInterval(() => {

@@ -8,15 +8,15 @@
  * the endpoints answered.
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { AgentSessionInfo, WorkspaceInfo } from '@flotilla/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { daemonApi, type DaemonApi, startDaemonProcess, type DaemonProcess, startFakeControlPlane, type FakeControlPlane, createBareOrigin, git, showFile } from '@flotilla/testkit/daemon';
+import { promptLogEnv } from '@flotilla/testkit';
 
 const NODE_ID = 'nod_test1';
-const promptLog = join(mkdtempSync(join(tmpdir(), 'flotilla-prompts-')), 'prompts.jsonl');
+const { path: promptLog, env: promptLogNodeEnv } = promptLogEnv();
 
 let cp: FakeControlPlane;
 let daemon: DaemonProcess;
@@ -43,8 +43,7 @@ beforeAll(async () => {
     controlPlaneUrl: cp.url,
     callbackToken: await cp.callbackToken(NODE_ID),
     env: {
-      SCRIPTED_AGENT_LOG: promptLog,
-      AGENT_ENV_PASSTHROUGH: 'SCRIPTED_AGENT_LOG',
+      ...promptLogNodeEnv,
       NODE_HEARTBEAT_INTERVAL_MS: '200',
       CALLBACK_RETRY_MAX_ELAPSED_MS: '5000',
     },

@@ -7,17 +7,14 @@
  * the direct channel see each follow-up as a `user_message_chunk` where the agent got it.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { AgentSessionInfo, AgentStreamEvent, FollowUpPromptDelivery } from '@flotilla/contracts';
-import { readPromptLog } from '@flotilla/testkit';
+import { promptLogEnv, readPromptLog } from '@flotilla/testkit';
 import { createBareOrigin, daemonApi, startDaemonProcess, startFakeControlPlane, type DaemonApi, type DaemonProcess, type FakeControlPlane } from '@flotilla/testkit/daemon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 
 const NODE_ID = 'nod_once';
-const promptLog = join(mkdtempSync(join(tmpdir(), 'flotilla-prompts-')), 'prompts.jsonl');
+const { path: promptLog, env: promptLogNodeEnv } = promptLogEnv();
 let cp: FakeControlPlane;
 let daemon: DaemonProcess;
 let api: DaemonApi;
@@ -28,7 +25,7 @@ beforeAll(async () => {
     nodeId: NODE_ID,
     controlPlaneUrl: cp.url,
     callbackToken: await cp.callbackToken(NODE_ID),
-    env: { SCRIPTED_AGENT_LOG: promptLog, AGENT_ENV_PASSTHROUGH: 'SCRIPTED_AGENT_LOG' },
+    env: promptLogNodeEnv,
   });
   api = daemonApi(daemon.url, await cp.managementToken(NODE_ID));
 });

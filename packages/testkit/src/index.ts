@@ -5,7 +5,7 @@
  */
 export { SCRIPTED_AGENT_BIN } from './scripted-agent/bin-path.js';
 export { agentOverrideEnv, agentCommandVariable, SCRIPTED_AGENT_COMMAND, type TestAgents } from './scripted-agent/agent-override.js';
-export { parsePromptLog, readPromptLog, type PromptLogEntry } from './scripted-agent/prompt-log.js';
+export { parsePromptLog, promptLogEnv, readPromptLog, type PromptLogEntry } from './scripted-agent/prompt-log.js';
 export { parseInstructions, type Instruction } from './scripted-agent/instructions.js';
 export {
   startFakeAnthropic,

@@ -34,7 +34,7 @@ describe('ControlPlaneClient', () => {
     await client().nodeReady({ url: 'http://127.0.0.1:1', daemonVersion: '0.1.0', sandbox: 'none' });
     await client().taskCallback('tsk_1', 'ws_1', { status: 'failed', error: 'x' });
     expect(calls()).toEqual([
-      { route: 'nodeReady', id: 'nod_1', token: 'node-token', body: { url: 'http://127.0.0.1:1', daemonVersion: '0.1.0' } },
+      { route: 'nodeReady', id: 'nod_1', token: 'node-token', body: { url: 'http://127.0.0.1:1', daemonVersion: '0.1.0', sandbox: 'none' } },
       { route: 'taskCallback', id: 'tsk_1', token: 'ws-token', body: { status: 'failed', error: 'x' } },
     ]);
   });

@@ -55,7 +55,7 @@ export interface SpawnSpec {
 
 export interface Sandbox {
   /** `bubblewrap`, or `none` when the operator opted out (announced to the control plane). */
-  readonly kind: NodeSandbox;
+  readonly kind: Exclude<NodeSandbox, 'unavailable'>;
   /** How to spawn `cmd` in a sandbox of its own. */
   wrap(cmd: SandboxedCommand): SpawnSpec;
 }

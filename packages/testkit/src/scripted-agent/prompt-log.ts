@@ -1,4 +1,6 @@
-import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 
 /** One line of the prompt log written by the scripted agent. */
 export interface PromptLogEntry {
@@ -43,4 +45,15 @@ export function parsePromptLog(content: string): PromptLogEntry[] {
  */
 export function readPromptLog(logPath: string): PromptLogEntry[] {
   return existsSync(logPath) ? parsePromptLog(readFileSync(logPath, 'utf8')) : [];
+}
+
+/**
+ * A fresh prompt log and the node environment that makes the scripted agent write it: the path
+ * (SCRIPTED_AGENT_LOG, handed to the agent through AGENT_ENV_PASSTHROUGH), and its directory
+ * writable from inside the agent's sandbox (FLOTILLA_SANDBOX_WRITE) — test instrumentation,
+ * outside the workspace.
+ */
+export function promptLogEnv(prefix = 'flotilla-prompts-'): { path: string; env: Record<string, string> } {
+  const path = join(mkdtempSync(join(tmpdir(), prefix)), 'prompts.jsonl');
+  return { path, env: { SCRIPTED_AGENT_LOG: path, AGENT_ENV_PASSTHROUGH: 'SCRIPTED_AGENT_LOG', FLOTILLA_SANDBOX_WRITE: dirname(path) } };
 }

@@ -32,7 +32,9 @@ import type { ChatMessageSink } from '../chat/chat-message-sink.js';
 import { resolveAgentCommand } from '../process/agent-commands.js';
 import { buildAgentEnv } from '../process/agent-env.js';
 import { describeAgentFailure, describeExit, rejectOnExit } from '../process/agent-failure.js';
-import { AgentProcess } from '../process/agent-process.js';
+import { AgentProcess, AgentSpawnError } from '../process/agent-process.js';
+import { findExecutable } from '../process/find-executable.js';
+import type { Sandbox, SandboxUnavailable } from '../../sandbox/index.js';
 import { AgentUpdateStream } from './agent-update-stream.js';
 import { followUpPrompt, initialPrompt, type QueuedPrompt } from './queued-prompt.js';
 
@@ -50,11 +52,14 @@ export interface AgentSessionDeps extends TaskCompletionDeps {
     | 'agentCancelGraceMs'
     | 'permissionRequestTimeoutMs'
     | 'acpInitializeTimeoutMs'
+    | 'sandbox'
   >;
   credentials: AgentCredentials;
   daemonVersion: string;
   /** AGENT_UPDATE_BUFFER_SIZE: raw updates kept for viewers that connect late. */
   updateBufferSize: number;
+  /** The sandbox every agent process runs in, or why this node has none (then no agent starts). */
+  sandbox: Sandbox | SandboxUnavailable;
 }
 
 export interface AgentSessionStart {
@@ -276,25 +281,33 @@ export class AgentSession {
     }
   }
 
-  /** Spawn the agent process in the workspace. @throws when there is no command for the agent type, or it cannot be started */
+  /**
+   * Spawn the agent process in the workspace, in this node's sandbox (sandbox/): the checkout and
+   * its HOME writable, the rest of the machine read-only or hidden.
+   * @throws when the node has no sandbox (and nobody opted out), there is no command for the agent
+   *   type, or it cannot be started
+   */
   private async spawnAgent(): Promise<AgentProcess> {
-    const { config } = this.deps;
+    const { config, sandbox } = this.deps;
+    if (sandbox.kind === 'unavailable') throw new Error(sandbox.reason);
     const { command, args } = resolveAgentCommand(this.request.agentType, config.agentCommandOverrides);
-    const agent = await AgentProcess.spawn({
-      command,
-      args,
-      cwd: this.workspace.path,
-      env: buildAgentEnv({
-        agentType: this.request.agentType,
-        dataDir: config.dataDir,
-        // The user's stored key, when the control plane sent one, overrides the daemon's own.
-        credentials: withOverrides(this.deps.credentials, this.request.agentCredentials),
-        passthrough: config.agentEnvPassthrough,
-        sourceEnv: process.env,
-        isRoot: process.getuid?.() === 0,
-      }),
-      stderrTailBytes: config.agentStderrTailBytes,
+    const env = buildAgentEnv({
+      agentType: this.request.agentType,
+      dataDir: config.dataDir,
+      // The user's stored key, when the control plane sent one, overrides the daemon's own.
+      credentials: withOverrides(this.deps.credentials, this.request.agentCredentials),
+      passthrough: config.agentEnvPassthrough,
+      sourceEnv: process.env,
+      isRoot: process.getuid?.() === 0,
     });
+    let executable: string;
+    try {
+      executable = findExecutable(command, env.PATH ?? '');
+    } catch (error) {
+      throw new AgentSpawnError(command, error as Error);
+    }
+    const spec = sandbox.wrap({ command: executable, args, cwd: this.workspace.path, env, writable: [this.workspace.path, env.HOME ?? this.workspace.path, ...config.sandbox.write] });
+    const agent = await AgentProcess.spawn({ command: spec.command, args: spec.args, cwd: spec.cwd, env: spec.env, stderrTailBytes: config.agentStderrTailBytes });
     this.agent = agent;
     if (!this.stopping) this.logger.info('agent process started', { pid: agent.pid, command });
     return agent;
