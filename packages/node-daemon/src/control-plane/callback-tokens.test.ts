@@ -76,7 +76,7 @@ describe('applyRefreshedTokens', () => {
   it('swaps in the node token and the tokens of known workspaces, keeping later-expiring ones', async () => {
     const db = open(mkdtempSync(join(tmpdir(), 'node-token-')));
     const workspaces = new WorkspaceStore(db);
-    const base = { path: '/w', branch: 'task/t', baseBranch: 'main', projectId: null, chatSessionId: null, taskId: null };
+    const base = { path: '/w', branch: 'task/t', baseBranch: 'main', projectId: null, chatSessionId: null, taskId: null, repoUrl: null, egressAllowlist: [] };
     workspaces.insert({ ...base, id: 'ws_a', callbackToken: await token(10, NODE_ID, 'ws_a') });
     const laterThanOffered = await token(7200, NODE_ID, 'ws_b');
     workspaces.insert({ ...base, id: 'ws_b', callbackToken: laterThanOffered });

@@ -49,6 +49,24 @@ const MIGRATIONS: readonly string[] = [
      value      TEXT NOT NULL,
      updated_at TEXT NOT NULL
    );`,
+  // 3 (issue 12, containing the agent): the project's repository URL and the egress allowlist a
+  // workspace was created with, and the model usage its gateway counted, one row per request.
+  `ALTER TABLE workspaces ADD COLUMN repo_url TEXT;
+   ALTER TABLE workspaces ADD COLUMN egress_allowlist TEXT NOT NULL DEFAULT '[]';
+   CREATE TABLE IF NOT EXISTS model_usage (
+     id                          INTEGER PRIMARY KEY AUTOINCREMENT,
+     workspace_id                TEXT NOT NULL,
+     agent_session_id            TEXT,
+     task_id                     TEXT,
+     model                       TEXT,
+     status                      INTEGER,
+     input_tokens                INTEGER NOT NULL DEFAULT 0,
+     output_tokens               INTEGER NOT NULL DEFAULT 0,
+     cache_creation_input_tokens INTEGER NOT NULL DEFAULT 0,
+     cache_read_input_tokens     INTEGER NOT NULL DEFAULT 0,
+     created_at                  TEXT NOT NULL
+   );
+   CREATE INDEX IF NOT EXISTS model_usage_task ON model_usage (task_id);`,
 ];
 
 function migrate(db: SqliteDatabase): void {

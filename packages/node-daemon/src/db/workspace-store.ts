@@ -20,6 +20,10 @@ export interface WorkspaceRecord {
   projectId: string | null;
   chatSessionId: string | null;
   taskId: string | null;
+  /** The project's repository (CreateWorkspaceRequest.repoUrl): where the task branch is pushed, whatever the checkout's `origin` says. Null for workspaces recorded before it was kept. */
+  repoUrl: string | null;
+  /** Hosts its agent may reach through its egress proxy (CreateWorkspaceRequest.egressAllowlist). */
+  egressAllowlist: string[];
   error: string | null;
   createdAt: string;
   updatedAt: string;
@@ -38,6 +42,8 @@ interface Row {
   project_id: string | null;
   chat_session_id: string | null;
   task_id: string | null;
+  repo_url: string | null;
+  egress_allowlist: string;
   error: string | null;
   created_at: string;
   updated_at: string;
@@ -55,6 +61,8 @@ function toRecord(row: Row): WorkspaceRecord {
     projectId: row.project_id,
     chatSessionId: row.chat_session_id,
     taskId: row.task_id,
+    repoUrl: row.repo_url,
+    egressAllowlist: JSON.parse(row.egress_allowlist) as string[],
     error: row.error,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
@@ -86,8 +94,8 @@ export class WorkspaceStore {
     const result = this.db
       .prepare(
         `INSERT INTO workspaces (id, path, branch, base_branch, status, callback_token, project_id,
-           chat_session_id, task_id, created_at, updated_at)
-         VALUES (?, ?, ?, ?, 'creating', ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+           chat_session_id, task_id, repo_url, egress_allowlist, created_at, updated_at)
+         VALUES (?, ?, ?, ?, 'creating', ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
       )
       .run(
         workspace.id,
@@ -98,6 +106,8 @@ export class WorkspaceStore {
         workspace.projectId,
         workspace.chatSessionId,
         workspace.taskId,
+        workspace.repoUrl,
+        JSON.stringify(workspace.egressAllowlist),
         now,
         now,
       );

@@ -69,6 +69,8 @@ export class WorkspaceService {
       projectId: request.projectId,
       chatSessionId: request.chatSessionId,
       taskId: request.taskId,
+      repoUrl: request.repoUrl,
+      egressAllowlist: request.egressAllowlist,
     });
     if (!inserted) throw conflict(`workspace ${request.workspaceId} already exists`);
     if (request.gitCredential) this.deps.gitCredentials.set(request.workspaceId, request.repoUrl, request.gitCredential);
