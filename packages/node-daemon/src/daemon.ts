@@ -1,7 +1,8 @@
 /**
  * Assembles a running node daemon from its configuration: database, message outbox, control
- * plane client, workspace and agent session services, HTTP server, heartbeat. `main.ts` adds
- * the process concerns (environment, signals, exit codes).
+ * plane client, git on checkouts (sandboxed) and mirrors, workspace
+ * and agent session services, HTTP server, heartbeat. `main.ts` adds the process concerns
+ * (environment, signals, exit codes).
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createServer as createHttpsServer } from 'node:https';
@@ -13,7 +14,9 @@ import type { NodeSandbox } from '@flotilla/contracts';
 import type { AgentCredentials } from './agent-credentials.js';
 import { NodeTokenHolder, applyRefreshedTokens } from './control-plane/callback-tokens.js';
 import { AgentSessionService } from './agents/session/agent-session-service.js';
+import { CheckoutGit } from './git/checkout-git.js';
 import { GitCredentialRegistry } from './git/git-credentials.js';
+import { mirrorPathFor } from './git/mirror.js';
 import type { DaemonConfig } from './config.js';
 import { ControlPlaneClient } from './control-plane/control-plane-client.js';
 import { AgentSessionStore } from './db/agent-session-store.js';
@@ -75,8 +78,7 @@ function readTlsFiles(tls: DaemonConfig['tls']): { cert: Buffer; key: Buffer } |
 
 /**
  * Start the daemon: open `<dataDir>/daemon.db`, recover state left by a previous run, start the
- * outbox, listen on FLOTILLA_HOST:FLOTILLA_PORT — with HTTPS (and WebSockets over wss) when
- * FLOTILLA_TLS_CERT_FILE/FLOTILLA_TLS_KEY_FILE are set. Does not call `nodeReady` (the caller
+ * outbox, listen on FLOTILLA_HOST:FLOTILLA_PORT — with HTTPS (and WebSockets over wss) when FLOTILLA_TLS_CERT_FILE/FLOTILLA_TLS_KEY_FILE are set. Does not call `nodeReady` (the caller
  * does, once it has announced the URL).
  *
  * @throws when the TLS files cannot be read or do not match (before anything else is started),
@@ -118,11 +120,15 @@ export async function startDaemon(options: {
   if (sandbox.kind === 'unavailable') logger.error('no sandbox: agents will be refused', { reason: sandbox.reason });
   else logger.info('agent sandbox', { kind: sandbox.kind });
   const gitCredentials = new GitCredentialRegistry();
+  // git on checkouts runs in the workspace's sandbox; the credentials only in the daemon's mirrors.
+  const checkoutGit = new CheckoutGit({ sandbox, sharedWritable: config.sandbox.write });
   const agentSessions = new AgentSessionService({
     workspaces: workspaceStore,
     sessions: sessionStore,
     outbox,
     controlPlane,
+    checkoutGit,
+    workspaceRepository: (workspaceId) => ({ mirror: mirrorPathFor(config.dataDir, workspaceId), repoUrl: workspaceStore.get(workspaceId)?.repoUrl ?? null }),
     config,
     credentials,
     sandbox,
@@ -143,6 +149,7 @@ export async function startDaemon(options: {
     gitCloneTimeoutMs: config.gitCloneTimeoutMs,
     gitCommandTimeoutMs: config.gitCommandTimeoutMs,
     gitCredentials,
+    checkoutGit,
     logger,
   });
 
