@@ -143,7 +143,7 @@ export function processAlive(pid: number): boolean {
   }
 }
 export { createGitRepo, git, showFile } from './git.js';
-export { pendingOutboxMessageIds, workspaceCallbackToken } from './node-state.js';
+export { pendingOutboxMessageIds, pendingTaskCallbacks, workspaceCallbackToken } from './node-state.js';
 export { openSessionViewer, type SessionViewer } from './session-viewer.js';
 export { openAgentChannel, type AgentChannel } from './agent-channel.js';
 
