@@ -1,7 +1,7 @@
 /**
  * Every setting of the control plane, read from the Worker's vars and checked in ONE place:
  * the timeouts and limits (defaults in contracts CONTROL_PLANE_CONFIG_DEFAULTS, defined once
- * there) and the string settings (BASE_URL, LOCAL_CLOUD_URL, DEPLOYMENT_MODE, HETZNER_*,
+ * there) and the string settings (BASE_URL, LOCAL_CLOUD_URL, LOCAL_CLOUD_SECRET, DEPLOYMENT_MODE, HETZNER_*,
  * NODE_DNS_*, NODE_DAEMON_PORT, NODE_ORIGIN_TLS, NODE_PUBLIC_URL_TEMPLATE, CLOUDFLARE_API_URL)
  * and secrets. A bad number refuses the whole config (as it always has), saying which; a missing or invalid
  * string setting is kept as a {@link Checked} problem and refused — with a message naming the
@@ -59,6 +59,8 @@ export interface Settings {
   baseUrl: Checked<string>;
   /** LOCAL_CLOUD_URL: the local provider's cloud. */
   localCloudUrl: Checked<string>;
+  /** LOCAL_CLOUD_SECRET: the secret the local cloud requires (a secret, from `flotilla up`'s secrets file). */
+  localCloudSecret: Checked<string>;
   /** FLOTILLA_API_TOKEN, or null when the API is open. */
   apiToken: string | null;
   /** CREDENTIALS_ENCRYPTION_KEY as given (credentials/crypto.ts checks it), or null. */
@@ -151,11 +153,13 @@ function readNodeDaemon(env: Env, nodeDns: Checked<NodeDnsSettings | null>): Che
 function readSettings(env: Env): Settings {
   const baseUrl = text(env.BASE_URL);
   const localCloudUrl = text(env.LOCAL_CLOUD_URL);
+  const localCloudSecret = text(env.LOCAL_CLOUD_SECRET);
   const nodeDns = readNodeDns(env);
   return {
     isLocalMode: (env.DEPLOYMENT_MODE ?? 'local') === 'local',
     baseUrl: baseUrl ? ok(baseUrl.replace(/\/$/, '')) : problem('BASE_URL is not set: node daemons would not know where to call back'),
     localCloudUrl: localCloudUrl ? ok(localCloudUrl) : problem('the local provider needs LOCAL_CLOUD_URL: start the control plane with `flotilla up`'),
+    localCloudSecret: localCloudSecret ? ok(localCloudSecret) : problem('the local provider needs LOCAL_CLOUD_SECRET (a secret the local cloud requires): start the control plane with `flotilla up`'),
     apiToken: typeof env.FLOTILLA_API_TOKEN === 'string' && env.FLOTILLA_API_TOKEN !== '' ? env.FLOTILLA_API_TOKEN : null,
     credentialsKey: typeof env.CREDENTIALS_ENCRYPTION_KEY === 'string' && env.CREDENTIALS_ENCRYPTION_KEY !== '' ? env.CREDENTIALS_ENCRYPTION_KEY : null,
     hetzner: readHetzner(env),

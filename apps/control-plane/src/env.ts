@@ -37,6 +37,8 @@ export interface Env extends LimitVars {
   BASE_URL?: string;
   /** URL of the CLI-hosted local cloud (local provider). */
   LOCAL_CLOUD_URL?: string;
+  /** Secret: what the local cloud requires of its callers (`flotilla up` makes it once and passes it in its secrets file). */
+  LOCAL_CLOUD_SECRET?: string;
   /** Secret: when set, the public API requires it (auth/api-token.ts). */
   FLOTILLA_API_TOKEN?: string;
   /** Secret: 32 random bytes, base64, that encrypt stored credentials (AES-256-GCM). */

@@ -24,7 +24,7 @@ export interface ProviderContext {
  */
 export async function getProvider(deps: CredentialDeps, name: string, context?: ProviderContext): Promise<Provider> {
   const requestTimeoutMs = deps.config.OUTBOUND_REQUEST_TIMEOUT_MS;
-  if (name === 'local') return createLocalProvider({ cloudUrl: setting(deps.config.localCloudUrl), requestTimeoutMs });
+  if (name === 'local') return createLocalProvider({ cloudUrl: setting(deps.config.localCloudUrl), secret: setting(deps.config.localCloudSecret), requestTimeoutMs });
   if (name === 'hetzner') {
     const token = context ? await readCloudToken(deps, context.userId, 'hetzner') : null;
     if (!token) throw permanentFailure('no Hetzner API token is saved: save one with PUT /api/credentials/cloud/hetzner {"token": "<read & write API token of your Hetzner project>"}');
