@@ -106,7 +106,7 @@ describe('the Hetzner provider, on the real stack against the fake Hetzner API',
       server_type: 'cx32',
       image: 'debian-12',
       location: 'nbg1',
-      labels: { 'managed-by': 'flotilla', 'flotilla-node-id': nodeId },
+      labels: { 'managed-by': 'flotilla', 'flotilla-deployment': expect.stringMatching(/^[0-9a-f-]{36}$/), 'flotilla-node-id': nodeId },
     });
     const userData = String(body.user_data);
     expect(cloudInitSchema(userData)).toMatch(/^0 Valid cloud-config/);
@@ -192,25 +192,31 @@ describe('the Hetzner provider, on the real stack against the fake Hetzner API',
     stand.nextVm = {};
   });
 
-  it("the sweep deletes a Flotilla server no node accounts for, and leaves everyone else's servers alone", async () => {
+  it("the sweep deletes a server of this deployment no node accounts for, and leaves everyone else's — another deployment's too — alone", async () => {
     const createServer = (name: string, labels: Record<string, string>) =>
       fetch(`${stand.fake.url}/servers`, {
         method: 'POST',
         headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
         body: JSON.stringify({ name, server_type: 'cx22', image: 'debian-12', location: 'nbg1', labels, user_data: '#cloud-config\n' }),
       });
-    // A server Flotilla created whose node the control plane never recorded (say, a lost D1 row),
-    // and a server of the same Hetzner project that is not Flotilla's.
-    expect((await createServer('flotilla-nod-lost', { 'managed-by': 'flotilla', 'flotilla-node-id': 'nod_lost' })).status).toBe(201);
+    // This deployment's id, as every server it created carries it.
+    const deployment = stand.fake.servers().find((s) => s.labels['managed-by'] === 'flotilla')?.labels['flotilla-deployment'] ?? '';
+    expect(deployment).toMatch(/^[0-9a-f-]{36}$/);
+    // A server this deployment created whose node the control plane never recorded (say, a lost
+    // D1 row); a server of another Flotilla deployment sharing the Hetzner project, whose node
+    // this control plane does not know either; and a server of the project that is not Flotilla's.
+    expect((await createServer('flotilla-nod-lost', { 'managed-by': 'flotilla', 'flotilla-deployment': deployment, 'flotilla-node-id': 'nod_lost' })).status).toBe(201);
+    expect((await createServer('flotilla-nod-neighbour', { 'managed-by': 'flotilla', 'flotilla-deployment': 'staging', 'flotilla-node-id': 'nod_neighbour' })).status).toBe(201);
     expect((await createServer('team-web-1', { team: 'web' })).status).toBe(201);
     const swept = await sweepNodesNow(stack);
     expect(swept.destroyed).toContainEqual({ nodeId: 'nod_lost', reason: 'orphaned' });
     const names = stand.fake.servers().map((s) => s.name);
     expect(names).toContain('team-web-1');
+    expect(names).toContain('flotilla-nod-neighbour');
     expect(names).not.toContain('flotilla-nod-lost');
     // The server of the workspace still running (previous test) is a live node's: kept.
     expect(swept.destroyed.map((d) => d.nodeId)).toEqual(['nod_lost']);
-    expect(names.filter((name) => name.startsWith('flotilla-'))).toHaveLength(1);
+    expect(names.filter((name) => name.startsWith('flotilla-') && name !== 'flotilla-nod-neighbour')).toHaveLength(1);
     // Idempotent: nothing more to delete.
     expect((await sweepNodesNow(stack)).destroyed.filter((d) => d.reason === 'orphaned')).toEqual([]);
   });

@@ -33,6 +33,8 @@ export interface Env extends LimitVars {
 
   /** `local` (one implicit user; the default) or anything else: a deployment. */
   DEPLOYMENT_MODE?: string;
+  /** This deployment's id, labelling its cloud servers (nodes/deployment.ts); default: made once and kept in D1. */
+  DEPLOYMENT_ID?: string;
   /** URL node daemons use to reach this control plane, e.g. `http://127.0.0.1:8787`. */
   BASE_URL?: string;
   /** URL of the CLI-hosted local cloud (local provider). */
