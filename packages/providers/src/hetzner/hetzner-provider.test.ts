@@ -35,7 +35,7 @@ function provider(overrides: Partial<Parameters<typeof createHetznerProvider>[0]
 }
 
 const userData = (nodeId: string) =>
-  buildNodeUserData({ nodeId, controlPlaneUrl: 'https://cp.example', callbackToken: 'tok.en.jwt', daemon: { url: 'https://cp.example/d.mjs', version: '0.1.0', sha256: 'b'.repeat(64), dependencies: {} } });
+  buildNodeUserData({ nodeId, controlPlaneUrl: 'https://cp.example', callbackToken: 'tok.en.jwt', daemon: { url: 'https://cp.example/d.mjs', version: '0.1.0', sha256: 'b'.repeat(64), lockfile: { url: 'https://cp.example/lock.json', sha256: 'c'.repeat(64) }, dependencies: {} } });
 
 describe('Hetzner provider', () => {
   it('creates a server with the server type of the size, image, location, labels and user-data', async () => {
