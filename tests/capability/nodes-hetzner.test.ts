@@ -8,10 +8,13 @@
  * fake-vm: its files written, its install script run — downloading the daemon bundle from this
  * control plane and checking its SHA-256 — and its systemd unit started); the task completes on
  * the daemon it installed; the node sweep then deletes the server through Hetzner, which stops
- * the VM. A bundle that does not match its SHA-256 is refused by the install script. The VMs run
+ * the VM. The boot checks Node.js against its pinned SHA-256 (a stand-in served as nodejs.org)
+ * and installs the daemon's packages with `npm ci` from the artifact's lockfile; a bundle, a
+ * lockfile or a Node.js download that does not match its SHA-256 stops the boot. The VMs run
  * the scripted agent (their drop-in's agent-command override); Claude Code on a VM is
  * nodes-hetzner-claude-code.
  */
+import { NODE_RELEASE, nodeTarball } from '@flotilla/cloud-init';
 import { NodeDaemonManifest } from '@flotilla/contracts';
 import { bootFakeVm } from '@flotilla/testkit/fake-vm';
 import { createGitRepo, processAlive, showFile, waitForTask, waitForWorkspaceRunning, waitUntil, type TestStack } from '@flotilla/testkit/stack';
@@ -129,6 +132,11 @@ describe('the Hetzner provider, on the real stack against the fake Hetzner API',
     const installed = join(vm?.root ?? '', 'opt/flotilla/node-daemon.mjs');
     expect(createHash('sha256').update(readFileSync(installed)).digest('hex')).toBe(manifest.sha256);
     expect(vm?.log()).toContain('node-daemon.mjs.download: OK');
+    // Node.js checked against its pinned SHA-256 before it was unpacked; the runtime packages
+    // installed with npm ci from the artifact's checked lockfile.
+    expect(vm?.log()).toContain(`${nodeTarball(NODE_RELEASE, process.arch === 'arm64' ? 'arm64' : 'x64')}: OK`);
+    expect(vm?.log()).toContain('package-lock.json.download: OK');
+    expect(createHash('sha256').update(readFileSync(join(vm?.root ?? '', 'opt/flotilla/package-lock.json'))).digest('hex')).toBe(manifest.lockfile.sha256);
     expect(existsSync(join(vm?.root ?? '', 'opt/flotilla/node_modules/better-sqlite3/package.json'))).toBe(true);
     const node = await waitForNodeStatus(stack, nodeId, 'warm');
     expect(node).toMatchObject({ provider: 'hetzner', size: 'medium', machineType: 'cx32', location: 'nbg1' });
@@ -157,6 +165,26 @@ describe('the Hetzner provider, on the real stack against the fake Hetzner API',
     const userData = (create?.body as { user_data: string }).user_data;
     const tampered = userData.replace(manifest.sha256, '0'.repeat(64));
     await expect(bootFakeVm(tampered, { env: stand.vmEnv })).rejects.toThrow(/node-daemon\.mjs\.download: FAILED/);
+  });
+
+  it('serves the lockfile its manifest describes; a VM refuses a lockfile or a Node.js download whose SHA-256 differs', async () => {
+    const manifest = NodeDaemonManifest.parse(await (await fetch(`${stack.url}/api/node-daemon`)).json());
+    const lockfile = await fetch(`${stack.url}/api/node-daemon/lockfile/${manifest.version}`);
+    expect(lockfile.status).toBe(200);
+    expect(lockfile.headers.get('x-flotilla-daemon-sha256')).toBe(manifest.lockfile.sha256);
+    const bytes = Buffer.from(await lockfile.arrayBuffer());
+    expect({ bytes: bytes.byteLength, sha256: createHash('sha256').update(bytes).digest('hex') }).toEqual({ bytes: manifest.lockfile.bytes, sha256: manifest.lockfile.sha256 });
+    expect(JSON.parse(bytes.toString('utf8'))).toMatchObject({ lockfileVersion: 3, packages: { '': { dependencies: manifest.dependencies } } });
+    expect((await fetch(`${stack.url}/api/node-daemon/lockfile/9.9.9`)).status).toBe(404);
+
+    const create = stand.fake.requests.find((r) => r.method === 'POST' && r.path === '/v1/servers');
+    const userData = (create?.body as { user_data: string }).user_data;
+    const badLockfile = userData.replace(manifest.lockfile.sha256, '0'.repeat(64));
+    await expect(bootFakeVm(badLockfile, { env: stand.vmEnv })).rejects.toThrow(/package-lock\.json\.download: FAILED/);
+    const arch = process.arch === 'arm64' ? 'arm64' : 'x64';
+    expect(userData).toContain(NODE_RELEASE.sha256[arch]);
+    const badNode = userData.replace(NODE_RELEASE.sha256[arch], '0'.repeat(64));
+    await expect(bootFakeVm(badNode, { env: stand.vmEnv })).rejects.toThrow(new RegExp(`${nodeTarball(NODE_RELEASE, arch).replace(/\./g, '\\.')}: FAILED`));
   });
 
   it('a VM where node-pty fails to build still runs agents; only its terminals say they are unavailable', async () => {
