@@ -71,9 +71,10 @@ describe('POST /api/nodes/:nodeId/heartbeat refreshes callback tokens', () => {
     expect(answer.workspaceTokens).toEqual({});
   });
 
-  it('does not turn a workspace-scoped token into a node token', async () => {
+  it('does not turn a workspace-scoped token into a node token: the heartbeat refuses it (403)', async () => {
     const aging = await signCallbackToken(env.DB, ws.nodeId, HOUR_MS, ws.workspaceId);
-    expect(await heartbeat(aging, [ws.workspaceId])).toEqual({ ok: true });
+    const error = await heartbeat(aging, [ws.workspaceId], 403);
+    expect(error).not.toHaveProperty('callbackToken');
   });
 
   it('answers 401 for an expired node token', async () => {

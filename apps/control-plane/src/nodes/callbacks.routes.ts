@@ -24,7 +24,7 @@ export const nodeCallbackHandlers: CallbackHandlers<'nodeReady' | 'nodeHeartbeat
 
   /**
    * The node daemon is alive; `workspaceIds` are the workspaces it holds. 401 for a missing,
-   * invalid or expired token, 403 for another node's token, 400 for a bad body, 404 for an
+   * invalid or expired token, 403 for another node's token or a workspace's, 400 for a bad body, 404 for an
    * unknown node.
    *
    * Token refresh: when the presented token is the node's own (no `workspaceId` claim) and has
