@@ -4,7 +4,7 @@
  * heartbeat.
  */
 import type { NodeHeartbeatResponse } from '@flotilla/contracts';
-import { notFound } from '@flotilla/kit';
+import { conflict, notFound, type FlotillaError } from '@flotilla/kit';
 import type { CallbackHandlers } from '../app-env.js';
 import { principalOf } from '../auth/principal.js';
 import { depsFromEnv } from '../deps.js';
@@ -12,12 +12,27 @@ import { listTaskIdsWaitingOnNode } from '../tasks/repository.js';
 import { refreshCallbackTokens } from './callback-token-refresh.js';
 import { getNode, markNodeReady, recordHeartbeat } from './repository.js';
 
+/** Why `markNodeReady` changed nothing for `nodeId` announced at `url`: 404, or 409 saying what stands. */
+async function refusalOfReady(db: D1Database, nodeId: string, url: string): Promise<FlotillaError> {
+  const node = await getNode(db, nodeId);
+  if (!node) return notFound(`node ${nodeId} not found`);
+  if (node.status === 'ready' || node.status === 'warm') {
+    return conflict(`node ${nodeId} is ${node.status} at ${node.url ?? '?'}: a ready node's URL cannot change (announced ${url}); a node at another address is a new node`);
+  }
+  return conflict(`node ${nodeId} is ${node.status}: it cannot become ready again`);
+}
+
 export const nodeCallbackHandlers: CallbackHandlers<'nodeReady' | 'nodeHeartbeat'> = {
-  /** The node daemon is up and listening at `url`: the runs waiting on it are woken. */
+  /**
+   * The node daemon is up and listening at `url`: the runs waiting on it are woken. A restarted
+   * daemon may announce itself again at the same URL; a ready (or warm) node's URL never changes
+   * — the next task's credentials would go there — and a node being destroyed, or gone, is not
+   * revived: both 409, changing nothing (repository.ts `markNodeReady`). 404 for an unknown node.
+   */
   nodeReady: async ({ params, body }, c) => {
     const { db, stubs } = depsFromEnv(c.env);
-    if (!(await getNode(db, params.nodeId))) throw notFound(`node ${params.nodeId} not found`);
-    await markNodeReady(db, params.nodeId, body.url, body.daemonVersion, body.sandbox);
+    const status = await markNodeReady(db, params.nodeId, body.url, body.daemonVersion, body.sandbox);
+    if (status === null) throw await refusalOfReady(db, params.nodeId, body.url);
     await Promise.all((await listTaskIdsWaitingOnNode(db, params.nodeId)).map((taskId) => stubs.taskRunner(taskId).wake()));
     return { ok: true as const };
   },
