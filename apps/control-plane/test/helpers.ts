@@ -4,13 +4,16 @@
  * the stand-in local cloud / node daemon (@flotilla/testkit/stand-in) through its control API.
  */
 import type { ChatMessage, ChatMessageInput, Project, TaskWithEvents } from '@flotilla/contracts';
+import { createExecutionContext } from 'cloudflare:test';
 import { env, exports } from 'cloudflare:workers';
 import { decodeJwt } from 'jose';
 import { inject, vi } from 'vitest';
 import type { RecordedRequest, Rule } from '@flotilla/testkit/stand-in/control';
+import { app } from '../src/app.js';
 import { signCallbackToken } from '../src/auth/tokens.js';
 import { stubsOf } from '../src/bindings.js';
 import { depsFromEnv } from '../src/deps.js';
+import type { Env } from '../src/env.js';
 import { insertNode, markNodeReady } from '../src/nodes/repository.js';
 import { insertWorkspace } from '../src/workspaces/repository.js';
 
@@ -31,6 +34,23 @@ export function api(path: string, init: Omit<RequestInit, 'body'> & { body?: unk
     headers.set('content-type', 'application/json');
   }
   return exports.default.fetch(new Request(`${ORIGIN}${path}`, { ...rest, headers, body: payload }));
+}
+
+/**
+ * A request to the Worker's HTTP app (app.ts) with an environment of its own: the test's
+ * bindings changed by `overrides` (`undefined` removes one), e.g. no CREDENTIALS_ENCRYPTION_KEY,
+ * or another DEPLOYMENT_MODE. Settings are read afresh for it (config.ts caches per env object).
+ */
+export async function apiWithEnv(path: string, overrides: Partial<Record<keyof Env, unknown>>, init: Omit<RequestInit, 'body'> & { body?: unknown } = {}): Promise<Response> {
+  const { body, ...rest } = init;
+  const headers = new Headers(rest.headers as HeadersInit | undefined);
+  let payload: BodyInit | undefined;
+  if (body !== undefined) {
+    payload = typeof body === 'string' ? body : JSON.stringify(body);
+    if (!headers.has('content-type')) headers.set('content-type', 'application/json');
+  }
+  const changed = { ...env, ...overrides } as Env;
+  return app.fetch(new Request(`${ORIGIN}${path}`, { ...rest, headers, body: payload }), changed, createExecutionContext());
 }
 
 /** Parse a JSON answer, checking its status first (with the body in the failure message). */
@@ -86,7 +106,7 @@ export const messages = (sessionId: string, n: number, role: ChatMessageInput['r
 
 /** A callback token signed by the Worker's own key, for node `nodeId` (and a workspace). */
 export function callbackToken(nodeId: string, workspaceId?: string): Promise<string> {
-  return signCallbackToken(env.DB, nodeId, HOUR_MS, workspaceId);
+  return signCallbackToken(depsFromEnv(env), nodeId, HOUR_MS, workspaceId);
 }
 
 /** A ready node with one running workspace bound to `chatSessionId`, and its callback token. */

@@ -8,7 +8,7 @@ import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { getNode } from '../nodes/repository.js';
 import { signNodeManagementToken } from './tokens.js';
-import { allMessages, api, callbackToken, createProject, createTask, expectJson, message, messages, seedWorkspace } from '../../test/helpers.js';
+import { allMessages, api, callbackToken, deps, createProject, createTask, expectJson, message, messages, seedWorkspace } from '../../test/helpers.js';
 
 type ErrorJson = { error: { code: string; message: string } };
 
@@ -56,7 +56,7 @@ describe('POST /api/workspaces/:workspaceId/messages', () => {
     // A well-formed token with its signature altered.
     await expectRefused(post(ws.workspaceId, body, `${ws.token.slice(0, -4)}AAAA`), 401);
     // A token of the wrong audience (the one the control plane presents to daemons).
-    await expectRefused(post(ws.workspaceId, body, await signNodeManagementToken(env.DB, ws.nodeId)), 401);
+    await expectRefused(post(ws.workspaceId, body, await signNodeManagementToken(deps(), ws.nodeId)), 401);
     // Basic auth is not a bearer token.
     await expectRefused(api(`/api/workspaces/${ws.workspaceId}/messages`, { method: 'POST', body, headers: { authorization: 'Basic abc' } }), 401);
   });

@@ -12,6 +12,7 @@
 import { forbidden, notFound } from '@flotilla/kit';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../app-env.js';
+import { depsFromEnv } from '../deps.js';
 import { getTaskRow } from '../tasks/repository.js';
 import { getWorkspace } from '../workspaces/repository.js';
 import { verifyCallbackToken } from './tokens.js';
@@ -28,7 +29,7 @@ async function workspaceIdOfRoute(c: Context<AppEnv>): Promise<string | null> {
 
 /** Middleware of the `nodeToken` auth kind. */
 export const requireNodeToken: MiddlewareHandler<AppEnv> = async (c, next) => {
-  const claims = await verifyCallbackToken(c.env.DB, c.req.header('authorization'));
+  const claims = await verifyCallbackToken(depsFromEnv(c.env), c.req.header('authorization'));
   const nodeId = c.req.param('nodeId') ?? '';
   if (claims.sub !== nodeId) throw forbidden(`this token belongs to another node, not ${nodeId}`);
   if (claims.workspaceId !== undefined) throw forbidden(`node routes take the node's own token, not a workspace's (workspace ${claims.workspaceId})`);
@@ -38,7 +39,7 @@ export const requireNodeToken: MiddlewareHandler<AppEnv> = async (c, next) => {
 
 /** Middleware of the `workspaceToken` auth kind. */
 export const requireWorkspaceToken: MiddlewareHandler<AppEnv> = async (c, next) => {
-  const claims = await verifyCallbackToken(c.env.DB, c.req.header('authorization'));
+  const claims = await verifyCallbackToken(depsFromEnv(c.env), c.req.header('authorization'));
   const workspaceId = await workspaceIdOfRoute(c);
   if (!workspaceId || claims.workspaceId !== workspaceId) {
     throw forbidden(c.req.param('taskId') ? `this token is not scoped to task ${c.req.param('taskId')}'s workspace` : `this token is not scoped to workspace ${workspaceId}`);

@@ -54,11 +54,12 @@ export const nodeCallbackHandlers: CallbackHandlers<'nodeReady' | 'nodeHeartbeat
    */
   nodeHeartbeat: async ({ params, body }, c) => {
     const { claims } = principalOf(c.var.principal, 'node');
-    const { db, config } = depsFromEnv(c.env);
+    const deps = depsFromEnv(c.env);
+    const { db, config } = deps;
     const node = await getNode(db, params.nodeId);
     if (!node) throw notFound(`node ${params.nodeId} not found`);
     await recordHeartbeat(db, params.nodeId);
-    const tokens = node.status === 'destroyed' ? {} : await refreshCallbackTokens(db, params.nodeId, claims, body.workspaceIds, config.CALLBACK_TOKEN_TTL_MS);
+    const tokens = node.status === 'destroyed' ? {} : await refreshCallbackTokens(deps, params.nodeId, claims, body.workspaceIds, config.CALLBACK_TOKEN_TTL_MS);
     const response: NodeHeartbeatResponse = { ok: true, ...tokens };
     return response;
   },

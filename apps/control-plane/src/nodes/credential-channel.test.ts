@@ -16,14 +16,12 @@ import { isCredentialChannel, isLoopbackHost } from './credential-channel.js';
 import { insertNode, markNodeReady } from './repository.js';
 import { createProject, deps, standIn } from '../../test/helpers.js';
 
-const randomKey = () => btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32))));
 const GIT_TOKEN = `ghp_canary_${crypto.randomUUID()}`;
 const AGENT_KEY = `sk-ant-canary-${crypto.randomUUID()}`;
 
-/** Deps with a credentials key, and a user with a stored git token (example.com) and agent key. */
+/** The Worker's deps (with its credentials key), and a user with a stored git token (example.com) and agent key. */
 async function keyedUser() {
-  const base = deps();
-  const keyed: Deps = { ...base, config: { ...base.config, credentialsKey: randomKey() } };
+  const keyed = deps();
   const userId = `user_${crypto.randomUUID()}`;
   await saveGitToken(keyed, userId, 'example.com', { token: GIT_TOKEN });
   await saveAgentKey(keyed, userId, 'claude-code', AGENT_KEY);

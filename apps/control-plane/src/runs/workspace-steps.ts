@@ -55,7 +55,7 @@ export async function createWorkspaceFor(
     projectId: project.id,
     chatSessionId: subject.chatSessionId,
     taskId: subject.taskId,
-    callbackToken: await signCallbackToken(db, nodeId, config.CALLBACK_TOKEN_TTL_MS, workspaceId),
+    callbackToken: await signCallbackToken(deps, nodeId, config.CALLBACK_TOKEN_TTL_MS, workspaceId),
     egressAllowlist: egressAllowlistFor({ repoUrl: project.repoUrl, agentType: subject.agentType, projectAllowlist: project.egressAllowlist }),
   };
   const gitCredential = await gitCredentialFor(deps, node.user_id, project.repoUrl).catch((error: unknown) => {
