@@ -1,7 +1,7 @@
 /**
  * Every setting of the control plane, read from the Worker's vars and checked in ONE place:
  * the timeouts and limits (defaults in contracts CONTROL_PLANE_CONFIG_DEFAULTS, defined once
- * there) and the string settings (BASE_URL, LOCAL_CLOUD_URL, DEPLOYMENT_MODE, HETZNER_*,
+ * there) and the string settings (BASE_URL, LOCAL_CLOUD_URL, DEPLOYMENT_MODE, LISTEN_PORT, HETZNER_*,
  * NODE_DNS_*, NODE_DAEMON_PORT, NODE_ORIGIN_TLS, NODE_PUBLIC_URL_TEMPLATE, CLOUDFLARE_API_URL)
  * and secrets. A bad number refuses the whole config (as it always has), saying which; a missing or invalid
  * string setting is kept as a {@link Checked} problem and refused — with a message naming the
@@ -55,6 +55,8 @@ export interface NodeDaemonSettings {
 export interface Settings {
   /** DEPLOYMENT_MODE is `local` (or unset): one implicit user, the node sweep on demand. */
   isLocalMode: boolean;
+  /** LISTEN_PORT: the port the local control plane listens on (`flotilla up` sets it), or null. */
+  listenPort: number | null;
   /** BASE_URL without a trailing slash: the URL node daemons call back to. */
   baseUrl: Checked<string>;
   /** LOCAL_CLOUD_URL: the local provider's cloud. */
@@ -148,12 +150,19 @@ function readNodeDaemon(env: Env, nodeDns: Checked<NodeDnsSettings | null>): Che
   return ok({ port, originTls, publicUrlTemplate });
 }
 
+/** A TCP port (1–65535) from `value`, or null when unset or not one. */
+function readPort(value: string | undefined): number | null {
+  const port = Number(text(value));
+  return Number.isInteger(port) && port > 0 && port < 65536 ? port : null;
+}
+
 function readSettings(env: Env): Settings {
   const baseUrl = text(env.BASE_URL);
   const localCloudUrl = text(env.LOCAL_CLOUD_URL);
   const nodeDns = readNodeDns(env);
   return {
     isLocalMode: (env.DEPLOYMENT_MODE ?? 'local') === 'local',
+    listenPort: readPort(env.LISTEN_PORT),
     baseUrl: baseUrl ? ok(baseUrl.replace(/\/$/, '')) : problem('BASE_URL is not set: node daemons would not know where to call back'),
     localCloudUrl: localCloudUrl ? ok(localCloudUrl) : problem('the local provider needs LOCAL_CLOUD_URL: start the control plane with `flotilla up`'),
     apiToken: typeof env.FLOTILLA_API_TOKEN === 'string' && env.FLOTILLA_API_TOKEN !== '' ? env.FLOTILLA_API_TOKEN : null,

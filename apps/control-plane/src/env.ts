@@ -33,6 +33,8 @@ export interface Env extends LimitVars {
 
   /** `local` (one implicit user; the default) or anything else: a deployment. */
   DEPLOYMENT_MODE?: string;
+  /** The port a local control plane listens on (`flotilla up` sets it): its own Host names (auth/browser-requests.ts). */
+  LISTEN_PORT?: string;
   /** URL node daemons use to reach this control plane, e.g. `http://127.0.0.1:8787`. */
   BASE_URL?: string;
   /** URL of the CLI-hosted local cloud (local provider). */

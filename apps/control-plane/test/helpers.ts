@@ -22,14 +22,19 @@ export type { RecordedRequest };
 const ORIGIN = 'http://control-plane.test';
 const HOUR_MS = 60 * 60 * 1000;
 
-/** A request to the Worker's HTTP API. A `body` that is not a string, stream or bytes is sent as JSON. */
+/**
+ * A request to the Worker's HTTP API. A `body` that is not a string, stream or bytes is sent as
+ * JSON; a string is sent as it is (malformed JSON too), labelled JSON unless `headers` say otherwise.
+ */
 export function api(path: string, init: Omit<RequestInit, 'body'> & { body?: unknown; token?: string } = {}): Promise<Response> {
   const { body, token, ...rest } = init;
   const headers = new Headers(rest.headers as HeadersInit | undefined);
   if (token) headers.set('authorization', `Bearer ${token}`);
   let payload: BodyInit | undefined;
-  if (typeof body === 'string' || body instanceof ReadableStream || body instanceof Uint8Array) payload = body;
-  else if (body !== undefined) {
+  if (typeof body === 'string' || body instanceof ReadableStream || body instanceof Uint8Array) {
+    payload = body;
+    if (typeof body === 'string' && !headers.has('content-type')) headers.set('content-type', 'application/json');
+  } else if (body !== undefined) {
     payload = JSON.stringify(body);
     headers.set('content-type', 'application/json');
   }
@@ -40,6 +45,7 @@ export function api(path: string, init: Omit<RequestInit, 'body'> & { body?: unk
  * A request to the Worker's HTTP app (app.ts) with an environment of its own: the test's
  * bindings changed by `overrides` (`undefined` removes one), e.g. no CREDENTIALS_ENCRYPTION_KEY,
  * or another DEPLOYMENT_MODE. Settings are read afresh for it (config.ts caches per env object).
+ * `path` is below the tests' origin (BASE_URL), or a whole URL (another Host).
  */
 export async function apiWithEnv(path: string, overrides: Partial<Record<keyof Env, unknown>>, init: Omit<RequestInit, 'body'> & { body?: unknown } = {}): Promise<Response> {
   const { body, ...rest } = init;
@@ -50,7 +56,8 @@ export async function apiWithEnv(path: string, overrides: Partial<Record<keyof E
     if (!headers.has('content-type')) headers.set('content-type', 'application/json');
   }
   const changed = { ...env, ...overrides } as Env;
-  return app.fetch(new Request(`${ORIGIN}${path}`, { ...rest, headers, body: payload }), changed, createExecutionContext());
+  const url = /^https?:\/\//.test(path) ? path : `${ORIGIN}${path}`;
+  return app.fetch(new Request(url, { ...rest, headers, body: payload }), changed, createExecutionContext());
 }
 
 /** Parse a JSON answer, checking its status first (with the body in the failure message). */
