@@ -3,7 +3,7 @@
  * (the web app, the CLI, scripts) and `callbackApi` (node daemons, and the JWKS). Each domain
  * folder exports the handlers of its routes; they are combined here, so that a route without a
  * handler does not type-check. Before any route, the Host and Origin of browser requests are
- * checked. Auth is attached per route by its auth
+ * checked and an unconfigured deployment refuses (503). Auth is attached per route by its auth
  * kind (`apiToken`, `nodeToken`, `workspaceToken`; `public` needs none); then params, query, the
  * media type (JSON or nothing: 415) and body are validated (kit `registerRoutes`; bodies with
  * their size limit, read to the end even when refused). Errors
@@ -17,6 +17,7 @@ import type { AppEnv } from './app-env.js';
 import { checkApiToken, requireApiToken } from './auth/api-token.js';
 import { browserRequestRules } from './auth/browser-requests.js';
 import { requireNodeToken, requireWorkspaceToken } from './auth/callback-auth.js';
+import { requireConfiguredDeployment } from './auth/deployment.js';
 import { jwksHandlers, sessionHandlers } from './auth/routes.js';
 import { messageBatchHandlers } from './chat/messages.routes.js';
 import { promptHandlers } from './chat/prompt.routes.js';
@@ -60,8 +61,10 @@ export const app = new Hono<AppEnv>();
 app.onError(onError);
 
 // Before any route: browser requests only from this control plane's own pages and, in local
-// mode, only to its own address (auth/browser-requests.ts).
+// mode, only to its own address (auth/browser-requests.ts); a deployment serves no API until
+// its auth is configured (auth/deployment.ts).
 app.use('*', checkRequestOrigin<AppEnv>(browserRequestRules));
+app.use('*', requireConfiguredDeployment);
 
 /**
  * No route: 404 — but under `/api/` a caller without the API token (when one is configured)

@@ -53,7 +53,10 @@ export interface NodeDaemonSettings {
 }
 
 export interface Settings {
-  /** DEPLOYMENT_MODE is `local` (or unset): one implicit user, the node sweep on demand. */
+  /**
+   * DEPLOYMENT_MODE is `local` (`flotilla up` sets it): one implicit user on loopback, the node
+   * sweep on demand. Anything else, or unset, is a deployment, which must be configured.
+   */
   isLocalMode: boolean;
   /** LISTEN_PORT: the port the local control plane listens on (`flotilla up` sets it), or null. */
   listenPort: number | null;
@@ -161,7 +164,7 @@ function readSettings(env: Env): Settings {
   const localCloudUrl = text(env.LOCAL_CLOUD_URL);
   const nodeDns = readNodeDns(env);
   return {
-    isLocalMode: (env.DEPLOYMENT_MODE ?? 'local') === 'local',
+    isLocalMode: text(env.DEPLOYMENT_MODE) === 'local',
     listenPort: readPort(env.LISTEN_PORT),
     baseUrl: baseUrl ? ok(baseUrl.replace(/\/$/, '')) : problem('BASE_URL is not set: node daemons would not know where to call back'),
     localCloudUrl: localCloudUrl ? ok(localCloudUrl) : problem('the local provider needs LOCAL_CLOUD_URL: start the control plane with `flotilla up`'),

@@ -31,7 +31,11 @@ export interface Env extends LimitVars {
   /** NodeLifecycle, one per node (nodes/lifecycle/). */
   NODE_LIFECYCLE: DurableObjectNamespace<NodeLifecycleRpc>;
 
-  /** `local` (one implicit user; the default) or anything else: a deployment. */
+  /**
+   * `local` (one implicit user on loopback; `flotilla up` sets it) or anything else — the
+   * default, wrangler.jsonc's `deployed` — a deployment, which serves no API until its auth is
+   * configured (auth/deployment.ts).
+   */
   DEPLOYMENT_MODE?: string;
   /** The port a local control plane listens on (`flotilla up` sets it): its own Host names (auth/browser-requests.ts). */
   LISTEN_PORT?: string;
