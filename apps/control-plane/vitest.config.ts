@@ -15,7 +15,11 @@ const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
  * under a second (contracts CONTROL_PLANE_CONFIG_DEFAULTS says what each one means).
  */
 export const TEST_VARS = {
+  DEPLOYMENT_MODE: 'local',
   BASE_URL: 'http://control-plane.test',
+  // Seals the signing key (and stored credentials): 32 bytes, base64. Tests of what happens
+  // without one call the app with an env that lacks it (test/helpers.ts apiWithEnv).
+  CREDENTIALS_ENCRYPTION_KEY: 'dGVzdC1vbmx5LWNyZWRlbnRpYWxzLWtleS0zMi1ieXQ=',
   STEP_NODE_SELECTION_TIMEOUT_MS: '3000',
   STEP_NODE_PROVISIONING_TIMEOUT_MS: '3000',
   STEP_NODE_AGENT_READY_TIMEOUT_MS: '800',

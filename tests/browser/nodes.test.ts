@@ -39,6 +39,8 @@ describe('nodes page', () => {
     const card = page.locator(`li.node-card[data-node-id="${nodeId}"]`);
     await card.waitFor();
     expect(await card.getByTestId('node-status').textContent()).toBe('warm');
+    // Sandboxed (bubblewrap), the normal case: nothing said about it.
+    expect(await card.getByTestId('node-sandbox').count()).toBe(0);
     const left = card.getByTestId('warm-left');
     const first = (await left.textContent()) ?? '';
     // An hour's timeout: 59 minutes and some seconds left, counting down each second.

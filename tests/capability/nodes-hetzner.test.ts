@@ -93,7 +93,7 @@ describe('the Hetzner provider, on the real stack against the fake Hetzner API',
     const listed = await (await fetch(`${stack.url}/api/credentials`)).text();
     expect(listed).not.toContain(TOKEN);
     expect(JSON.parse(listed)).toEqual({ credentials: [expect.objectContaining({ name: 'hetzner', masked: '••••9c1e' })] });
-    expect((await fetch(`${stack.url}/api/credentials/cloud/nowhere`, { method: 'PUT', body: '{}' })).status).toBe(400);
+    expect((await fetch(`${stack.url}/api/credentials/cloud/nowhere`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{}' })).status).toBe(400);
   });
 
   it('provisions a server with the right request (retrying a 429), and the task completes on it once it boots', async () => {

@@ -2,18 +2,22 @@
  * The control plane's HTTP API (Hono), served from the route tables of contracts: `publicApi`
  * (the web app, the CLI, scripts) and `callbackApi` (node daemons, and the JWKS). Each domain
  * folder exports the handlers of its routes; they are combined here, so that a route without a
- * handler does not type-check. Auth is attached per route by its auth kind (`apiToken`,
- * `nodeToken`, `workspaceToken`; `public` needs none); then params, query and body are validated
- * (kit `registerRoutes`; bodies with their size limit, read to the end even when refused). Errors
+ * handler does not type-check. Before any route, the Host and Origin of browser requests are
+ * checked and an unconfigured deployment refuses (503). Auth is attached per route by its auth
+ * kind (`apiToken`, `nodeToken`, `workspaceToken`; `public` needs none); then params, query, the
+ * media type (JSON or nothing: 415) and body are validated (kit `registerRoutes`; bodies with
+ * their size limit, read to the end even when refused). Errors
  * are FlotillaErrors turned into `{"error":{"code","message"}}` in one place (kit `errorHandler`).
  */
 import { callbackApi, publicApi, type CallbackApi, type PublicApi } from '@flotilla/contracts';
 import { createLogger } from '@flotilla/kit';
-import { errorHandler, notFoundHandler, registerRoutes, type RouteHandlers } from '@flotilla/kit/hono';
+import { checkRequestOrigin, errorHandler, notFoundHandler, registerRoutes, type RouteHandlers } from '@flotilla/kit/hono';
 import { Hono } from 'hono';
 import type { AppEnv } from './app-env.js';
 import { checkApiToken, requireApiToken } from './auth/api-token.js';
+import { browserRequestRules } from './auth/browser-requests.js';
 import { requireNodeToken, requireWorkspaceToken } from './auth/callback-auth.js';
+import { requireConfiguredDeployment } from './auth/deployment.js';
 import { jwksHandlers, sessionHandlers } from './auth/routes.js';
 import { messageBatchHandlers } from './chat/messages.routes.js';
 import { promptHandlers } from './chat/prompt.routes.js';
@@ -55,6 +59,12 @@ const callbackHandlers: RouteHandlers<CallbackApi, AppEnv> = {
 export const app = new Hono<AppEnv>();
 
 app.onError(onError);
+
+// Before any route: browser requests only from this control plane's own pages and, in local
+// mode, only to its own address (auth/browser-requests.ts); a deployment serves no API until
+// its auth is configured (auth/deployment.ts).
+app.use('*', checkRequestOrigin<AppEnv>(browserRequestRules));
+app.use('*', requireConfiguredDeployment);
 
 /**
  * No route: 404 — but under `/api/` a caller without the API token (when one is configured)

@@ -1,7 +1,7 @@
 /**
  * Every setting of the control plane, read from the Worker's vars and checked in ONE place:
  * the timeouts and limits (defaults in contracts CONTROL_PLANE_CONFIG_DEFAULTS, defined once
- * there) and the string settings (BASE_URL, LOCAL_CLOUD_URL, LOCAL_CLOUD_SECRET, DEPLOYMENT_MODE, DEPLOYMENT_ID, HETZNER_*,
+ * there) and the string settings (BASE_URL, LOCAL_CLOUD_URL, LOCAL_CLOUD_SECRET, DEPLOYMENT_MODE, DEPLOYMENT_ID, LISTEN_PORT, HETZNER_*,
  * NODE_DNS_*, NODE_DAEMON_PORT, NODE_ORIGIN_TLS, NODE_PUBLIC_URL_TEMPLATE, CLOUDFLARE_API_URL)
  * and secrets. A bad number refuses the whole config (as it always has), saying which; a missing or invalid
  * string setting is kept as a {@link Checked} problem and refused — with a message naming the
@@ -54,10 +54,15 @@ export interface NodeDaemonSettings {
 }
 
 export interface Settings {
-  /** DEPLOYMENT_MODE is `local` (or unset): one implicit user, the node sweep on demand. */
+  /**
+   * DEPLOYMENT_MODE is `local` (`flotilla up` sets it): one implicit user on loopback, the node
+   * sweep on demand. Anything else, or unset, is a deployment, which must be configured.
+   */
   isLocalMode: boolean;
   /** DEPLOYMENT_ID, or null: the id made once and kept in D1 is used (nodes/deployment.ts). */
   deploymentId: Checked<string | null>;
+  /** LISTEN_PORT: the port the local control plane listens on (`flotilla up` sets it), or null. */
+  listenPort: number | null;
   /** BASE_URL without a trailing slash: the URL node daemons call back to. */
   baseUrl: Checked<string>;
   /** LOCAL_CLOUD_URL: the local provider's cloud. */
@@ -161,14 +166,21 @@ function readDeploymentId(env: Env): Checked<string | null> {
   return ok(id);
 }
 
+/** A TCP port (1–65535) from `value`, or null when unset or not one. */
+function readPort(value: string | undefined): number | null {
+  const port = Number(text(value));
+  return Number.isInteger(port) && port > 0 && port < 65536 ? port : null;
+}
+
 function readSettings(env: Env): Settings {
   const baseUrl = text(env.BASE_URL);
   const localCloudUrl = text(env.LOCAL_CLOUD_URL);
   const localCloudSecret = text(env.LOCAL_CLOUD_SECRET);
   const nodeDns = readNodeDns(env);
   return {
-    isLocalMode: (env.DEPLOYMENT_MODE ?? 'local') === 'local',
+    isLocalMode: text(env.DEPLOYMENT_MODE) === 'local',
     deploymentId: readDeploymentId(env),
+    listenPort: readPort(env.LISTEN_PORT),
     baseUrl: baseUrl ? ok(baseUrl.replace(/\/$/, '')) : problem('BASE_URL is not set: node daemons would not know where to call back'),
     localCloudUrl: localCloudUrl ? ok(localCloudUrl) : problem('the local provider needs LOCAL_CLOUD_URL: start the control plane with `flotilla up`'),
     localCloudSecret: localCloudSecret ? ok(localCloudSecret) : problem('the local provider needs LOCAL_CLOUD_SECRET (a secret the local cloud requires): start the control plane with `flotilla up`'),

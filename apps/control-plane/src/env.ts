@@ -31,10 +31,16 @@ export interface Env extends LimitVars {
   /** NodeLifecycle, one per node (nodes/lifecycle/). */
   NODE_LIFECYCLE: DurableObjectNamespace<NodeLifecycleRpc>;
 
-  /** `local` (one implicit user; the default) or anything else: a deployment. */
+  /**
+   * `local` (one implicit user on loopback; `flotilla up` sets it) or anything else — the
+   * default, wrangler.jsonc's `deployed` — a deployment, which serves no API until its auth is
+   * configured (auth/deployment.ts).
+   */
   DEPLOYMENT_MODE?: string;
   /** This deployment's id, labelling its cloud servers (nodes/deployment.ts); default: made once and kept in D1. */
   DEPLOYMENT_ID?: string;
+  /** The port a local control plane listens on (`flotilla up` sets it): its own Host names (auth/browser-requests.ts). */
+  LISTEN_PORT?: string;
   /** URL node daemons use to reach this control plane, e.g. `http://127.0.0.1:8787`. */
   BASE_URL?: string;
   /** URL of the CLI-hosted local cloud (local provider). */

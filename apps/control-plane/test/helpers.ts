@@ -4,13 +4,16 @@
  * the stand-in local cloud / node daemon (@flotilla/testkit/stand-in) through its control API.
  */
 import type { ChatMessage, ChatMessageInput, Project, TaskWithEvents } from '@flotilla/contracts';
+import { createExecutionContext } from 'cloudflare:test';
 import { env, exports } from 'cloudflare:workers';
 import { decodeJwt } from 'jose';
 import { inject, vi } from 'vitest';
 import type { RecordedRequest, Rule } from '@flotilla/testkit/stand-in/control';
+import { app } from '../src/app.js';
 import { signCallbackToken } from '../src/auth/tokens.js';
 import { stubsOf } from '../src/bindings.js';
 import { depsFromEnv } from '../src/deps.js';
+import type { Env } from '../src/env.js';
 import { insertNode, markNodeReady } from '../src/nodes/repository.js';
 import { insertWorkspace } from '../src/workspaces/repository.js';
 
@@ -19,18 +22,42 @@ export type { RecordedRequest };
 const ORIGIN = 'http://control-plane.test';
 const HOUR_MS = 60 * 60 * 1000;
 
-/** A request to the Worker's HTTP API. A `body` that is not a string, stream or bytes is sent as JSON. */
+/**
+ * A request to the Worker's HTTP API. A `body` that is not a string, stream or bytes is sent as
+ * JSON; a string is sent as it is (malformed JSON too), labelled JSON unless `headers` say otherwise.
+ */
 export function api(path: string, init: Omit<RequestInit, 'body'> & { body?: unknown; token?: string } = {}): Promise<Response> {
   const { body, token, ...rest } = init;
   const headers = new Headers(rest.headers as HeadersInit | undefined);
   if (token) headers.set('authorization', `Bearer ${token}`);
   let payload: BodyInit | undefined;
-  if (typeof body === 'string' || body instanceof ReadableStream || body instanceof Uint8Array) payload = body;
-  else if (body !== undefined) {
+  if (typeof body === 'string' || body instanceof ReadableStream || body instanceof Uint8Array) {
+    payload = body;
+    if (typeof body === 'string' && !headers.has('content-type')) headers.set('content-type', 'application/json');
+  } else if (body !== undefined) {
     payload = JSON.stringify(body);
     headers.set('content-type', 'application/json');
   }
   return exports.default.fetch(new Request(`${ORIGIN}${path}`, { ...rest, headers, body: payload }));
+}
+
+/**
+ * A request to the Worker's HTTP app (app.ts) with an environment of its own: the test's
+ * bindings changed by `overrides` (`undefined` removes one), e.g. no CREDENTIALS_ENCRYPTION_KEY,
+ * or another DEPLOYMENT_MODE. Settings are read afresh for it (config.ts caches per env object).
+ * `path` is below the tests' origin (BASE_URL), or a whole URL (another Host).
+ */
+export async function apiWithEnv(path: string, overrides: Partial<Record<keyof Env, unknown>>, init: Omit<RequestInit, 'body'> & { body?: unknown } = {}): Promise<Response> {
+  const { body, ...rest } = init;
+  const headers = new Headers(rest.headers as HeadersInit | undefined);
+  let payload: BodyInit | undefined;
+  if (body !== undefined) {
+    payload = typeof body === 'string' ? body : JSON.stringify(body);
+    if (!headers.has('content-type')) headers.set('content-type', 'application/json');
+  }
+  const changed = { ...env, ...overrides } as Env;
+  const url = /^https?:\/\//.test(path) ? path : `${ORIGIN}${path}`;
+  return app.fetch(new Request(url, { ...rest, headers, body: payload }), changed, createExecutionContext());
 }
 
 /** Parse a JSON answer, checking its status first (with the body in the failure message). */
@@ -86,7 +113,7 @@ export const messages = (sessionId: string, n: number, role: ChatMessageInput['r
 
 /** A callback token signed by the Worker's own key, for node `nodeId` (and a workspace). */
 export function callbackToken(nodeId: string, workspaceId?: string): Promise<string> {
-  return signCallbackToken(env.DB, nodeId, HOUR_MS, workspaceId);
+  return signCallbackToken(depsFromEnv(env), nodeId, HOUR_MS, workspaceId);
 }
 
 /** A ready node with one running workspace bound to `chatSessionId`, and its callback token. */

@@ -105,6 +105,7 @@ export const forbidden = (message: string) => new FlotillaError('forbidden', mes
 export const notFound = (message: string) => new FlotillaError('not_found', message);
 export const conflict = (message: string) => new FlotillaError('conflict', message);
 export const payloadTooLarge = (message: string) => new FlotillaError('payload_too_large', message);
+export const unsupportedMediaType = (message: string) => new FlotillaError('unsupported_media_type', message);
 /** 503: a dependency is down or not configured; `retryable` says whether waiting can help (default yes). */
 export const unavailable = (message: string, options: { retryable?: boolean } = {}) => new FlotillaError('unavailable', message, options);
 /** A failure that may succeed when tried again (a node not reachable yet, a provider's 5xx). */

@@ -6,8 +6,9 @@
 import type { ChatMessageInput } from '@flotilla/contracts';
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { getNode } from '../nodes/repository.js';
 import { signNodeManagementToken } from './tokens.js';
-import { allMessages, api, callbackToken, createProject, createTask, expectJson, message, messages, seedWorkspace } from '../../test/helpers.js';
+import { allMessages, api, callbackToken, deps, createProject, createTask, expectJson, message, messages, seedWorkspace } from '../../test/helpers.js';
 
 type ErrorJson = { error: { code: string; message: string } };
 
@@ -55,7 +56,7 @@ describe('POST /api/workspaces/:workspaceId/messages', () => {
     // A well-formed token with its signature altered.
     await expectRefused(post(ws.workspaceId, body, `${ws.token.slice(0, -4)}AAAA`), 401);
     // A token of the wrong audience (the one the control plane presents to daemons).
-    await expectRefused(post(ws.workspaceId, body, await signNodeManagementToken(env.DB, ws.nodeId)), 401);
+    await expectRefused(post(ws.workspaceId, body, await signNodeManagementToken(deps(), ws.nodeId)), 401);
     // Basic auth is not a bearer token.
     await expectRefused(api(`/api/workspaces/${ws.workspaceId}/messages`, { method: 'POST', body, headers: { authorization: 'Basic abc' } }), 401);
   });
@@ -128,10 +129,21 @@ describe('node and task callbacks', () => {
   it('refuses node callbacks with a token of another node (403) and for unknown nodes (404)', async () => {
     const body = { url: 'http://127.0.0.1:1', daemonVersion: '1.0.0' };
     await expectJson(await api(`/api/nodes/${ws.nodeId}/ready`, { method: 'POST', body }), 401);
-    await expectJson(await api(`/api/nodes/${ws.nodeId}/ready`, { method: 'POST', body, token: otherWs.token }), 403);
+    await expectJson(await api(`/api/nodes/${ws.nodeId}/ready`, { method: 'POST', body, token: await callbackToken(otherWs.nodeId) }), 403);
     await expectJson(await api('/api/nodes/nod_unknown/ready', { method: 'POST', body, token: await callbackToken('nod_unknown') }), 404);
-    await expectJson(await api(`/api/nodes/${ws.nodeId}/ready`, { method: 'POST', body: { url: 'not a url', daemonVersion: '1' }, token: ws.token }), 400);
-    await expectJson(await api(`/api/nodes/${ws.nodeId}/heartbeat`, { method: 'POST', body: { workspaceIds: [] }, token: ws.token }), 200);
+    await expectJson(await api(`/api/nodes/${ws.nodeId}/ready`, { method: 'POST', body: { url: 'not a url', daemonVersion: '1' }, token: await callbackToken(ws.nodeId) }), 400);
+    await expectJson(await api(`/api/nodes/${ws.nodeId}/heartbeat`, { method: 'POST', body: { workspaceIds: [] }, token: await callbackToken(ws.nodeId) }), 200);
+  });
+
+  it('refuses a workspace token on the node routes (403): it may not speak for its node', async () => {
+    const before = await getNode(env.DB, ws.nodeId);
+    const ready = await expectJson<ErrorJson>(
+      await api(`/api/nodes/${ws.nodeId}/ready`, { method: 'POST', body: { url: 'http://127.0.0.1:2/elsewhere', daemonVersion: '1.0.0' }, token: ws.token }),
+      403,
+    );
+    expect(ready.error).toEqual({ code: 'forbidden', message: expect.stringContaining("node's own token") });
+    await expectJson(await api(`/api/nodes/${ws.nodeId}/heartbeat`, { method: 'POST', body: { workspaceIds: [ws.workspaceId] }, token: ws.token }), 403);
+    expect(await getNode(env.DB, ws.nodeId)).toEqual(before);
   });
 
   it('refuses a task callback whose token is not scoped to the task’s workspace', async () => {

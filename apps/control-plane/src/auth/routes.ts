@@ -12,6 +12,7 @@ import { notFound, unauthorized } from '@flotilla/kit';
 import { deleteCookie, setCookie } from 'hono/cookie';
 import type { CallbackHandlers, PublicHandlers } from '../app-env.js';
 import { readConfig } from '../config.js';
+import { depsFromEnv } from '../deps.js';
 import { isAuthenticated, sameSecret, sessionValue } from './api-token.js';
 import { publicJwks } from './tokens.js';
 
@@ -45,5 +46,5 @@ export const sessionHandlers: PublicHandlers<'getApiSession' | 'signIn' | 'signO
 };
 
 export const jwksHandlers: CallbackHandlers<'jwks'> = {
-  jwks: (_request, c) => publicJwks(c.env.DB),
+  jwks: (_request, c) => publicJwks(depsFromEnv(c.env)),
 };

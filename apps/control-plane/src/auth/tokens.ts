@@ -7,11 +7,11 @@
 import { CallbackClaims, JWT_ISSUER, JwtAudience } from '@flotilla/contracts';
 import { SignJWT, createLocalJWKSet, jwtVerify } from 'jose';
 import { unauthorized } from '@flotilla/kit';
-import { JWT_ALG, getSigningKey, type PublicJwk } from './signing-keys.js';
+import { JWT_ALG, getSigningKey, type PublicJwk, type SigningKeyDeps } from './signing-keys.js';
 
 /** Sign a JWT for `audience` with this control plane's key; `ttlMs` in milliseconds. */
-async function sign(db: D1Database, audience: string, claims: Record<string, unknown>, subject: string, ttlMs: number) {
-  const key = await getSigningKey(db);
+async function sign(keys: SigningKeyDeps, audience: string, claims: Record<string, unknown>, subject: string, ttlMs: number) {
+  const key = await getSigningKey(keys);
   return new SignJWT(claims)
     .setProtectedHeader({ alg: JWT_ALG, kid: key.kid })
     .setIssuer(JWT_ISSUER)
@@ -23,34 +23,34 @@ async function sign(db: D1Database, audience: string, claims: Record<string, unk
 }
 
 /** Callback token for node `nodeId`, optionally scoped to one workspace. `ttlMs` in milliseconds. */
-export function signCallbackToken(db: D1Database, nodeId: string, ttlMs: number, workspaceId?: string): Promise<string> {
-  return sign(db, JwtAudience.workspaceCallback, workspaceId ? { workspaceId } : {}, nodeId, ttlMs);
+export function signCallbackToken(keys: SigningKeyDeps, nodeId: string, ttlMs: number, workspaceId?: string): Promise<string> {
+  return sign(keys, JwtAudience.workspaceCallback, workspaceId ? { workspaceId } : {}, nodeId, ttlMs);
 }
 
 /**
  * Viewer token (audience `workspace-terminal`) a browser presents to node `nodeId` to open the
  * direct agent channel of `workspaceId` (DESIGN.md §5). `ttlMs` in milliseconds.
  */
-export function signViewerToken(db: D1Database, nodeId: string, workspaceId: string, ttlMs: number): Promise<string> {
-  return sign(db, JwtAudience.workspaceTerminal, { workspaceId }, nodeId, ttlMs);
+export function signViewerToken(keys: SigningKeyDeps, nodeId: string, workspaceId: string, ttlMs: number): Promise<string> {
+  return sign(keys, JwtAudience.workspaceTerminal, { workspaceId }, nodeId, ttlMs);
 }
 
 /** Lifetime of a node-management token: signed afresh for every call to a node, so minutes are plenty. */
 const NODE_MANAGEMENT_TOKEN_TTL_MS = 5 * 60 * 1000;
 
 /** Short-lived token the control plane presents to node `nodeId` (NODE_MANAGEMENT_TOKEN_TTL_MS). */
-export function signNodeManagementToken(db: D1Database, nodeId: string): Promise<string> {
-  return sign(db, JwtAudience.nodeManagement, {}, nodeId, NODE_MANAGEMENT_TOKEN_TTL_MS);
+export function signNodeManagementToken(keys: SigningKeyDeps, nodeId: string): Promise<string> {
+  return sign(keys, JwtAudience.nodeManagement, {}, nodeId, NODE_MANAGEMENT_TOKEN_TTL_MS);
 }
 
 /**
  * Verify a callback token from an `Authorization: Bearer …` header.
  * @throws FlotillaError 401 when missing, malformed, expired, or not a callback token
  */
-export async function verifyCallbackToken(db: D1Database, authorization: string | undefined): Promise<CallbackClaims> {
+export async function verifyCallbackToken(keys: SigningKeyDeps, authorization: string | undefined): Promise<CallbackClaims> {
   const token = authorization?.match(/^Bearer\s+(.+)$/i)?.[1];
   if (!token) throw unauthorized('missing Authorization: Bearer <callback token>');
-  const key = await getSigningKey(db);
+  const key = await getSigningKey(keys);
   try {
     const { payload } = await jwtVerify(token, createLocalJWKSet({ keys: [key.publicJwk] }), {
       issuer: JWT_ISSUER,
@@ -63,7 +63,7 @@ export async function verifyCallbackToken(db: D1Database, authorization: string 
 }
 
 /** The public JSON Web Key Set (`/.well-known/jwks.json`). */
-export async function publicJwks(db: D1Database): Promise<{ keys: PublicJwk[] }> {
-  const key = await getSigningKey(db);
+export async function publicJwks(keys: SigningKeyDeps): Promise<{ keys: PublicJwk[] }> {
+  const key = await getSigningKey(keys);
   return { keys: [key.publicJwk] };
 }

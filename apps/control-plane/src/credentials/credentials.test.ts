@@ -5,7 +5,7 @@
  */
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { api, deps, expectJson } from '../../test/helpers.js';
+import { api, apiWithEnv, deps, expectJson } from '../../test/helpers.js';
 import { agentCredentialsFor, saveAgentKey } from './agent-keys.js';
 import { credentialKey, maskSecret, openSecret, sealSecret } from './crypto.js';
 
@@ -40,10 +40,11 @@ describe('/api/credentials', () => {
   });
 
   it('says what to configure (503) when no encryption key is set, lists nothing, and 404s deleting what is not there', async () => {
-    const body = await expectJson<{ error: { code: string; message: string } }>(await put('hetzner', { token: 'a-long-token' }), 503);
+    const keyless = (path: string, init: Parameters<typeof apiWithEnv>[2] = {}) => apiWithEnv(path, { CREDENTIALS_ENCRYPTION_KEY: undefined }, init);
+    const body = await expectJson<{ error: { code: string; message: string } }>(await keyless('/api/credentials/cloud/hetzner', { method: 'PUT', body: { token: 'a-long-token' } }), 503);
     expect(body.error).toEqual({ code: 'unavailable', message: expect.stringContaining('CREDENTIALS_ENCRYPTION_KEY') });
-    expect(await expectJson(await api('/api/credentials'), 200)).toEqual({ credentials: [] });
-    await expectJson(await api('/api/credentials/cloud/hetzner', { method: 'DELETE' }), 404);
+    expect(await expectJson(await keyless('/api/credentials'), 200)).toEqual({ credentials: [] });
+    await expectJson(await keyless('/api/credentials/cloud/hetzner', { method: 'DELETE' }), 404);
   });
 });
 
@@ -58,9 +59,13 @@ describe('/api/credentials/agents', () => {
   });
 
   it('says what to configure (503) without an encryption key, and 404s deleting what is not there', async () => {
-    const body = await expectJson<{ error: { code: string; message: string } }>(await put('claude-code', { apiKey: 'sk-long-enough' }), 503);
+    const keyless = { CREDENTIALS_ENCRYPTION_KEY: undefined };
+    const body = await expectJson<{ error: { code: string; message: string } }>(
+      await apiWithEnv('/api/credentials/agents/claude-code', keyless, { method: 'PUT', body: { apiKey: 'sk-long-enough' } }),
+      503,
+    );
     expect(body.error).toEqual({ code: 'unavailable', message: expect.stringContaining('CREDENTIALS_ENCRYPTION_KEY') });
-    await expectJson(await api('/api/credentials/agents/claude-code', { method: 'DELETE' }), 404);
+    await expectJson(await apiWithEnv('/api/credentials/agents/claude-code', keyless, { method: 'DELETE' }), 404);
   });
 
   it('stores a key encrypted, lists it masked, and hands it back only as the agent\'s environment variable', async () => {

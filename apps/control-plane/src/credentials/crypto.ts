@@ -2,7 +2,8 @@
  * Encryption of stored credentials (DESIGN.md §5): AES-256-GCM through WebCrypto, a fresh
  * 96-bit IV per secret, and the credential's identity (`user:kind:name`) as additional data so
  * a ciphertext cannot be moved to another user or credential. The key is the Worker secret
- * CREDENTIALS_ENCRYPTION_KEY: 32 random bytes, base64 (`openssl rand -base64 32`).
+ * CREDENTIALS_ENCRYPTION_KEY: 32 random bytes, base64 (`openssl rand -base64 32`). It also seals
+ * the control plane's signing key, under a context of its own ({@link signingKeyContext}).
  */
 import { unavailable } from '@flotilla/kit';
 
@@ -47,6 +48,14 @@ export async function openSecret(key: CryptoKey, sealed: SealedSecret, context: 
     fromBase64(sealed.ciphertext),
   );
   return new TextDecoder().decode(plain);
+}
+
+/**
+ * The context the control plane's signing key (auth/signing-keys.ts) is sealed under: its own,
+ * which no credential's identity (`user:kind:name`, kind cloud | git | agent) can be.
+ */
+export function signingKeyContext(kid: string): string {
+  return `control-plane:signing-key:${kid}`;
 }
 
 /** What the API shows of a secret: its last four characters. */

@@ -8,7 +8,7 @@ import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { signCallbackToken } from '../auth/tokens.js';
 import { insertWorkspace, setWorkspaceStatus } from '../workspaces/repository.js';
-import { api, createProject, createTask, expectJson, jwtClaims, message, seedWorkspace } from '../../test/helpers.js';
+import { api, createProject, createTask, deps, expectJson, jwtClaims, message, seedWorkspace } from '../../test/helpers.js';
 
 const TTL_MS = CONTROL_PLANE_CONFIG_DEFAULTS.CALLBACK_TOKEN_TTL_MS;
 const HOUR_MS = 3_600_000;
@@ -37,14 +37,14 @@ async function heartbeat(token: string, workspaceIds: string[], status = 200) {
 
 describe('POST /api/nodes/:nodeId/heartbeat refreshes callback tokens', () => {
   it('answers no tokens while the node token has more than half its life left', async () => {
-    const fresh = await signCallbackToken(env.DB, ws.nodeId, TTL_MS);
+    const fresh = await signCallbackToken(deps(), ws.nodeId, TTL_MS);
     expect(NodeHeartbeatResponse.parse(await heartbeat(fresh, [ws.workspaceId]))).toEqual({ ok: true });
-    const justOverHalf = await signCallbackToken(env.DB, ws.nodeId, TTL_MS / 2 + 60_000);
+    const justOverHalf = await signCallbackToken(deps(), ws.nodeId, TTL_MS / 2 + 60_000);
     expect(await heartbeat(justOverHalf, [ws.workspaceId])).toEqual({ ok: true });
   });
 
   it('past half its life: a new node token and tokens for the node’s own live workspaces only', async () => {
-    const aging = await signCallbackToken(env.DB, ws.nodeId, HOUR_MS);
+    const aging = await signCallbackToken(deps(), ws.nodeId, HOUR_MS);
     const before = Date.now();
     const answer = NodeHeartbeatResponse.parse(await heartbeat(aging, [ws.workspaceId, destroyedId, other.workspaceId, 'ws_unknown']));
 
@@ -66,18 +66,19 @@ describe('POST /api/nodes/:nodeId/heartbeat refreshes callback tokens', () => {
   });
 
   it('lists no workspace tokens when the heartbeat lists no workspaces', async () => {
-    const answer = await heartbeat(await signCallbackToken(env.DB, ws.nodeId, HOUR_MS), []);
+    const answer = await heartbeat(await signCallbackToken(deps(), ws.nodeId, HOUR_MS), []);
     expect(answer.callbackToken).toEqual(expect.any(String));
     expect(answer.workspaceTokens).toEqual({});
   });
 
-  it('does not turn a workspace-scoped token into a node token', async () => {
-    const aging = await signCallbackToken(env.DB, ws.nodeId, HOUR_MS, ws.workspaceId);
-    expect(await heartbeat(aging, [ws.workspaceId])).toEqual({ ok: true });
+  it('does not turn a workspace-scoped token into a node token: the heartbeat refuses it (403)', async () => {
+    const aging = await signCallbackToken(deps(), ws.nodeId, HOUR_MS, ws.workspaceId);
+    const error = await heartbeat(aging, [ws.workspaceId], 403);
+    expect(error).not.toHaveProperty('callbackToken');
   });
 
   it('answers 401 for an expired node token', async () => {
-    const expired = await signCallbackToken(env.DB, ws.nodeId, -60_000);
+    const expired = await signCallbackToken(deps(), ws.nodeId, -60_000);
     const error = await heartbeat(expired, [ws.workspaceId], 401);
     expect(error).not.toHaveProperty('callbackToken');
   });

@@ -3,6 +3,7 @@
  * (`POST /api/nodes/:nodeId/heartbeat`, callbacks.routes.ts). The rule is there, on the route.
  */
 import type { CallbackClaims, NodeHeartbeatResponse } from '@flotilla/contracts';
+import type { SigningKeyDeps } from '../auth/signing-keys.js';
 import { signCallbackToken } from '../auth/tokens.js';
 import { liveWorkspacesOfNodeAmong } from '../workspaces/repository.js';
 
@@ -25,17 +26,17 @@ export function nodeTokenNeedsRefresh(claims: CallbackClaims, ttlMs: number, now
  * lives `ttlMs` milliseconds. Returns `{}` when no refresh is due.
  */
 export async function refreshCallbackTokens(
-  db: D1Database,
+  keys: SigningKeyDeps,
   nodeId: string,
   claims: CallbackClaims,
   workspaceIds: readonly string[],
   ttlMs: number,
 ): Promise<RefreshedTokens> {
   if (!nodeTokenNeedsRefresh(claims, ttlMs)) return {};
-  const callbackToken = await signCallbackToken(db, nodeId, ttlMs);
+  const callbackToken = await signCallbackToken(keys, nodeId, ttlMs);
   const workspaceTokens: Record<string, string> = {};
-  for (const workspaceId of await liveWorkspacesOfNodeAmong(db, nodeId, workspaceIds)) {
-    workspaceTokens[workspaceId] = await signCallbackToken(db, nodeId, ttlMs, workspaceId);
+  for (const workspaceId of await liveWorkspacesOfNodeAmong(keys.db, nodeId, workspaceIds)) {
+    workspaceTokens[workspaceId] = await signCallbackToken(keys, nodeId, ttlMs, workspaceId);
   }
   return { callbackToken, workspaceTokens };
 }

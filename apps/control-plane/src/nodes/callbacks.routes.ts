@@ -4,7 +4,7 @@
  * heartbeat.
  */
 import type { NodeHeartbeatResponse } from '@flotilla/contracts';
-import { notFound } from '@flotilla/kit';
+import { conflict, notFound, type FlotillaError } from '@flotilla/kit';
 import type { CallbackHandlers } from '../app-env.js';
 import { principalOf } from '../auth/principal.js';
 import { depsFromEnv } from '../deps.js';
@@ -12,19 +12,34 @@ import { listTaskIdsWaitingOnNode } from '../tasks/repository.js';
 import { refreshCallbackTokens } from './callback-token-refresh.js';
 import { getNode, markNodeReady, recordHeartbeat } from './repository.js';
 
+/** Why `markNodeReady` changed nothing for `nodeId` announced at `url`: 404, or 409 saying what stands. */
+async function refusalOfReady(db: D1Database, nodeId: string, url: string): Promise<FlotillaError> {
+  const node = await getNode(db, nodeId);
+  if (!node) return notFound(`node ${nodeId} not found`);
+  if (node.status === 'ready' || node.status === 'warm') {
+    return conflict(`node ${nodeId} is ${node.status} at ${node.url ?? '?'}: a ready node's URL cannot change (announced ${url}); a node at another address is a new node`);
+  }
+  return conflict(`node ${nodeId} is ${node.status}: it cannot become ready again`);
+}
+
 export const nodeCallbackHandlers: CallbackHandlers<'nodeReady' | 'nodeHeartbeat'> = {
-  /** The node daemon is up and listening at `url`: the runs waiting on it are woken. */
+  /**
+   * The node daemon is up and listening at `url`: the runs waiting on it are woken. A restarted
+   * daemon may announce itself again at the same URL; a ready (or warm) node's URL never changes
+   * — the next task's credentials would go there — and a node being destroyed, or gone, is not
+   * revived: both 409, changing nothing (repository.ts `markNodeReady`). 404 for an unknown node.
+   */
   nodeReady: async ({ params, body }, c) => {
     const { db, stubs } = depsFromEnv(c.env);
-    if (!(await getNode(db, params.nodeId))) throw notFound(`node ${params.nodeId} not found`);
-    await markNodeReady(db, params.nodeId, body.url, body.daemonVersion, body.sandbox);
+    const status = await markNodeReady(db, params.nodeId, body.url, body.daemonVersion, body.sandbox);
+    if (status === null) throw await refusalOfReady(db, params.nodeId, body.url);
     await Promise.all((await listTaskIdsWaitingOnNode(db, params.nodeId)).map((taskId) => stubs.taskRunner(taskId).wake()));
     return { ok: true as const };
   },
 
   /**
    * The node daemon is alive; `workspaceIds` are the workspaces it holds. 401 for a missing,
-   * invalid or expired token, 403 for another node's token, 400 for a bad body, 404 for an
+   * invalid or expired token, 403 for another node's token or a workspace's, 400 for a bad body, 404 for an
    * unknown node.
    *
    * Token refresh: when the presented token is the node's own (no `workspaceId` claim) and has
@@ -39,11 +54,12 @@ export const nodeCallbackHandlers: CallbackHandlers<'nodeReady' | 'nodeHeartbeat
    */
   nodeHeartbeat: async ({ params, body }, c) => {
     const { claims } = principalOf(c.var.principal, 'node');
-    const { db, config } = depsFromEnv(c.env);
+    const deps = depsFromEnv(c.env);
+    const { db, config } = deps;
     const node = await getNode(db, params.nodeId);
     if (!node) throw notFound(`node ${params.nodeId} not found`);
     await recordHeartbeat(db, params.nodeId);
-    const tokens = node.status === 'destroyed' ? {} : await refreshCallbackTokens(db, params.nodeId, claims, body.workspaceIds, config.CALLBACK_TOKEN_TTL_MS);
+    const tokens = node.status === 'destroyed' ? {} : await refreshCallbackTokens(deps, params.nodeId, claims, body.workspaceIds, config.CALLBACK_TOKEN_TTL_MS);
     const response: NodeHeartbeatResponse = { ok: true, ...tokens };
     return response;
   },

@@ -54,7 +54,7 @@ export function nodeDaemonClient(deps: Pick<Deps, 'db' | 'config'>, node: NodeTa
   const options: RouteClientOptions = {
     baseUrl: node.url,
     timeoutMs: deps.config.OUTBOUND_REQUEST_TIMEOUT_MS,
-    headers: async () => ({ authorization: `Bearer ${await signNodeManagementToken(deps.db, node.id)}` }),
+    headers: async () => ({ authorization: `Bearer ${await signNodeManagementToken(deps, node.id)}` }),
   };
   const client: Record<string, (input: unknown) => Promise<unknown>> = {};
   for (const [name, route] of Object.entries(nodeDaemonApi) as Array<[string, RouteSpec]>) {

@@ -69,13 +69,26 @@ export async function listNodeRows(db: D1Database, status?: NodeStatus): Promise
   return results;
 }
 
-/** The node's daemon is listening at `url` (status `ready`; its ready callback counts as a heartbeat). */
-export async function markNodeReady(db: D1Database, id: string, url: string, daemonVersion: string, sandbox: string): Promise<void> {
+/**
+ * The node's daemon is listening at `url` (its ready callback also counts as a heartbeat), in one
+ * guarded statement: a `provisioning` node becomes `ready` at `url`; a `ready` or `warm` node (a
+ * daemon that restarted) keeps its status and takes the new version and sandbox only when `url`
+ * is the URL recorded for it. Anything else changes nothing: a node being destroyed, destroyed or
+ * failed is not revived, and a ready node's URL is never changed (the control plane sends
+ * credentials there).
+ * @returns the node's status after the call, or null when nothing changed (no such node, or the
+ *   guard refused it: {@link getNode} says why)
+ */
+export async function markNodeReady(db: D1Database, id: string, url: string, daemonVersion: string, sandbox: string): Promise<NodeStatus | null> {
   const at = now();
-  await db
-    .prepare("UPDATE nodes SET status = 'ready', url = ?, daemon_version = ?, sandbox = ?, last_heartbeat_at = ?, updated_at = ? WHERE id = ?")
-    .bind(url, daemonVersion, sandbox, at, at, id)
-    .run();
+  const row = await db
+    .prepare(
+      `UPDATE nodes SET status = CASE status WHEN 'provisioning' THEN 'ready' ELSE status END, url = ?, daemon_version = ?, sandbox = ?, last_heartbeat_at = ?, updated_at = ?
+       WHERE id = ? AND (status = 'provisioning' OR (status IN ('ready', 'warm') AND url = ?)) RETURNING status`,
+    )
+    .bind(url, daemonVersion, sandbox, at, at, id, url)
+    .first<{ status: NodeStatus }>();
+  return row?.status ?? null;
 }
 
 /** The node's daemon is alive now. */

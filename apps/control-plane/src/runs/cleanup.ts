@@ -36,17 +36,23 @@ export async function cleanUpRun(deps: Deps, state: RunState, outcome: RunOutcom
 
 /**
  * The node-release part of cleanup (issue 6, item 3): the run no longer holds the node; an
- * auto-provisioned node with no workspace and no holder left goes warm (NodeLifecycle
- * `markIdle`), to be claimed by the next run or destroyed when its warm timeout passes.
+ * auto-provisioned node with no workspace and no holder left goes warm, to be claimed by the
+ * next run or destroyed when its warm timeout passes. The workspaces are counted first (this
+ * run's is destroyed already); then NodeLifecycle `releaseAndIdle` drops the holder and decides
+ * in one step, so a run that reserves the node meanwhile (`tryReserve`) is seen there as a
+ * holder and keeps it active — it is never erased by the node going warm under it.
  */
 async function releaseNode(deps: Deps, state: RunState, node: NodeRow | null, log: Logger): Promise<void> {
   if (!node) return;
   const lifecycle = deps.stubs.nodeLifecycle(node.id);
-  const holdersLeft = await lifecycle.release(runHolderId(state));
-  if (!node.auto_provisioned || holdersLeft > 0 || (await countLiveWorkspaces(deps.db, node.id)) > 0) return;
-  const { status } = await lifecycle.markIdle(node.id);
+  if (!node.auto_provisioned || (await countLiveWorkspaces(deps.db, node.id)) > 0) {
+    await lifecycle.release(runHolderId(state));
+    return;
+  }
+  const { holdersLeft, state: after } = await lifecycle.releaseAndIdle(node.id, runHolderId(state));
+  if (holdersLeft > 0) return;
   // `destroying`/`destroyed`: the sweep got there first, and nothing is left to release.
-  log.info(status === 'warm' ? 'node warm: no workspace left on it' : 'node not marked warm', { nodeId: node.id, status });
+  log.info(after.status === 'warm' ? 'node warm: no workspace left on it' : 'node not marked warm', { nodeId: node.id, status: after.status });
 }
 
 /**

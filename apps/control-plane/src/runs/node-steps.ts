@@ -53,7 +53,7 @@ export async function provisionNodeFor({ deps, state }: RunStepContext, subject:
   const nodeId = requireField(state.nodeId, 'nodeId');
   const node = await getNode(db, nodeId);
   if (!node) throw permanentFailure(`node ${nodeId} was never registered`);
-  const callbackToken = await signCallbackToken(db, nodeId, config.CALLBACK_TOKEN_TTL_MS);
+  const callbackToken = await signCallbackToken(deps, nodeId, config.CALLBACK_TOKEN_TTL_MS);
   const provider = await getProvider(deps, node.provider, { userId: node.user_id });
   const userData = node.provider === 'local' ? undefined : await userDataForNode(deps, { nodeId, callbackToken, projectId: subject.projectId, chatSessionId: subject.chatSessionId });
   const created = await provider.createNode({ nodeId, controlPlaneUrl: setting(config.baseUrl), callbackToken, ...(node.size ? { size: node.size } : {}), ...(userData ? { userData } : {}) });

@@ -130,22 +130,37 @@ export async function failRun(store: RunStore, kind: RunKind, deps: Deps, state:
   await store.setAlarm(Date.now());
 }
 
-/** The cleanup an ended run owes (cleanup.ts), retried with backoff up to CLEANUP_MAX_ATTEMPTS. */
+/**
+ * The cleanup an ended run owes (cleanup.ts), retried with backoff up to CLEANUP_MAX_ATTEMPTS.
+ * Its I/O lets other calls in: what it records afterwards goes onto the state as stored then,
+ * and only while that is still the run and the cleanup it did — a new run's `start()`, or a
+ * cancel that changed the cleanup owed, wrote meanwhile and is kept.
+ */
 export async function runCleanup(store: RunStore, kind: RunKind, deps: Deps, state: RunState): Promise<void> {
   const outcome = state.pendingCleanup;
   if (!outcome) return;
   const log = logOf(deps, kind, state, { workspaceId: state.workspaceId });
   try {
     await cleanUpRun(deps, state, outcome, kind.chatSessionId(state), log);
-    await store.save({ ...state, pendingCleanup: null });
+    await updateWhileOwed(store, state, (latest) => ({ ...latest, pendingCleanup: null }));
   } catch (error) {
     const attempt = state.attempt + 1;
     log.warn('cleanup failed', { attempt, error: errorMessage(error) });
     if (attempt >= CLEANUP_MAX_ATTEMPTS) {
-      await store.save({ ...state, pendingCleanup: null, lastError: errorMessage(error) });
+      await updateWhileOwed(store, state, (latest) => ({ ...latest, pendingCleanup: null, lastError: errorMessage(error) }));
       return;
     }
-    await store.save({ ...state, attempt });
-    await store.setAlarm(Date.now() + backoffDelayMs(attempt, CLEANUP_BACKOFF));
+    if (await updateWhileOwed(store, state, (latest) => ({ ...latest, attempt }))) await store.setAlarm(Date.now() + backoffDelayMs(attempt, CLEANUP_BACKOFF));
   }
+}
+
+/**
+ * Save `change(latest)` over the stored state when it is still the run of `state` (same run
+ * number) owing the same cleanup. @returns whether it saved
+ */
+async function updateWhileOwed(store: RunStore, state: RunState, change: (latest: RunState) => RunState): Promise<boolean> {
+  const latest = await store.load();
+  if (!latest || (latest.runNumber ?? 1) !== (state.runNumber ?? 1) || latest.pendingCleanup !== state.pendingCleanup) return false;
+  await store.save(change(latest));
+  return true;
 }

@@ -4,10 +4,11 @@
  * `workspace_ready` (the daemon's workspace callback), and the registering half of
  * `agent_session` (the agent session exists on the node; nothing is started).
  */
-import { egressAllowlistFor, newId, type AgentType, type CreateWorkspaceRequest } from '@flotilla/contracts';
+import { egressAllowlistFor, gitHostOf, newId, type AgentType, type CreateWorkspaceRequest } from '@flotilla/contracts';
 import { errorMessage, permanentFailure, transientFailure } from '@flotilla/kit';
 import { signCallbackToken } from '../auth/tokens.js';
 import { gitCredentialFor } from '../credentials/git-tokens.js';
+import { requireCredentialChannel } from '../nodes/credential-channel.js';
 import { allowRefusal, nodeDaemonClient, type NodeTarget } from '../nodes/node-client.js';
 import { getNode } from '../nodes/repository.js';
 import { getProject } from '../projects/repository.js';
@@ -18,7 +19,8 @@ import { requireField, type RunStepContext, type StepOutcome } from './step.js';
 /**
  * workspace_creation for a run's subject: the workspace row (D1, `creating`), the chat session
  * pointed at it, then `POST {node}/workspaces` (clone, `branch` from the project's default
- * branch; the user's token for the repository's host goes with this request only).
+ * branch; the user's token for the repository's host goes with this request only, and only to
+ * a node over https or on loopback — else the step fails saying so, credential-channel.ts).
  * `beforeRequest` records what the subject itself keeps of it. `taskId` null: a workspace created
  * by hand. A 409 means the daemon has it already (an earlier attempt whose answer was lost).
  */
@@ -53,13 +55,16 @@ export async function createWorkspaceFor(
     projectId: project.id,
     chatSessionId: subject.chatSessionId,
     taskId: subject.taskId,
-    callbackToken: await signCallbackToken(db, nodeId, config.CALLBACK_TOKEN_TTL_MS, workspaceId),
+    callbackToken: await signCallbackToken(deps, nodeId, config.CALLBACK_TOKEN_TTL_MS, workspaceId),
     egressAllowlist: egressAllowlistFor({ repoUrl: project.repoUrl, agentType: subject.agentType, projectAllowlist: project.egressAllowlist }),
   };
   const gitCredential = await gitCredentialFor(deps, node.user_id, project.repoUrl).catch((error: unknown) => {
     throw permanentFailure(`the saved repository token cannot be used (${errorMessage(error)}): save it again`, error);
   });
-  if (gitCredential) body.gitCredential = gitCredential;
+  if (gitCredential) {
+    requireCredentialChannel({ id: nodeId, url: node.url }, `the repository token for ${gitHostOf(project.repoUrl) ?? 'this repository'}`);
+    body.gitCredential = gitCredential;
+  }
   await allowRefusal(nodeDaemonClient(deps, { id: nodeId, url: node.url }).createWorkspace({ body }), [409]);
   return { kind: 'advance', to: 'workspace_ready', patch: { workspaceId } };
 }

@@ -41,9 +41,17 @@ export async function getWorkspace(db: D1Database, id: string): Promise<Workspac
   return db.prepare('SELECT * FROM workspaces WHERE id = ?').bind(id).first<WorkspaceRow>();
 }
 
-/** Set a workspace's status (and its error, cleared unless given). */
-export async function setWorkspaceStatus(db: D1Database, id: string, status: WorkspaceStatus, error: string | null = null): Promise<void> {
-  await db.prepare('UPDATE workspaces SET status = ?, error = ?, updated_at = ? WHERE id = ?').bind(status, error, now(), id).run();
+/**
+ * Set a workspace's status (and its error, cleared unless given) — unless it is destroyed: a
+ * destroyed workspace stays destroyed (a late callback or failure does not revive it).
+ * @returns whether the row changed (false: no such workspace, or it is destroyed)
+ */
+export async function setWorkspaceStatus(db: D1Database, id: string, status: WorkspaceStatus, error: string | null = null): Promise<boolean> {
+  const result = await db
+    .prepare("UPDATE workspaces SET status = ?, error = ?, updated_at = ? WHERE id = ? AND (status != 'destroyed' OR ? = 'destroyed')")
+    .bind(status, error, now(), id, status)
+    .run();
+  return (result.meta.changes ?? 0) > 0;
 }
 
 /** Workspaces on a node that still exist (not destroyed). */

@@ -1,7 +1,8 @@
 /**
  * Starting an agent — the ONE function for it, used by a task's run (its `agent_session` step)
  * and by the first prompt to a workspace created by hand: build the start request, add the
- * user's stored key for the agent type (never logged, never in a run state), and
+ * user's stored key for the agent type (never logged, never in a run state; sent only to a node
+ * over https or on loopback, credential-channel.ts), and
  * `POST {node}/workspaces/:wid/agent-sessions/:sid/start`, which starts the agent process and
  * delivers its first prompt (DESIGN.md §2). A 409 means an earlier attempt whose answer was lost
  * started it already — fine, unless the session is still only registered.
@@ -10,6 +11,7 @@ import type { AgentSessionInfo, AgentType, PermissionPolicy, StartAgentSessionRe
 import { FlotillaError, errorMessage, permanentFailure, transientFailure } from '@flotilla/kit';
 import { agentCredentialsFor } from '../credentials/agent-keys.js';
 import type { Deps } from '../deps.js';
+import { requireCredentialChannel } from '../nodes/credential-channel.js';
 import { allowRefusal, nodeDaemonClient, type NodeTarget } from '../nodes/node-client.js';
 
 /** What to start, where, for whom. */
@@ -33,7 +35,9 @@ export interface AgentStart {
 /**
  * Start the agent of a registered session with its first prompt.
  * @returns the agent session as the node daemon answered (or, after a 409, as it reports it)
- * @throws FlotillaError permanentFailure when the stored agent key cannot be decrypted; the
+ * @throws FlotillaError permanentFailure when the stored agent key cannot be decrypted;
+ *   unavailable (503, not retryable) when there is a key and the node is on plain http off this
+ *   machine; the
  *   daemon's refusal (retryable by the one rule); transientFailure when a 409 left the session
  *   only registered
  */
@@ -49,7 +53,10 @@ export async function startAgentSession(deps: Pick<Deps, 'db' | 'config'>, start
   const agentCredentials = await agentCredentialsFor(deps, start.userId, start.agentType).catch((error: unknown) => {
     throw permanentFailure(`the stored ${start.agentType} API key cannot be used (${errorMessage(error)}): store it again in the project settings`, error);
   });
-  if (agentCredentials) request.agentCredentials = agentCredentials;
+  if (agentCredentials) {
+    requireCredentialChannel(start.node, `the stored ${start.agentType} API key`);
+    request.agentCredentials = agentCredentials;
+  }
   const node = nodeDaemonClient(deps, start.node);
   const params = { workspaceId: start.workspaceId, agentSessionId: start.agentSessionId };
   const started = await allowRefusal(node.startAgentSession({ params, body: request }), [409]);

@@ -27,7 +27,7 @@ export async function viewerToken(deps: Pick<Deps, 'db' | 'config'>, projectId: 
   const ttlMs = deps.config.VIEWER_TOKEN_TTL_MS;
   return {
     url: `${node.url.replace(/^http/, 'ws').replace(/\/$/, '')}/workspaces/${encodeURIComponent(workspaceId)}/agent/ws`,
-    token: await signViewerToken(deps.db, node.id, workspaceId, ttlMs),
+    token: await signViewerToken(deps, node.id, workspaceId, ttlMs),
     expiresAt: new Date(Date.now() + ttlMs).toISOString(),
   };
 }

@@ -1,8 +1,10 @@
 /**
  * The nodes page (issue 6, item 9): every node that is not destroyed (`GET /api/nodes`, polled),
  * with its status — active, warm with the time left counting down, destroying —, provider, size
- * and machine type, and its workspaces. A node with no workspace can be destroyed now
- * (`DELETE /api/nodes/:id`), e.g. a warm one nobody will use soon.
+ * and machine type, and its workspaces; a node whose agents are not sandboxed says so (issue 12:
+ * `none` "unsandboxed", `unavailable` "no sandbox — agents refused"; `bubblewrap` is the normal
+ * case and says nothing). A node with no workspace can be destroyed now (`DELETE /api/nodes/:id`),
+ * e.g. a warm one nobody will use soon.
  */
 import type { NodeInfo } from '@flotilla/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -22,6 +24,13 @@ const STATUS_LABEL: Record<NodeInfo['status'], string> = {
   destroying: 'destroying',
   destroyed: 'destroyed',
   error: 'error',
+};
+
+/** What the page says of a node's sandbox: nothing for the normal case (bubblewrap), nor before the node is ready (null). */
+const SANDBOX_LABEL: Record<NonNullable<NodeInfo['sandbox']>, { text: string; title: string } | null> = {
+  bubblewrap: null,
+  none: { text: 'unsandboxed', title: 'Agents on this node run unconfined: its operator opted out of the sandbox (FLOTILLA_UNSAFE_NO_SANDBOX=1)' },
+  unavailable: { text: 'no sandbox — agents refused', title: 'No sandbox can be made on this node (bubblewrap missing), so it starts no agent' },
 };
 
 /** `ms` as "12m 05s" (or "1h 02m"), never negative. */
@@ -69,6 +78,7 @@ function DestroyButton({ node }: { node: NodeInfo }) {
 
 function NodeCard({ node, now }: { node: NodeInfo; now: number }) {
   const label = STATUS_LABEL[node.status];
+  const sandbox = node.sandbox === null ? null : SANDBOX_LABEL[node.sandbox];
   const warmLeft = node.status === 'warm' && node.warmUntil ? new Date(node.warmUntil).getTime() - now : null;
   return (
     <li className="card node-card" data-node-id={node.id} data-status={node.status} aria-labelledby={`node-${node.id}`}>
@@ -81,6 +91,11 @@ function NodeCard({ node, now }: { node: NodeInfo; now: number }) {
         {warmLeft !== null && (
           <span className="small" data-testid="warm-left" aria-live="off">
             {formatTimeLeft(warmLeft)} left
+          </span>
+        )}
+        {sandbox && (
+          <span className={`badge sandbox-${node.sandbox ?? ''}`} data-testid="node-sandbox" title={sandbox.title}>
+            {sandbox.text}
           </span>
         )}
       </h2>

@@ -1,7 +1,7 @@
 /**
  * Runs the control plane Worker locally: applies D1 migrations, then `wrangler dev --local`
- * with state under `<stateDir>`, waits until `/health` answers, and stops the whole process
- * tree on `close()`.
+ * in local mode (DEPLOYMENT_MODE=local, LISTEN_PORT its port) with state under `<stateDir>`,
+ * waits until `/health` answers, and stops the whole process tree on `close()`.
  */
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { mkdirSync, openSync, closeSync } from 'node:fs';
@@ -15,7 +15,7 @@ export interface ControlPlaneOptions {
   port: number;
   /** Wrangler's persisted state (D1, Durable Objects) lives here. */
   stateDir: string;
-  /** Extra Worker vars (e.g. LOCAL_CLOUD_URL, timeouts). */
+  /** Extra Worker vars (e.g. LOCAL_CLOUD_URL, timeouts); they win over the local defaults (BASE_URL, DEPLOYMENT_MODE, LISTEN_PORT). */
   vars: Record<string, string>;
   /** Where wrangler's output goes. */
   logFile: string;
@@ -56,7 +56,9 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   mkdirSync(options.stateDir, { recursive: true });
   await applyMigrations(options.stateDir);
   const url = `http://127.0.0.1:${options.port}`;
-  const vars = { BASE_URL: url, ...options.vars };
+  // wrangler.jsonc ships a deployment (which serves nothing until its auth is configured); this
+  // one is the local control plane: one implicit user, answering only on its own loopback address.
+  const vars = { BASE_URL: url, DEPLOYMENT_MODE: 'local', LISTEN_PORT: String(options.port), ...options.vars };
   const args = [
     wranglerBin(),
     'dev',

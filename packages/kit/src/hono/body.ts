@@ -5,11 +5,14 @@
  * and thrown away: a server that answers while the client is still sending either resets the
  * connection under it (the client then sees no answer at all) or — under workerd — breaks the
  * next request; reading what remains lets the answer arrive and the connection be reused.
+ * A body is JSON or nothing: any other media type is refused with 415 before anything reads it
+ * (what a web page of another origin can send without asking — a form, text/plain — never
+ * reaches a handler).
  */
 import { describeZodError, DEFAULT_MAX_BODY_BYTES } from '@flotilla/contracts';
 import type { Context } from 'hono';
 import type { z } from 'zod';
-import { badRequest, payloadTooLarge } from '../errors.js';
+import { badRequest, payloadTooLarge, unsupportedMediaType } from '../errors.js';
 
 /** Most bytes of a refused body read and thrown away before the connection is given up. */
 export const MAX_DISCARDED_BODY_BYTES = 16 * 1024 * 1024;
@@ -71,6 +74,28 @@ export async function readTextCapped(request: Request, maxBytes: number): Promis
     offset += chunk.byteLength;
   }
   return new TextDecoder().decode(bytes);
+}
+
+/** True for `application/json`, with or without parameters (`; charset=utf-8`). */
+export function isJsonMediaType(contentType: string): boolean {
+  return contentType.split(';')[0]?.trim().toLowerCase() === 'application/json';
+}
+
+/**
+ * Refuse a request that carries a body, or says it does, unless it is JSON: a Content-Type other
+ * than `application/json`, or a body (Content-Length above 0, or chunked) without one. A request
+ * with neither body nor Content-Type passes.
+ * @throws FlotillaError unsupported_media_type (415) saying what to send
+ */
+export function requireJsonMediaType(request: Request): void {
+  const contentType = request.headers.get('content-type');
+  if (contentType !== null) {
+    if (isJsonMediaType(contentType)) return;
+    throw unsupportedMediaType(`request bodies must be JSON (Content-Type: application/json), not ${contentType.split(';')[0]?.trim() || 'an empty type'}`);
+  }
+  const declared = Number(request.headers.get('content-length') ?? '0');
+  const hasBody = request.headers.has('transfer-encoding') || (Number.isFinite(declared) && declared > 0);
+  if (hasBody) throw unsupportedMediaType('a request body must say Content-Type: application/json');
 }
 
 /** Validate `value` with `schema`, or throw a 400 naming every problem (`field: message; …`). */

@@ -1,9 +1,10 @@
 /**
  * Serving a route table with Hono: for each route, the auth middleware of its `auth` kind, then
  * validation — path params (each a non-empty string of at most 200 characters, or the route's own
- * schema), query, JSON body with its size limit — then the handler, whose answer is sent as JSON
- * with the route's status. Refusals are FlotillaErrors (400/401/403/404/413), answered by
- * errors.ts `errorHandler`.
+ * schema), query, the media type of any request that may carry a body (JSON or nothing: 415 for
+ * a form or text, on every route but GET, whether it takes a body or not), JSON body
+ * with its size limit — then the handler, whose answer is sent as JSON with the route's status.
+ * Refusals are FlotillaErrors (400/401/403/404/413/415), answered by errors.ts `errorHandler`.
  */
 import {
   MAX_PATH_PARAM_CHARS,
@@ -18,7 +19,7 @@ import {
 import type { Context, Env, Hono, MiddlewareHandler } from 'hono';
 import type { ContentfulStatusCode, StatusCode } from 'hono/utils/http-status';
 import { badRequest } from '../errors.js';
-import { parseJsonBody, parseWith } from './body.js';
+import { parseJsonBody, parseWith, requireJsonMediaType } from './body.js';
 
 const REPLY = Symbol('reply');
 
@@ -81,11 +82,11 @@ export function registerRoutes<E extends Env, T extends RouteTable>(app: Hono<E>
     const auth = spec.auth === 'public' ? [] : [options.auth[spec.auth]];
     if (auth.some((middleware) => middleware === undefined)) throw new Error(`route ${name} (${spec.method} ${spec.path}) needs auth ${spec.auth}, which this server has no middleware for`);
     const handlersOfRoute: MiddlewareHandler<E>[] = [...(auth as MiddlewareHandler<E>[]), async (c: Context<E>) => {
-      const request = {
-        params: validParams(spec, c),
-        query: spec.query ? parseWith(spec.query, c.req.query()) : {},
-        body: spec.body ? await parseJsonBody(c, spec.body, spec.maxBodyBytes) : undefined,
-      } as ValidRequest<RouteSpec>;
+      const params = validParams(spec, c);
+      const query = spec.query ? parseWith(spec.query, c.req.query()) : {};
+      if (spec.method !== 'GET') requireJsonMediaType(c.req.raw);
+      const body = spec.body ? await parseJsonBody(c, spec.body, spec.maxBodyBytes) : undefined;
+      const request = { params, query, body } as ValidRequest<RouteSpec>;
       const result = await handler(request, c);
       const { status, value } = isReply(result) ? result : { status: spec.status[0], value: result };
       if (value instanceof Response) return value;

@@ -50,12 +50,44 @@ export async function markActive(store: LifecycleStore, deps: LifecycleDeps, nod
  * The node runs nothing any more: status warm, alarm at now + `warmTimeoutMs` (default
  * NODE_WARM_TIMEOUT_MS), D1 status `warm` with `warm_since`. Again while warm resets the timer.
  * A timeout of 0 means no warm pool: the node is destroyed at once (a failed deletion is
- * retried on the alarm). A node being destroyed, or gone, stays so: the answer shows it.
+ * retried on the alarm). A node being destroyed, or gone, stays so; a node someone still holds
+ * (a `tryReserve` that came after its last holder left) stays active: the answer shows it.
  */
 export async function markIdle(store: LifecycleStore, deps: LifecycleDeps, nodeId: string, warmTimeoutMs?: number): Promise<NodeLifecycleState> {
+  return goIdle(store, deps, await load(store, nodeId), nodeId, warmTimeoutMs);
+}
+
+/**
+ * `holderId` no longer holds the node and — in the same step, with no other call in between —
+ * when no holder is left the node goes warm as by {@link markIdle}. The caller decides first
+ * (outside) that the node may go warm at all: auto-provisioned, with no workspace left in D1; a
+ * workspace is only made by a holder, so one made since is seen here as its holder.
+ * @returns how many holders are left, and the node's state after
+ */
+export async function releaseAndIdle(
+  store: LifecycleStore,
+  deps: LifecycleDeps,
+  nodeId: string,
+  holderId: string,
+  warmTimeoutMs?: number,
+): Promise<{ holdersLeft: number; state: NodeLifecycleState }> {
   const record = await load(store, nodeId);
+  const released: LifecycleRecord = { ...record, holderIds: record.holderIds.filter((id) => id !== holderId) };
+  if (released.holderIds.length > 0) {
+    if (released.holderIds.length !== record.holderIds.length) await store.save(released);
+    return { holdersLeft: released.holderIds.length, state: toLifecycleState(released) };
+  }
+  return { holdersLeft: 0, state: await goIdle(store, deps, released, nodeId, warmTimeoutMs) };
+}
+
+/** {@link markIdle} on `record`, as loaded by the caller in this same step. */
+async function goIdle(store: LifecycleStore, deps: LifecycleDeps, record: LifecycleRecord, nodeId: string, warmTimeoutMs?: number): Promise<NodeLifecycleState> {
   if (record.status === 'destroying' || record.status === 'destroyed') {
     logOf(deps).warn('node not marked warm: it is being destroyed', { nodeId, status: record.status });
+    return toLifecycleState(record);
+  }
+  if (record.status === 'active' && record.holderIds.length > 0) {
+    logOf(deps).info('node not marked warm: it is held', { nodeId, holderIds: record.holderIds });
     return toLifecycleState(record);
   }
   const now = Date.now();

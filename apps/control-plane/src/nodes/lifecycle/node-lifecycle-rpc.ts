@@ -12,7 +12,7 @@ export type DestroyReason = 'warm_timeout' | 'max_lifetime' | 'outdated_daemon' 
 export interface NodeLifecycleRpc extends Rpc.DurableObjectBranded {
   /** The node is in use (by `holderId`): a conflict (409) when it is being destroyed or is gone. */
   markActive(nodeId: string, holderId?: string): Promise<Outcome<NodeLifecycleState>>;
-  /** The node runs nothing any more: warm for `warmTimeoutMs` (default NODE_WARM_TIMEOUT_MS), 0: destroyed now. */
+  /** The node runs nothing any more: warm for `warmTimeoutMs` (default NODE_WARM_TIMEOUT_MS), 0: destroyed now; a held node stays active. */
   markIdle(nodeId: string, warmTimeoutMs?: number): Promise<NodeLifecycleState>;
   /** Claim a warm node for `holderId`; exactly one caller wins. */
   tryClaim(holderId: string): Promise<boolean>;
@@ -20,6 +20,11 @@ export interface NodeLifecycleRpc extends Rpc.DurableObjectBranded {
   tryReserve(holderId: string, maxWorkspaces: number, liveWorkspaces: number): Promise<boolean>;
   /** `holderId` no longer holds the node. @returns how many holders are left */
   release(holderId: string): Promise<number>;
+  /**
+   * `holderId` no longer holds the node and, in the same step, the node goes warm when no holder
+   * is left (as markIdle). @returns how many holders are left, and the state after
+   */
+  releaseAndIdle(nodeId: string, holderId: string, warmTimeoutMs?: number): Promise<{ holdersLeft: number; state: NodeLifecycleState }>;
   getStatus(): Promise<NodeLifecycleState>;
   /**
    * Destroy the node now if nothing holds it (see the class). @returns true when destroyed (or

@@ -109,6 +109,27 @@ describe('NodeLifecycle', () => {
     expect((await stub.getStatus()).holderIds).toEqual(['tsk_2']);
   });
 
+  it('markIdle leaves a node someone reserved after its last holder left active (it used to erase the reservation)', async () => {
+    const { nodeId, stub } = await readyNode();
+    await stub.markActive(nodeId, 'tsk_done');
+    expect(await stub.release('tsk_done')).toBe(0);
+    expect(await stub.tryReserve('tsk_new', 1, 0)).toBe(true);
+    expect(await stub.markIdle(nodeId, HOUR_MS)).toMatchObject({ status: 'active', holderIds: ['tsk_new'] });
+    expect(await alarmOf(nodeId)).toBeNull();
+    expect((await row(nodeId)).status).toBe('ready');
+  });
+
+  it('releaseAndIdle drops the holder and, in the same step, makes the node warm only when nobody holds it', async () => {
+    const { nodeId, stub } = await readyNode();
+    await stub.markActive(nodeId, 'tsk_a');
+    expect(await stub.tryReserve('tsk_b', 2, 1)).toBe(true);
+    expect(await stub.releaseAndIdle(nodeId, 'tsk_a', HOUR_MS)).toMatchObject({ holdersLeft: 1, state: { status: 'active', holderIds: ['tsk_b'] } });
+    const last = await stub.releaseAndIdle(nodeId, 'tsk_b', HOUR_MS);
+    expect(last).toMatchObject({ holdersLeft: 0, state: { status: 'warm', holderIds: [] } });
+    expect(await alarmOf(nodeId)).toBe(Date.parse(last.state.warmUntil ?? ''));
+    expect((await row(nodeId)).status).toBe('warm');
+  });
+
   it('the alarm on a warm node destroys it through its provider; D1 says destroyed', async () => {
     const { nodeId, stub } = await readyNode();
     await stub.markIdle(nodeId, HOUR_MS);

@@ -44,6 +44,10 @@ export class NodeLifecycle extends DurableObject<Env> implements NodeLifecycleRp
     return lifecycle.release(this.store, holderId);
   }
 
+  releaseAndIdle(nodeId: string, holderId: string, warmTimeoutMs?: number): Promise<{ holdersLeft: number; state: NodeLifecycleState }> {
+    return lifecycle.releaseAndIdle(this.store, this.deps, nodeId, holderId, warmTimeoutMs);
+  }
+
   getStatus(): Promise<NodeLifecycleState> {
     return lifecycle.getStatus(this.store);
   }

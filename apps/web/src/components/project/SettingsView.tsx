@@ -1,4 +1,7 @@
-/** Project settings: default agent, VM size and node provider; the cloud token, repository token and agent API keys stored through the API. */
+/**
+ * Project settings: default agent, VM size and node provider; the hosts its agents may reach
+ * (egress allowlist); the cloud token, repository token and agent API keys stored through the API.
+ */
 import { AgentType, ProviderName, VmSize, type Project, type UpdateProjectRequest } from '@flotilla/contracts';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
@@ -6,6 +9,7 @@ import { api, errorText } from '../../lib/api';
 import { keys } from '../../lib/queries';
 import { AgentKeys } from './AgentKeys';
 import { CloudToken } from './CloudToken';
+import { EgressAllowlistForm } from './EgressAllowlistForm';
 import { RepositoryToken } from './RepositoryToken';
 
 /** How the settings page names each provider. */
@@ -69,6 +73,7 @@ export function SettingsView({ project }: { project: Project }) {
           Save settings
         </button>
       </form>
+      <EgressAllowlistForm project={project} />
       <CloudToken provider="hetzner" />
       <RepositoryToken project={project} />
       <AgentKeys />
