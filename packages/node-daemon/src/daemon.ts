@@ -18,6 +18,7 @@ import type { DaemonConfig } from './config.js';
 import { ControlPlaneClient } from './control-plane/control-plane-client.js';
 import { AgentSessionStore } from './db/agent-session-store.js';
 import { openDatabase } from './db/database.js';
+import { ModelUsageStore } from './db/model-usage-store.js';
 import { WorkspaceStore } from './db/workspace-store.js';
 import { errorMessage } from '@flotilla/kit';
 import { createDaemonApp } from './http/app.js';
@@ -30,6 +31,7 @@ import type { Logger } from '@flotilla/kit';
 import { MessageOutbox, createHttpMessageSender, readOutboxConfig } from './outbox/index.js';
 import { nodeSandbox } from './sandbox/index.js';
 import { DAEMON_VERSION } from './version.js';
+import { WorkspaceSandboxes } from './workspace-sandbox/workspace-sandboxes.js';
 import { WorkspaceService } from './workspaces/workspace-service.js';
 
 export interface RunningDaemon {
@@ -89,11 +91,12 @@ export async function startDaemon(options: {
 }): Promise<RunningDaemon> {
   const { config, credentials, logger } = options;
   const tlsFiles = readTlsFiles(config.tls);
-  // Owner-only: the data dir holds callback tokens (daemon.db and its WAL) and agent homes.
+  // Owner-only: the data dir holds callback tokens (daemon.db and its WAL) and the sandboxes' homes.
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const db = openDatabase(join(config.dataDir, 'daemon.db'));
   const workspaceStore = new WorkspaceStore(db);
   const sessionStore = new AgentSessionStore(db);
+  const usageStore = new ModelUsageStore(db);
   const tokenFor = (workspaceId: string): string | undefined => workspaceStore.get(workspaceId)?.callbackToken;
   // The configured token, or a newer one a previous run got from a heartbeat answer.
   const nodeToken = new NodeTokenHolder(db, config.nodeId, config.callbackToken, logger.child({ component: 'callback-tokens' }));
@@ -117,6 +120,8 @@ export async function startDaemon(options: {
   const sandbox = nodeSandbox(config);
   if (sandbox.kind === 'unavailable') logger.error('no sandbox: agents will be refused', { reason: sandbox.reason });
   else logger.info('agent sandbox', { kind: sandbox.kind });
+  // Each workspace's HOME and TMPDIR, model gateway and egress proxy: what its agent runs in.
+  const sandboxes = new WorkspaceSandboxes({ sandbox, config, usage: usageStore, workspaces: workspaceStore, logger });
   const gitCredentials = new GitCredentialRegistry();
   const agentSessions = new AgentSessionService({
     workspaces: workspaceStore,
@@ -125,7 +130,7 @@ export async function startDaemon(options: {
     controlPlane,
     config,
     credentials,
-    sandbox,
+    sandboxes,
     daemonVersion: DAEMON_VERSION,
     updateBufferSize: config.agentUpdateBufferSize,
     gitCommandTimeoutMs: config.gitCommandTimeoutMs,
@@ -133,11 +138,13 @@ export async function startDaemon(options: {
     drainTimeoutMs: config.taskCallbackDrainTimeoutMs,
     pullRequests: { apiUrl: config.githubApiUrl, token: config.githubToken, timeoutMs: config.githubRequestTimeoutMs },
     gitAuth: (workspaceId) => gitCredentials.get(workspaceId),
+    usageOf: (taskId, workspaceId) => usageStore.totalsOf(taskId, workspaceId),
     logger: logger.child({ component: 'agent-sessions' }),
   });
   const workspaces = new WorkspaceService({
     store: workspaceStore,
     agents: agentSessions,
+    sandboxes,
     controlPlane,
     dataDir: config.dataDir,
     gitCloneTimeoutMs: config.gitCloneTimeoutMs,
@@ -170,7 +177,7 @@ export async function startDaemon(options: {
   });
   const url = resolvePublicUrl(config.publicUrl, config.host, server.address() as AddressInfo, tlsFiles !== null);
   const agentStream = createAgentStreamSockets({ nodeId: config.nodeId, keys, agentSessions, logger, maxBufferedBytes: config.agentStreamMaxBufferedBytes });
-  const terminals = createTerminalSockets({ nodeId: config.nodeId, keys, workspaces, logger, idleTimeoutMs: config.terminalIdleTimeoutMs });
+  const terminals = createTerminalSockets({ nodeId: config.nodeId, keys, workspaces, sandboxes, logger, idleTimeoutMs: config.terminalIdleTimeoutMs });
   serveUpgrades(server, { agentStream: agentStream.handleUpgrade, terminal: terminals.handleUpgrade });
 
   let heartbeat: NodeJS.Timeout | undefined;
@@ -180,6 +187,7 @@ export async function startDaemon(options: {
     agentStream.close();
     terminals.close();
     await Promise.all([agentSessions.stopAll(), outbox.stop()]);
+    await sandboxes.closeAll();
     await new Promise<void>((resolve) => {
       server.close(() => resolve());
       if ('closeAllConnections' in server) server.closeAllConnections();

@@ -6,7 +6,7 @@
  * The daemon never deletes a workspace here: on success the control plane does; on failure the
  * workspace stays for inspection.
  */
-import type { TaskCallbackRequest } from '@flotilla/contracts';
+import type { ModelUsage, TaskCallbackRequest } from '@flotilla/contracts';
 import { errorMessage } from '@flotilla/kit';
 import { gitHubRepositoryOf, openPullRequest } from '../git/github-pull-request.js';
 import type { GitHttpAuth } from '../git/git-credentials.js';
@@ -27,7 +27,18 @@ export interface TaskCompletionDeps {
   pullRequests?: { apiUrl: string; token: string | null; timeoutMs: number };
   /** The repository credentials of a workspace, when the control plane sent some (git-credentials.ts). */
   gitAuth?: (workspaceId: string) => GitHttpAuth | undefined;
+  /**
+   * The model usage of a task's run, as the workspace's model gateway counted it (db/model-usage-store.ts
+   * `totalsOf`); undefined when it counted none. Sent as the callback's `usage`.
+   */
+  usageOf?: (taskId: string, workspaceId: string) => ModelUsage | undefined;
   logger: Logger;
+}
+
+/** `body` with the run's model usage, when the gateway counted any. */
+function withUsage<T extends TaskCallbackRequest>(deps: TaskCompletionDeps, taskId: string, workspaceId: string, body: T): T {
+  const usage = deps.usageOf?.(taskId, workspaceId);
+  return usage ? { ...body, usage } : body;
 }
 
 export interface FinishedTurn {
@@ -169,6 +180,7 @@ export async function completeTask(deps: TaskCompletionDeps, turn: FinishedTurn)
     filesChanged: body.filesChanged.length,
     pushed: body.branch !== null,
   });
+  body = withUsage(deps, turn.taskId, turn.workspaceId, body);
   await deps.controlPlane.taskCallback(turn.taskId, turn.workspaceId, body);
   return body;
 }
@@ -187,7 +199,7 @@ export async function failTask(
   error: string,
 ): Promise<TaskCallbackRequest> {
   await drainChat(deps, workspaceId);
-  const body: TaskCallbackRequest = { status: 'failed', error };
+  const body = withUsage<TaskCallbackRequest>(deps, taskId, workspaceId, { status: 'failed', error });
   deps.logger.warn('task failed', { taskId, workspaceId, error });
   await deps.controlPlane.taskCallback(taskId, workspaceId, body);
   return body;
