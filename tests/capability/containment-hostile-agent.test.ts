@@ -78,7 +78,7 @@ describe('a hostile agent on the real stack', () => {
     // Its real change is pushed; what it gathered is there too, and in the chat.
     const branch = `task/${task.id}`;
     expect(showFile(repo, branch, 'CHANGE.md')).toBe('the real change\n');
-    const loot = showFile(repo, branch, 'loot.txt');
+    const loot = showFile(repo, branch, 'loot.txt') ?? '';
     const chat = JSON.stringify(await stack.client.allMessages(project.id, task.chatSessionId ?? ''));
     expect(chat).toContain('--- env');
 

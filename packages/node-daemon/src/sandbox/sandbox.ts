@@ -16,18 +16,9 @@
  * (FLOTILLA_UNSAFE_NO_SANDBOX=1): then {@link unconfinedSandbox} runs commands as they are.
  */
 import type { NodeSandbox } from '@flotilla/contracts';
+import type { SandboxBridge } from './bridge.js';
 import { bridgeScript } from './bridge-script.js';
 import type { SandboxPolicy } from './policy.js';
-
-/** A TCP port on the sandbox's loopback relayed to a Unix socket of the daemon. */
-export interface SandboxBridge {
-  /** Port on 127.0.0.1 inside the sandbox. */
-  port: number;
-  /** The daemon's Unix socket, outside (bound into the sandbox under {@link SANDBOX_RUN_DIR}). */
-  socket: string;
-  /** The socket's path inside the sandbox (set by {@link Sandbox.wrap}). */
-  socketInSandbox: string;
-}
 
 /** What to run, and what it may touch. */
 export interface SandboxedCommand {
@@ -42,7 +33,7 @@ export interface SandboxedCommand {
   /** Extra directories bound read-only at their own path. */
   readable?: readonly string[];
   /** Ports on the sandbox's loopback relayed to Unix sockets of the daemon. */
-  bridges?: ReadonlyArray<{ port: number; socket: string }>;
+  bridges?: ReadonlyArray<Pick<SandboxBridge, 'port' | 'socket'>>;
   /**
    * A terminal's shell on a PTY of its own: it keeps the PTY as its controlling terminal (job
    * control, Ctrl-C reaching what runs in it) instead of a new session. Safe because nothing
