@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import type { AgentType } from './agents.js';
-import { gitHostOf } from './settings.js';
+import { gitHostOf } from './git-hosts.js';
 
 /**
  * One allowlist entry: a host name (`github.com`), or every subdomain of one (`*.github.com`,

@@ -8,6 +8,7 @@ export * from './node.js';
 export * from './project.js';
 export * from './task.js';
 export * from './settings.js';
+export * from './git-hosts.js';
 export * from './control-plane-config.js';
 export * from './node-lifecycle.js';
 export * from './manual-workspace.js';

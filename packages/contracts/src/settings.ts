@@ -45,21 +45,6 @@ export const PutGitCredentialRequest = z.strictObject({
 });
 export type PutGitCredentialRequest = z.infer<typeof PutGitCredentialRequest>;
 
-/** A git host as credentials are keyed: lower-case `hostname[:port]`, e.g. `github.com`. */
-export const GitHost = z
-  .string()
-  .regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d{1,5})?$/, 'a host name such as github.com (lower case, optionally :port)');
-
-/** The host (`hostname[:port]`, lower case) of an http(s) repository URL, as git credentials are keyed; null for any other URL or a path. */
-export function gitHostOf(repoUrl: string): string | null {
-  try {
-    const url = new URL(repoUrl);
-    return url.protocol === 'https:' || url.protocol === 'http:' ? url.host.toLowerCase() : null;
-  } catch {
-    return null;
-  }
-}
-
 /** A stored credential as the API shows it: never the secret, only a mask. */
 export const CredentialInfo = z.object({
   kind: z.enum(['agent', 'cloud', 'git']),

@@ -16,13 +16,13 @@ import { NodeStatus } from '../node.js';
 import { CreateProjectRequest, Project } from '../project.js';
 import {
   CredentialInfo,
-  GitHost,
   ProviderName,
   PutAgentCredentialRequest,
   PutCloudCredentialRequest,
   PutGitCredentialRequest,
   UpdateProjectRequest,
 } from '../settings.js';
+import { GitHost } from '../git-hosts.js';
 import { CreateTaskRequest, FollowUpPromptRequest, FollowUpPromptResponse, Task, TaskStatus, TaskWithEvents, UpdateTaskRequest } from '../task.js';
 import { route } from './route.js';
 
