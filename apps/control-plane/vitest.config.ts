@@ -42,6 +42,7 @@ export default defineConfig({
         bindings: {
           ...TEST_VARS,
           LOCAL_CLOUD_URL: `${inject('standInUrl')}/cloud`,
+          LOCAL_CLOUD_SECRET: 'test-local-cloud-secret',
           TEST_MIGRATIONS: await readD1Migrations(here('./migrations')),
         },
       },

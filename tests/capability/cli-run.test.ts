@@ -3,7 +3,7 @@
  * an embedded one booted for the run; `--json` gives the result as the last line of stdout. The
  * nodes run the scripted agent for `--agent claude-code` (the testkit's agent-command override).
  */
-import { agentOverrideEnv, bootTestStack, createGitRepo, git, processesWithEnv, showFile, type TestStack } from '@flotilla/testkit/stack';
+import { agentOverrideEnv, bootTestStack, createGitRepo, git, processesOfStack, showFile, type TestStack } from '@flotilla/testkit/stack';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -75,8 +75,8 @@ describe('flotilla run', () => {
     expect(showFile(repo, `task/${json.taskId}`, 'done.txt')).toBe('embedded');
     expect(result.stderr).toContain('Embedded Flotilla at');
     expect(existsSync(join(home, 'state'))).toBe(true);
-    // no process of that run is left: wrangler, workerd, node daemons and agents all carried FLOTILLA_HOME
+    // no process of that run is left: wrangler, workerd (FLOTILLA_HOME), node daemons (a data directory in it) and their agents
     await new Promise((r) => setTimeout(r, 500));
-    expect(processesWithEnv(`FLOTILLA_HOME=${home}`)).toEqual([]);
+    expect(processesOfStack(home)).toEqual([]);
   });
 });

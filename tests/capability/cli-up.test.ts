@@ -4,7 +4,7 @@
  * node daemon and agent, leaving no process behind.
  */
 import { freePort } from '@flotilla/cli';
-import { agentOverrideEnv, createGitRepo, processesWithEnv, showFile } from '@flotilla/testkit/stack';
+import { agentOverrideEnv, createGitRepo, processesOfStack, showFile } from '@flotilla/testkit/stack';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -53,6 +53,6 @@ describe('flotilla up', () => {
     expect(upCode).toBe(0);
     expect(existsSync(join(home, 'server.json'))).toBe(false);
     await new Promise((r) => setTimeout(r, 500));
-    expect(processesWithEnv(`FLOTILLA_HOME=${home}`)).toEqual([]);
+    expect(processesOfStack(home)).toEqual([]);
   });
 });

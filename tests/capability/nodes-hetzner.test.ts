@@ -8,10 +8,13 @@
  * fake-vm: its files written, its install script run — downloading the daemon bundle from this
  * control plane and checking its SHA-256 — and its systemd unit started); the task completes on
  * the daemon it installed; the node sweep then deletes the server through Hetzner, which stops
- * the VM. A bundle that does not match its SHA-256 is refused by the install script. The VMs run
+ * the VM. The boot checks Node.js against its pinned SHA-256 (a stand-in served as nodejs.org)
+ * and installs the daemon's packages with `npm ci` from the artifact's lockfile; a bundle, a
+ * lockfile or a Node.js download that does not match its SHA-256 stops the boot. The VMs run
  * the scripted agent (their drop-in's agent-command override); Claude Code on a VM is
  * nodes-hetzner-claude-code.
  */
+import { NODE_RELEASE, nodeTarball } from '@flotilla/cloud-init';
 import { NodeDaemonManifest } from '@flotilla/contracts';
 import { bootFakeVm } from '@flotilla/testkit/fake-vm';
 import { createGitRepo, processAlive, showFile, waitForTask, waitForWorkspaceRunning, waitUntil, type TestStack } from '@flotilla/testkit/stack';
@@ -106,7 +109,7 @@ describe('the Hetzner provider, on the real stack against the fake Hetzner API',
       server_type: 'cx32',
       image: 'debian-12',
       location: 'nbg1',
-      labels: { 'managed-by': 'flotilla', 'flotilla-node-id': nodeId },
+      labels: { 'managed-by': 'flotilla', 'flotilla-deployment': expect.stringMatching(/^[0-9a-f-]{36}$/), 'flotilla-node-id': nodeId },
     });
     const userData = String(body.user_data);
     expect(cloudInitSchema(userData)).toMatch(/^0 Valid cloud-config/);
@@ -129,6 +132,11 @@ describe('the Hetzner provider, on the real stack against the fake Hetzner API',
     const installed = join(vm?.root ?? '', 'opt/flotilla/node-daemon.mjs');
     expect(createHash('sha256').update(readFileSync(installed)).digest('hex')).toBe(manifest.sha256);
     expect(vm?.log()).toContain('node-daemon.mjs.download: OK');
+    // Node.js checked against its pinned SHA-256 before it was unpacked; the runtime packages
+    // installed with npm ci from the artifact's checked lockfile.
+    expect(vm?.log()).toContain(`${nodeTarball(NODE_RELEASE, process.arch === 'arm64' ? 'arm64' : 'x64')}: OK`);
+    expect(vm?.log()).toContain('package-lock.json.download: OK');
+    expect(createHash('sha256').update(readFileSync(join(vm?.root ?? '', 'opt/flotilla/package-lock.json'))).digest('hex')).toBe(manifest.lockfile.sha256);
     expect(existsSync(join(vm?.root ?? '', 'opt/flotilla/node_modules/better-sqlite3/package.json'))).toBe(true);
     const node = await waitForNodeStatus(stack, nodeId, 'warm');
     expect(node).toMatchObject({ provider: 'hetzner', size: 'medium', machineType: 'cx32', location: 'nbg1' });
@@ -157,6 +165,26 @@ describe('the Hetzner provider, on the real stack against the fake Hetzner API',
     const userData = (create?.body as { user_data: string }).user_data;
     const tampered = userData.replace(manifest.sha256, '0'.repeat(64));
     await expect(bootFakeVm(tampered, { env: stand.vmEnv })).rejects.toThrow(/node-daemon\.mjs\.download: FAILED/);
+  });
+
+  it('serves the lockfile its manifest describes; a VM refuses a lockfile or a Node.js download whose SHA-256 differs', async () => {
+    const manifest = NodeDaemonManifest.parse(await (await fetch(`${stack.url}/api/node-daemon`)).json());
+    const lockfile = await fetch(`${stack.url}/api/node-daemon/lockfile/${manifest.version}`);
+    expect(lockfile.status).toBe(200);
+    expect(lockfile.headers.get('x-flotilla-daemon-sha256')).toBe(manifest.lockfile.sha256);
+    const bytes = Buffer.from(await lockfile.arrayBuffer());
+    expect({ bytes: bytes.byteLength, sha256: createHash('sha256').update(bytes).digest('hex') }).toEqual({ bytes: manifest.lockfile.bytes, sha256: manifest.lockfile.sha256 });
+    expect(JSON.parse(bytes.toString('utf8'))).toMatchObject({ lockfileVersion: 3, packages: { '': { dependencies: manifest.dependencies } } });
+    expect((await fetch(`${stack.url}/api/node-daemon/lockfile/9.9.9`)).status).toBe(404);
+
+    const create = stand.fake.requests.find((r) => r.method === 'POST' && r.path === '/v1/servers');
+    const userData = (create?.body as { user_data: string }).user_data;
+    const badLockfile = userData.replace(manifest.lockfile.sha256, '0'.repeat(64));
+    await expect(bootFakeVm(badLockfile, { env: stand.vmEnv })).rejects.toThrow(/package-lock\.json\.download: FAILED/);
+    const arch = process.arch === 'arm64' ? 'arm64' : 'x64';
+    expect(userData).toContain(NODE_RELEASE.sha256[arch]);
+    const badNode = userData.replace(NODE_RELEASE.sha256[arch], '0'.repeat(64));
+    await expect(bootFakeVm(badNode, { env: stand.vmEnv })).rejects.toThrow(new RegExp(`${nodeTarball(NODE_RELEASE, arch).replace(/\./g, '\\.')}: FAILED`));
   });
 
   it('a VM where node-pty fails to build still runs agents; only its terminals say they are unavailable', async () => {
@@ -192,25 +220,31 @@ describe('the Hetzner provider, on the real stack against the fake Hetzner API',
     stand.nextVm = {};
   });
 
-  it("the sweep deletes a Flotilla server no node accounts for, and leaves everyone else's servers alone", async () => {
+  it("the sweep deletes a server of this deployment no node accounts for, and leaves everyone else's — another deployment's too — alone", async () => {
     const createServer = (name: string, labels: Record<string, string>) =>
       fetch(`${stand.fake.url}/servers`, {
         method: 'POST',
         headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
         body: JSON.stringify({ name, server_type: 'cx22', image: 'debian-12', location: 'nbg1', labels, user_data: '#cloud-config\n' }),
       });
-    // A server Flotilla created whose node the control plane never recorded (say, a lost D1 row),
-    // and a server of the same Hetzner project that is not Flotilla's.
-    expect((await createServer('flotilla-nod-lost', { 'managed-by': 'flotilla', 'flotilla-node-id': 'nod_lost' })).status).toBe(201);
+    // This deployment's id, as every server it created carries it.
+    const deployment = stand.fake.servers().find((s) => s.labels['managed-by'] === 'flotilla')?.labels['flotilla-deployment'] ?? '';
+    expect(deployment).toMatch(/^[0-9a-f-]{36}$/);
+    // A server this deployment created whose node the control plane never recorded (say, a lost
+    // D1 row); a server of another Flotilla deployment sharing the Hetzner project, whose node
+    // this control plane does not know either; and a server of the project that is not Flotilla's.
+    expect((await createServer('flotilla-nod-lost', { 'managed-by': 'flotilla', 'flotilla-deployment': deployment, 'flotilla-node-id': 'nod_lost' })).status).toBe(201);
+    expect((await createServer('flotilla-nod-neighbour', { 'managed-by': 'flotilla', 'flotilla-deployment': 'staging', 'flotilla-node-id': 'nod_neighbour' })).status).toBe(201);
     expect((await createServer('team-web-1', { team: 'web' })).status).toBe(201);
     const swept = await sweepNodesNow(stack);
     expect(swept.destroyed).toContainEqual({ nodeId: 'nod_lost', reason: 'orphaned' });
     const names = stand.fake.servers().map((s) => s.name);
     expect(names).toContain('team-web-1');
+    expect(names).toContain('flotilla-nod-neighbour');
     expect(names).not.toContain('flotilla-nod-lost');
     // The server of the workspace still running (previous test) is a live node's: kept.
     expect(swept.destroyed.map((d) => d.nodeId)).toEqual(['nod_lost']);
-    expect(names.filter((name) => name.startsWith('flotilla-'))).toHaveLength(1);
+    expect(names.filter((name) => name.startsWith('flotilla-') && name !== 'flotilla-nod-neighbour')).toHaveLength(1);
     // Idempotent: nothing more to delete.
     expect((await sweepNodesNow(stack)).destroyed.filter((d) => d.reason === 'orphaned')).toEqual([]);
   });

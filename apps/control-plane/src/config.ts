@@ -1,7 +1,7 @@
 /**
  * Every setting of the control plane, read from the Worker's vars and checked in ONE place:
  * the timeouts and limits (defaults in contracts CONTROL_PLANE_CONFIG_DEFAULTS, defined once
- * there) and the string settings (BASE_URL, LOCAL_CLOUD_URL, DEPLOYMENT_MODE, HETZNER_*,
+ * there) and the string settings (BASE_URL, LOCAL_CLOUD_URL, LOCAL_CLOUD_SECRET, DEPLOYMENT_MODE, DEPLOYMENT_ID, HETZNER_*,
  * NODE_DNS_*, NODE_DAEMON_PORT, NODE_ORIGIN_TLS, NODE_PUBLIC_URL_TEMPLATE, CLOUDFLARE_API_URL)
  * and secrets. A bad number refuses the whole config (as it always has), saying which; a missing or invalid
  * string setting is kept as a {@link Checked} problem and refused — with a message naming the
@@ -17,6 +17,7 @@ import {
   DEFAULT_HETZNER_IMAGE,
   DEFAULT_HETZNER_LOCATION,
   DEFAULT_HETZNER_SERVER_TYPES,
+  DEPLOYMENT_ID_PATTERN,
   HETZNER_API_URL,
 } from '@flotilla/providers';
 import type { Env } from './env.js';
@@ -55,10 +56,14 @@ export interface NodeDaemonSettings {
 export interface Settings {
   /** DEPLOYMENT_MODE is `local` (or unset): one implicit user, the node sweep on demand. */
   isLocalMode: boolean;
+  /** DEPLOYMENT_ID, or null: the id made once and kept in D1 is used (nodes/deployment.ts). */
+  deploymentId: Checked<string | null>;
   /** BASE_URL without a trailing slash: the URL node daemons call back to. */
   baseUrl: Checked<string>;
   /** LOCAL_CLOUD_URL: the local provider's cloud. */
   localCloudUrl: Checked<string>;
+  /** LOCAL_CLOUD_SECRET: the secret the local cloud requires (a secret, from `flotilla up`'s secrets file). */
+  localCloudSecret: Checked<string>;
   /** FLOTILLA_API_TOKEN, or null when the API is open. */
   apiToken: string | null;
   /** CREDENTIALS_ENCRYPTION_KEY as given (credentials/crypto.ts checks it), or null. */
@@ -148,14 +153,25 @@ function readNodeDaemon(env: Env, nodeDns: Checked<NodeDnsSettings | null>): Che
   return ok({ port, originTls, publicUrlTemplate });
 }
 
+/** DEPLOYMENT_ID when set: checked against DEPLOYMENT_ID_PATTERN (it becomes a label value of cloud servers). */
+function readDeploymentId(env: Env): Checked<string | null> {
+  const id = text(env.DEPLOYMENT_ID);
+  if (id === undefined) return ok(null);
+  if (!DEPLOYMENT_ID_PATTERN.test(id)) return problem(`DEPLOYMENT_ID must be 1–63 of A-Za-z0-9._- starting and ending with a letter or digit (it labels cloud servers), got ${id}`);
+  return ok(id);
+}
+
 function readSettings(env: Env): Settings {
   const baseUrl = text(env.BASE_URL);
   const localCloudUrl = text(env.LOCAL_CLOUD_URL);
+  const localCloudSecret = text(env.LOCAL_CLOUD_SECRET);
   const nodeDns = readNodeDns(env);
   return {
     isLocalMode: (env.DEPLOYMENT_MODE ?? 'local') === 'local',
+    deploymentId: readDeploymentId(env),
     baseUrl: baseUrl ? ok(baseUrl.replace(/\/$/, '')) : problem('BASE_URL is not set: node daemons would not know where to call back'),
     localCloudUrl: localCloudUrl ? ok(localCloudUrl) : problem('the local provider needs LOCAL_CLOUD_URL: start the control plane with `flotilla up`'),
+    localCloudSecret: localCloudSecret ? ok(localCloudSecret) : problem('the local provider needs LOCAL_CLOUD_SECRET (a secret the local cloud requires): start the control plane with `flotilla up`'),
     apiToken: typeof env.FLOTILLA_API_TOKEN === 'string' && env.FLOTILLA_API_TOKEN !== '' ? env.FLOTILLA_API_TOKEN : null,
     credentialsKey: typeof env.CREDENTIALS_ENCRYPTION_KEY === 'string' && env.CREDENTIALS_ENCRYPTION_KEY !== '' ? env.CREDENTIALS_ENCRYPTION_KEY : null,
     hetzner: readHetzner(env),

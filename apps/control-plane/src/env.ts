@@ -33,10 +33,14 @@ export interface Env extends LimitVars {
 
   /** `local` (one implicit user; the default) or anything else: a deployment. */
   DEPLOYMENT_MODE?: string;
+  /** This deployment's id, labelling its cloud servers (nodes/deployment.ts); default: made once and kept in D1. */
+  DEPLOYMENT_ID?: string;
   /** URL node daemons use to reach this control plane, e.g. `http://127.0.0.1:8787`. */
   BASE_URL?: string;
   /** URL of the CLI-hosted local cloud (local provider). */
   LOCAL_CLOUD_URL?: string;
+  /** Secret: what the local cloud requires of its callers (`flotilla up` makes it once and passes it in its secrets file). */
+  LOCAL_CLOUD_SECRET?: string;
   /** Secret: when set, the public API requires it (auth/api-token.ts). */
   FLOTILLA_API_TOKEN?: string;
   /** Secret: 32 random bytes, base64, that encrypt stored credentials (AES-256-GCM). */

@@ -1,16 +1,22 @@
 /**
  * The node user-data: valid for Debian's `cloud-init schema` (apt package `cloud-init`), under
  * Hetzner's 32 KiB limit, with the daemon's settings, a 0600 token file, a restarting systemd
- * unit, and no credential other than the node's own callback token. With `originTls`, a script
- * (really run here with `sh`, staged under DESTDIR) makes a self-signed certificate for the node
- * and the daemon is told to serve HTTPS with it.
+ * unit, and no credential other than the node's own callback token. The VM installs bubblewrap
+ * and socat, checks Node.js's tarball against its pinned SHA-256 before unpacking it (the script
+ * really run here with `sh`, against a stand-in tarball, staged under DESTDIR), and installs the
+ * daemon's packages with `npm ci` from the artifact's checked lockfile. With `originTls`, a
+ * script (also really run) makes a self-signed certificate for the node and the daemon is told
+ * to serve HTTPS with it.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { nodeInstallScript } from './install-scripts.js';
+import { NODE_DIST_URL, NODE_RELEASE } from './node-release.js';
 import { buildNodeUserData, USER_DATA_MAX_BYTES, type NodeUserDataInput } from './user-data.js';
 
 const input: NodeUserDataInput = {
@@ -21,6 +27,7 @@ const input: NodeUserDataInput = {
     url: 'https://flotilla.example.com/api/node-daemon/bundle/0.1.0',
     version: '0.1.0',
     sha256: 'a'.repeat(64),
+    lockfile: { url: 'https://flotilla.example.com/api/node-daemon/lockfile/0.1.0', sha256: 'c'.repeat(64) },
     dependencies: { 'better-sqlite3': '12.4.1', '@agentclientprotocol/claude-agent-acp': '0.101.0' },
   },
   projectId: 'prj_01JPROJECT',
@@ -83,9 +90,51 @@ describe('node user-data', () => {
     const script = config.runcmd.map((c) => c.join(' ')).join('\n');
     expect(script).toContain(input.daemon.url);
     expect(script).toContain(`${'a'.repeat(64)}  node-daemon.mjs.download' | sha256sum -c -`);
-    expect(script).toContain('npm install --omit=dev');
-    expect(script).toContain('nodejs.org/dist/v20.19.5/');
+    expect(script).toContain(input.daemon.lockfile.url);
+    expect(script).toContain(`${'c'.repeat(64)}  package-lock.json.download' | sha256sum -c -`);
+    expect(script).toContain('npm ci --omit=dev');
+    expect(script).not.toContain('npm install');
     expect(config.runcmd.at(-1)).toEqual(['systemctl', 'enable', '--now', 'flotilla-node-daemon.service']);
+  });
+
+  it('installs bubblewrap and socat, and Node.js only once its tarball matches the SHA-256 pinned for the architecture', () => {
+    const config = parse(buildNodeUserData(input)) as { packages: string[]; runcmd: string[][] };
+    expect(config.packages).toEqual(expect.arrayContaining(['bubblewrap', 'socat', 'git', 'xz-utils']));
+    const step = config.runcmd.find((c) => c.join(' ').includes('nodejs.org/dist/'))?.[2] ?? '';
+    expect(step).toContain(`${NODE_DIST_URL}/v${NODE_RELEASE.version}/$file`);
+    expect(step).toContain(`amd64) arch=x64; sum=${NODE_RELEASE.sha256.x64};;`);
+    expect(step).toContain(`arm64) arch=arm64; sum=${NODE_RELEASE.sha256.arm64};;`);
+    expect(step.indexOf('sha256sum -c')).toBeLessThan(step.indexOf('tar -xJf'));
+    expect(() => buildNodeUserData({ ...input, nodeRelease: { version: '20', sha256: NODE_RELEASE.sha256 } })).toThrow(/version must look like/);
+    expect(() => buildNodeUserData({ ...input, nodeRelease: { ...NODE_RELEASE, sha256: { ...NODE_RELEASE.sha256, x64: 'x' } } })).toThrow(/SHA-256 of Node.js/);
+  });
+
+  it("the Node.js step, really run: a tarball with the pinned SHA-256 is unpacked; one without stops the boot, unpacked nowhere", () => {
+    // A stand-in release tarball served from a directory (curl file://) in place of nodejs.org.
+    const dist = mkdtempSync(join(tmpdir(), 'flotilla-node-dist-'));
+    const arch = execFileSync('dpkg', ['--print-architecture'], { encoding: 'utf8' }).trim() === 'arm64' ? 'arm64' : 'x64';
+    const name = `node-v${NODE_RELEASE.version}-linux-${arch}`;
+    mkdirSync(join(dist, 'src', name, 'bin'), { recursive: true });
+    writeFileSync(join(dist, 'src', name, 'bin', 'node'), '#!/bin/sh\necho stand-in node\n', { mode: 0o755 });
+    mkdirSync(join(dist, `v${NODE_RELEASE.version}`));
+    const tarball = join(dist, `v${NODE_RELEASE.version}`, `${name}.tar.xz`);
+    execFileSync('tar', ['-cJf', tarball, '-C', join(dist, 'src'), name]);
+    const sum = createHash('sha256').update(readFileSync(tarball)).digest('hex');
+    const run = (pinned: string) => {
+      const root = mkdtempSync(join(tmpdir(), 'flotilla-node-install-'));
+      const script = nodeInstallScript({ version: NODE_RELEASE.version, sha256: { x64: pinned, arm64: pinned } }).replace(NODE_DIST_URL, `file://${dist}`);
+      return { root, result: spawnSync('sh', ['-c', script], { env: { PATH: process.env.PATH, DESTDIR: root }, encoding: 'utf8' }) };
+    };
+
+    const good = run(sum);
+    expect(good.result.status, good.result.stderr).toBe(0);
+    expect(good.result.stdout).toContain(`${name}.tar.xz: OK`);
+    expect(execFileSync(join(good.root, 'usr/local/bin/node'), { encoding: 'utf8' })).toBe('stand-in node\n');
+
+    const tampered = run('0'.repeat(64));
+    expect(tampered.result.status).not.toBe(0);
+    expect(tampered.result.stdout).toContain(`${name}.tar.xz: FAILED`);
+    expect(existsSync(join(tampered.root, 'usr/local/bin/node'))).toBe(false);
   });
 
   it('omits project and chat-session ids when not given, and carries no other secret', () => {
@@ -99,6 +148,7 @@ describe('node user-data', () => {
     expect(() => buildNodeUserData({ ...input, nodeId: 'nod\nEVIL=1' })).toThrow(/newline/);
     expect(() => buildNodeUserData({ ...input, callbackToken: 'x'.repeat(40_000) })).toThrow(/limit is 32768/);
     expect(() => buildNodeUserData({ ...input, daemon: { ...input.daemon, sha256: 'nope' } })).toThrow(/64 hex/);
+    expect(() => buildNodeUserData({ ...input, daemon: { ...input.daemon, lockfile: { ...input.daemon.lockfile, sha256: 'nope' } } })).toThrow(/lockfile sha256 must be 64 hex/);
     expect(() => buildNodeUserData({ ...input, daemon: { ...input.daemon, dependencies: { 'node-pty': '^1.1.0' } } })).toThrow(/exact version/);
     expect(() => buildNodeUserData({ ...input, daemonPort: 70_000 })).toThrow(/daemonPort/);
   });
@@ -119,7 +169,7 @@ describe('node user-data', () => {
       ]),
     );
     const certStep = config.runcmd.findIndex((c) => c.join(' ').includes('openssl req'));
-    expect(certStep).toBeGreaterThan(config.runcmd.findIndex((c) => c.join(' ').includes('npm install')));
+    expect(certStep).toBeGreaterThan(config.runcmd.findIndex((c) => c.join(' ').includes('npm ci')));
     expect(certStep).toBeLessThan(config.runcmd.findIndex((c) => c[0] === 'systemctl'));
     const script = config.runcmd[certStep] ?? [];
     expect(script.slice(0, 2)).toEqual(['sh', '-c']);

@@ -1,8 +1,10 @@
 /**
- * cloud-init user-data for a Flotilla node VM (issue 6, item 7; DESIGN.md §1): install Node.js
- * and git, download the node daemon (one bundled file served by the control plane, pinned to
- * its version and checked against its SHA-256), install the packages it cannot bundle (native
- * addons, the agent adapter) at their exact versions with npm, write the daemon's settings
+ * cloud-init user-data for a Flotilla node VM (issue 6, item 7; DESIGN.md §1): install git,
+ * bubblewrap and socat (the daemon sandboxes every agent with them) and Node.js (checked against
+ * its pinned SHA-256, node-release.ts), download the node daemon (one bundled file served by the
+ * control plane, pinned to its version and checked against its SHA-256) and the lockfile of the
+ * packages it cannot bundle (native addons, the agent adapter; checked the same way), install
+ * those with `npm ci` exactly as the lockfile says (install-scripts.ts), write the daemon's settings
  * (node id, control-plane URL, callback token in a file readable only by the daemon's user,
  * project and chat-session ids when given, the address it listens on and announces) and a
  * systemd unit that restarts the daemon when it stops.
@@ -19,6 +21,8 @@
  * plane. Output stays under Hetzner's 32 KiB user-data limit (checked here).
  */
 import { stringify } from 'yaml';
+import { daemonInstallScript, nodeInstallScript, sh, type CheckedDownload } from './install-scripts.js';
+import { NODE_RELEASE, type NodeRelease } from './node-release.js';
 
 /** The daemon artifact a VM downloads: what `GET /api/node-daemon` describes. */
 export interface DaemonArtifactRef {
@@ -27,7 +31,12 @@ export interface DaemonArtifactRef {
   version: string;
   /** Lower-case hex SHA-256 of the bundle; the download is refused when it differs. */
   sha256: string;
-  /** Packages installed next to the bundle with `npm install`, by exact version. */
+  /**
+   * The `package-lock.json` of the runtime packages (e.g. `<control plane>/api/node-daemon/lockfile/0.1.0`)
+   * and its SHA-256; `npm ci` installs exactly what it locks.
+   */
+  lockfile: CheckedDownload;
+  /** Packages installed next to the bundle, by exact version (the package.json `npm ci` checks the lockfile against). */
   dependencies: Record<string, string>;
   /** Packages npm may fail to install without failing the boot (node-pty: terminals only). */
   optionalDependencies?: Record<string, string>;
@@ -40,8 +49,8 @@ export interface NodeUserDataInput {
   /** The node's callback JWT (audience `workspace-callback`). Written to a 0600 file. */
   callbackToken: string;
   daemon: DaemonArtifactRef;
-  /** Node.js release to install (default {@link DEFAULT_NODE_VERSION}). */
-  nodeVersion?: string;
+  /** Node.js release to install, with its checksums (default {@link NODE_RELEASE}). */
+  nodeRelease?: NodeRelease;
   /** Port the daemon listens on, on every interface (default {@link DEFAULT_DAEMON_PORT}). */
   daemonPort?: number;
   /**
@@ -58,7 +67,6 @@ export interface NodeUserDataInput {
   originTls?: boolean;
 }
 
-export const DEFAULT_NODE_VERSION = '20.19.5';
 export const DEFAULT_DAEMON_PORT = 8080;
 export const DEFAULT_PUBLIC_URL = 'http://{ipv4}:{port}';
 /** The default public URL with `originTls`. */
@@ -112,9 +120,6 @@ function systemdUnit(): string {
   ].join('\n');
 }
 
-/** Shell-quote one word for `sh`. */
-const sh = (word: string) => `'${word.replace(/'/g, `'\\''`)}'`;
-
 /**
  * The runcmd script making the self-signed origin certificate: `cert.pem` (0644) and `key.pem`
  * (0600) in {@link TLS_DIR}, owned by the daemon's user; a pair already there is kept. Under
@@ -139,15 +144,28 @@ function originCertificateScript(nodeId: string): string {
 }
 
 /**
+ * The package.json of a VM's daemon directory: the runtime packages of `daemon` at their exact
+ * versions. The artifact's lockfile is made from the same object (packages/cli daemon-artifact),
+ * so `npm ci` finds the two in sync.
+ */
+export function daemonPackageJson(daemon: Pick<DaemonArtifactRef, 'version' | 'dependencies' | 'optionalDependencies'>): Record<string, unknown> {
+  return {
+    name: 'flotilla-node',
+    version: daemon.version,
+    private: true,
+    type: 'module',
+    dependencies: daemon.dependencies,
+    ...(daemon.optionalDependencies && Object.keys(daemon.optionalDependencies).length > 0 ? { optionalDependencies: daemon.optionalDependencies } : {}),
+  };
+}
+
+/**
  * Build the `#cloud-config` user-data for one node.
  * @throws Error when a value would break the config (newlines in settings; with `originTls`, a
  *   node id that cannot be a certificate's CN) or the result exceeds {@link USER_DATA_MAX_BYTES}
  */
 export function buildNodeUserData(input: NodeUserDataInput): string {
-  const nodeVersion = input.nodeVersion ?? DEFAULT_NODE_VERSION;
   const { daemon } = input;
-  if (!/^\d+\.\d+\.\d+$/.test(nodeVersion)) throw new Error(`nodeVersion must look like 20.19.5, got ${nodeVersion}`);
-  if (!/^[0-9a-f]{64}$/.test(daemon.sha256)) throw new Error('the daemon sha256 must be 64 hex digits');
   const port = input.daemonPort ?? DEFAULT_DAEMON_PORT;
   if (!Number.isInteger(port) || port < 1 || port > 65_535) throw new Error(`daemonPort must be 1–65535, got ${port}`);
   for (const [name, version] of Object.entries({ ...daemon.dependencies, ...daemon.optionalDependencies })) {
@@ -168,34 +186,16 @@ export function buildNodeUserData(input: NodeUserDataInput): string {
     ...(input.chatSessionId ? { FLOTILLA_CHAT_SESSION_ID: input.chatSessionId } : {}),
   };
   const owner = `${DAEMON_USER}:${DAEMON_USER}`;
-  const installNode = [
-    'set -eu',
-    'arch=$(dpkg --print-architecture); case "$arch" in amd64) arch=x64;; arm64) arch=arm64;; esac',
-    `curl -fsSL "https://nodejs.org/dist/v${nodeVersion}/node-v${nodeVersion}-linux-$arch.tar.xz" | tar -xJ -C /usr/local --strip-components=1`,
-  ].join('\n');
-  // DESTDIR (empty on a VM) stages the install under another root, as `make install` does.
-  const installDaemon = [
-    'set -eu',
-    `cd "\${DESTDIR:-}${INSTALL_DIR}"`,
-    `curl -fsSL --retry 5 --retry-connrefused -o ${DAEMON_FILE}.download ${sh(daemon.url)}`,
-    `echo ${sh(`${daemon.sha256}  ${DAEMON_FILE}.download`)} | sha256sum -c -`,
-    `mv ${DAEMON_FILE}.download ${DAEMON_FILE}`,
-    'npm install --omit=dev --no-audit --no-fund --no-package-lock',
-  ].join('\n');
-  const daemonPackage = {
-    name: 'flotilla-node',
-    version: daemon.version,
-    private: true,
-    type: 'module',
-    dependencies: daemon.dependencies,
-    ...(daemon.optionalDependencies && Object.keys(daemon.optionalDependencies).length > 0 ? { optionalDependencies: daemon.optionalDependencies } : {}),
-  };
+  const installNode = nodeInstallScript(input.nodeRelease ?? NODE_RELEASE);
+  const installDaemon = daemonInstallScript(INSTALL_DIR, DAEMON_FILE, daemon, daemon.lockfile);
+  const daemonPackage = daemonPackageJson(daemon);
   const config = {
     users: ['default', { name: DAEMON_USER, system: true, shell: '/usr/sbin/nologin', homedir: DATA_DIR }],
     package_update: true,
     // build-essential and python3: node-pty compiles its addon when npm installs it (optional:
-    // when that fails the daemon runs without terminals).
-    packages: ['git', 'ca-certificates', 'curl', 'xz-utils', 'build-essential', 'python3', ...(originTls ? ['openssl'] : [])],
+    // when that fails the daemon runs without terminals). bubblewrap and socat: the daemon runs
+    // every agent in a sandbox made with them (and refuses to start agents without).
+    packages: ['git', 'ca-certificates', 'curl', 'xz-utils', 'build-essential', 'python3', 'bubblewrap', 'socat', ...(originTls ? ['openssl'] : [])],
     write_files: [
       { path: `${CONFIG_DIR}/node.env`, permissions: '0640', owner: `root:${DAEMON_USER}`, content: environmentFile(settings), defer: true },
       { path: `${CONFIG_DIR}/callback-token`, permissions: '0600', owner, content: `${input.callbackToken}\n`, defer: true },

@@ -62,7 +62,8 @@ export const CONTROL_PLANE_CONFIG_DEFAULTS = {
 /**
  * Control-plane vars that are not timeouts or limits (strings), which `flotilla up` / `run`
  * also forward from their environment: the Hetzner provider's settings, how a VM's daemon
- * listens and announces itself, and the Cloudflare zone nodes get DNS names in (its API token,
+ * listens and announces itself, this deployment's id (labels of its cloud servers), and the
+ * Cloudflare zone nodes get DNS names in (its API token,
  * CLOUDFLARE_API_TOKEN, is a secret: `flotilla up` hands it over in its secrets file). (`BASE_URL`, the URL nodes call back to, comes from
  * `FLOTILLA_BASE_URL`: a generic name like BASE_URL is too often set for something else.)
  */
@@ -78,4 +79,5 @@ export const CONTROL_PLANE_STRING_VARS = [
   'NODE_DNS_DOMAIN',
   'NODE_DNS_PROXIED',
   'CLOUDFLARE_API_URL',
+  'DEPLOYMENT_ID',
 ] as const;

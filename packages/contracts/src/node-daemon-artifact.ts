@@ -1,6 +1,8 @@
 /**
  * The node daemon artifact a VM downloads (issue 6, item 7): `GET /api/node-daemon` answers with
- * this manifest; `GET /api/node-daemon/bundle/:version` with the bundle it describes.
+ * this manifest; `GET /api/node-daemon/bundle/:version` with the bundle it describes, and
+ * `GET /api/node-daemon/lockfile/:version` with the `package-lock.json` of its runtime packages
+ * (made when the artifact is built; a VM installs them with `npm ci` from it).
  */
 import { z } from 'zod';
 
@@ -16,12 +18,18 @@ export const NodeDaemonManifest = z.object({
   sha256: z.string().regex(/^[0-9a-f]{64}$/, '64 lower-case hex digits'),
   /** Size of the bundle in bytes. */
   bytes: z.number().int().positive(),
-  /** Packages installed next to the bundle (`npm install`), by exact version. */
+  /** The lockfile of the runtime packages: its file name, SHA-256 and size, checked by a VM before `npm ci`. */
+  lockfile: z.object({
+    file: z.literal('package-lock.json'),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/, '64 lower-case hex digits'),
+    bytes: z.number().int().positive(),
+  }),
+  /** Packages installed next to the bundle (`npm ci` from the lockfile), by exact version. */
   dependencies: z.record(PackageName, ExactVersion),
   /** Packages the daemon runs without when their install fails (node-pty: terminals only). */
   optionalDependencies: z.record(PackageName, ExactVersion).default({}),
 });
 export type NodeDaemonManifest = z.infer<typeof NodeDaemonManifest>;
 
-/** Where the artifact's files (`manifest.json` and the bundle) sit among the control plane's static assets. */
+/** Where the artifact's files (`manifest.json`, the bundle, the lockfile) sit among the control plane's static assets. */
 export const NODE_DAEMON_ASSET_DIR = '_flotilla/node-daemon';

@@ -202,9 +202,16 @@ export type AgentSessionInfo = z.infer<typeof AgentSessionInfo>;
 
 // ---- local cloud (the CLI-hosted stand-in for a cloud API) ----
 
+/**
+ * A node id as the local cloud accepts it: the control plane's `nod_…` ids (contracts ids.ts).
+ * It names the node's directory on this machine, so nothing else — `../x`, `/`, `.` — gets in.
+ */
+export const LocalCloudNodeId = z.string().regex(/^nod_[0-9a-z]{1,64}$/, 'a node id: nod_ and 1 to 64 of 0-9 a-z');
+export type LocalCloudNodeId = z.infer<typeof LocalCloudNodeId>;
+
 /** `POST {localCloud}/nodes`: start a node daemon process. What cloud-init would hand a VM. */
 export const LocalCloudCreateNodeRequest = z.object({
-  nodeId: z.string().min(1),
+  nodeId: LocalCloudNodeId,
   controlPlaneUrl: z.url(),
   callbackToken: z.string().min(1),
 });

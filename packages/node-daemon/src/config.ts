@@ -11,7 +11,7 @@
  * | FLOTILLA_CONTROL_PLANE_URL         | (required)           | Base URL of the control plane (JWKS, callbacks).           |
  * | FLOTILLA_CALLBACK_TOKEN            | (required, or _FILE) | Node-scoped callback JWT (aud `workspace-callback`).       |
  * | FLOTILLA_CALLBACK_TOKEN_FILE       | -                    | File holding that token, read when the above is unset.     |
- * | FLOTILLA_DATA_DIR                  | (required)           | `daemon.db`, `workspaces/<id>`, `sandboxes/<id>/{home,tmp}`. |
+ * | FLOTILLA_DATA_DIR                  | (required)           | `daemon.db`, `workspaces/<id>`, `mirrors/<id>.git`, `sandboxes/<id>/{home,tmp}`. |
  * | FLOTILLA_HOST                      | 127.0.0.1            | Interface the HTTP server binds.                           |
  * | FLOTILLA_PORT                      | 0 (any free port)    | Port the HTTP server binds.                                |
  * | FLOTILLA_PUBLIC_URL                | http(s)://host:port  | URL reported in `nodeReady`; `{ipv4}`, `{port}` filled in. |
@@ -22,11 +22,12 @@
  * | GIT_PUSH_TIMEOUT_MS                | 120000               | Limit for `git push` of a task branch.                     |
  * | GIT_COMMAND_TIMEOUT_MS             | 30000                | Limit for local git commands (checkout, commit, …).        |
  * | ACP_INITIALIZE_TIMEOUT_MS          | 60000                | Limit for ACP `initialize`, and again for `session/new`.   |
- * | CALLBACK_RETRY_MAX_ELAPSED_MS      | 120000               | How long transient callback failures are retried.          |
+ * | CALLBACK_RETRY_MAX_ELAPSED_MS      | 120000               | How long nodeReady/workspaceReady failures are retried (the |
+ * |                                    |                      | task callback is retried until the control plane decides). |
  * | CALLBACK_RETRY_INITIAL_INTERVAL_MS | 500                  | First backoff delay of a callback retry.                   |
  * | CALLBACK_RETRY_MAX_INTERVAL_MS     | 10000                | Largest backoff delay of a callback retry.                 |
  * | CALLBACK_REQUEST_TIMEOUT_MS        | 30000                | Limit for one callback HTTP request.                       |
- * | TASK_CALLBACK_DRAIN_TIMEOUT_MS     | 120000               | Wait for chat delivery before the task callback.           |
+ * | TASK_CALLBACK_DRAIN_TIMEOUT_MS     | 120000               | Wait for chat delivery before each task-callback attempt.  |
  * | AGENT_ENV_PASSTHROUGH              | (empty)              | Comma list of extra env names handed to agents.            |
  * | AGENT_STDERR_TAIL_BYTES            | 2048                 | How much of an agent's stderr a failure reports.           |
  * | AGENT_EXIT_GRACE_MS                | 2000                 | Wait for an agent's exit code after its stream ends.       |

@@ -1,7 +1,8 @@
 /**
  * Assembles a running node daemon from its configuration: database, message outbox, control
- * plane client, workspace and agent session services, HTTP server, heartbeat. `main.ts` adds
- * the process concerns (environment, signals, exit codes).
+ * plane client and the durable task callback, git on checkouts (sandboxed) and mirrors, workspace
+ * and agent session services, HTTP server, heartbeat. `main.ts` adds the process concerns
+ * (environment, signals, exit codes).
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createServer as createHttpsServer } from 'node:https';
@@ -13,12 +14,16 @@ import type { NodeSandbox } from '@flotilla/contracts';
 import type { AgentCredentials } from './agent-credentials.js';
 import { NodeTokenHolder, applyRefreshedTokens } from './control-plane/callback-tokens.js';
 import { AgentSessionService } from './agents/session/agent-session-service.js';
+import { CheckoutGit } from './git/checkout-git.js';
 import { GitCredentialRegistry } from './git/git-credentials.js';
+import { mirrorPathFor } from './git/mirror.js';
 import type { DaemonConfig } from './config.js';
 import { ControlPlaneClient } from './control-plane/control-plane-client.js';
+import { TaskCallbackOutbox } from './control-plane/task-callback-outbox.js';
 import { AgentSessionStore } from './db/agent-session-store.js';
 import { openDatabase } from './db/database.js';
 import { ModelUsageStore } from './db/model-usage-store.js';
+import { TaskCallbackStore } from './db/task-callback-store.js';
 import { WorkspaceStore } from './db/workspace-store.js';
 import { errorMessage } from '@flotilla/kit';
 import { createDaemonApp } from './http/app.js';
@@ -42,7 +47,7 @@ export interface RunningDaemon {
   controlPlane: ControlPlaneClient;
   /** Start the periodic heartbeat (NODE_HEARTBEAT_INTERVAL_MS). */
   startHeartbeat(): void;
-  /** Stop agents, the outbox, the heartbeat and the server; close the database. Idempotent. */
+  /** Stop agents, the outbox, the task callbacks, the heartbeat and the server; close the database. Idempotent. */
   stop(): Promise<void>;
 }
 
@@ -77,8 +82,8 @@ function readTlsFiles(tls: DaemonConfig['tls']): { cert: Buffer; key: Buffer } |
 
 /**
  * Start the daemon: open `<dataDir>/daemon.db`, recover state left by a previous run, start the
- * outbox, listen on FLOTILLA_HOST:FLOTILLA_PORT — with HTTPS (and WebSockets over wss) when
- * FLOTILLA_TLS_CERT_FILE/FLOTILLA_TLS_KEY_FILE are set. Does not call `nodeReady` (the caller
+ * outbox and resend stored task callbacks, listen on FLOTILLA_HOST:FLOTILLA_PORT — with HTTPS
+ * (and WebSockets over wss) when FLOTILLA_TLS_CERT_FILE/FLOTILLA_TLS_KEY_FILE are set. Does not call `nodeReady` (the caller
  * does, once it has announced the URL).
  *
  * @throws when the TLS files cannot be read or do not match (before anything else is started),
@@ -123,11 +128,24 @@ export async function startDaemon(options: {
   // Each workspace's HOME and TMPDIR, model gateway and egress proxy: what its agent runs in.
   const sandboxes = new WorkspaceSandboxes({ sandbox, config, usage: usageStore, workspaces: workspaceStore, logger });
   const gitCredentials = new GitCredentialRegistry();
+  // git on checkouts runs in the workspace's sandbox; the credentials only in the daemon's mirrors.
+  const checkoutGit = new CheckoutGit({ sandbox, sharedWritable: config.sandbox.write });
+  // The end of a task, stored before it is sent and sent until the control plane decides.
+  const taskCallbacks = new TaskCallbackOutbox({
+    store: new TaskCallbackStore(db),
+    send: (taskId, workspaceId, body, signal) => controlPlane.taskCallback(taskId, workspaceId, body, signal),
+    drain: (workspaceId, timeoutMs) => outbox.drain(workspaceId, timeoutMs),
+    drainTimeoutMs: config.taskCallbackDrainTimeoutMs,
+    retry: { initialIntervalMs: config.callbackRetryInitialIntervalMs, maxIntervalMs: config.callbackRetryMaxIntervalMs },
+    logger: logger.child({ component: 'task-callbacks' }),
+  });
   const agentSessions = new AgentSessionService({
     workspaces: workspaceStore,
     sessions: sessionStore,
     outbox,
-    controlPlane,
+    taskCallbacks,
+    checkoutGit,
+    workspaceRepository: (workspaceId) => ({ mirror: mirrorPathFor(config.dataDir, workspaceId), repoUrl: workspaceStore.get(workspaceId)?.repoUrl ?? null }),
     config,
     credentials,
     sandboxes,
@@ -135,7 +153,6 @@ export async function startDaemon(options: {
     updateBufferSize: config.agentUpdateBufferSize,
     gitCommandTimeoutMs: config.gitCommandTimeoutMs,
     gitPushTimeoutMs: config.gitPushTimeoutMs,
-    drainTimeoutMs: config.taskCallbackDrainTimeoutMs,
     pullRequests: { apiUrl: config.githubApiUrl, token: config.githubToken, timeoutMs: config.githubRequestTimeoutMs },
     gitAuth: (workspaceId) => gitCredentials.get(workspaceId),
     usageOf: (taskId, workspaceId) => usageStore.totalsOf(taskId, workspaceId),
@@ -150,10 +167,12 @@ export async function startDaemon(options: {
     gitCloneTimeoutMs: config.gitCloneTimeoutMs,
     gitCommandTimeoutMs: config.gitCommandTimeoutMs,
     gitCredentials,
+    checkoutGit,
     logger,
   });
 
   outbox.start();
+  taskCallbacks.start();
   workspaces.recoverAfterRestart();
   agentSessions.recoverAfterRestart();
 
@@ -186,7 +205,7 @@ export async function startDaemon(options: {
     clearInterval(heartbeat);
     agentStream.close();
     terminals.close();
-    await Promise.all([agentSessions.stopAll(), outbox.stop()]);
+    await Promise.all([agentSessions.stopAll(), outbox.stop(), taskCallbacks.stop()]);
     await sandboxes.closeAll();
     await new Promise<void>((resolve) => {
       server.close(() => resolve());

@@ -1,7 +1,8 @@
 /**
  * Nodes without bubblewrap (issue 12 items 1 and 4). Where no sandbox can be made and the operator
- * did not opt out, the node says so at ready, a task fails saying why and what to do, and a
- * terminal is refused with the same reason. Where the operator opted out
+ * did not opt out, the node says so at ready, a task's workspace fails saying why and what to do
+ * (its checkout is made in the sandbox, so no agent is ever started there), and a terminal is
+ * refused. Where the operator opted out
  * (FLOTILLA_UNSAFE_NO_SANDBOX=1), agents run unconfined but still reach their model only through
  * the gateway and the network through the proxy — on ports of 127.0.0.1, there being no network
  * namespace to bridge into — and still hold only the workspace token.
@@ -14,7 +15,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { sha256Hex, startFakeAnthropic, type FakeAnthropic } from '@flotilla/testkit/fake-anthropic';
-import { daemonApi, startAgentWorkspace, startDaemonProcess, startFakeControlPlane, type DaemonProcess, type FakeControlPlane } from '@flotilla/testkit/daemon';
+import { createBareOrigin, daemonApi, startAgentWorkspace, startDaemonProcess, startFakeControlPlane, type DaemonProcess, type FakeControlPlane } from '@flotilla/testkit/daemon';
 
 const API_KEY = `sk-ant-canary-${randomUUID()}`;
 const MISSING_BWRAP = '/nonexistent/bwrap';
@@ -53,13 +54,27 @@ afterAll(async () => {
 });
 
 describe('a node that cannot sandbox agents', () => {
-  it('says so at ready; a task fails saying why and what to do; a terminal is refused', async () => {
+  it("says so at ready; a task's workspace fails saying why and what to do; a terminal is refused", async () => {
     const daemon = await startDaemon('nod_nosandbox', { FLOTILLA_BWRAP: MISSING_BWRAP });
     const ready = await cp.waitFor(() => cp.nodeReady.find((r) => r.id === 'nod_nosandbox'), 30_000, 'node ready');
     expect(ready.body.sandbox).toBe('unavailable');
 
-    const { workspaceId, callback } = await runTask(daemon, 'nod_nosandbox', 'run: touch ran.txt');
-    expect(callback.body).toMatchObject({ status: 'failed', error: expect.stringMatching(/cannot sandbox agents.*install bubblewrap and socat.*FLOTILLA_UNSAFE_NO_SANDBOX=1/) });
+    const api = daemonApi(daemon.url, await cp.managementToken('nod_nosandbox'));
+    const workspaceId = `ws_${randomUUID().slice(0, 8)}`;
+    const taskId = `tsk_${randomUUID().slice(0, 8)}`;
+    const created = await api.request('POST', '/workspaces', {
+      workspaceId,
+      repoUrl: createBareOrigin(),
+      baseBranch: 'main',
+      branch: `task/${taskId}`,
+      projectId: null,
+      chatSessionId: null,
+      taskId,
+      callbackToken: await cp.callbackToken('nod_nosandbox', workspaceId),
+    });
+    expect(created.status).toBe(202);
+    const workspaceReady = await cp.waitFor(() => cp.workspaceReady.find((r) => r.id === workspaceId), 30_000, 'workspace ready');
+    expect(workspaceReady.body).toMatchObject({ status: 'error', error: expect.stringMatching(/cannot sandbox agents.*install bubblewrap and socat.*FLOTILLA_UNSAFE_NO_SANDBOX=1/) });
 
     const viewer = await cp.viewerToken('nod_nosandbox', workspaceId);
     const refused = await new Promise<number>((resolve, reject) => {
@@ -68,7 +83,9 @@ describe('a node that cannot sandbox agents', () => {
       socket.once('open', () => reject(new Error('the terminal opened')));
       socket.once('error', () => undefined);
     });
-    expect(refused).toBe(503);
+    // No checkout was made, so the terminal is refused before it could be (404); a checkout made
+    // elsewhere would be refused for the sandbox (503).
+    expect([404, 503]).toContain(refused);
   });
 });
 

@@ -2,7 +2,9 @@ export * from './provider.js';
 export { createLocalProvider, type LocalProviderOptions } from './local/local-provider.js';
 export {
   createHetznerProvider,
+  validateHetznerToken,
   serverNameFor,
+  DEPLOYMENT_LABEL,
   DEFAULT_HETZNER_IMAGE,
   DEFAULT_HETZNER_LOCATION,
   DEFAULT_HETZNER_SERVER_TYPES,

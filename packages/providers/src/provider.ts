@@ -5,6 +5,13 @@
 import { STATUS_BY_CODE, type ErrorCode } from '@flotilla/contracts';
 import { FlotillaError, type FailureCode } from '@flotilla/kit';
 
+/**
+ * What a deployment id may be (cloud servers are labelled with it, so the orphan sweep of one
+ * deployment never touches another's): 1–63 of `A-Za-z0-9._-`, starting and ending with a letter
+ * or digit — a label value Hetzner (and Kubernetes-style labels generally) accept.
+ */
+export const DEPLOYMENT_ID_PATTERN = /^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,61}[A-Za-z0-9])?$/;
+
 /** What a new node needs to know; for a VM this goes into cloud-init. */
 export interface CreateNodeInput {
   nodeId: string;

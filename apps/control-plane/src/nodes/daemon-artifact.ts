@@ -1,6 +1,7 @@
 /**
- * The node daemon artifact this control plane serves to its VMs (issue 6, item 7). The bundle
- * and its manifest are static assets under {@link DAEMON_ASSET_DIR} (put there by
+ * The node daemon artifact this control plane serves to its VMs (issue 6, item 7). The bundle,
+ * the lockfile of its runtime packages and their manifest are static assets under
+ * {@link DAEMON_ASSET_DIR} (put there by
  * `flotilla up`, packages/cli/src/stack/stack-assets.ts; by the deploy build in production), read
  * through the `ASSETS` binding. A deployment without them serves no daemon and can provision
  * no VM; it says so.
@@ -32,10 +33,10 @@ export async function readDaemonManifest(assets: Assets | null): Promise<NodeDae
   return parsed.data;
 }
 
-/** The bundle's bytes as a stream (null when the asset is missing). */
-export async function fetchDaemonBundle(assets: Assets | null, manifest: NodeDaemonManifest): Promise<ReadableStream<Uint8Array> | null> {
+/** The bytes of one file of the artifact the manifest names (its bundle or its lockfile) as a stream; null when the asset is missing. */
+export async function fetchDaemonFile(assets: Assets | null, file: string): Promise<ReadableStream<Uint8Array> | null> {
   if (!assets) return null;
-  const response = await assets.fetch(assetUrl(manifest.file));
+  const response = await assets.fetch(assetUrl(file));
   if (!response.ok || !response.body) {
     await response.body?.cancel();
     return null;

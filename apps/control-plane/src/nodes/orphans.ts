@@ -1,6 +1,8 @@
 /**
  * Orphaned cloud servers (issue 6: "no node may ever be orphaned"): a server a provider lists as
- * Flotilla's (Hetzner: label `managed-by=flotilla`) whose node the control plane does not know,
+ * this deployment's (Hetzner: labels `managed-by=flotilla` and `flotilla-deployment=<this
+ * deployment's id>`, deployment.ts — never another deployment's in the same cloud project, nor
+ * anyone else's) whose node the control plane does not know,
  * or knows as destroyed — a create whose D1 row was lost, a delete that never reached the cloud —
  * is deleted by the node sweep once it is older than ORPHAN_NODE_GRACE_MS, so a create still in
  * flight is never touched. Runs for every user with saved credentials of a provider that lists.

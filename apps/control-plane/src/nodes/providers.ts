@@ -3,14 +3,17 @@
  * provider-neutral VM size maps to the provider's machine type (issue 6, items 5 and 6).
  * Hetzner's settings are config `hetzner` (HETZNER_API_URL, HETZNER_SERVER_TYPES
  * `small=cx22,medium=cx32,large=cx42`, HETZNER_IMAGE, HETZNER_LOCATION); its API token is the
- * user's saved cloud credential. Every provider call times out after OUTBOUND_REQUEST_TIMEOUT_MS.
+ * user's saved cloud credential; its servers carry this deployment's id (deployment.ts). The local
+ * provider calls LOCAL_CLOUD_URL with the secret LOCAL_CLOUD_SECRET. Every provider call times out
+ * after OUTBOUND_REQUEST_TIMEOUT_MS.
  */
 import type { VmSize } from '@flotilla/contracts';
 import { permanentFailure } from '@flotilla/kit';
-import { createHetznerProvider, createLocalProvider, type Provider } from '@flotilla/providers';
+import { createHetznerProvider, createLocalProvider, validateHetznerToken, type Provider } from '@flotilla/providers';
 import { setting, type Config } from '../config.js';
 import type { CredentialDeps } from '../credentials/agent-keys.js';
 import { readCloudToken } from '../credentials/cloud-tokens.js';
+import { deploymentId } from './deployment.js';
 
 /** Whose node it is: cloud providers use that user's saved credentials. */
 export interface ProviderContext {
@@ -24,18 +27,18 @@ export interface ProviderContext {
  */
 export async function getProvider(deps: CredentialDeps, name: string, context?: ProviderContext): Promise<Provider> {
   const requestTimeoutMs = deps.config.OUTBOUND_REQUEST_TIMEOUT_MS;
-  if (name === 'local') return createLocalProvider({ cloudUrl: setting(deps.config.localCloudUrl), requestTimeoutMs });
+  if (name === 'local') return createLocalProvider({ cloudUrl: setting(deps.config.localCloudUrl), secret: setting(deps.config.localCloudSecret), requestTimeoutMs });
   if (name === 'hetzner') {
     const token = context ? await readCloudToken(deps, context.userId, 'hetzner') : null;
     if (!token) throw permanentFailure('no Hetzner API token is saved: save one with PUT /api/credentials/cloud/hetzner {"token": "<read & write API token of your Hetzner project>"}');
-    return createHetznerProvider({ token, requestTimeoutMs, ...setting(deps.config.hetzner) });
+    return createHetznerProvider({ token, deploymentId: await deploymentId(deps), requestTimeoutMs, ...setting(deps.config.hetzner) });
   }
   throw permanentFailure(`unknown provider ${name}`);
 }
 
 /** Asks provider `name` whether it accepts `token` (for saving credentials); null for a provider that takes none. */
 export function tokenValidator(config: Config, name: string): ((token: string) => Promise<boolean>) | null {
-  if (name === 'hetzner') return (token) => createHetznerProvider({ token, requestTimeoutMs: config.OUTBOUND_REQUEST_TIMEOUT_MS, ...setting(config.hetzner) }).validateToken();
+  if (name === 'hetzner') return (token) => validateHetznerToken({ token, requestTimeoutMs: config.OUTBOUND_REQUEST_TIMEOUT_MS, baseUrl: setting(config.hetzner).baseUrl });
   return null;
 }
 

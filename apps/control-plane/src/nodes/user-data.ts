@@ -2,7 +2,8 @@
  * The cloud-init user-data of a VM node (issue 6, item 7): built by @flotilla/cloud-init from
  * what the node needs — its id, this control plane's URL, its callback token, the task's
  * project and chat session, and the node daemon artifact this control plane serves
- * (`GET /api/node-daemon/bundle/<version>`, its SHA-256 and the packages installed beside it).
+ * (`GET /api/node-daemon/bundle/<version>` and `…/lockfile/<version>`, their SHA-256s and the
+ * packages installed beside the bundle).
  * Nothing else: no cloud or agent credential ever goes into user-data.
  *
  * How the daemon listens and announces itself is config `nodeDaemon` (config.ts):
@@ -47,6 +48,7 @@ export async function userDataForNode(deps: Pick<Deps, 'config' | 'assets'>, fie
         url: `${baseUrl}/api/node-daemon/bundle/${manifest.version}`,
         version: manifest.version,
         sha256: manifest.sha256,
+        lockfile: { url: `${baseUrl}/api/node-daemon/lockfile/${manifest.version}`, sha256: manifest.lockfile.sha256 },
         dependencies: manifest.dependencies,
         optionalDependencies: manifest.optionalDependencies,
       },

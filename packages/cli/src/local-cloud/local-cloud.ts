@@ -2,11 +2,13 @@
  * The local cloud: a small HTTP service, hosted by the `flotilla` CLI, that plays the part of a
  * cloud API for the `local` provider (packages/providers local/local-provider.ts). Creating a
  * node spawns one node-daemon process with its own data directory and hands it what cloud-init
- * would hand a VM (node id, control-plane URL, callback token in a file only it can read).
+ * would hand a VM (node id, control-plane URL, callback token in a file only it can read, an
+ * address of its own), in an environment that holds nothing else of the CLI's (node-env.ts).
  *
  * Its API is the contracts' route table `localCloudApi` (`POST /nodes`, `GET /nodes`,
  * `GET /nodes/:nodeId`, `DELETE /nodes/:nodeId`), served with @flotilla/kit/hono
- * `registerRoutes`: bodies validated, refusals answered `{"error":{"code","message"}}`.
+ * `registerRoutes`: bodies and node ids validated, refusals answered `{"error":{"code","message"}}`,
+ * every call required to carry the secret shared with the control plane (shared-secret.ts).
  * Listens on loopback by default.
  */
 import { serve, type ServerType } from '@hono/node-server';
@@ -15,7 +17,10 @@ import { createLogger, notFound, type Logger } from '@flotilla/kit';
 import { errorHandler, notFoundHandler, registerRoutes, reply } from '@flotilla/kit/hono';
 import { Hono } from 'hono';
 import type { AddressInfo } from 'node:net';
+import { freePort } from '../stack/ports.js';
+import type { NodeEnvSources } from './node-env.js';
 import { NodeProcess } from './node-process.js';
+import { requireSharedSecret } from './shared-secret.js';
 
 /** Grace period between SIGTERM and SIGKILL when a node is stopped, in ms. */
 export const DEFAULT_NODE_STOP_GRACE_MS = 5_000;
@@ -25,8 +30,14 @@ export interface LocalCloudOptions {
   dataDir: string;
   /** Command that starts a node daemon, e.g. `[process.execPath, '/…/node-daemon.mjs']`. */
   daemonCommand: readonly string[];
-  /** Environment of every node daemon (agent credentials included; the daemon strips them). */
-  env: NodeJS.ProcessEnv;
+  /**
+   * Where every node daemon's environment comes from: the CLI's environment (only what a node
+   * daemon needs is taken; agent credentials included, which the daemon hands only to agents),
+   * settings given on purpose, and the directories no agent may see (node-env.ts).
+   */
+  env: NodeEnvSources;
+  /** The secret every caller must present (`Authorization: Bearer`): the control plane's LOCAL_CLOUD_SECRET. */
+  secret: string;
   /** Interface to listen on (default 127.0.0.1). */
   host?: string;
   /** Port to listen on; 0 (default) picks a free one. */
@@ -43,7 +54,7 @@ export interface LocalCloud {
   /** SIGKILL a node daemon and its agents (a crash). @throws FlotillaError `not_found` for an unknown node. */
   killNode(nodeId: string): Promise<void>;
   /**
-   * Start a node again with the same id, data directory and token, after it exited or was
+   * Start a node again with the same id, data directory, token and port, after it exited or was
    * killed (stopped first when still running). @throws FlotillaError `not_found` for an unknown node.
    */
   restartNode(nodeId: string): Promise<void>;
@@ -54,14 +65,24 @@ export interface LocalCloud {
 /**
  * Start the local cloud's HTTP service.
  * @returns once it listens; its `url` is what the control plane's LOCAL_CLOUD_URL must be
+ * @throws Error when `options.secret` is too short (shared-secret.ts)
  */
 export async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> {
+  const requireSecret = requireSharedSecret(options.secret);
   const processes = new Map<string, NodeProcess>();
   const stopGraceMs = options.stopGraceMs ?? DEFAULT_NODE_STOP_GRACE_MS;
   const requireNode = (nodeId: string): NodeProcess => {
     const node = processes.get(nodeId);
     if (!node) throw notFound(`node ${nodeId} not found`);
     return node;
+  };
+
+  /** A free port no node of this cloud holds (a stopped one may start again on its own). */
+  const portForNewNode = async (): Promise<number> => {
+    for (;;) {
+      const port = await freePort();
+      if (![...processes.values()].some((node) => node.port === port)) return port;
+    }
   };
 
   const app = new Hono();
@@ -71,10 +92,14 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     app,
     localCloudApi,
     {
-      createNode: ({ body }) => {
+      createNode: async ({ body }) => {
         const existing = processes.get(body.nodeId);
         if (existing) return reply(existing.describe(), 200);
-        const node = NodeProcess.spawn({ ...body, dataDir: options.dataDir, command: options.daemonCommand, env: options.env });
+        // Picked once: a restart (restartNode) starts the daemon on the same port, so its URL stays.
+        const port = await portForNewNode();
+        const again = processes.get(body.nodeId);
+        if (again) return reply(again.describe(), 200);
+        const node = NodeProcess.spawn({ ...body, dataDir: options.dataDir, command: options.daemonCommand, env: options.env, port });
         processes.set(body.nodeId, node);
         return node.describe();
       },
@@ -87,7 +112,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         return node.describe();
       },
     },
-    { auth: {} },
+    { auth: { localCloud: requireSecret } },
   );
 
   const host = options.host ?? '127.0.0.1';

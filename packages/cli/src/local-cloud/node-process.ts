@@ -1,12 +1,14 @@
 /**
  * One local node of the local cloud (local-cloud.ts): a node-daemon child process in its own
  * process group (so stopping it also stops the agents it started), logging to
- * `<dataDir>/<nodeId>/daemon.log`.
+ * `<dataDir>/<nodeId>/daemon.log`, with the minimal environment of node-env.ts and a port of
+ * its own that it keeps across restarts (so a restarted daemon announces the same URL).
  */
 import type { LocalCloudNode } from '@flotilla/contracts';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, openSync, closeSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { nodeDaemonEnv, type NodeEnvSources } from './node-env.js';
 
 export interface SpawnNodeInput {
   nodeId: string;
@@ -14,7 +16,10 @@ export interface SpawnNodeInput {
   callbackToken: string;
   dataDir: string;
   command: readonly string[];
-  env: NodeJS.ProcessEnv;
+  /** Where the daemon's environment comes from (node-env.ts). */
+  env: NodeEnvSources;
+  /** Port the daemon listens on, on 127.0.0.1 (FLOTILLA_PORT), picked when the node was created. */
+  port: number;
 }
 
 export class NodeProcess {
@@ -39,33 +44,30 @@ export class NodeProcess {
     });
   }
 
+  /** The port the daemon listens on (the same after {@link respawn}). */
+  get port(): number {
+    return this.input.port;
+  }
+
   /** Start the daemon for `input.nodeId` with what cloud-init would give a VM. */
   static spawn(input: SpawnNodeInput): NodeProcess {
     const [command, ...args] = input.command;
     if (!command) throw new Error('daemonCommand is empty');
     const nodeDir = join(input.dataDir, input.nodeId);
-    mkdirSync(nodeDir, { recursive: true });
+    mkdirSync(nodeDir, { recursive: true, mode: 0o700 });
     const tokenFile = join(nodeDir, 'callback-token');
     writeFileSync(tokenFile, input.callbackToken, { mode: 0o600 });
     const logFd = openSync(join(nodeDir, 'daemon.log'), 'a');
-    const child = spawn(command, args, {
-      detached: true,
-      stdio: ['ignore', logFd, logFd],
-      env: {
-        ...input.env,
-        FLOTILLA_NODE_ID: input.nodeId,
-        FLOTILLA_CONTROL_PLANE_URL: input.controlPlaneUrl,
-        FLOTILLA_CALLBACK_TOKEN_FILE: tokenFile,
-        FLOTILLA_DATA_DIR: join(nodeDir, 'data'),
-      },
-    });
+    const env = nodeDaemonEnv(input.env, { nodeId: input.nodeId, controlPlaneUrl: input.controlPlaneUrl, callbackTokenFile: tokenFile, dataDir: join(nodeDir, 'data'), port: input.port });
+    const child = spawn(command, args, { detached: true, stdio: ['ignore', logFd, logFd], env });
     closeSync(logFd);
     return new NodeProcess(input.nodeId, child, input);
   }
 
   /**
-   * Start the node again with the same id, data directory, token and environment (a machine that
-   * reboots). Call after the old process exited; the new process appends to the same log.
+   * Start the node again with the same id, data directory, token, environment and port (a
+   * machine that reboots). Call after the old process exited; the new process appends to the
+   * same log.
    */
   respawn(): NodeProcess {
     return NodeProcess.spawn(this.input);

@@ -4,6 +4,8 @@
  * - CREDENTIALS_ENCRYPTION_KEY (AES-256-GCM key for stored credentials): taken from this
  *   process's environment when set, else generated once and kept, so stored credentials survive
  *   restarts;
+ * - LOCAL_CLOUD_SECRET, the secret the local cloud requires of the control plane (auth kind
+ *   `localCloud`): generated once and kept; the local cloud gets it from here, in memory;
  * - FLOTILLA_API_TOKEN, when the API is to require one (given for this start; not kept);
  * - CLOUDFLARE_API_TOKEN, for node DNS names, when set in this process's environment (not kept).
  */
@@ -12,23 +14,44 @@ import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const KEY = 'CREDENTIALS_ENCRYPTION_KEY';
+const LOCAL_CLOUD_SECRET = 'LOCAL_CLOUD_SECRET';
 const API_TOKEN = 'FLOTILLA_API_TOKEN';
 const DNS_TOKEN = 'CLOUDFLARE_API_TOKEN';
 
+export const SECRETS_FILE = 'secrets.env';
+
+export interface StackSecrets {
+  /** `<home>/secrets.env`, for `wrangler dev --env-file`. */
+  file: string;
+  /** The secret the local cloud requires (LOCAL_CLOUD_SECRET). Never logged, never an argument. */
+  localCloudSecret: string;
+}
+
+/** A value kept in an earlier `secrets.env` (`NAME=value` lines), or undefined. */
+function kept(text: string, name: string): string | undefined {
+  return text.match(new RegExp(`^${name}=(.+)$`, 'm'))?.[1];
+}
+
 /**
- * Write `<home>/secrets.env` for this start and return its path.
+ * Write `<home>/secrets.env` for this start (mode 0600) and return its path and the local cloud's secret.
  * @param apiToken - the API token to require, or null for an open API (local default)
- * @throws Error when the token would not fit one env-file line
+ * @throws Error when a token would not fit one env-file line
  */
-export function ensureSecretsFile(home: string, env: NodeJS.ProcessEnv = process.env, apiToken: string | null = null): string {
-  const file = join(home, 'secrets.env');
-  const existing = existsSync(file) ? readFileSync(file, 'utf8').match(new RegExp(`^${KEY}=(.+)$`, 'm'))?.[1] : undefined;
-  const key = env[KEY] || existing || randomBytes(32).toString('base64');
+export function ensureSecretsFile(home: string, env: NodeJS.ProcessEnv = process.env, apiToken: string | null = null): StackSecrets {
+  const file = join(home, SECRETS_FILE);
+  const earlier = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  const key = env[KEY] || kept(earlier, KEY) || randomBytes(32).toString('base64');
+  const localCloudSecret = kept(earlier, LOCAL_CLOUD_SECRET) || randomBytes(32).toString('base64url');
   const dnsToken = env[DNS_TOKEN] || null;
   if (apiToken !== null && !/^[\x21-\x7e]+$/.test(apiToken)) throw new Error(`${API_TOKEN} must be printable ASCII without spaces`);
   if (dnsToken !== null && !/^[\x21-\x7e]+$/.test(dnsToken)) throw new Error(`${DNS_TOKEN} must be printable ASCII without spaces`);
-  const lines = [`${KEY}=${key}`, ...(apiToken !== null ? [`${API_TOKEN}=${apiToken}`] : []), ...(dnsToken !== null ? [`${DNS_TOKEN}=${dnsToken}`] : [])];
+  const lines = [
+    `${KEY}=${key}`,
+    `${LOCAL_CLOUD_SECRET}=${localCloudSecret}`,
+    ...(apiToken !== null ? [`${API_TOKEN}=${apiToken}`] : []),
+    ...(dnsToken !== null ? [`${DNS_TOKEN}=${dnsToken}`] : []),
+  ];
   writeFileSync(file, `${lines.join('\n')}\n`, { mode: 0o600 });
   chmodSync(file, 0o600);
-  return file;
+  return { file, localCloudSecret };
 }

@@ -3,7 +3,7 @@
  * control plane serves it to VMs among its static assets, composed under `<home>/assets`:
  *
  *     <home>/assets/index.html, assets/…          the web app (web-assets.ts)
- *     <home>/assets/_flotilla/node-daemon/         manifest.json + node-daemon.mjs
+ *     <home>/assets/_flotilla/node-daemon/         manifest.json, node-daemon.mjs, package-lock.json
  *
  * The artifact is built with esbuild (daemon-artifact/build-artifact.ts) into
  * packages/node-daemon/dist/artifact when it is missing or older than the sources it is made of —
@@ -14,19 +14,22 @@
 import { cpSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { NODE_DAEMON_ASSET_DIR } from '@flotilla/contracts';
-import { BUNDLE_FILE, buildDaemonArtifact, DAEMON_PACKAGE_DIR, MANIFEST_FILE } from '../daemon-artifact/build-artifact.js';
+import { BUNDLE_FILE, buildDaemonArtifact, DAEMON_PACKAGE_DIR, LOCKFILE_FILE, MANIFEST_FILE } from '../daemon-artifact/build-artifact.js';
 import { REPO_ROOT, nodeDaemonCommand } from '../paths.js';
 import { isFresh, withBuildLock } from './build-cache.js';
 import { ensureWebAssets } from './web-assets.js';
 
 const ARTIFACT_DIR = join(DAEMON_PACKAGE_DIR, 'dist/artifact');
 const LOCK_DIR = join(DAEMON_PACKAGE_DIR, '.build-lock');
-// What the bundle is made of (the daemon, the contracts and the kit it imports) and how (the build).
+// What the artifact is made of (the daemon, the contracts and the kit it imports, the locked
+// versions of its runtime packages, the VM's package.json) and how (the build).
 const SOURCES = [
   join(DAEMON_PACKAGE_DIR, 'src'),
   join(DAEMON_PACKAGE_DIR, 'package.json'),
   join(REPO_ROOT, 'packages/contracts/src'),
   join(REPO_ROOT, 'packages/kit/src'),
+  join(REPO_ROOT, 'packages/cloud-init/src'),
+  join(REPO_ROOT, 'package-lock.json'),
   join(REPO_ROOT, 'packages/cli/src/daemon-artifact'),
 ];
 
@@ -53,7 +56,7 @@ export async function composeStackAssets(home: string, artifactDir: string | nul
   if (artifactDir) {
     const target = join(dir, NODE_DAEMON_ASSET_DIR);
     mkdirSync(target, { recursive: true });
-    for (const file of [MANIFEST_FILE, BUNDLE_FILE]) cpSync(join(artifactDir, file), join(target, file));
+    for (const file of [MANIFEST_FILE, BUNDLE_FILE, LOCKFILE_FILE]) cpSync(join(artifactDir, file), join(target, file));
   }
   return dir;
 }

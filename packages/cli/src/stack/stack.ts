@@ -5,9 +5,9 @@
  */
 import { CONTROL_PLANE_CONFIG_DEFAULTS, CONTROL_PLANE_STRING_VARS } from '@flotilla/contracts';
 import { startLocalCloud, type LocalCloud } from '../local-cloud/local-cloud.js';
-import { mkdirSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { REPO_ROOT } from '../paths.js';
+import { ensureStateDir } from '../state-dir.js';
 import { CONTROL_PLANE_LOG, startControlPlane, type ControlPlane } from './control-plane.js';
 import { freePort } from './ports.js';
 import { composeStackAssets, ensureDaemonArtifact, localDaemonCommand } from './stack-assets.js';
@@ -18,8 +18,13 @@ export interface StackOptions {
   home: string;
   /** Control-plane port; default: a free one. */
   port?: number;
-  /** Environment for node daemons (and through them, the agents' credentials). Default: this process's. */
+  /**
+   * The environment node daemons take their settings and the agents' credentials from; only what
+   * a node daemon needs is handed on (local-cloud/node-env.ts). Default: this process's.
+   */
   nodeEnv?: NodeJS.ProcessEnv;
+  /** Variables handed to every node daemon as they are, whatever their names (tests: a git URL rewrite). */
+  nodeExtraEnv?: Record<string, string>;
   /** Extra Worker vars (timeouts and limits of the control plane). */
   vars?: Record<string, string>;
   /** The API token to require (FLOTILLA_API_TOKEN); default: this process's FLOTILLA_API_TOKEN, else none (open API). */
@@ -44,25 +49,36 @@ export interface Stack {
   close(): Promise<void>;
 }
 
+/**
+ * Start the stack with its state under `options.home` (made 0700).
+ * @throws Error when the control plane does not start (the local cloud is stopped again)
+ */
 export async function startStack(options: StackOptions): Promise<Stack> {
-  mkdirSync(options.home, { recursive: true });
+  const home = ensureStateDir(options.home);
   const baseEnv = options.nodeEnv ?? process.env;
+  const secrets = ensureSecretsFile(home, process.env, options.apiToken === undefined ? process.env.FLOTILLA_API_TOKEN || null : options.apiToken);
   const artifactDir = await ensureDaemonArtifact().catch((error: unknown) => {
     process.stderr.write(`the node daemon artifact could not be built (local nodes run from source; VMs cannot be provisioned): ${error instanceof Error ? error.message : String(error)}\n`);
     return null;
   });
   const localCloud = await startLocalCloud({
-    dataDir: join(options.home, 'nodes'),
+    dataDir: join(home, 'nodes'),
     daemonCommand: localDaemonCommand(artifactDir, baseEnv),
-    env: { ...baseEnv, PATH: [join(REPO_ROOT, 'node_modules/.bin'), baseEnv.PATH ?? ''].join(delimiter) },
+    env: {
+      inherited: { ...baseEnv, PATH: [join(REPO_ROOT, 'node_modules/.bin'), baseEnv.PATH ?? ''].join(delimiter) },
+      ...(options.nodeExtraEnv ? { extra: options.nodeExtraEnv } : {}),
+      // server.json (the API token), secrets.env, the control plane's D1: no agent sees them.
+      hide: [home],
+    },
+    secret: secrets.localCloudSecret,
   });
   const controlPlaneOptions = {
     port: options.port ?? (await freePort()),
-    stateDir: join(options.home, 'state'),
+    stateDir: join(home, 'state'),
     vars: { ...controlPlaneVarsFromEnv(process.env), LOCAL_CLOUD_URL: localCloud.url, ...options.vars },
-    logFile: CONTROL_PLANE_LOG(options.home),
-    assetsDir: await composeStackAssets(options.home, artifactDir),
-    secretsFile: ensureSecretsFile(options.home, process.env, options.apiToken === undefined ? process.env.FLOTILLA_API_TOKEN || null : options.apiToken),
+    logFile: CONTROL_PLANE_LOG(home),
+    assetsDir: await composeStackAssets(home, artifactDir),
+    secretsFile: secrets.file,
   };
   let controlPlane: ControlPlane;
   try {
@@ -73,7 +89,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   }
   const stack: Stack = {
     url: controlPlane.url,
-    home: options.home,
+    home,
     localCloud,
     controlPlane,
     stopControlPlane: () => stack.controlPlane.close(),

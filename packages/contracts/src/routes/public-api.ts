@@ -90,6 +90,7 @@ export const publicApi = {
   destroyNode: route({ method: 'DELETE', path: '/api/nodes/:nodeId', auth: 'apiToken', response: NodeInfo, status: [200], summary: 'destroy an unused node now' }),
   daemonManifest: route({ method: 'GET', path: '/api/node-daemon', auth: 'public', response: NodeDaemonManifest, status: [200], summary: 'the node daemon artifact VMs download' }),
   daemonBundle: route({ method: 'GET', path: '/api/node-daemon/bundle/:version', auth: 'public', response: { kind: 'stream', contentType: 'text/javascript' }, status: [200], summary: 'the node daemon bundle' }),
+  daemonLockfile: route({ method: 'GET', path: '/api/node-daemon/lockfile/:version', auth: 'public', response: { kind: 'stream', contentType: 'application/json' }, status: [200], summary: "the lockfile of the daemon's runtime packages" }),
 
   // Credentials (credentials/).
   listCredentials: route({ method: 'GET', path: '/api/credentials', auth: 'apiToken', response: CredentialList, status: [200], summary: 'stored credentials, masked' }),

@@ -7,9 +7,12 @@
  * the token in force is read at every attempt (a heartbeat answer may have refreshed it).
  *
  * Retryable failures — no answer, or HTTP 408, 429, 5xx (kit `isRetryableStatus`, the one rule) —
- * are retried with the kit's backoff for up to CALLBACK_RETRY_MAX_ELAPSED_MS; a refusal is not,
- * and arrives as the kit's FlotillaError with the server's code, message and status. (The message
- * batches of the outbox go their own way: outbox/sender.ts.)
+ * of `nodeReady` and `workspaceReady` are retried with the kit's backoff for up to
+ * CALLBACK_RETRY_MAX_ELAPSED_MS; a refusal is not, and arrives as the kit's FlotillaError with the
+ * server's code, message and status. `heartbeat` and `taskCallback` make one attempt: the next
+ * tick is the heartbeat's retry, and the task callback is retried, without a time limit, by the
+ * durable task-callback outbox (task-callback-outbox.ts). (The message batches of the outbox go
+ * their own way: outbox/sender.ts.)
  */
 import { callbackApi, type NodeHeartbeatRequest, type NodeHeartbeatResponse, type NodeReadyRequest, type RouteInput, type RouteOutput, type RouteSpec, type TaskCallbackRequest, type WorkspaceReadyRequest } from '@flotilla/contracts';
 import { FlotillaError, callRoute, errorMessage, permanentFailure, retry, routeUrl, type Logger } from '@flotilla/kit';
@@ -65,11 +68,13 @@ export class ControlPlaneClient {
   }
 
   /**
-   * `taskCallback`: the agent's turn ended. Retried.
-   * @throws FlotillaError as {@link workspaceReady}
+   * `taskCallback`: the agent's turn ended. One attempt (the task-callback outbox retries it).
+   * @param signal aborts the request
+   * @throws FlotillaError the refusal or the failure (`retryable` says whether to try again);
+   *   `internal` (not retryable) when no token is known for the workspace
    */
-  async taskCallback(taskId: string, workspaceId: string, body: TaskCallbackRequest): Promise<void> {
-    await this.call(callbackApi.taskCallback, { params: { taskId }, body }, this.workspaceToken(workspaceId));
+  async taskCallback(taskId: string, workspaceId: string, body: TaskCallbackRequest, signal?: AbortSignal): Promise<void> {
+    await this.call(callbackApi.taskCallback, { params: { taskId }, body }, this.workspaceToken(workspaceId), { retry: false, ...(signal ? { signal } : {}) });
   }
 
   /** The token of a workspace, read at every attempt. @throws FlotillaError when none is known now */
@@ -84,19 +89,21 @@ export class ControlPlaneClient {
   }
 
   /**
-   * Call `route` with `input` and the token of `token()`; retried unless `options.retry` is false.
+   * Call `route` with `input` and the token of `token()`; retried unless `options.retry` is false;
+   * `options.signal` aborts a single attempt.
    * @throws FlotillaError the refusal, or the last failure when retries ran out
    */
-  private async call<R extends RouteSpec>(route: R, input: RouteInput<R>, token: () => string, options: { retry?: boolean } = {}): Promise<RouteOutput<R>> {
+  private async call<R extends RouteSpec>(route: R, input: RouteInput<R>, token: () => string, options: { retry?: boolean; signal?: AbortSignal } = {}): Promise<RouteOutput<R>> {
     const path = routeUrl(route, input);
     const attempt = () =>
       callRoute(route, input, {
         baseUrl: this.options.controlPlaneUrl,
         headers: () => ({ authorization: `Bearer ${token()}` }),
         timeoutMs: this.options.requestTimeoutMs,
+        ...(options.signal ? { signal: options.signal } : {}),
         ...(this.options.fetch ? { fetch: this.options.fetch } : {}),
       });
-    // A single-attempt call (heartbeat) is routine to miss; its caller decides how loud to be.
+    // A single-attempt call (heartbeat, task callback) is routine to miss; its caller decides how loud to be.
     if (options.retry === false) return attempt();
     try {
       return await retry(attempt, {

@@ -67,6 +67,19 @@ const MIGRATIONS: readonly string[] = [
      created_at                  TEXT NOT NULL
    );
    CREATE INDEX IF NOT EXISTS model_usage_task ON model_usage (task_id);`,
+  // 4 (issue 12, a durable task callback): the task callbacks not yet taken by the control plane
+  // (task-callback-store.ts), one per run (workspace and task), kept across restarts.
+  `CREATE TABLE IF NOT EXISTS task_callbacks (
+     id           INTEGER PRIMARY KEY AUTOINCREMENT,
+     task_id      TEXT NOT NULL,
+     workspace_id TEXT NOT NULL,
+     body         TEXT NOT NULL,
+     attempts     INTEGER NOT NULL DEFAULT 0,
+     last_error   TEXT,
+     created_at   TEXT NOT NULL,
+     updated_at   TEXT NOT NULL,
+     UNIQUE (workspace_id, task_id)
+   );`,
 ];
 
 function migrate(db: SqliteDatabase): void {

@@ -1,10 +1,10 @@
 /**
  * Opening a pull request for a pushed task branch (issue 4 item 3), through the GitHub REST API
- * with Octokit (`POST /repos/{owner}/{repo}/pulls`), when the workspace's `origin` is a GitHub
- * repository and a token is configured (GITHUB_TOKEN).
+ * with Octokit (`POST /repos/{owner}/{repo}/pulls`), when the project's repository URL is a GitHub
+ * repository and a token is configured (GITHUB_TOKEN). Never read from the checkout's `origin`,
+ * which is the agent's to rewrite.
  */
 import { Octokit } from '@octokit/rest';
-import { runGit } from './git.js';
 
 export interface GitHubRepository {
   owner: string;
@@ -23,16 +23,6 @@ export function parseGitHubRemote(remoteUrl: string): GitHubRepository | null {
     if (match?.[1] && match[2]) return { owner: match[1], repo: match[2] };
   }
   return null;
-}
-
-/**
- * The GitHub repository `origin` of the checkout at `cwd` names, as configured (not rewritten by
- * `url.<base>.insteadOf`), or null when it is not on GitHub.
- * @throws GitError when git cannot read the config
- */
-export async function gitHubRepositoryOf(cwd: string, timeoutMs: number): Promise<GitHubRepository | null> {
-  const remote = await runGit(['config', '--get', 'remote.origin.url'], { cwd, timeoutMs });
-  return parseGitHubRemote(remote);
 }
 
 export interface PullRequestRequest extends GitHubRepository {

@@ -1,45 +1,63 @@
 /**
- * Commit what the agent left in a workspace and push the task branch (DESIGN.md §2 hop 5:
- * "the daemon commits what the agent left, pushes the task branch").
+ * Commit what the agent left in a workspace and push the task branch (DESIGN.md §2 hop 5: "the
+ * daemon commits what the agent left, pushes the task branch"), so that git never runs with the
+ * credentials on anything the agent wrote (§7):
+ * 1. in the workspace's sandbox, no credential, no network: `git add -A`, the "did anything
+ *    change" check, and the commit (checkout-git.ts);
+ * 2. the daemon fetches the checkout's HEAD into its mirror, served from inside the sandbox
+ *    (mirror.ts `fetchCheckoutHead`);
+ * 3. from the mirror — hooks and fsmonitor off, only git's own configuration — the daemon reads
+ *    the commit and the changed files and pushes the branch to the PROJECT's repository URL,
+ *    never to whatever the checkout's `origin` says.
  */
+import type { CheckoutGit } from './checkout-git.js';
 import type { GitHttpAuth } from './git-credentials.js';
 import { GitError, runGit } from './git.js';
+import { fetchCheckoutHead, mirrorGitArgs, WORKSPACE_HEAD_REF, withoutCredentials } from './mirror.js';
+import { COMMIT_IDENTITY } from './workspace-checkout.js';
 
 export interface TaskBranchRequest {
-  /** The workspace checkout. */
-  cwd: string;
-  /** Task branch, checked out in `cwd`. */
+  /** The workspace checkout (the agent's). */
+  checkout: string;
+  /** The workspace's mirror (mirror.ts). */
+  mirror: string;
+  /** The project's repository: where the branch is pushed. */
+  repoUrl: string;
+  /** Task branch name to push under (or `-2`, `-3`, … when taken). */
   branch: string;
-  /** Commit (or ref) the branch started from; the task's changes are `base..HEAD`. */
+  /** Commit the branch started from; the task's changes are `base..HEAD` (`origin/<b>` names the mirror's `refs/heads/<b>`). */
   base: string;
   commitMessage: string;
   commandTimeoutMs: number;
   pushTimeoutMs: number;
-  /** Credentials for an https `origin` (git-credentials.ts), used by `ls-remote` and `push`. */
+  /** Credentials for an https repository (git-credentials.ts), used by `ls-remote` and `push` from the mirror only. */
   auth?: GitHttpAuth;
+  /** git in the workspace's sandbox. */
+  checkoutGit: CheckoutGit;
 }
 
 export interface TaskBranchResult {
   /** False when HEAD is still the base commit and nothing was left uncommitted. */
   changed: boolean;
-  /** HEAD after committing; null when nothing changed. */
+  /** The checkout's HEAD after committing, as fetched into the mirror; null when nothing changed. */
   commitSha: string | null;
-  /** `git diff --name-only base..HEAD`. */
+  /** `git diff --name-only base HEAD`, computed in the mirror. */
   filesChanged: string[];
-  /** True when the push to `origin` succeeded. */
+  /** True when the push to the project's repository succeeded. */
   pushed: boolean;
   /**
    * The remote branch name pushed to (or tried): `branch`, or `branch-2`, `branch-3`, … when
    * that name was already taken on the remote. Null when nothing changed.
    */
   pushedBranch: string | null;
-  /** Why the push failed (git's own words), when it did. */
+  /** Why the push failed (git's own words, the URL without credentials), when it did. */
   pushError: string | null;
 }
 
-async function hasStagedChanges(cwd: string, timeoutMs: number): Promise<boolean> {
+/** Whether the checkout's index differs from HEAD (`git diff --cached --quiet`, in the sandbox). */
+async function hasStagedChanges(request: TaskBranchRequest): Promise<boolean> {
   try {
-    await runGit(['diff', '--cached', '--quiet'], { cwd, timeoutMs });
+    await request.checkoutGit.run(request.checkout, ['diff', '--cached', '--quiet'], { timeoutMs: request.commandTimeoutMs });
     return false;
   } catch (error) {
     if (error instanceof GitError && error.exitCode === 1) return true;
@@ -48,49 +66,60 @@ async function hasStagedChanges(cwd: string, timeoutMs: number): Promise<boolean
 }
 
 /**
- * Stage everything (`git add -A`), commit it when anything is staged, and — when the branch
- * moved past `base` (by this commit or by commits the agent made itself) — push it to `origin`.
- * A rejected or failed push does not throw: it is reported in `pushError`.
+ * Stage everything and commit it when anything is staged — in the sandbox, as
+ * {@link COMMIT_IDENTITY} whatever the checkout's configuration says; fetch HEAD into the mirror;
+ * and when it moved past `base` (by this commit or by commits the agent made itself) push it from
+ * the mirror to the project's repository. A rejected or failed push does not throw: it is
+ * reported in `pushError`.
  *
- * @throws GitError when a local git command fails (add, commit, rev-parse, diff).
+ * @throws GitError when a step on the checkout or in the mirror fails (add, commit, fetch,
+ *   rev-parse, diff); Error when the node has no sandbox.
  */
 export async function commitAndPushTaskBranch(request: TaskBranchRequest): Promise<TaskBranchResult> {
-  const local = { cwd: request.cwd, timeoutMs: request.commandTimeoutMs };
-  await runGit(['add', '-A'], local);
-  if (await hasStagedChanges(request.cwd, request.commandTimeoutMs)) {
-    await runGit(['commit', '--quiet', '--no-verify', '-m', request.commitMessage], local);
+  const { checkout, checkoutGit, mirror } = request;
+  const timeouts = { timeoutMs: request.commandTimeoutMs };
+  await checkoutGit.run(checkout, ['add', '-A'], timeouts);
+  if (await hasStagedChanges(request)) {
+    const identity = ['-c', `user.name=${COMMIT_IDENTITY.name}`, '-c', `user.email=${COMMIT_IDENTITY.email}`];
+    await checkoutGit.run(checkout, [...identity, 'commit', '--quiet', '--no-verify', '-m', request.commitMessage], timeouts);
   }
-  const head = (await runGit(['rev-parse', 'HEAD'], local)).trim();
-  const base = (await runGit(['rev-parse', `${request.base}^{commit}`], local)).trim();
+  const head = await fetchCheckoutHead({ mirror, checkout, checkoutGit, timeoutMs: request.commandTimeoutMs });
+  const inMirror = { cwd: mirror, timeoutMs: request.commandTimeoutMs };
+  const base = (await runGit(mirrorGitArgs(mirror, ['rev-parse', '--verify', `${request.base.replace(/^origin\//, 'refs/heads/')}^{commit}`]), inMirror)).trim();
   if (head === base) {
     return { changed: false, commitSha: null, filesChanged: [], pushed: false, pushedBranch: null, pushError: null };
   }
-  const filesChanged = (await runGit(['diff', '--name-only', `${base}..${head}`], local))
+  const filesChanged = (await runGit(mirrorGitArgs(mirror, ['diff', '--no-ext-diff', '--no-textconv', '--name-only', base, head]), inMirror))
     .split('\n')
     .filter((line) => line.length > 0);
   let target = request.branch;
   try {
-    target = await freeRemoteBranchName(request.cwd, request.branch, request.pushTimeoutMs, request.auth);
-    await runGit(['push', '--quiet', 'origin', `${request.branch}:refs/heads/${target}`], {
-      cwd: request.cwd,
+    target = await freeRemoteBranchName(request, request.branch);
+    await runGit(mirrorGitArgs(mirror, ['push', '--quiet', '--no-verify', '--', request.repoUrl, `${WORKSPACE_HEAD_REF}:refs/heads/${target}`]), {
+      cwd: mirror,
       timeoutMs: request.pushTimeoutMs,
       ...(request.auth ? { auth: request.auth } : {}),
     });
     return { changed: true, commitSha: head, filesChanged, pushed: true, pushedBranch: target, pushError: null };
   } catch (error) {
     if (!(error instanceof GitError)) throw error;
-    return { changed: true, commitSha: head, filesChanged, pushed: false, pushedBranch: target, pushError: error.message };
+    return { changed: true, commitSha: head, filesChanged, pushed: false, pushedBranch: target, pushError: withoutCredentials(error.message, request.repoUrl) };
   }
 }
 
 /**
- * The first of `branch`, `branch-2`, `branch-3`, … that does not exist on `origin`
- * (`git ls-remote --heads origin`), so a push never overwrites a branch someone else made.
+ * The first of `branch`, `branch-2`, `branch-3`, … that does not exist in the project's
+ * repository (`git ls-remote --heads <repoUrl>`, from the mirror), so a push never overwrites a
+ * branch someone else made.
  *
  * @throws GitError when the remote cannot be listed.
  */
-export async function freeRemoteBranchName(cwd: string, branch: string, timeoutMs: number, auth?: GitHttpAuth): Promise<string> {
-  const listing = await runGit(['ls-remote', '--heads', 'origin'], { cwd, timeoutMs, ...(auth ? { auth } : {}) });
+export async function freeRemoteBranchName(request: Pick<TaskBranchRequest, 'mirror' | 'repoUrl' | 'pushTimeoutMs' | 'auth'>, branch: string): Promise<string> {
+  const listing = await runGit(mirrorGitArgs(request.mirror, ['ls-remote', '--heads', '--', request.repoUrl]), {
+    cwd: request.mirror,
+    timeoutMs: request.pushTimeoutMs,
+    ...(request.auth ? { auth: request.auth } : {}),
+  });
   const taken = new Set(
     listing
       .split('\n')

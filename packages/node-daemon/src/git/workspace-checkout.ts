@@ -1,68 +1,74 @@
 /**
- * Create a workspace checkout: clone, task branch from the base branch, local identity
- * (DESIGN.md §2, step `workspace_creation`).
+ * Create a workspace checkout (DESIGN.md §2, step `workspace_creation`; §7): the daemon's mirror
+ * of the project's repository first, with the credentials (mirror.ts); then, inside the
+ * workspace's sandbox and without any credential, the checkout cloned from the mirror (objects
+ * copied, never hard-linked), the task branch from the base branch, the local identity, and
+ * `origin` set to the project's URL (without credentials) — what the agent finds.
  */
 import { mkdir, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import type { CheckoutGit } from './checkout-git.js';
 import type { GitHttpAuth } from './git-credentials.js';
-import { GitError, redactUrl, runGit } from './git.js';
+import { GitError, redactUrl } from './git.js';
+import { createMirror } from './mirror.js';
 
 export interface CheckoutRequest {
-  /** Local path or any git URL. */
+  /** The project's repository: a local path or any git URL. */
   repoUrl: string;
   /** Absolute target directory; must not exist yet. */
   path: string;
+  /** Absolute path of the workspace's mirror (mirror.ts `mirrorPathFor`); must not exist yet. */
+  mirror: string;
   baseBranch: string;
   /** New branch to create from `origin/<baseBranch>`. */
   branch: string;
   cloneTimeoutMs: number;
   commandTimeoutMs: number;
   signal?: AbortSignal;
-  /** Credentials for an https remote (git-credentials.ts). */
+  /** Credentials for an https remote (git-credentials.ts): used for the mirror only. */
   auth?: GitHttpAuth;
+  /** git in the workspace's sandbox. */
+  checkoutGit: CheckoutGit;
 }
 
 /** Identity of the commits the daemon makes. */
 export const COMMIT_IDENTITY = { name: 'Flotilla', email: 'flotilla@localhost' } as const;
 
 /**
- * Clone `repoUrl` into `path`, check out a new `branch` from `origin/<baseBranch>`, and set the
- * checkout's local user.name / user.email to {@link COMMIT_IDENTITY}. On failure a checkout this
- * call cloned is removed again.
+ * Make the mirror, then clone `path` from it, check out a new `branch` from `origin/<baseBranch>`,
+ * set the checkout's local user.name / user.email to {@link COMMIT_IDENTITY} and its `origin` to
+ * the project's URL. On failure the checkout and the mirror are removed again.
  *
- * @returns the commit the branch starts from (the base commit).
+ * @returns the commit the branch starts from (the base commit, as the mirror has it).
  * @throws Error with a readable message (the repo URL without credentials) when any step fails,
- *   including a base branch that does not exist on the remote.
+ *   including a base branch that does not exist on the remote, or a node without a sandbox.
  */
 export async function createCheckout(request: CheckoutRequest): Promise<string> {
-  const { path, signal } = request;
-  const local = { cwd: path, timeoutMs: request.commandTimeoutMs, signal };
-  let cloned = false;
+  const { path, signal, checkoutGit } = request;
+  const inSandbox = (args: string[], timeoutMs = request.commandTimeoutMs) =>
+    checkoutGit.run(path, args, { timeoutMs, readable: [request.mirror], ...(signal ? { signal } : {}) });
+  let made = false;
   try {
-    await mkdir(dirname(path), { recursive: true });
-    await runGit(['clone', '--no-checkout', '--', request.repoUrl, path], {
-      cwd: dirname(path),
+    const base = await createMirror({
+      repoUrl: request.repoUrl,
+      mirror: request.mirror,
+      baseBranch: request.baseBranch,
       timeoutMs: request.cloneTimeoutMs,
-      signal,
+      ...(signal ? { signal } : {}),
       ...(request.auth ? { auth: request.auth } : {}),
     });
-    cloned = true;
-    const baseRef = `refs/remotes/origin/${request.baseBranch}`;
-    try {
-      await runGit(['rev-parse', '--verify', '--quiet', `${baseRef}^{commit}`], local);
-    } catch (error) {
-      if (error instanceof GitError && !error.timedOut) {
-        throw new Error(`base branch "${request.baseBranch}" does not exist in ${redactUrl(request.repoUrl)}`);
-      }
-      throw error;
-    }
-    await runGit(['checkout', '-b', request.branch, `origin/${request.baseBranch}`], local);
-    await runGit(['config', 'user.name', COMMIT_IDENTITY.name], local);
-    await runGit(['config', 'user.email', COMMIT_IDENTITY.email], local);
-    return (await runGit(['rev-parse', 'HEAD'], local)).trim();
+    await mkdir(dirname(path), { recursive: true });
+    await mkdir(path);
+    made = true;
+    await inSandbox(['clone', '--quiet', '--no-hardlinks', '--no-checkout', '--', request.mirror, '.'], request.cloneTimeoutMs);
+    await inSandbox(['checkout', '--quiet', '-b', request.branch, `origin/${request.baseBranch}`]);
+    await inSandbox(['config', 'user.name', COMMIT_IDENTITY.name]);
+    await inSandbox(['config', 'user.email', COMMIT_IDENTITY.email]);
+    await inSandbox(['remote', 'set-url', 'origin', redactUrl(request.repoUrl)]);
+    return base;
   } catch (error) {
-    // git clone cleans up after itself; after it, the checkout is ours to remove.
-    if (cloned) await rm(path, { recursive: true, force: true });
+    if (made) await rm(path, { recursive: true, force: true });
+    await rm(request.mirror, { recursive: true, force: true });
     if (error instanceof GitError) {
       // git echoes the URL it was given; never let credentials in it reach logs or callbacks.
       throw new Error(error.message.split(request.repoUrl).join(redactUrl(request.repoUrl)));

@@ -1,50 +1,56 @@
 /**
- * The end of a task's turn (DESIGN.md §2 hop 5): commit and push what the agent left, make sure
- * the chat holds every message, then tell the control plane through the task callback
- * (route `taskCallback` of the `callbackApi` table, `POST /api/tasks/:taskId/callback`).
+ * The end of a task's turn (DESIGN.md §2 hop 5): commit and push what the agent left — git on the
+ * checkout in its sandbox, the push from the daemon's mirror to the project's URL (DESIGN.md §7,
+ * git/task-branch.ts) —, open a pull request when it can, then report the outcome through the
+ * durable task callback (control-plane/task-callback-outbox.ts: stored first, sent once the chat
+ * holds every message, retried until the control plane takes it), with the task's model usage.
  *
  * The daemon never deletes a workspace here: on success the control plane does; on failure the
  * workspace stays for inspection.
  */
 import type { ModelUsage, TaskCallbackRequest } from '@flotilla/contracts';
 import { errorMessage } from '@flotilla/kit';
-import { gitHubRepositoryOf, openPullRequest } from '../git/github-pull-request.js';
+import type { CheckoutGit } from '../git/checkout-git.js';
+import { openPullRequest, parseGitHubRemote } from '../git/github-pull-request.js';
 import type { GitHttpAuth } from '../git/git-credentials.js';
 import { commitAndPushTaskBranch } from '../git/task-branch.js';
 import type { Logger } from '@flotilla/kit';
-import type { ChatMessageSink } from '../agents/chat/chat-message-sink.js';
+
+/** Where a workspace's git lives besides its checkout. */
+export interface WorkspaceRepository {
+  /** The daemon's mirror (git/mirror.ts). */
+  mirror: string;
+  /** The project's repository URL (WorkspaceRecord.repoUrl); null for a workspace recorded without it. */
+  repoUrl: string | null;
+}
 
 export interface TaskCompletionDeps {
-  outbox: Pick<ChatMessageSink, 'drain'>;
-  controlPlane: {
-    taskCallback(taskId: string, workspaceId: string, body: TaskCallbackRequest): Promise<void>;
-  };
+  /** The durable task callback (control-plane/task-callback-outbox.ts). */
+  taskCallbacks: { deliver(taskId: string, workspaceId: string, body: TaskCallbackRequest): Promise<void> };
+  /** git on a workspace checkout, in its sandbox. */
+  checkoutGit: CheckoutGit;
+  /** The mirror and project URL of a workspace. */
+  workspaceRepository(workspaceId: string): WorkspaceRepository;
+  /**
+   * The model usage of a task's run (`taskId` in `workspaceId`) as the workspace's model gateway
+   * counted it; undefined when it counted none. Stored and sent as the callback's `usage`.
+   * Absent: no usage is reported.
+   */
+  usageOf?: (taskId: string, workspaceId: string) => ModelUsage | undefined;
   gitCommandTimeoutMs: number;
   gitPushTimeoutMs: number;
-  /** TASK_CALLBACK_DRAIN_TIMEOUT_MS. */
-  drainTimeoutMs: number;
   /** Pull requests on GitHub: opened for a pushed branch when `token` is set (GITHUB_TOKEN). */
   pullRequests?: { apiUrl: string; token: string | null; timeoutMs: number };
   /** The repository credentials of a workspace, when the control plane sent some (git-credentials.ts). */
   gitAuth?: (workspaceId: string) => GitHttpAuth | undefined;
-  /**
-   * The model usage of a task's run, as the workspace's model gateway counted it (db/model-usage-store.ts
-   * `totalsOf`); undefined when it counted none. Sent as the callback's `usage`.
-   */
-  usageOf?: (taskId: string, workspaceId: string) => ModelUsage | undefined;
   logger: Logger;
-}
-
-/** `body` with the run's model usage, when the gateway counted any. */
-function withUsage<T extends TaskCallbackRequest>(deps: TaskCompletionDeps, taskId: string, workspaceId: string, body: T): T {
-  const usage = deps.usageOf?.(taskId, workspaceId);
-  return usage ? { ...body, usage } : body;
 }
 
 export interface FinishedTurn {
   taskId: string;
   taskTitle: string | null;
   workspaceId: string;
+  /** The workspace checkout. */
   workspacePath: string;
   branch: string;
   /** Commit (or ref) the task branch started from. */
@@ -61,26 +67,7 @@ export function taskCommitMessage(taskId: string, taskTitle: string | null): str
   return title ? `Flotilla task ${taskId}: ${title}` : `Flotilla task ${taskId}`;
 }
 
-const withAuth = (auth: GitHttpAuth | undefined) => (auth ? { auth } : {});
-
 const NOTHING_CHANGED = 'The agent finished without changing any files.';
-
-/**
- * Wait until the workspace's chat messages are delivered. A failure (timeout, outbox stopped)
- * does not block the callback — a task stuck forever is worse — but is returned as a warning.
- */
-async function drainChat(deps: TaskCompletionDeps, workspaceId: string): Promise<string | null> {
-  try {
-    await deps.outbox.drain(workspaceId, deps.drainTimeoutMs);
-    return null;
-  } catch (error) {
-    deps.logger.warn('chat messages not all delivered before the task callback', {
-      workspaceId,
-      error: errorMessage(error),
-    });
-    return `Some chat messages were not yet delivered: ${errorMessage(error)}`;
-  }
-}
 
 /**
  * Build the `completed` callback body: `git add -A`, commit when anything changed, push the task
@@ -89,26 +76,34 @@ async function drainChat(deps: TaskCompletionDeps, workspaceId: string): Promise
  * `branch` null (nothing was pushed) and `keepWorkspace` (the commit exists only there); no
  * change completes it with branch and commitSha null.
  *
- * @throws GitError when a local git step (add, commit, diff) fails — the caller fails the task.
+ * @throws GitError when a git step on the checkout or in the mirror (add, commit, fetch, diff)
+ *   fails, Error when the workspace has no project URL or the node no sandbox — the caller fails
+ *   the task.
  */
 export async function buildCompletedCallback(
   deps: TaskCompletionDeps,
   turn: FinishedTurn,
 ): Promise<Extract<TaskCallbackRequest, { status: 'completed' }>> {
+  const { mirror, repoUrl } = deps.workspaceRepository(turn.workspaceId);
+  if (repoUrl === null) throw new Error(`workspace ${turn.workspaceId} was recorded without its project's repository URL`);
+  const auth = deps.gitAuth?.(turn.workspaceId);
   const result = await commitAndPushTaskBranch({
-    cwd: turn.workspacePath,
+    checkout: turn.workspacePath,
+    mirror,
+    repoUrl,
     branch: turn.branch,
     base: turn.base,
     commitMessage: taskCommitMessage(turn.taskId, turn.taskTitle),
     commandTimeoutMs: deps.gitCommandTimeoutMs,
     pushTimeoutMs: deps.gitPushTimeoutMs,
-    ...withAuth(deps.gitAuth?.(turn.workspaceId)),
+    checkoutGit: deps.checkoutGit,
+    ...(auth ? { auth } : {}),
   });
   if (!result.changed) {
     const summary = turn.lastAssistantText ? `${NOTHING_CHANGED}\n\n${turn.lastAssistantText}` : NOTHING_CHANGED;
     return { status: 'completed', branch: null, commitSha: null, summary, filesChanged: [], warning: null };
   }
-  const pullRequest = result.pushed && result.pushedBranch ? await openTaskPullRequest(deps, turn, result.pushedBranch) : { prUrl: null, warning: null };
+  const pullRequest = result.pushed && result.pushedBranch ? await openTaskPullRequest(deps, turn, repoUrl, result.pushedBranch) : { prUrl: null, warning: null };
   return {
     status: 'completed',
     branch: result.pushed ? result.pushedBranch : null,
@@ -124,16 +119,16 @@ export async function buildCompletedCallback(
 }
 
 /**
- * Open a pull request for the pushed `branch` when `origin` is on GitHub and a token is
- * available: the workspace's own github.com credential, else GITHUB_TOKEN. A failure does not
- * fail the task: it becomes a warning.
+ * Open a pull request for the pushed `branch` when the project's repository (`repoUrl`, never the
+ * checkout's `origin`) is on GitHub and a token is available: the workspace's own github.com
+ * credential, else GITHUB_TOKEN. A failure does not fail the task: it becomes a warning.
  */
-async function openTaskPullRequest(deps: TaskCompletionDeps, turn: FinishedTurn, branch: string): Promise<{ prUrl: string | null; warning: string | null }> {
+async function openTaskPullRequest(deps: TaskCompletionDeps, turn: FinishedTurn, repoUrl: string, branch: string): Promise<{ prUrl: string | null; warning: string | null }> {
   const settings = deps.pullRequests;
   const workspaceAuth = deps.gitAuth?.(turn.workspaceId);
   const token = (workspaceAuth?.origin === 'https://github.com/' ? workspaceAuth.token : null) ?? settings?.token ?? null;
   if (!settings || !token || !turn.baseBranch) return { prUrl: null, warning: null };
-  const repository = await gitHubRepositoryOf(turn.workspacePath, deps.gitCommandTimeoutMs).catch(() => null);
+  const repository = parseGitHubRemote(repoUrl);
   if (!repository) return { prUrl: null, warning: null };
   const summary = turn.lastAssistantText?.trim();
   try {
@@ -155,24 +150,29 @@ async function openTaskPullRequest(deps: TaskCompletionDeps, turn: FinishedTurn,
   }
 }
 
+/** `body` with the run's model usage, when the gateway counted any. */
+function withUsage<T extends TaskCallbackRequest>(deps: TaskCompletionDeps, taskId: string, workspaceId: string, body: T): T {
+  const usage = deps.usageOf?.(taskId, workspaceId);
+  return usage ? { ...body, usage } : body;
+}
+
 /**
- * Finish a turn that ended with `end_turn`: commit/push (see {@link buildCompletedCallback}),
- * drain the chat, send the `completed` callback. When committing fails, the task is reported
- * `failed` instead.
+ * Finish a turn that ended with `end_turn`: commit/push (see {@link buildCompletedCallback}) and
+ * report `completed` through the durable task callback. When committing fails, the task is
+ * reported `failed` instead.
  *
- * @returns the body sent.
- * @throws FlotillaError when the control plane refuses the callback or retries run out.
+ * @returns the body stored (the one sent may add a warning about chat messages not yet delivered).
+ * @throws FlotillaError when the control plane refuses the callback for good.
  */
 export async function completeTask(deps: TaskCompletionDeps, turn: FinishedTurn): Promise<TaskCallbackRequest> {
-  let body: TaskCallbackRequest;
+  let built: Extract<TaskCallbackRequest, { status: 'completed' }>;
   try {
-    body = await buildCompletedCallback(deps, turn);
+    built = await buildCompletedCallback(deps, turn);
   } catch (error) {
     const failure = `The agent finished, but its changes could not be committed: ${errorMessage(error)}`;
     return failTask(deps, turn.taskId, turn.workspaceId, failure);
   }
-  const drainWarning = await drainChat(deps, turn.workspaceId);
-  if (drainWarning) body = { ...body, warning: body.warning ? `${body.warning}\n${drainWarning}` : drainWarning };
+  const body = withUsage(deps, turn.taskId, turn.workspaceId, built);
   deps.logger.info('task completed', {
     taskId: turn.taskId,
     workspaceId: turn.workspaceId,
@@ -180,17 +180,16 @@ export async function completeTask(deps: TaskCompletionDeps, turn: FinishedTurn)
     filesChanged: body.filesChanged.length,
     pushed: body.branch !== null,
   });
-  body = withUsage(deps, turn.taskId, turn.workspaceId, body);
-  await deps.controlPlane.taskCallback(turn.taskId, turn.workspaceId, body);
+  await deps.taskCallbacks.deliver(turn.taskId, turn.workspaceId, body);
   return body;
 }
 
 /**
- * Report a failed turn: drain the chat (so it shows what happened up to the failure), then send
- * the `failed` callback with `error`.
+ * Report a failed turn through the durable task callback: `failed` with `error` (sent once the
+ * chat shows what happened up to the failure).
  *
- * @returns the body sent.
- * @throws FlotillaError when the control plane refuses the callback or retries run out.
+ * @returns the body stored.
+ * @throws FlotillaError when the control plane refuses the callback for good.
  */
 export async function failTask(
   deps: TaskCompletionDeps,
@@ -198,9 +197,8 @@ export async function failTask(
   workspaceId: string,
   error: string,
 ): Promise<TaskCallbackRequest> {
-  await drainChat(deps, workspaceId);
   const body = withUsage<TaskCallbackRequest>(deps, taskId, workspaceId, { status: 'failed', error });
   deps.logger.warn('task failed', { taskId, workspaceId, error });
-  await deps.controlPlane.taskCallback(taskId, workspaceId, body);
+  await deps.taskCallbacks.deliver(taskId, workspaceId, body);
   return body;
 }

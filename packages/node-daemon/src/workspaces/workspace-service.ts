@@ -3,14 +3,18 @@
  * machine `creating -> running -> stopping -> destroyed`, plus `error`, §3).
  *
  * `createWorkspace` answers at once; the checkout runs in the background and ends with
- * `POST /api/workspaces/:id/ready` on the control plane.
+ * `POST /api/workspaces/:id/ready` on the control plane. Each workspace has a mirror the daemon
+ * owns, `<dataDir>/mirrors/<id>.git` (git/mirror.ts: the only repository git runs in with the
+ * credentials), made with the checkout and removed with it.
  */
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CreateWorkspaceRequest, WorkspaceInfo, WorkspaceReadyRequest } from '@flotilla/contracts';
 import { toWorkspaceInfo, type WorkspaceStore } from '../db/workspace-store.js';
 import { badRequest, conflict, errorMessage, notFound } from '@flotilla/kit';
+import type { CheckoutGit } from '../git/checkout-git.js';
 import type { GitCredentialRegistry } from '../git/git-credentials.js';
+import { mirrorPathFor, removeMirror } from '../git/mirror.js';
 import { createCheckout } from '../git/workspace-checkout.js';
 import type { Logger } from '@flotilla/kit';
 import { validateBranchName, validateWorkspaceId } from './names.js';
@@ -27,6 +31,8 @@ export interface WorkspaceServiceDeps {
   gitCommandTimeoutMs: number;
   /** Repository credentials sent with create requests, kept in memory (git-credentials.ts). */
   gitCredentials: GitCredentialRegistry;
+  /** git on a checkout, in the workspace's sandbox (git/checkout-git.ts). */
+  checkoutGit: CheckoutGit;
   logger: Logger;
 }
 
@@ -48,10 +54,15 @@ export class WorkspaceService {
     return join(this.deps.dataDir, 'workspaces', workspaceId);
   }
 
+  /** `<dataDir>/mirrors/<id>.git`: the daemon's mirror of the workspace's repository (git/mirror.ts). */
+  mirrorPath(workspaceId: string): string {
+    return mirrorPathFor(this.deps.dataDir, workspaceId);
+  }
+
   /**
-   * Record a workspace (status `creating`) and start its checkout in the background: clone
-   * `repoUrl`, branch `branch` from `origin/<baseBranch>`, then the workspace-ready callback
-   * (`running`, or `error` with the reason).
+   * Record a workspace (status `creating`) and start its checkout in the background: the mirror
+   * of `repoUrl`, the checkout cloned from it in the workspace's sandbox, branch `branch` from
+   * `origin/<baseBranch>`, then the workspace-ready callback (`running`, or `error` with the reason).
    *
    * @throws FlotillaError bad_request (id or branch names unusable), conflict (id exists).
    */
@@ -93,6 +104,8 @@ export class WorkspaceService {
       const baseCommit = await createCheckout({
         repoUrl: request.repoUrl,
         path,
+        mirror: this.mirrorPath(id),
+        checkoutGit: this.deps.checkoutGit,
         baseBranch: request.baseBranch,
         branch: request.branch,
         cloneTimeoutMs: this.deps.gitCloneTimeoutMs,
@@ -143,7 +156,7 @@ export class WorkspaceService {
 
   /**
    * Delete a workspace: cancel a checkout in progress, stop its agents, its sandbox's gateway and
-   * proxy, remove its directory and its sandbox's HOME and TMPDIR.
+   * proxy, remove its directory, its mirror, and its sandbox's HOME and TMPDIR.
    * Idempotent: deleting a destroyed workspace answers `destroyed` again.
    *
    * @throws FlotillaError not_found (never existed on this node).
@@ -161,6 +174,7 @@ export class WorkspaceService {
     await this.deps.agents.stopWorkspaceAgents(workspaceId);
     await this.deps.sandboxes.remove(workspaceId);
     await rm(record.path, { recursive: true, force: true });
+    await removeMirror(this.mirrorPath(workspaceId));
     this.deps.gitCredentials.delete(workspaceId);
     this.deps.store.setStatus(workspaceId, 'destroyed', record.error);
     this.logger.info('workspace destroyed', { workspaceId });
@@ -181,6 +195,7 @@ export class WorkspaceService {
     for (const record of this.deps.store.listByStatus(['creating'])) {
       this.deps.store.setStatus(record.id, 'error', error);
       void rm(record.path, { recursive: true, force: true })
+        .then(() => removeMirror(this.mirrorPath(record.id)))
         .then(() => this.deps.controlPlane.workspaceReady(record.id, { status: 'error', error }))
         .catch((failure: unknown) => {
           this.logger.error('workspace-ready callback not delivered', { workspaceId: record.id, error: errorMessage(failure) });

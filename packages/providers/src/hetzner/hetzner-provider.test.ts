@@ -10,6 +10,7 @@ import { retryDelayMs } from './hetzner-api.js';
 import { createHetznerProvider, serverNameFor } from './hetzner-provider.js';
 
 const TOKEN = 'test-hetzner-token';
+const DEPLOYMENT = '6f1c2e0a-9b7d-4c3e-8a15-2d4b6c8e0f13';
 let fake: FakeHetzner;
 const waits: number[] = [];
 
@@ -24,6 +25,7 @@ afterEach(async () => {
 function provider(overrides: Partial<Parameters<typeof createHetznerProvider>[0]> = {}) {
   return createHetznerProvider({
     token: TOKEN,
+    deploymentId: DEPLOYMENT,
     baseUrl: fake.url,
     sleep: async (ms) => {
       waits.push(ms);
@@ -33,7 +35,7 @@ function provider(overrides: Partial<Parameters<typeof createHetznerProvider>[0]
 }
 
 const userData = (nodeId: string) =>
-  buildNodeUserData({ nodeId, controlPlaneUrl: 'https://cp.example', callbackToken: 'tok.en.jwt', daemon: { url: 'https://cp.example/d.mjs', version: '0.1.0', sha256: 'b'.repeat(64), dependencies: {} } });
+  buildNodeUserData({ nodeId, controlPlaneUrl: 'https://cp.example', callbackToken: 'tok.en.jwt', daemon: { url: 'https://cp.example/d.mjs', version: '0.1.0', sha256: 'b'.repeat(64), lockfile: { url: 'https://cp.example/lock.json', sha256: 'c'.repeat(64) }, dependencies: {} } });
 
 describe('Hetzner provider', () => {
   it('creates a server with the server type of the size, image, location, labels and user-data', async () => {
@@ -48,7 +50,7 @@ describe('Hetzner provider', () => {
       image: 'debian-12',
       location: 'nbg1',
       user_data: userData('nod_01ABC'),
-      labels: { 'managed-by': 'flotilla', 'flotilla-node-id': 'nod_01ABC' },
+      labels: { 'managed-by': 'flotilla', 'flotilla-deployment': DEPLOYMENT, 'flotilla-node-id': 'nod_01ABC' },
       start_after_create: true,
     });
     // Idempotent on the node id: a second create finds the server by label and creates nothing.
@@ -73,6 +75,21 @@ describe('Hetzner provider', () => {
     fake.failNext(1, { method: 'DELETE', status: 404, code: 'not_found' });
     await hetzner.deleteNode('nod_b');
     expect(fake.requests.filter((r) => r.method === 'DELETE')).toHaveLength(2);
+  });
+
+  it("sees only its own deployment's servers: another deployment's in the same project is neither found, listed nor deleted", async () => {
+    const ours = provider();
+    const theirs = provider({ deploymentId: 'other-deployment' });
+    await ours.createNode({ nodeId: 'nod_ours', controlPlaneUrl: 'https://cp.example', callbackToken: 't', userData: userData('nod_ours') });
+    await theirs.createNode({ nodeId: 'nod_theirs', controlPlaneUrl: 'https://cp.example', callbackToken: 't', userData: userData('nod_theirs') });
+    expect((await ours.listNodes?.())?.map((n) => n.nodeId)).toEqual(['nod_ours']);
+    expect((await theirs.listNodes?.())?.map((n) => n.nodeId)).toEqual(['nod_theirs']);
+    expect(await ours.getNode('nod_theirs')).toBeNull();
+    await ours.deleteNode('nod_theirs');
+    expect(fake.requests.filter((r) => r.method === 'DELETE')).toEqual([]);
+    expect(fake.requests.filter((r) => r.method === 'GET' && r.path === '/v1/servers').map((r) => r.query.label_selector)).toContain(`managed-by=flotilla,flotilla-deployment=${DEPLOYMENT}`);
+    expect(fake.servers().find((s) => s.labels['flotilla-node-id'] === 'nod_theirs')?.labels).toEqual({ 'managed-by': 'flotilla', 'flotilla-deployment': 'other-deployment', 'flotilla-node-id': 'nod_theirs' });
+    expect(() => provider({ deploymentId: 'not a label!' })).toThrow(ProviderError);
   });
 
   it('retries a 429 as retryable, waiting as the rate-limit headers say, then succeeds', async () => {

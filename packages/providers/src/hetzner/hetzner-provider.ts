@@ -1,12 +1,15 @@
 /**
  * The `hetzner` provider: nodes are Hetzner Cloud servers that install and start the node daemon
  * from their cloud-init user-data. Fetch-based (runs in the Worker). Every server carries the
- * labels `managed-by=flotilla` and `flotilla-node-id=<nodeId>`, which is how a node is found
- * again: creating is idempotent on the node id, and deleting a server that is gone succeeds.
+ * labels `managed-by=flotilla`, `flotilla-deployment=<deploymentId>` and
+ * `flotilla-node-id=<nodeId>`, which is how a node is found again: creating is idempotent on the
+ * node id, and deleting a server that is gone succeeds. Every lookup — a node by its id, the
+ * sweep's list — asks for this deployment's label too, so deployments sharing a Hetzner project
+ * never see, let alone delete, each other's servers.
  */
 import { nodeHostLabel } from '../dns/cloudflare-dns.js';
-import { ProviderError, type CreateNodeInput, type Provider, type ProviderNode } from '../provider.js';
-import { createHetznerRequest, type HetznerApiOptions } from './hetzner-api.js';
+import { DEPLOYMENT_ID_PATTERN, ProviderError, type CreateNodeInput, type Provider, type ProviderNode } from '../provider.js';
+import { createHetznerRequest, type HetznerApiOptions, type HetznerRequest } from './hetzner-api.js';
 import {
   HETZNER_USER_DATA_MAX_BYTES,
   HetznerCreateServerResponse,
@@ -22,8 +25,11 @@ export const DEFAULT_HETZNER_LOCATION = 'fsn1';
 
 export const NODE_ID_LABEL = 'flotilla-node-id';
 export const MANAGED_BY_LABEL = 'managed-by';
+export const DEPLOYMENT_LABEL = 'flotilla-deployment';
 
 export interface HetznerProviderOptions extends HetznerApiOptions {
+  /** This deployment's id (DEPLOYMENT_ID_PATTERN): every server gets it as a label, and only servers with it are seen. */
+  deploymentId: string;
   /** VM size → Hetzner server type; default {@link DEFAULT_HETZNER_SERVER_TYPES}. */
   serverTypes?: Record<string, string>;
   /** Image name, default `debian-12`. */
@@ -44,8 +50,24 @@ export function serverNameFor(nodeId: string): string {
   return nodeHostLabel(`flotilla-${nodeId}`);
 }
 
+/** Whether Hetzner accepts the token of `options` (false on 401; other failures throw ProviderErrors). */
+export async function validateHetznerToken(options: HetznerApiOptions): Promise<boolean> {
+  return validateWith(createHetznerRequest(options));
+}
+
+async function validateWith(request: HetznerRequest): Promise<boolean> {
+  const { status } = await request('GET', '/servers?per_page=1', undefined, [401]);
+  return status !== 401;
+}
+
+/**
+ * The Hetzner provider of one token and deployment.
+ * @throws ProviderError (not retryable) when `options.deploymentId` cannot be a label value
+ */
 export function createHetznerProvider(options: HetznerProviderOptions): HetznerProvider {
+  if (!DEPLOYMENT_ID_PATTERN.test(options.deploymentId)) throw new ProviderError(`the deployment id ${options.deploymentId} cannot be a Hetzner label value`, { retryable: false });
   const request = createHetznerRequest(options);
+  const ours = `${MANAGED_BY_LABEL}=flotilla,${DEPLOYMENT_LABEL}=${options.deploymentId}`;
   const serverTypes = options.serverTypes ?? DEFAULT_HETZNER_SERVER_TYPES;
   const image = options.image ?? DEFAULT_HETZNER_IMAGE;
   const location = options.location ?? DEFAULT_HETZNER_LOCATION;
@@ -61,7 +83,7 @@ export function createHetznerProvider(options: HetznerProviderOptions): HetznerP
     return servers;
   }
 
-  const findServer = async (nodeId: string) => (await listServers(`${NODE_ID_LABEL}=${nodeId}`))[0] ?? null;
+  const findServer = async (nodeId: string) => (await listServers(`${ours},${NODE_ID_LABEL}=${nodeId}`))[0] ?? null;
 
   function toProviderNode(nodeId: string, server: HetznerServer): ProviderNode {
     return { nodeId, status: server.status === 'running' ? 'running' : 'stopped', providerRef: String(server.id), ipv4: server.public_net?.ipv4?.ip ?? null };
@@ -84,7 +106,7 @@ export function createHetznerProvider(options: HetznerProviderOptions): HetznerP
         image,
         location,
         user_data: input.userData,
-        labels: { [MANAGED_BY_LABEL]: 'flotilla', [NODE_ID_LABEL]: input.nodeId },
+        labels: { [MANAGED_BY_LABEL]: 'flotilla', [DEPLOYMENT_LABEL]: options.deploymentId, [NODE_ID_LABEL]: input.nodeId },
         start_after_create: true,
       };
       const { json } = await request('POST', '/servers', body);
@@ -100,15 +122,12 @@ export function createHetznerProvider(options: HetznerProviderOptions): HetznerP
       await request('DELETE', `/servers/${server.id}`, undefined, [404]);
     },
     async listNodes() {
-      const servers = await listServers(`${MANAGED_BY_LABEL}=flotilla`);
+      const servers = await listServers(ours);
       return servers.flatMap((server) => {
         const nodeId = server.labels[NODE_ID_LABEL];
         return nodeId ? [{ nodeId, providerRef: String(server.id), createdAt: server.created ?? null }] : [];
       });
     },
-    async validateToken() {
-      const { status } = await request('GET', '/servers?per_page=1', undefined, [401]);
-      return status !== 401;
-    },
+    validateToken: () => validateWith(request),
   };
 }

@@ -2,8 +2,9 @@
  * The `local` provider: nodes are node-daemon processes on this machine, started by the local
  * cloud (a small HTTP service hosted by the `flotilla` CLI, packages/cli local-cloud/). It calls
  * the local cloud's route table `localCloudApi` through kit `callRoute`, so every answer is
- * parsed with the table's schemas. Fetch-based, so it runs inside the Worker like any cloud
- * provider.
+ * parsed with the table's schemas. Every call carries the secret the local cloud shares with the
+ * control plane (`Authorization: Bearer`, auth kind `localCloud`). Fetch-based, so it runs inside
+ * the Worker like any cloud provider.
  */
 import { localCloudApi, type LocalCloudNode } from '@flotilla/contracts';
 import { FlotillaError, callRoute, errorMessage, type RouteClientOptions } from '@flotilla/kit';
@@ -15,6 +16,8 @@ export const DEFAULT_LOCAL_CLOUD_TIMEOUT_MS = 30_000;
 export interface LocalProviderOptions {
   /** Base URL of the local cloud, e.g. `http://127.0.0.1:8790`. */
   cloudUrl: string;
+  /** The secret the local cloud requires (the control plane's LOCAL_CLOUD_SECRET). Never logged. */
+  secret: string;
   /** Timeout of one call to the local cloud, in ms (default {@link DEFAULT_LOCAL_CLOUD_TIMEOUT_MS}). */
   requestTimeoutMs?: number;
   fetch?: typeof fetch;
@@ -34,6 +37,7 @@ export function createLocalProvider(options: LocalProviderOptions): Provider {
   const client: RouteClientOptions = {
     baseUrl: base,
     timeoutMs: options.requestTimeoutMs ?? DEFAULT_LOCAL_CLOUD_TIMEOUT_MS,
+    headers: { authorization: `Bearer ${options.secret}` },
     ...(options.fetch ? { fetch: options.fetch } : {}),
   };
 

@@ -1,59 +1,71 @@
 /**
- * `npm` on a fake VM (test-only): the npm registry is the outside world, so `npm install` in a
- * directory with a package.json "downloads" each dependency by linking the copy already installed
- * for this repository (found from FLOTILLA_FAKE_NPM_FROM, a directory, walking up its
- * node_modules as Node does). Only an exact version match counts, as the registry would serve
- * exactly that version; anything else fails the install the way a missing version would.
- * FLOTILLA_FAKE_NPM_UNAVAILABLE (comma list) names packages whose install fails, as a native
- * build can: a failed `optionalDependencies` entry is skipped with a warning (as npm does), a
- * failed `dependencies` entry fails the install.
- * Supported: `npm install [flags…]` with no package arguments. Everything else exits 1.
+ * `npm` on a fake VM (test-only): `npm ci [flags…]` in a directory with a package.json and a
+ * package-lock.json, as the real one does it, against the fake registry (fake-registry.ts: this
+ * repository's installed packages, found from FLOTILLA_FAKE_NPM_FROM):
+ * - no lockfile, or a lockfile whose root does not list exactly package.json's dependencies and
+ *   optionalDependencies, fails (npm's "can only install … in sync");
+ * - every package the lockfile lists for this platform is "downloaded" (its installed copy
+ *   linked at its place, top-level ones into node_modules) only when the registry has exactly
+ *   that version (else 404/ETARGET) with exactly that integrity hash (else EINTEGRITY);
+ * - a package FLOTILLA_FAKE_NPM_UNAVAILABLE (comma list) names fails to install, as a native
+ *   build can; a failed optional package (`optional` in the lockfile) is skipped with npm's
+ *   warning, any other failure fails the install; packages for other platforms are skipped.
+ * Everything else exits 1.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname } from 'node:path';
+import { fitsThisPlatform, loadFakeRegistry, packageNameOf, type LockEntry } from './fake-registry.js';
 
 function fail(message: string): never {
   process.stderr.write(`npm error ${message}\n`);
   process.exit(1);
 }
 
-/** The installed copy of `name` visible from `from`, as Node's resolution would find it. */
-function findInstalled(from: string, name: string): string | null {
-  for (let dir = resolve(from); ; dir = dirname(dir)) {
-    const candidate = join(dir, 'node_modules', name);
-    if (existsSync(join(candidate, 'package.json'))) return candidate;
-    if (dirname(dir) === dir) return null;
-  }
-}
-
 const [command, ...rest] = process.argv.slice(2);
-if (command !== 'install' && command !== 'i') fail(`the fake registry only supports "npm install", not "${process.argv.slice(2).join(' ')}"`);
-if (rest.some((arg) => !arg.startsWith('-'))) fail('the fake registry installs a package.json, not named packages');
+if (command !== 'ci') fail(`the fake registry only supports "npm ci", not "npm ${process.argv.slice(2).join(' ')}"`);
+if (rest.some((arg) => !arg.startsWith('-'))) fail('npm ci takes no package names');
 const from = process.env.FLOTILLA_FAKE_NPM_FROM;
 if (!from) fail('FLOTILLA_FAKE_NPM_FROM is not set');
-const manifest = JSON.parse(readFileSync('package.json', 'utf8')) as { dependencies?: Record<string, string>; optionalDependencies?: Record<string, string> };
+if (!existsSync('package-lock.json')) fail('The `npm ci` command can only install with an existing package-lock.json');
+
+type Deps = Record<string, string> | undefined;
+const manifest = JSON.parse(readFileSync('package.json', 'utf8')) as { dependencies?: Deps; optionalDependencies?: Deps };
+const lock = JSON.parse(readFileSync('package-lock.json', 'utf8')) as { packages?: Record<string, LockEntry & { dependencies?: Deps; optionalDependencies?: Deps }> };
+const root = lock.packages?.[''];
+const same = (a: Deps, b: Deps) => JSON.stringify(Object.entries(a ?? {}).sort()) === JSON.stringify(Object.entries(b ?? {}).sort());
+if (!root || !same(root.dependencies, manifest.dependencies) || !same(root.optionalDependencies, manifest.optionalDependencies)) {
+  fail('`npm ci` can only install packages when your package.json and package-lock.json are in sync');
+}
+
+const registry = loadFakeRegistry(from);
 const unavailable = new Set((process.env.FLOTILLA_FAKE_NPM_UNAVAILABLE ?? '').split(',').filter(Boolean));
 
-/** Link `name@wanted` into node_modules; answers why it could not, or null. */
-function install(name: string, wanted: string): string | null {
-  if (unavailable.has(name)) return `${name}@${wanted}: install script failed (gyp ERR! build error)`;
-  const installed = findInstalled(from as string, name);
-  if (!installed) return `404 Not Found - ${name}`;
-  const { version } = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8')) as { version: string };
-  if (version !== wanted) return `notarget No matching version found for ${name}@${wanted} (the fake registry has ${version})`;
-  const target = join('node_modules', name);
-  mkdirSync(dirname(target), { recursive: true });
-  rmSync(target, { recursive: true, force: true });
-  symlinkSync(installed, target, 'dir');
-  process.stdout.write(`added ${name}@${version}\n`);
+/** Why `path` (a lockfile entry) cannot be installed, or null once it is. */
+function install(path: string, entry: LockEntry): string | null {
+  const name = packageNameOf(path);
+  const wanted = `${name}@${entry.version ?? '?'}`;
+  if (unavailable.has(name)) return `${wanted}: install script failed (gyp ERR! build error)`;
+  const served = registry.get(wanted);
+  if (!served) return `404 Not Found - ${wanted} is not in this registry`;
+  if (served.integrity !== entry.integrity) return `EINTEGRITY ${wanted}: integrity checksum failed: wanted ${entry.integrity ?? '(none)'} but got ${served.integrity ?? '(none)'}`;
+  if (!existsSync(served.dir)) return `${wanted}: the fake registry has no copy installed`;
+  // Nested entries live inside their top-level parent's copy; only top-level ones are linked.
+  if (path.indexOf('node_modules/') !== path.lastIndexOf('node_modules/')) return null;
+  mkdirSync(dirname(path), { recursive: true });
+  rmSync(path, { recursive: true, force: true });
+  symlinkSync(served.dir, path, 'dir');
   return null;
 }
 
-for (const [name, wanted] of Object.entries(manifest.dependencies ?? {})) {
-  const problem = install(name, wanted);
-  if (problem) fail(problem);
+rmSync('node_modules', { recursive: true, force: true });
+let added = 0;
+for (const [path, entry] of Object.entries(lock.packages ?? {})) {
+  if (path === '' || !fitsThisPlatform(entry)) continue;
+  const problem = install(path, entry);
+  if (problem === null) added += 1;
+  else if (entry.optional) {
+    rmSync(path, { recursive: true, force: true });
+    process.stderr.write(`npm warn optional SKIPPING OPTIONAL DEPENDENCY: ${problem}\n`);
+  } else fail(problem);
 }
-for (const [name, wanted] of Object.entries(manifest.optionalDependencies ?? {})) {
-  const problem = install(name, wanted);
-  if (problem) process.stderr.write(`npm warn optional SKIPPING OPTIONAL DEPENDENCY: ${problem}\n`);
-}
+process.stdout.write(`added ${added} packages\n`);

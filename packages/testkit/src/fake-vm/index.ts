@@ -7,14 +7,20 @@
  *
  * Boot, in cloud-init's order:
  * 1. `write_files` → written under the root with their permissions (owners are not emulated).
- * 2. `runcmd`, one entry after another:
- *    - the Node.js install from nodejs.org is skipped: the fake VM comes with Node (this process's);
- *    - `sh -c <script>` runs with `DESTDIR=<root>` (the script's staging convention) and `npm`
- *      being the fake registry (fake-npm.ts), so the daemon is really downloaded from the control
- *      plane with curl and checked with `sha256sum -c`;
+ * 2. `runcmd`, one entry after another, each `sh -c <script>` run with `DESTDIR=<root>` (the
+ *    scripts' staging convention):
+ *    - the Node.js install runs against a fake nodejs.org (fake-node-dist.ts): a directory
+ *      holding a stand-in for the release Flotilla pins (@flotilla/cloud-init NODE_RELEASE) —
+ *      this machine's Node — and knowing it by that release's published SHA-256. The script
+ *      downloads it, checks it with `sha256sum -c` and unpacks it under the root as on a VM, so a
+ *      user-data whose checksum is not the published one stops the boot;
+ *    - the daemon install runs with `npm` being the fake registry (fake-npm.ts): the bundle and
+ *      its lockfile are really downloaded from the control plane with curl and checked with
+ *      `sha256sum -c`, then `npm ci` installs exactly what the lockfile pins (versions and
+ *      integrity hashes checked against this repository's lockfile);
  *    - `systemctl daemon-reload` does nothing; `systemctl enable --now <unit>` starts the unit:
  *      `StateDirectory=` created, `EnvironmentFile=` read (absolute paths in values are taken
- *      under the root), `ExecStart=` run with `/usr/local/bin/node` being this process's Node.
+ *      under the root), `ExecStart=` run with the `/usr/local/bin/node` the boot installed.
  *    Any failing step fails the boot with its output.
  * Not emulated: `packages` (the tools the scripts use must be on this machine), `users`, and
  * `Restart=always`; scripts see DESTDIR set and skip what needs a real root (e.g. `chown` to the
@@ -34,6 +40,7 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { agentOverrideEnv, type TestAgents } from '../scripted-agent/agent-override.js';
 import { signalGroup, waitForGroupExit } from '../test-support/process-group.js';
+import { fakeNodeDist, NODE_DIST_URL } from './fake-node-dist.js';
 
 const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../../..');
 const FAKE_NPM = join(REPO_ROOT, 'packages/testkit/bin/fake-npm.mjs');
@@ -156,8 +163,12 @@ export async function bootFakeVm(userData: string, options: FakeVmOptions = {}):
       bootLog.push(`runcmd: ${argv.join(' ')}`);
       continue;
     }
-    if (argv.join(' ').includes('nodejs.org/dist/')) {
-      bootLog.push('runcmd: Node.js install skipped (the fake VM has Node.js)');
+    if (argv.join(' ').includes(`${NODE_DIST_URL}/`)) {
+      const dist = fakeNodeDist(join(root, '.fake-vm/nodejs-dist'));
+      const script = argv.map((arg) => dist.serve(arg));
+      const { code, output } = await run(script[0] ?? '', script.slice(1), scriptEnv, root);
+      bootLog.push(`runcmd: Node.js ${dist.version} from the fake nodejs.org (this machine's Node.js stands in for it) …`, output.trimEnd());
+      if (code !== 0) throw new Error(`fake VM boot failed (exit ${code}) installing Node.js:\n${output}`);
       continue;
     }
     const { code, output } = await run(command, args, scriptEnv, root);
@@ -188,12 +199,13 @@ function startUnit(root: string, unit: string, extraEnv: Record<string, string>)
   Object.assign(env, loopback(Boolean(env.FLOTILLA_TLS_CERT_FILE)), extraEnv);
   const [executable = '', ...args] = (first('ExecStart') ?? '').split(/\s+/);
   if (executable !== VM_NODE) throw new Error(`the fake VM can only start ${VM_NODE}, not ${executable}`);
+  if (!existsSync(under(root, VM_NODE))) throw new Error(`${unit} needs ${VM_NODE}, which the boot did not install`);
   const workingDirectory = first('WorkingDirectory');
   const logFile = under(root, `/var/log/${unit}.log`);
   mkdirSync(dirname(logFile), { recursive: true });
   const out = openSync(logFile, 'a');
   const child = spawn(
-    process.execPath,
+    under(root, VM_NODE),
     args.map((arg) => (arg.startsWith('/') ? under(root, arg) : arg)),
     { env, cwd: workingDirectory ? under(root, workingDirectory) : root, detached: true, stdio: ['ignore', out, out] },
   );

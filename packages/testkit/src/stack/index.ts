@@ -18,7 +18,7 @@ export interface TestStackOptions {
    * type a task asks for (the daemons' agent-command override); `real` — Claude Code itself.
    */
   agents?: TestAgents;
-  /** Extra environment for node daemons (and, through AGENT_ENV_PASSTHROUGH, agents). */
+  /** Extra environment for node daemons, handed on as it is (and, through AGENT_ENV_PASSTHROUGH, to agents). */
   nodeEnv?: Record<string, string>;
   /** Control-plane vars (timeouts, limits). */
   vars?: Record<string, string>;
@@ -52,22 +52,23 @@ export interface TestStack {
 }
 
 /**
- * Environment every test node gets: no inherited agent credentials and no inherited agent
- * override (the test's `agents` decides), debug logs.
+ * The environment test nodes take their settings from, as the CLI's would be (the local cloud
+ * hands on only what a node daemon needs): this process's, without inherited agent credentials
+ * and agent overrides (the test's `agents` decides).
  */
-function baseNodeEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+function inheritedNodeEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const name of ['ANTHROPIC_API_KEY', 'ANTHROPIC_BASE_URL', 'CLAUDE_CODE_OAUTH_TOKEN']) delete env[name];
   for (const name of Object.keys(env)) if (name.startsWith('FLOTILLA_AGENT_COMMAND_')) delete env[name];
-  return { ...env, FLOTILLA_LOG_LEVEL: 'debug', ...extra };
+  return env;
 }
 
 /** Boot a whole stack for a test (see {@link TestStackOptions}); `close()` it in `afterAll`. */
 export async function bootTestStack(options: TestStackOptions = {}): Promise<TestStack> {
   const home = mkdtempSync(join(tmpdir(), 'flotilla-stack-'));
   const apiToken = options.apiToken ?? null;
-  const nodeEnv = baseNodeEnv({ ...agentOverrideEnv(options.agents ?? 'scripted'), ...options.nodeEnv });
-  const stack = await startStack({ home, nodeEnv, vars: { STEP_POLL_INTERVAL_MS: '250', ...options.vars }, apiToken });
+  const nodeExtraEnv = { FLOTILLA_LOG_LEVEL: 'debug', ...agentOverrideEnv(options.agents ?? 'scripted'), ...options.nodeEnv };
+  const stack = await startStack({ home, nodeEnv: inheritedNodeEnv(), nodeExtraEnv, vars: { STEP_POLL_INTERVAL_MS: '250', ...options.vars }, apiToken });
   return {
     url: stack.url,
     home,
@@ -143,25 +144,36 @@ export function processAlive(pid: number): boolean {
   }
 }
 export { createGitRepo, git, showFile } from './git.js';
-export { pendingOutboxMessageIds, workspaceCallbackToken } from './node-state.js';
+export { pendingOutboxMessageIds, pendingTaskCallbacks, workspaceCallbackToken } from './node-state.js';
 export { openSessionViewer, type SessionViewer } from './session-viewer.js';
 export { openAgentChannel, type AgentChannel } from './agent-channel.js';
 
 /**
- * Pids of live processes whose environment holds `entry` (e.g. `FLOTILLA_HOME=/tmp/x`): every
- * process a stack started inherits it, so an empty answer means nothing was left behind. Linux.
+ * Pids of live processes whose environment holds `entry` (e.g. `FLOTILLA_HOME=/tmp/x`), or an
+ * entry `entry` accepts when it is a function. Linux.
  */
-export function processesWithEnv(entry: string): number[] {
+export function processesWithEnv(entry: string | ((entry: string) => boolean)): number[] {
+  const matches = typeof entry === 'string' ? (e: string) => e === entry : entry;
   const pids: number[] = [];
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
     try {
-      if (readFileSync(`/proc/${name}/environ`, 'utf8').split('\0').includes(entry)) pids.push(Number(name));
+      if (readFileSync(`/proc/${name}/environ`, 'utf8').split('\0').some(matches)) pids.push(Number(name));
     } catch {
       // exited meanwhile, or not ours to read
     }
   }
   return pids;
+}
+
+/**
+ * Pids of live processes of the stack whose state directory is `home` (absolute): the CLI,
+ * wrangler and workerd carry `FLOTILLA_HOME=<home>`; node daemons, which get none of the CLI's
+ * environment, a FLOTILLA_DATA_DIR inside `home` (their agents die with them: same process
+ * group, and bubblewrap's die-with-parent). An empty answer means nothing was left behind. Linux.
+ */
+export function processesOfStack(home: string): number[] {
+  return processesWithEnv((entry) => entry === `FLOTILLA_HOME=${home}` || entry.startsWith(`FLOTILLA_DATA_DIR=${home}/`));
 }
 export { filesUnder } from './files.js';
 export { agentOverrideEnv, SCRIPTED_AGENT_COMMAND, type TestAgents } from '../scripted-agent/agent-override.js';
