@@ -5,10 +5,17 @@
  * difference is what Flotilla adds: task and chat bookkeeping, the TaskRunner steps, spawning a
  * node daemon, cloning the repository, and the ACP hand-off. Prints each figure and the ratio.
  *
+ * Containment's cost (issue 12, goal: under 5% of the hand-off): the same tasks, same run,
+ * alternating, on a stack whose nodes are unconfined (FLOTILLA_UNSAFE_NO_SANDBOX=1 with
+ * FLOTILLA_BWRAP pointing at a missing program, so the agent talks to the gateway and proxy on
+ * loopback ports, no bubblewrap) and on one whose nodes sandbox the agent with bubblewrap (gateway
+ * and proxy bridged in by socat). Both go through the model gateway. Prints both, their ratio, and
+ * the difference as a share of the sandboxed hand-off.
+ *
  * Run: `npm run bench:first-request` (RUNS=5 by default).
  */
 import { CLAUDE_CODE_ACP_ENTRY, claudeCodeEnv, spawnAcpAgent, startFakeAnthropic, type FakeAnthropic } from '@flotilla/testkit';
-import { bootTestStack, createGitRepo, waitForTask } from '@flotilla/testkit/stack';
+import { bootTestStack, createGitRepo, waitForTask, type TestStack } from '@flotilla/testkit/stack';
 import { client as acpClient, methods, PROTOCOL_VERSION } from '@agentclientprotocol/sdk';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -38,34 +45,69 @@ async function bareRun(fake: FakeAnthropic): Promise<number> {
   return at - t0;
 }
 
+/** A stack whose nodes get `nodeEnv` on top of the fake model's settings, and a project on it. */
+async function bootBenchStack(fake: FakeAnthropic, nodeEnv: Record<string, string>): Promise<{ stack: TestStack; projectId: string }> {
+  // No warm pool: every run provisions a fresh node (bench/warm-node.ts measures warm reuse).
+  const stack = await bootTestStack({ agents: 'real', nodeEnv: { ANTHROPIC_BASE_URL: fake.url, ANTHROPIC_API_KEY: 'bench-key', ...nodeEnv }, vars: { NODE_WARM_TIMEOUT_MS: '0' } });
+  const project = await stack.client.createProject({ name: 'bench', repoUrl: createGitRepo(), defaultBranch: 'main' });
+  return { stack, projectId: project.id };
+}
+
+/**
+ * Task `POST` → first model request (ms) of one task on a fresh node of `on`, and how that node
+ * contained the agent (`bubblewrap`, `none`).
+ * @throws Error when the task does not complete
+ */
+async function flotillaRun(fake: FakeAnthropic, on: { stack: TestStack; projectId: string }): Promise<{ ms: number; sandbox: string }> {
+  const before = fake.mainRequests().length;
+  const t0 = Date.now();
+  const task = await on.stack.client.createTask(on.projectId, { description: 'Say hello.', run: true, agentType: 'claude-code' });
+  const at = await nextMainRequestAt(fake, before);
+  // Its node, while it still runs the task (a node with no warm pool goes once it is done).
+  const nodeId = (await on.stack.client.getTask(task.id)).nodeId;
+  const node = (await on.stack.client.listNodes()).find((candidate) => candidate.id === nodeId);
+  const done = await waitForTask(on.stack.client, task.id);
+  if (done.status !== 'completed') throw new Error(`bench task ${task.id} ended ${done.status}: ${done.error ?? ''}`);
+  return { ms: at - t0, sandbox: node?.sandbox ?? 'unknown' };
+}
+
 async function main() {
   const fake = await startFakeAnthropic({ script: [{ text: 'Hello.' }] });
   const bare: number[] = [];
-  for (let i = 0; i < RUNS; i += 1) bare.push(await bareRun(fake));
-
-  // No warm pool: every run provisions a fresh node (bench/warm-node.ts measures warm reuse).
-  const stack = await bootTestStack({ agents: 'real', nodeEnv: { ANTHROPIC_BASE_URL: fake.url, ANTHROPIC_API_KEY: 'bench-key' }, vars: { NODE_WARM_TIMEOUT_MS: '0' } });
-  const flotilla: number[] = [];
+  const unconfined: number[] = [];
+  const sandboxed: number[] = [];
+  const stacks: TestStack[] = [];
   try {
-    const project = await stack.client.createProject({ name: 'bench', repoUrl: createGitRepo(), defaultBranch: 'main' });
+    for (let i = 0; i < RUNS; i += 1) bare.push(await bareRun(fake));
+    const open = await bootBenchStack(fake, { FLOTILLA_UNSAFE_NO_SANDBOX: '1', FLOTILLA_BWRAP: join(tmpdir(), 'no-such-bwrap') });
+    stacks.push(open.stack);
+    const closed = await bootBenchStack(fake, {});
+    stacks.push(closed.stack);
+    // Alternating, so that the machine's load weighs on both alike.
+    const kinds = { unconfined: new Set<string>(), sandboxed: new Set<string>() };
     for (let i = 0; i < RUNS; i += 1) {
-      const before = fake.mainRequests().length;
-      const t0 = Date.now();
-      const task = await stack.client.createTask(project.id, { description: 'Say hello.', run: true, agentType: 'claude-code' });
-      flotilla.push((await nextMainRequestAt(fake, before)) - t0);
-      await waitForTask(stack.client, task.id);
+      const a = await flotillaRun(fake, open);
+      unconfined.push(a.ms);
+      kinds.unconfined.add(a.sandbox);
+      const b = await flotillaRun(fake, closed);
+      sandboxed.push(b.ms);
+      kinds.sandboxed.add(b.sandbox);
     }
+    console.log(`nodes' sandbox: unconfined stack ${[...kinds.unconfined].join(', ')}; sandboxed stack ${[...kinds.sandboxed].join(', ')}`);
   } finally {
-    await stack.close();
+    for (const stack of stacks) await stack.close();
     await fake.close();
   }
 
   const b = stats(bare);
-  const f = stats(flotilla);
+  const u = stats(unconfined);
+  const f = stats(sandboxed);
   console.log(`first model request, ${RUNS} runs each (ms)`);
-  console.log(`  bare agent (spawn → first request):        median ${b.median}  min ${b.min}  max ${b.max}`);
-  console.log(`  flotilla (task POST → first request):      median ${f.median}  min ${f.min}  max ${f.max}`);
-  console.log(`  ratio flotilla / bare (medians):            ${(f.median / b.median).toFixed(2)}x  (overhead ${f.median - b.median} ms)`);
+  console.log(`  bare agent (spawn → first request):               median ${b.median}  min ${b.min}  max ${b.max}`);
+  console.log(`  flotilla, unconfined (task POST → first request): median ${u.median}  min ${u.min}  max ${u.max}`);
+  console.log(`  flotilla, sandboxed (task POST → first request):  median ${f.median}  min ${f.min}  max ${f.max}`);
+  console.log(`  ratio flotilla sandboxed / bare (medians):        ${(f.median / b.median).toFixed(2)}x  (overhead ${f.median - b.median} ms)`);
+  console.log(`  ratio sandboxed / unconfined (medians):           ${(f.median / u.median).toFixed(3)}x  (bubblewrap and its bridges: ${f.median - u.median} ms, ${(((f.median - u.median) / f.median) * 100).toFixed(1)}% of the hand-off)`);
 }
 
 main().catch((error: unknown) => {

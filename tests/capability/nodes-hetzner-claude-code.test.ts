@@ -3,11 +3,13 @@
  * provider (the fake Hetzner API, testkit) gets a new server that boots from its user-data on a
  * fake VM, which installs the Claude Code ACP adapter beside the daemon bundle; the agent gets
  * the task description as its prompt (the fake Anthropic API sees it), and the task branch holds
- * its change. Its own stand, whose VMs run the real agents (`agents: 'real'`); the rest of the
+ * its change. On the VM the daemon finds bubblewrap and socat as on any node, and the agent reaches
+ * the model through the gateway (the fake sees the stored key). Its own stand, whose VMs run the real agents (`agents: 'real'`); the rest of the
  * Hetzner path, with the scripted agent, is nodes-hetzner.
  */
 import { createGitRepo, showFile, waitForTask, type TestStack } from '@flotilla/testkit/stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sha256Hex } from '@flotilla/testkit/fake-anthropic';
 import { bootHetznerStand, HETZNER_TOKEN, type HetznerStand } from './hetzner-support.js';
 
 let stand: HetznerStand;
@@ -43,5 +45,7 @@ describe('the Hetzner provider, on the real stack against the fake Hetzner API',
     expect(stand.vms.size).toBe(before + 1); // a new server, booted from its user-data
     expect(stand.anthropic.firstUserPrompt()).toBe(description);
     expect(showFile(repo, `task/${task.id}`, 'VM.md')).toBe('from a vm\n');
+    expect((await stack.client.listNodes()).find((node) => node.id === task.nodeId)?.sandbox).toBe('bubblewrap');
+    for (const request of stand.anthropic.mainRequests()) expect(request.apiKeySha256).toBe(sha256Hex(apiKey));
   });
 });

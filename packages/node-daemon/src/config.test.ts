@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, DEFAULTS, readConfig } from './config.js';
+import { CONTAINMENT_DEFAULTS, ConfigError, DEFAULTS, readConfig } from './config.js';
 
 const base = {
   FLOTILLA_NODE_ID: 'nod_1',
@@ -78,5 +78,22 @@ describe('readConfig', () => {
     );
     expect(config.agentEnvPassthrough).toEqual(['A_B', 'C']);
     expect(config.agentCommandOverrides).toEqual({ 'claude-code': ['node', 'agent.mjs'] });
+  });
+
+  it('reads the egress proxy\'s and the model gateway\'s settings, with their defaults', () => {
+    expect(readConfig(base, noFile)).toMatchObject({
+      egress: { allow: [], allowAddresses: [], connectTimeoutMs: CONTAINMENT_DEFAULTS.egressConnectTimeoutMs },
+      modelGateway: { requestTimeoutMs: 600_000, maxBodyBytes: 32 * 1024 * 1024 },
+    });
+    const config = readConfig(
+      { ...base, FLOTILLA_EGRESS_ALLOW: ' Example.com, *.internal.test ', FLOTILLA_EGRESS_ALLOW_ADDRESSES: '127.0.0.1, 10.0.0.0/8, ::1', MODEL_GATEWAY_MAX_BODY_BYTES: '2048' },
+      noFile,
+    );
+    expect(config.egress.allow).toEqual(['example.com', '*.internal.test']);
+    expect(config.egress.allowAddresses).toEqual(['127.0.0.1/32', '10.0.0.0/8', '::1/128']);
+    expect(config.modelGateway.maxBodyBytes).toBe(2048);
+    expect(() => readConfig({ ...base, FLOTILLA_EGRESS_ALLOW: 'https://example.com' }, noFile)).toThrow(/^FLOTILLA_EGRESS_ALLOW: /);
+    expect(() => readConfig({ ...base, FLOTILLA_EGRESS_ALLOW_ADDRESSES: '127.0.0.1/33' }, noFile)).toThrow(/^FLOTILLA_EGRESS_ALLOW_ADDRESSES: /);
+    expect(() => readConfig({ ...base, FLOTILLA_EGRESS_ALLOW_ADDRESSES: 'localhost' }, noFile)).toThrow(/^FLOTILLA_EGRESS_ALLOW_ADDRESSES: /);
   });
 });

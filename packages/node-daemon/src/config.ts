@@ -11,7 +11,7 @@
  * | FLOTILLA_CONTROL_PLANE_URL         | (required)           | Base URL of the control plane (JWKS, callbacks).           |
  * | FLOTILLA_CALLBACK_TOKEN            | (required, or _FILE) | Node-scoped callback JWT (aud `workspace-callback`).       |
  * | FLOTILLA_CALLBACK_TOKEN_FILE       | -                    | File holding that token, read when the above is unset.     |
- * | FLOTILLA_DATA_DIR                  | (required)           | `daemon.db`, `workspaces/<id>`, `mirrors/<id>.git`, homes. |
+ * | FLOTILLA_DATA_DIR                  | (required)           | `daemon.db`, `workspaces/<id>`, `mirrors/<id>.git`, `sandboxes/<id>/{home,tmp}`. |
  * | FLOTILLA_HOST                      | 127.0.0.1            | Interface the HTTP server binds.                           |
  * | FLOTILLA_PORT                      | 0 (any free port)    | Port the HTTP server binds.                                |
  * | FLOTILLA_PUBLIC_URL                | http(s)://host:port  | URL reported in `nodeReady`; `{ipv4}`, `{port}` filled in. |
@@ -42,6 +42,13 @@
  * | FLOTILLA_SANDBOX_READ              | (empty)              | Comma list of hidden directories shown again, read-only.   |
  * | FLOTILLA_SANDBOX_WRITE             | (empty)              | Comma list of directories every sandbox may write (shared). |
  * | FLOTILLA_SANDBOX_RUN_DIR           | <tmp>/flotilla-sandboxes-<uid> | Where each sandbox's Unix sockets live (short paths). |
+ * | FLOTILLA_EGRESS_ALLOW              | (empty)              | Comma list of hosts (`*.example.com`) every workspace's    |
+ * |                                    |                      | egress proxy lets through, besides its own allowlist.      |
+ * | FLOTILLA_EGRESS_ALLOW_ADDRESSES    | (empty)              | Comma list of CIDR ranges the egress proxy may connect to  |
+ * |                                    |                      | although loopback, link-local or cloud metadata.           |
+ * | EGRESS_CONNECT_TIMEOUT_MS          | 30000                | Egress proxy: limit for connecting to an allowed host.     |
+ * | MODEL_GATEWAY_REQUEST_TIMEOUT_MS   | 600000               | Model gateway: limit for one model request, answer streamed. |
+ * | MODEL_GATEWAY_MAX_BODY_BYTES       | 33554432             | Model gateway: largest request body (Anthropic's own limit). |
  * | FLOTILLA_AGENT_COMMAND_<TYPE>      | (built in)           | JSON array replacing an agent type's command; required for |
  * |                                    |                      | a type without a built-in one (agents/process/agent-commands.ts). |
  *
@@ -52,23 +59,16 @@
  * The callback token is the one the daemon starts with: a newer one the control plane handed in a
  * heartbeat answer and the daemon stored in `daemon.db` wins over it (see `callback-tokens.ts`).
  *
- * Agent credentials are deliberately not part of this object: see `agent-credentials.ts`.
+ * Agent credentials are deliberately not part of this object: see `agent-credentials.ts` (only
+ * the model gateway uses them).
  */
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { AgentType } from '@flotilla/contracts';
+import { egressConfig, modelGatewayConfig, sandboxConfig, type EgressConfig, type ModelGatewayConfig, type SandboxConfig } from './config-containment.js';
+import { ConfigError, integer, optional, required, url, type Env } from './config-values.js';
 import { exampleOfPublicUrl } from './http/public-url.js';
 
-/** Thrown when a variable is missing or invalid; the message names the variable. */
-export class ConfigError extends Error {
-  constructor(
-    readonly variable: string,
-    message: string,
-  ) {
-    super(`${variable}: ${message}`);
-    this.name = 'ConfigError';
-  }
-}
+export { ConfigError } from './config-values.js';
+export { CONTAINMENT_DEFAULTS, type EgressConfig, type ModelGatewayConfig, type SandboxConfig } from './config-containment.js';
 
 export const DEFAULTS = {
   host: '127.0.0.1',
@@ -95,26 +95,6 @@ export const DEFAULTS = {
   githubRequestTimeoutMs: 30_000,
 } as const;
 
-/** How agents (and git on their checkouts) are sandboxed (sandbox/). */
-export interface SandboxConfig {
-  /** FLOTILLA_UNSAFE_NO_SANDBOX=1: run agents unconfined where no sandbox can be made. */
-  allowUnsandboxed: boolean;
-  /** FLOTILLA_BWRAP. */
-  bwrap: string;
-  /** FLOTILLA_SOCAT. */
-  socat: string;
-  /** FLOTILLA_SANDBOX_HIDE: absolute directories sandboxes see empty (besides the built-in ones). */
-  hide: string[];
-  /** FLOTILLA_SANDBOX_READ: absolute directories shown again read-only inside hidden ones. */
-  read: string[];
-  /**
-   * FLOTILLA_SANDBOX_WRITE: absolute directories every sandbox may write besides its own — shared
-   * by all workspaces of the node, so never a place for anything secret (a test's log directory).
-   */
-  write: string[];
-  /** FLOTILLA_SANDBOX_RUN_DIR: parent of each sandbox's socket directory (kept short: Unix socket paths are limited to 107 bytes). */
-  runDir: string;
-}
 
 export interface DaemonConfig {
   nodeId: string;
@@ -159,49 +139,14 @@ export interface DaemonConfig {
   /** One GitHub API request (GITHUB_REQUEST_TIMEOUT_MS). */
   githubRequestTimeoutMs: number;
   sandbox: SandboxConfig;
+  egress: EgressConfig;
+  modelGateway: ModelGatewayConfig;
   /** Command overrides by agent type (argv, first element the executable). */
   agentCommandOverrides: Partial<Record<AgentType, string[]>>;
 }
 
-type Env = Record<string, string | undefined>;
 type ReadFile = (path: string) => string;
 
-function optional(env: Env, name: string): string | undefined {
-  const value = env[name]?.trim();
-  return value ? value : undefined;
-}
-
-function required(env: Env, name: string): string {
-  const value = optional(env, name);
-  if (value === undefined) throw new ConfigError(name, 'is required');
-  return value;
-}
-
-function integer(env: Env, name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
-  const raw = optional(env, name);
-  if (raw === undefined) return fallback;
-  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `must be a whole number, got "${raw}"`);
-  const value = Number(raw);
-  if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
-  return value;
-}
-
-function url(env: Env, name: string, isRequired: true): string;
-function url(env: Env, name: string, isRequired: false): string | undefined;
-function url(env: Env, name: string, isRequired: boolean): string | undefined {
-  const raw = isRequired ? required(env, name) : optional(env, name);
-  if (raw === undefined) return undefined;
-  let parsed: URL;
-  try {
-    parsed = new URL(raw);
-  } catch {
-    throw new ConfigError(name, `must be an absolute http(s) URL, got "${raw}"`);
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    throw new ConfigError(name, `must be an http(s) URL, got "${raw}"`);
-  }
-  return raw.replace(/\/+$/, '');
-}
 
 /** FLOTILLA_PUBLIC_URL, which may hold `{ipv4}` and `{port}` (http/public-url.ts); checked with example values. */
 function publicUrlTemplate(env: Env): string | null {
@@ -282,29 +227,7 @@ function agentCommandOverrides(env: Env): Partial<Record<AgentType, string[]>> {
   return overrides;
 }
 
-/** A comma list of absolute paths. */
-function pathList(env: Env, name: string): string[] {
-  const paths = (optional(env, name) ?? '').split(',').map((entry) => entry.trim()).filter(Boolean);
-  for (const path of paths) if (!path.startsWith('/')) throw new ConfigError(name, `"${path}" is not an absolute path`);
-  return paths;
-}
 
-function sandboxConfig(env: Env): SandboxConfig {
-  const unsafe = optional(env, 'FLOTILLA_UNSAFE_NO_SANDBOX');
-  if (unsafe !== undefined && unsafe !== '1' && unsafe !== '0') throw new ConfigError('FLOTILLA_UNSAFE_NO_SANDBOX', `must be 1 or 0, got "${unsafe}"`);
-  const runDir = optional(env, 'FLOTILLA_SANDBOX_RUN_DIR') ?? join(tmpdir(), `flotilla-sandboxes-${process.getuid?.() ?? 'user'}`);
-  if (!runDir.startsWith('/')) throw new ConfigError('FLOTILLA_SANDBOX_RUN_DIR', `"${runDir}" is not an absolute path`);
-  if (runDir.length > 48) throw new ConfigError('FLOTILLA_SANDBOX_RUN_DIR', `"${runDir}" is too long for Unix socket paths below it (at most 48 characters)`);
-  return {
-    allowUnsandboxed: unsafe === '1',
-    bwrap: optional(env, 'FLOTILLA_BWRAP') ?? 'bwrap',
-    socat: optional(env, 'FLOTILLA_SOCAT') ?? 'socat',
-    hide: pathList(env, 'FLOTILLA_SANDBOX_HIDE'),
-    read: pathList(env, 'FLOTILLA_SANDBOX_READ'),
-    write: pathList(env, 'FLOTILLA_SANDBOX_WRITE'),
-    runDir,
-  };
-}
 
 /**
  * Read and validate the daemon configuration.
@@ -356,6 +279,8 @@ export function readConfig(env: Env, readFile: ReadFile): DaemonConfig {
     terminalIdleTimeoutMs: integer(env, 'TERMINAL_IDLE_TIMEOUT_MS', DEFAULTS.terminalIdleTimeoutMs, 1),
     agentStreamMaxBufferedBytes: integer(env, 'AGENT_STREAM_MAX_BUFFERED_BYTES', DEFAULTS.agentStreamMaxBufferedBytes, 1024),
     sandbox: sandboxConfig(env),
+    egress: egressConfig(env),
+    modelGateway: modelGatewayConfig(env),
     agentCommandOverrides: agentCommandOverrides(env),
   };
 }

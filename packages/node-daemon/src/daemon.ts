@@ -22,6 +22,7 @@ import { ControlPlaneClient } from './control-plane/control-plane-client.js';
 import { TaskCallbackOutbox } from './control-plane/task-callback-outbox.js';
 import { AgentSessionStore } from './db/agent-session-store.js';
 import { openDatabase } from './db/database.js';
+import { ModelUsageStore } from './db/model-usage-store.js';
 import { TaskCallbackStore } from './db/task-callback-store.js';
 import { WorkspaceStore } from './db/workspace-store.js';
 import { errorMessage } from '@flotilla/kit';
@@ -35,6 +36,7 @@ import type { Logger } from '@flotilla/kit';
 import { MessageOutbox, createHttpMessageSender, readOutboxConfig } from './outbox/index.js';
 import { nodeSandbox } from './sandbox/index.js';
 import { DAEMON_VERSION } from './version.js';
+import { WorkspaceSandboxes } from './workspace-sandbox/workspace-sandboxes.js';
 import { WorkspaceService } from './workspaces/workspace-service.js';
 
 export interface RunningDaemon {
@@ -94,11 +96,12 @@ export async function startDaemon(options: {
 }): Promise<RunningDaemon> {
   const { config, credentials, logger } = options;
   const tlsFiles = readTlsFiles(config.tls);
-  // Owner-only: the data dir holds callback tokens (daemon.db and its WAL) and agent homes.
+  // Owner-only: the data dir holds callback tokens (daemon.db and its WAL) and the sandboxes' homes.
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const db = openDatabase(join(config.dataDir, 'daemon.db'));
   const workspaceStore = new WorkspaceStore(db);
   const sessionStore = new AgentSessionStore(db);
+  const usageStore = new ModelUsageStore(db);
   const tokenFor = (workspaceId: string): string | undefined => workspaceStore.get(workspaceId)?.callbackToken;
   // The configured token, or a newer one a previous run got from a heartbeat answer.
   const nodeToken = new NodeTokenHolder(db, config.nodeId, config.callbackToken, logger.child({ component: 'callback-tokens' }));
@@ -122,6 +125,8 @@ export async function startDaemon(options: {
   const sandbox = nodeSandbox(config);
   if (sandbox.kind === 'unavailable') logger.error('no sandbox: agents will be refused', { reason: sandbox.reason });
   else logger.info('agent sandbox', { kind: sandbox.kind });
+  // Each workspace's HOME and TMPDIR, model gateway and egress proxy: what its agent runs in.
+  const sandboxes = new WorkspaceSandboxes({ sandbox, config, usage: usageStore, workspaces: workspaceStore, logger });
   const gitCredentials = new GitCredentialRegistry();
   // git on checkouts runs in the workspace's sandbox; the credentials only in the daemon's mirrors.
   const checkoutGit = new CheckoutGit({ sandbox, sharedWritable: config.sandbox.write });
@@ -143,18 +148,20 @@ export async function startDaemon(options: {
     workspaceRepository: (workspaceId) => ({ mirror: mirrorPathFor(config.dataDir, workspaceId), repoUrl: workspaceStore.get(workspaceId)?.repoUrl ?? null }),
     config,
     credentials,
-    sandbox,
+    sandboxes,
     daemonVersion: DAEMON_VERSION,
     updateBufferSize: config.agentUpdateBufferSize,
     gitCommandTimeoutMs: config.gitCommandTimeoutMs,
     gitPushTimeoutMs: config.gitPushTimeoutMs,
     pullRequests: { apiUrl: config.githubApiUrl, token: config.githubToken, timeoutMs: config.githubRequestTimeoutMs },
     gitAuth: (workspaceId) => gitCredentials.get(workspaceId),
+    usageOf: (taskId, workspaceId) => usageStore.totalsOf(taskId, workspaceId),
     logger: logger.child({ component: 'agent-sessions' }),
   });
   const workspaces = new WorkspaceService({
     store: workspaceStore,
     agents: agentSessions,
+    sandboxes,
     controlPlane,
     dataDir: config.dataDir,
     gitCloneTimeoutMs: config.gitCloneTimeoutMs,
@@ -189,7 +196,7 @@ export async function startDaemon(options: {
   });
   const url = resolvePublicUrl(config.publicUrl, config.host, server.address() as AddressInfo, tlsFiles !== null);
   const agentStream = createAgentStreamSockets({ nodeId: config.nodeId, keys, agentSessions, logger, maxBufferedBytes: config.agentStreamMaxBufferedBytes });
-  const terminals = createTerminalSockets({ nodeId: config.nodeId, keys, workspaces, logger, idleTimeoutMs: config.terminalIdleTimeoutMs });
+  const terminals = createTerminalSockets({ nodeId: config.nodeId, keys, workspaces, sandboxes, logger, idleTimeoutMs: config.terminalIdleTimeoutMs });
   serveUpgrades(server, { agentStream: agentStream.handleUpgrade, terminal: terminals.handleUpgrade });
 
   let heartbeat: NodeJS.Timeout | undefined;
@@ -199,6 +206,7 @@ export async function startDaemon(options: {
     agentStream.close();
     terminals.close();
     await Promise.all([agentSessions.stopAll(), outbox.stop(), taskCallbacks.stop()]);
+    await sandboxes.closeAll();
     await new Promise<void>((resolve) => {
       server.close(() => resolve());
       if ('closeAllConnections' in server) server.closeAllConnections();

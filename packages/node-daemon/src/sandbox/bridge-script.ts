@@ -6,7 +6,7 @@
  * sandboxed command in its place. socat (Debian `socat`) is a well-kept relay; the script only
  * starts it.
  */
-import type { SandboxBridge } from './sandbox.js';
+import type { SandboxBridge } from './bridge.js';
 
 /** Exit code of the script when a bridge did not start listening. */
 export const BRIDGE_FAILED_EXIT = 97;

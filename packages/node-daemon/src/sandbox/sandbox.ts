@@ -6,8 +6,8 @@
  *   directories the caller names writable (the workspace checkout, a HOME and a TMPDIR of its own);
  * - its own user namespace as an unprivileged uid with no capability (so it cannot unmount what
  *   hides a directory), its own PID namespace (it sees only its own processes, and `/proc/*` of
- *   nothing else), IPC and UTS namespaces, a new session (no terminal injection), and it dies with
- *   the daemon;
+ *   nothing else), IPC and UTS namespaces, a new session (no terminal injection; a terminal's
+ *   shell keeps its own PTY, see `interactive`), and it dies with the daemon;
  * - its own network namespace with loopback only: the only ways out are the bridges the caller
  *   asks for — a TCP port on the sandbox's 127.0.0.1 relayed (socat) to a Unix socket of the
  *   daemon (its egress proxy, its model gateway) bound into the sandbox read-only;
@@ -16,18 +16,9 @@
  * (FLOTILLA_UNSAFE_NO_SANDBOX=1): then {@link unconfinedSandbox} runs commands as they are.
  */
 import type { NodeSandbox } from '@flotilla/contracts';
+import type { SandboxBridge } from './bridge.js';
 import { bridgeScript } from './bridge-script.js';
 import type { SandboxPolicy } from './policy.js';
-
-/** A TCP port on the sandbox's loopback relayed to a Unix socket of the daemon. */
-export interface SandboxBridge {
-  /** Port on 127.0.0.1 inside the sandbox. */
-  port: number;
-  /** The daemon's Unix socket, outside (bound into the sandbox under {@link SANDBOX_RUN_DIR}). */
-  socket: string;
-  /** The socket's path inside the sandbox (set by {@link Sandbox.wrap}). */
-  socketInSandbox: string;
-}
 
 /** What to run, and what it may touch. */
 export interface SandboxedCommand {
@@ -42,7 +33,13 @@ export interface SandboxedCommand {
   /** Extra directories bound read-only at their own path. */
   readable?: readonly string[];
   /** Ports on the sandbox's loopback relayed to Unix sockets of the daemon. */
-  bridges?: ReadonlyArray<{ port: number; socket: string }>;
+  bridges?: ReadonlyArray<Pick<SandboxBridge, 'port' | 'socket'>>;
+  /**
+   * A terminal's shell on a PTY of its own: it keeps the PTY as its controlling terminal (job
+   * control, Ctrl-C reaching what runs in it) instead of a new session. Safe because nothing
+   * outside the sandbox reads that PTY's input: there is no outer shell to inject keystrokes into.
+   */
+  interactive?: boolean;
 }
 
 /** How to spawn a sandboxed command: the program, its arguments and environment. */
@@ -82,7 +79,8 @@ export function bubblewrapSandbox(options: BubblewrapOptions): Sandbox {
       const args: string[] = [
         '--unshare-user', '--uid', String(SANDBOX_UID), '--gid', String(SANDBOX_UID),
         '--unshare-pid', '--unshare-ipc', '--unshare-uts', '--unshare-net', '--unshare-cgroup-try',
-        '--cap-drop', 'ALL', '--die-with-parent', '--new-session',
+        '--cap-drop', 'ALL', '--die-with-parent',
+        ...(cmd.interactive ? [] : ['--new-session']),
         '--ro-bind', '/', '/',
         '--dev', '/dev', '--proc', '/proc',
       ];

@@ -1,7 +1,8 @@
 /**
- * One terminal of a workspace: a shell in a PTY (node-pty) whose cwd is the workspace. It
- * outlives its viewers for a while, so a viewer that reconnects finds the same shell and gets
- * the recent output replayed; without viewers for `idleTimeoutMs` it is closed.
+ * One terminal of a workspace: a shell in a PTY (node-pty), started in the workspace's sandbox —
+ * a person's shell in a checkout the agent wrote runs the agent's files. It outlives its viewers
+ * for a while, so a viewer that reconnects finds the same shell and gets the recent output
+ * replayed; without viewers for `idleTimeoutMs` it is closed.
  */
 import type { IPty } from 'node-pty';
 import type { PtyModule } from './pty-loader.js';
@@ -10,11 +11,13 @@ import type { PtyModule } from './pty-loader.js';
 const SCROLLBACK_CHARS = 64 * 1024;
 
 export interface TerminalSessionOptions {
+  /** The sandboxed shell: program, arguments, working directory and environment (workspace-sandbox.ts `terminalCommand`). */
+  command: string;
+  args: readonly string[];
   cwd: string;
+  env: Record<string, string>;
   cols: number;
   rows: number;
-  env: Record<string, string>;
-  shell: string;
   idleTimeoutMs: number;
   onExit(): void;
   /** node-pty (pty-loader.ts). */
@@ -31,7 +34,7 @@ export class TerminalSession {
   private exited = false;
 
   constructor(private readonly options: TerminalSessionOptions) {
-    this.pty = options.pty.spawn(options.shell, [], { name: 'xterm-256color', cols: options.cols, rows: options.rows, cwd: options.cwd, env: options.env });
+    this.pty = options.pty.spawn(options.command, [...options.args], { name: 'xterm-256color', cols: options.cols, rows: options.rows, cwd: options.cwd, env: options.env });
     this.pty.onData((data) => {
       this.scrollback = (this.scrollback + data).slice(-SCROLLBACK_CHARS);
       for (const listener of this.listeners) listener(data);

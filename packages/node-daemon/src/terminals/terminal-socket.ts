@@ -2,8 +2,9 @@
  * Terminals of a workspace over WebSocket (DESIGN.md §5, audience `workspace-terminal`), route
  * `terminal` of `nodeDaemonApi`:
  * `GET /workspaces/:workspaceId/terminal/ws?token=<viewer token>&cols=&rows=` upgrades to a
- * WebSocket joined to the workspace's shell (terminal-session.ts), started in the workspace on
- * first use. Viewer → daemon: `{type:"input", data}` and `{type:"resize", cols, rows}` as JSON
+ * WebSocket joined to the workspace's shell (terminal-session.ts), started on first use in the
+ * workspace's sandbox with the agent's environment minus its model gateway (workspace-sandbox.ts
+ * `terminalCommand`): no token, no credential, no daemon variable. Viewer → daemon: `{type:"input", data}` and `{type:"resize", cols, rows}` as JSON
  * text; daemon → viewer: the shell's output as text frames (the recent output first).
  *
  * The token is the one `POST /api/projects/:projectId/workspaces/:workspaceId/viewer-token`
@@ -17,6 +18,7 @@ import { z } from 'zod';
 import { verifyViewerToken } from '../http/auth.js';
 import { refuseUpgrade } from '../http/upgrade-refusal.js';
 import type { UpgradeHandler } from '../http/upgrades.js';
+import type { WorkspaceSandboxes } from '../workspace-sandbox/workspace-sandboxes.js';
 import type { WorkspaceService } from '../workspaces/workspace-service.js';
 import { loadPty, type PtyModule } from './pty-loader.js';
 import { TerminalSession } from './terminal-session.js';
@@ -26,13 +28,15 @@ const ClientMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('resize'), cols: z.number().int().min(2).max(1000), rows: z.number().int().min(2).max(1000) }),
 ]);
 
-/** Variables a terminal's shell inherits from the daemon; agent credentials never reach it. */
-const INHERITED = ['PATH', 'LANG', 'TMPDIR', 'HOME', 'USER', 'SHELL'] as const;
+/** The shell a terminal runs: the daemon's SHELL, else bash (it runs inside the sandbox's read-only root). */
+const SHELL = process.env.SHELL ?? '/bin/bash';
 
 export interface TerminalSocketDeps {
   nodeId: string;
   keys: JWTVerifyGetKey;
   workspaces: WorkspaceService;
+  /** Where the shells run (refusing, with the reason, where this node has no sandbox). */
+  sandboxes: Pick<WorkspaceSandboxes, 'of'>;
   logger: Logger;
   /** A shell without viewers is closed after this long, in ms (config TERMINAL_IDLE_TIMEOUT_MS; default 10 min). */
   idleTimeoutMs: number;
@@ -57,26 +61,39 @@ export function createTerminalSockets(deps: TerminalSocketDeps): TerminalSockets
   const terminals = new Map<string, TerminalSession>();
   const { idleTimeoutMs } = deps;
 
-  const terminalOf = (pty: PtyModule, workspaceId: string, cols: number, rows: number): TerminalSession => {
+  const starting = new Map<string, Promise<TerminalSession>>();
+
+  /** The workspace's live terminal, or a new one (concurrent first viewers share it). */
+  const terminalOf = (pty: PtyModule, workspaceId: string, cols: number, rows: number): Promise<TerminalSession> => {
     const existing = terminals.get(workspaceId);
-    if (existing?.alive) return existing;
-    const env: Record<string, string> = { TERM: 'xterm-256color' };
-    for (const name of INHERITED) if (process.env[name]) env[name] = process.env[name] ?? '';
-    const session = new TerminalSession({
-      cwd: deps.workspaces.workspacePath(workspaceId),
-      cols,
-      rows,
-      env,
-      shell: process.env.SHELL ?? '/bin/bash',
-      idleTimeoutMs,
-      pty,
-      onExit: () => {
-        if (terminals.get(workspaceId) === session) terminals.delete(workspaceId);
-      },
-    });
-    terminals.set(workspaceId, session);
-    logger.info('terminal started', { workspaceId });
-    return session;
+    if (existing?.alive) return Promise.resolve(existing);
+    const pending = starting.get(workspaceId);
+    if (pending) return pending;
+    const start = deps.sandboxes
+      .of(workspaceId)
+      .catch((error: unknown) => {
+        if (error instanceof FlotillaError) throw error;
+        throw new FlotillaError('unavailable', `the workspace's terminal cannot start: ${errorMessage(error)}`);
+      })
+      .then((sandbox) => {
+        const spec = sandbox.terminalCommand(SHELL);
+        const session = new TerminalSession({
+          ...spec,
+          cols,
+          rows,
+          idleTimeoutMs,
+          pty,
+          onExit: () => {
+            if (terminals.get(workspaceId) === session) terminals.delete(workspaceId);
+          },
+        });
+        terminals.set(workspaceId, session);
+        logger.info('terminal started', { workspaceId });
+        return session;
+      })
+      .finally(() => starting.delete(workspaceId));
+    starting.set(workspaceId, start);
+    return start;
   };
 
   const serve = (socket: WebSocket, terminal: TerminalSession): void => {
@@ -107,7 +124,7 @@ export function createTerminalSockets(deps: TerminalSocketDeps): TerminalSockets
           logger.warn('terminal refused: node-pty is not available', { workspaceId, error: pty.message });
           throw new FlotillaError('unavailable', `terminals are not available on this node: node-pty could not be loaded (${pty.message.split('\n')[0]})`);
         }
-        const terminal = terminalOf(pty, workspaceId, size(url.searchParams.get('cols'), 80), size(url.searchParams.get('rows'), 24));
+        const terminal = await terminalOf(pty, workspaceId, size(url.searchParams.get('cols'), 80), size(url.searchParams.get('rows'), 24));
         sockets.handleUpgrade(request, socket, head, (ws) => serve(ws, terminal));
       })
       .catch((error: unknown) => {

@@ -23,6 +23,8 @@ export interface WorkspaceServiceDeps {
   store: WorkspaceStore;
   /** Stops the agents of a workspace being deleted. */
   agents: { stopWorkspaceAgents(workspaceId: string): Promise<void> };
+  /** The workspaces' sandboxes: HOME and TMPDIR made with a workspace, removed (with its gateway and proxy) with it. */
+  sandboxes: { createDirs(workspaceId: string): void; remove(workspaceId: string): Promise<void> };
   controlPlane: { workspaceReady(workspaceId: string, body: WorkspaceReadyRequest): Promise<void> };
   dataDir: string;
   gitCloneTimeoutMs: number;
@@ -84,6 +86,7 @@ export class WorkspaceService {
       egressAllowlist: request.egressAllowlist,
     });
     if (!inserted) throw conflict(`workspace ${request.workspaceId} already exists`);
+    this.deps.sandboxes.createDirs(request.workspaceId);
     if (request.gitCredential) this.deps.gitCredentials.set(request.workspaceId, request.repoUrl, request.gitCredential);
     this.logger.info('workspace creating', { workspaceId: request.workspaceId, branch: request.branch });
 
@@ -152,8 +155,8 @@ export class WorkspaceService {
   }
 
   /**
-   * Delete a workspace: cancel a checkout in progress, stop its agents, remove its directory and
-   * its mirror.
+   * Delete a workspace: cancel a checkout in progress, stop its agents, its sandbox's gateway and
+   * proxy, remove its directory, its mirror, and its sandbox's HOME and TMPDIR.
    * Idempotent: deleting a destroyed workspace answers `destroyed` again.
    *
    * @throws FlotillaError not_found (never existed on this node).
@@ -169,6 +172,7 @@ export class WorkspaceService {
       await creation.done;
     }
     await this.deps.agents.stopWorkspaceAgents(workspaceId);
+    await this.deps.sandboxes.remove(workspaceId);
     await rm(record.path, { recursive: true, force: true });
     await removeMirror(this.mirrorPath(workspaceId));
     this.deps.gitCredentials.delete(workspaceId);

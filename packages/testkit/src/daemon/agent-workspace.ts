@@ -19,6 +19,10 @@ export interface AgentWorkspaceOptions {
   chatSessionId?: string | null;
   agentSessionId?: string;
   permissionPolicy?: PermissionPolicy;
+  /** A task's workspace (branch `task/<taskId>`; its end comes as a task callback); default none. */
+  taskId?: string | null;
+  /** The repository (default: a fresh bare origin). */
+  repoUrl?: string;
 }
 
 /**
@@ -29,14 +33,15 @@ export async function startAgentWorkspace(api: DaemonApi, cp: FakeControlPlane, 
   const workspaceId = `ws_${randomUUID().slice(0, 8)}`;
   const agentSessionId = options.agentSessionId ?? `as_${randomUUID().slice(0, 8)}`;
   const chatSessionId = options.chatSessionId ?? null;
+  const taskId = options.taskId ?? null;
   const created = await api.request('POST', '/workspaces', {
     workspaceId,
-    repoUrl: createBareOrigin(),
+    repoUrl: options.repoUrl ?? createBareOrigin(),
     baseBranch: 'main',
-    branch: `manual/${workspaceId}`,
+    branch: taskId ? `task/${taskId}` : `manual/${workspaceId}`,
     projectId: options.projectId ?? null,
     chatSessionId,
-    taskId: null,
+    taskId,
     callbackToken: await cp.callbackToken(options.nodeId, workspaceId),
   });
   if (created.status !== 202) throw new Error(`workspace not created: ${created.status}`);
@@ -45,7 +50,7 @@ export async function startAgentWorkspace(api: DaemonApi, cp: FakeControlPlane, 
   const started = await api.request('POST', `/workspaces/${workspaceId}/agent-sessions/${agentSessionId}/start`, {
     agentType: 'claude-code',
     initialPrompt: options.prompt,
-    taskId: null,
+    taskId,
     taskTitle: null,
     ...(options.permissionPolicy ? { permissionPolicy: options.permissionPolicy } : {}),
   });

@@ -39,6 +39,12 @@ export function apiKeyHash(headers: IncomingMessage['headers']): string | undefi
   return typeof value === 'string' && value !== '' ? sha256Hex(value) : undefined;
 }
 
+/** The hash of a request's `Authorization: Bearer` token (an OAuth token), or undefined when it has none. */
+export function bearerTokenHash(headers: IncomingMessage['headers']): string | undefined {
+  const token = headers.authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
+  return token ? sha256Hex(token) : undefined;
+}
+
 /** Sends a JSON response (no body for HEAD requests). */
 export function sendJson(req: IncomingMessage, res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);

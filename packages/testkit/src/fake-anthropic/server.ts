@@ -8,7 +8,7 @@ import {
   messagesBody,
   userPromptOf,
 } from './conversation.js';
-import { apiKeyHash, parseBody, readBody, redactHeaders, sendJson, waitUnlessClosed } from './http-util.js';
+import { apiKeyHash, bearerTokenHash, parseBody, readBody, redactHeaders, sendJson, waitUnlessClosed } from './http-util.js';
 import { finishMessageStream, startMessageStream } from './sse.js';
 import { sideCallText } from './side-calls.js';
 import type { FakeAnthropic, FakeAnthropicOptions, RecordedRequest, Script, Turn } from './types.js';
@@ -77,11 +77,13 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const keyHash = apiKeyHash(req.headers);
+    const bearerHash = bearerTokenHash(req.headers);
     const request: RecordedRequest = {
       method: req.method ?? 'GET',
       path: req.url ?? '/',
       headers: redactHeaders(req.headers),
       ...(keyHash ? { apiKeySha256: keyHash } : {}),
+      ...(bearerHash ? { bearerTokenSha256: bearerHash } : {}),
       body: undefined,
       receivedAt: new Date().toISOString(),
     };

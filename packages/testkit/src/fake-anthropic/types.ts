@@ -31,6 +31,8 @@ export interface RecordedRequest {
    * reached the fake (compare with `sha256Hex(key)`) without the key itself being recorded.
    */
   apiKeySha256?: string;
+  /** SHA-256 (hex) of the `Authorization: Bearer` token (an OAuth token), when one was sent; the token itself is never recorded. */
+  bearerTokenSha256?: string;
   /** Parsed JSON body; undefined when empty, the raw string when not JSON. */
   body: unknown;
   /** ISO 8601 time the request was received. */

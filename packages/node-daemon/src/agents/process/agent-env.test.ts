@@ -1,60 +1,58 @@
-/** The environment of an agent process: allow-list, its own HOME, credentials, passthrough names, its type's variables. */
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+/** The environment of a sandboxed agent and of a terminal's shell: only what they need, the gateway token the only secret-like value. */
 import { describe, expect, it } from 'vitest';
-import { buildAgentEnv } from './agent-env.js';
+import { buildAgentEnv, buildSandboxEnv } from './agent-env.js';
+
+const sourceEnv = { PATH: '/bin', LANG: 'C.UTF-8', TERM: 'dumb', SECRET_OF_DAEMON: 'x', EXTRA: 'e', HOME: '/root', TMPDIR: '/tmp', FLOTILLA_CALLBACK_TOKEN: 'jwt' };
+const base = { home: '/data/sandboxes/ws_1/home', tmp: '/data/sandboxes/ws_1/tmp', proxyUrl: 'http://127.0.0.1:3128', sourceEnv };
+const proxy = {
+  HTTPS_PROXY: 'http://127.0.0.1:3128',
+  HTTP_PROXY: 'http://127.0.0.1:3128',
+  https_proxy: 'http://127.0.0.1:3128',
+  http_proxy: 'http://127.0.0.1:3128',
+  NO_PROXY: '127.0.0.1,localhost',
+  no_proxy: '127.0.0.1,localhost',
+};
 
 describe('buildAgentEnv', () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'agent-env-'));
-  const sourceEnv = { PATH: '/bin', LANG: 'C.UTF-8', SECRET_OF_DAEMON: 'x', EXTRA: 'e', HOME: '/root' };
-
-  it('gives an allow-list, its own HOME, credentials, passthrough names and its agent type\'s variables only', () => {
+  it('gives PATH, LANG, TERM, passthrough names, its sandbox HOME and TMPDIR, IS_SANDBOX, the proxy, its type\'s settings and the gateway — nothing else', () => {
     const env = buildAgentEnv({
+      ...base,
       agentType: 'claude-code',
-      dataDir,
-      credentials: { ANTHROPIC_API_KEY: 'sk' },
       passthrough: ['EXTRA', 'MISSING'],
-      sourceEnv,
-      isRoot: false,
+      gatewayEnv: { ANTHROPIC_BASE_URL: 'http://127.0.0.1:4141', ANTHROPIC_API_KEY: 'flt_gw_token' },
     });
     expect(env).toEqual({
       PATH: '/bin',
       LANG: 'C.UTF-8',
+      TERM: 'dumb',
       EXTRA: 'e',
-      HOME: join(dataDir, 'agent-home', 'claude-code'),
-      ANTHROPIC_API_KEY: 'sk',
-      CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
-      DISABLE_AUTOUPDATER: '1',
-      DISABLE_TELEMETRY: '1',
-      DISABLE_ERROR_REPORTING: '1',
-    });
-    expect(existsSync(env.HOME!)).toBe(true);
-  });
-
-  it('adds the quiet-mode variables for claude-code, and IS_SANDBOX only as root', () => {
-    const asRoot = buildAgentEnv({ agentType: 'claude-code', dataDir, credentials: {}, passthrough: [], sourceEnv, isRoot: true });
-    expect(asRoot).toMatchObject({
-      CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
-      DISABLE_AUTOUPDATER: '1',
-      DISABLE_TELEMETRY: '1',
-      DISABLE_ERROR_REPORTING: '1',
+      HOME: base.home,
+      TMPDIR: base.tmp,
       IS_SANDBOX: '1',
+      ...proxy,
+      CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+      DISABLE_AUTOUPDATER: '1',
+      DISABLE_TELEMETRY: '1',
+      DISABLE_ERROR_REPORTING: '1',
+      ANTHROPIC_BASE_URL: 'http://127.0.0.1:4141',
+      ANTHROPIC_API_KEY: 'flt_gw_token',
     });
-    const asUser = buildAgentEnv({ agentType: 'claude-code', dataDir, credentials: {}, passthrough: [], sourceEnv, isRoot: false });
-    expect(asUser.IS_SANDBOX).toBeUndefined();
   });
 
-  it('does not let a passthrough name replace HOME or a credential', () => {
+  it('does not let a passthrough name replace HOME, TMPDIR, the proxy or the gateway token', () => {
     const env = buildAgentEnv({
+      ...base,
       agentType: 'claude-code',
-      dataDir,
-      credentials: { ANTHROPIC_API_KEY: 'sk' },
-      passthrough: ['HOME', 'ANTHROPIC_API_KEY'],
-      sourceEnv: { HOME: '/root', ANTHROPIC_API_KEY: 'other' },
-      isRoot: false,
+      passthrough: ['HOME', 'TMPDIR', 'HTTPS_PROXY', 'ANTHROPIC_API_KEY'],
+      sourceEnv: { HOME: '/root', TMPDIR: '/tmp', HTTPS_PROXY: 'http://evil', ANTHROPIC_API_KEY: 'sk-real' },
+      gatewayEnv: { ANTHROPIC_BASE_URL: 'http://127.0.0.1:4141', ANTHROPIC_API_KEY: 'flt_gw_token' },
     });
-    expect(env.HOME).toBe(join(dataDir, 'agent-home', 'claude-code'));
-    expect(env.ANTHROPIC_API_KEY).toBe('sk');
+    expect(env).toMatchObject({ HOME: base.home, TMPDIR: base.tmp, HTTPS_PROXY: 'http://127.0.0.1:3128', ANTHROPIC_API_KEY: 'flt_gw_token' });
+  });
+});
+
+describe('buildSandboxEnv (a terminal\'s shell)', () => {
+  it('is the agent\'s environment without its type\'s settings and without the gateway', () => {
+    expect(buildSandboxEnv({ ...base, passthrough: [] })).toEqual({ PATH: '/bin', LANG: 'C.UTF-8', TERM: 'dumb', HOME: base.home, TMPDIR: base.tmp, IS_SANDBOX: '1', ...proxy });
   });
 });

@@ -1,67 +1,76 @@
 /**
- * The environment an agent process gets. Agents do not inherit the daemon's environment: they
- * get a short allow-list, their own HOME, the agent credentials (agent-credentials.ts) and the
- * names listed in AGENT_ENV_PASSTHROUGH.
+ * The environment of a sandboxed process of a workspace (DESIGN.md §7): only what it needs, never
+ * a daemon variable or a credential. An agent gets PATH, LANG and TERM from the daemon, the names
+ * in AGENT_ENV_PASSTHROUGH, the workspace sandbox's own HOME and TMPDIR, IS_SANDBOX=1, the egress
+ * proxy (`HTTPS_PROXY`/`HTTP_PROXY`, lower case too, and `NO_PROXY` for loopback, where its model
+ * gateway is), its agent type's own settings, and the gateway's address with the workspace token
+ * (model-gateway/agent-gateways.ts) — the token is the only thing resembling a credential it holds.
+ * A terminal's shell gets the same without anything of the gateway.
  */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { AgentType } from '@flotilla/contracts';
-import type { AgentCredentials } from '../../agent-credentials.js';
 
-/** Inherited from the daemon when set. */
-const BASE_VARIABLES = ['PATH', 'LANG', 'TERM', 'TMPDIR'] as const;
+/** Taken from the daemon's environment when set. */
+const BASE_VARIABLES = ['PATH', 'LANG', 'TERM'] as const;
 
-/**
- * Claude Code, offline and quiet (TOOLCHAIN.md "Claude Code over ACP, offline"). IS_SANDBOX=1 is
- * added when the daemon runs as root: Claude Code only offers bypassPermissions mode to root
- * inside a sandbox.
- */
-const CLAUDE_CODE_VARIABLES = {
-  CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
-  DISABLE_AUTOUPDATER: '1',
-  DISABLE_TELEMETRY: '1',
-  DISABLE_ERROR_REPORTING: '1',
-} as const;
+/** Claude Code, offline and quiet (TOOLCHAIN.md "Claude Code over ACP, offline"). */
+const AGENT_TYPE_VARIABLES: Record<AgentType, Record<string, string>> = {
+  'claude-code': {
+    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+    DISABLE_AUTOUPDATER: '1',
+    DISABLE_TELEMETRY: '1',
+    DISABLE_ERROR_REPORTING: '1',
+  },
+};
 
-export interface AgentEnvOptions {
-  agentType: AgentType;
-  /** FLOTILLA_DATA_DIR; the agent's HOME is `<dataDir>/agent-home/<agentType>`. */
-  dataDir: string;
-  credentials: AgentCredentials;
+/** Hosts a sandboxed process reaches without the proxy: its own loopback (the gateway's bridge). */
+export const NO_PROXY = '127.0.0.1,localhost';
+
+export interface SandboxEnvOptions {
+  /** The workspace sandbox's HOME and TMPDIR. */
+  home: string;
+  tmp: string;
+  /** The egress proxy as the process reaches it, e.g. `http://127.0.0.1:3128`. */
+  proxyUrl: string;
   /** AGENT_ENV_PASSTHROUGH names. */
   passthrough: readonly string[];
   /** Where base and passthrough values come from (normally `process.env`). */
   sourceEnv: Record<string, string | undefined>;
-  /** Whether the daemon runs as root (uid 0). */
-  isRoot: boolean;
 }
 
-/** `<dataDir>/agent-home/<agentType>`. */
-export function agentHome(dataDir: string, agentType: AgentType): string {
-  return join(dataDir, 'agent-home', agentType);
+export interface AgentEnvOptions extends SandboxEnvOptions {
+  agentType: AgentType;
+  /** The agent's gateway variables (its base URL and the workspace token). */
+  gatewayEnv: Record<string, string>;
 }
 
 /**
- * Build the environment of an agent process and create its HOME directory.
- *
- * Precedence, lowest first: base variables, passthrough names, HOME, credentials, agent-type
- * specific variables — so a passthrough name cannot replace HOME or a credential.
+ * The environment of a terminal's shell: base and passthrough variables, then (overriding them)
+ * HOME, TMPDIR, IS_SANDBOX and the proxy variables.
  */
-export function buildAgentEnv(options: AgentEnvOptions): Record<string, string> {
+export function buildSandboxEnv(options: SandboxEnvOptions): Record<string, string> {
   const env: Record<string, string> = {};
   for (const name of [...BASE_VARIABLES, ...options.passthrough]) {
     const value = options.sourceEnv[name];
     if (value !== undefined) env[name] = value;
   }
-  const home = agentHome(options.dataDir, options.agentType);
-  mkdirSync(home, { recursive: true, mode: 0o700 });
-  env.HOME = home;
-  for (const [name, value] of Object.entries(options.credentials)) {
-    if (value !== undefined) env[name] = value;
-  }
-  if (options.agentType === 'claude-code') {
-    Object.assign(env, CLAUDE_CODE_VARIABLES);
-    if (options.isRoot) env.IS_SANDBOX = '1';
-  }
+  Object.assign(env, {
+    HOME: options.home,
+    TMPDIR: options.tmp,
+    IS_SANDBOX: '1',
+    HTTPS_PROXY: options.proxyUrl,
+    HTTP_PROXY: options.proxyUrl,
+    https_proxy: options.proxyUrl,
+    http_proxy: options.proxyUrl,
+    NO_PROXY,
+    no_proxy: NO_PROXY,
+  });
   return env;
+}
+
+/**
+ * The environment of an agent process: {@link buildSandboxEnv}, then its agent type's variables,
+ * then its gateway variables — so a passthrough name cannot replace HOME, the proxy or the token.
+ */
+export function buildAgentEnv(options: AgentEnvOptions): Record<string, string> {
+  return { ...buildSandboxEnv(options), ...AGENT_TYPE_VARIABLES[options.agentType], ...options.gatewayEnv };
 }

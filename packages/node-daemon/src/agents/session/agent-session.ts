@@ -30,11 +30,10 @@ import { PermissionRequests } from '../acp/permission-requests.js';
 import { ChatEmitter } from '../chat/chat-emitter.js';
 import type { ChatMessageSink } from '../chat/chat-message-sink.js';
 import { resolveAgentCommand } from '../process/agent-commands.js';
-import { buildAgentEnv } from '../process/agent-env.js';
 import { describeAgentFailure, describeExit, rejectOnExit } from '../process/agent-failure.js';
 import { AgentProcess, AgentSpawnError } from '../process/agent-process.js';
 import { findExecutable } from '../process/find-executable.js';
-import type { Sandbox, SandboxUnavailable } from '../../sandbox/index.js';
+import type { WorkspaceSandboxes } from '../../workspace-sandbox/workspace-sandboxes.js';
 import { AgentUpdateStream } from './agent-update-stream.js';
 import { followUpPrompt, initialPrompt, type QueuedPrompt } from './queued-prompt.js';
 
@@ -43,23 +42,21 @@ export interface AgentSessionDeps extends TaskCompletionDeps {
   outbox: ChatMessageSink;
   config: Pick<
     DaemonConfig,
-    | 'dataDir'
     | 'agentCommandOverrides'
-    | 'agentEnvPassthrough'
     | 'agentStderrTailBytes'
     | 'agentExitGraceMs'
     | 'agentKillTimeoutMs'
     | 'agentCancelGraceMs'
     | 'permissionRequestTimeoutMs'
     | 'acpInitializeTimeoutMs'
-    | 'sandbox'
   >;
+  /** The node's agent credentials; only the workspace's model gateway gets them. */
   credentials: AgentCredentials;
   daemonVersion: string;
   /** AGENT_UPDATE_BUFFER_SIZE: raw updates kept for viewers that connect late. */
   updateBufferSize: number;
-  /** The sandbox every agent process runs in, or why this node has none (then no agent starts). */
-  sandbox: Sandbox | SandboxUnavailable;
+  /** The workspaces' sandboxes every agent process runs in (refusing, with the reason, where this node has none). */
+  sandboxes: Pick<WorkspaceSandboxes, 'of'>;
 }
 
 export interface AgentSessionStart {
@@ -282,31 +279,31 @@ export class AgentSession {
   }
 
   /**
-   * Spawn the agent process in the workspace, in this node's sandbox (sandbox/): the checkout and
-   * its HOME writable, the rest of the machine read-only or hidden.
+   * Spawn the agent process in the workspace's sandbox (workspace-sandbox/): the checkout and its
+   * own HOME and TMPDIR writable, the rest of the machine read-only or hidden, the network only
+   * through its egress proxy, and its model through its gateway — which alone gets the credential:
+   * the user's stored key when the control plane sent one, else the daemon's own.
    * @throws when the node has no sandbox (and nobody opted out), there is no command for the agent
    *   type, or it cannot be started
    */
   private async spawnAgent(): Promise<AgentProcess> {
-    const { config, sandbox } = this.deps;
-    if (sandbox.kind === 'unavailable') throw new Error(sandbox.reason);
+    const { config } = this.deps;
+    const sandbox = await this.deps.sandboxes.of(this.workspaceId);
     const { command, args } = resolveAgentCommand(this.request.agentType, config.agentCommandOverrides);
-    const env = buildAgentEnv({
-      agentType: this.request.agentType,
-      dataDir: config.dataDir,
-      // The user's stored key, when the control plane sent one, overrides the daemon's own.
-      credentials: withOverrides(this.deps.credentials, this.request.agentCredentials),
-      passthrough: config.agentEnvPassthrough,
-      sourceEnv: process.env,
-      isRoot: process.getuid?.() === 0,
-    });
     let executable: string;
     try {
-      executable = findExecutable(command, env.PATH ?? '');
+      executable = findExecutable(command, process.env.PATH ?? '');
     } catch (error) {
       throw new AgentSpawnError(command, error as Error);
     }
-    const spec = sandbox.wrap({ command: executable, args, cwd: this.workspace.path, env, writable: [this.workspace.path, env.HOME ?? this.workspace.path, ...config.sandbox.write] });
+    const spec = sandbox.agentCommand({
+      agentType: this.request.agentType,
+      command: executable,
+      args,
+      credentials: withOverrides(this.deps.credentials, this.request.agentCredentials),
+      agentSessionId: this.agentSessionId,
+      taskId: this.request.taskId,
+    });
     const agent = await AgentProcess.spawn({ command: spec.command, args: spec.args, cwd: spec.cwd, env: spec.env, stderrTailBytes: config.agentStderrTailBytes });
     this.agent = agent;
     if (!this.stopping) this.logger.info('agent process started', { pid: agent.pid, command });
