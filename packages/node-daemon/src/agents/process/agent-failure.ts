@@ -5,6 +5,7 @@
  */
 import { RequestError } from '@agentclientprotocol/sdk';
 import { errorMessage } from '@flotilla/kit';
+import { constants } from 'node:os';
 import type { AgentExit, AgentProcess } from './agent-process.js';
 
 /** The agent process exited while the daemon was waiting for it. */
@@ -15,9 +16,20 @@ export class AgentExitedError extends Error {
   }
 }
 
-/** `agent exited with code 3` / `agent was killed by SIGKILL`. */
+/**
+ * `agent exited with code 3` / `agent was killed by SIGKILL`. A sandboxed agent is a child of
+ * bubblewrap, which exits with 128 + N when its child is killed by signal N (as shells report
+ * it): such a code is named with its signal, `agent exited with code 137 (killed by SIGKILL)`.
+ */
 export function describeExit(exit: AgentExit): string {
-  return exit.code !== null ? `agent exited with code ${exit.code}` : `agent was killed by ${exit.signal ?? 'a signal'}`;
+  if (exit.code === null) return `agent was killed by ${exit.signal ?? 'a signal'}`;
+  const signal = exit.code > 128 ? signalName(exit.code - 128) : undefined;
+  return signal ? `agent exited with code ${exit.code} (killed by ${signal})` : `agent exited with code ${exit.code}`;
+}
+
+/** The name of signal `number` (`SIGKILL` for 9), or undefined when there is none. */
+function signalName(number: number): string | undefined {
+  return Object.entries(constants.signals).find(([, value]) => value === number)?.[0];
 }
 
 /** Reject with AgentExitedError when `agent` exits (use in a race against an ACP request). */
