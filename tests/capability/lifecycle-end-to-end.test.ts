@@ -12,25 +12,29 @@
  *   the branch; after the task ended a prompt is refused with 409;
  * - a node daemon killed for good → the task fails with "node lost".
  */
-import { bootTestStack, createGitRepo, git, processAlive, showFile, waitForTask, waitUntil as waitUntilTrue, type TestStack } from '@flotilla/testkit/stack';
+import { bootTestStack, createGitRepo, git, processesIn, showFile, waitForTask, waitUntil as waitUntilTrue, type TestStack } from '@flotilla/testkit/stack';
 import type { Project, Task } from '@flotilla/contracts';
 import { ApiError } from '@flotilla/cli';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 let stack: TestStack;
+/** A directory the agents' sandboxes may write (FLOTILLA_SANDBOX_WRITE): what one run leaves for the next. */
+const shared = mkdtempSync(join(tmpdir(), 'flotilla-lifecycle-'));
+chmodSync(shared, 0o777);
 
 beforeAll(async () => {
   stack = await bootTestStack({
-    nodeEnv: { NODE_HEARTBEAT_INTERVAL_MS: '500' },
+    nodeEnv: { NODE_HEARTBEAT_INTERVAL_MS: '500', FLOTILLA_SANDBOX_WRITE: shared },
     vars: { NODE_HEARTBEAT_TIMEOUT_MS: '4000' },
   });
 });
 
 afterAll(async () => {
   await stack?.close();
+  rmSync(shared, { recursive: true, force: true });
 });
 
 async function createProject(repo: string): Promise<Project> {
@@ -110,22 +114,22 @@ describe('task lifecycle end to end', () => {
     const repo = createGitRepo();
     const project = await createProject(repo);
     const created = await stack.client.createTask(project.id, {
-      description: 'run: echo $PPID > agent.pid\nsay: working for a long time\nsleep: 120000\nwrite NEVER.md: not written',
+      description: 'run: echo started > agent.started\nsay: working for a long time\nsleep: 120000\nwrite NEVER.md: not written',
       run: true,
     });
     const running = await waitUntil(created.id, async (task) => {
       if (task.status !== 'in_progress' || !task.nodeId || !task.workspaceId) return false;
-      return existsSync(join(stack.workspaceDir(task.nodeId, task.workspaceId), 'agent.pid'));
+      return existsSync(join(stack.workspaceDir(task.nodeId, task.workspaceId), 'agent.started'));
     });
     const workspace = stack.workspaceDir(running.nodeId ?? '', running.workspaceId ?? '');
-    const agentPid = Number(readFileSync(join(workspace, 'agent.pid'), 'utf8').trim());
-    expect(processAlive(agentPid)).toBe(true);
+    // The agent runs in its sandbox's PID namespace: found from here by its working directory.
+    expect(processesIn(workspace)).not.toEqual([]);
 
     const cancelledAt = Date.now();
     const answer = await stack.client.cancelTask(project.id, created.id);
     expect(answer.status).toBe('cancelled');
-    while (processAlive(agentPid) && Date.now() - cancelledAt < 5_000) await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(processAlive(agentPid)).toBe(false);
+    while (processesIn(workspace).length > 0 && Date.now() - cancelledAt < 5_000) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(processesIn(workspace)).toEqual([]);
     expect(Date.now() - cancelledAt).toBeLessThan(5_000);
 
     const task = await stack.client.getTask(created.id);
@@ -142,8 +146,8 @@ describe('task lifecycle end to end', () => {
   it('retry after a failure: a new run in a fresh workspace completes, in the same chat session', async () => {
     const repo = createGitRepo();
     const project = await createProject(repo);
-    const marker = join(mkdtempSync(join(tmpdir(), 'flotilla-retry-')), 'first-run-done');
-    // First run: leaves the marker and exits with code 7. Second run: finds it and writes a file.
+    const marker = join(shared, 'first-run-done');
+    // First run: leaves the marker and is killed (its parent, the agent, in its PID namespace). Second run: finds it and writes a file.
     const description = [`run: test -f ${marker} || { touch ${marker}; kill -9 $PPID; }`, 'say: second run goes on', 'write RETRIED.md: made by the retry'].join('\n');
     const created = await stack.client.createTask(project.id, { description, run: true });
     const failed = await waitForTask(stack.client, created.id);

@@ -7,7 +7,7 @@
  */
 import { FlotillaClient, startStack, type Stack } from '@flotilla/cli';
 import { TERMINAL_TASK_STATUSES, type ManualWorkspace, type TaskWithEvents } from '@flotilla/contracts';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { agentOverrideEnv, type TestAgents } from '../scripted-agent/agent-override.js';
@@ -142,6 +142,23 @@ export function processAlive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+/**
+ * Pids of this machine's processes whose working directory is `dir` (from `/proc/<pid>/cwd`):
+ * how a test finds an agent that runs in a sandbox's PID namespace, where the pid it could print
+ * means nothing outside. Processes of other users, or gone while looked at, are skipped.
+ */
+export function processesIn(dir: string): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readlinkSync(`/proc/${entry}/cwd`) === dir) pids.push(Number(entry));
+    } catch {
+      // not ours to read, or gone
+    }
+  }
+  return pids;
 }
 export { createGitRepo, git, showFile } from './git.js';
 export { pendingOutboxMessageIds, pendingTaskCallbacks, workspaceCallbackToken } from './node-state.js';
