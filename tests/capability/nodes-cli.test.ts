@@ -44,7 +44,7 @@ describe('flotilla nodes', () => {
     expect(JSON.parse(warm.stdout)).toContainEqual(expect.objectContaining({ id: nodeId, status: 'warm', workspaceIds: [] }));
     expect((await cli('nodes')).stdout).toMatch(new RegExp(`^${nodeId}\\s+warm \\((29|30) min left\\)`, 'm'));
 
-    const pid = (await localCloudNode(stack, nodeId))?.pid ?? 0;
+    const pid = localCloudNode(stack, nodeId)?.pid ?? 0;
     expect(processAlive(pid)).toBe(true);
     const destroyed = await cli('nodes', 'destroy', nodeId);
     expect(destroyed.code, destroyed.stderr).toBe(0);

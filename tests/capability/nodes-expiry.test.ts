@@ -37,7 +37,7 @@ describe('nodes that go away', () => {
   it('a warm timeout of a few seconds destroys the node, and its process is gone', async () => {
     const { stack, nodeId } = await nodeOfACompletedTask({ NODE_WARM_TIMEOUT_MS: '4000' });
     const warm = await waitForNodeStatus(stack, nodeId, 'warm', 3_000);
-    const pid = (await localCloudNode(stack, nodeId))?.pid ?? 0;
+    const pid = localCloudNode(stack, nodeId)?.pid ?? 0;
     expect(pid).toBeGreaterThan(0);
     expect(processAlive(pid)).toBe(true);
     expect(Date.parse(warm.warmUntil ?? '') - Date.parse(warm.warmSince ?? '')).toBe(4_000);
@@ -45,7 +45,7 @@ describe('nodes that go away', () => {
     const destroyed = await waitForNodeStatus(stack, nodeId, 'destroyed', 30_000);
     expect(Date.now()).toBeGreaterThanOrEqual(Date.parse(warm.warmUntil ?? ''));
     expect(destroyed).toMatchObject({ warmSince: null, warmUntil: null });
-    expect(await localCloudNode(stack, nodeId)).toBeNull();
+    expect(localCloudNode(stack, nodeId)).toBeNull();
     await waitUntilGone(pid);
   });
 
@@ -54,7 +54,7 @@ describe('nodes that go away', () => {
     // the node's alarm (an hour away) is as good as lost, and only the sweep can catch it.
     const { stack, nodeId } = await nodeOfACompletedTask({ NODE_WARM_TIMEOUT_MS: '3600000' });
     await waitForNodeStatus(stack, nodeId, 'warm');
-    const pid = (await localCloudNode(stack, nodeId))?.pid ?? 0;
+    const pid = localCloudNode(stack, nodeId)?.pid ?? 0;
     await stack.startControlPlane({ NODE_WARM_TIMEOUT_MS: '1000', NODE_WARM_SWEEP_GRACE_MS: '0' });
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     expect((await fetchNode(stack, nodeId)).status).toBe('warm'); // no alarm did it
@@ -62,7 +62,7 @@ describe('nodes that go away', () => {
     const first = await sweepNodesNow(stack);
     expect(first).toEqual({ destroyed: [{ nodeId, reason: 'warm_timeout' }], failed: [], dnsRecordsDeleted: [] });
     expect((await fetchNode(stack, nodeId)).status).toBe('destroyed');
-    expect(await localCloudNode(stack, nodeId)).toBeNull();
+    expect(localCloudNode(stack, nodeId)).toBeNull();
     await waitUntilGone(pid);
     // Idempotent: a second sweep finds nothing to do.
     expect(await sweepNodesNow(stack)).toEqual({ destroyed: [], failed: [], dnsRecordsDeleted: [] });
@@ -71,7 +71,7 @@ describe('nodes that go away', () => {
   it('the maximum lifetime destroys a node that runs no task and spares one running a task', async () => {
     const { stack, project, nodeId: idleNodeId } = await nodeOfACompletedTask({ MAX_AUTO_NODE_LIFETIME_MS: '1' });
     await waitForNodeStatus(stack, idleNodeId, 'warm');
-    const idlePid = (await localCloudNode(stack, idleNodeId))?.pid ?? 0;
+    const idlePid = localCloudNode(stack, idleNodeId)?.pid ?? 0;
     // A second task claims the warm node... so start one on a larger node: it gets a new node
     // and keeps it busy while the sweep runs.
     const busy = await stack.client.createTask(project.id, { description: 'say: working\nsleep: 6000\nsay: finished', run: true, vmSize: 'medium' });

@@ -2,7 +2,7 @@
  * Helpers of the node capability tests (issue 6): nodes as the public API shows them, the node
  * sweep through `POST /api/nodes/sweep`, and the local cloud's view of a node's process.
  */
-import { LocalCloudNode, NodeInfo, NodeSweepResult, type NodeStatus } from '@flotilla/contracts';
+import { NodeInfo, NodeSweepResult, type LocalCloudNode, type NodeStatus } from '@flotilla/contracts';
 import { createGitRepo, waitForTask, type TestStack } from '@flotilla/testkit/stack';
 import type { CreateTaskRequest, TaskWithEvents } from '@flotilla/contracts';
 
@@ -33,11 +33,9 @@ export async function sweepNodesNow(stack: TestStack): Promise<NodeSweepResult> 
   return NodeSweepResult.parse(await json(await fetch(`${stack.url}/api/nodes/sweep`, { method: 'POST' })));
 }
 
-/** The local cloud's record of a node's process, or null once the cloud no longer has it. */
-export async function localCloudNode(stack: TestStack, nodeId: string): Promise<LocalCloudNode | null> {
-  const response = await fetch(`${stack.stack.localCloud.url}/nodes/${nodeId}`);
-  if (response.status === 404) return null;
-  return LocalCloudNode.parse(await json(response));
+/** The local cloud's record of a node's process (as its API answers it), or null once the cloud no longer has it. */
+export function localCloudNode(stack: TestStack, nodeId: string): LocalCloudNode | null {
+  return stack.stack.localCloud.nodes().find((node) => node.nodeId === nodeId) ?? null;
 }
 
 /** Node ids the local cloud has started and not deleted. */

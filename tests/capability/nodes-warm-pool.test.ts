@@ -31,7 +31,7 @@ describe('the warm pool', () => {
     const warm = await waitForNodeStatus(stack, nodeId, 'warm');
     expect(warm).toMatchObject({ provider: 'local', size: 'small', machineType: 'local-small', autoProvisioned: true, workspaceIds: [] });
     expect(Date.parse(warm.warmUntil ?? '') - Date.parse(warm.warmSince ?? '')).toBe(30 * 60 * 1000);
-    const process = await localCloudNode(stack, nodeId);
+    const process = localCloudNode(stack, nodeId);
     expect(process?.status).toBe('running');
 
     const second = await runScriptedTask(stack, project.id, 'write SECOND.md: two\nsay: second done');
@@ -40,7 +40,7 @@ describe('the warm pool', () => {
     expect(second.nodeId).toBe(nodeId);
     // No provisioning: the local cloud started no other node, and the same daemon process ran it.
     expect(localCloudNodeIds(stack)).toEqual([nodeId]);
-    expect((await localCloudNode(stack, nodeId))?.pid).toBe(process?.pid);
+    expect(localCloudNode(stack, nodeId)?.pid).toBe(process?.pid);
     warmNodeId = (await waitForNodeStatus(stack, nodeId, 'warm')).id;
   });
 
