@@ -5,11 +5,13 @@
  * refused with 403 and a warning naming the host and port — names off the allowlist, IP literals
  * not listed, and names that resolve to loopback, link-local or metadata addresses.
  */
-import { mkdtempSync } from 'node:fs';
+import { spawn, execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { createLogger } from '@flotilla/kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeServer, listenOn } from '../workspace-sandbox/listen.js';
@@ -25,6 +27,28 @@ const lookup = async (host: string) => {
   if (!address) throw new Error(`getaddrinfo ENOTFOUND ${host}`);
   return [{ address, family: 4 }];
 };
+
+const run = promisify(execFile);
+
+/** The TCP port process `pid` listens on (socat asked for port 0), from /proc: waits until it listens. */
+async function listeningPortOf(pid: number): Promise<number> {
+  for (;;) {
+    const inodes = new Set<string>();
+    try {
+      for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+        const match = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
+        if (match?.[1]) inodes.add(match[1]);
+      }
+    } catch {
+      // not started yet
+    }
+    for (const line of readFileSync('/proc/net/tcp', 'utf8').split('\n').slice(1)) {
+      const fields = line.trim().split(/\s+/);
+      if (fields[3] === '0A' && inodes.has(fields[9] ?? '')) return parseInt(fields[1]?.split(':')[1] ?? '0', 16);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
 
 let allowedServer: Server;
 let port: number;
@@ -126,6 +150,27 @@ describe('the egress proxy', () => {
     const proxy = await startProxy('misc', ['nowhere.test'], false);
     expect((await viaRequest(proxy, 'nowhere.test')).status).toBe(502);
     expect(await viaConnect(proxy, 'no-port')).toMatch(/^HTTP\/1\.1 400/);
+  });
+});
+
+describe('the egress proxy behind the sandbox bridge', () => {
+  // The agent reaches its proxy through socat (sandbox/bridge-script.ts). A refusal that closed the
+  // connection while the client was still sending its body reset it, and through socat the client
+  // got no answer at all (curl: "empty reply from server", about one time in four for 50 KB).
+  it('answers a refused request that carries a body with the reason, every time', async () => {
+    const socketPath = await startProxy('bridged', ['allowed.test'], false);
+    const bridge = spawn('socat', ['TCP-LISTEN:0,bind=127.0.0.1,reuseaddr,fork', `UNIX-CONNECT:${socketPath}`], { stdio: 'ignore' });
+    try {
+      const bridgePort = await listeningPortOf(bridge.pid ?? 0);
+      const body = join(dir, 'body.bin');
+      writeFileSync(body, Buffer.alloc(200_000, 97));
+      for (let attempt = 0; attempt < 30; attempt++) {
+        const { stdout } = await run('curl', ['-s', '-w', ' %{http_code}', '-x', `http://127.0.0.1:${bridgePort}`, '--data-binary', `@${body}`, 'http://internet.test/steal']).catch((error: { stdout?: string; code?: number }) => ({ stdout: `${error.stdout ?? ''} (curl exit ${error.code})` }));
+        expect(stdout, `attempt ${attempt}`).toMatch(/internet\.test:80 refused: not on the allowlist.* 403$/s);
+      }
+    } finally {
+      bridge.kill();
+    }
   });
 });
 

@@ -45,13 +45,19 @@ function answerSocket(socket: Socket, status: number, reason: string, text: stri
   socket.end(`HTTP/1.1 ${status} ${reason}\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
 }
 
+/**
+ * The proxy's own answer to a request (a refusal, a failure). The connection is kept open and the
+ * rest of the request's body read and dropped (the caller resumes it): closing while the client
+ * is still sending resets the connection, and through the sandbox's socat bridge the client then
+ * gets no answer at all (curl: "empty reply from server") instead of the reason.
+ */
 function answer(res: ServerResponse, status: number, text: string): void {
   if (res.headersSent) {
     res.destroy();
     return;
   }
   const body = `${text}\n`;
-  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(body), connection: 'close' });
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(body) });
   res.end(body);
 }
 
