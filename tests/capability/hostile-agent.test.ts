@@ -158,9 +158,10 @@ describe('a hostile agent on the real stack', () => {
     expect(loot).toMatch(/\.credentials\.json'?: No such file or directory/);
     expect(loot).toMatch(/\.netrc: No such file or directory/);
     expect(loot).toMatch(/^ANTHROPIC_API_KEY=flt_gw_/m);
-    expect(loot).toMatch(/Flotilla egress proxy: internet\.example:\d+ refused: .*not on the .*allowlist.* 403/s);
-    expect(loot).toContain('direct-internet-refused');
-    expect(loot).toContain('direct-refused');
+    const sent = loot.slice(loot.indexOf('--- internet'));
+    expect(sent, sent).toMatch(/Flotilla egress proxy: internet\.example:\d+ refused: .*not on the .*allowlist.* 403/s);
+    expect(sent, sent).toContain('direct-internet-refused');
+    expect(sent, sent).toContain('direct-refused');
     expect(internetRequests).toEqual([]);
     const daemonLog = readFileSync(join(stack.home, 'nodes', task.nodeId ?? '', 'daemon.log'), 'utf8');
     expect(daemonLog).toMatch(/egress refused.*internet\.example/);
