@@ -41,6 +41,8 @@ describe('a deployment without auth', () => {
     expect(manifest.error.message).not.toContain('not configured');
     const bundle = await apiWithEnv('/api/node-daemon/bundle/0.0.1', UNCONFIGURED);
     expect(((await bundle.json()) as ErrorJson).error.message).not.toContain('not configured');
+    const lockfile = await apiWithEnv('/api/node-daemon/lockfile/0.0.1', UNCONFIGURED);
+    expect(((await lockfile.json()) as ErrorJson).error.message).not.toContain('not configured');
   });
 
   it('names CREDENTIALS_ENCRYPTION_KEY too when it is missing', async () => {

@@ -4,7 +4,8 @@
  * the key that seals its signing key and credentials (CREDENTIALS_ENCRYPTION_KEY). Until then
  * every request answers 503 `unavailable` saying what to set, except what holds no user data and
  * does nothing: `/health`, the public signing keys (`/.well-known/jwks.json`, itself 503 without
- * the key) and the node daemon download (`/api/node-daemon`, `/api/node-daemon/bundle/:version`).
+ * the key) and the node daemon download (`/api/node-daemon`, `/api/node-daemon/bundle/:version`,
+ * `/api/node-daemon/lockfile/:version`).
  */
 import { callbackApi, publicApi, type RouteSpec } from '@flotilla/contracts';
 import { unavailable } from '@flotilla/kit';
@@ -13,7 +14,7 @@ import type { AppEnv } from '../app-env.js';
 import { readConfig, type Config } from '../config.js';
 
 /** The routes an unconfigured deployment still serves. */
-const OPEN_ROUTES: readonly RouteSpec[] = [publicApi.health, callbackApi.jwks, publicApi.daemonManifest, publicApi.daemonBundle];
+const OPEN_ROUTES: readonly RouteSpec[] = [publicApi.health, callbackApi.jwks, publicApi.daemonManifest, publicApi.daemonBundle, publicApi.daemonLockfile];
 
 /** `path` of a route (`/a/:b`) as a pattern matching one concrete path. */
 const patternOf = (path: string) => new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:[A-Za-z]+/g, '[^/]+')}$`);
