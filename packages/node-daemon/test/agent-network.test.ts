@@ -10,14 +10,12 @@
  * logged with its host and port; a direct connection without the proxy goes nowhere.
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256Hex, startFakeAnthropic, type FakeAnthropic } from '@flotilla/testkit/fake-anthropic';
-import { daemonApi, startAgentWorkspace, startDaemonProcess, startFakeControlPlane, type DaemonProcess, type FakeControlPlane } from '@flotilla/testkit/daemon';
+import { runDaemonTask, startDaemonProcess, startFakeControlPlane, type DaemonProcess, type FakeControlPlane } from '@flotilla/testkit/daemon';
 
 const API_KEY = `sk-ant-canary-${randomUUID()}`;
 const OAUTH_TOKEN = `sk-ant-oat01-canary-${randomUUID()}`;
@@ -36,15 +34,6 @@ async function startDaemon(nodeId: string, env: Record<string, string>): Promise
   const daemon = await startDaemonProcess({ nodeId, controlPlaneUrl: cp.url, callbackToken: await cp.callbackToken(nodeId), env: { FLOTILLA_LOG_LEVEL: 'debug', ...env } });
   daemons.push(daemon);
   return daemon;
-}
-
-/** Run `prompt` as a task on `daemon`; resolves with its callback and a reader of files in its checkout. */
-async function runTask(daemon: DaemonProcess, nodeId: string, prompt: string) {
-  const api = daemonApi(daemon.url, await cp.managementToken(nodeId));
-  const taskId = `tsk_${randomUUID().slice(0, 8)}`;
-  const { workspaceId } = await startAgentWorkspace(api, cp, { nodeId, prompt, taskId });
-  const callback = await cp.waitFor(() => cp.taskCallbacks.find((c) => c.id === taskId), 60_000, 'task callback');
-  return { callback, read: (name: string) => readFileSync(join(daemon.dataDir, 'workspaces', workspaceId, name), 'utf8') };
 }
 
 /** A curl of the gateway with the agent's own variables, writing the status code and answer. */
@@ -73,8 +62,9 @@ describe('the model gateway', () => {
   it('hands the model API the node\'s key while the agent holds the workspace token; a wrong token gets 401; the usage reaches the task callback', async () => {
     const daemon = await startDaemon('nod_gw_key', { ANTHROPIC_BASE_URL: fake.url, ANTHROPIC_API_KEY: API_KEY });
     const before = fake.requests.length;
-    const { callback, read } = await runTask(
+    const { callback, read } = await runDaemonTask(
       daemon,
+      cp,
       'nod_gw_key',
       [CALL_GATEWAY, `run: curl -s -o /dev/null -w '%{http_code}' "$ANTHROPIC_BASE_URL/v1/messages" -H 'x-api-key: sk-ant-guessed' -d '{}' > wrong-status.txt`, 'run: echo "$ANTHROPIC_API_KEY" > token.txt'].join('\n'),
     );
@@ -98,7 +88,7 @@ describe('the model gateway', () => {
   it('sends a subscription\'s OAuth token as a bearer token with the OAuth beta flag', async () => {
     const daemon = await startDaemon('nod_gw_oauth', { ANTHROPIC_BASE_URL: fake.url, CLAUDE_CODE_OAUTH_TOKEN: OAUTH_TOKEN });
     const before = fake.requests.length;
-    const { read } = await runTask(daemon, 'nod_gw_oauth', [CALL_GATEWAY, 'run: env > env.txt'].join('\n'));
+    const { read } = await runDaemonTask(daemon, cp, 'nod_gw_oauth', [CALL_GATEWAY, 'run: env > env.txt'].join('\n'));
     expect(read('gateway-status.txt')).toBe('200');
     const [request, ...more] = fake.requests.slice(before);
     expect(more).toEqual([]);
@@ -114,8 +104,9 @@ describe('the egress proxy', () => {
     const daemon = await startDaemon('nod_egress', { FLOTILLA_EGRESS_ALLOW: 'localhost', FLOTILLA_EGRESS_ALLOW_ADDRESSES: '127.0.0.1/32' });
     const [a, i] = [portOf(allowed), portOf(internet)];
     // `--noproxy ''`: through the proxy although NO_PROXY names localhost (where the gateway's bridge is).
-    const { callback, read } = await runTask(
+    const { callback, read } = await runDaemonTask(
       daemon,
+      cp,
       'nod_egress',
       [
         `run: curl -s --noproxy '' http://localhost:${a}/by-request > allowed.txt`,

@@ -8,14 +8,12 @@
  * namespace to bridge into — and still hold only the workspace token.
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { sha256Hex, startFakeAnthropic, type FakeAnthropic } from '@flotilla/testkit/fake-anthropic';
-import { createBareOrigin, daemonApi, startAgentWorkspace, startDaemonProcess, startFakeControlPlane, type DaemonProcess, type FakeControlPlane } from '@flotilla/testkit/daemon';
+import { createBareOrigin, daemonApi, runDaemonTask, startDaemonProcess, startFakeControlPlane, type DaemonProcess, type FakeControlPlane } from '@flotilla/testkit/daemon';
 
 const API_KEY = `sk-ant-canary-${randomUUID()}`;
 const MISSING_BWRAP = '/nonexistent/bwrap';
@@ -29,14 +27,6 @@ async function startDaemon(nodeId: string, env: Record<string, string>): Promise
   const daemon = await startDaemonProcess({ nodeId, controlPlaneUrl: cp.url, callbackToken: await cp.callbackToken(nodeId), env });
   daemons.push(daemon);
   return daemon;
-}
-
-async function runTask(daemon: DaemonProcess, nodeId: string, prompt: string) {
-  const api = daemonApi(daemon.url, await cp.managementToken(nodeId));
-  const taskId = `tsk_${randomUUID().slice(0, 8)}`;
-  const { workspaceId } = await startAgentWorkspace(api, cp, { nodeId, prompt, taskId });
-  const callback = await cp.waitFor(() => cp.taskCallbacks.find((c) => c.id === taskId), 60_000, 'task callback');
-  return { workspaceId, callback, read: (name: string) => readFileSync(join(daemon.dataDir, 'workspaces', workspaceId, name), 'utf8') };
 }
 
 beforeAll(async () => {
@@ -103,8 +93,9 @@ describe('a node whose operator opted out (FLOTILLA_UNSAFE_NO_SANDBOX=1)', () =>
     expect(ready.body.sandbox).toBe('none');
     const port = (allowed.address() as AddressInfo).port;
     const before = fake.requests.length;
-    const { callback, read } = await runTask(
+    const { callback, read } = await runDaemonTask(
       daemon,
+      cp,
       'nod_unconfined',
       [
         'run: env > env.txt',

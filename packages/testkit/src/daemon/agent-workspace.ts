@@ -6,7 +6,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { PermissionPolicy } from '@flotilla/contracts';
-import type { DaemonApi } from './daemon-api.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { daemonApi, type DaemonApi } from './daemon-api.js';
+import type { DaemonProcess } from './daemon-process.js';
 import type { FakeControlPlane } from './fake-control-plane.js';
 import { createBareOrigin } from './bare-origin.js';
 
@@ -56,4 +59,17 @@ export async function startAgentWorkspace(api: DaemonApi, cp: FakeControlPlane, 
   });
   if (started.status !== 202) throw new Error(`agent not started: ${started.status}`);
   return { workspaceId, agentSessionId };
+}
+
+/**
+ * Run `prompt` as a task (a fresh id) on `daemon`, as {@link startAgentWorkspace} sets it up, and
+ * wait (up to 60 s) for its task callback; answers the callback and a reader of files in its
+ * checkout (`<dataDir>/workspaces/<id>/<name>`, utf8).
+ */
+export async function runDaemonTask(daemon: DaemonProcess, cp: FakeControlPlane, nodeId: string, prompt: string) {
+  const api = daemonApi(daemon.url, await cp.managementToken(nodeId));
+  const taskId = `tsk_${randomUUID().slice(0, 8)}`;
+  const { workspaceId } = await startAgentWorkspace(api, cp, { nodeId, prompt, taskId });
+  const callback = await cp.waitFor(() => cp.taskCallbacks.find((c) => c.id === taskId), 60_000, 'task callback');
+  return { workspaceId, callback, read: (name: string) => readFileSync(join(daemon.dataDir, 'workspaces', workspaceId, name), 'utf8') };
 }

@@ -10,4 +10,4 @@ export { matchCallbackRoute, type CallbackRouteName } from './callback-routes.js
 export { startDaemonProcess, type DaemonProcess, type DaemonProcessOptions } from './daemon-process.js';
 export { daemonApi, type ApiResponse, type DaemonApi } from './daemon-api.js';
 export { createBareOrigin, git, showFile } from './bare-origin.js';
-export { startAgentWorkspace, type AgentWorkspaceOptions } from './agent-workspace.js';
+export { runDaemonTask, startAgentWorkspace, type AgentWorkspaceOptions } from './agent-workspace.js';
