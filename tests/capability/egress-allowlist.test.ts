@@ -34,7 +34,7 @@ afterAll(async () => {
 
 /** A task whose agent fetches `path` from the local server by the name `host`, through its proxy (`--noproxy ''`: the sandbox's NO_PROXY names loopback, where its gateway is); its answer lands in `fetched.txt` on the branch (read from `repo`). */
 async function fetchThroughProxy(projectId: string, repo: string, host: string, path: string): Promise<string> {
-  const description = `run: curl -s -m 20 --noproxy '' -w ' %{http_code}' http://${host}:${port}${path} > fetched.txt 2>&1; true`;
+  const description = `run: curl -s -m 120 --noproxy '' -w ' %{http_code}' http://${host}:${port}${path} > fetched.txt 2>&1; true`;
   const task = await waitForTask(stack.client, (await stack.client.createTask(projectId, { description, run: true })).id, 180_000);
   expect({ status: task.status, error: task.error }).toEqual({ status: 'completed', error: null });
   return showFile(repo, task.output.branch ?? '', 'fetched.txt') ?? '';
