@@ -6,7 +6,7 @@
  * request; the node daemon's proxy enforces it.
  */
 import { z } from 'zod';
-import type { AgentType } from './agents.js';
+import { AGENT_CATALOG, type AgentType } from './agents.js';
 import { gitHostOf } from './git-hosts.js';
 
 /**
@@ -41,9 +41,9 @@ export const PACKAGE_REGISTRY_HOSTS: readonly string[] = [
 ];
 
 /** The model API hosts of each agent type (its requests go through the node's model gateway; these are for what else it fetches there). */
-export const AGENT_MODEL_API_HOSTS: Record<AgentType, readonly string[]> = {
-  'claude-code': ['api.anthropic.com'],
-};
+export const AGENT_MODEL_API_HOSTS: Record<AgentType, readonly string[]> = Object.fromEntries(
+  Object.entries(AGENT_CATALOG).map(([agentType, entry]) => [agentType, entry.modelApiHosts]),
+) as Record<AgentType, readonly string[]>;
 
 /**
  * The egress allowlist of a workspace: the repository's git host (when `repoUrl` is an

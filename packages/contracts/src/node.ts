@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AgentCredentialOverrides, AgentType } from './agents.js';
+import { AgentAvailability, AgentCredentialOverrides, AgentType } from './agents.js';
 import { EgressHost } from './egress.js';
 import { GitBranchName, RepositoryUrl } from './git-names.js';
 import { ModelUsage } from './usage.js';
@@ -29,6 +29,8 @@ export const NodeReadyRequest = z.object({
   daemonVersion: z.string().min(1),
   /** How its agents are contained; absent (an older daemon): `none`. */
   sandbox: NodeSandbox.default('none'),
+  /** Which agents it can run (contracts agents.ts); absent (an older daemon): unknown. */
+  agents: z.array(AgentAvailability).max(50).optional(),
 });
 export type NodeReadyRequest = z.infer<typeof NodeReadyRequest>;
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AgentType } from './agents.js';
+import { AgentAvailability, AgentType, ModelApi } from './agents.js';
 import { EgressAllowlist } from './egress.js';
 import { GitBranchName } from './git-names.js';
 
@@ -25,8 +25,28 @@ export const UpdateProjectRequest = z
   .refine((v) => Object.keys(v).length > 0, 'at least one setting must be given');
 export type UpdateProjectRequest = z.infer<typeof UpdateProjectRequest>;
 
-/** `PUT /api/credentials/agents/:agentType` body: an agent API key, stored encrypted. */
-export const PutAgentCredentialRequest = z.object({ apiKey: z.string().trim().min(8).max(4096) });
+const Secret = z.string().trim().min(8).max(4096);
+
+/**
+ * `PUT /api/credentials/agents/:agentType` body: an agent's credential, stored encrypted — an API
+ * key, or (Claude Code) a subscription's OAuth token from `claude setup-token`; with the base URL
+ * of the API it is for (an OpenAI-compatible server's, with its `/v1`; absent: the vendor's) and
+ * the model to ask for (OpenCode, Qwen Code and Cline need one; Codex and Gemini CLI take it when
+ * given). It replaces the node's own settings of that model API as a whole (contracts agents.ts).
+ */
+export const PutAgentCredentialRequest = z
+  .strictObject({
+    apiKey: Secret.optional(),
+    oauthToken: Secret.optional(),
+    baseUrl: z
+      .url({ protocol: /^https?$/, error: 'an http(s) URL' })
+      .max(2048)
+      .transform((url) => url.replace(/\/+$/, ''))
+      .optional(),
+    model: z.string().trim().min(1).max(200).optional(),
+  })
+  .refine((body) => (body.apiKey === undefined) !== (body.oauthToken === undefined), 'give exactly one of apiKey and oauthToken');
+export type PutAgentCredentialRequest = z.infer<typeof PutAgentCredentialRequest>;
 
 /** `PUT /api/credentials/cloud/:provider` body: a cloud API token, validated then stored encrypted. */
 export const PutCloudCredentialRequest = z.object({ token: z.string().trim().min(8).max(4096) });
@@ -51,5 +71,31 @@ export const CredentialInfo = z.object({
   name: z.string(),
   masked: z.string(),
   updatedAt: z.string(),
+  /** An agent credential's base URL and model, when stored with it (neither is secret). */
+  baseUrl: z.string().optional(),
+  model: z.string().optional(),
 });
 export type CredentialInfo = z.infer<typeof CredentialInfo>;
+
+/**
+ * One agent type as `GET /api/agents` shows it to a user: what it is, what it needs, and whether
+ * it can run — with the user's stored credential (`credential`), or with what the nodes announced
+ * (`nodes`: the newest node announcement, null until a node of this deployment announced; its
+ * `missing` settings are what the node's own environment lacks). `ready`: installed, and either a
+ * stored credential with what the agent needs or a node environment lacking nothing; `missing` says
+ * what to set otherwise.
+ */
+export const AgentInfo = z.object({
+  agentType: AgentType,
+  label: z.string(),
+  summary: z.string(),
+  package: z.string(),
+  modelApi: ModelApi,
+  /** The variables that configure it (key, base URL, model), for the CLI's and the node's environment. */
+  settings: z.array(z.string()),
+  credential: CredentialInfo.nullable(),
+  nodes: AgentAvailability.nullable(),
+  ready: z.boolean(),
+  missing: z.array(z.string()),
+});
+export type AgentInfo = z.infer<typeof AgentInfo>;
