@@ -4,8 +4,10 @@
  * to a node daemon with an agent's start request (`StartAgentSessionRequest.agentCredentials`).
  * Never returned by the API nor logged.
  */
-import { AGENT_API_KEY_ENV, type AgentCredentialOverrides, type AgentType, type CredentialInfo } from '@flotilla/contracts';
-import { badRequest } from '@flotilla/kit';
+import { AGENT_CATALOG, MODEL_API_SETTINGS, type AgentCredentialOverrides, type AgentType, type CredentialInfo } from '@flotilla/contracts';
+
+/** The variable a stored key of each agent type is handed over as: its model API's first secret. */
+const AGENT_API_KEY_ENV = (agentType: AgentType) => MODEL_API_SETTINGS[AGENT_CATALOG[agentType].modelApi].secrets[0];
 import type { Deps } from '../deps.js';
 import { credentialKey, maskSecret, openSecret, sealSecret } from './crypto.js';
 import { getSealedCredential, putCredential } from './repository.js';
@@ -20,7 +22,6 @@ const context = (userId: string, agentType: AgentType) => `${userId}:agent:${age
  * @throws FlotillaError 400 when the agent type takes no API key, 503 when storage is not configured
  */
 export async function saveAgentKey(deps: CredentialDeps, userId: string, agentType: AgentType, apiKey: string): Promise<CredentialInfo> {
-  if (AGENT_API_KEY_ENV[agentType] === null) throw badRequest(`the ${agentType} agent takes no API key`);
   const key = await credentialKey(deps.config.credentialsKey);
   const sealed = await sealSecret(key, apiKey, context(userId, agentType));
   return putCredential(deps.db, { userId, kind: 'agent', name: agentType }, sealed, maskSecret(apiKey));
@@ -33,8 +34,7 @@ export async function saveAgentKey(deps: CredentialDeps, userId: string, agentTy
  * @throws when a stored key cannot be decrypted (storage not configured, or a changed key)
  */
 export async function agentCredentialsFor(deps: CredentialDeps, userId: string, agentType: AgentType): Promise<AgentCredentialOverrides | undefined> {
-  const variable = AGENT_API_KEY_ENV[agentType];
-  if (variable === null) return undefined;
+  const variable = AGENT_API_KEY_ENV(agentType);
   const sealed = await getSealedCredential(deps.db, { userId, kind: 'agent', name: agentType });
   if (!sealed) return undefined;
   const apiKey = await openSecret(await credentialKey(deps.config.credentialsKey), sealed, context(userId, agentType));

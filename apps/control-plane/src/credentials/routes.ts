@@ -52,6 +52,7 @@ export const credentialHandlers: PublicHandlers<
   /** Save an agent type's API key, encrypted. 400 for one that takes no key; 503 when credential storage is not configured. */
   putAgentCredential: async ({ params, body }, c) => {
     const deps = depsFromEnv(c.env);
+    if (!body.apiKey) throw badRequest('only an apiKey can be stored yet');
     const info = await saveAgentKey(deps, IMPLICIT_USER_ID, params.agentType, body.apiKey);
     deps.log.child({ component: 'credentials' }).info('agent credential saved', { agentType: params.agentType, masked: info.masked });
     return info;
