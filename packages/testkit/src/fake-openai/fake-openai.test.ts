@@ -82,6 +82,17 @@ describe('fake OpenAI API, Chat Completions', () => {
     expect(fake.requests().every((request) => request.reportedUsage !== undefined)).toBe(true);
   });
 
+  it("answers Qwen Code's background requests after the turn as side calls, though they offer the shell tool", async () => {
+    const fake = await start({ script: [{ shell: 'ls' }] });
+    const done = [{ role: 'assistant', content: 'Done.' }];
+    for (const text of ['Managed memory has TWO directories. Choose which one…', '[SUGGESTION MODE: Suggest what the user might naturally type next.]']) {
+      const chunks = await chatChunks(fake, chatBody(['run_shell_command'], [...done, { role: 'user', content: [{ type: 'text', text }] }]));
+      expect(chatToolCall(chunks)).toBeUndefined();
+      expect(chunks[0]?.choices[0]?.delta.content).toBe('OK.');
+    }
+    expect(fake.mainRequests()).toHaveLength(0);
+  });
+
   it('records requests with the key hashed and finds the user prompt', async () => {
     const fake = await start();
     await chatChunks(fake, chatBody(['bash']));
