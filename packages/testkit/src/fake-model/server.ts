@@ -80,6 +80,10 @@ export async function startFakeModelServer(options: FakeModelOptions, routes: Mo
     setScript: (next) => {
       script = next;
     },
+    reset: (next) => {
+      requests.length = 0;
+      script = next;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -76,6 +76,8 @@ export interface FakeModelApi {
   firstUserPrompt: () => string | undefined;
   /** Replaces the script; applies to requests received afterwards. */
   setScript: (script: ShellScript) => void;
+  /** Forgets every request recorded so far and replaces the script: a fresh start for the next test on the same fake. */
+  reset: (script: ShellScript) => void;
   /** Stops the server and drops open connections. */
   close: () => Promise<void>;
 }
