@@ -8,7 +8,9 @@
  * tool call and the agent's final text in that order, the task completes; the model saw only the
  * node's key (through the node's model gateway, the agent in its sandbox) and the task's usage is
  * what the fake reported; afterwards no process of the agent is left. And cancelling mid-turn
- * stops the agent with its whole process tree.
+ * stops the agent with its whole process tree. An agent whose model API has no credential (here
+ * Claude Code: the nodes hold only OpenAI and Gemini keys) fails its task at once, naming the
+ * setting, without starting.
  */
 import type { AgentType, ChatMessage } from '@flotilla/contracts';
 import { startFakeGemini } from '@flotilla/testkit/fake-gemini';
@@ -108,5 +110,17 @@ describe.each(AGENTS)('the %s agent', (agentType) => {
     const task = await waitForTask(stack.client, created.id, 120_000);
     expect(task.status).toBe('cancelled');
     await waitUntil(`no process of ${agentType} is left`, () => processesWithEnv(`HOME=${home}`).length === 0, 60_000);
+  });
+});
+
+describe('an agent without credentials', () => {
+  it('fails its task at once, naming the setting to give, and starts no process', async () => {
+    const { created } = await startTask('claude-code', 'Create a file that will never be made.');
+    const task = await waitForTask(stack.client, created.id, 120_000);
+    expect(task.status).toBe('failed');
+    expect(task.error).toContain('ANTHROPIC_API_KEY or CLAUDE_CODE_OAUTH_TOKEN is not set');
+    expect(task.error).toContain('flotilla up');
+    const home = sandboxHome(task.nodeId ?? '', task.workspaceId ?? '');
+    expect(processesWithEnv(`HOME=${home}`)).toEqual([]);
   });
 });

@@ -17,7 +17,9 @@ import { closeServer, listenOn } from '../workspace-sandbox/listen.js';
 import { anthropicUpstream } from './anthropic.js';
 import { createModelGateway, type GatewayRoute } from './gateway-server.js';
 import { newGatewayToken } from './gateway-token.js';
-import type { ModelCredential } from './upstream.js';
+import type { ModelCredential, ModelUpstream } from './upstream.js';
+import { geminiUpstream } from './gemini.js';
+import { openaiUpstream } from './openai.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'fl-gw-'));
 const socketPath = join(dir, 'gateway.sock');
@@ -35,8 +37,8 @@ let upstreamUrl: string;
 let route: GatewayRoute | null = null;
 let gateway: Server;
 
-function routeTo(credential: ModelCredential | null, baseUrl = upstreamUrl, taskId = 'tsk_1'): void {
-  route = { upstream: anthropicUpstream, baseUrl, credential, agentSessionId: 'as_1', taskId };
+function routeTo(credential: ModelCredential | null, baseUrl = upstreamUrl, taskId = 'tsk_1', upstream: ModelUpstream = anthropicUpstream): void {
+  route = { upstream, baseUrl, credential, agentSessionId: 'as_1', taskId };
 }
 
 /** One request to the gateway; resolves with the status, headers and body as text. */
@@ -168,5 +170,50 @@ describe('the model gateway', () => {
   it('answers 503 before an agent was set up to use it', async () => {
     route = null;
     expect((await call({ headers: { 'x-api-key': token } })).status).toBe(503);
+  });
+
+  it("forwards an OpenAI agent's Responses stream to the base URL's path with the key as a bearer token, counting cached input apart", async () => {
+    routeTo({ kind: 'apiKey', value: 'sk-openai-canary' }, `${upstreamUrl}/v1`, 'tsk_openai', openaiUpstream);
+    answerWith = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write(`event: response.output_text.delta\ndata: {"type":"response.output_text.delta","delta":"Hi"}\n\n`);
+      const completed = { type: 'response.completed', response: { model: 'gpt-test', usage: { input_tokens: 100, output_tokens: 12, input_tokens_details: { cached_tokens: 40 } } } };
+      res.end(`event: response.completed\ndata: ${JSON.stringify(completed)}\n\n`);
+    };
+    const answer = await call({ path: '/responses', headers: { authorization: `Bearer ${token}` } });
+    expect(answer.status).toBe(200);
+    expect(received[0]?.url).toBe('/v1/responses');
+    expect(received[0]?.headers.authorization).toBe('Bearer sk-openai-canary');
+    expect(usage.totalsOf('tsk_openai', 'ws_gw')).toEqual({ requests: 1, inputTokens: 60, outputTokens: 12, cacheCreationInputTokens: 0, cacheReadInputTokens: 40 });
+  });
+
+  it('counts a Chat Completions stream by its last usage chunk', async () => {
+    routeTo({ kind: 'apiKey', value: 'sk-openai-canary' }, `${upstreamUrl}/v1`, 'tsk_chat', openaiUpstream);
+    answerWith = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write(`data: ${JSON.stringify({ object: 'chat.completion.chunk', model: 'qwen-test', choices: [{ delta: { content: 'Hi' } }] })}\n\n`);
+      res.write(`data: ${JSON.stringify({ object: 'chat.completion.chunk', model: 'qwen-test', choices: [], usage: { prompt_tokens: 50, completion_tokens: 7 } })}\n\n`);
+      res.end('data: [DONE]\n\n');
+    };
+    expect((await call({ path: '/chat/completions', headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+    expect(received[0]?.url).toBe('/v1/chat/completions');
+    expect(usage.totalsOf('tsk_chat', 'ws_gw')).toEqual({ requests: 1, inputTokens: 50, outputTokens: 7, cacheCreationInputTokens: 0, cacheReadInputTokens: 0 });
+  });
+
+  it("takes a Gemini agent's token from x-goog-api-key, sends the node's key there, and counts the last usageMetadata", async () => {
+    routeTo({ kind: 'apiKey', value: 'gemini-canary' }, upstreamUrl, 'tsk_gemini', geminiUpstream);
+    answerWith = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write(`data: ${JSON.stringify({ candidates: [], usageMetadata: { promptTokenCount: 30, candidatesTokenCount: 1 }, modelVersion: 'gemini-test' })}\n\n`);
+      res.end(`data: ${JSON.stringify({ candidates: [], usageMetadata: { promptTokenCount: 30, candidatesTokenCount: 8, thoughtsTokenCount: 2, cachedContentTokenCount: 10 }, modelVersion: 'gemini-test' })}\n\n`);
+    };
+    const path = '/v1beta/models/gemini-test:streamGenerateContent?alt=sse';
+    expect((await call({ path, headers: { 'x-goog-api-key': 'not-the-token' } })).status).toBe(401);
+    expect((await call({ path, headers: { 'x-goog-api-key': token } })).status).toBe(200);
+    expect(received).toHaveLength(1);
+    expect(received[0]?.url).toBe(path);
+    expect(received[0]?.headers['x-goog-api-key']).toBe('gemini-canary');
+    expect(JSON.stringify(received[0]?.headers)).not.toContain(token);
+    expect(usage.totalsOf('tsk_gemini', 'ws_gw')).toEqual({ requests: 1, inputTokens: 20, outputTokens: 10, cacheCreationInputTokens: 0, cacheReadInputTokens: 10 });
   });
 });
