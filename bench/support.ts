@@ -1,12 +1,16 @@
-/** Shared pieces of the benchmarks: waiting for the fake model's next request, and summaries. */
-import type { FakeAnthropic } from '@flotilla/testkit';
+/** Shared pieces of the benchmarks: waiting for a fake model's next request, and summaries. */
+
+/** A fake model API as the benches see it (the fake Anthropic, OpenAI and Gemini APIs of testkit). */
+export interface RecordingFake {
+  mainRequests(): ReadonlyArray<{ receivedAt: string }>;
+}
 
 /**
  * The arrival time (ms since epoch) of the main-conversation request number `count` (0-based),
  * polling every 5 ms.
  * @throws Error when none arrives within `timeoutMs`
  */
-export async function nextMainRequestAt(fake: FakeAnthropic, count: number, timeoutMs = 120_000): Promise<number> {
+export async function nextMainRequestAt(fake: RecordingFake, count: number, timeoutMs = 120_000): Promise<number> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const request = fake.mainRequests()[count];

@@ -6,3 +6,5 @@ export { takeAgentCredentials, type AgentCredentials } from './agent-credentials
 export { ConfigError, DEFAULTS, readConfig, type DaemonConfig } from './config.js';
 export { startDaemon, type RunningDaemon } from './daemon.js';
 export { DAEMON_VERSION } from './version.js';
+/** How each agent type is started (command, arguments, environment, HOME files): also what a bench's bare run of an agent uses. */
+export { AGENT_DEFINITIONS, writeHomeFiles, type AgentDefinition, type AgentLaunchContext } from './agents/registry/index.js';
