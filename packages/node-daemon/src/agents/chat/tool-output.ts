@@ -110,7 +110,6 @@ export function readToolOutput(update: { content?: readonly ToolCallContent[] | 
  * @param maxBytes CHAT_TOOL_OUTPUT_MAX_BYTES; 0 keeps nothing
  */
 export function boundOutput(text: string, maxBytes: number): BoundedOutput {
-  // eslint-disable-next-line no-control-regex -- removing control characters is the point
   const clean = stripVTControlCharacters(text).replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '');
   const bytes = Buffer.from(clean, 'utf8');
   if (bytes.length <= maxBytes) return { output: clean };
