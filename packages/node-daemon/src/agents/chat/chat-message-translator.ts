@@ -169,12 +169,13 @@ export class ChatMessageTranslator {
   private toolCall(update: ToolCall | ToolCallUpdate, isStart: boolean): TranslatedMessage[] {
     const out = this.flush();
     const state = this.tools.get(update.toolCallId) ?? { metadata: { toolCallId: update.toolCallId }, shown: false, finalReported: false };
-    const before = JSON.stringify(state.metadata);
-    state.metadata = this.merge(state.metadata, update);
+    const previous = state.metadata;
+    state.metadata = this.merge(previous, update);
     this.tools.set(update.toolCallId, state);
-    const changed = JSON.stringify(state.metadata) !== before;
+    // A late tool_call (Cline) counts only when it adds to what was reported (compared only then: outputs can be large).
+    const addsToFinal = (): boolean => isStart && JSON.stringify(state.metadata) !== JSON.stringify(previous);
     const emit = isFinal(state.metadata.status)
-      ? !state.finalReported || (isStart && changed)
+      ? !state.finalReported || addsToFinal()
       : !state.shown && (isStart || state.metadata.title !== undefined);
     if (!emit) return out;
     state.shown = true;

@@ -110,9 +110,14 @@ export function readToolOutput(update: { content?: readonly ToolCallContent[] | 
  * @param maxBytes CHAT_TOOL_OUTPUT_MAX_BYTES; 0 keeps nothing
  */
 export function boundOutput(text: string, maxBytes: number): BoundedOutput {
-  const clean = stripVTControlCharacters(text).replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '');
-  const bytes = Buffer.from(clean, 'utf8');
-  if (bytes.length <= maxBytes) return { output: clean };
+  // Only the end can be kept: look at no more than 4 code units per byte kept (an agent that
+  // resends its whole output with every update must not cost its whole length each time).
+  const windowUnits = maxBytes * 4;
+  let source = text.length > windowUnits ? text.slice(text.length - windowUnits).replace(/^[\uDC00-\uDFFF]/, '') : text;
+  const cutBefore = source.length < text.length;
+  source = stripVTControlCharacters(source).replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '');
+  const bytes = Buffer.from(source, 'utf8');
+  if (bytes.length <= maxBytes) return cutBefore ? { output: source, outputTruncated: true } : { output: source };
   let start = bytes.length - maxBytes;
   // Skip UTF-8 continuation bytes (10xxxxxx) so the tail starts on a whole character.
   while (start < bytes.length && (bytes[start]! & 0xc0) === 0x80) start += 1;
