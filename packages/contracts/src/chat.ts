@@ -10,7 +10,10 @@ export const ToolCallStatus = z.enum(['pending', 'in_progress', 'completed', 'fa
 
 /**
  * Metadata of a `tool` message, taken from ACP `tool_call` / `tool_call_update`
- * (ACP schema: ToolCall). `target` is the first location's path, when there is one.
+ * (ACP schema: ToolCall). `target` is the first location's path, when there is one. `output` is
+ * the tool's output as text — the last `CHAT_TOOL_OUTPUT_MAX_BYTES` (node daemon setting) of it,
+ * `outputTruncated` when earlier output was cut — and `exitCode` its exit status, when the agent
+ * reports one (ACP `rawOutput`, or the `terminal_exit` of `_meta`).
  */
 export const ToolMetadata = z.object({
   toolCallId: z.string(),
@@ -22,6 +25,9 @@ export const ToolMetadata = z.object({
   diff: z
     .object({ path: z.string(), oldText: z.string().nullable().optional(), newText: z.string() })
     .optional(),
+  output: z.string().optional(),
+  outputTruncated: z.boolean().optional(),
+  exitCode: z.number().int().nullable().optional(),
 });
 export type ToolMetadata = z.infer<typeof ToolMetadata>;
 
@@ -32,7 +38,14 @@ export const PlanEntry = z.object({
   status: z.string().optional(),
 });
 
-/** A message as the node daemon reports it. `messageId` is the idempotency key. */
+/**
+ * A message as the node daemon reports it. `messageId` is the idempotency key.
+ *
+ * `draft: true` marks the text so far of a message the agent is still writing (assistant or
+ * thinking text): it is shown to the project's viewers (`message.draft`) but not stored as a
+ * message; a later draft with the same `messageId` replaces it, and the final message (no
+ * `draft`) with that id ends it. A draft for a message already stored is ignored.
+ */
 export const ChatMessageInput = z.object({
   messageId: z.uuid('messageId must be a UUID'),
   sessionId: z.string().min(1),
@@ -40,6 +53,7 @@ export const ChatMessageInput = z.object({
   content: z.string().min(1, 'content must not be empty'),
   toolMetadata: ToolMetadata.optional(),
   timestamp: z.iso.datetime({ offset: true, message: 'timestamp must be ISO-8601' }),
+  draft: z.boolean().optional(),
 });
 export type ChatMessageInput = z.infer<typeof ChatMessageInput>;
 
@@ -71,6 +85,20 @@ export const ChatMessage = z.object({
   createdAt: z.string(),
 });
 export type ChatMessage = z.infer<typeof ChatMessage>;
+
+/**
+ * A message still being written (see `ChatMessageInput.draft`): its text so far. No `seq` — it
+ * takes its place in the session when its final message is stored under the same `messageId`.
+ */
+export const ChatDraft = z.object({
+  messageId: z.string(),
+  sessionId: z.string(),
+  role: MessageRole,
+  content: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type ChatDraft = z.infer<typeof ChatDraft>;
 
 export const ChatSessionStatus = z.enum(['active', 'stopped']);
 
@@ -113,6 +141,8 @@ export type ListMessagesResponse = z.infer<typeof ListMessagesResponse>;
 /** Events the ProjectData WebSocket sends to project viewers. */
 export const ProjectEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('messages.new'), sessionId: z.string(), messages: z.array(ChatMessage) }),
+  /** A message still being written, as far as it is written (replaces the previous draft of its `messageId`). */
+  z.object({ type: z.literal('message.draft'), sessionId: z.string(), draft: ChatDraft }),
   z.object({ type: z.literal('session.created'), session: ChatSession }),
   z.object({ type: z.literal('session.updated'), session: ChatSession }),
   /** A task of the project changed status or execution step (pushed as it happens; polling is only a fallback). */

@@ -30,6 +30,7 @@
  * | TASK_CALLBACK_DRAIN_TIMEOUT_MS     | 120000               | Wait for chat delivery before each task-callback attempt.  |
  * | AGENT_ENV_PASSTHROUGH              | (empty)              | Comma list of extra env names handed to agents.            |
  * | AGENT_STDERR_TAIL_BYTES            | 2048                 | How much of an agent's stderr a failure reports.           |
+ * | CHAT_TOOL_OUTPUT_MAX_BYTES         | 65536                | A tool call's output in the chat: its last this many bytes (at most 131072). |
  * | AGENT_EXIT_GRACE_MS                | 2000                 | Wait for an agent's exit code after its stream ends.       |
  * | AGENT_KILL_TIMEOUT_MS              | 5000                 | SIGTERM → SIGKILL delay when stopping an agent.            |
  * | PERMISSION_REQUEST_TIMEOUT_MS      | 300000               | Policy `ask`: unanswered permission request → reject.      |
@@ -66,6 +67,10 @@ import { AgentType } from '@flotilla/contracts';
 import { egressConfig, modelGatewayConfig, sandboxConfig, type EgressConfig, type ModelGatewayConfig, type SandboxConfig } from './config-containment.js';
 import { ConfigError, integer, optional, required, url, type Env } from './config-values.js';
 import { exampleOfPublicUrl } from './http/public-url.js';
+import { DEFAULT_TOOL_OUTPUT_MAX_BYTES } from './agents/chat/tool-output.js';
+
+/** Largest CHAT_TOOL_OUTPUT_MAX_BYTES: a tool message must fit the control plane's batch body. */
+export const CHAT_TOOL_OUTPUT_LIMIT_BYTES = 128 * 1024;
 
 export { ConfigError } from './config-values.js';
 export { CONTAINMENT_DEFAULTS, type EgressConfig, type ModelGatewayConfig, type SandboxConfig } from './config-containment.js';
@@ -84,6 +89,7 @@ export const DEFAULTS = {
   callbackRequestTimeoutMs: 30_000,
   taskCallbackDrainTimeoutMs: 120_000,
   agentStderrTailBytes: 2048,
+  chatToolOutputMaxBytes: DEFAULT_TOOL_OUTPUT_MAX_BYTES,
   agentExitGraceMs: 2000,
   agentKillTimeoutMs: 5000,
   agentCancelGraceMs: 1000,
@@ -121,6 +127,12 @@ export interface DaemonConfig {
   taskCallbackDrainTimeoutMs: number;
   agentEnvPassthrough: string[];
   agentStderrTailBytes: number;
+  /**
+   * CHAT_TOOL_OUTPUT_MAX_BYTES: a tool call's output in the chat keeps its last this many bytes.
+   * At most {@link CHAT_TOOL_OUTPUT_LIMIT_BYTES}, so one tool message (its JSON at most about
+   * twice that) always fits the control plane's 256 KiB batch body.
+   */
+  chatToolOutputMaxBytes: number;
   agentExitGraceMs: number;
   agentKillTimeoutMs: number;
   /** After ACP `session/cancel`, how long the turn may take to end before the agent is stopped. */
@@ -268,6 +280,7 @@ export function readConfig(env: Env, readFile: ReadFile): DaemonConfig {
     ),
     agentEnvPassthrough: nameList(env, 'AGENT_ENV_PASSTHROUGH'),
     agentStderrTailBytes: integer(env, 'AGENT_STDERR_TAIL_BYTES', DEFAULTS.agentStderrTailBytes, 0),
+    chatToolOutputMaxBytes: integer(env, 'CHAT_TOOL_OUTPUT_MAX_BYTES', DEFAULTS.chatToolOutputMaxBytes, 0, CHAT_TOOL_OUTPUT_LIMIT_BYTES),
     agentExitGraceMs: integer(env, 'AGENT_EXIT_GRACE_MS', DEFAULTS.agentExitGraceMs, 0),
     agentKillTimeoutMs: integer(env, 'AGENT_KILL_TIMEOUT_MS', DEFAULTS.agentKillTimeoutMs, 0),
     agentCancelGraceMs: integer(env, 'AGENT_CANCEL_GRACE_MS', DEFAULTS.agentCancelGraceMs, 0),

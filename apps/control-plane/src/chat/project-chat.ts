@@ -4,8 +4,9 @@
  * the events each change sends to the project's viewers. Plain functions over the object's
  * storage and a broadcaster; the ProjectData class (project-data.ts) is a thin adapter over them.
  */
-import type { ChatMessage, ChatMessageInput, ChatSession, ProjectEvent } from '@flotilla/contracts';
+import type { ChatDraft, ChatMessage, ChatMessageInput, ChatSession, ProjectEvent } from '@flotilla/contracts';
 import type { Deps } from '../deps.js';
+import * as drafts from './chat-drafts.js';
 import * as chat from './chat-repository.js';
 import { attemptFollowUpDelivery, findRunningAgent } from './follow-up-delivery.js';
 import * as followUps from './follow-up-queue.js';
@@ -45,15 +46,22 @@ export function createSession(store: ChatStore, broadcast: Broadcast, projectId:
 /**
  * Persist a batch of messages in one transaction: dedupe by messageId, per-session sequence,
  * counters and topic (chat-repository.insertMessages), then one broadcast per session touched.
- * Unknown sessions refuse the whole batch, storing nothing.
+ * Drafts (`draft: true`) are kept apart (chat-drafts.ts) and each announced as `message.draft`;
+ * a stored message ends its draft. Unknown sessions refuse the whole batch, storing nothing.
+ * `persisted` and `duplicates` count messages, not drafts.
  */
 export function persistMessages(store: ChatStore, broadcast: Broadcast, messages: readonly ChatMessageInput[]): PersistBatchOutcome {
-  const outcome = store.transaction((): { missing: string } | { batch: chat.BatchResult } => {
+  const finals = messages.filter((m) => !m.draft);
+  const outcome = store.transaction((): { missing: string } | { batch: chat.BatchResult; drafts: ChatDraft[] } => {
     const missing = chat.missingSession(store.sql, [...new Set(messages.map((m) => m.sessionId))]);
-    return missing !== undefined ? { missing } : { batch: chat.insertMessages(store.sql, messages) };
+    if (missing !== undefined) return { missing };
+    const batch = chat.insertMessages(store.sql, finals);
+    drafts.deleteDrafts(store.sql, finals.map((m) => m.messageId));
+    return { batch, drafts: drafts.saveDrafts(store.sql, messages.filter((m) => m.draft)) };
   });
   if ('missing' in outcome) return { ok: false, error: 'session_not_found', sessionId: outcome.missing };
   announceMessages(broadcast, outcome.batch.persisted);
+  for (const draft of outcome.drafts) broadcast({ type: 'message.draft', sessionId: draft.sessionId, draft }, draft.sessionId);
   return { ok: true, persisted: outcome.batch.persisted.length, duplicates: outcome.batch.duplicates };
 }
 

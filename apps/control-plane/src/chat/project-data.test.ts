@@ -213,6 +213,42 @@ describe('WebSocket of project viewers', () => {
     viewer.ws.close(1000, 'done');
   });
 
+  it('shows a draft to viewers as it grows, replays it to a viewer that connects mid-answer, and stores only the final text', async () => {
+    const project = await createProject('ws drafts');
+    const store = projectData(project.id);
+    const sessionId = 'ses_ws_drafts';
+    await store.createSession(project.id, { id: sessionId, taskId: null, workspaceId: null, topic: null });
+    const live = await connect(project.id, `sessionId=${sessionId}&after=0`);
+    const answer = message(sessionId, { content: 'Hel' });
+    expect(await store.persistMessageBatch([{ ...answer, draft: true }])).toEqual({ ok: true, persisted: 0, duplicates: 0 });
+    await store.persistMessageBatch([{ ...answer, content: 'Hello, wor', draft: true }]);
+    const drafts = await live.next(2);
+    expect(drafts.map((e) => (e.type === 'message.draft' ? [e.draft.messageId, e.draft.content] : e.type))).toEqual([
+      [answer.messageId, 'Hel'],
+      [answer.messageId, 'Hello, wor'],
+    ]);
+
+    const late = await connect(project.id, `sessionId=${sessionId}&after=0`);
+    const [replayed] = await late.next(1);
+    expect(replayed).toMatchObject({ type: 'message.draft', draft: { messageId: answer.messageId, content: 'Hello, wor' } });
+
+    await store.persistMessageBatch([{ ...answer, content: 'Hello, world!' }]);
+    const [, , final] = await live.next(3);
+    expect(final).toMatchObject({ type: 'messages.new', messages: [{ messageId: answer.messageId, content: 'Hello, world!', seq: 1 }] });
+    // A draft arriving after its message is stored changes nothing and announces nothing: the
+    // next event either viewer gets is the message that follows.
+    await store.persistMessageBatch([{ ...answer, content: 'Hello', draft: true }]);
+    const reloaded = await connect(project.id, `sessionId=${sessionId}&after=0`);
+    const [backlog] = await reloaded.next(1);
+    expect(backlog?.type === 'messages.new' ? backlog.messages.map((m) => m.content) : []).toEqual(['Hello, world!']);
+    await store.persistMessageBatch([message(sessionId, { content: 'next' })]);
+    const [, , , nextLive] = await live.next(4);
+    const [, nextReloaded] = await reloaded.next(2);
+    for (const event of [nextLive, nextReloaded]) expect(event).toMatchObject({ type: 'messages.new', messages: [{ content: 'next', seq: 2 }] });
+    expect((await allMessages(project.id, sessionId)).map((m) => m.content)).toEqual(['Hello, world!', 'next']);
+    for (const viewer of [live, late, reloaded]) viewer.ws.close(1000, 'done');
+  });
+
   it('answers 404 for an unknown project', async () => {
     const response = await api('/api/projects/prj_nope/sessions/ws?sessionId=x', { headers: { Upgrade: 'websocket' } });
     expect(response.status).toBe(404);

@@ -7,6 +7,7 @@ import type { ChatMessage, ChatMessageInput, ChatSession, ErrorBody, ProjectEven
 import { DurableObject } from 'cloudflare:workers';
 import { depsFromEnv } from '../deps.js';
 import type { Env } from '../env.js';
+import { listDrafts } from './chat-drafts.js';
 import * as chat from './chat-repository.js';
 import * as projectChat from './project-chat.js';
 import type { FollowUpAttempt, NewChatSession, PersistBatchOutcome, ProjectDataRpc } from './project-data-rpc.js';
@@ -90,7 +91,7 @@ export class ProjectData extends DurableObject<Env> implements ProjectDataRpc {
   /**
    * WebSocket upgrade for project viewers (`GET …/sessions/ws?sessionId=&after=`). With a
    * `sessionId`, the messages after `after` are sent first, so a viewer that reconnects with its
-   * last sequence number misses nothing.
+   * last sequence number misses nothing, then the session's drafts (`message.draft`).
    */
   override async fetch(request: Request): Promise<Response> {
     if (request.headers.get('Upgrade')?.toLowerCase() !== 'websocket') {
@@ -114,6 +115,10 @@ export class ProjectData extends DurableObject<Env> implements ProjectDataRpc {
       if (backlog.length === 0) break;
       server.send(JSON.stringify({ type: 'messages.new', sessionId, messages: backlog } satisfies ProjectEvent));
       from = backlog[backlog.length - 1]!.seq;
+    }
+    // Then the messages still being written, as far as they are.
+    for (const draft of sessionId ? listDrafts(this.sql, sessionId) : []) {
+      server.send(JSON.stringify({ type: 'message.draft', sessionId: draft.sessionId, draft } satisfies ProjectEvent));
     }
     return new Response(null, { status: 101, webSocket: client });
   }

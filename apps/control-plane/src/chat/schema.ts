@@ -2,6 +2,7 @@
  * ProjectData SQLite schema: numbered, append-only, idempotent migrations applied when the
  * Durable Object starts (DESIGN.md §4).
  */
+import { DRAFT_TABLE_SQL } from './chat-drafts.js';
 import { FOLLOW_UP_TABLE_SQL } from './follow-up-queue.js';
 
 const MIGRATIONS: readonly string[] = [
@@ -30,6 +31,8 @@ const MIGRATIONS: readonly string[] = [
    );`,
   // 2: the durable queue of follow-up prompts (issue 4).
   FOLLOW_UP_TABLE_SQL,
+  // 3: drafts of messages still being written (issue 13).
+  DRAFT_TABLE_SQL,
 ];
 
 /** Apply the migrations this database has not seen yet. */

@@ -5,7 +5,9 @@
  * The socket opens once the selected session's messages are in the cache, asking for everything
  * after the last cached `seq`; the server replays that backlog, then sends live events. On a
  * drop it reconnects with backoff, again from the last cached `seq`, so nothing is lost and
- * nothing is shown twice (mergeMessages ignores what it already has). `task.updated` events put
+ * nothing is shown twice (mergeMessages ignores what it already has). `message.draft` events
+ * show a message as far as its agent has written it, until the message itself arrives (same
+ * `messageId`) and replaces it. `task.updated` events put
  * a task's new status and step into the cache as they happen (the task queries only poll slowly
  * as a fallback).
  */
@@ -14,7 +16,7 @@ import { useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { api } from './api';
 import { createReconnector } from './backoff';
-import { keys, mergeMessages } from './queries';
+import { dropDrafts, keys, mergeDraft, mergeMessages } from './queries';
 import type { SessionWithTask } from '@flotilla/contracts';
 
 export type SocketState = 'connecting' | 'live' | 'offline';
@@ -41,6 +43,11 @@ function applyEvent(queryClient: QueryClient, projectId: string, event: ProjectE
       void api.listMessages(projectId, event.sessionId, have, 1000).then((page) => mergeMessages(queryClient, projectId, event.sessionId, page.messages));
     }
     mergeMessages(queryClient, projectId, event.sessionId, event.messages);
+    dropDrafts(queryClient, projectId, event.sessionId, event.messages);
+    return;
+  }
+  if (event.type === 'message.draft') {
+    mergeDraft(queryClient, projectId, event.draft);
     return;
   }
   if (event.type === 'task.updated') {

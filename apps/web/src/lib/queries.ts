@@ -1,8 +1,9 @@
 /**
  * TanStack Query keys and hooks over {@link api}. Messages of a session live in the cache as
- * one ordered array per session; the project WebSocket (project-socket.ts) appends to it.
+ * one ordered array per session; the project WebSocket (project-socket.ts) appends to it. The
+ * drafts of a session (messages still being written) live beside them, only from the socket.
  */
-import type { ChatMessage, CreateTaskRequest } from '@flotilla/contracts';
+import type { ChatDraft, ChatMessage, CreateTaskRequest } from '@flotilla/contracts';
 import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { api, ApiError } from './api';
 
@@ -13,6 +14,7 @@ export const keys = {
   project: (projectId: string) => ['project', projectId] as const,
   sessions: (projectId: string) => ['sessions', projectId] as const,
   messages: (projectId: string, sessionId: string) => ['messages', projectId, sessionId] as const,
+  drafts: (projectId: string, sessionId: string) => ['drafts', projectId, sessionId] as const,
   tasks: (projectId: string) => ['tasks', projectId] as const,
   task: (projectId: string, taskId: string) => ['task', projectId, taskId] as const,
   credentials: ['credentials'] as const,
@@ -88,6 +90,32 @@ export function mergeMessages(queryClient: QueryClient, projectId: string, sessi
     const seen = new Set(current.map((m) => m.seq));
     return [...current, ...fresh.filter((m) => !seen.has(m.seq))].sort((a, b) => a.seq - b.seq);
   });
+}
+
+/** The drafts of a session, as the WebSocket brought them (never fetched). */
+export function useDrafts(projectId: string, sessionId: string | null) {
+  return useQuery<ChatDraft[]>({
+    queryKey: keys.drafts(projectId, sessionId ?? ''),
+    queryFn: () => [],
+    enabled: false,
+    initialData: [],
+    staleTime: Infinity,
+  });
+}
+
+/** Put a draft into its session's cache, replacing the earlier draft of its message. */
+export function mergeDraft(queryClient: QueryClient, projectId: string, draft: ChatDraft): void {
+  const stored = queryClient.getQueryData<ChatMessage[]>(keys.messages(projectId, draft.sessionId));
+  if (stored?.some((m) => m.messageId === draft.messageId)) return;
+  queryClient.setQueryData<ChatDraft[]>(keys.drafts(projectId, draft.sessionId), (current = []) =>
+    current.some((d) => d.messageId === draft.messageId) ? current.map((d) => (d.messageId === draft.messageId ? draft : d)) : [...current, draft],
+  );
+}
+
+/** Forget the drafts that became these stored messages. */
+export function dropDrafts(queryClient: QueryClient, projectId: string, sessionId: string, stored: ChatMessage[]): void {
+  const ids = new Set(stored.map((m) => m.messageId));
+  queryClient.setQueryData<ChatDraft[]>(keys.drafts(projectId, sessionId), (current) => (current?.some((d) => ids.has(d.messageId)) ? current.filter((d) => !ids.has(d.messageId)) : current));
 }
 
 export function useCreateTask(projectId: string) {

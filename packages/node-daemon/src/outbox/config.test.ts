@@ -11,6 +11,7 @@ describe('readOutboxConfig', () => {
       retryInitialIntervalMs: 1000,
       retryMaxIntervalMs: 30000,
       retryMaxElapsedTimeMs: 300000,
+      draftIntervalMs: 500,
     });
     expect(readOutboxConfig({})).toEqual(DEFAULT_OUTBOX_CONFIG);
   });
@@ -24,6 +25,7 @@ describe('readOutboxConfig', () => {
       MSG_RETRY_INITIAL_INTERVAL_MS: '5',
       MSG_RETRY_MAX_INTERVAL_MS: '50',
       MSG_RETRY_MAX_ELAPSED_TIME_MS: '500',
+      MSG_DRAFT_INTERVAL_MS: '0',
     });
     expect(config).toEqual({
       batchMaxSize: 10,
@@ -33,6 +35,7 @@ describe('readOutboxConfig', () => {
       retryInitialIntervalMs: 5,
       retryMaxIntervalMs: 50,
       retryMaxElapsedTimeMs: 500,
+      draftIntervalMs: 0,
     });
   });
 

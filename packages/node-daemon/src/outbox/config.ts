@@ -29,6 +29,11 @@ export interface OutboxConfig {
   retryMaxIntervalMs: number;
   /** `MSG_RETRY_MAX_ELAPSED_TIME_MS`: how long one batch is retried before it is put aside, in ms. */
   retryMaxElapsedTimeMs: number;
+  /**
+   * `MSG_DRAFT_INTERVAL_MS`: least time, in ms, between two sends of the draft of one message
+   * (assistant text still being written), so a long answer is a few updates, not one per chunk.
+   */
+  draftIntervalMs: number;
 }
 
 /** One environment variable of the outbox: its name, default, accepted range and meaning. */
@@ -98,6 +103,14 @@ export const OUTBOX_ENV_VARS: readonly OutboxEnvVar[] = [
     min: 1,
     max: Number.MAX_SAFE_INTEGER,
     description: 'How long one batch is retried before it is kept aside and tried again later.',
+  },
+  {
+    name: 'MSG_DRAFT_INTERVAL_MS',
+    key: 'draftIntervalMs',
+    defaultValue: 500,
+    min: 0,
+    max: Number.MAX_SAFE_INTEGER,
+    description: 'Least time between two updates of a message still being written, in milliseconds.',
   },
 ];
 

@@ -14,7 +14,9 @@
  * - transient failures are retried (see `deliverBatch`); when the retry time runs out the batch is
  *   kept and retried after `MSG_RETRY_MAX_INTERVAL_MS` (or the server's `Retry-After`, if later);
  * - a permanent failure drops the batch with a warning;
- * - beyond `MSG_OUTBOX_MAX_SIZE` rows the oldest are dropped with a warning.
+ * - beyond `MSG_OUTBOX_MAX_SIZE` rows the oldest are dropped with a warning;
+ * - the draft of a workspace (text its agent is still writing) is sent once nothing else waits,
+ *   at most once per `MSG_DRAFT_INTERVAL_MS` (draft-delivery.ts).
  */
 import type Database from 'better-sqlite3';
 import type { ChatMessageInput } from '@flotilla/contracts';
@@ -23,6 +25,7 @@ import { errorMessage, type Logger } from '@flotilla/kit';
 import { messageBytesBudget } from './body-size.js';
 import type { OutboxConfig } from './config.js';
 import { attemptOnce, deliverBatch, type DeliveryOutcome } from './deliver-batch.js';
+import { deliverDraft } from './draft-delivery.js';
 import { DrainWaiters } from './drain-waiters.js';
 import { OutboxDrainError } from './errors.js';
 import type { SendMessages } from './sender.js';
@@ -52,6 +55,8 @@ interface WorkspaceFlow {
   busy: boolean;
   /** Set while a batch whose retry time ran out waits to be tried again. */
   retryTimer: NodeJS.Timeout | undefined;
+  /** Set while the workspace's draft waits for its next send. */
+  draftTimer: NodeJS.Timeout | undefined;
 }
 
 /** Resolves when `promise` settles or `signal` aborts, whichever comes first. */
@@ -122,9 +127,11 @@ export class MessageOutbox {
 
   /**
    * Keep `message` as the draft of `workspaceId` — the text its agent is still writing — or
-   * forget the draft (null). A draft is not delivered; the message that completes it (same
-   * `messageId`) replaces it when enqueued, and `start()` delivers drafts a crash left behind.
-   * A draft that could never be delivered (too large, invalid) is not kept.
+   * forget the draft (null). The draft is delivered marked `draft: true` once nothing else of the
+   * workspace waits, at most once per `MSG_DRAFT_INTERVAL_MS` (draft-delivery.ts); the message
+   * that completes it (same `messageId`) replaces it when enqueued, and `start()` delivers drafts
+   * a crash left behind as final messages. A draft that could never be delivered (too large,
+   * invalid) is not kept.
    */
   saveDraft(workspaceId: string, message: ChatMessageInput | null): void {
     if (message === null) {
@@ -139,6 +146,7 @@ export class MessageOutbox {
       return;
     }
     this.store.saveDraft(workspaceId, serialized.messageId, serialized.json, Date.now());
+    this.kick(workspaceId);
   }
 
   /** Messages not yet acknowledged, for one workspace or all of them. */
@@ -213,7 +221,10 @@ export class MessageOutbox {
   private async shutDown(): Promise<void> {
     const wasRunning = this.state === 'running';
     this.state = 'stopping';
-    for (const flow of this.flows.values()) clearTimeout(flow.retryTimer);
+    for (const flow of this.flows.values()) {
+      clearTimeout(flow.retryTimer);
+      clearTimeout(flow.draftTimer);
+    }
     this.abort.abort(new Error('message outbox stopping'));
     const deadline = AbortSignal.timeout(this.stopTimeoutMs);
     await settledOrAborted(Promise.allSettled([...this.loops]), deadline);
@@ -259,7 +270,10 @@ export class MessageOutbox {
       await nextTurn(); // let the enqueues of the current turn join the first batch
       while (this.state === 'running') {
         const batch = this.store.peekBatch(workspaceId, this.config.batchMaxSize, this.batchBytes);
-        if (batch.length === 0) break;
+        if (batch.length === 0) {
+          if (!(await this.sendDraft(workspaceId, flow))) break;
+          continue;
+        }
         const outcome = await deliverBatch({
           ...this.deliveryOptions(workspaceId, batch, this.abort.signal),
           config: this.config,
@@ -278,8 +292,35 @@ export class MessageOutbox {
       flow.busy = false;
     }
     if (this.state !== 'running') return;
-    if (!flow.retryTimer) this.flows.delete(workspaceId);
+    if (!flow.retryTimer && !flow.draftTimer) this.flows.delete(workspaceId);
     this.waiters.settle(workspaceId, this.store.count(workspaceId));
+  }
+
+  /**
+   * Send the workspace's draft when it is due (draft-delivery.ts); when it is not, set the timer
+   * that sends it then.
+   *
+   * @returns true when a draft went out and the loop should look for more work.
+   */
+  private async sendDraft(workspaceId: string, flow: WorkspaceFlow): Promise<boolean> {
+    if (flow.draftTimer) return false;
+    const step = await deliverDraft({
+      store: this.store,
+      workspaceId,
+      send: this.send,
+      signal: this.abort.signal,
+      intervalMs: this.config.draftIntervalMs,
+      retryDelayMs: this.config.retryInitialIntervalMs,
+      logger: this.logger,
+    });
+    if (step.kind === 'sent') return true;
+    if (step.kind === 'later' && this.state === 'running') {
+      flow.draftTimer = setTimeout(() => {
+        flow.draftTimer = undefined;
+        this.kick(workspaceId);
+      }, step.delayMs);
+    }
+    return false;
   }
 
   private deliveryOptions(workspaceId: string, batch: StoredMessage[], signal: AbortSignal) {
@@ -332,7 +373,7 @@ export class MessageOutbox {
   private flowOf(workspaceId: string): WorkspaceFlow {
     let flow = this.flows.get(workspaceId);
     if (!flow) {
-      flow = { busy: false, retryTimer: undefined };
+      flow = { busy: false, retryTimer: undefined, draftTimer: undefined };
       this.flows.set(workspaceId, flow);
     }
     return flow;

@@ -29,10 +29,10 @@ describe('OutboxStore', () => {
 
   it('uses WAL and a numbered schema version, and reopens idempotently', () => {
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(db.pragma('user_version', { simple: true })).toBe(2);
+    expect(db.pragma('user_version', { simple: true })).toBe(3);
     add('w1');
     const again = new OutboxStore(db);
-    expect(db.pragma('user_version', { simple: true })).toBe(2);
+    expect(db.pragma('user_version', { simple: true })).toBe(3);
     expect(again.count()).toBe(1);
   });
 
@@ -95,5 +95,21 @@ describe('OutboxStore', () => {
     const left = [...store.peekBatch('w1', 10, 1e6), ...store.peekBatch('w2', 10, 1e6)];
     expect(left.map((row) => row.messageId).sort()).toEqual([...kept].sort());
     expect(left.some((row) => row.messageId === first)).toBe(false);
+  });
+
+  it('counts the versions of a draft and which one the control plane has', () => {
+    const message = makeMessage('draft');
+    const save = (id: string) => store.saveDraft('w1', id, JSON.stringify(message), Date.now());
+    save(message.messageId);
+    save(message.messageId);
+    expect(store.unsentDraft('w1')).toMatchObject({ messageId: message.messageId, version: 2, sentAtMs: 0 });
+    store.markDraftSent('w1', message.messageId, 2, 1234);
+    expect(store.unsentDraft('w1')).toBeNull();
+    save(message.messageId);
+    expect(store.unsentDraft('w1')).toMatchObject({ version: 3, sentAtMs: 1234 });
+    store.markDraftSent('w1', 'another message', 3, 5678);
+    expect(store.unsentDraft('w1')).toMatchObject({ version: 3, sentAtMs: 1234 });
+    save('next-message');
+    expect(store.unsentDraft('w1')).toMatchObject({ messageId: 'next-message', version: 1, sentAtMs: 0 });
   });
 });

@@ -35,6 +35,10 @@ const MIGRATIONS: readonly string[] = [
      byte_size    INTEGER NOT NULL,
      updated_at   INTEGER NOT NULL
    );`,
+  // 3: drafts are delivered too (rate-bounded): which version of each is the control plane's.
+  `ALTER TABLE outbox_drafts ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+   ALTER TABLE outbox_drafts ADD COLUMN sent_version INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE outbox_drafts ADD COLUMN sent_at INTEGER NOT NULL DEFAULT 0;`,
 ];
 
 /** One outbox row, its message parsed back from JSON. */
@@ -50,6 +54,16 @@ export interface StoredMessage {
   createdAt: number;
   /** Send attempts made so far for this message. */
   attempts: number;
+}
+
+/** A draft whose latest version the control plane does not have yet. */
+export interface UnsentDraft {
+  messageId: string;
+  message: ChatMessageInput;
+  /** Counts the saves of this message's draft, from 1. */
+  version: number;
+  /** When a version of it was last sent, epoch ms; 0 when never. */
+  sentAtMs: number;
 }
 
 /** What `dropOldestBeyond` removed. */
@@ -129,10 +143,21 @@ export class OutboxStore {
              (SELECT workspace_id FROM outbox_messages ORDER BY id LIMIT ?)`,
         )
         .pluck(),
+      // A new message starts over at version 1, never sent; the same message counts one more version.
       saveDraft: db.prepare<[string, string, string, number, number]>(
         `INSERT INTO outbox_drafts (workspace_id, message_id, message_json, byte_size, updated_at) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (workspace_id) DO UPDATE SET message_id = excluded.message_id, message_json = excluded.message_json,
+         ON CONFLICT (workspace_id) DO UPDATE SET
+           version = CASE WHEN message_id = excluded.message_id THEN version + 1 ELSE 1 END,
+           sent_version = CASE WHEN message_id = excluded.message_id THEN sent_version ELSE 0 END,
+           sent_at = CASE WHEN message_id = excluded.message_id THEN sent_at ELSE 0 END,
+           message_id = excluded.message_id, message_json = excluded.message_json,
            byte_size = excluded.byte_size, updated_at = excluded.updated_at`,
+      ),
+      unsentDraft: db.prepare<[string], { message_id: string; message_json: string; version: number; sent_at: number }>(
+        `SELECT message_id, message_json, version, sent_at FROM outbox_drafts WHERE workspace_id = ? AND version > sent_version`,
+      ),
+      markDraftSent: db.prepare<[number, number, string, string]>(
+        `UPDATE outbox_drafts SET sent_version = max(sent_version, ?), sent_at = ? WHERE workspace_id = ? AND message_id = ?`,
       ),
       deleteDraft: db.prepare<[string]>(`DELETE FROM outbox_drafts WHERE workspace_id = ?`),
       deleteDraftOfMessage: db.prepare<[string]>(`DELETE FROM outbox_drafts WHERE message_id = ?`),
@@ -220,6 +245,24 @@ export class OutboxStore {
   /** Keep `json` (message `messageId`) as the draft of `workspaceId`, replacing its previous one. */
   saveDraft(workspaceId: string, messageId: string, json: string, atMs: number): void {
     this.statements.saveDraft.run(workspaceId, messageId, json, Buffer.byteLength(json), atMs);
+  }
+
+  /**
+   * The draft of `workspaceId` when its latest version is not yet the control plane's, or null.
+   * `sentAtMs` is when an earlier version of the same message was last sent (0: never).
+   */
+  unsentDraft(workspaceId: string): UnsentDraft | null {
+    const row = this.statements.unsentDraft.get(workspaceId);
+    if (!row) return null;
+    return { messageId: row.message_id, message: JSON.parse(row.message_json) as ChatMessageInput, version: row.version, sentAtMs: row.sent_at };
+  }
+
+  /**
+   * Record that `version` of the draft of message `messageId` reached the control plane (or was
+   * refused for good) at `atMs`. Nothing happens when the draft has moved on to another message.
+   */
+  markDraftSent(workspaceId: string, messageId: string, version: number, atMs: number): void {
+    this.statements.markDraftSent.run(version, atMs, workspaceId, messageId);
   }
 
   /** Forget the draft of `workspaceId`. */

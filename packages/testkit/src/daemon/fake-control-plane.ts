@@ -125,6 +125,8 @@ export class FakeControlPlane {
   readonly taskCallbacks: Recorded<TaskCallbackRequest>[] = [];
   /** Persisted messages (duplicates dropped), with the seq of the batch that brought them. */
   readonly messages: Recorded<ChatMessageInput>[] = [];
+  /** Drafts (`draft: true`) received for messages not yet persisted, in arrival order; not persisted, like ProjectData. */
+  readonly drafts: Recorded<ChatMessageInput>[] = [];
   /** The only token a workspace's calls may carry (others get 401); a workspace not listed takes any valid token. */
   readonly tokens = new Map<string, string>();
   /** Milliseconds to wait after reading a body before answering. */
@@ -332,12 +334,16 @@ export class FakeControlPlane {
     const batchSeq = ++this.seq;
     let persisted = 0;
     for (const message of messages) {
+      if (message.draft) {
+        if (!this.seenMessageIds.has(message.messageId)) this.drafts.push({ seq: batchSeq, id: workspaceId, body: message, claims });
+        continue;
+      }
       if (this.seenMessageIds.has(message.messageId)) continue;
       this.seenMessageIds.add(message.messageId);
       this.messages.push({ seq: batchSeq, id: workspaceId, body: message, claims });
       persisted += 1;
     }
-    return { persisted, duplicates: messages.length - persisted };
+    return { persisted, duplicates: messages.filter((message) => !message.draft).length - persisted };
   }
 }
 

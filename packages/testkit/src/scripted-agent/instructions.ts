@@ -13,6 +13,9 @@
  *   read <path>                  tool call (kind read), then says the file's content
  *   run: <shell command>         tool call (kind execute), runs `sh -c <command>` in the session cwd
  *   sleep: <ms>                  waits <ms> milliseconds (ends early when the session is cancelled)
+ *   await: <path>                waits until a file exists at <path> (absolute, or relative to the
+ *                                session cwd), so a test can hold the agent mid-turn until it has
+ *                                seen what it waits for (ends early when the session is cancelled)
  *   chunks: <n> <text>           sends <text> as <n> separate agent_message_chunk updates
  *   fail: <message>              the prompt answers with a JSON-RPC error whose message is <message>
  *   exit: <code>                 the agent process exits at once with <code>
@@ -30,6 +33,7 @@ export type Instruction =
   | { kind: 'read'; path: string }
   | { kind: 'run'; command: string }
   | { kind: 'sleep'; ms: number }
+  | { kind: 'await'; path: string }
   | { kind: 'chunks'; count: number; text: string }
   | { kind: 'fail'; message: string }
   | { kind: 'exit'; code: number };
@@ -62,6 +66,7 @@ const PARSERS: LineParser[] = [
     const ms = parseCount(rest.trim());
     return ms === undefined ? undefined : { kind: 'sleep', ms };
   }),
+  keyword('await', (rest) => (rest.trim() ? { kind: 'await', path: rest.trim() } : undefined)),
   keyword('chunks', (rest) => {
     const match = /^(\d+)\s(.*)$/.exec(rest.trim());
     return match ? { kind: 'chunks', count: Number(match[1]), text: match[2] ?? '' } : undefined;

@@ -1,10 +1,20 @@
 import { RequestError } from '@agentclientprotocol/sdk';
 import type { ContentBlock, StopReason } from '@agentclientprotocol/sdk';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { sleep } from './abortable.js';
 import { runRead, runWrite } from './file-tools.js';
 import { parseInstructions, type Instruction } from './instructions.js';
 import { runCommand } from './run-tool.js';
 import { sayText, sendUpdate, type TurnContext } from './turn-context.js';
+
+/** How often an `await:` instruction looks for its file, in milliseconds. */
+const AWAIT_POLL_MS = 50;
+
+/** Waits until a file exists at `path`, or the turn is cancelled. */
+async function awaitFile(path: string, signal: AbortSignal): Promise<void> {
+  while (!existsSync(path) && (await sleep(AWAIT_POLL_MS, signal)));
+}
 
 /** JSON-RPC "internal error" code used for `fail:` instructions. */
 const FAIL_ERROR_CODE = -32603;
@@ -40,6 +50,8 @@ async function runInstruction(turn: TurnContext, instruction: Instruction): Prom
     case 'sleep':
       await sleep(instruction.ms, turn.signal);
       return;
+    case 'await':
+      return awaitFile(resolve(turn.cwd, instruction.path), turn.signal);
     case 'chunks':
       for (let i = 0; i < instruction.count && !turn.signal.aborted; i += 1) {
         await sayText(turn, instruction.text);

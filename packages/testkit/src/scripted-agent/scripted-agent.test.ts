@@ -151,6 +151,18 @@ describe('scripted agent', () => {
     expect(finals[1]).toMatchObject({ status: 'failed', content: [{ content: { text: 'oops\n' } }] });
   });
 
+  it('holds the turn at await: until the file appears, its text so far already sent', async () => {
+    const h = await start({ fs: false });
+    const turn = h.prompt('say: before\nawait: go\nsay:  after');
+    for (const deadline = Date.now() + 10_000; h.client.agentText() !== 'before'; ) {
+      if (Date.now() > deadline) throw new Error('the text before await: never came');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await writeFile(join(h.dir, 'go'), '');
+    expect(await turn).toBe('end_turn');
+    expect(h.client.agentText()).toBe('before after');
+  });
+
   it('answers fail: with a JSON-RPC error carrying the message', async () => {
     const h = await start({ fs: false });
     await expect(h.prompt('say: before\nfail: model overloaded')).rejects.toMatchObject({ message: 'model overloaded' });

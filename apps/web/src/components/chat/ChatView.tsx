@@ -6,7 +6,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { useProjectSocket } from '../../lib/project-socket';
-import { useMessages, useSessions } from '../../lib/queries';
+import { useDrafts, useMessages, useSessions } from '../../lib/queries';
 import { TaskSubmitForm } from '../task/TaskSubmitForm';
 import { FollowUpInput } from './FollowUpInput';
 import { MessagePanel } from './MessagePanel';
@@ -25,6 +25,7 @@ export function ChatView({ projectId, sessionId, active }: Props) {
   const selectedId = sessionId ?? sessions.data?.[0]?.id ?? null;
   const selected = sessions.data?.find((s) => s.id === selectedId) ?? null;
   const messages = useMessages(projectId, selectedId);
+  const drafts = useDrafts(projectId, selectedId);
   // Open the socket once the selected session's messages are cached (or once it is known there is none).
   const socketState = useProjectSocket(projectId, selectedId, selectedId === null ? sessions.isSuccess : messages.isSuccess);
   const [sidebarOpen, setSidebarOpen] = useState(false);
@@ -61,6 +62,7 @@ export function ChatView({ projectId, sessionId, active }: Props) {
           key={selectedId ?? 'none'}
           sessionId={selectedId}
           messages={messages.data}
+          drafts={drafts.data}
           loading={messages.isPending && selectedId !== null}
           error={messages.error}
           active={active}

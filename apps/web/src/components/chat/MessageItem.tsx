@@ -1,5 +1,8 @@
-/** One chat message, styled by role: markdown for the agent's text and plans, cards for tools. */
-import type { ChatMessage } from '@flotilla/contracts';
+/**
+ * One chat message, styled by role: markdown for the agent's text and plans, cards for tools;
+ * and a message still being written (a draft), marked as such.
+ */
+import type { ChatDraft, ChatMessage } from '@flotilla/contracts';
 import { memo } from 'react';
 import Markdown from 'react-markdown';
 import { clockTime } from '../../lib/time';
@@ -28,6 +31,19 @@ export const MessageItem = memo(function MessageItem({ message }: { message: Cha
     </article>
   );
 });
+
+/** A message its agent is still writing: its text so far, replaced in place as it grows. */
+export function DraftItem({ draft }: { draft: ChatDraft }) {
+  return (
+    <article className={`message ${draft.role} draft`} aria-label={`${ROLE_LABELS[draft.role]} message, being written`} aria-busy="true">
+      <div className="message-meta">
+        <span className="role">{ROLE_LABELS[draft.role]}</span>
+        <span className="muted small writing">writing…</span>
+      </div>
+      <MessageBody message={{ ...draft, seq: 0, toolMetadata: null }} />
+    </article>
+  );
+}
 
 function MessageBody({ message }: { message: ChatMessage }) {
   if (message.role === 'tool' && message.toolMetadata) return <ToolCallCard content={message.content} tool={message.toolMetadata} />;

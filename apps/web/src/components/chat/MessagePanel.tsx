@@ -1,17 +1,19 @@
 /**
- * The messages of one session in order. Follows new messages while the reader is at the bottom;
+ * The messages of one session in order, then the ones still being written (drafts, updated in
+ * place until their final text arrives). Follows new messages while the reader is at the bottom;
  * a reader who scrolled up is left where they are. The scroll position survives the panel being
  * hidden (the board shown instead) and shown again.
  */
-import type { ChatMessage } from '@flotilla/contracts';
+import type { ChatDraft, ChatMessage } from '@flotilla/contracts';
 import { useLayoutEffect, useMemo, useRef } from 'react';
 import { errorText } from '../../lib/api';
 import { collapseToolCalls } from '../../lib/messages';
-import { MessageItem } from './MessageItem';
+import { DraftItem, MessageItem } from './MessageItem';
 
 interface Props {
   sessionId: string | null;
   messages: ChatMessage[] | undefined;
+  drafts: ChatDraft[] | undefined;
   loading: boolean;
   error: unknown;
   active: boolean;
@@ -20,7 +22,7 @@ interface Props {
 /** Within this many pixels of the bottom, the reader counts as following. */
 const STICK_THRESHOLD_PX = 48;
 
-export function MessagePanel({ sessionId, messages, loading, error, active }: Props) {
+export function MessagePanel({ sessionId, messages, drafts, loading, error, active }: Props) {
   const ref = useRef<HTMLDivElement>(null);
   const follow = useRef(true);
   const savedTop = useRef(0);
@@ -30,7 +32,7 @@ export function MessagePanel({ sessionId, messages, loading, error, active }: Pr
     const el = ref.current;
     if (!el || !active) return;
     el.scrollTop = follow.current ? el.scrollHeight : savedTop.current;
-  }, [items, active]);
+  }, [items, drafts, active]);
 
   const onScroll = () => {
     const el = ref.current;
@@ -47,6 +49,9 @@ export function MessagePanel({ sessionId, messages, loading, error, active }: Pr
       {messages?.length === 0 && <p className="muted">No messages yet.</p>}
       {items.map((message) => (
         <MessageItem key={message.seq} message={message} />
+      ))}
+      {drafts?.map((draft) => (
+        <DraftItem key={draft.messageId} draft={draft} />
       ))}
     </div>
   );

@@ -1,18 +1,45 @@
-/** A tool call: its name, target, status and, for edits, the diff. */
+/**
+ * A tool call: its name, target, status (a failed call is marked), its exit status when the agent
+ * reported one, for edits the diff, and its output (monospace; collapsed when long).
+ */
 import type { ToolMetadata } from '@flotilla/contracts';
+
+/** Output longer than this many lines starts collapsed. */
+const COLLAPSE_OVER_LINES = 12;
 
 export function ToolCallCard({ content, tool }: { content: string; tool: ToolMetadata }) {
   const status = tool.status ?? 'pending';
+  const failed = status === 'failed' || (tool.exitCode !== undefined && tool.exitCode !== null && tool.exitCode !== 0);
   return (
-    <div className="tool-card">
+    <div className={`tool-card${failed ? ' failed' : ''}`}>
       <div className="tool-line">
         <span className="tool-kind">{tool.kind ?? 'tool'}</span>
         <span className="tool-title">{tool.title ?? content}</span>
-        <span className={`tool-status ${status}`}>{status.replace('_', ' ')}</span>
+        <span className="tool-end">
+          {tool.exitCode !== undefined && <span className={`tool-exit${failed ? ' failed' : ''}`}>{tool.exitCode === null ? 'killed' : `exit ${tool.exitCode}`}</span>}
+          <span className={`tool-status ${status}`}>{status.replace('_', ' ')}</span>
+        </span>
       </div>
       {tool.target && <div className="muted small tool-target">{workspacePath(tool.target)}</div>}
       {tool.diff && <DiffView oldText={tool.diff.oldText ?? null} newText={tool.diff.newText} />}
+      {tool.output && <ToolOutput output={tool.output} truncated={tool.outputTruncated === true} />}
     </div>
+  );
+}
+
+/** The output of a tool call; long output starts collapsed, showing how many lines it has. */
+function ToolOutput({ output, truncated }: { output: string; truncated: boolean }) {
+  const text = output.replace(/\n$/, '');
+  const lines = text.split('\n').length;
+  const long = lines > COLLAPSE_OVER_LINES;
+  return (
+    <details className="tool-output" open={!long}>
+      <summary className="muted small">
+        Output · {lines} line{lines === 1 ? '' : 's'}
+        {truncated ? ' (earlier output cut)' : ''}
+      </summary>
+      <pre aria-label="Tool output">{text}</pre>
+    </details>
   );
 }
 

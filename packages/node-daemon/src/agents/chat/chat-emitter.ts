@@ -9,7 +9,7 @@
 import type { SessionUpdate } from '@agentclientprotocol/sdk';
 import { errorMessage, type Logger } from '@flotilla/kit';
 import type { ChatMessageSink } from './chat-message-sink.js';
-import { ChatMessageTranslator, type TranslatedMessage } from './chat-message-translator.js';
+import { ChatMessageTranslator, type TranslatedMessage, type TranslatorOptions } from './chat-message-translator.js';
 
 export interface ChatTarget {
   workspaceId: string;
@@ -20,7 +20,7 @@ export interface ChatTarget {
 }
 
 export class ChatEmitter {
-  private readonly translator = new ChatMessageTranslator();
+  private readonly translator: ChatMessageTranslator;
   /** Identity of the draft last saved (message id and length), to save only changes. */
   private draftKey: string | null = null;
 
@@ -28,7 +28,10 @@ export class ChatEmitter {
     private readonly outbox: ChatMessageSink,
     private readonly target: ChatTarget,
     private readonly logger: Logger,
+    /** The translator's settings (CHAT_TOOL_OUTPUT_MAX_BYTES). */
+    options: TranslatorOptions = {},
   ) {
+    this.translator = new ChatMessageTranslator(options);
     if (target.chatSessionId === null) {
       logger.info('no project chat for this agent session; its messages are not persisted', { projectId: target.projectId });
     }

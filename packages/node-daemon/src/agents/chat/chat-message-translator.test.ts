@@ -104,4 +104,52 @@ describe('ChatMessageTranslator', () => {
     const translator = new ChatMessageTranslator();
     expect(translator.translate({ sessionUpdate: 'user_message_chunk', content: { type: 'text', text: 'x' } })).toEqual([]);
   });
+
+  it('keeps the last bytes of a tool output, with its exit status, and marks a failed call', () => {
+    const translator = new ChatMessageTranslator({ toolOutputMaxBytes: 8 });
+    translator.translate({ sessionUpdate: 'tool_call', toolCallId: 'r1', title: 'make test', kind: 'execute', status: 'pending' });
+    const [done] = translator.translate({
+      sessionUpdate: 'tool_call_update',
+      toolCallId: 'r1',
+      status: 'failed',
+      content: [{ type: 'content', content: { type: 'text', text: 'line 1\nline 2\nFAIL' } }],
+      rawOutput: { exitCode: 3, output: 'line 1\nline 2\nFAIL' },
+    });
+    expect(done?.toolMetadata).toMatchObject({ status: 'failed', output: 'e 2\nFAIL', outputTruncated: true, exitCode: 3 });
+  });
+
+  it('Gemini: updates without a tool_call make one tool call, shown when titled and when final', () => {
+    const translator = new ChatMessageTranslator();
+    expect(translator.translate({ sessionUpdate: 'tool_call_update', toolCallId: 'g1', status: 'in_progress' })).toEqual([]);
+    const done = translator.translate({
+      sessionUpdate: 'tool_call_update',
+      toolCallId: 'g1',
+      status: 'completed',
+      title: 'echo hi',
+      kind: 'execute',
+      content: [{ type: 'content', content: { type: 'text', text: 'hi' } }],
+    });
+    expect(done).toEqual([expect.objectContaining({ role: 'tool', content: 'echo hi', toolMetadata: { toolCallId: 'g1', status: 'completed', title: 'echo hi', kind: 'execute', output: 'hi' } })]);
+    expect(translator.translate({ sessionUpdate: 'tool_call_update', toolCallId: 'g1', status: 'completed' })).toEqual([]);
+  });
+
+  it('Cline: updates before the tool_call; the late tool_call neither regresses the status nor adds a second call', () => {
+    const translator = new ChatMessageTranslator();
+    const asked = translator.translate({ sessionUpdate: 'tool_call_update', toolCallId: 'c1', title: 'run_commands', kind: 'execute', status: 'pending', rawInput: { commands: ['ls'] } });
+    expect(asked.map((m) => m.toolMetadata?.status)).toEqual(['pending']);
+    expect(translator.translate({ sessionUpdate: 'tool_call_update', toolCallId: 'c1', status: 'in_progress' })).toEqual([]);
+    const done = translator.translate({ sessionUpdate: 'tool_call_update', toolCallId: 'c1', status: 'completed', rawOutput: 'a.txt\n' });
+    expect(done.map((m) => m.toolMetadata)).toEqual([expect.objectContaining({ status: 'completed', output: 'a.txt\n' })]);
+    // the tool_call after the result adds nothing new: no message
+    expect(translator.translate({ sessionUpdate: 'tool_call', toolCallId: 'c1', title: 'run_commands', kind: 'execute', status: 'pending', rawInput: { commands: ['ls'] } })).toEqual([]);
+  });
+
+  it('Cline, auto-approved: a result before its tool_call, which then completes the reported call', () => {
+    const translator = new ChatMessageTranslator();
+    const [first] = translator.translate({ sessionUpdate: 'tool_call_update', toolCallId: 'c2', status: 'completed', rawOutput: 'done' });
+    expect(first).toMatchObject({ content: 'c2', toolMetadata: { toolCallId: 'c2', status: 'completed', output: 'done' } });
+    const [late] = translator.translate({ sessionUpdate: 'tool_call', toolCallId: 'c2', title: 'run_commands', kind: 'execute', status: 'pending' });
+    expect(late).toMatchObject({ content: 'run_commands', toolMetadata: { toolCallId: 'c2', status: 'completed', title: 'run_commands', output: 'done' } });
+    expect(new Set([first?.toolMetadata?.toolCallId, late?.toolMetadata?.toolCallId]).size).toBe(1);
+  });
 });

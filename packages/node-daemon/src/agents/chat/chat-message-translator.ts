@@ -7,10 +7,14 @@
  *   `agent_thought_chunk`s into one `thinking` message; the pending text is emitted when a
  *   different conversation update arrives or when the turn ends ({@link flush}), and is
  *   available meanwhile as a {@link draft};
- * - `tool_call` → a `tool` message (content = title; metadata toolCallId, kind, title, status,
- *   target = first location path, rawInput);
- * - `tool_call_update` reaching `completed`/`failed` → another `tool` message with the merged
- *   metadata, plus `diff` from the first diff content block;
+ * - `tool_call` and `tool_call_update` merge into one state per `toolCallId` (metadata toolCallId,
+ *   kind, title, status, target = first location path, rawInput, `diff` from the first diff
+ *   block, `output` and `exitCode` from tool-output.ts), whatever order they come in: Gemini CLI
+ *   sends updates without a `tool_call`, Cline sends updates before its `tool_call`. A `tool`
+ *   message (content = title) carrying the whole state is emitted when the call is first shown
+ *   (a `tool_call`, or an update with a title), when it first reaches `completed`/`failed`, and
+ *   when a late `tool_call` adds to a call already reported final. A final status never goes back
+ *   to pending. The chat shows one item per tool call, with its latest message's state.
  * - `plan` → a `plan` message, its entries as a markdown checklist.
  *
  * `user_message_chunk` is ignored: a prompt is in the chat already — stored by the control plane,
@@ -19,8 +23,9 @@
  * compaction) carry no chat content and neither produce messages nor split the pending text.
  */
 import { randomUUID } from 'node:crypto';
-import type { ContentBlock, SessionUpdate, ToolCallContent, ToolCallLocation } from '@agentclientprotocol/sdk';
+import type { ContentBlock, SessionUpdate, ToolCall, ToolCallContent, ToolCallLocation, ToolCallUpdate } from '@agentclientprotocol/sdk';
 import type { ChatMessageInput, MessageRole, ToolMetadata } from '@flotilla/contracts';
+import { boundOutput, DEFAULT_TOOL_OUTPUT_MAX_BYTES, readToolOutput } from './tool-output.js';
 
 /** A chat message before the chat session id is attached. */
 export type TranslatedMessage = Omit<ChatMessageInput, 'sessionId'>;
@@ -37,8 +42,20 @@ interface PendingText {
 
 interface ToolState {
   metadata: ToolMetadata;
+  /** A message of this call was emitted. */
+  shown: boolean;
+  /** Its message with a final status was emitted. */
   finalReported: boolean;
 }
+
+export interface TranslatorOptions {
+  /** Clock of the message timestamps. */
+  now?: () => Date;
+  /** CHAT_TOOL_OUTPUT_MAX_BYTES: a tool's output keeps its last this many bytes (UTF-8). */
+  toolOutputMaxBytes?: number;
+}
+
+const isFinal = (status: ToolMetadata['status']): boolean => status === 'completed' || status === 'failed';
 
 const CONVERSATION_UPDATES = new Set<SessionUpdate['sessionUpdate']>([
   'agent_message_chunk',
@@ -84,8 +101,13 @@ export class ChatMessageTranslator {
   private pending: PendingText | null = null;
   private readonly tools = new Map<string, ToolState>();
   private lastAssistant: string | null = null;
+  private readonly now: () => Date;
+  private readonly toolOutputMaxBytes: number;
 
-  constructor(private readonly now: () => Date = () => new Date()) {}
+  constructor(options: TranslatorOptions = {}) {
+    this.now = options.now ?? (() => new Date());
+    this.toolOutputMaxBytes = options.toolOutputMaxBytes ?? DEFAULT_TOOL_OUTPUT_MAX_BYTES;
+  }
 
   /** Text of the last `assistant` message emitted so far (the task summary), or null. */
   get lastAssistantText(): string | null {
@@ -108,45 +130,10 @@ export class ChatMessageTranslator {
         return this.appendText('assistant', textOf(update.content));
       case 'agent_thought_chunk':
         return this.appendText('thinking', textOf(update.content));
-      case 'tool_call': {
-        const out = this.flush();
-        const metadata = compact({
-          toolCallId: update.toolCallId,
-          kind: update.kind,
-          title: update.title,
-          status: update.status,
-          target: firstTarget(update.locations),
-          rawInput: update.rawInput,
-          diff: firstDiff(update.content),
-        });
-        const isFinal = update.status === 'completed' || update.status === 'failed';
-        this.tools.set(update.toolCallId, { metadata, finalReported: isFinal });
-        out.push(this.toolMessage(metadata));
-        return out;
-      }
-      case 'tool_call_update': {
-        const out = this.flush();
-        const state = this.tools.get(update.toolCallId) ?? {
-          metadata: { toolCallId: update.toolCallId },
-          finalReported: false,
-        };
-        state.metadata = compact({
-          ...state.metadata,
-          kind: update.kind ?? state.metadata.kind,
-          title: update.title ?? state.metadata.title,
-          status: update.status ?? state.metadata.status,
-          target: firstTarget(update.locations) ?? state.metadata.target,
-          rawInput: update.rawInput ?? state.metadata.rawInput,
-          diff: firstDiff(update.content) ?? state.metadata.diff,
-        });
-        this.tools.set(update.toolCallId, state);
-        const isFinal = state.metadata.status === 'completed' || state.metadata.status === 'failed';
-        if (isFinal && !state.finalReported) {
-          state.finalReported = true;
-          out.push(this.toolMessage(state.metadata));
-        }
-        return out;
-      }
+      case 'tool_call':
+        return this.toolCall(update, true);
+      case 'tool_call_update':
+        return this.toolCall(update, false);
       case 'plan': {
         const out = this.flush();
         const content = planToMarkdown(update.entries);
@@ -176,6 +163,43 @@ export class ChatMessageTranslator {
     if (!pending || pending.text.trim() === '') return [];
     if (pending.role === 'assistant') this.lastAssistant = pending.text;
     return [this.message(pending.role, pending.text, pending.startedAt, undefined, pending.messageId)];
+  }
+
+  /** One `tool_call` (`isStart`) or `tool_call_update`, merged into its call's state; see the file comment. */
+  private toolCall(update: ToolCall | ToolCallUpdate, isStart: boolean): TranslatedMessage[] {
+    const out = this.flush();
+    const state = this.tools.get(update.toolCallId) ?? { metadata: { toolCallId: update.toolCallId }, shown: false, finalReported: false };
+    const previous = state.metadata;
+    state.metadata = this.merge(previous, update);
+    this.tools.set(update.toolCallId, state);
+    // A late tool_call (Cline) counts only when it adds to what was reported (compared only then: outputs can be large).
+    const addsToFinal = (): boolean => isStart && JSON.stringify(state.metadata) !== JSON.stringify(previous);
+    const emit = isFinal(state.metadata.status)
+      ? !state.finalReported || addsToFinal()
+      : !state.shown && (isStart || state.metadata.title !== undefined);
+    if (!emit) return out;
+    state.shown = true;
+    state.finalReported = isFinal(state.metadata.status);
+    out.push(this.toolMessage(state.metadata));
+    return out;
+  }
+
+  /** `metadata` with what `update` says; absent fields keep their value, a final status stays. */
+  private merge(metadata: ToolMetadata, update: ToolCall | ToolCallUpdate): ToolMetadata {
+    const report = readToolOutput(update);
+    const status = isFinal(metadata.status) && !isFinal(update.status ?? undefined) ? metadata.status : (update.status ?? metadata.status);
+    const bounded = report.text ? boundOutput(report.text, this.toolOutputMaxBytes) : undefined;
+    return compact({
+      ...metadata,
+      kind: update.kind ?? metadata.kind,
+      title: update.title ?? metadata.title,
+      status,
+      target: firstTarget(update.locations) ?? metadata.target,
+      rawInput: update.rawInput ?? metadata.rawInput,
+      diff: firstDiff(update.content) ?? metadata.diff,
+      ...(bounded ? { output: bounded.output, outputTruncated: bounded.outputTruncated } : {}),
+      exitCode: report.exitCode !== undefined ? report.exitCode : metadata.exitCode,
+    });
   }
 
   private appendText(role: PendingRole, text: string): TranslatedMessage[] {

@@ -51,6 +51,7 @@ export interface AgentSessionDeps extends TaskCompletionDeps {
     | 'agentCancelGraceMs'
     | 'permissionRequestTimeoutMs'
     | 'acpInitializeTimeoutMs'
+    | 'chatToolOutputMaxBytes'
   >;
   /** The node's agent credentials; only the workspace's model gateway gets them. */
   credentials: AgentCredentials;
@@ -108,7 +109,9 @@ export class AgentSession {
     this.logger = deps.logger.child({ component: 'agent-session', ...ids, agentType: start.request.agentType });
     this.updates = new AgentUpdateStream(deps.updateBufferSize);
     this.permissions = new PermissionRequests(deps.config.permissionRequestTimeoutMs, deps.logger.child({ component: 'permissions', ...ids }));
-    this.chat = new ChatEmitter(deps.outbox, { workspaceId: this.workspaceId, chatSessionId: start.chatSessionId, projectId: start.workspace.projectId }, this.logger);
+    this.chat = new ChatEmitter(deps.outbox, { workspaceId: this.workspaceId, chatSessionId: start.chatSessionId, projectId: start.workspace.projectId }, this.logger, {
+      toolOutputMaxBytes: deps.config.chatToolOutputMaxBytes,
+    });
   }
 
   /** True once the daemon stopped (or cancelled) the agent: nothing more is reported. */
