@@ -61,7 +61,7 @@ const indexOf = (messages: ChatMessage[], match: (message: ChatMessage) => boole
 describe.each(AGENTS)('the %s agent', (agentType) => {
   it('runs a task end to end against a fake of its model API, through the model gateway, and leaves no process', async () => {
     const fake = fakeOf(agentType);
-    fake.reset([{ text: 'I will create the file.', shell: `printf 'made by ${agentType}\\n' > CHANGE.md` }, { text: 'Created CHANGE.md as asked.' }]);
+    fake.reset([{ text: 'I will create the file.', shell: `printf 'made by ${agentType}\\n' > CHANGE.md && echo wrote-the-change` }, { text: 'Created CHANGE.md as asked.' }]);
     const description = `Create a file CHANGE.md that says "made by ${agentType}".`;
     const { repo, project, created } = await startTask(agentType, description);
     const task = await waitForTask(stack.client, created.id, 240_000);
@@ -83,6 +83,13 @@ describe.each(AGENTS)('the %s agent', (agentType) => {
     expect(prompt).toBe(0);
     expect(tool).toBeGreaterThan(prompt);
     expect(final).toBeGreaterThan(tool);
+    // … one tool call (stored when shown and when finished, the web app shows one card per call id), with the command's output beside it
+    const toolCalls = messages.filter((m) => m.role === 'tool');
+    expect(new Set(toolCalls.map((m) => m.toolMetadata?.toolCallId)).size).toBe(1);
+    const finished = toolCalls.at(-1)?.toolMetadata;
+    expect(finished?.status).toBe('completed');
+    // Gemini CLI 0.61 reports a shell command's result only to its model, not over ACP.
+    if (agentType !== 'gemini') expect(finished?.output).toContain('wrote-the-change');
     // (d) through the node's model gateway: the fake saw only the node's key; the usage is what it reported
     const answered = fake.requests().filter((request) => request.reportedUsage);
     expect(fake.mainRequests().length).toBeGreaterThanOrEqual(2);
