@@ -10,8 +10,9 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createSecureContext } from 'node:tls';
 import { serve } from '@hono/node-server';
-import type { NodeSandbox } from '@flotilla/contracts';
+import type { AgentAvailability, NodeSandbox } from '@flotilla/contracts';
 import type { AgentCredentials } from './agent-credentials.js';
+import { agentAvailability } from './agents/registry/availability.js';
 import { NodeTokenHolder, applyRefreshedTokens } from './control-plane/callback-tokens.js';
 import { AgentSessionService } from './agents/session/agent-session-service.js';
 import { CheckoutGit } from './git/checkout-git.js';
@@ -44,6 +45,8 @@ export interface RunningDaemon {
   url: string;
   /** How this node contains its agents (sandbox/): announced with nodeReady. */
   sandbox: NodeSandbox;
+  /** Which agents it can run (agents/registry/availability.ts): announced with nodeReady. */
+  agents: AgentAvailability[];
   controlPlane: ControlPlaneClient;
   /** Start the periodic heartbeat (NODE_HEARTBEAT_INTERVAL_MS). */
   startHeartbeat(): void;
@@ -217,6 +220,7 @@ export async function startDaemon(options: {
   return {
     url,
     sandbox: sandbox.kind,
+    agents: agentAvailability(config.agentCommandOverrides, credentials),
     controlPlane,
     startHeartbeat() {
       heartbeat ??= setInterval(() => {

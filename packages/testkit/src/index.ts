@@ -1,6 +1,7 @@
 /**
  * @flotilla/testkit — test-only helpers: the scripted ACP agent (and the agent-command override
- * that makes node daemons run it), and the fake Anthropic Messages API. Imported only by tests
+ * that makes node daemons run it), and the fake model APIs (Anthropic Messages, OpenAI Responses
+ * and Chat Completions, Gemini). Imported only by tests
  * and benches.
  */
 export { SCRIPTED_AGENT_BIN } from './scripted-agent/bin-path.js';
@@ -25,4 +26,7 @@ export type {
   ToolUseSpec,
   Turn,
 } from './fake-anthropic/index.js';
+export { startFakeOpenAI, FAKE_OPENAI_MODEL, fakeModelNodeEnv } from './fake-openai/index.js';
+export { startFakeGemini } from './fake-gemini/index.js';
+export type { FakeModelApi, FakeModelOptions, ModelRequest, ReportedUsage, ShellScript, ShellTurn } from './fake-openai/index.js';
 export { spawnAcpAgent, type AgentProcess, type SpawnAcpAgentOptions } from './test-support/agent-process.js';

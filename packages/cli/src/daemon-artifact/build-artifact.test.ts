@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../paths.js';
-import { buildDaemonArtifact, DAEMON_PACKAGE_DIR, REQUIRED_RUNTIME_PACKAGES, RUNTIME_PACKAGES } from './build-artifact.js';
+import { buildDaemonArtifact, DAEMON_PACKAGE_DIR, OPTIONAL_RUNTIME_PACKAGES, REQUIRED_RUNTIME_PACKAGES, RUNTIME_PACKAGES } from './build-artifact.js';
 import { checkRuntimeLockfile } from './runtime-lockfile.js';
 
 type Lock = { packages: Record<string, { version?: string; integrity?: string }> };
@@ -34,7 +34,7 @@ describe('buildDaemonArtifact', () => {
       bytes: bundle.byteLength,
       lockfile: { file: 'package-lock.json', sha256: createHash('sha256').update(lockfile).digest('hex'), bytes: lockfile.byteLength },
       dependencies: Object.fromEntries(REQUIRED_RUNTIME_PACKAGES.map((name) => [name, daemonPackage.dependencies[name]])),
-      optionalDependencies: { 'node-pty': daemonPackage.dependencies['node-pty'] },
+      optionalDependencies: Object.fromEntries(OPTIONAL_RUNTIME_PACKAGES.map((name) => [name, daemonPackage.dependencies[name]])),
     });
     expect(JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'))).toEqual(manifest);
 

@@ -28,14 +28,16 @@ export const MANIFEST_FILE = 'manifest.json';
 export const LOCKFILE_FILE = 'package-lock.json';
 
 /**
- * Packages left out of the bundle and installed on the VM instead: native addons, and the agent
- * adapter the daemon runs as its own process. node-pty is optional there: it compiles on install,
- * and without it only terminals are unavailable (terminals/pty-loader.ts). `bufferutil` and
+ * Packages left out of the bundle and installed on the VM instead: native addons, and the agents
+ * the daemon runs as processes of their own (contracts `AGENT_CATALOG`). node-pty is optional
+ * there: it compiles on install, and without it only terminals are unavailable
+ * (terminals/pty-loader.ts). The agents other than Claude Code are optional too: one that fails to
+ * install is announced as not installed (agents/registry/availability.ts) and the others run. `bufferutil` and
  * `utf-8-validate` are optional speed-ups of `ws` that it loads only when present; they are
  * neither bundled nor installed.
  */
 export const REQUIRED_RUNTIME_PACKAGES = ['better-sqlite3', '@agentclientprotocol/claude-agent-acp'] as const;
-export const OPTIONAL_RUNTIME_PACKAGES = ['node-pty'] as const;
+export const OPTIONAL_RUNTIME_PACKAGES = ['node-pty', '@zed-industries/codex-acp', '@google/gemini-cli', 'opencode-ai', '@qwen-code/qwen-code', 'cline'] as const;
 export const RUNTIME_PACKAGES = [...REQUIRED_RUNTIME_PACKAGES, ...OPTIONAL_RUNTIME_PACKAGES] as const;
 const OPTIONAL_EXTERNALS = ['bufferutil', 'utf-8-validate'];
 

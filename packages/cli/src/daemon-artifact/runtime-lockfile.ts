@@ -51,8 +51,32 @@ export function checkRuntimeLockfile(text: string, packageJson: { dependencies?:
 }
 
 /**
+ * Drop the optional dependencies a lockfile's packages declare but the lockfile holds nowhere:
+ * packages for other platforms that are not on the registry at all (Qwen Code 0.24.4 declares six
+ * `@teddyzhu/clipboard-*` packages of which only some were published). npm pruning offline keeps
+ * those edges, and `npm ci` then refuses the lockfile ("Missing: … from lock file"); npm would skip
+ * them anyway, being optional and unresolvable.
+ * @returns the paths and names dropped, for the caller to log or test
+ */
+export function dropUnlockedOptionalEdges(lock: { packages?: Record<string, LockEntry> }): string[] {
+  const packages = lock.packages ?? {};
+  const locked = new Set(Object.keys(packages).filter(Boolean).map((path) => path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length)));
+  const dropped: string[] = [];
+  for (const [path, entry] of Object.entries(packages)) {
+    if (!path || !entry.optionalDependencies) continue;
+    for (const name of Object.keys(entry.optionalDependencies)) {
+      if (locked.has(name)) continue;
+      delete entry.optionalDependencies[name];
+      dropped.push(`${path} -> ${name}`);
+    }
+  }
+  return dropped;
+}
+
+/**
  * Make the `package-lock.json` of `packageJson` (the VM's package.json) from the repository's lockfile.
- * @returns its text, as npm wrote it
+ * @returns its text, as npm wrote it, without optional edges to packages it does not hold
+ *   ({@link dropUnlockedOptionalEdges})
  * @throws Error when npm fails (e.g. ENOTCACHED: a package the repository's lockfile lacks) or
  *   the result does not pin every package ({@link checkRuntimeLockfile})
  */
@@ -67,7 +91,9 @@ export async function buildRuntimeLockfile(packageJson: { dependencies?: Record<
       const output = error instanceof Error && 'stderr' in error ? String((error as { stderr: unknown }).stderr).trim() : String(error);
       throw new Error(`npm could not make the runtime lockfile from the repository's package-lock.json (run npm install first?): ${output}`);
     });
-    const text = readFileSync(join(dir, 'package-lock.json'), 'utf8');
+    const lock = JSON.parse(readFileSync(join(dir, 'package-lock.json'), 'utf8')) as { packages?: Record<string, LockEntry> };
+    dropUnlockedOptionalEdges(lock);
+    const text = `${JSON.stringify(lock, null, 2)}\n`;
     checkRuntimeLockfile(text, packageJson);
     return text;
   } finally {

@@ -1,22 +1,22 @@
 /**
- * How each agent type reaches its model through the gateway: which upstream kind (upstream.ts) it
- * speaks, and the environment that points it at the gateway with the workspace token in place of
- * a real credential. Claude Code: `ANTHROPIC_BASE_URL` and `ANTHROPIC_API_KEY` (it sends the key
- * as `x-api-key`).
+ * Which upstream (upstream.ts) the gateway forwards an agent's requests to: the one of the model
+ * API its agent type calls (contracts `AGENT_CATALOG[type].modelApi`). How each agent is pointed at
+ * the gateway, with the workspace token in place of a credential, is its definition's business
+ * (agents/registry/).
  */
-import type { AgentType } from '@flotilla/contracts';
+import { AGENT_CATALOG, type AgentType, type ModelApi } from '@flotilla/contracts';
 import { anthropicUpstream } from './anthropic.js';
+import { geminiUpstream } from './gemini.js';
+import { openaiUpstream } from './openai.js';
 import type { ModelUpstream } from './upstream.js';
 
-export interface AgentGateway {
-  upstream: ModelUpstream;
-  /** The agent's variables: `gatewayUrl` (no trailing slash) and the workspace token. */
-  env(gatewayUrl: string, token: string): Record<string, string>;
-}
-
-export const AGENT_GATEWAYS: Record<AgentType, AgentGateway> = {
-  'claude-code': {
-    upstream: anthropicUpstream,
-    env: (gatewayUrl, token) => ({ ANTHROPIC_BASE_URL: gatewayUrl, ANTHROPIC_API_KEY: token }),
-  },
+export const MODEL_UPSTREAMS: Record<ModelApi, ModelUpstream> = {
+  anthropic: anthropicUpstream,
+  openai: openaiUpstream,
+  gemini: geminiUpstream,
 };
+
+/** The upstream of `agentType`'s model API. */
+export function upstreamOf(agentType: AgentType): ModelUpstream {
+  return MODEL_UPSTREAMS[AGENT_CATALOG[agentType].modelApi];
+}

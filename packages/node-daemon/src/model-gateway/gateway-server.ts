@@ -45,8 +45,8 @@ export interface ModelGatewayOptions {
   logger: Logger;
 }
 
-/** Headers of the agent's request never sent upstream: its credential (the token), Host, and Accept-Encoding (the gateway asks for identity, to read usage). */
-const NOT_FORWARDED = ['host', 'x-api-key', 'authorization', 'accept-encoding'];
+/** Headers of the agent's request never sent upstream: its credential (the token, in any API's header), Host, and Accept-Encoding (the gateway asks for identity, to read usage). */
+const NOT_FORWARDED = ['host', 'x-api-key', 'x-goog-api-key', 'authorization', 'accept-encoding'];
 
 /** Send `{"type":"error","error":{type,code,message}}` with `status`, or cut the answer when it has begun. */
 function sendError(res: ServerResponse, status: number, type: string, code: string, message: string): void {

@@ -10,10 +10,15 @@ export function newGatewayToken(): string {
   return `flt_gw_${randomBytes(32).toString('base64url')}`;
 }
 
-/** The token a request presents: its `x-api-key`, else the Bearer token of `Authorization`. */
+/**
+ * The token a request presents: its `x-api-key` (Anthropic), `x-goog-api-key` (Gemini), else the
+ * Bearer token of `Authorization` (OpenAI, Anthropic OAuth).
+ */
 export function presentedToken(headers: IncomingHttpHeaders): string | null {
-  const apiKey = headers['x-api-key'];
-  if (typeof apiKey === 'string' && apiKey !== '') return apiKey;
+  for (const name of ['x-api-key', 'x-goog-api-key']) {
+    const apiKey = headers[name];
+    if (typeof apiKey === 'string' && apiKey !== '') return apiKey;
+  }
   return headers.authorization?.match(/^Bearer\s+(\S+)$/i)?.[1] ?? null;
 }
 

@@ -1,8 +1,8 @@
 /**
  * What the model gateway needs to know about one model API (an "upstream kind"): where it is by
  * default, which of the node's credentials it takes and how they travel, and how its answers
- * report usage. Anthropic's Messages API is the first (anthropic.ts); other agents' APIs (OpenAI
- * Responses, Chat Completions, Gemini) are one more implementation each.
+ * report usage: Anthropic's Messages API (anthropic.ts), OpenAI's API and OpenAI-compatible servers
+ * (openai.ts), Google's Gemini API (gemini.ts).
  */
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import type { AgentCredentials } from '../agent-credentials.js';

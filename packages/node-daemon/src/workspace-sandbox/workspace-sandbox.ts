@@ -19,8 +19,11 @@ import type { ModelUsageRow } from '../db/model-usage-store.js';
 import type { WorkspaceRecord } from '../db/workspace-store.js';
 import { AddressPolicy } from '../egress-proxy/address-policy.js';
 import { createEgressProxy, type EgressProxy } from '../egress-proxy/egress-proxy.js';
+import type { PermissionPolicyValue } from '../agents/acp/permission-policy.js';
 import { buildAgentEnv, buildSandboxEnv } from '../agents/process/agent-env.js';
-import { AGENT_GATEWAYS } from '../model-gateway/agent-gateways.js';
+import { AGENT_DEFINITIONS, writeHomeFiles } from '../agents/registry/index.js';
+import { modelOf } from '../agent-credentials.js';
+import { upstreamOf } from '../model-gateway/agent-gateways.js';
 import { createModelGateway, type GatewayRoute } from '../model-gateway/gateway-server.js';
 import { newGatewayToken } from '../model-gateway/gateway-token.js';
 import type { Sandbox, SpawnSpec } from '../sandbox/index.js';
@@ -40,11 +43,14 @@ export interface WorkspaceSandboxDeps {
 }
 
 /** An agent to start in the workspace. */
-export interface AgentLaunch {
+export interface AgentStartSpec {
   agentType: AgentType;
   /** The executable (an absolute path) and its arguments. */
   command: string;
   args: readonly string[];
+  /** Whether the command is the agent registry's own: then its definition's arguments follow `args`. */
+  builtIn: boolean;
+  permissionPolicy: PermissionPolicyValue;
   /** The node's credentials for this agent (the control plane's stored key over the daemon's own); only the gateway uses them. */
   credentials: AgentCredentials;
   agentSessionId: string;
@@ -104,19 +110,27 @@ export class WorkspaceSandbox {
   }
 
   /**
-   * How to spawn `launch`'s agent in the workspace; from now on the gateway forwards with its
-   * credential and counts its usage for `launch.agentSessionId` and `launch.taskId`.
+   * Prepare `start`'s agent in the workspace and say how to spawn it: its definition's
+   * configuration files are written into the sandbox's HOME, its environment points it at the
+   * gateway with the workspace token; from now on the gateway forwards to its model API with its
+   * credential and counts the usage for `start.agentSessionId` and `start.taskId`.
+   * @throws when a configuration file cannot be written
    */
-  agentCommand(launch: AgentLaunch): SpawnSpec {
-    const gateway = AGENT_GATEWAYS[launch.agentType];
-    const { baseUrl, credential } = gateway.upstream.target(launch.credentials);
-    this.route = { upstream: gateway.upstream, baseUrl, credential, agentSessionId: launch.agentSessionId, taskId: launch.taskId };
-    const env = buildAgentEnv({
-      ...this.envBase(),
-      agentType: launch.agentType,
-      gatewayEnv: gateway.env(`http://127.0.0.1:${this.port(this.gateway.endpoint, GATEWAY_PORT_IN_SANDBOX)}`, this.gateway.token),
+  agentCommand(start: AgentStartSpec): SpawnSpec {
+    const upstream = upstreamOf(start.agentType);
+    const { baseUrl, credential } = upstream.target(start.credentials);
+    this.route = { upstream, baseUrl, credential, agentSessionId: start.agentSessionId, taskId: start.taskId };
+    const launch = AGENT_DEFINITIONS[start.agentType].launch({
+      home: this.dirs.home,
+      gatewayUrl: `http://127.0.0.1:${this.port(this.gateway.endpoint, GATEWAY_PORT_IN_SANDBOX)}`,
+      token: this.gateway.token,
+      model: modelOf(start.credentials, start.agentType),
+      permissionPolicy: start.permissionPolicy,
     });
-    return this.wrap(launch.command, launch.args, env, { gateway: true, interactive: false });
+    writeHomeFiles(this.dirs.home, launch.files);
+    const env = buildAgentEnv({ ...this.envBase(), agentEnv: launch.env });
+    const args = start.builtIn ? [...start.args, ...launch.args] : start.args;
+    return this.wrap(start.command, args, env, { gateway: true, interactive: false });
   }
 
   /** How to spawn a terminal's shell in the workspace: the agent's environment without the gateway (no token). */

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /** Header names whose values are never recorded. */
-const SECRET_HEADERS = new Set(['authorization', 'x-api-key']);
+const SECRET_HEADERS = new Set(['authorization', 'x-api-key', 'x-goog-api-key']);
 
 /** Reads the whole request body as UTF-8 text. */
 export async function readBody(req: IncomingMessage): Promise<string> {

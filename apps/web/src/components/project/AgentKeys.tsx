@@ -3,14 +3,14 @@
  * masked, removed with `DELETE`. A stored key is handed to the agent when a task starts it. On a
  * server without the credentials API, says so instead of failing.
  */
-import { AGENT_API_KEY_ENV, AgentType } from '@flotilla/contracts';
+import { AgentType } from '@flotilla/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api, ApiError, errorText } from '../../lib/api';
 import { keys } from '../../lib/queries';
 
 /** Agent types that take an API key (contracts `AGENT_API_KEY_ENV`). */
-const KEYED_AGENTS = AgentType.options.filter((option) => AGENT_API_KEY_ENV[option] !== null);
+const KEYED_AGENTS = AgentType.options;
 
 export function AgentKeys() {
   const queryClient = useQueryClient();

@@ -2,64 +2,54 @@
  * Which command starts each agent type (contracts agents.ts `AgentType`). Every agent speaks ACP
  * over stdio. Two sources, the operator's first:
  * - `FLOTILLA_AGENT_COMMAND_<TYPE>` (config.ts `agentCommandOverrides`), for any agent type: a JSON
- *   array, the executable first — how tests run the scripted agent as `claude-code`;
- * - the table of built-in commands, {@link BUILT_IN_AGENT_COMMANDS}: `claude-code` is this Node
- *   binary running the bin script of `@agentclientprotocol/claude-agent-acp` (resolved from its
- *   package.json, so no PATH lookup and no shebang are involved).
- * An agent type with neither cannot be started: its turn fails, naming the variable to set.
+ *   array, the executable first — how tests run the scripted agent as any agent type;
+ * - the agent registry (agents/registry/): the agent's installed package — a Node script run by
+ *   this Node binary, or a platform's native binary — with the arguments of its ACP mode.
+ * An agent type whose package is missing and has no override cannot be started: its turn fails,
+ * naming the package and the variable to set.
  */
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import type { AgentType } from '@flotilla/contracts';
-import { errorMessage, permanentFailure } from '@flotilla/kit';
+import { FlotillaError, permanentFailure } from '@flotilla/kit';
 import { agentCommandVariable } from '../../config.js';
+import { AGENT_DEFINITIONS, type AgentCommand } from '../registry/index.js';
 
-export interface AgentCommand {
-  command: string;
-  args: string[];
+export type { AgentCommand } from '../registry/index.js';
+
+/** A command, and whether it is the registry's own (`builtIn`) or an operator's override. */
+export interface ResolvedAgentCommand extends AgentCommand {
+  builtIn: boolean;
 }
 
-const CLAUDE_ACP_PACKAGE = '@agentclientprotocol/claude-agent-acp';
-
 /**
- * This Node binary and the absolute path of the claude-agent-acp bin script, from its
- * package.json `bin`.
- * @throws FlotillaError (internal) when the adapter is not installed
- */
-function claudeCodeCommand(): AgentCommand {
-  try {
-    const require = createRequire(import.meta.url);
-    const manifestPath = require.resolve(`${CLAUDE_ACP_PACKAGE}/package.json`);
-    const manifest = require(manifestPath) as { bin?: string | Record<string, string> };
-    const bin = typeof manifest.bin === 'string' ? manifest.bin : Object.values(manifest.bin ?? {})[0];
-    if (!bin) throw new Error(`${CLAUDE_ACP_PACKAGE} declares no bin script`);
-    return { command: process.execPath, args: [join(dirname(manifestPath), bin)] };
-  } catch (error) {
-    throw permanentFailure(`cannot locate ${CLAUDE_ACP_PACKAGE}: ${errorMessage(error)}`);
-  }
-}
-
-/** The agent types this daemon can start by itself, and how. */
-export const BUILT_IN_AGENT_COMMANDS: Partial<Record<AgentType, () => AgentCommand>> = {
-  'claude-code': claudeCodeCommand,
-};
-
-/**
- * The command that starts an agent of `agentType`.
+ * The command that starts an agent of `agentType` (without the per-workspace arguments of its
+ * definition's `launch`, which the caller adds to a built-in command).
  *
  * @param overrides - FLOTILLA_AGENT_COMMAND_<TYPE> values from config (argv arrays).
- * @throws FlotillaError (internal, not retryable) when the agent type has no command: no override
- *   and no built-in one, or a built-in one that is not installed.
+ * @throws FlotillaError (internal, not retryable) when there is no override and the agent's
+ *   package is not installed
  */
-export function resolveAgentCommand(agentType: AgentType, overrides: Partial<Record<AgentType, string[]>>): AgentCommand {
+export function resolveAgentCommand(agentType: AgentType, overrides: Partial<Record<AgentType, string[]>>): ResolvedAgentCommand {
   const override = overrides[agentType];
   if (override && override.length > 0) {
     const [command, ...args] = override as [string, ...string[]];
-    return { command, args };
+    return { command, args, builtIn: false };
   }
-  const builtIn = BUILT_IN_AGENT_COMMANDS[agentType];
-  if (!builtIn) {
-    throw permanentFailure(`agent type "${agentType}" has no built-in command on this node: set ${agentCommandVariable(agentType)} to a JSON array of the command that starts it`);
+  const definition = AGENT_DEFINITIONS[agentType] as (typeof AGENT_DEFINITIONS)[AgentType] | undefined;
+  if (!definition) throw permanentFailure(`agent type "${agentType}" has no built-in command on this node: set ${agentCommandVariable(agentType)} to a JSON array of the command that starts it`);
+  try {
+    return { ...definition.command(), builtIn: true };
+  } catch (error) {
+    if (!(error instanceof FlotillaError)) throw error;
+    throw permanentFailure(`${error.message} (or set ${agentCommandVariable(agentType)} to a JSON array of the command that starts it)`);
   }
-  return builtIn();
+}
+
+/** Whether this node can start an agent of `agentType` (an override, or its package installed). */
+export function agentInstalled(agentType: AgentType, overrides: Partial<Record<AgentType, string[]>>): boolean {
+  try {
+    resolveAgentCommand(agentType, overrides);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -17,9 +17,15 @@ describe('buildAgentEnv', () => {
   it('gives PATH, LANG, TERM, passthrough names, its sandbox HOME and TMPDIR, IS_SANDBOX, the proxy, its type\'s settings and the gateway — nothing else', () => {
     const env = buildAgentEnv({
       ...base,
-      agentType: 'claude-code',
       passthrough: ['EXTRA', 'MISSING'],
-      gatewayEnv: { ANTHROPIC_BASE_URL: 'http://127.0.0.1:4141', ANTHROPIC_API_KEY: 'flt_gw_token' },
+      agentEnv: {
+        CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+        DISABLE_AUTOUPDATER: '1',
+        DISABLE_TELEMETRY: '1',
+        DISABLE_ERROR_REPORTING: '1',
+        ANTHROPIC_BASE_URL: 'http://127.0.0.1:4141',
+        ANTHROPIC_API_KEY: 'flt_gw_token',
+      },
     });
     expect(env).toEqual({
       PATH: '/bin',
@@ -42,12 +48,16 @@ describe('buildAgentEnv', () => {
   it('does not let a passthrough name replace HOME, TMPDIR, the proxy or the gateway token', () => {
     const env = buildAgentEnv({
       ...base,
-      agentType: 'claude-code',
       passthrough: ['HOME', 'TMPDIR', 'HTTPS_PROXY', 'ANTHROPIC_API_KEY'],
       sourceEnv: { HOME: '/root', TMPDIR: '/tmp', HTTPS_PROXY: 'http://evil', ANTHROPIC_API_KEY: 'sk-real' },
-      gatewayEnv: { ANTHROPIC_BASE_URL: 'http://127.0.0.1:4141', ANTHROPIC_API_KEY: 'flt_gw_token' },
+      agentEnv: { ANTHROPIC_BASE_URL: 'http://127.0.0.1:4141', ANTHROPIC_API_KEY: 'flt_gw_token' },
     });
     expect(env).toMatchObject({ HOME: base.home, TMPDIR: base.tmp, HTTPS_PROXY: 'http://127.0.0.1:3128', ANTHROPIC_API_KEY: 'flt_gw_token' });
+  });
+
+  it("does not let an agent definition's variables replace HOME, TMPDIR or the proxy", () => {
+    const env = buildAgentEnv({ ...base, passthrough: [], agentEnv: { HOME: '/elsewhere', TMPDIR: '/tmp', no_proxy: '*', CODEX_HOME: `${base.home}/.codex` } });
+    expect(env).toMatchObject({ HOME: base.home, TMPDIR: base.tmp, no_proxy: '127.0.0.1,localhost', CODEX_HOME: `${base.home}/.codex` });
   });
 });
 

@@ -3,24 +3,12 @@
  * a daemon variable or a credential. An agent gets PATH, LANG and TERM from the daemon, the names
  * in AGENT_ENV_PASSTHROUGH, the workspace sandbox's own HOME and TMPDIR, IS_SANDBOX=1, the egress
  * proxy (`HTTPS_PROXY`/`HTTP_PROXY`, lower case too, and `NO_PROXY` for loopback, where its model
- * gateway is), its agent type's own settings, and the gateway's address with the workspace token
- * (model-gateway/agent-gateways.ts) — the token is the only thing resembling a credential it holds.
+ * gateway is), and its agent type's own variables (agents/registry/: quiet settings, the gateway's
+ * address with the workspace token — the only thing resembling a credential it holds).
  * A terminal's shell gets the same without anything of the gateway.
  */
-import type { AgentType } from '@flotilla/contracts';
-
 /** Taken from the daemon's environment when set. */
 const BASE_VARIABLES = ['PATH', 'LANG', 'TERM'] as const;
-
-/** Claude Code, offline and quiet (TOOLCHAIN.md "Claude Code over ACP, offline"). */
-const AGENT_TYPE_VARIABLES: Record<AgentType, Record<string, string>> = {
-  'claude-code': {
-    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
-    DISABLE_AUTOUPDATER: '1',
-    DISABLE_TELEMETRY: '1',
-    DISABLE_ERROR_REPORTING: '1',
-  },
-};
 
 /** Hosts a sandboxed process reaches without the proxy: its own loopback (the gateway's bridge). */
 export const NO_PROXY = '127.0.0.1,localhost';
@@ -38,10 +26,12 @@ export interface SandboxEnvOptions {
 }
 
 export interface AgentEnvOptions extends SandboxEnvOptions {
-  agentType: AgentType;
-  /** The agent's gateway variables (its base URL and the workspace token). */
-  gatewayEnv: Record<string, string>;
+  /** The agent type's variables (its definition's `launch().env`: settings, the gateway and the workspace token). */
+  agentEnv: Record<string, string>;
 }
+
+/** Variables an agent definition may not set: the sandbox's own. */
+const SANDBOX_VARIABLES = new Set(['HOME', 'TMPDIR', 'IS_SANDBOX', 'HTTPS_PROXY', 'HTTP_PROXY', 'https_proxy', 'http_proxy', 'NO_PROXY', 'no_proxy']);
 
 /**
  * The environment of a terminal's shell: base and passthrough variables, then (overriding them)
@@ -68,9 +58,11 @@ export function buildSandboxEnv(options: SandboxEnvOptions): Record<string, stri
 }
 
 /**
- * The environment of an agent process: {@link buildSandboxEnv}, then its agent type's variables,
- * then its gateway variables — so a passthrough name cannot replace HOME, the proxy or the token.
+ * The environment of an agent process: {@link buildSandboxEnv}, then its agent type's variables —
+ * so a passthrough name cannot replace the gateway or the token, and an agent's variables cannot
+ * replace HOME, TMPDIR or the proxy.
  */
 export function buildAgentEnv(options: AgentEnvOptions): Record<string, string> {
-  return { ...buildSandboxEnv(options), ...AGENT_TYPE_VARIABLES[options.agentType], ...options.gatewayEnv };
+  const agentEnv = Object.fromEntries(Object.entries(options.agentEnv).filter(([name]) => !SANDBOX_VARIABLES.has(name)));
+  return { ...buildSandboxEnv(options), ...agentEnv };
 }

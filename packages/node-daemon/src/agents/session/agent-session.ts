@@ -19,7 +19,8 @@
  */
 import type { SessionNotification, StopReason } from '@agentclientprotocol/sdk';
 import type { AgentSessionStatus, StartAgentSessionRequest } from '@flotilla/contracts';
-import { conflict, errorMessage, type Logger } from '@flotilla/kit';
+import { missingAgentSettings } from '@flotilla/contracts';
+import { conflict, errorMessage, permanentFailure, type Logger } from '@flotilla/kit';
 import { withOverrides, type AgentCredentials } from '../../agent-credentials.js';
 import type { DaemonConfig } from '../../config.js';
 import type { AgentSessionStore } from '../../db/agent-session-store.js';
@@ -29,6 +30,7 @@ import { openAcpSession, type AcpSession } from '../acp/acp-connection.js';
 import { PermissionRequests } from '../acp/permission-requests.js';
 import { ChatEmitter } from '../chat/chat-emitter.js';
 import type { ChatMessageSink } from '../chat/chat-message-sink.js';
+import { missingSettingsMessage } from '../process/missing-settings.js';
 import { resolveAgentCommand } from '../process/agent-commands.js';
 import { describeAgentFailure, describeExit, rejectOnExit } from '../process/agent-failure.js';
 import { AgentProcess, AgentSpawnError } from '../process/agent-process.js';
@@ -284,12 +286,17 @@ export class AgentSession {
    * through its egress proxy, and its model through its gateway — which alone gets the credential:
    * the user's stored key when the control plane sent one, else the daemon's own.
    * @throws when the node has no sandbox (and nobody opted out), there is no command for the agent
-   *   type, or it cannot be started
+   *   type, its credentials lack a setting it needs (naming it), or it cannot be started
    */
   private async spawnAgent(): Promise<AgentProcess> {
     const { config } = this.deps;
     const sandbox = await this.deps.sandboxes.of(this.workspaceId);
-    const { command, args } = resolveAgentCommand(this.request.agentType, config.agentCommandOverrides);
+    const { agentType } = this.request;
+    const { command, args, builtIn } = resolveAgentCommand(agentType, config.agentCommandOverrides);
+    const credentials = withOverrides(this.deps.credentials, this.request.agentCredentials, agentType);
+    // An operator's command override may bring its own credentials; the registry's agents need theirs.
+    const missing = builtIn ? missingAgentSettings(agentType, credentials) : [];
+    if (missing.length > 0) throw permanentFailure(missingSettingsMessage(agentType, missing));
     let executable: string;
     try {
       executable = findExecutable(command, process.env.PATH ?? '');
@@ -297,10 +304,12 @@ export class AgentSession {
       throw new AgentSpawnError(command, error as Error);
     }
     const spec = sandbox.agentCommand({
-      agentType: this.request.agentType,
+      agentType,
       command: executable,
       args,
-      credentials: withOverrides(this.deps.credentials, this.request.agentCredentials),
+      builtIn,
+      permissionPolicy: this.request.permissionPolicy,
+      credentials,
       agentSessionId: this.agentSessionId,
       taskId: this.request.taskId,
     });
