@@ -3,10 +3,13 @@
  * is known without starting it: the catalog entry, the user's stored credential (shown masked;
  * its base URL and model in clear) and the newest node announcement (`NodeReadyRequest.agents`).
  *
- * A stored credential replaces the node's own settings of the agent's model API as a whole
- * (contracts `AgentCredentialOverrides`), so when one is stored it alone says what is missing;
- * otherwise the announcing node's environment does. Before any node announced, with no stored
- * credential, every setting the agent needs is missing — nothing says the nodes have it.
+ * A stored credential goes over the node's own settings when the agent starts (the node daemon's
+ * `withOverrides`): its key replaces the node's key(s) of the agent's model API, its base URL and
+ * model replace the node's when stored, and what it lacks the node's environment may still give.
+ * So with a stored credential, what is missing is what neither it nor (once a node announced) the
+ * node's environment has; with none, what the announcing node's environment lacks. Before any
+ * node announced, with no stored credential, every setting the agent needs is missing — nothing
+ * says the nodes have it.
  */
 import {
   AGENT_CATALOG,
@@ -35,7 +38,7 @@ export function agentInfo(agentType: AgentType, credential: CredentialInfo | nul
   const entry = AGENT_CATALOG[agentType];
   const nodes = announced?.find((availability) => availability.agentType === agentType) ?? null;
   const missingSettings = credential
-    ? missingAgentSettings(agentType, storedCredentialValues(agentType, credential))
+    ? missingAgentSettings(agentType, storedCredentialValues(agentType, credential)).filter((setting) => !nodes || nodes.missing.includes(setting))
     : (nodes?.missing ?? missingAgentSettings(agentType, {}));
   const installed = nodes?.installed ?? true;
   const ready = installed && missingSettings.length === 0;

@@ -1,8 +1,8 @@
 /**
  * `GET /api/agents` (issue 13, item 3) and the node announcements it reads: one entry per agent
- * type with its catalog fields and variables; `ready`/`missing` from the stored credential when
- * there is one (it replaces the node's settings of that model API as a whole), else from the
- * newest node announcement, else everything the agent needs. The ready callback stores a node's
+ * type with its catalog fields and variables; `ready`/`missing` from the stored credential with
+ * the newest node announcement under it (what the credential lacks, the node's environment may
+ * give), else from the announcement alone, else everything the agent needs. The ready callback stores a node's
  * announcement (migration 0007) and `GET /api/nodes/:id` shows it.
  */
 import { AGENT_CATALOG, AgentType, type AgentAvailability, type AgentInfo, type CredentialInfo, type NodeInfo } from '@flotilla/contracts';
@@ -44,12 +44,15 @@ describe('agentInfo (ready and missing)', () => {
     expect(agentInfo('gemini', null, announced)).toMatchObject({ ready: false, nodes: null, missing: ['GEMINI_API_KEY'] });
   });
 
-  it('lets a stored credential alone decide what is missing: it replaces the node settings as a whole', () => {
-    const envLacksAll = [availability('opencode', true, ['OPENAI_API_KEY', 'OPENAI_MODEL']), availability('qwen-code', true, [])];
-    expect(agentInfo('opencode', stored('opencode', { model: 'qwen3-coder' }), envLacksAll)).toMatchObject({ ready: true, missing: [] });
+  it("takes a stored credential over the node's settings; what it lacks, the node's environment may give", () => {
+    const announced = [availability('opencode', true, ['OPENAI_API_KEY', 'OPENAI_MODEL']), availability('qwen-code', true, []), availability('cline', true, ['OPENAI_API_KEY', 'OPENAI_MODEL'])];
+    expect(agentInfo('opencode', stored('opencode', { model: 'qwen3-coder' }), announced)).toMatchObject({ ready: true, missing: [] });
     expect(agentInfo('opencode', stored('opencode', { model: 'qwen3-coder' }), null)).toMatchObject({ ready: true, missing: [] });
-    // A stored key without the model the agent needs: missing, even where the node has one.
-    expect(agentInfo('qwen-code', stored('qwen-code'), envLacksAll)).toMatchObject({ ready: false, missing: ['OPENAI_MODEL'] });
+    // A stored key without the model the agent needs: the node's OPENAI_MODEL completes it…
+    expect(agentInfo('qwen-code', stored('qwen-code'), announced)).toMatchObject({ ready: true, missing: [] });
+    // …where the node has one; not where it lacks one too, nor before any node announced.
+    expect(agentInfo('cline', stored('cline'), announced)).toMatchObject({ ready: false, missing: ['OPENAI_MODEL'] });
+    expect(agentInfo('qwen-code', stored('qwen-code'), null)).toMatchObject({ ready: false, missing: ['OPENAI_MODEL'] });
   });
 
   it('gives the catalog fields and the variables of the model API', () => {
