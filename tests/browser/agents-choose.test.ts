@@ -3,7 +3,8 @@
  * scripted agent for every agent type but Codex, whose real command is left in place with no
  * OpenAI key in their environment. After a first task, a node has announced its agents: the task
  * options' agent picker lists the six agents by label, Codex saying it needs OPENAI_API_KEY (and,
- * chosen, where to set it); the new-workspace and project-default pickers do too. The settings'
+ * chosen, where to set it); the new-workspace and project-default pickers do too, and the nodes
+ * page shows the node's announcement. The settings'
  * agent keys form stores an OpenCode key with base URL and model and shows them with the key
  * masked; a Codex key stored there makes Codex ready in the pickers. Screenshots at 1440 and
  * 375 px.
@@ -70,6 +71,12 @@ describe('agent picker', () => {
     await page.locator('details.new-workspace > summary').click();
     const workspacePicker = page.getByRole('form', { name: 'New workspace' }).getByLabel('Agent');
     expect(await optionTexts(workspacePicker)).toEqual(['Project default', ...LABELS]);
+
+    // The nodes page shows what the node announced.
+    await page.goto(`${env.stack.url}/nodes`);
+    const announced = page.getByTestId('node-agents');
+    await announced.waitFor();
+    expect(await announced.textContent()).toBe('Claude Code, Codex (needs OPENAI_API_KEY), Gemini CLI, OpenCode, Qwen Code, Cline');
   });
 
   it("stores an OpenCode key with base URL and model (shown masked with them), and a Codex key makes Codex ready in the project's default-agent picker", async () => {
