@@ -143,23 +143,23 @@ describe('kanban board', () => {
     await form.getByRole('status').getByText('Settings saved.').waitFor();
     const project = (await env.stack.client.listProjects()).find((p) => p.id === projectId);
     expect(project).toMatchObject({ defaultAgentType: 'claude-code', defaultVmSize: 'large' });
-    const keys = page.getByRole('form', { name: 'Agent API keys' });
+    const keys = page.getByRole('form', { name: 'Agent keys' });
     await keys.getByText('No agent keys stored.').waitFor();
-    // Only agent types that take a key are offered.
-    expect(await keys.getByLabel('Agent').locator('option').allTextContents()).toEqual(['claude-code']);
+    // Every agent type is offered, by its label.
+    expect(await keys.getByLabel('Agent').locator('option').allTextContents()).toEqual(['Claude Code', 'Codex', 'Gemini CLI', 'OpenCode', 'Qwen Code', 'Cline']);
     const secret = 'sk-ant-browser-0123456789abcdef';
-    await keys.getByLabel('API key').fill(secret);
+    await keys.getByRole('textbox', { name: 'API key' }).fill(secret);
     await keys.getByRole('button', { name: 'Store key' }).click();
     await keys.getByRole('status').getByText('Key stored.').waitFor();
     const stored = keys.getByRole('list', { name: 'Stored keys' }).getByRole('listitem');
-    await expect.poll(async () => (await stored.allTextContents()).join('|')).toContain('claude-code: ••••cdef');
-    expect(await keys.getByLabel('API key').inputValue()).toBe('');
+    await expect.poll(async () => (await stored.allTextContents()).join('|')).toContain('Claude Code: ••••cdef');
+    expect(await keys.getByRole('textbox', { name: 'API key' }).inputValue()).toBe('');
     expect(await page.content()).not.toContain(secret);
     const listed = await (await fetch(`${env.stack.url}/api/credentials`)).json();
     expect(listed).toEqual({ credentials: [expect.objectContaining({ kind: 'agent', name: 'claude-code', masked: '••••cdef' })] });
     await screenshot(page, 'settings');
     // Removed: the list says so and the API has none.
-    await keys.getByRole('button', { name: 'Remove the claude-code key' }).click();
+    await keys.getByRole('button', { name: 'Remove the Claude Code key' }).click();
     await keys.getByText('No agent keys stored.').waitFor();
     expect(await (await fetch(`${env.stack.url}/api/credentials`)).json()).toEqual({ credentials: [] });
   });

@@ -13,6 +13,7 @@ import { callbackApi, publicApi, type CallbackApi, type PublicApi } from '@floti
 import { createLogger } from '@flotilla/kit';
 import { checkRequestOrigin, errorHandler, notFoundHandler, registerRoutes, type RouteHandlers } from '@flotilla/kit/hono';
 import { Hono } from 'hono';
+import { agentHandlers } from './agents/routes.js';
 import type { AppEnv } from './app-env.js';
 import { checkApiToken, requireApiToken } from './auth/api-token.js';
 import { browserRequestRules } from './auth/browser-requests.js';
@@ -46,6 +47,7 @@ const publicHandlers: RouteHandlers<PublicApi, AppEnv> = {
   ...nodeHandlers,
   ...daemonArtifactHandlers,
   ...credentialHandlers,
+  ...agentHandlers,
 };
 
 const callbackHandlers: RouteHandlers<CallbackApi, AppEnv> = {

@@ -18,6 +18,7 @@ import {
   type CreateManualWorkspaceRequest,
   type CreateProjectRequest,
   type CreateTaskRequest,
+  type PutAgentCredentialRequest,
   type RouteInput,
   type RouteOutput,
   type RouteSpec,
@@ -190,8 +191,14 @@ export class FlotillaClient {
     return this.call(publicApi.listCredentials, {}).then((r) => r.credentials);
   };
 
-  readonly putAgentCredential = (agentType: string, apiKey: string) => {
-    return this.call(publicApi.putAgentCredential, { params: { agentType }, body: { apiKey } });
+  /**
+   * Save an agent's credential, encrypted: `credential` is `{apiKey | oauthToken, baseUrl?,
+   * model?}`, or an API key alone as a string. 400 for an OAuth token for an agent other than
+   * Claude Code, or a model for one that takes none.
+   */
+  readonly putAgentCredential = (agentType: string, credential: string | PutAgentCredentialRequest) => {
+    const body = typeof credential === 'string' ? { apiKey: credential } : credential;
+    return this.call(publicApi.putAgentCredential, { params: { agentType }, body });
   };
 
   readonly deleteAgentCredential = (agentType: string) => {
@@ -213,6 +220,11 @@ export class FlotillaClient {
 
   readonly deleteGitCredential = (host: string) => {
     return this.call(publicApi.deleteGitCredential, { params: { host } });
+  };
+
+  /** Every agent type: what it needs, the stored credential (masked), what the nodes announced, whether it is ready: `GET /api/agents`. */
+  readonly listAgents = () => {
+    return this.call(publicApi.listAgents, {}).then((r) => r.agents);
   };
 
   /** Nodes that are not destroyed, newest first: `GET /api/nodes`. */

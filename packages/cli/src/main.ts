@@ -1,6 +1,7 @@
 /** `flotilla` — run AI coding agents on your own machines. */
 import { AgentType } from '@flotilla/contracts';
 import { Command } from 'commander';
+import { agentsCommand, agentVariablesHelp } from './commands/agents.js';
 import { destroyNodeCommand, nodesCommand } from './commands/nodes.js';
 import { runCommand } from './commands/run.js';
 import { cancelCommand, logsCommand, promptCommand, retryCommand, tasksCommand } from './commands/tasks.js';
@@ -15,6 +16,7 @@ program
   .command('up')
   .description('Start the control plane and the local cloud on this machine (Ctrl-C stops everything)')
   .option('--port <port>', 'control-plane port', '8787')
+  .addHelpText('after', agentVariablesHelp())
   .action(async (options: { port?: string }) => upCommand(options));
 
 program
@@ -28,6 +30,7 @@ program
   .option('--server <url>', 'control-plane URL (default: a running `flotilla up`, else an embedded one for this run)')
   .option('--json', 'print one JSON object with the result as the last line of stdout')
   .option('--timeout-ms <ms>', 'give up waiting after this many milliseconds')
+  .addHelpText('after', agentVariablesHelp())
   .action(async (description: string, options) => {
     process.exitCode = await runCommand(description, options);
   });
@@ -80,6 +83,16 @@ program
   .option('--server <url>', SERVER_HELP)
   .action(async (sessionId: string, text: string, options: { server?: string }) => {
     process.exitCode = await promptCommand(sessionId, text, options);
+  });
+
+program
+  .command('agents')
+  .description('List the agents: installed on the nodes, credentials (stored, from the environment, or what is missing), how to set what is missing')
+  .option('--json', 'print the agents as one JSON array')
+  .option('--server <url>', SERVER_HELP)
+  .addHelpText('after', agentVariablesHelp())
+  .action(async (options: { json?: boolean; server?: string }) => {
+    process.exitCode = await agentsCommand(options);
   });
 
 const nodes = program

@@ -139,7 +139,9 @@ export function missingAgentSettings(agentType: AgentType, values: AgentCredenti
 /**
  * Credentials the control plane hands a node daemon with a start request: a stored, decrypted
  * agent credential by environment variable name (a key or token, and its base URL and model when
- * stored). They replace the daemon's own settings of that model API as a whole, go only to the
+ * stored). Its key replaces every key of that model API the daemon has (a stored
+ * ANTHROPIC_API_KEY also drops the daemon's CLAUDE_CODE_OAUTH_TOKEN), its base URL and model,
+ * when stored, the daemon's (node daemon agent-credentials.ts `withOverrides`). They go only to the
  * node's model gateway, and are never logged nor persisted.
  */
 export const AgentCredentialOverrides = z

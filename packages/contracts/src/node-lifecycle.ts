@@ -3,6 +3,7 @@
  * for one node, and the public view of nodes (`GET /api/nodes`).
  */
 import { z } from 'zod';
+import { AgentAvailability } from './agents.js';
 import { NodeSandbox, NodeStatus } from './node.js';
 import { ProviderName, VmSize } from './settings.js';
 
@@ -42,6 +43,8 @@ export const NodeInfo = z.object({
   url: z.string().nullable(),
   /** How its agents are contained (`none`: unsandboxed, the operator opted out); null until it is ready. */
   sandbox: NodeSandbox.nullable(),
+  /** Which agents it can run, as its daemon announced (`NodeReadyRequest.agents`); null until announced (or an older daemon). */
+  agents: z.array(AgentAvailability).nullable(),
   autoProvisioned: z.boolean(),
   warmSince: z.string().nullable(),
   /** When a warm node will be destroyed unless a task claims it. */

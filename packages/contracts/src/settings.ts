@@ -32,7 +32,8 @@ const Secret = z.string().trim().min(8).max(4096);
  * key, or (Claude Code) a subscription's OAuth token from `claude setup-token`; with the base URL
  * of the API it is for (an OpenAI-compatible server's, with its `/v1`; absent: the vendor's) and
  * the model to ask for (OpenCode, Qwen Code and Cline need one; Codex and Gemini CLI take it when
- * given). It replaces the node's own settings of that model API as a whole (contracts agents.ts).
+ * given). Its key replaces the node's key(s) of that model API, its base URL and model, when given,
+ * the node's (contracts agents.ts `AgentCredentialOverrides`).
  */
 export const PutAgentCredentialRequest = z
   .strictObject({

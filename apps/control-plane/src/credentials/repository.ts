@@ -11,6 +11,9 @@ interface CredentialRow {
   masked: string;
   created_at: string;
   updated_at: string;
+  /** An agent credential's base URL and model (migration 0007; not secret); null for the others. */
+  base_url: string | null;
+  model: string | null;
 }
 
 export interface CredentialKey {
@@ -19,19 +22,43 @@ export interface CredentialKey {
   name: string;
 }
 
-const toInfo = (row: CredentialRow): CredentialInfo => ({ kind: row.kind, name: row.name, masked: row.masked, updatedAt: row.updated_at });
+/** What the API shows of a credential besides its mask: an agent credential's base URL and model (neither is secret). */
+export interface CredentialDetails {
+  baseUrl?: string | undefined;
+  model?: string | undefined;
+}
 
-/** Store (or replace) a sealed credential. @returns what the API shows of it */
-export async function putCredential(db: D1Database, key: CredentialKey, sealed: SealedSecret, masked: string): Promise<CredentialInfo> {
+const withDetails = (info: CredentialInfo, details: CredentialDetails): CredentialInfo => ({
+  ...info,
+  ...(details.baseUrl ? { baseUrl: details.baseUrl } : {}),
+  ...(details.model ? { model: details.model } : {}),
+});
+
+const toInfo = (row: CredentialRow): CredentialInfo =>
+  withDetails({ kind: row.kind, name: row.name, masked: row.masked, updatedAt: row.updated_at }, { baseUrl: row.base_url ?? undefined, model: row.model ?? undefined });
+
+/**
+ * Store (or replace) a sealed credential, with what the API shows of it: `masked`, and `details`
+ * (an agent credential's base URL and model, stored in clear beside the sealed secret).
+ * @returns what the API shows of it
+ */
+export async function putCredential(db: D1Database, key: CredentialKey, sealed: SealedSecret, masked: string, details: CredentialDetails = {}): Promise<CredentialInfo> {
   const at = new Date().toISOString();
   await db
     .prepare(
-      `INSERT INTO credentials (user_id, kind, name, ciphertext, iv, masked, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT(user_id, kind, name) DO UPDATE SET ciphertext = excluded.ciphertext, iv = excluded.iv, masked = excluded.masked, updated_at = excluded.updated_at`,
+      `INSERT INTO credentials (user_id, kind, name, ciphertext, iv, masked, base_url, model, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT(user_id, kind, name) DO UPDATE SET ciphertext = excluded.ciphertext, iv = excluded.iv, masked = excluded.masked,
+         base_url = excluded.base_url, model = excluded.model, updated_at = excluded.updated_at`,
     )
-    .bind(key.userId, key.kind, key.name, sealed.ciphertext, sealed.iv, masked, at, at)
+    .bind(key.userId, key.kind, key.name, sealed.ciphertext, sealed.iv, masked, details.baseUrl ?? null, details.model ?? null, at, at)
     .run();
-  return { kind: key.kind, name: key.name, masked, updatedAt: at };
+  return withDetails({ kind: key.kind, name: key.name, masked, updatedAt: at }, details);
+}
+
+/** What the API shows of one credential (masked), or null when none is saved. */
+export async function getCredentialInfo(db: D1Database, key: CredentialKey): Promise<CredentialInfo | null> {
+  const row = await db.prepare('SELECT * FROM credentials WHERE user_id = ? AND kind = ? AND name = ?').bind(key.userId, key.kind, key.name).first<CredentialRow>();
+  return row ? toInfo(row) : null;
 }
 
 /** The sealed secret of a credential, or null when none is saved. */

@@ -1,8 +1,9 @@
 /**
  * Handlers of the credential routes of the public API (contracts `publicApi`; issue 6, item 8):
  * the user's cloud credentials — a token is checked with its provider before it is saved,
- * stored encrypted, and never returned, only a mask. Agent API keys (issue 5, item 1) likewise:
- * stored encrypted, shown masked, and handed only to the agent process a run starts
+ * stored encrypted, and never returned, only a mask. Agent credentials (issue 5, item 1; issue
+ * 13: a key or Claude Code's OAuth token, with base URL and model) likewise: stored encrypted,
+ * shown masked, and handed only to the node's model gateway when a run starts that agent
  * (agent-keys.ts). Repository tokens per git host: sent with each workspace of a repository on
  * that host (git-tokens.ts). Path params (provider, agent type, host) are checked by the table.
  */
@@ -11,7 +12,7 @@ import type { PublicHandlers } from '../app-env.js';
 import { IMPLICIT_USER_ID } from '../auth/principal.js';
 import { depsFromEnv } from '../deps.js';
 import { tokenValidator } from '../nodes/providers.js';
-import { saveAgentKey } from './agent-keys.js';
+import { saveAgentCredential } from './agent-keys.js';
 import { saveCloudToken } from './cloud-tokens.js';
 import { saveGitToken } from './git-tokens.js';
 import { deleteCredential, listCredentials } from './repository.js';
@@ -49,12 +50,15 @@ export const credentialHandlers: PublicHandlers<
     return null;
   },
 
-  /** Save an agent type's API key, encrypted. 400 for one that takes no key; 503 when credential storage is not configured. */
+  /**
+   * Save an agent type's credential, encrypted: `{apiKey | oauthToken, baseUrl?, model?}`. 400 for
+   * an OAuth token for an agent other than Claude Code, or a model for one that takes none; 503
+   * when credential storage is not configured.
+   */
   putAgentCredential: async ({ params, body }, c) => {
     const deps = depsFromEnv(c.env);
-    if (!body.apiKey) throw badRequest('only an apiKey can be stored yet');
-    const info = await saveAgentKey(deps, IMPLICIT_USER_ID, params.agentType, body.apiKey);
-    deps.log.child({ component: 'credentials' }).info('agent credential saved', { agentType: params.agentType, masked: info.masked });
+    const info = await saveAgentCredential(deps, IMPLICIT_USER_ID, params.agentType, body);
+    deps.log.child({ component: 'credentials' }).info('agent credential saved', { agentType: params.agentType, masked: info.masked, baseUrl: info.baseUrl, model: info.model });
     return info;
   },
 

@@ -24,14 +24,15 @@ async function refusalOfReady(db: D1Database, nodeId: string, url: string): Prom
 
 export const nodeCallbackHandlers: CallbackHandlers<'nodeReady' | 'nodeHeartbeat'> = {
   /**
-   * The node daemon is up and listening at `url`: the runs waiting on it are woken. A restarted
+   * The node daemon is up and listening at `url`: the runs waiting on it are woken, and the
+   * agents it can run (`agents`, when announced) are stored for `GET /api/agents` and the nodes page. A restarted
    * daemon may announce itself again at the same URL; a ready (or warm) node's URL never changes
    * — the next task's credentials would go there — and a node being destroyed, or gone, is not
    * revived: both 409, changing nothing (repository.ts `markNodeReady`). 404 for an unknown node.
    */
   nodeReady: async ({ params, body }, c) => {
     const { db, stubs } = depsFromEnv(c.env);
-    const status = await markNodeReady(db, params.nodeId, body.url, body.daemonVersion, body.sandbox);
+    const status = await markNodeReady(db, params.nodeId, body.url, body.daemonVersion, body.sandbox, body.agents);
     if (status === null) throw await refusalOfReady(db, params.nodeId, body.url);
     await Promise.all((await listTaskIdsWaitingOnNode(db, params.nodeId)).map((taskId) => stubs.taskRunner(taskId).wake()));
     return { ok: true as const };

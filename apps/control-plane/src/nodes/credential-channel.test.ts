@@ -6,7 +6,7 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { FlotillaError } from '@flotilla/kit';
-import { saveAgentKey } from '../credentials/agent-keys.js';
+import { saveAgentCredential } from '../credentials/agent-keys.js';
 import { saveGitToken } from '../credentials/git-tokens.js';
 import type { Deps } from '../deps.js';
 import { createWorkspaceFor } from '../runs/workspace-steps.js';
@@ -24,7 +24,7 @@ async function keyedUser() {
   const keyed = deps();
   const userId = `user_${crypto.randomUUID()}`;
   await saveGitToken(keyed, userId, 'example.com', { token: GIT_TOKEN });
-  await saveAgentKey(keyed, userId, 'claude-code', AGENT_KEY);
+  await saveAgentCredential(keyed, userId, 'claude-code', { apiKey: AGENT_KEY });
   return { keyed, userId };
 }
 

@@ -2,7 +2,7 @@
 import type { NodeInfo, NodeSandbox, ProviderName, VmSize } from '@flotilla/contracts';
 import type { Deps } from '../deps.js';
 import { liveWorkspaceIdsOfNode } from '../workspaces/repository.js';
-import type { NodeRow } from './repository.js';
+import { agentsOfNode, type NodeRow } from './repository.js';
 
 /** The public view of `row`; `warmUntil` is `warm_since` + NODE_WARM_TIMEOUT_MS while warm. */
 export async function toNodeInfo(deps: Pick<Deps, 'db' | 'config'>, row: NodeRow): Promise<NodeInfo> {
@@ -16,6 +16,7 @@ export async function toNodeInfo(deps: Pick<Deps, 'db' | 'config'>, row: NodeRow
     location: row.location,
     url: row.url,
     sandbox: row.sandbox as NodeSandbox | null,
+    agents: agentsOfNode(row),
     autoProvisioned: row.auto_provisioned === 1,
     warmSince: row.warm_since,
     warmUntil,

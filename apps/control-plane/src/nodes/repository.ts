@@ -1,5 +1,6 @@
 /** D1 storage of nodes: `nodes`. Every SQL statement on it is here. */
-import type { NodeStatus, ProviderName, VmSize } from '@flotilla/contracts';
+import { AgentAvailability, type NodeStatus, type ProviderName, type VmSize } from '@flotilla/contracts';
+import { z } from 'zod';
 
 export interface NodeRow {
   id: string;
@@ -20,6 +21,9 @@ export interface NodeRow {
   location: string | null;
   /** How its agents are contained, as its daemon announced (migration 0005); null until ready. */
   sandbox: string | null;
+  /** Which agents it can run, as its daemon announced (JSON AgentAvailability[], migration 0007); null until announced. */
+  agents: string | null;
+  agents_announced_at: string | null;
 }
 
 /** What a node must be to be reused for a run (node selection). */
@@ -70,25 +74,64 @@ export async function listNodeRows(db: D1Database, status?: NodeStatus): Promise
 }
 
 /**
- * The node's daemon is listening at `url` (its ready callback also counts as a heartbeat), in one
- * guarded statement: a `provisioning` node becomes `ready` at `url`; a `ready` or `warm` node (a
- * daemon that restarted) keeps its status and takes the new version and sandbox only when `url`
- * is the URL recorded for it. Anything else changes nothing: a node being destroyed, destroyed or
- * failed is not revived, and a ready node's URL is never changed (the control plane sends
- * credentials there).
+ * The node's daemon is listening at `url` (its ready callback also counts as a heartbeat), in
+ * one guarded statement: a `provisioning` node becomes `ready` at `url`; a `ready` or `warm` node
+ * (a daemon that restarted) keeps its status and takes the new version, sandbox and agents only
+ * when `url` is the URL recorded for it. Anything else changes
+ * nothing: a node being destroyed, destroyed or failed is not revived, and a ready node's URL is
+ * never changed (the control plane sends credentials there). The agents it can run are stored
+ * with the time of the announcement when announced (an older daemon announces none: what was
+ * stored stays).
  * @returns the node's status after the call, or null when nothing changed (no such node, or the
  *   guard refused it: {@link getNode} says why)
  */
-export async function markNodeReady(db: D1Database, id: string, url: string, daemonVersion: string, sandbox: string): Promise<NodeStatus | null> {
+export async function markNodeReady(
+  db: D1Database,
+  id: string,
+  url: string,
+  daemonVersion: string,
+  sandbox: string,
+  announcedAgents?: readonly AgentAvailability[],
+): Promise<NodeStatus | null> {
   const at = now();
+  const agents = announcedAgents === undefined ? null : JSON.stringify(announcedAgents);
   const row = await db
     .prepare(
-      `UPDATE nodes SET status = CASE status WHEN 'provisioning' THEN 'ready' ELSE status END, url = ?, daemon_version = ?, sandbox = ?, last_heartbeat_at = ?, updated_at = ?
+      `UPDATE nodes SET status = CASE status WHEN 'provisioning' THEN 'ready' ELSE status END, url = ?, daemon_version = ?, sandbox = ?,
+         agents = COALESCE(?, agents), agents_announced_at = CASE WHEN ? IS NULL THEN agents_announced_at ELSE ? END, last_heartbeat_at = ?, updated_at = ?
        WHERE id = ? AND (status = 'provisioning' OR (status IN ('ready', 'warm') AND url = ?)) RETURNING status`,
     )
-    .bind(url, daemonVersion, sandbox, at, at, id, url)
+    .bind(url, daemonVersion, sandbox, agents, agents, at, at, at, id, url)
     .first<{ status: NodeStatus }>();
   return row?.status ?? null;
+}
+
+const AnnouncedAgents = z.array(AgentAvailability);
+
+/**
+ * The agents a node's row says it can run (`agents`, parsed), or null when it announced none or
+ * what is stored does not parse (never thrown: an unreadable announcement is no announcement).
+ */
+export function agentsOfNode(row: Pick<NodeRow, 'agents'>): AgentAvailability[] | null {
+  if (row.agents === null) return null;
+  try {
+    const parsed = AnnouncedAgents.safeParse(JSON.parse(row.agents));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The newest announcement of agents by a node of `userId` (any status: a destroyed node's daemon
+ * ran with the settings its successors get), or null when no node announced any.
+ */
+export async function latestAgentAnnouncement(db: D1Database, userId: string): Promise<AgentAvailability[] | null> {
+  const row = await db
+    .prepare('SELECT agents FROM nodes WHERE user_id = ? AND agents IS NOT NULL ORDER BY agents_announced_at DESC, created_at DESC LIMIT 1')
+    .bind(userId)
+    .first<Pick<NodeRow, 'agents'>>();
+  return row ? agentsOfNode(row) : null;
 }
 
 /** The node's daemon is alive now. */

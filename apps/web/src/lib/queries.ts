@@ -18,6 +18,7 @@ export const keys = {
   tasks: (projectId: string) => ['tasks', projectId] as const,
   task: (projectId: string, taskId: string) => ['task', projectId, taskId] as const,
   credentials: ['credentials'] as const,
+  agents: ['agents'] as const,
   nodes: ['nodes'] as const,
   workspace: (projectId: string, workspaceId: string) => ['workspace', projectId, workspaceId] as const,
 };
@@ -32,6 +33,13 @@ const WORKSPACE_SETUP_POLL_MS = 1_000;
 
 /** Whether the API requires its token and whether this browser is signed in. */
 export const useApiSession = () => useQuery({ queryKey: keys.apiSession, queryFn: () => api.getSession(), staleTime: Infinity });
+
+/**
+ * Every agent type with whether it is ready and what it misses (`GET /api/agents`). Refreshed
+ * when the credentials change (the agent keys form invalidates it) and when the window regains
+ * focus; a server without the route leaves `data` undefined (the pickers then list the catalog).
+ */
+export const useAgents = () => useQuery({ queryKey: keys.agents, queryFn: () => api.listAgents(), retry: false, staleTime: 30_000 });
 
 export const useProjects = () => useQuery({ queryKey: keys.projects, queryFn: () => api.listProjects() });
 

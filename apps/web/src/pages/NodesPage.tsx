@@ -3,10 +3,11 @@
  * with its status — active, warm with the time left counting down, destroying —, provider, size
  * and machine type, and its workspaces; a node whose agents are not sandboxed says so (issue 12:
  * `none` "unsandboxed", `unavailable` "no sandbox — agents refused"; `bubblewrap` is the normal
- * case and says nothing). A node with no workspace can be destroyed now (`DELETE /api/nodes/:id`),
+ * case and says nothing); the agents its daemon announced (issue 13), each with what keeps it
+ * from running there. A node with no workspace can be destroyed now (`DELETE /api/nodes/:id`),
  * e.g. a warm one nobody will use soon.
  */
-import type { NodeInfo } from '@flotilla/contracts';
+import { AGENT_CATALOG, type AgentAvailability, type NodeInfo } from '@flotilla/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { api, errorText } from '../lib/api';
@@ -76,6 +77,13 @@ function DestroyButton({ node }: { node: NodeInfo }) {
   );
 }
 
+/** One agent as its node announced it: its label, and what keeps it from running there. */
+function agentAvailabilityText(availability: AgentAvailability): string {
+  const { label } = AGENT_CATALOG[availability.agentType];
+  if (!availability.installed) return `${label} (not installed)`;
+  return availability.missing.length > 0 ? `${label} (needs ${availability.missing.join(', ')})` : label;
+}
+
 function NodeCard({ node, now }: { node: NodeInfo; now: number }) {
   const label = STATUS_LABEL[node.status];
   const sandbox = node.sandbox === null ? null : SANDBOX_LABEL[node.sandbox];
@@ -132,6 +140,12 @@ function NodeCard({ node, now }: { node: NodeInfo; now: number }) {
             </ul>
           )}
         </dd>
+        {node.agents && (
+          <>
+            <dt>Agents</dt>
+            <dd data-testid="node-agents">{node.agents.map(agentAvailabilityText).join(', ')}</dd>
+          </>
+        )}
       </dl>
       {node.workspaceIds.length === 0 && DESTROYABLE.includes(node.status) && <DestroyButton node={node} />}
     </li>

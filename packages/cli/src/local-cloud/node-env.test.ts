@@ -7,6 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { AGENT_CREDENTIAL_ENV } from '@flotilla/contracts';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../paths.js';
 import { DAEMON_SETTING_PREFIXES, isNodeDaemonVariable, nodeDaemonEnv, SET_BY_LOCAL_CLOUD } from './node-env.js';
@@ -84,6 +85,16 @@ describe('nodeDaemonEnv', () => {
     expect(env.FLOTILLA_CALLBACK_TOKEN).toBeUndefined();
     expect(env.FLOTILLA_NODE_ID).toBe('nod_abc');
     expect(env.FLOTILLA_SANDBOX_HIDE).toBe('/a,/b,/state');
+  });
+
+  it("hands every agent's credentials on (contracts AGENT_CREDENTIAL_ENV: Anthropic, OpenAI-compatible, Gemini), and nothing more of their vendors", () => {
+    const credentials = Object.fromEntries(AGENT_CREDENTIAL_ENV.map((name) => [name, `value-of-${name}`]));
+    expect(Object.keys(credentials)).toEqual(expect.arrayContaining(['OPENAI_API_KEY', 'OPENAI_BASE_URL', 'OPENAI_MODEL', 'GEMINI_API_KEY', 'GOOGLE_GEMINI_BASE_URL', 'GEMINI_MODEL']));
+    const env = nodeDaemonEnv({ inherited: { ...credentials, OPENAI_ORG_ID: 'org', GOOGLE_API_KEY: 'g', GOOGLE_APPLICATION_CREDENTIALS: '/creds.json' } }, node);
+    for (const name of AGENT_CREDENTIAL_ENV) expect(env[name], name).toBe(`value-of-${name}`);
+    expect(env).not.toHaveProperty('OPENAI_ORG_ID');
+    expect(env).not.toHaveProperty('GOOGLE_API_KEY');
+    expect(env).not.toHaveProperty('GOOGLE_APPLICATION_CREDENTIALS');
   });
 
   it("covers every variable of the README's node daemon table", () => {

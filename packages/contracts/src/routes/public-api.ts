@@ -15,6 +15,7 @@ import { NodeInfo, NodeList, NodeSweepResult } from '../node-lifecycle.js';
 import { NodeStatus } from '../node.js';
 import { CreateProjectRequest, Project } from '../project.js';
 import {
+  AgentInfo,
   CredentialInfo,
   ProviderName,
   PutAgentCredentialRequest,
@@ -38,6 +39,10 @@ export const ListTasksQuery = z.object({ status: TaskStatus.optional() });
 
 /** `GET /api/nodes`. */
 export const ListNodesQuery = z.object({ status: NodeStatus.optional() });
+
+/** `GET /api/agents`: one entry per agent type, in the order of contracts `AgentType`. */
+export const AgentList = z.object({ agents: z.array(AgentInfo) });
+export type AgentList = z.infer<typeof AgentList>;
 
 /** `GET /api/credentials`. */
 export const CredentialList = z.object({ credentials: z.array(CredentialInfo) });
@@ -92,12 +97,15 @@ export const publicApi = {
   daemonBundle: route({ method: 'GET', path: '/api/node-daemon/bundle/:version', auth: 'public', response: { kind: 'stream', contentType: 'text/javascript' }, status: [200], summary: 'the node daemon bundle' }),
   daemonLockfile: route({ method: 'GET', path: '/api/node-daemon/lockfile/:version', auth: 'public', response: { kind: 'stream', contentType: 'application/json' }, status: [200], summary: "the lockfile of the daemon's runtime packages" }),
 
+  // Agents (agents/).
+  listAgents: route({ method: 'GET', path: '/api/agents', auth: 'apiToken', response: AgentList, status: [200], summary: 'each agent type: what it needs, the stored credential, what the nodes announced, whether it is ready' }),
+
   // Credentials (credentials/).
   listCredentials: route({ method: 'GET', path: '/api/credentials', auth: 'apiToken', response: CredentialList, status: [200], summary: 'stored credentials, masked' }),
   putCloudCredential: route({ method: 'PUT', path: '/api/credentials/cloud/:provider', auth: 'apiToken', params: z.object({ provider: ProviderName }), body: PutCloudCredentialRequest, response: CredentialInfo, status: [200], summary: "save a cloud provider's token (checked with the provider first)" }),
   deleteCloudCredential: route({ method: 'DELETE', path: '/api/credentials/cloud/:provider', auth: 'apiToken', params: z.object({ provider: ProviderName }), response: { kind: 'empty' }, status: [204], summary: "forget a cloud provider's token" }),
-  putAgentCredential: route({ method: 'PUT', path: '/api/credentials/agents/:agentType', auth: 'apiToken', params: z.object({ agentType: AgentType }), body: PutAgentCredentialRequest, response: CredentialInfo, status: [200], summary: "save an agent's API key" }),
-  deleteAgentCredential: route({ method: 'DELETE', path: '/api/credentials/agents/:agentType', auth: 'apiToken', params: z.object({ agentType: AgentType }), response: { kind: 'empty' }, status: [204], summary: "forget an agent's API key" }),
+  putAgentCredential: route({ method: 'PUT', path: '/api/credentials/agents/:agentType', auth: 'apiToken', params: z.object({ agentType: AgentType }), body: PutAgentCredentialRequest, response: CredentialInfo, status: [200], summary: "save an agent's credential (API key or OAuth token, base URL, model)" }),
+  deleteAgentCredential: route({ method: 'DELETE', path: '/api/credentials/agents/:agentType', auth: 'apiToken', params: z.object({ agentType: AgentType }), response: { kind: 'empty' }, status: [204], summary: "forget an agent's credential" }),
   putGitCredential: route({ method: 'PUT', path: '/api/credentials/git/:host', auth: 'apiToken', params: z.object({ host: GitHost }), body: PutGitCredentialRequest, response: CredentialInfo, status: [200], summary: 'save a repository token for a git host' }),
   deleteGitCredential: route({ method: 'DELETE', path: '/api/credentials/git/:host', auth: 'apiToken', params: z.object({ host: GitHost }), response: { kind: 'empty' }, status: [204], summary: "forget a git host's repository token" }),
 } as const;

@@ -5,6 +5,7 @@ import { useState, type FormEvent } from 'react';
 import { useNavigate } from 'react-router';
 import { api, errorText } from '../../lib/api';
 import { keys } from '../../lib/queries';
+import { AgentSelect } from '../agents/AgentSelect';
 
 export function CreateProjectForm() {
   const queryClient = useQueryClient();
@@ -42,14 +43,7 @@ export function CreateProjectForm() {
           Default branch
           <input value={defaultBranch} onChange={(e) => setDefaultBranch(e.target.value)} />
         </label>
-        <label>
-          Default agent
-          <select value={agent} onChange={(e) => setAgent(AgentType.parse(e.target.value))}>
-            {AgentType.options.map((option) => (
-              <option key={option}>{option}</option>
-            ))}
-          </select>
-        </label>
+        <AgentSelect label="Default agent" value={agent} onChange={(value) => setAgent(AgentType.parse(value))} />
       </div>
       {create.isError && <p role="alert" className="error">{errorText(create.error)}</p>}
       <button type="submit" className="primary" disabled={create.isPending}>

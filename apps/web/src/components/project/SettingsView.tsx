@@ -7,6 +7,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api, errorText } from '../../lib/api';
 import { keys } from '../../lib/queries';
+import { AgentSelect } from '../agents/AgentSelect';
 import { AgentKeys } from './AgentKeys';
 import { CloudToken } from './CloudToken';
 import { EgressAllowlistForm } from './EgressAllowlistForm';
@@ -40,14 +41,7 @@ export function SettingsView({ project }: { project: Project }) {
         <p className="muted small">
           {project.repoUrl} · default branch {project.defaultBranch}
         </p>
-        <label>
-          Default agent
-          <select value={agent} onChange={(e) => setAgent(AgentType.parse(e.target.value))}>
-            {AgentType.options.map((option) => (
-              <option key={option}>{option}</option>
-            ))}
-          </select>
-        </label>
+        <AgentSelect label="Default agent" value={agent} onChange={(value) => setAgent(AgentType.parse(value))} />
         <label>
           Nodes run on
           <select value={provider} onChange={(e) => setProvider(ProviderName.parse(e.target.value))}>

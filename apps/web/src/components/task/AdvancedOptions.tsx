@@ -1,5 +1,6 @@
 /** Priority, agent and VM size of a new task, collapsed by default (empty = project default). */
-import { AgentType, VmSize } from '@flotilla/contracts';
+import { VmSize } from '@flotilla/contracts';
+import { AgentSelect } from '../agents/AgentSelect';
 
 export interface TaskOptions {
   priority: string;
@@ -16,15 +17,7 @@ export function AdvancedOptions({ value, onChange }: { value: TaskOptions; onCha
           Priority
           <input type="number" min={0} max={1000} value={value.priority} onChange={(e) => onChange({ ...value, priority: e.target.value })} placeholder="0" />
         </label>
-        <label>
-          Agent
-          <select value={value.agentType} onChange={(e) => onChange({ ...value, agentType: e.target.value })}>
-            <option value="">Project default</option>
-            {AgentType.options.map((agent) => (
-              <option key={agent}>{agent}</option>
-            ))}
-          </select>
-        </label>
+        <AgentSelect label="Agent" value={value.agentType} onChange={(agentType) => onChange({ ...value, agentType })} defaultOption="Project default" />
         <label>
           VM size
           <select value={value.vmSize} onChange={(e) => onChange({ ...value, vmSize: e.target.value })}>

@@ -9,6 +9,7 @@ import { useMutation } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useNavigate } from 'react-router';
 import { api, errorText } from '../../lib/api';
+import { AgentSelect } from '../agents/AgentSelect';
 
 export function NewWorkspaceForm({ projectId }: { projectId: string }) {
   const navigate = useNavigate();
@@ -29,15 +30,7 @@ export function NewWorkspaceForm({ projectId }: { projectId: string }) {
       <summary>New workspace</summary>
       <form onSubmit={submit} aria-label="New workspace">
         <p className="muted small">A workspace on its own branch where you talk to the agent yourself; no task.</p>
-        <label>
-          Agent
-          <select value={agentType} onChange={(e) => setAgentType(e.target.value)}>
-            <option value="">Project default</option>
-            {AgentType.options.map((agent) => (
-              <option key={agent}>{agent}</option>
-            ))}
-          </select>
-        </label>
+        <AgentSelect label="Agent" value={agentType} onChange={setAgentType} defaultOption="Project default" />
         <fieldset>
           <legend>When the agent wants to use a tool</legend>
           <label>
