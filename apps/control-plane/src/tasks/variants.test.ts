@@ -6,19 +6,8 @@
  */
 import { taskVariantBranchName, type ModelUsage, type Task, type TaskWithEvents } from '@flotilla/contracts';
 import { describe, expect, it } from 'vitest';
-import { api, createProject, createTask, eventually, expectJson, getTask, listMessages } from '../../test/helpers.js';
-import {
-  agentSessionCalls,
-  completed,
-  provisioned,
-  reportNodeReady,
-  reportWorkspaceReady,
-  taskCallback,
-  waitForStatus,
-  waitForStep,
-  workspaceRequested,
-  type Run,
-} from '../../test/task-run.js';
+import { api, createProject, createTask, eventually, expectJson, getTask, listMessages, standIn } from '../../test/helpers.js';
+import { agentSessionCalls, completed, daemonCalls, reportNodeReady, reportWorkspaceReady, taskCallback, waitForStatus, waitForStep, type Run } from '../../test/task-run.js';
 
 type ErrorJson = { error: { code: string; message: string } };
 
@@ -45,11 +34,26 @@ async function startOnSeveral(agentTypes: string[], vmSize: 'small' | 'medium' |
   return { parent, runs };
 }
 
-/** Take a variant's run to `running`; answers the branch its workspace was asked for. */
+/**
+ * Take a variant's run to `running`; answers the branch its workspace was asked for. Each
+ * callback is sent as soon as the call it answers is seen (not once the run waits for it), so
+ * three runs driven at once stay within this suite's short step timeouts on a busy machine.
+ */
 async function driveVariant(run: Run): Promise<string> {
-  await provisioned(run);
+  const create = await eventually(async () => {
+    const [call] = (await standIn.createNodeCalls(run.nodeId)).filter((c) => c.answer === '201');
+    expect(call).toBeDefined();
+    return call!;
+  });
+  run.nodeToken = (create.body as { callbackToken: string }).callbackToken;
   await reportNodeReady(run);
-  const request = await workspaceRequested(run);
+  const request = await eventually(async () => {
+    const [call] = (await daemonCalls(run, 'POST', '/workspaces')).filter((c) => /^2\d\d$/.test(c.answer));
+    expect(call).toBeDefined();
+    return call!;
+  });
+  run.workspaceId = (request.body as { workspaceId: string }).workspaceId;
+  run.workspaceToken = (request.body as { callbackToken: string }).callbackToken;
   await reportWorkspaceReady(run);
   await agentSessionCalls(run);
   await waitForStep(run, 'running');
