@@ -88,7 +88,7 @@ describe('a task on several agents', () => {
     const { tasks } = await expectJson<{ tasks: Task[] }>(await api(`/api/projects/${parent.projectId}/tasks`), 200);
     expect(tasks.map((t) => t.id)).toEqual([parent.id]);
     expect(tasks[0]!.variants).toHaveLength(3);
-    expect(await getTask(variants[0]!.taskId)).toMatchObject({ parentTaskId: parent.id, agentType: 'claude-code' });
+    expect(await getTask(variants[0]!.taskId)).toMatchObject({ parentTaskId: parent.id, agentType: 'claude-code', title: 'Compare the agents. · Claude Code' });
 
     // Together: each step has its (short, in these tests) timeout, for every variant at once.
     const branches = await Promise.all(runs.map(driveVariant));

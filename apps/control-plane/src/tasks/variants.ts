@@ -11,7 +11,7 @@ import { addModelUsage, AGENT_CATALOG, AgentType, EMPTY_MODEL_USAGE, newId, type
 import { conflict } from '@flotilla/kit';
 import { z } from 'zod';
 import type { Deps } from '../deps.js';
-import { getTaskRow, insertTasksWithEvents, listVariantRows, runSubjectOf, toTask, type NewTask, type TaskRow } from './repository.js';
+import { insertTasksWithEvents, listVariantRows, runSubjectOf, toTask, type NewTask, type TaskRow } from './repository.js';
 
 type TaskDeps = Pick<Deps, 'db' | 'stubs' | 'log'>;
 
@@ -79,11 +79,11 @@ export async function startVariants(deps: TaskDeps, parent: TaskRow, actor: stri
     const chatSessionId = newId('ses');
     const initialMessageId = crypto.randomUUID();
     const firstMessage = { messageId: initialMessageId, sessionId: chatSessionId, role: 'user' as const, content: parent.description, timestamp: new Date().toISOString() };
-    await projectData.createSession(parent.project_id, { id: chatSessionId, taskId, workspaceId: null, topic: `${parent.title} · ${AGENT_CATALOG[agentType].label}` }, firstMessage);
+    await projectData.createSession(parent.project_id, { id: chatSessionId, taskId, workspaceId: null, topic: variantTitle(parent.title, agentType) }, firstMessage);
     variants.push({
       id: taskId,
       projectId: parent.project_id,
-      title: parent.title,
+      title: variantTitle(parent.title, agentType),
       description: parent.description,
       status: 'queued',
       executionStep: 'node_selection',
@@ -110,9 +110,11 @@ export async function startVariants(deps: TaskDeps, parent: TaskRow, actor: stri
   return rows;
 }
 
-/** The parent of variant `row`, when it is one. */
-export async function parentOf(db: D1Database, row: TaskRow): Promise<TaskRow | null> {
-  return row.parent_task_id ? getTaskRow(db, row.parent_task_id) : null;
+/** A variant's title (its chat session's too): its parent's, then the agent's name (`Fix the tests · Codex`), at most 200 characters. */
+export function variantTitle(parentTitle: string, agentType: AgentType): string {
+  const suffix = ` · ${AGENT_CATALOG[agentType].label}`;
+  const room = 200 - suffix.length;
+  return `${parentTitle.length > room ? `${parentTitle.slice(0, room - 1)}…` : parentTitle}${suffix}`;
 }
 
 /**

@@ -17,7 +17,8 @@ function tokensText(variant: TaskVariant): string | null {
 export function VariantComparison({ projectId, variants }: { projectId: string; variants: readonly TaskVariant[] }) {
   if (variants.length === 0) return null;
   return (
-    <section className="variants" aria-label="Results by agent">
+    // Scrolls on its own when the agents do not fit: focusable, so the keyboard can scroll it too.
+    <section className="variants" aria-label="Results by agent" tabIndex={0}>
       {variants.map((variant) => {
         const label = AGENT_CATALOG[variant.agentType].label;
         const tokens = tokensText(variant);
