@@ -56,6 +56,12 @@ export async function applyTransition(deps: TransitionDeps, taskId: string, from
   return written;
 }
 
+/**
+ * How many times `followVariants` reads again after losing a compare-and-set to a concurrent
+ * variant (each loss means another variant's call is bringing the parent along too).
+ */
+const FOLLOW_VARIANTS_ATTEMPTS = 3;
+
 /** Statuses in which a task run on several agents follows its variants (before: its own moves; after: it ended). */
 const FOLLOWING_STATUSES: readonly TaskStatus[] = ['queued', 'delegated', 'in_progress'];
 
@@ -79,7 +85,7 @@ function forwardPath(from: TaskStatus, to: TaskStatus): TaskStatus[] {
  */
 export async function followVariants(deps: TransitionDeps, parentId: string): Promise<void> {
   try {
-    for (let attempt = 0; attempt < 3; attempt += 1) {
+    for (let attempt = 0; attempt < FOLLOW_VARIANTS_ATTEMPTS; attempt += 1) {
       const parent = await getTaskRow(deps.db, parentId);
       if (!parent || !FOLLOWING_STATUSES.includes(parent.status)) return;
       const variants = await listVariantRows(deps.db, [parentId]);
