@@ -1,6 +1,7 @@
 /**
  * Capability: `flotilla run` as a user types it. Against a running server (`--server`) and with
- * an embedded one booted for the run; `--json` gives the result as the last line of stdout. The
+ * an embedded one booted for the run; `--json` gives the result as the last line of stdout;
+ * `--agent` repeated runs one task on several agents and compares them. The
  * nodes run the scripted agent for `--agent claude-code` (the testkit's agent-command override).
  */
 import { agentOverrideEnv, bootTestStack, createGitRepo, git, processesOfStack, showFile, type TestStack } from '@flotilla/testkit/stack';
@@ -56,6 +57,24 @@ describe('flotilla run', () => {
     expect(result.stderr).toContain('Provisioning a node');
     expect(result.stderr).toContain('Starting the agent and handing it the task');
     expect(result.stderr).toContain('working on it');
+  });
+
+  it('--agent repeated: runs the task on each agent at once, prints each one\'s progress and a comparison', async () => {
+    const repo = createGitRepo();
+    const description = 'write SEVERAL.md: from each agent\nsay: wrote SEVERAL.md';
+    const result = await runCli(['run', '--repo', repo, '--agent', 'claude-code', '--agent', 'codex', '--server', stack.url, '--json', description]);
+    expect(result.code, result.stderr).toBe(0);
+    const json = JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '') as { taskId: string; status: string; variants: Array<{ agentType: string; status: string; branch: string }> };
+    expect(json.status).toBe('completed');
+    expect(json.variants.map((v) => [v.agentType, v.status, v.branch])).toEqual([
+      ['claude-code', 'completed', `task/${json.taskId}-claude-code`],
+      ['codex', 'completed', `task/${json.taskId}-codex`],
+    ]);
+    for (const variant of json.variants) expect(showFile(repo, variant.branch, 'SEVERAL.md')).toBe('from each agent');
+    expect(result.stderr).toContain('[Claude Code] completed');
+    expect(result.stderr).toContain('[Codex] completed');
+    expect(result.stderr).toMatch(/Agent\s+Status\s+Files\s+Tokens\s+Branch/);
+    expect(result.stderr).toMatch(/^Codex: /m);
   });
 
   it('exits non-zero when the task fails', async () => {

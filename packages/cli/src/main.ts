@@ -24,7 +24,7 @@ program
   .description('Run a task: provision a node, start the agent on a task branch, stream its work, push the branch')
   .argument('<description>', 'what the agent should do')
   .requiredOption('--repo <path-or-url>', 'the repository: a local path (the branch is pushed back into it) or a git URL')
-  .option('--agent <type>', `agent: ${AgentType.options.join(' | ')} (default: the project default)`)
+  .option('--agent <type>', `agent: ${AgentType.options.join(' | ')} (default: the project default); repeat it to run the task on several agents at once`, (value: string, previous: string[] = []) => [...previous, value])
   .option('--provider <name>', "where the project's nodes run: local | hetzner (kept as the project's default)")
   .option('--size <size>', 'VM size of this task: small | medium | large (default: the project default)')
   .option('--server <url>', 'control-plane URL (default: a running `flotilla up`, else an embedded one for this run)')

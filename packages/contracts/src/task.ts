@@ -69,15 +69,32 @@ export type ExecutionStep = z.infer<typeof ExecutionStep>;
 
 export const EXECUTION_STEPS: readonly ExecutionStep[] = ExecutionStep.options;
 
-/** `POST /api/projects/:projectId/tasks` body. */
-export const CreateTaskRequest = z.object({
-  description: z.string().trim().min(1, 'description must not be empty').max(100_000),
-  title: z.string().trim().min(1).max(200).optional(),
-  agentType: AgentType.optional(),
-  priority: z.number().int().min(0).max(1000).optional(),
-  vmSize: VmSize.optional(),
-  run: z.boolean().optional(),
-});
+/** The fewest and the most agents one task may run on at once (`CreateTaskRequest.agentTypes`). */
+export const MIN_TASK_VARIANTS = 2;
+export const MAX_TASK_VARIANTS = AgentType.options.length;
+
+/**
+ * `POST /api/projects/:projectId/tasks` body. `agentTypes` (2–6 distinct agent types, exclusive
+ * with `agentType`) runs the task on several agents at once: the task becomes the parent of one
+ * *variant* per agent type, each with its own run, chat session and branch
+ * (`task/<taskId>-<agentType>`, {@link taskVariantBranchName}).
+ */
+export const CreateTaskRequest = z
+  .object({
+    description: z.string().trim().min(1, 'description must not be empty').max(100_000),
+    title: z.string().trim().min(1).max(200).optional(),
+    agentType: AgentType.optional(),
+    agentTypes: z
+      .array(AgentType)
+      .min(MIN_TASK_VARIANTS, `agentTypes needs at least ${MIN_TASK_VARIANTS} agent types`)
+      .max(MAX_TASK_VARIANTS, `agentTypes takes at most ${MAX_TASK_VARIANTS} agent types`)
+      .refine((types) => new Set(types).size === types.length, 'agentTypes must not repeat an agent type')
+      .optional(),
+    priority: z.number().int().min(0).max(1000).optional(),
+    vmSize: VmSize.optional(),
+    run: z.boolean().optional(),
+  })
+  .refine((v) => v.agentType === undefined || v.agentTypes === undefined, { message: 'give agentType or agentTypes, not both', path: ['agentTypes'] });
 export type CreateTaskRequest = z.infer<typeof CreateTaskRequest>;
 
 /** `PATCH /api/projects/:projectId/tasks/:taskId` body: edit a draft or ready task. */
@@ -121,6 +138,41 @@ export const TaskOutput = z.object({
 });
 export type TaskOutput = z.infer<typeof TaskOutput>;
 
+/**
+ * One variant of a task run on several agents: the run of one agent type, as the parent task's
+ * `variants` shows it (its own task id, status, branch, output, chat session and usage).
+ */
+export const TaskVariant = z.object({
+  taskId: z.string(),
+  agentType: AgentType,
+  status: TaskStatus,
+  error: z.string().nullable(),
+  branch: z.string().nullable(),
+  summary: z.string().nullable(),
+  filesChanged: z.array(z.string()).nullable(),
+  commitSha: z.string().nullable(),
+  chatSessionId: z.string().nullable(),
+  usage: ModelUsage.nullable(),
+});
+export type TaskVariant = z.infer<typeof TaskVariant>;
+
+/**
+ * The status of a task run on several agents, from its variants' statuses: `cancelled` when
+ * every variant was cancelled; once all ended, `completed` when at least one completed, else
+ * `failed`; while any goes on, the furthest a variant got (`queued` → `delegated` →
+ * `in_progress`; an ended variant counts as having been `in_progress`).
+ */
+export function parentTaskStatus(variants: readonly TaskStatus[]): TaskStatus {
+  if (variants.length === 0) return 'queued';
+  if (variants.every((s) => TERMINAL_TASK_STATUSES.includes(s))) {
+    if (variants.includes('completed')) return 'completed';
+    return variants.every((s) => s === 'cancelled') ? 'cancelled' : 'failed';
+  }
+  const rank: readonly TaskStatus[] = ['draft', 'ready', 'queued', 'delegated', 'in_progress'];
+  const furthest = Math.max(...variants.map((s) => (TERMINAL_TASK_STATUSES.includes(s) ? rank.indexOf('in_progress') : rank.indexOf(s))));
+  return rank[furthest] ?? 'queued';
+}
+
 export const Task = z.object({
   id: z.string(),
   projectId: z.string(),
@@ -139,6 +191,10 @@ export const Task = z.object({
   output: TaskOutput,
   /** Model usage of the task's runs, as its node's model gateway counted it; null until a run reports one. */
   usage: ModelUsage.nullable(),
+  /** Set on a variant of a task run on several agents: the task it belongs to. */
+  parentTaskId: z.string().nullable().optional(),
+  /** Set on a task run on several agents: one entry per agent type, in the order asked for. */
+  variants: z.array(TaskVariant).optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -168,4 +224,9 @@ export function deriveTaskTitle(description: string): string {
 /** Task branch name for a task id: `task/<taskId>`. */
 export function taskBranchName(taskId: string): string {
   return `task/${taskId}`;
+}
+
+/** Branch of the variant running on `agentType` of task `parentTaskId` (run on several agents): `task/<parentTaskId>-<agentType>`. */
+export function taskVariantBranchName(parentTaskId: string, agentType: AgentType): string {
+  return `task/${parentTaskId}-${agentType}`;
 }

@@ -21,6 +21,8 @@ export interface TaskRunSubject {
   chatSessionId: string | null;
   /** The messageId of the description as the chat's first message (the daemon's copy dedupes against it). */
   initialMessageId: string | null;
+  /** The branch of a variant of a task run on several agents (`task/<parentId>-<agentType>`); absent: `task/<taskId>`. */
+  branch?: string;
 }
 
 /** What the run of a workspace created by hand works on (its WorkspaceRunner is named by `workspaceId`). */

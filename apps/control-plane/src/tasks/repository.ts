@@ -3,7 +3,7 @@
  * Status changes go through tasks/status.ts (the one place that checks transitions); writes that
  * change a task answer the row they wrote (`RETURNING *`), so nobody reads it back.
  */
-import { TERMINAL_TASK_STATUSES, newId, type AgentType, type ExecutionStep, type Task, type TaskStatus, type TaskStatusEvent, type UpdateTaskRequest, type VmSize, ModelUsage } from '@flotilla/contracts';
+import { TERMINAL_TASK_STATUSES, newId, taskVariantBranchName, type AgentType, type ExecutionStep, type Task, type TaskStatus, type TaskStatusEvent, type UpdateTaskRequest, type VmSize, ModelUsage } from '@flotilla/contracts';
 import type { TaskRunSubject } from '../runs/run-state.js';
 
 export interface TaskRow {
@@ -30,6 +30,10 @@ export interface TaskRow {
   output_warning: string | null;
   /** JSON `ModelUsage`: the sum over the task's runs as their gateways counted it (migration 0005). */
   usage: string | null;
+  /** On a variant of a task run on several agents: its parent task (migration 0008). */
+  parent_task_id: string | null;
+  /** On a task run on several agents: JSON array of its variants' agent types, in order (migration 0008). */
+  variant_agent_types: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -59,6 +63,7 @@ export function toTask(row: TaskRow): Task {
       warning: row.output_warning,
     },
     usage: row.usage ? ModelUsage.parse(JSON.parse(row.usage)) : null,
+    ...(row.parent_task_id ? { parentTaskId: row.parent_task_id } : {}),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -74,6 +79,7 @@ export function runSubjectOf(row: TaskRow): TaskRunSubject {
     vmSize: row.vm_size,
     chatSessionId: row.chat_session_id,
     initialMessageId: row.initial_message_id,
+    ...(row.parent_task_id ? { branch: taskVariantBranchName(row.parent_task_id, row.agent_type) } : {}),
   };
 }
 
@@ -89,6 +95,10 @@ export interface NewTask {
   vmSize: VmSize | null;
   chatSessionId: string;
   initialMessageId: string;
+  /** Set on a variant: the task run on several agents it belongs to. */
+  parentTaskId?: string | null;
+  /** Set on a task run on several agents: its variants' agent types, in order. */
+  variantAgentTypes?: readonly AgentType[] | null;
 }
 
 /** A status event to record: `from → to`, by `actor`, with its reason and the step it happened at. */
@@ -108,24 +118,66 @@ export function statusEventStatement(db: D1Database, taskId: string, event: Stat
     .bind(newId('evt'), taskId, event.from, event.to, event.step ?? null, event.actor, event.reason ?? null, new Date().toISOString());
 }
 
+/** The statement inserting `task`, answering its row. */
+function insertTaskStatement(db: D1Database, task: NewTask, now: string): D1PreparedStatement {
+  return db
+    .prepare(
+      `INSERT INTO tasks (id, project_id, title, description, status, execution_step, agent_type, priority, vm_size, chat_session_id, initial_message_id, parent_task_id, variant_agent_types, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+    )
+    .bind(
+      task.id,
+      task.projectId,
+      task.title,
+      task.description,
+      task.status,
+      task.executionStep,
+      task.agentType,
+      task.priority,
+      task.vmSize,
+      task.chatSessionId,
+      task.initialMessageId,
+      task.parentTaskId ?? null,
+      task.variantAgentTypes ? JSON.stringify(task.variantAgentTypes) : null,
+      now,
+      now,
+    );
+}
+
 /**
  * Insert a task and its first status events in one batch (one transaction).
  * @returns the task row as stored
  */
 export async function insertTaskWithEvents(db: D1Database, task: NewTask, events: readonly StatusEvent[]): Promise<TaskRow> {
-  const now = new Date().toISOString();
-  const [inserted] = await db.batch<TaskRow>([
-    db
-      .prepare(
-        `INSERT INTO tasks (id, project_id, title, description, status, execution_step, agent_type, priority, vm_size, chat_session_id, initial_message_id, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
-      )
-      .bind(task.id, task.projectId, task.title, task.description, task.status, task.executionStep, task.agentType, task.priority, task.vmSize, task.chatSessionId, task.initialMessageId, now, now),
-    ...events.map((event) => statusEventStatement(db, task.id, event)),
-  ]);
-  const row = inserted?.results[0];
+  const [row] = await insertTasksWithEvents(db, [task], events);
   if (!row) throw new Error(`task ${task.id} was not stored`);
   return row;
+}
+
+/**
+ * Insert several tasks (a task run on several agents, then its variants), each with the same
+ * first status events, in one batch (one transaction).
+ * @returns the rows as stored, in the order of `tasks`
+ */
+export async function insertTasksWithEvents(db: D1Database, tasks: readonly NewTask[], events: readonly StatusEvent[]): Promise<TaskRow[]> {
+  const now = new Date().toISOString();
+  const statements = tasks.flatMap((task) => [insertTaskStatement(db, task, now), ...events.map((event) => statusEventStatement(db, task.id, event))]);
+  const results = await db.batch<TaskRow>(statements);
+  return tasks.map((task, index) => {
+    const row = results[index * (events.length + 1)]?.results[0];
+    if (!row) throw new Error(`task ${task.id} was not stored`);
+    return row;
+  });
+}
+
+/** The variants of the tasks `parentIds` (run on several agents), oldest first. */
+export async function listVariantRows(db: D1Database, parentIds: readonly string[]): Promise<TaskRow[]> {
+  if (parentIds.length === 0) return [];
+  const { results } = await db
+    .prepare(`SELECT * FROM tasks WHERE parent_task_id IN (${parentIds.map(() => '?').join(',')}) ORDER BY created_at, rowid`)
+    .bind(...parentIds)
+    .all<TaskRow>();
+  return results;
 }
 
 /** A task's row, or null. */
@@ -133,11 +185,11 @@ export async function getTaskRow(db: D1Database, id: string): Promise<TaskRow | 
   return db.prepare('SELECT * FROM tasks WHERE id = ?').bind(id).first<TaskRow>();
 }
 
-/** A project's tasks, by priority then recency; `status` filters. */
+/** A project's tasks, by priority then recency; `status` filters. Variants of a task run on several agents are not listed (their parent is). */
 export async function listTaskRows(db: D1Database, projectId: string, status?: TaskStatus): Promise<TaskRow[]> {
   const query = status
-    ? db.prepare('SELECT * FROM tasks WHERE project_id = ? AND status = ? ORDER BY priority DESC, created_at DESC').bind(projectId, status)
-    : db.prepare('SELECT * FROM tasks WHERE project_id = ? ORDER BY priority DESC, created_at DESC').bind(projectId);
+    ? db.prepare('SELECT * FROM tasks WHERE project_id = ? AND status = ? AND parent_task_id IS NULL ORDER BY priority DESC, created_at DESC').bind(projectId, status)
+    : db.prepare('SELECT * FROM tasks WHERE project_id = ? AND parent_task_id IS NULL ORDER BY priority DESC, created_at DESC').bind(projectId);
   const { results } = await query.all<TaskRow>();
   return results;
 }

@@ -1,7 +1,8 @@
 /**
  * Handlers of the task routes of the public API (contracts `publicApi`): tasks of a project
  * (create — with `run: true` it starts —, list, read, edit, mark ready, run, cancel, retry) and
- * `GET /api/tasks/:taskId`. Every answer is the task as just written or read, never read back.
+ * `GET /api/tasks/:taskId`. Every answer is the task as just written or read, never read back
+ * (a task on several agents with its `variants`, read with it).
  */
 import { conflict, notFound } from '@flotilla/kit';
 import type { PublicHandlers } from '../app-env.js';
@@ -9,9 +10,10 @@ import { depsFromEnv } from '../deps.js';
 import { requireProject } from '../projects/projects.js';
 import { announceTask } from './events.js';
 import { cancelTask, retryTask } from './lifecycle.js';
-import { editTask, getTaskRow, listTaskEvents, listTaskRows, toTask, type TaskRow } from './repository.js';
+import { editTask, getTaskRow, listTaskEvents, listTaskRows, type TaskRow } from './repository.js';
 import { transitionTaskFrom } from './status.js';
 import { runTask, submitTask } from './submission.js';
+import { refuseOnVariant, withVariants, withVariantsOne } from './variants.js';
 
 /** The actor of every change asked for through the API (local mode has one implicit user). */
 const USER = 'user';
@@ -31,12 +33,12 @@ export const taskHandlers: PublicHandlers<'createTask' | 'listTasks' | 'getProje
 
   listTasks: async ({ params, query }, c) => {
     await requireProject(c.env.DB, params.projectId);
-    return { tasks: (await listTaskRows(c.env.DB, params.projectId, query.status)).map(toTask) };
+    return { tasks: await withVariants(c.env.DB, await listTaskRows(c.env.DB, params.projectId, query.status)) };
   },
 
   getProjectTask: async ({ params }, c) => {
     const row = await requireProjectTask(c.env.DB, params.projectId, params.taskId);
-    return { ...toTask(row), events: await listTaskEvents(c.env.DB, row.id) };
+    return { ...(await withVariantsOne(c.env.DB, row)), events: await listTaskEvents(c.env.DB, row.id) };
   },
 
   /** Edit a `draft` or `ready` task; 409 naming its status once it has been queued. */
@@ -44,23 +46,26 @@ export const taskHandlers: PublicHandlers<'createTask' | 'listTasks' | 'getProje
     const deps = depsFromEnv(c.env);
     const row = await requireProjectTask(deps.db, params.projectId, params.taskId);
     if (row.status !== 'draft' && row.status !== 'ready') throw conflict(`task ${row.id} is ${row.status}; only draft or ready tasks can be edited`);
+    if (row.variant_agent_types && body.agentType) throw conflict(`task ${row.id} runs on several agents: its agent type cannot be set`);
     const edited = await editTask(deps.db, row.id, body, row.status);
     if (!edited) throw conflict(`task ${row.id} changed status while being edited`);
     await announceTask(deps, edited);
-    return toTask(edited);
+    return withVariantsOne(deps.db, edited);
   },
 
   /** Move a `draft` task to the backlog's `ready` column; 409 otherwise (a failed or cancelled task leaves only by retry). */
   markTaskReady: async ({ params }, c) => {
     const deps = depsFromEnv(c.env);
     const row = await requireProjectTask(deps.db, params.projectId, params.taskId);
-    return toTask((await transitionTaskFrom(deps, row, 'ready', { actor: USER, reason: 'marked ready' })).task);
+    return withVariantsOne(deps.db, (await transitionTaskFrom(deps, row, 'ready', { actor: USER, reason: 'marked ready' })).task);
   },
 
-  /** Run a `draft` or `ready` task now (202 with the queued task); 409 otherwise. */
+  /** Run a `draft` or `ready` task now (202 with the queued task); 409 otherwise, and for a variant (its parent runs it). */
   runTask: async ({ params }, c) => {
     const deps = depsFromEnv(c.env);
-    return toTask(await runTask(deps, await requireProjectTask(deps.db, params.projectId, params.taskId), USER));
+    const row = await requireProjectTask(deps.db, params.projectId, params.taskId);
+    refuseOnVariant(row, 'run');
+    return withVariantsOne(deps.db, await runTask(deps, row, USER));
   },
 
   /**
@@ -69,18 +74,20 @@ export const taskHandlers: PublicHandlers<'createTask' | 'listTasks' | 'getProje
    */
   cancelTask: async ({ params }, c) => {
     const deps = depsFromEnv(c.env);
-    return toTask(await cancelTask(deps, await requireProjectTask(deps.db, params.projectId, params.taskId), USER));
+    return withVariantsOne(deps.db, await cancelTask(deps, await requireProjectTask(deps.db, params.projectId, params.taskId), USER));
   },
 
-  /** Retry a `failed` or `cancelled` task: a new run in a fresh workspace, the same chat session. 409 otherwise. */
+  /** Retry a `failed` or `cancelled` task: a new run in a fresh workspace, the same chat session. 409 otherwise, and for a variant (its parent is retried). */
   retryTask: async ({ params }, c) => {
     const deps = depsFromEnv(c.env);
-    return toTask(await retryTask(deps, await requireProjectTask(deps.db, params.projectId, params.taskId), USER));
+    const row = await requireProjectTask(deps.db, params.projectId, params.taskId);
+    refuseOnVariant(row, 'retry');
+    return withVariantsOne(deps.db, await retryTask(deps, row, USER));
   },
 
   getTask: async ({ params }, c) => {
     const row = await getTaskRow(c.env.DB, params.taskId);
     if (!row) throw notFound(`task ${params.taskId} not found`);
-    return { ...toTask(row), events: await listTaskEvents(c.env.DB, row.id) };
+    return { ...(await withVariantsOne(c.env.DB, row)), events: await listTaskEvents(c.env.DB, row.id) };
   },
 };

@@ -3,13 +3,15 @@
  * contracts' table (`canTransitionTask`; a retry is its own kind: the only way out of `failed` or
  * `cancelled`), applied with compare-and-set on the current status, and recorded in
  * `task_status_events` with actor and reason in the same D1 batch; the row it wrote is then
- * announced to the project's viewers (tasks/events.ts), without reading it again.
+ * announced to the project's viewers (tasks/events.ts), without reading it again. The status of a
+ * task run on several agents follows its variants (`followVariants`, here too: after every
+ * transition of a variant).
  */
-import { canTransitionTask, type ExecutionStep, type TaskStatus, type TaskTransitionKind } from '@flotilla/contracts';
-import { conflict, notFound } from '@flotilla/kit';
+import { canTransitionTask, parentTaskStatus, TERMINAL_TASK_STATUSES, type ExecutionStep, type TaskStatus, type TaskTransitionKind } from '@flotilla/contracts';
+import { conflict, errorMessage, notFound } from '@flotilla/kit';
 import type { Deps } from '../deps.js';
 import { announceTask } from './events.js';
-import { getTaskRow, statusEventStatement, updateTaskFieldsStatement, updateTaskStatusStatement, type TaskRow, type TaskRunFields } from './repository.js';
+import { getTaskRow, listVariantRows, statusEventStatement, updateTaskFieldsStatement, updateTaskStatusStatement, type TaskRow, type TaskRunFields } from './repository.js';
 
 export interface TransitionOptions {
   actor: string;
@@ -50,7 +52,62 @@ export async function applyTransition(deps: TransitionDeps, taskId: string, from
   if (!moved) return null;
   const written = withFields?.results[0] ?? moved;
   await announceTask(deps, written);
+  if (written.parent_task_id) await followVariants(deps, written.parent_task_id);
   return written;
+}
+
+/**
+ * How many times `followVariants` reads again after losing a compare-and-set to a concurrent
+ * variant (each loss means another variant's call is bringing the parent along too).
+ */
+const FOLLOW_VARIANTS_ATTEMPTS = 3;
+
+/** Statuses in which a task run on several agents follows its variants (before: its own moves; after: it ended). */
+const FOLLOWING_STATUSES: readonly TaskStatus[] = ['queued', 'delegated', 'in_progress'];
+
+/** The legal moves from `from` to `to` through `queued → delegated → in_progress` (empty when `to` is not ahead). */
+function forwardPath(from: TaskStatus, to: TaskStatus): TaskStatus[] {
+  const order: readonly TaskStatus[] = ['queued', 'delegated', 'in_progress'];
+  if (from === to) return [];
+  if (canTransitionTask(from, to)) return [to];
+  if (order.includes(to) && order.indexOf(to) <= order.indexOf(from)) return [];
+  const next = order[order.indexOf(from) + 1];
+  return next ? [next, ...forwardPath(next, to)] : [];
+}
+
+/**
+ * Bring the status of task `parentId` (run on several agents) up to its variants' (contracts
+ * `parentTaskStatus`): forward only, through legal moves recorded as events by actor
+ * `variants`; a parent that failed gets as its error each variant's. Concurrent variants may
+ * race here: each move is a compare-and-set, and the loser reads again. Never throws (the
+ * variant's own change is already written): a failure is logged, and the next change of a
+ * variant catches up.
+ */
+export async function followVariants(deps: TransitionDeps, parentId: string): Promise<void> {
+  try {
+    for (let attempt = 0; attempt < FOLLOW_VARIANTS_ATTEMPTS; attempt += 1) {
+      const parent = await getTaskRow(deps.db, parentId);
+      if (!parent || !FOLLOWING_STATUSES.includes(parent.status)) return;
+      const variants = await listVariantRows(deps.db, [parentId]);
+      const target = parentTaskStatus(variants.map((variant) => variant.status));
+      let current = parent.status;
+      let raced = false;
+      for (const to of forwardPath(current, target)) {
+        const ended = TERMINAL_TASK_STATUSES.includes(to);
+        const error = to === 'failed' ? variants.map((v) => `${v.agent_type}: ${v.status === 'failed' ? (v.error ?? 'failed') : v.status}`).join('; ') : null;
+        const reason = ended ? `every variant ended (${variants.map((v) => `${v.agent_type} ${v.status}`).join(', ')})` : `a variant is ${to}`;
+        const moved = await applyTransition(deps, parentId, current, to, { actor: 'variants', reason, fields: ended ? { error } : undefined });
+        if (!moved) {
+          raced = true;
+          break;
+        }
+        current = to;
+      }
+      if (!raced) return;
+    }
+  } catch (error) {
+    deps.log.child({ component: 'task-status' }).warn('parent task did not follow its variants', { taskId: parentId, error: errorMessage(error) });
+  }
 }
 
 /**

@@ -3,20 +3,23 @@
  * description as its first `user` message (one call), the task row in D1 with its status events
  * (one batch, answering the row), the announcement of it to the project's viewers, and — for
  * `run: true` or a run asked for later — the TaskRunner that carries it to the agent, handed what
- * the run needs of the task so it never reads the row again.
+ * the run needs of the task so it never reads the row again. A task on several agents
+ * (`agentTypes`) is queued itself and hands the run to its variants (tasks/variants.ts).
  */
 import { deriveTaskTitle, newId, type CreateTaskRequest, type Project, type Task } from '@flotilla/contracts';
 import type { Deps } from '../deps.js';
 import { announceTask } from './events.js';
 import { insertTaskWithEvents, runSubjectOf, toTask, type StatusEvent, type TaskRow } from './repository.js';
 import { transitionTaskFrom } from './status.js';
+import { startVariants, withVariantsOne } from './variants.js';
 
 type TaskDeps = Pick<Deps, 'db' | 'stubs' | 'log'>;
 
 /**
  * Create a task in `project`: `draft`, or with `run: true` queued (its events `null → ready`
- * "created" and `ready → queued` "run requested") and handed to its TaskRunner.
- * @returns the task as stored
+ * "created" and `ready → queued` "run requested") and handed to its TaskRunner — or, with
+ * `agentTypes`, to its variants (one per agent type, created when it is queued).
+ * @returns the task as stored (a task on several agents with its `variants`)
  */
 export async function submitTask(deps: TaskDeps, project: Project, input: CreateTaskRequest, actor: string): Promise<Task> {
   const taskId = newId('tsk');
@@ -25,10 +28,12 @@ export async function submitTask(deps: TaskDeps, project: Project, input: Create
   const title = input.title ?? deriveTaskTitle(input.description);
   const firstMessage = { messageId: initialMessageId, sessionId: chatSessionId, role: 'user' as const, content: input.description, timestamp: new Date().toISOString() };
   await deps.stubs.projectData(project.id).createSession(project.id, { id: chatSessionId, taskId, workspaceId: null, topic: title }, firstMessage);
+  // A task on several agents has no run (nor execution step) of its own: its variants do.
+  const firstStep = input.run && !input.agentTypes ? 'node_selection' : null;
   const events: StatusEvent[] = input.run
     ? [
         { from: null, to: 'ready', actor, reason: 'created' },
-        { from: 'ready', to: 'queued', actor, reason: 'run requested', step: 'node_selection' },
+        { from: 'ready', to: 'queued', actor, reason: 'run requested', step: firstStep },
       ]
     : [{ from: null, to: 'draft', actor, reason: 'created' }];
   const row = await insertTaskWithEvents(
@@ -39,18 +44,19 @@ export async function submitTask(deps: TaskDeps, project: Project, input: Create
       title,
       description: input.description,
       status: input.run ? 'queued' : 'draft',
-      executionStep: input.run ? 'node_selection' : null,
-      agentType: input.agentType ?? project.defaultAgentType,
+      executionStep: firstStep,
+      agentType: input.agentTypes?.[0] ?? input.agentType ?? project.defaultAgentType,
       priority: input.priority ?? 0,
       vmSize: input.vmSize ?? null,
       chatSessionId,
       initialMessageId,
+      variantAgentTypes: input.agentTypes ?? null,
     },
     events,
   );
   await announceTask(deps, row);
-  if (input.run) await deps.stubs.taskRunner(taskId).start(runSubjectOf(row));
-  return toTask(row);
+  if (input.run) await startRunOf(deps, row, actor);
+  return input.agentTypes ? withVariantsOne(deps.db, row) : toTask(row);
 }
 
 /**
@@ -62,7 +68,15 @@ export async function submitTask(deps: TaskDeps, project: Project, input: Create
 export async function runTask(deps: TaskDeps, task: TaskRow, actor: string): Promise<TaskRow> {
   let row = task;
   if (row.status === 'draft') row = (await transitionTaskFrom(deps, row, 'ready', { actor, reason: 'run requested' })).task;
-  row = (await transitionTaskFrom(deps, row, 'queued', { actor, reason: 'run requested', step: 'node_selection', fields: { execution_step: 'node_selection' } })).task;
-  await deps.stubs.taskRunner(row.id).start(runSubjectOf(row));
+  const onSeveralAgents = row.variant_agent_types !== null;
+  // A task on several agents has no run (nor execution step) of its own: its variants do.
+  row = (await transitionTaskFrom(deps, row, 'queued', { actor, reason: 'run requested', step: onSeveralAgents ? null : 'node_selection', fields: onSeveralAgents ? undefined : { execution_step: 'node_selection' } })).task;
+  await startRunOf(deps, row, actor);
   return row;
+}
+
+/** Start the run of `row`, just queued: its TaskRunner, or for a task on several agents its variants. */
+async function startRunOf(deps: TaskDeps, row: TaskRow, actor: string): Promise<void> {
+  if (row.variant_agent_types) await startVariants(deps, row, actor);
+  else await deps.stubs.taskRunner(row.id).start(runSubjectOf(row));
 }

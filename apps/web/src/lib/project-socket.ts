@@ -9,7 +9,8 @@
  * show a message as far as its agent has written it, until the message itself arrives (same
  * `messageId`) and replaces it. `task.updated` events put
  * a task's new status and step into the cache as they happen (the task queries only poll slowly
- * as a fallback).
+ * as a fallback; a variant of a task run on several agents refreshes its parent instead of
+ * joining the board).
  */
 import { ProjectEvent, type ChatMessage, type Task, type TaskWithEvents } from '@flotilla/contracts';
 import { useQueryClient, type QueryClient } from '@tanstack/react-query';
@@ -68,7 +69,9 @@ function applyEvent(queryClient: QueryClient, projectId: string, event: ProjectE
 
 /** A task as the server pushed it: into the task list, the task itself, and its session's badge. */
 function applyTask(queryClient: QueryClient, projectId: string, task: Task): void {
-  queryClient.setQueryData<Task[]>(keys.tasks(projectId), (current) =>
+  // A variant of a task run on several agents is not on the board: its parent (announced with it) is.
+  if (task.parentTaskId) void queryClient.invalidateQueries({ queryKey: keys.task(projectId, task.parentTaskId) });
+  else queryClient.setQueryData<Task[]>(keys.tasks(projectId), (current) =>
     current ? (current.some((t) => t.id === task.id) ? current.map((t) => (t.id === task.id ? task : t)) : [task, ...current]) : current,
   );
   queryClient.setQueryData<TaskWithEvents>(keys.task(projectId, task.id), (current) => (current ? { ...current, ...task } : current));

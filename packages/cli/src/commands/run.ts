@@ -3,9 +3,12 @@
  * submit a task, show each execution step and the agent's messages as they stream, exit 0 when
  * the task completed and 1 otherwise. Uses `--server`, else a running `flotilla up`, else boots
  * an embedded stack for this run. With `--json`, progress goes to stderr and the last line of
- * stdout is `{"taskId","status","branch","commitSha","sessionId","messageCount"}`.
+ * stdout is `{"taskId","status","branch","commitSha","sessionId","messageCount"}`. With `--agent`
+ * repeated, the task runs on each of those agents at once (one branch and chat session each):
+ * each one's progress is printed as it goes, then their results side by side (run/several.ts);
+ * `--json` then gives `{"taskId","status","variants":[…]}`.
  */
-import { AgentType, ProviderName, VmSize, type ExecutionStep } from '@flotilla/contracts';
+import { AgentType, ProviderName, VmSize, type ExecutionStep, type Project } from '@flotilla/contracts';
 import type { z } from 'zod';
 import { basename } from 'node:path';
 import ora, { type Ora } from 'ora';
@@ -14,12 +17,14 @@ import { flotillaHome } from '../paths.js';
 import { followTask } from '../run/follow.js';
 import { STEP_LABELS, renderMessage } from '../run/render.js';
 import { resolveRepo } from '../run/repo.js';
+import { followVariants, renderComparison, renderVariantProgress } from '../run/several.js';
 import { startStack, type Stack } from '../stack/stack.js';
 import { apiTokenFor, readServerFile } from '../server-file.js';
 
 export interface RunOptions {
   repo: string;
-  agent?: string;
+  /** `--agent`, once or repeated (several: the task runs on each at once). */
+  agent?: string | string[];
   /** The project's node provider (`local`, `hetzner`): set on the project for this and later runs. */
   provider?: string;
   /** VM size of this task (`small`, `medium`, `large`). */
@@ -72,7 +77,9 @@ async function connect(options: RunOptions, log: (line: string) => void): Promis
 export async function runCommand(description: string, options: RunOptions): Promise<number> {
   const out = options.json ? process.stderr : process.stdout;
   const log = (line: string) => out.write(`${line}\n`);
-  const agentType = options.agent ? parseOption(AgentType, '--agent', options.agent) : undefined;
+  const agentTypes = [options.agent ?? []].flat().map((value) => parseOption(AgentType, '--agent', value));
+  if (new Set(agentTypes).size !== agentTypes.length) throw new Error('--agent must not name the same agent twice');
+  const agentType = agentTypes.length === 1 ? agentTypes[0] : undefined;
   const provider = options.provider ? parseOption(ProviderName, '--provider', options.provider) : undefined;
   const vmSize = options.size ? parseOption(VmSize, '--size', options.size) : undefined;
   const repo = await resolveRepo(options.repo);
@@ -89,6 +96,7 @@ export async function runCommand(description: string, options: RunOptions): Prom
       project = await client.updateProject(project.id, { defaultProvider: provider });
       log(`Project ${project.name} now runs its tasks on ${provider} nodes.`);
     }
+    if (agentTypes.length > 1) return await runOnSeveral(client, project, description, { agentTypes, vmSize, log, options });
     const task = await client.createTask(project.id, { description, run: true, ...(agentType ? { agentType } : {}), ...(vmSize ? { vmSize } : {}) });
     log(`Task ${task.id} on ${project.repoUrl} (agent ${task.agentType})`);
     if (!task.chatSessionId) throw new Error('the task has no chat session');
@@ -143,4 +151,28 @@ export async function runCommand(description: string, options: RunOptions): Prom
     process.removeListener('SIGINT', onSignal);
     await stopStack();
   }
+}
+
+interface SeveralRun {
+  agentTypes: AgentType[];
+  vmSize: VmSize | undefined;
+  log: (line: string) => void;
+  options: RunOptions;
+}
+
+/** Run the task on several agents at once: each variant's progress as it changes, then the comparison. @returns the exit code */
+async function runOnSeveral(client: FlotillaClient, project: Project, description: string, run: SeveralRun): Promise<number> {
+  const { agentTypes, vmSize, log, options } = run;
+  const task = await client.createTask(project.id, { description, run: true, agentTypes, ...(vmSize ? { vmSize } : {}) });
+  log(`Task ${task.id} on ${project.repoUrl} (agents ${agentTypes.join(', ')})`);
+  const final = await followVariants(client, task.id, (variant) => log(renderVariantProgress(variant)), options.timeoutMs ? { timeoutMs: Number(options.timeoutMs) } : {});
+  log('');
+  log(`Task ${final.status}${final.error ? `: ${final.error}` : ''}`);
+  log('');
+  log(renderComparison(final.variants ?? []));
+  if (options.json) {
+    const variants = (final.variants ?? []).map((v) => ({ agentType: v.agentType, taskId: v.taskId, status: v.status, branch: v.branch, commitSha: v.commitSha, sessionId: v.chatSessionId, usage: v.usage }));
+    process.stdout.write(`${JSON.stringify({ taskId: final.id, status: final.status, variants })}\n`);
+  }
+  return final.status === 'completed' ? 0 : 1;
 }

@@ -9,4 +9,8 @@ describe('agentOverrideEnv', () => {
     expect(agentOverrideEnv('scripted')).toMatchObject({ FLOTILLA_AGENT_COMMAND_CLAUDE_CODE: JSON.stringify([process.execPath, SCRIPTED_AGENT_BIN]) });
     expect(agentOverrideEnv('real')).toEqual({});
   });
+
+  it('replaces only the agent types listed for `{ scripted: types }`', () => {
+    expect(agentOverrideEnv({ scripted: ['claude-code'] })).toEqual({ FLOTILLA_AGENT_COMMAND_CLAUDE_CODE: JSON.stringify([process.execPath, SCRIPTED_AGENT_BIN]) });
+  });
 });

@@ -4,18 +4,21 @@
  * agent-command override — `FLOTILLA_AGENT_COMMAND_<TYPE>` (packages/node-daemon config.ts), a
  * JSON array replacing an agent type's command — so a task asks for `claude-code` (or the
  * project's default) and the scripted agent answers. Stacks (`bootTestStack`) and fake VMs
- * (`bootFakeVm`) set it by default; `agents: 'real'` leaves the real agents in place.
+ * (`bootFakeVm`) set it by default; `agents: 'real'` leaves the real agents in place, and
+ * `agents: { scripted: [...] }` replaces only the agent types listed (a test mixing the scripted
+ * agent with real ones, e.g. one task on several agents).
  */
-import { AgentType } from '@flotilla/contracts';
+import { AgentType, type AgentType as AgentTypeName } from '@flotilla/contracts';
 import { SCRIPTED_AGENT_BIN } from './bin-path.js';
 
 /**
  * Which agents a test's node daemons run:
  * - `scripted`: the scripted agent (this package), whatever agent type a task asks for;
  * - `real`: the agents themselves (Claude Code through its ACP adapter, e.g. against the fake
- *   Anthropic API).
+ *   Anthropic API);
+ * - `{ scripted: types }`: the scripted agent for the agent types listed, the real agents for the others.
  */
-export type TestAgents = 'scripted' | 'real';
+export type TestAgents = 'scripted' | 'real' | { scripted: readonly AgentTypeName[] };
 
 /**
  * The scripted agent's command on a node: this Node running its bin script, by absolute path —
@@ -31,9 +34,11 @@ export function agentCommandVariable(agentType: string): string {
 
 /**
  * Environment a node daemon needs to run `agents`: for `scripted`, every agent type's command
- * overridden by {@link SCRIPTED_AGENT_COMMAND}; for `real`, nothing.
+ * overridden by {@link SCRIPTED_AGENT_COMMAND}; for `{ scripted: types }`, those types' only; for
+ * `real`, nothing.
  */
 export function agentOverrideEnv(agents: TestAgents): Record<string, string> {
   if (agents === 'real') return {};
-  return Object.fromEntries(AgentType.options.map((agentType) => [agentCommandVariable(agentType), JSON.stringify(SCRIPTED_AGENT_COMMAND)]));
+  const scripted = agents === 'scripted' ? AgentType.options : agents.scripted;
+  return Object.fromEntries(scripted.map((agentType) => [agentCommandVariable(agentType), JSON.stringify(SCRIPTED_AGENT_COMMAND)]));
 }

@@ -15,7 +15,8 @@ import { agentOverrideEnv, type TestAgents } from '../scripted-agent/agent-overr
 export interface TestStackOptions {
   /**
    * Which agents the node daemons run: `scripted` (default) — the scripted agent, whatever agent
-   * type a task asks for (the daemons' agent-command override); `real` — Claude Code itself.
+   * type a task asks for (the daemons' agent-command override); `real` — the real agents;
+   * `{ scripted: types }` — the scripted agent for those agent types, the real agents for the others.
    */
   agents?: TestAgents;
   /** Extra environment for node daemons, handed on as it is (and, through AGENT_ENV_PASSTHROUGH, to agents). */

@@ -34,7 +34,7 @@ const createWorkspace: TaskStepHandler = async (ctx) => {
     taskId: task.taskId,
     agentType: task.agentType,
     chatSessionId: task.chatSessionId,
-    branch: taskBranchName(task.taskId),
+    branch: task.branch ?? taskBranchName(task.taskId),
     // Only from `queued`: on a repeated attempt it is `delegated` already, with this workspace.
     beforeRequest: ({ workspaceId, nodeId }) =>
       applyTransition(deps, task.taskId, 'queued', 'delegated', {

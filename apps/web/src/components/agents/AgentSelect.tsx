@@ -30,9 +30,11 @@ export interface AgentSelectProps {
   onChange(value: string): void;
   /** The text of an extra first option with value '' (e.g. "Project default"); none when absent. */
   defaultOption?: string;
+  /** Not to be changed now (e.g. while "Run on…" picks several agents). */
+  disabled?: boolean;
 }
 
-export function AgentSelect({ label, value, onChange, defaultOption }: AgentSelectProps) {
+export function AgentSelect({ label, value, onChange, defaultOption, disabled = false }: AgentSelectProps) {
   const hintId = useId();
   const agents = useAgents();
   const infoOf = (agentType: string) => agents.data?.find((agent) => agent.agentType === agentType);
@@ -42,7 +44,7 @@ export function AgentSelect({ label, value, onChange, defaultOption }: AgentSele
     <div className="agent-select">
       <label>
         {label}
-        <select value={value} onChange={(e) => onChange(e.target.value)} aria-describedby={needs ? hintId : undefined}>
+        <select value={value} disabled={disabled} onChange={(e) => onChange(e.target.value)} aria-describedby={needs ? hintId : undefined}>
           {defaultOption !== undefined && <option value="">{defaultOption}</option>}
           {AgentType.options.map((agentType) => (
             <option key={agentType} value={agentType}>

@@ -2,7 +2,7 @@
  * A task on the board: title (a link to its chat session), status, a workspace indicator, and
  * for a draft or ready task the actions edit, mark ready and run.
  */
-import type { Task } from '@flotilla/contracts';
+import { AGENT_CATALOG, type Task } from '@flotilla/contracts';
 import { useQueryClient } from '@tanstack/react-query';
 import { memo, useState } from 'react';
 import { Link } from 'react-router';
@@ -40,6 +40,7 @@ export const KanbanCard = memo(function KanbanCard({ projectId, task }: { projec
         {task.priority > 0 && <span className="muted small">priority {task.priority}</span>}
         {task.workspaceId && isInFlight(task.status) && <span className="workspace-live small">workspace live</span>}
         {task.output.branch && <code className="small">{task.output.branch}</code>}
+        {task.variants && task.variants.length > 0 && <span className="muted small">on {task.variants.map((v) => AGENT_CATALOG[v.agentType].label).join(', ')}</span>}
       </div>
       {editable && !editing && (
         <div className="card-actions">

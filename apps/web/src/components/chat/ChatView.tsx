@@ -6,8 +6,9 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { useProjectSocket } from '../../lib/project-socket';
-import { useDrafts, useMessages, useSessions } from '../../lib/queries';
+import { useDrafts, useMessages, useSessions, useTask } from '../../lib/queries';
 import { TaskSubmitForm } from '../task/TaskSubmitForm';
+import { VariantComparison } from '../task/VariantComparison';
 import { FollowUpInput } from './FollowUpInput';
 import { MessagePanel } from './MessagePanel';
 import { SessionHeader } from './SessionHeader';
@@ -26,6 +27,7 @@ export function ChatView({ projectId, sessionId, active }: Props) {
   const selected = sessions.data?.find((s) => s.id === selectedId) ?? null;
   const messages = useMessages(projectId, selectedId);
   const drafts = useDrafts(projectId, selectedId);
+  const task = useTask(projectId, selected?.taskId ?? null);
   // Open the socket once the selected session's messages are cached (or once it is known there is none).
   const socketState = useProjectSocket(projectId, selectedId, selectedId === null ? sessions.isSuccess : messages.isSuccess);
   const [sidebarOpen, setSidebarOpen] = useState(false);
@@ -58,6 +60,7 @@ export function ChatView({ projectId, sessionId, active }: Props) {
       />
       <div className="chat-main">
         {selected && <SessionHeader projectId={projectId} session={selected} socketState={socketState} />}
+        {task.data?.variants && <VariantComparison projectId={projectId} variants={task.data.variants} />}
         <MessagePanel
           key={selectedId ?? 'none'}
           sessionId={selectedId}

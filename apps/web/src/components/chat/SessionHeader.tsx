@@ -71,7 +71,8 @@ export function SessionHeader({ projectId, session, socketState }: Props) {
           )}
         </p>
       )}
-      {data && isInFlight(data.status) && <ExecutionSteps status={data.status} step={data.executionStep} />}
+      {/* A task on several agents has no steps of its own: each agent's are in its chat session. */}
+      {data && isInFlight(data.status) && !data.variants && <ExecutionSteps status={data.status} step={data.executionStep} />}
       <div className="row small">
         {data?.workspaceId && data.status === 'in_progress' && data.executionStep === 'running' && (
           <Link to={`/projects/${projectId}/workspaces/${data.workspaceId}`} className="button-link">

@@ -1,7 +1,8 @@
 /**
  * Describe a task at the bottom of the chat: "Run Now" (primary) starts it, "Save to Backlog"
  * (in the split button's menu) keeps it as a draft. Enter submits with Run Now, Shift+Enter is
- * a newline. Advanced options (priority, agent, VM size) are collapsed by default.
+ * a newline. Advanced options (priority, agent, VM size, "Run on…" several agents) are collapsed
+ * by default.
  */
 import type { AgentType, CreateTaskRequest, VmSize } from '@flotilla/contracts';
 import { useState, type KeyboardEvent } from 'react';
@@ -19,7 +20,7 @@ interface Props {
 
 export function TaskSubmitForm({ projectId, onStarted }: Props) {
   const [description, setDescription] = useState('');
-  const [options, setOptions] = useState<TaskOptions>({ priority: '', agentType: '', vmSize: '' });
+  const [options, setOptions] = useState<TaskOptions>({ priority: '', agentType: '', vmSize: '', runOn: [] });
   const [notice, setNotice] = useState<string | null>(null);
   const [validation, setValidation] = useState<string | null>(null);
   const create = useCreateTask(projectId);
@@ -96,7 +97,9 @@ export function TaskSubmitForm({ projectId, onStarted }: Props) {
 function buildRequest(description: string, options: TaskOptions, run: boolean): CreateTaskRequest {
   const request: CreateTaskRequest = { description, run };
   if (options.priority !== '') request.priority = Number(options.priority);
-  if (options.agentType !== '') request.agentType = options.agentType as AgentType;
+  if (options.runOn.length > 1) request.agentTypes = options.runOn;
+  else if (options.runOn.length === 1) request.agentType = options.runOn[0];
+  else if (options.agentType !== '') request.agentType = options.agentType as AgentType;
   if (options.vmSize !== '') request.vmSize = options.vmSize as VmSize;
   return request;
 }
