@@ -13,38 +13,30 @@
  * setting, without starting.
  */
 import type { AgentType, ChatMessage } from '@flotilla/contracts';
-import { startFakeGemini } from '@flotilla/testkit/fake-gemini';
-import { fakeModelNodeEnv, sha256Hex, startFakeOpenAI, type FakeModelApi } from '@flotilla/testkit/fake-openai';
+import { sha256Hex, type FakeModelApi } from '@flotilla/testkit/fake-openai';
 import { bootTestStack, createGitRepo, git, processesWithEnv, showFile, waitForTask, waitUntil, type TestStack } from '@flotilla/testkit/stack';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GEMINI_NODE_KEY, OPENAI_NODE_KEY, startAgentFakes, type AgentFakes } from './agents-support.js';
 
-const OPENAI_KEY = 'sk-openai-node-key-not-real';
-const GEMINI_KEY = 'gemini-node-key-not-real';
 const AGENTS: AgentType[] = ['codex', 'gemini', 'opencode', 'qwen-code', 'cline'];
 
 let stack: TestStack;
-let openai: FakeModelApi;
-let gemini: FakeModelApi;
+let fakes: AgentFakes;
 
 beforeAll(async () => {
-  openai = await startFakeOpenAI();
-  gemini = await startFakeGemini();
-  stack = await bootTestStack({
-    agents: 'real',
-    nodeEnv: { ...fakeModelNodeEnv('codex', openai.url, OPENAI_KEY), ...fakeModelNodeEnv('gemini', gemini.url, GEMINI_KEY) },
-  });
+  fakes = await startAgentFakes();
+  stack = await bootTestStack({ agents: 'real', nodeEnv: fakes.nodeEnv });
 });
 
 afterAll(async () => {
   await stack?.close();
-  await openai?.close();
-  await gemini?.close();
+  await fakes?.close();
 });
 
-const fakeOf = (agentType: AgentType) => (agentType === 'gemini' ? gemini : openai);
-const keyOf = (agentType: AgentType) => (agentType === 'gemini' ? GEMINI_KEY : OPENAI_KEY);
+const fakeOf = (agentType: AgentType): FakeModelApi => (agentType === 'gemini' ? fakes.gemini : fakes.openai);
+const keyOf = (agentType: AgentType) => (agentType === 'gemini' ? GEMINI_NODE_KEY : OPENAI_NODE_KEY);
 
 /** The HOME of a workspace's sandbox on its node: every process of its agent has it in its environment. */
 const sandboxHome = (nodeId: string, workspaceId: string) => join(stack.workspaceDir(nodeId, workspaceId), '..', '..', 'sandboxes', workspaceId, 'home');

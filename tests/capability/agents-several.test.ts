@@ -9,28 +9,25 @@
  */
 import type { AgentType, ChatMessage, TaskVariant } from '@flotilla/contracts';
 import { taskVariantBranchName } from '@flotilla/contracts';
-import { startFakeGemini } from '@flotilla/testkit/fake-gemini';
-import { fakeModelNodeEnv, startFakeOpenAI, type FakeModelApi } from '@flotilla/testkit/fake-openai';
+import type { FakeModelApi } from '@flotilla/testkit/fake-openai';
 import { bootTestStack, createGitRepo, git, showFile, waitForTask, type TestStack } from '@flotilla/testkit/stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startAgentFakes, type AgentFakes } from './agents-support.js';
 
 let stack: TestStack;
+let fakes: AgentFakes;
 let openai: FakeModelApi;
 let gemini: FakeModelApi;
 
 beforeAll(async () => {
-  openai = await startFakeOpenAI();
-  gemini = await startFakeGemini();
-  stack = await bootTestStack({
-    agents: { scripted: ['claude-code'] },
-    nodeEnv: { ...fakeModelNodeEnv('codex', openai.url, 'sk-openai-node-key-not-real'), ...fakeModelNodeEnv('gemini', gemini.url, 'gemini-node-key-not-real') },
-  });
+  fakes = await startAgentFakes();
+  ({ openai, gemini } = fakes);
+  stack = await bootTestStack({ agents: { scripted: ['claude-code'] }, nodeEnv: fakes.nodeEnv });
 });
 
 afterAll(async () => {
   await stack?.close();
-  await openai?.close();
-  await gemini?.close();
+  await fakes?.close();
 });
 
 /** Each agent writes a file of its own (the scripted agent from the description's instructions, the real ones from their fake model's script). */
