@@ -53,7 +53,7 @@ const indexOf = (messages: ChatMessage[], match: (message: ChatMessage) => boole
 describe.each(AGENTS)('the %s agent', (agentType) => {
   it('runs a task end to end against a fake of its model API, through the model gateway, and leaves no process', async () => {
     const fake = fakeOf(agentType);
-    fake.reset([{ text: 'I will create the file.', shell: `printf 'made by ${agentType}\\n' > CHANGE.md && echo wrote-the-change` }, { text: 'Created CHANGE.md as asked.' }]);
+    fake.reset([{ text: 'I will create the file.', shell: `printf 'made by ${agentType}\\n' > CHANGE.md && env > AGENT_ENV.txt && echo wrote-the-change` }, { text: 'Created CHANGE.md as asked.' }]);
     const description = `Create a file CHANGE.md that says "made by ${agentType}".`;
     const { repo, project, created } = await startTask(agentType, description);
     const task = await waitForTask(stack.client, created.id, 240_000);
@@ -89,6 +89,10 @@ describe.each(AGENTS)('the %s agent', (agentType) => {
     expect(task.usage?.requests).toBe(answered.length);
     const reported = answered.reduce((sum, request) => sum + (request.reportedUsage?.outputTokens ?? 0), 0);
     expect(task.usage?.outputTokens).toBe(reported);
+    // … and the agent's tools never see the node's key (at most the workspace's gateway token)
+    const agentEnv = showFile(repo, branch, 'AGENT_ENV.txt') ?? '';
+    expect(agentEnv).toMatch(/^HOME=.*\/sandboxes\/ws_[0-9a-z]+\/home$/m);
+    expect(agentEnv).not.toContain(keyOf(agentType));
     // (e) the workspace is gone, and no process of the agent is left
     const home = sandboxHome(task.nodeId ?? '', task.workspaceId ?? '');
     await waitUntil('the workspace is gone', () => !existsSync(stack.workspaceDir(task.nodeId ?? '', task.workspaceId ?? '')), 60_000);
