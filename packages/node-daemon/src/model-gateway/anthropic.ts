@@ -9,7 +9,7 @@
  */
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import type { ModelUpstream, MeteredUsage } from './upstream.js';
-import { jsonUsageMeter, noUsageMeter, sseUsageMeter } from './usage-meter.js';
+import { isObject, jsonUsageMeter, noUsageMeter, sseUsageMeter } from './usage-meter.js';
 
 export const ANTHROPIC_DEFAULT_BASE_URL = 'https://api.anthropic.com';
 
@@ -22,8 +22,6 @@ const USAGE_FIELDS = [
   ['cache_creation_input_tokens', 'cacheCreationInputTokens'],
   ['cache_read_input_tokens', 'cacheReadInputTokens'],
 ] as const;
-
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
 
 /** Take the counts `usage` reports (each one replaces the count so far: later reports are cumulative). */
 function takeUsage(reported: unknown, usage: MeteredUsage): void {

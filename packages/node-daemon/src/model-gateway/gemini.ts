@@ -10,11 +10,10 @@
  */
 import type { OutgoingHttpHeaders } from 'node:http';
 import type { MeteredUsage, ModelUpstream } from './upstream.js';
-import { jsonUsageMeter, noUsageMeter, sseUsageMeter } from './usage-meter.js';
+import { isObject, jsonUsageMeter, noUsageMeter, sseUsageMeter } from './usage-meter.js';
 
 export const GEMINI_DEFAULT_BASE_URL = 'https://generativelanguage.googleapis.com';
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
 const count = (value: unknown): number => (typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : 0);
 
 /** Take one answer (or stream chunk): its `usageMetadata` and `modelVersion`. */

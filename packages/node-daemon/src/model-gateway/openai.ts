@@ -11,11 +11,10 @@
  */
 import type { OutgoingHttpHeaders } from 'node:http';
 import type { MeteredUsage, ModelUpstream } from './upstream.js';
-import { jsonUsageMeter, noUsageMeter, sseUsageMeter } from './usage-meter.js';
+import { isObject, jsonUsageMeter, noUsageMeter, sseUsageMeter } from './usage-meter.js';
 
 export const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
 const count = (value: unknown): number | null => (typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : null);
 
 /** Take a Responses (`input_tokens`, `output_tokens`) or Chat Completions (`prompt_tokens`, `completion_tokens`) usage object. */

@@ -6,6 +6,9 @@
 import { createParser } from 'eventsource-parser';
 import { emptyUsage, type MeteredUsage, type UsageMeter } from './upstream.js';
 
+/** Whether `value` is a JSON object (what usage readers look into). */
+export const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
+
 /** Called with each event's name and parsed data (non-JSON data is skipped); updates `usage`. */
 export type SseUsageReader = (event: string | undefined, data: unknown, usage: MeteredUsage) => void;
 
