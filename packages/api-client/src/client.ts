@@ -13,6 +13,7 @@
  */
 import {
   buildPath,
+  NEWEST_MESSAGES,
   publicApi,
   type ChatMessage,
   type CreateManualWorkspaceRequest,
@@ -152,6 +153,14 @@ export class FlotillaClient {
   /** Messages of a session after sequence number `after`, at most `limit` (≤ 1000). */
   readonly listMessages = (projectId: string, sessionId: string, after = 0, limit = 200) => {
     return this.call(publicApi.listMessages, { params: { projectId, sessionId }, query: { after, limit } });
+  };
+
+  /**
+   * The newest `limit` (≤ 1000) messages of a session with sequence number below `before`, oldest
+   * first; without `before`, the newest page. `hasOlder` says whether more precede it.
+   */
+  readonly listMessagesBefore = (projectId: string, sessionId: string, before: number = NEWEST_MESSAGES, limit = 200) => {
+    return this.call(publicApi.listMessages, { params: { projectId, sessionId }, query: { before, limit } });
   };
 
   /** Every message of a session, following pages. */

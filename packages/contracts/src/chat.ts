@@ -125,16 +125,33 @@ export type SessionWithTask = z.infer<typeof SessionWithTask>;
 /** `GET /api/projects/:projectId/sessions` answer, newest first. */
 export const ListSessionsResponse = z.object({ sessions: z.array(SessionWithTask) });
 
-/** `GET …/sessions/:sessionId/messages` query. */
-export const ListMessagesQuery = z.object({
-  after: z.coerce.number().int().min(0).default(0),
-  limit: z.coerce.number().int().min(1).max(1000).default(200),
-});
+/**
+ * `GET …/sessions/:sessionId/messages` query: the page after sequence number `after` (oldest
+ * first, default from the start), or with `before` the newest `limit` messages whose sequence
+ * number is below it — `before=9007199254740991` (2^53 − 1) is the newest page, which the web app
+ * loads first. Not both.
+ */
+export const ListMessagesQuery = z
+  .object({
+    after: z.coerce.number().int().min(0).default(0),
+    before: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
+    limit: z.coerce.number().int().min(1).max(1000).default(200),
+  })
+  .refine((q) => q.before === undefined || q.after === 0, { message: 'give after or before, not both', path: ['before'] });
 
+/** `before` that asks for the newest page of messages. */
+export const NEWEST_MESSAGES = Number.MAX_SAFE_INTEGER;
+
+/**
+ * A page of messages in sequence order. `hasMore`: newer messages follow this page (ask again
+ * with `after=nextAfter`); `hasOlder`: older ones precede it (ask with `before` = the first
+ * message's `seq`).
+ */
 export const ListMessagesResponse = z.object({
   messages: z.array(ChatMessage),
   nextAfter: z.number().int(),
   hasMore: z.boolean(),
+  hasOlder: z.boolean(),
 });
 export type ListMessagesResponse = z.infer<typeof ListMessagesResponse>;
 

@@ -170,3 +170,12 @@ export function listMessages(sql: SqlStorage, sessionId: string, after: number, 
     .toArray()
     .map(toMessage);
 }
+
+/** The newest `limit` messages of a session with `seq < before`, in order (oldest first). */
+export function listMessagesBefore(sql: SqlStorage, sessionId: string, before: number, limit: number): ChatMessage[] {
+  return sql
+    .exec<MessageRow>('SELECT * FROM chat_messages WHERE session_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?', sessionId, before, limit)
+    .toArray()
+    .map(toMessage)
+    .reverse();
+}

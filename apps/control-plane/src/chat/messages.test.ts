@@ -24,9 +24,22 @@ describe('GET …/sessions/:sessionId/messages', () => {
     expect(last.messages[1]).toMatchObject({ role: 'tool', toolMetadata: { toolCallId: 't1', kind: 'execute' } });
 
     const beyond = await expectJson<ListMessagesResponse>(await api(url('?after=8')), 200);
-    expect(beyond).toEqual({ messages: [], nextAfter: 8, hasMore: false });
+    expect(beyond).toEqual({ messages: [], nextAfter: 8, hasMore: false, hasOlder: true });
 
-    for (const bad of ['?limit=0', '?limit=1001', '?after=-1', '?after=abc']) {
+    // Newest page first, then older pages before it (the web app's order).
+    const newest = await expectJson<ListMessagesResponse>(await api(url(`?before=${Number.MAX_SAFE_INTEGER}&limit=3`)), 200);
+    expect(newest.messages.map((m) => m.seq)).toEqual([6, 7, 8]);
+    expect(newest).toMatchObject({ nextAfter: 8, hasMore: false, hasOlder: true });
+    const older = await expectJson<ListMessagesResponse>(await api(url(`?before=6&limit=3`)), 200);
+    expect(older.messages.map((m) => m.seq)).toEqual([3, 4, 5]);
+    expect(older).toMatchObject({ nextAfter: 5, hasMore: true, hasOlder: true });
+    const oldest = await expectJson<ListMessagesResponse>(await api(url(`?before=3&limit=3`)), 200);
+    expect(oldest.messages.map((m) => m.seq)).toEqual([1, 2]);
+    expect(oldest).toMatchObject({ hasMore: true, hasOlder: false });
+    expect(first.hasOlder).toBe(false);
+    expect(second.hasOlder).toBe(true);
+
+    for (const bad of ['?before=0', '?before=3&after=1', '?before=x', '?limit=0', '?limit=1001', '?after=-1', '?after=abc']) {
       await expectJson(await api(url(bad)), 400);
     }
     await expectJson(await api(`/api/projects/${project.id}/sessions/ses_unknown/messages`), 404);

@@ -33,6 +33,8 @@ export interface ProjectDataRpc extends Rpc.DurableObjectBranded {
   enqueueFollowUpPrompt(projectId: string, prompt: { sessionId: string; messageId: string; text: string }): boolean;
   settleFollowUpPrompt(messageId: string, attempt: FollowUpAttempt): Promise<void>;
   listMessages(sessionId: string, after: number, limit: number): ChatMessage[];
+  /** The newest `limit` messages with `seq < before`, oldest first. */
+  listMessagesBefore(sessionId: string, before: number, limit: number): ChatMessage[];
   /** Push a task's new status or step to the project's viewers (`task.updated`). */
   announceTask(task: Task): void;
 }

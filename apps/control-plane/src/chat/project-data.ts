@@ -83,6 +83,10 @@ export class ProjectData extends DurableObject<Env> implements ProjectDataRpc {
     return chat.listMessages(this.sql, sessionId, after, limit);
   }
 
+  listMessagesBefore(sessionId: string, before: number, limit: number): ChatMessage[] {
+    return chat.listMessagesBefore(this.sql, sessionId, before, limit);
+  }
+
   /** Push a task's new status or step to the project's viewers (tasks/events.ts). */
   announceTask(task: Task): void {
     this.send({ type: 'task.updated', task }, task.chatSessionId ?? undefined);

@@ -37,14 +37,25 @@ export const chatHandlers: PublicHandlers<'listSessions' | 'projectEvents' | 'ge
     return session;
   },
 
-  /** Messages of a session in sequence order: `?after=<seq>&limit=<n>` (default 0, 200; max 1000). */
+  /**
+   * Messages of a session in sequence order: `?after=<seq>&limit=<n>` (default 0, 200; max 1000),
+   * or `?before=<seq>&limit=<n>`, the newest `n` below `seq` (contracts ListMessagesQuery).
+   * @throws 404 when the project or session does not exist
+   */
   listMessages: async ({ params, query }, c) => {
     const { db, stubs } = depsFromEnv(c.env);
     await requireProject(db, params.projectId);
     const data = stubs.projectData(params.projectId);
-    if (!(await data.getSession(params.projectId, params.sessionId))) throw notFound(`chat session ${params.sessionId} not found`);
+    const session = await data.getSession(params.projectId, params.sessionId);
+    if (!session) throw notFound(`chat session ${params.sessionId} not found`);
+    if (query.before !== undefined) {
+      const page = await data.listMessagesBefore(params.sessionId, query.before, query.limit + 1);
+      const messages = page.slice(-query.limit);
+      const last = messages.at(-1)?.seq ?? Math.min(query.before - 1, session.lastSeq);
+      return { messages, nextAfter: last, hasMore: last < session.lastSeq, hasOlder: page.length > query.limit };
+    }
     const page = await data.listMessages(params.sessionId, query.after, query.limit + 1);
     const messages = page.slice(0, query.limit);
-    return { messages, nextAfter: messages.at(-1)?.seq ?? query.after, hasMore: page.length > query.limit };
+    return { messages, nextAfter: messages.at(-1)?.seq ?? query.after, hasMore: page.length > query.limit, hasOlder: query.after > 0 };
   },
 };
