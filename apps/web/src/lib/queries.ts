@@ -4,7 +4,7 @@
  * drafts of a session (messages still being written) live beside them, only from the socket.
  */
 import type { ChatDraft, ChatMessage, CreateTaskRequest } from '@flotilla/contracts';
-import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
+import { queryOptions, useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { api, ApiError } from './api';
 
 export const keys = {
@@ -32,7 +32,8 @@ const ACTIVE_POLL_MS = 3_000;
 const WORKSPACE_SETUP_POLL_MS = 1_000;
 
 /** Whether the API requires its token and whether this browser is signed in. */
-export const useApiSession = () => useQuery({ queryKey: keys.apiSession, queryFn: () => api.getSession(), staleTime: Infinity });
+export const apiSessionQuery = () => queryOptions({ queryKey: keys.apiSession, queryFn: () => api.getSession(), staleTime: Infinity });
+export const useApiSession = () => useQuery(apiSessionQuery());
 
 /**
  * Every agent type with whether it is ready and what it misses (`GET /api/agents`). Refreshed
@@ -43,10 +44,18 @@ export const useAgents = () => useQuery({ queryKey: keys.agents, queryFn: () => 
 
 export const useProjects = () => useQuery({ queryKey: keys.projects, queryFn: () => api.listProjects() });
 
-export const useProject = (projectId: string) => useQuery({ queryKey: keys.project(projectId), queryFn: () => api.getProject(projectId) });
+/**
+ * Answers count as fresh for this long (ms): what the start-up prefetch fetched (lib/prefetch.ts)
+ * is not fetched again when the view mounts a moment later. Changes still invalidate them at once.
+ */
+const FIRST_SCREEN_STALE_MS = 5_000;
 
-export const useSessions = (projectId: string) =>
-  useQuery({ queryKey: keys.sessions(projectId), queryFn: () => api.listSessions(projectId), refetchInterval: 5_000 });
+export const projectQuery = (projectId: string) => queryOptions({ queryKey: keys.project(projectId), queryFn: () => api.getProject(projectId), staleTime: FIRST_SCREEN_STALE_MS });
+export const useProject = (projectId: string) => useQuery(projectQuery(projectId));
+
+export const sessionsQuery = (projectId: string) =>
+  queryOptions({ queryKey: keys.sessions(projectId), queryFn: () => api.listSessions(projectId), refetchInterval: 5_000, staleTime: FIRST_SCREEN_STALE_MS });
+export const useSessions = (projectId: string) => useQuery(sessionsQuery(projectId));
 
 export function useTasks(projectId: string) {
   return useQuery({
@@ -69,21 +78,46 @@ export function isInFlight(status: string): boolean {
   return status === 'queued' || status === 'delegated' || status === 'in_progress';
 }
 
-/** All messages of a session, fetched page by page (the WebSocket keeps it current after). */
-export function useMessages(projectId: string, sessionId: string | null) {
-  return useQuery({
-    queryKey: keys.messages(projectId, sessionId ?? ''),
-    enabled: sessionId !== null,
+/**
+ * How many of a session's newest messages are fetched first; older ones are fetched a page of
+ * this size at a time when the reader asks for them ({@link useLoadOlderMessages}).
+ */
+export const MESSAGES_PAGE_SIZE = 200;
+
+/**
+ * A session's messages, newest page first (the WebSocket keeps it current after, from the last
+ * cached `seq`). Sequence numbers of a session start at 1 and have no gaps, so the cached list
+ * has older messages before it exactly when its first `seq` is above 1 ({@link hasOlderMessages}).
+ */
+export const messagesQuery = (projectId: string, sessionId: string) =>
+  queryOptions({
+    queryKey: keys.messages(projectId, sessionId),
     staleTime: Infinity,
-    queryFn: async () => {
-      const all: ChatMessage[] = [];
-      let after = 0;
-      for (;;) {
-        const page = await api.listMessages(projectId, sessionId ?? '', after, 1000);
-        all.push(...page.messages);
-        after = page.nextAfter;
-        if (!page.hasMore) return all;
-      }
+    queryFn: async (): Promise<ChatMessage[]> => (await api.listMessagesBefore(projectId, sessionId, undefined, MESSAGES_PAGE_SIZE)).messages,
+  });
+
+export function useMessages(projectId: string, sessionId: string | null) {
+  return useQuery({ ...messagesQuery(projectId, sessionId ?? ''), enabled: sessionId !== null });
+}
+
+/** Whether messages older than the cached ones exist (see {@link messagesQuery}). */
+export function hasOlderMessages(messages: readonly ChatMessage[] | undefined): boolean {
+  return (messages?.[0]?.seq ?? 1) > 1;
+}
+
+/** Fetch the page of messages before the oldest cached one and put it in front of them. */
+export function useLoadOlderMessages(projectId: string, sessionId: string | null) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async () => {
+      const key = keys.messages(projectId, sessionId ?? '');
+      const first = queryClient.getQueryData<ChatMessage[]>(key)?.[0]?.seq;
+      if (first === undefined || first <= 1) return;
+      const page = await api.listMessagesBefore(projectId, sessionId ?? '', first, MESSAGES_PAGE_SIZE);
+      queryClient.setQueryData<ChatMessage[]>(key, (current = []) => {
+        const oldest = current[0]?.seq ?? Infinity;
+        return [...page.messages.filter((m) => m.seq < oldest), ...current];
+      });
     },
   });
 }

@@ -28,7 +28,7 @@ const BUNDLED_PACKAGES = ['packages/contracts/src', 'packages/api-client/src'];
 /** True when `dist/index.html` exists and is newer than every source of the web app, the packages it bundles included. */
 export function webAssetsFresh(): boolean {
   return isFresh(join(DIST_DIR, 'index.html'), [
-    ...['src', 'index.html', 'vite.config.ts', 'package.json'].map((p) => join(WEB_APP_DIR, p)),
+    ...['src', 'public', 'index.html', 'vite.config.ts', 'package.json'].map((p) => join(WEB_APP_DIR, p)),
     ...BUNDLED_PACKAGES.map((p) => join(REPO_ROOT, p)),
   ]);
 }

@@ -6,7 +6,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { useProjectSocket } from '../../lib/project-socket';
-import { useDrafts, useMessages, useSessions, useTask } from '../../lib/queries';
+import { hasOlderMessages, useDrafts, useLoadOlderMessages, useMessages, useSessions, useTask } from '../../lib/queries';
 import { TaskSubmitForm } from '../task/TaskSubmitForm';
 import { VariantComparison } from '../task/VariantComparison';
 import { FollowUpInput } from './FollowUpInput';
@@ -27,6 +27,7 @@ export function ChatView({ projectId, sessionId, active }: Props) {
   const selected = sessions.data?.find((s) => s.id === selectedId) ?? null;
   const messages = useMessages(projectId, selectedId);
   const drafts = useDrafts(projectId, selectedId);
+  const loadOlder = useLoadOlderMessages(projectId, selectedId);
   const task = useTask(projectId, selected?.taskId ?? null);
   // Open the socket once the selected session's messages are cached (or once it is known there is none).
   const socketState = useProjectSocket(projectId, selectedId, selectedId === null ? sessions.isSuccess : messages.isSuccess);
@@ -69,6 +70,9 @@ export function ChatView({ projectId, sessionId, active }: Props) {
           loading={messages.isPending && selectedId !== null}
           error={messages.error}
           active={active}
+          hasOlder={hasOlderMessages(messages.data)}
+          loadingOlder={loadOlder.isPending}
+          onLoadOlder={() => loadOlder.mutate()}
         />
         {selected?.task?.status === 'in_progress' && <FollowUpInput projectId={projectId} sessionId={selected.id} />}
         <TaskSubmitForm projectId={projectId} onStarted={select} />

@@ -4,8 +4,8 @@
  */
 import type { ChatDraft, ChatMessage } from '@flotilla/contracts';
 import { memo } from 'react';
-import Markdown from 'react-markdown';
 import { clockTime } from '../../lib/time';
+import { Markdown } from './Markdown';
 import { ToolCallCard } from './ToolCallCard';
 
 const ROLE_LABELS: Record<ChatMessage['role'], string> = {
@@ -50,7 +50,7 @@ function MessageBody({ message }: { message: ChatMessage }) {
   if (message.role === 'assistant' || message.role === 'plan') {
     return (
       <div className="markdown">
-        <Markdown>{message.content}</Markdown>
+        <Markdown text={message.content} />
       </div>
     );
   }
