@@ -1,6 +1,6 @@
 /**
- * A button that copies a text to the clipboard and says so ("Copied", announced to screen
- * readers) for a few seconds; when the browser refuses (no clipboard in a page served over plain
+ * A button that copies a text to the clipboard and says so: "Copied" on the button for a few
+ * seconds, and in a status line for screen readers (kept until the next copy); when the browser refuses (no clipboard in a page served over plain
  * http), it says to select the text instead.
  */
 import { useEffect, useState } from 'react';
@@ -18,6 +18,8 @@ interface Props {
 
 export function CopyButton({ text, label, what }: Props) {
   const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle');
+  // What screen readers were told: kept after the button's own words go back (the last outcome).
+  const [announced, setAnnounced] = useState<'copied' | 'failed' | null>(null);
 
   useEffect(() => {
     if (state === 'idle') return;
@@ -29,8 +31,10 @@ export function CopyButton({ text, label, what }: Props) {
     try {
       await navigator.clipboard.writeText(text);
       setState('copied');
+      setAnnounced('copied');
     } catch {
       setState('failed');
+      setAnnounced('failed');
     }
   };
 
@@ -40,8 +44,8 @@ export function CopyButton({ text, label, what }: Props) {
         {state === 'copied' ? 'Copied' : label}
         <span className="visually-hidden"> ({what})</span>
       </button>
-      <span role="status" className={state === 'failed' ? 'small warning' : 'visually-hidden'}>
-        {state === 'copied' ? `Copied ${what} to the clipboard.` : state === 'failed' ? 'The browser did not allow copying: select the text and copy it.' : ''}
+      <span role="status" className={announced === 'failed' ? 'small warning' : 'visually-hidden'}>
+        {announced === 'copied' ? `Copied ${what} to the clipboard.` : announced === 'failed' ? 'The browser did not allow copying: select the text and copy it.' : ''}
       </span>
     </>
   );

@@ -58,6 +58,7 @@ function CompletedResult({ task }: { task: Task }) {
       {(branch || prUrl) && (
         <div className="result-actions">
           {branch && <CopyButton text={branch} label="Copy branch" what="the branch name" />}
+          {branch && change !== null && <CopyButton text={compareCommand(branch, diffStat)} label="Copy compare command" what="the compare command" />}
           {prUrl && (
             <a className="button-link" href={prUrl} target="_blank" rel="noreferrer">
               Pull request
@@ -66,11 +67,10 @@ function CompletedResult({ task }: { task: Task }) {
         </div>
       )}
       {branch && change !== null && (
-        <div className="result-compare">
-          <span className="small muted">Compare on your clone:</span>
+        <p className="result-compare small">
+          <span className="muted">Compare on your clone: </span>
           <code className="compare-command">{compareCommand(branch, diffStat)}</code>
-          <CopyButton text={compareCommand(branch, diffStat)} label="Copy command" what="the compare command" />
-        </div>
+        </p>
       )}
     </section>
   );
