@@ -143,6 +143,14 @@ describe('the result card', () => {
     expect(again.status).toBe('failed');
     await card().locator('.result-outcome', { hasText: 'The agent reported an error and stopped.' }).waitFor();
   });
+
+  it('a cancelled task says so, with Retry', async () => {
+    const dropped = await env.stack.client.createTask(projectId, { title: 'Dropped draft', description: 'say: never runs' });
+    await env.stack.client.cancelTask(projectId, dropped.id);
+    await openSession(dropped.id, 1440);
+    expect(await card().locator('.result-outcome').textContent()).toBe('The task was cancelled.');
+    await card().getByRole('button', { name: 'Retry' }).waitFor();
+  });
 });
 
 describe('board cards', () => {

@@ -74,9 +74,10 @@ const NOTHING_CHANGED = 'The agent finished without changing any files.';
 /**
  * Build the `completed` callback body: `git add -A`, commit when anything changed, push the task
  * branch — under `task/<taskId>-2`, `-3`, … when the name is taken on the remote; `branch` is the
- * name actually pushed; `diffStat` what the commit changed (git/diff-stat.ts). A rejected push still completes the task, with `warning` saying so,
- * `branch` null (nothing was pushed) and `keepWorkspace` (the commit exists only there); no
- * change completes it with branch and commitSha null.
+ * name actually pushed; `diffStat` what the commit changed (git/diff-stat.ts). A rejected push
+ * still completes the task, with `warning` saying so, `branch` null (nothing was pushed) and
+ * `keepWorkspace` (the commit exists only there); no change completes it with branch and
+ * commitSha null and an empty diff stat.
  *
  * @throws GitError when a git step on the checkout or in the mirror (add, commit, fetch, diff)
  *   fails, Error when the workspace has no project URL or the node no sandbox — the caller fails

@@ -24,7 +24,8 @@ export function ChangedFiles({ stat }: { stat: DiffStat }) {
             <span className="file-lines muted">binary</span>
           ) : (
             <span className="file-lines">
-              <span className="added">+{file.additions}</span> <span className="deleted">−{file.deletions}</span>
+              <span className={file.additions === 0 ? 'muted' : 'added'}>+{file.additions}</span>{' '}
+              <span className={file.deletions === 0 ? 'muted' : 'deleted'}>−{file.deletions}</span>
             </span>
           )}
         </li>
