@@ -92,6 +92,12 @@ describe('the result card', () => {
     expect(await rows.filter({ hasText: 'notes.txt' }).locator('.file-status').textContent()).toBe('Aadded');
     expect(await card().locator('.compare-command').textContent()).toBe(`git fetch origin ${branch} && git diff main...origin/${branch}`);
 
+    await screenshot(page, 'result-card-completed-1440');
+
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await screenshot(page, 'result-card-completed-1440-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
+
     await card().getByRole('button', { name: /Copy compare command/ }).click();
     await card().getByRole('status').filter({ hasText: 'Copied the compare command to the clipboard.' }).waitFor({ state: 'attached' });
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(`git fetch origin ${branch} && git diff main...origin/${branch}`);
@@ -99,11 +105,6 @@ describe('the result card', () => {
     // The button's announced state (a status line for screen readers), and the clipboard itself.
     await card().getByRole('status').filter({ hasText: 'Copied the branch name to the clipboard.' }).waitFor({ state: 'attached' });
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(branch);
-    await screenshot(page, 'result-card-completed-1440');
-
-    await page.emulateMedia({ colorScheme: 'dark' });
-    await screenshot(page, 'result-card-completed-1440-dark');
-    await page.emulateMedia({ colorScheme: 'light' });
 
     await openSession(ids.changed, 375);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
