@@ -135,4 +135,12 @@ export const completed = (run: Run) => ({
   commitSha: '0123456789abcdef0123456789abcdef01234567',
   summary: 'Did the thing.',
   filesChanged: ['src/thing.ts'],
+  diffStat: {
+    baseBranch: 'main',
+    files: [{ path: 'src/thing.ts', status: 'modified', additions: 3, deletions: 1 }],
+    fileCount: 1,
+    additions: 3,
+    deletions: 1,
+    truncated: false,
+  },
 });

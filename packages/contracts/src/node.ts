@@ -3,6 +3,7 @@ import { AgentAvailability, AgentCredentialOverrides, AgentType } from './agents
 import { EgressHost } from './egress.js';
 import { GitBranchName, RepositoryUrl } from './git-names.js';
 import { ModelUsage } from './usage.js';
+import { DiffStat } from './task.js';
 
 /** Node status (DESIGN.md §3). `ready` is the active state. */
 export const NodeStatus = z.enum(['provisioning', 'ready', 'warm', 'destroying', 'destroyed', 'error']);
@@ -70,6 +71,8 @@ export const TaskCallbackRequest = z.discriminatedUnion('status', [
     prUrl: z.string().nullable().optional(),
     summary: z.string().nullable(),
     filesChanged: z.array(z.string()),
+    /** What the run changed on the task branch, measured with git (absent: an older daemon). */
+    diffStat: DiffStat.optional(),
     warning: z.string().nullable().optional(),
     /**
      * True when the workspace must stay for inspection although the task completed (the push

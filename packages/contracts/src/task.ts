@@ -127,6 +127,39 @@ export const FollowUpPromptResponse = z.object({
 });
 export type FollowUpPromptResponse = z.infer<typeof FollowUpPromptResponse>;
 
+/** How a file changed on a task branch (`git diff --name-status` letters A, M, D, R as words). */
+export const DiffFileStatus = z.enum(['added', 'modified', 'deleted', 'renamed']);
+export type DiffFileStatus = z.infer<typeof DiffFileStatus>;
+
+/** One changed file of a diff stat: `additions`/`deletions` in lines, null for a binary file. */
+export const DiffStatFile = z.object({
+  path: z.string(),
+  /** The path before a rename. */
+  oldPath: z.string().optional(),
+  status: DiffFileStatus,
+  additions: z.number().int().nonnegative().nullable(),
+  deletions: z.number().int().nonnegative().nullable(),
+});
+export type DiffStatFile = z.infer<typeof DiffStatFile>;
+
+/**
+ * What a run changed, measured by the node daemon on the branch it pushed: `git diff --numstat`
+ * and `--name-status` of merge-base(base, HEAD)..HEAD after the commit — so it counts changes
+ * made by any means, not only the agent's edit tool. `files` lists at most the node's
+ * DIFF_STAT_MAX_FILES (default 300); `fileCount`, `additions` and `deletions` count every file,
+ * and `truncated` says some were left out of `files`. `baseBranch` is the branch the task branch
+ * started from (for `git diff <baseBranch>...<branch>`), null when unknown.
+ */
+export const DiffStat = z.object({
+  baseBranch: z.string().nullable(),
+  files: z.array(DiffStatFile),
+  fileCount: z.number().int().nonnegative(),
+  additions: z.number().int().nonnegative(),
+  deletions: z.number().int().nonnegative(),
+  truncated: z.boolean(),
+});
+export type DiffStat = z.infer<typeof DiffStat>;
+
 /** What a finished run produced. */
 export const TaskOutput = z.object({
   branch: z.string().nullable(),
@@ -135,6 +168,8 @@ export const TaskOutput = z.object({
   summary: z.string().nullable(),
   filesChanged: z.array(z.string()).nullable(),
   warning: z.string().nullable(),
+  /** What the run changed on its branch (absent or null: not measured, e.g. a run before migration 0009). */
+  diffStat: DiffStat.nullable().optional(),
 });
 export type TaskOutput = z.infer<typeof TaskOutput>;
 

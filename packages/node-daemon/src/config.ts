@@ -68,6 +68,7 @@ import { egressConfig, modelGatewayConfig, sandboxConfig, type EgressConfig, typ
 import { ConfigError, integer, optional, required, url, type Env } from './config-values.js';
 import { exampleOfPublicUrl } from './http/public-url.js';
 import { DEFAULT_TOOL_OUTPUT_MAX_BYTES } from './agents/chat/tool-output.js';
+import { DEFAULT_DIFF_STAT_MAX_FILES } from './git/diff-stat.js';
 
 /** Largest CHAT_TOOL_OUTPUT_MAX_BYTES: a tool message must fit the control plane's batch body. */
 export const CHAT_TOOL_OUTPUT_LIMIT_BYTES = 128 * 1024;
@@ -82,6 +83,7 @@ export const DEFAULTS = {
   gitCloneTimeoutMs: 300_000,
   gitPushTimeoutMs: 120_000,
   gitCommandTimeoutMs: 30_000,
+  diffStatMaxFiles: DEFAULT_DIFF_STAT_MAX_FILES,
   acpInitializeTimeoutMs: 60_000,
   callbackRetryMaxElapsedMs: 120_000,
   callbackRetryInitialIntervalMs: 500,
@@ -119,6 +121,8 @@ export interface DaemonConfig {
   gitCloneTimeoutMs: number;
   gitPushTimeoutMs: number;
   gitCommandTimeoutMs: number;
+  /** DIFF_STAT_MAX_FILES: the most changed files a completed task's diff stat lists (the rest only counted). */
+  diffStatMaxFiles: number;
   acpInitializeTimeoutMs: number;
   callbackRetryMaxElapsedMs: number;
   callbackRetryInitialIntervalMs: number;
@@ -262,6 +266,7 @@ export function readConfig(env: Env, readFile: ReadFile): DaemonConfig {
     gitCloneTimeoutMs: integer(env, 'GIT_CLONE_TIMEOUT_MS', DEFAULTS.gitCloneTimeoutMs, 1),
     gitPushTimeoutMs: integer(env, 'GIT_PUSH_TIMEOUT_MS', DEFAULTS.gitPushTimeoutMs, 1),
     gitCommandTimeoutMs: integer(env, 'GIT_COMMAND_TIMEOUT_MS', DEFAULTS.gitCommandTimeoutMs, 1),
+    diffStatMaxFiles: integer(env, 'DIFF_STAT_MAX_FILES', DEFAULTS.diffStatMaxFiles, 0),
     acpInitializeTimeoutMs: integer(env, 'ACP_INITIALIZE_TIMEOUT_MS', DEFAULTS.acpInitializeTimeoutMs, 1),
     callbackRetryMaxElapsedMs: integer(env, 'CALLBACK_RETRY_MAX_ELAPSED_MS', DEFAULTS.callbackRetryMaxElapsedMs, 0),
     callbackRetryInitialIntervalMs: integer(

@@ -156,6 +156,7 @@ export async function startDaemon(options: {
     updateBufferSize: config.agentUpdateBufferSize,
     gitCommandTimeoutMs: config.gitCommandTimeoutMs,
     gitPushTimeoutMs: config.gitPushTimeoutMs,
+    diffStatMaxFiles: config.diffStatMaxFiles,
     pullRequests: { apiUrl: config.githubApiUrl, token: config.githubToken, timeoutMs: config.githubRequestTimeoutMs },
     gitAuth: (workspaceId) => gitCredentials.get(workspaceId),
     usageOf: (taskId, workspaceId) => usageStore.totalsOf(taskId, workspaceId),

@@ -129,6 +129,7 @@ describe('node daemon process', () => {
     // Completed, with the commit the origin now holds on the task branch.
     const branch = `task/${taskId}`;
     expect(callback.body).toMatchObject({ status: 'completed', branch, filesChanged: ['hello.txt'] });
+    expect(callback.body).toMatchObject({ diffStat: { baseBranch: 'main', fileCount: 1, files: [{ path: 'hello.txt', status: 'added' }] } });
     expect(callback.claims).toMatchObject({ workspaceId });
     const body = callback.body as { commitSha: string; summary: string | null };
     expect(body.commitSha).toBe(git(origin, 'rev-parse', branch));

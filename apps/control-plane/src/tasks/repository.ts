@@ -3,7 +3,7 @@
  * Status changes go through tasks/status.ts (the one place that checks transitions); writes that
  * change a task answer the row they wrote (`RETURNING *`), so nobody reads it back.
  */
-import { TERMINAL_TASK_STATUSES, newId, taskVariantBranchName, type AgentType, type ExecutionStep, type Task, type TaskStatus, type TaskStatusEvent, type UpdateTaskRequest, type VmSize, ModelUsage } from '@flotilla/contracts';
+import { TERMINAL_TASK_STATUSES, newId, taskVariantBranchName, type AgentType, type ExecutionStep, type Task, type TaskStatus, type TaskStatusEvent, type UpdateTaskRequest, type VmSize, DiffStat, ModelUsage } from '@flotilla/contracts';
 import type { TaskRunSubject } from '../runs/run-state.js';
 
 export interface TaskRow {
@@ -28,6 +28,8 @@ export interface TaskRow {
   output_summary: string | null;
   output_files_changed: string | null;
   output_warning: string | null;
+  /** JSON `DiffStat`: what the run changed on its branch, as the node daemon measured it (migration 0009). */
+  diff_stat: string | null;
   /** JSON `ModelUsage`: the sum over the task's runs as their gateways counted it (migration 0005). */
   usage: string | null;
   /** On a variant of a task run on several agents: its parent task (migration 0008). */
@@ -61,6 +63,7 @@ export function toTask(row: TaskRow): Task {
       summary: row.output_summary,
       filesChanged: row.output_files_changed ? (JSON.parse(row.output_files_changed) as string[]) : null,
       warning: row.output_warning,
+      diffStat: row.diff_stat ? DiffStat.parse(JSON.parse(row.diff_stat)) : null,
     },
     usage: row.usage ? ModelUsage.parse(JSON.parse(row.usage)) : null,
     ...(row.parent_task_id ? { parentTaskId: row.parent_task_id } : {}),
@@ -233,6 +236,7 @@ export type TaskRunFields = Partial<
     | 'output_summary'
     | 'output_files_changed'
     | 'output_warning'
+    | 'diff_stat'
     | 'usage'
   >
 >;

@@ -20,6 +20,7 @@ import { resolveRepo } from '../run/repo.js';
 import { followVariants, renderComparison, renderVariantProgress } from '../run/several.js';
 import { startStack, type Stack } from '../stack/stack.js';
 import { apiTokenFor, readServerFile } from '../server-file.js';
+import { diffStatLine } from '../run/diff-line.js';
 
 export interface RunOptions {
   repo: string;
@@ -133,6 +134,8 @@ export async function runCommand(description: string, options: RunOptions): Prom
     log('');
     log(`Task ${final.status}${final.error ? `: ${final.error}` : ''}`);
     if (final.output.branch) log(`Branch: ${final.output.branch}${final.output.commitSha ? ` @ ${final.output.commitSha.slice(0, 12)}` : ''}`);
+    const changes = diffStatLine(final.output);
+    if (changes) log(changes);
     if (final.output.warning) log(`Warning: ${final.output.warning}`);
     if (final.output.summary && final.status === 'completed') log(`Summary: ${final.output.summary}`);
     if (options.json) {

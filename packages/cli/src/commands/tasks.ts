@@ -11,6 +11,7 @@ import { TaskStatus, type Task, type TaskStatusEvent, type TaskWithEvents } from
 import { followTask } from '../run/follow.js';
 import { STEP_LABELS, renderMessage } from '../run/render.js';
 import { connectToServer, refusalsAsExitCode, write, type ServerOptions } from './server-connection.js';
+import { diffStatLine } from '../run/diff-line.js';
 
 function taskLine(task: Task): string {
   const step = task.status === 'queued' || task.status === 'delegated' || task.status === 'in_progress' ? ` (${task.executionStep ?? '-'})` : '';
@@ -45,6 +46,8 @@ function eventLine(event: TaskStatusEvent): string {
 function describeOutcome(task: TaskWithEvents): string[] {
   const lines = [`Task ${task.id} ${task.status}${task.error ? `: ${task.error}` : ''}`];
   if (task.output.branch) lines.push(`Branch: ${task.output.branch}${task.output.commitSha ? ` @ ${task.output.commitSha.slice(0, 12)}` : ''}`);
+  const changes = diffStatLine(task.output);
+  if (changes) lines.push(changes);
   if (task.output.prUrl) lines.push(`Pull request: ${task.output.prUrl}`);
   if (task.output.warning) lines.push(`Warning: ${task.output.warning}`);
   return lines;

@@ -98,6 +98,14 @@ describe('commitAndPushTaskBranch', () => {
     writeFileSync(join(ws.path, 'hello.txt'), 'hi');
     const result = await commitAndPushTaskBranch(request(origin, ws));
     expect(result).toMatchObject({ changed: true, pushed: true, pushError: null, filesChanged: ['hello.txt'] });
+    expect(result.diffStat).toEqual({
+      baseBranch: null,
+      files: [{ path: 'hello.txt', status: 'added', additions: 1, deletions: 0 }],
+      fileCount: 1,
+      additions: 1,
+      deletions: 0,
+      truncated: false,
+    });
     expect(result.commitSha).toBe(git(origin, 'rev-parse', 'task/t1'));
     expect(result.commitSha).toBe(git(ws.path, 'rev-parse', 'HEAD'));
     expect(showFile(origin, 'task/t1', 'hello.txt')).toBe('hi');
@@ -108,7 +116,15 @@ describe('commitAndPushTaskBranch', () => {
     const origin = createBareOrigin();
     const ws = await checkout(origin);
     const result = await commitAndPushTaskBranch(request(origin, ws));
-    expect(result).toEqual({ changed: false, commitSha: null, filesChanged: [], pushed: false, pushedBranch: null, pushError: null });
+    expect(result).toEqual({
+      changed: false,
+      commitSha: null,
+      filesChanged: [],
+      diffStat: { baseBranch: null, files: [], fileCount: 0, additions: 0, deletions: 0, truncated: false },
+      pushed: false,
+      pushedBranch: null,
+      pushError: null,
+    });
     expect(() => git(origin, 'rev-parse', '--verify', 'task/t1')).toThrow();
   });
 

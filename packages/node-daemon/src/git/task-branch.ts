@@ -10,7 +10,9 @@
  *    the commit and the changed files and pushes the branch to the PROJECT's repository URL,
  *    never to whatever the checkout's `origin` says.
  */
+import type { DiffStat } from '@flotilla/contracts';
 import type { CheckoutGit } from './checkout-git.js';
+import { computeDiffStat, DEFAULT_DIFF_STAT_MAX_FILES, emptyDiffStat } from './diff-stat.js';
 import type { GitHttpAuth } from './git-credentials.js';
 import { GitError, runGit } from './git.js';
 import { fetchCheckoutHead, mirrorGitArgs, WORKSPACE_HEAD_REF, withoutCredentials } from './mirror.js';
@@ -27,6 +29,10 @@ export interface TaskBranchRequest {
   branch: string;
   /** Commit the branch started from; the task's changes are `base..HEAD` (`origin/<b>` names the mirror's `refs/heads/<b>`). */
   base: string;
+  /** The branch `base` belongs to, reported in the diff stat (for the compare command). */
+  baseBranch?: string;
+  /** Most files the diff stat lists (DIFF_STAT_MAX_FILES); default {@link DEFAULT_DIFF_STAT_MAX_FILES}. */
+  diffStatMaxFiles?: number;
   commitMessage: string;
   commandTimeoutMs: number;
   pushTimeoutMs: number;
@@ -43,6 +49,8 @@ export interface TaskBranchResult {
   commitSha: string | null;
   /** `git diff --name-only base HEAD`, computed in the mirror. */
   filesChanged: string[];
+  /** What the commit changed against merge-base(base, HEAD), with line counts (diff-stat.ts). */
+  diffStat: DiffStat;
   /** True when the push to the project's repository succeeded. */
   pushed: boolean;
   /**
@@ -73,7 +81,7 @@ async function hasStagedChanges(request: TaskBranchRequest): Promise<boolean> {
  * reported in `pushError`.
  *
  * @throws GitError when a step on the checkout or in the mirror fails (add, commit, fetch,
- *   rev-parse, diff); Error when the node has no sandbox.
+ *   rev-parse, diff, merge-base); Error when the node has no sandbox.
  */
 export async function commitAndPushTaskBranch(request: TaskBranchRequest): Promise<TaskBranchResult> {
   const { checkout, checkoutGit, mirror } = request;
@@ -87,8 +95,16 @@ export async function commitAndPushTaskBranch(request: TaskBranchRequest): Promi
   const inMirror = { cwd: mirror, timeoutMs: request.commandTimeoutMs };
   const base = (await runGit(mirrorGitArgs(mirror, ['rev-parse', '--verify', `${request.base.replace(/^origin\//, 'refs/heads/')}^{commit}`]), inMirror)).trim();
   if (head === base) {
-    return { changed: false, commitSha: null, filesChanged: [], pushed: false, pushedBranch: null, pushError: null };
+    return { changed: false, commitSha: null, filesChanged: [], diffStat: emptyDiffStat(request.baseBranch ?? null), pushed: false, pushedBranch: null, pushError: null };
   }
+  const diffStat = await computeDiffStat({
+    gitDir: mirror,
+    base,
+    head,
+    baseBranch: request.baseBranch ?? null,
+    maxFiles: request.diffStatMaxFiles ?? DEFAULT_DIFF_STAT_MAX_FILES,
+    timeoutMs: request.commandTimeoutMs,
+  });
   const filesChanged = (await runGit(mirrorGitArgs(mirror, ['diff', '--no-ext-diff', '--no-textconv', '--name-only', base, head]), inMirror))
     .split('\n')
     .filter((line) => line.length > 0);
@@ -100,10 +116,10 @@ export async function commitAndPushTaskBranch(request: TaskBranchRequest): Promi
       timeoutMs: request.pushTimeoutMs,
       ...(request.auth ? { auth: request.auth } : {}),
     });
-    return { changed: true, commitSha: head, filesChanged, pushed: true, pushedBranch: target, pushError: null };
+    return { changed: true, commitSha: head, filesChanged, diffStat, pushed: true, pushedBranch: target, pushError: null };
   } catch (error) {
     if (!(error instanceof GitError)) throw error;
-    return { changed: true, commitSha: head, filesChanged, pushed: false, pushedBranch: target, pushError: withoutCredentials(error.message, request.repoUrl) };
+    return { changed: true, commitSha: head, filesChanged, diffStat, pushed: false, pushedBranch: target, pushError: withoutCredentials(error.message, request.repoUrl) };
   }
 }
 

@@ -39,6 +39,8 @@ export interface TaskCompletionDeps {
   usageOf?: (taskId: string, workspaceId: string) => ModelUsage | undefined;
   gitCommandTimeoutMs: number;
   gitPushTimeoutMs: number;
+  /** Most files a completed task's diff stat lists (DIFF_STAT_MAX_FILES); absent: the default, 300. */
+  diffStatMaxFiles?: number;
   /** Pull requests on GitHub: opened for a pushed branch when `token` is set (GITHUB_TOKEN). */
   pullRequests?: { apiUrl: string; token: string | null; timeoutMs: number };
   /** The repository credentials of a workspace, when the control plane sent some (git-credentials.ts). */
@@ -72,9 +74,10 @@ const NOTHING_CHANGED = 'The agent finished without changing any files.';
 /**
  * Build the `completed` callback body: `git add -A`, commit when anything changed, push the task
  * branch — under `task/<taskId>-2`, `-3`, … when the name is taken on the remote; `branch` is the
- * name actually pushed. A rejected push still completes the task, with `warning` saying so,
- * `branch` null (nothing was pushed) and `keepWorkspace` (the commit exists only there); no
- * change completes it with branch and commitSha null.
+ * name actually pushed; `diffStat` what the commit changed (git/diff-stat.ts). A rejected push
+ * still completes the task, with `warning` saying so, `branch` null (nothing was pushed) and
+ * `keepWorkspace` (the commit exists only there); no change completes it with branch and
+ * commitSha null and an empty diff stat.
  *
  * @throws GitError when a git step on the checkout or in the mirror (add, commit, fetch, diff)
  *   fails, Error when the workspace has no project URL or the node no sandbox — the caller fails
@@ -93,6 +96,8 @@ export async function buildCompletedCallback(
     repoUrl,
     branch: turn.branch,
     base: turn.base,
+    ...(turn.baseBranch ? { baseBranch: turn.baseBranch } : {}),
+    ...(deps.diffStatMaxFiles !== undefined ? { diffStatMaxFiles: deps.diffStatMaxFiles } : {}),
     commitMessage: taskCommitMessage(turn.taskId, turn.taskTitle),
     commandTimeoutMs: deps.gitCommandTimeoutMs,
     pushTimeoutMs: deps.gitPushTimeoutMs,
@@ -101,7 +106,7 @@ export async function buildCompletedCallback(
   });
   if (!result.changed) {
     const summary = turn.lastAssistantText ? `${NOTHING_CHANGED}\n\n${turn.lastAssistantText}` : NOTHING_CHANGED;
-    return { status: 'completed', branch: null, commitSha: null, summary, filesChanged: [], warning: null };
+    return { status: 'completed', branch: null, commitSha: null, summary, filesChanged: [], diffStat: result.diffStat, warning: null };
   }
   const pullRequest = result.pushed && result.pushedBranch ? await openTaskPullRequest(deps, turn, repoUrl, result.pushedBranch) : { prUrl: null, warning: null };
   return {
@@ -111,6 +116,7 @@ export async function buildCompletedCallback(
     prUrl: pullRequest.prUrl,
     summary: turn.lastAssistantText,
     filesChanged: result.filesChanged,
+    diffStat: result.diffStat,
     warning: result.pushed
       ? pullRequest.warning
       : `The changes were committed in the workspace (${result.commitSha}) but the push of ${result.pushedBranch ?? turn.branch} failed: ${result.pushError}`,

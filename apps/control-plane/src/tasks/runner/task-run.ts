@@ -146,6 +146,7 @@ export async function completeRun(store: RunStore, deps: Deps, callback: TaskCal
           output_summary: callback.summary,
           output_files_changed: JSON.stringify(callback.filesChanged),
           output_warning: callback.warning ?? null,
+          diff_stat: callback.diffStat ? JSON.stringify(callback.diffStat) : null,
           ...(usage ? { usage } : {}),
         },
       });

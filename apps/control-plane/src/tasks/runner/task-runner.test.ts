@@ -92,6 +92,7 @@ describe('a task run, hop by hop', () => {
       summary: 'Did the thing.',
       filesChanged: ['src/thing.ts'],
       warning: null,
+      diffStat: completed(run).diffStat,
     });
     expect(done.error).toBeNull();
     expect(done.events.map((e) => [e.fromStatus, e.toStatus])).toEqual([

@@ -1,6 +1,7 @@
 /**
  * A task on the board: title (a link to its chat session), status, a workspace indicator, and
- * for a draft or ready task the actions edit, mark ready and run.
+ * for a draft or ready task the actions edit, mark ready and run; an ended task's result
+ * (result/BoardCardResult.tsx: its change in a few words, or the reason it failed and Retry).
  */
 import { AGENT_CATALOG, type Task } from '@flotilla/contracts';
 import { useQueryClient } from '@tanstack/react-query';
@@ -8,6 +9,7 @@ import { memo, useState } from 'react';
 import { Link } from 'react-router';
 import { api, errorText } from '../../lib/api';
 import { invalidateProject, isInFlight } from '../../lib/queries';
+import { BoardCardResult } from '../result/BoardCardResult';
 import { StatusBadge } from '../ui/StatusBadge';
 import { DraftEditor } from './DraftEditor';
 
@@ -42,6 +44,7 @@ export const KanbanCard = memo(function KanbanCard({ projectId, task }: { projec
         {task.output.branch && <code className="small">{task.output.branch}</code>}
         {task.variants && task.variants.length > 0 && <span className="muted small">on {task.variants.map((v) => AGENT_CATALOG[v.agentType].label).join(', ')}</span>}
       </div>
+      <BoardCardResult projectId={projectId} task={task} />
       {editable && !editing && (
         <div className="card-actions">
           <button type="button" onClick={() => setEditing(true)} disabled={busy}>

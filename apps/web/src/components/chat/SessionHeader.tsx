@@ -1,7 +1,7 @@
 /**
- * Header of the selected session: task title and status, branch and PR link once the run
- * produced them, the error of a failed run, cancel / retry, the live-connection state, and the
- * execution steps while the task starts.
+ * Header of the selected session: task title and status, the result card once the run ended
+ * (result/ResultCard.tsx: changes, branch, PR, or the reason of a failure and Retry), cancel,
+ * the live-connection state, and the execution steps while the task starts.
  */
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -11,6 +11,7 @@ import type { SocketState } from '../../lib/project-socket';
 import { invalidateProject, isInFlight, keys, useTask } from '../../lib/queries';
 import type { SessionWithTask } from '@flotilla/contracts';
 import { StatusBadge } from '../ui/StatusBadge';
+import { ResultCard } from '../result/ResultCard';
 import { ExecutionSteps } from './ExecutionSteps';
 
 interface Props {
@@ -45,32 +46,8 @@ export function SessionHeader({ projectId, session, socketState }: Props) {
           {socketState === 'live' ? 'live' : socketState === 'connecting' ? 'connecting…' : 'reconnecting…'}
         </span>
       </div>
-      {data?.output.branch && (
-        <p className="small">
-          Branch <code data-testid="task-branch">{data.output.branch}</code>
-          {data.output.commitSha && <span className="muted"> at {data.output.commitSha.slice(0, 8)}</span>}
-          {data.output.prUrl && (
-            <>
-              {' · '}
-              <a href={data.output.prUrl} target="_blank" rel="noreferrer">
-                Pull request
-              </a>
-            </>
-          )}
-        </p>
-      )}
-      {data?.output.warning && <p className="warning small">{data.output.warning}</p>}
-      {data?.error && (
-        <p role="alert" className="error small">
-          {data.error}
-          {/credential|api key|unauthori[sz]ed/i.test(data.error) && (
-            <>
-              {' '}
-              <Link to={`/projects/${projectId}/settings`}>Set agent credentials in settings</Link>
-            </>
-          )}
-        </p>
-      )}
+      {/* A task that ended: its result (issue 17), with Retry when it failed or was cancelled. */}
+      {data && <ResultCard projectId={projectId} task={data} />}
       {/* A task on several agents has no steps of its own: each agent's are in its chat session. */}
       {data && isInFlight(data.status) && !data.variants && <ExecutionSteps status={data.status} step={data.executionStep} />}
       <div className="row small">
@@ -82,11 +59,6 @@ export function SessionHeader({ projectId, session, socketState }: Props) {
         {data && isInFlight(data.status) && (
           <button type="button" onClick={() => void act('cancel')}>
             Cancel task
-          </button>
-        )}
-        {data && (data.status === 'failed' || data.status === 'cancelled') && (
-          <button type="button" onClick={() => void act('retry')}>
-            Retry task
           </button>
         )}
         {actionError && <span role="alert" className="error">{actionError}</span>}

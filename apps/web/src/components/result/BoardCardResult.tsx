@@ -1,0 +1,37 @@
+/**
+ * The result line of a board card: a completed task's change in a few words ("3 files +42 −7",
+ * "no changes"); a failed task's reason in one sentence with Retry; a cancelled one's Retry.
+ * Nothing for a task not ended.
+ */
+import type { Task } from '@flotilla/contracts';
+import { shortDiffSummary } from '../../lib/diff-summary';
+import { explainFailure } from '../../lib/failure';
+import { useRetryTask } from './useRetryTask';
+
+export function BoardCardResult({ projectId, task }: { projectId: string; task: Task }) {
+  if (task.status === 'completed') {
+    const summary = task.variants ? null : shortDiffSummary(task.output);
+    return summary ? <p className="card-result small" data-testid="card-diff">{summary}</p> : null;
+  }
+  if (task.status === 'failed' || task.status === 'cancelled') return <RetryableResult projectId={projectId} task={task} />;
+  return null;
+}
+
+function RetryableResult({ projectId, task }: { projectId: string; task: Task }) {
+  const { retry, busy, error } = useRetryTask(projectId, task.id);
+  return (
+    <div className="card-result">
+      {task.status === 'failed' && <p className="small">{explainFailure(task.error).sentence}</p>}
+      <div className="card-actions">
+        <button type="button" disabled={busy} onClick={() => void retry()} aria-label={`Retry ${task.title}`}>
+          Retry
+        </button>
+        {error && (
+          <span role="alert" className="error small">
+            {error}
+          </span>
+        )}
+      </div>
+    </div>
+  );
+}
