@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { branchNotFoundMessage, checkRouteOf } from './repository-check.js';
 import { fetchAdvertisedRefs, refusalMessage } from './smart-http.js';
+import { parseUrlRewrites, rewriteUrl } from './url-rewrites.js';
 
 const REPO = 'https://github.com/o/r';
 const options = (answer: (url: string, init?: RequestInit) => Promise<Response>) => ({ timeoutMs: 1_000, maxBytes: 1_000, fetch: answer as typeof fetch });
@@ -77,5 +78,18 @@ describe('fetchAdvertisedRefs', () => {
   it('refuses an advertisement larger than the limit', async () => {
     const outcome = await fetchAdvertisedRefs(REPO, undefined, options(async () => new Response('0'.repeat(2_000))));
     expect(outcome).toMatchObject({ ok: false, message: 'The repository https://github.com/o/r advertises more refs than can be read (over 1000 bytes)' });
+  });
+});
+
+describe('REPOSITORY_CHECK_INSTEAD_OF', () => {
+  it("rewrites as git's url.<base>.insteadOf does, the longest prefix winning", () => {
+    const parsed = parseUrlRewrites('/srv/mirror/widgets.git=https://github.com/acme/widgets.git, https://mirror.example/=https://github.com/');
+    expect(parsed.ok).toBe(true);
+    const rewrites = parsed.ok ? parsed.value : [];
+    expect(rewriteUrl('https://github.com/acme/widgets.git', rewrites)).toBe('/srv/mirror/widgets.git');
+    expect(rewriteUrl('https://github.com/o/r', rewrites)).toBe('https://mirror.example/o/r');
+    expect(rewriteUrl('https://gitlab.com/o/r', rewrites)).toBe('https://gitlab.com/o/r');
+    expect(parseUrlRewrites(undefined)).toEqual({ ok: true, value: [] });
+    expect(parseUrlRewrites('no-equals-sign')).toMatchObject({ ok: false, problem: expect.stringContaining('REPOSITORY_CHECK_INSTEAD_OF must look like') });
   });
 });

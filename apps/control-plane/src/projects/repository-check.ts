@@ -11,14 +11,17 @@
  *   protocols, and the node that clones them holds the keys.
  * Refusals are 400 `bad_request` with `details` contracts `RepositoryCheckDetails`; a local cloud
  * that cannot be asked is 503 (the check, not the repository, failed). Limits:
- * REPOSITORY_CHECK_TIMEOUT_MS, REPOSITORY_CHECK_MAX_BYTES.
+ * REPOSITORY_CHECK_TIMEOUT_MS, REPOSITORY_CHECK_MAX_BYTES. REPOSITORY_CHECK_INSTEAD_OF rewrites the URL
+ * first (url-rewrites.ts), as the nodes' git config may; messages name the project's URL.
  */
 import type { RemoteRefs, RepositoryCheckDetails } from '@flotilla/contracts';
 import { FlotillaError, badRequest, errorMessage, unavailable } from '@flotilla/kit';
 import { createLocalProvider } from '@flotilla/providers';
+import { setting } from '../config.js';
 import type { CredentialDeps } from '../credentials/agent-keys.js';
 import { gitCredentialFor } from '../credentials/git-tokens.js';
 import { fetchAdvertisedRefs } from './smart-http.js';
+import { rewriteUrl } from './url-rewrites.js';
 
 /** How many branch names a "not found" message lists before "and N more". */
 const BRANCHES_SHOWN = 10;
@@ -44,8 +47,12 @@ export function branchNotFoundMessage(shown: string, branch: string, refs: Remot
   return `Branch \`${branch}\` not found in ${shown} (branches: ${listed}${more})`;
 }
 
-/** The branches of a repository on this machine, asked of the local cloud. @throws FlotillaError 400 or 503 */
-async function localRefs(deps: CredentialDeps, repoUrl: string): Promise<RemoteRefs> {
+/**
+ * The branches of a repository on this machine, asked of the local cloud.
+ * @param repoUrl the project's URL, for messages; `target` what is asked (rewritten)
+ * @throws FlotillaError 400 or 503
+ */
+async function localRefs(deps: CredentialDeps, repoUrl: string, target: string): Promise<RemoteRefs> {
   const { localCloudUrl, localCloudSecret } = deps.config;
   if (!localCloudUrl.ok || !localCloudSecret.ok) {
     throw repositoryRefusal(`The repository ${repoUrl} is a path on a machine this deployment cannot reach (it has no local cloud); use a git URL such as https://…`, {
@@ -56,7 +63,7 @@ async function localRefs(deps: CredentialDeps, repoUrl: string): Promise<RemoteR
   const provider = createLocalProvider({ cloudUrl: localCloudUrl.value, secret: localCloudSecret.value, requestTimeoutMs: deps.config.REPOSITORY_CHECK_TIMEOUT_MS });
   let answer;
   try {
-    answer = await provider.listRemoteRefs!(repoUrl);
+    answer = await provider.listRemoteRefs!(target);
   } catch (error) {
     throw unavailable(`could not check the repository ${repoUrl}: ${errorMessage(error)}`);
   }
@@ -66,12 +73,12 @@ async function localRefs(deps: CredentialDeps, repoUrl: string): Promise<RemoteR
   return { headBranch: answer.headBranch, branches: answer.branches };
 }
 
-/** The branches of an http(s) repository, asked of its git server with `userId`'s stored token. @throws FlotillaError 400 */
-async function httpRefs(deps: CredentialDeps, userId: string, repoUrl: string): Promise<RemoteRefs> {
-  const credential = await gitCredentialFor(deps, userId, repoUrl).catch((error: unknown) => {
+/** The branches of an http(s) repository (`target`, rewritten), asked of its git server with `userId`'s stored token for its host. @throws FlotillaError 400 */
+async function httpRefs(deps: CredentialDeps, userId: string, repoUrl: string, target: string): Promise<RemoteRefs> {
+  const credential = await gitCredentialFor(deps, userId, target).catch((error: unknown) => {
     throw unavailable(`could not read the stored repository token for ${repoUrl}: ${errorMessage(error)}`);
   });
-  const outcome = await fetchAdvertisedRefs(repoUrl, credential, { timeoutMs: deps.config.REPOSITORY_CHECK_TIMEOUT_MS, maxBytes: deps.config.REPOSITORY_CHECK_MAX_BYTES });
+  const outcome = await fetchAdvertisedRefs(target, credential, { timeoutMs: deps.config.REPOSITORY_CHECK_TIMEOUT_MS, maxBytes: deps.config.REPOSITORY_CHECK_MAX_BYTES });
   if (!outcome.ok) throw repositoryRefusal(outcome.message, { problem: outcome.problem, field: 'repoUrl' });
   return outcome.refs;
 }
@@ -84,10 +91,11 @@ async function httpRefs(deps: CredentialDeps, userId: string, repoUrl: string): 
  *   cannot be reached, refuses access, or lacks the branch; 503 when the check itself cannot run
  */
 export async function checkRepository(deps: CredentialDeps, userId: string, repoUrl: string, branch: string): Promise<void> {
-  const route = checkRouteOf(repoUrl);
+  const target = rewriteUrl(repoUrl, setting(deps.config.repositoryCheckRewrites));
+  const route = checkRouteOf(target);
   if (route === 'unchecked') return;
-  const refs = route === 'local' ? await localRefs(deps, repoUrl) : await httpRefs(deps, userId, repoUrl);
-  const shown = route === 'http' ? repoUrl.replace(/\/\/[^@/]*@/, '//') : repoUrl;
+  const refs = route === 'local' ? await localRefs(deps, repoUrl, target) : await httpRefs(deps, userId, repoUrl, target);
+  const shown = repoUrl.replace(/^(https?:\/\/)[^@/]*@/i, '$1');
   const missing = branchNotFoundMessage(shown, branch, refs);
   if (missing) throw repositoryRefusal(missing, { problem: 'branch_not_found', field: 'defaultBranch', branches: refs.branches });
 }
