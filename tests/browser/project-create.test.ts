@@ -2,25 +2,33 @@
  * Browser (issue 17, item 3): the project's repository is checked when the project is created or
  * its default branch changed, and the refusal is shown in plain words under the field it is
  * about, with what was typed kept; while the check runs the button says "Checking repository…".
- * Screenshots project-create-unreachable-{1440,375}.
+ * A private repository (a fake git host behind Basic auth) refused for want of a token offers
+ * the form to store one, after which the project is created.
+ * Screenshots project-create-unreachable-{1440,375}, project-create-token-1440.
  */
+import { startFakeGitHost, type FakeGitHost } from '@flotilla/testkit/fake-git-host';
 import type { Page } from 'playwright-core';
+import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { screenshot } from './browser.js';
 import { bootBrowserStack, createTestProject, type BrowserStack } from './stack.js';
 
+const TOKEN = 'ghp_browser_repository_token_5e6f7a';
 let env: BrowserStack;
 let page: Page;
+let gitHost: FakeGitHost;
 
 beforeAll(async () => {
-  env = await bootBrowserStack();
+  gitHost = await startFakeGitHost({ username: 'x-access-token', token: TOKEN });
+  env = await bootBrowserStack({}, { CREDENTIALS_ENCRYPTION_KEY: randomBytes(32).toString('base64') });
   page = await env.browser.newPage();
 });
 
 afterAll(async () => {
   await env?.close();
+  await gitHost?.close();
 });
 
 const MISSING = join(tmpdir(), 'flotilla-no-such-repository');
@@ -74,5 +82,28 @@ describe('creating a project', () => {
     expect(await refusal.textContent()).toBe(`Branch \`nope\` not found in ${env.repo} (branches: main)`);
     expect(await settings.getByLabel('Default branch').inputValue()).toBe('nope');
     expect((await env.stack.client.getProject(project.id)).defaultBranch).toBe('main');
+  });
+
+  it('offers to store a repository token when the git server refuses access, then creates the project', async () => {
+    await page.setViewportSize({ width: 1440, height: 900 });
+    const repoUrl = gitHost.createRepository('private', { 'README.md': '# private\n' });
+    await page.goto(env.stack.url);
+    const form = page.getByRole('form', { name: 'New project' });
+    await form.getByLabel('Name').fill('private');
+    await form.getByLabel('Repository (path or git URL)').fill(repoUrl);
+    await form.getByRole('button', { name: 'Create project' }).click();
+    const refusal = form.locator('#create-project-repo-error');
+    await refusal.waitFor();
+    expect(await refusal.textContent()).toBe(`${gitHost.host} answered 401: ${repoUrl} is private or does not exist; save a repository token for ${gitHost.host} and try again`);
+
+    const tokenForm = page.getByRole('form', { name: `Repository token for ${gitHost.host}` });
+    await tokenForm.waitFor();
+    await screenshot(page, 'project-create-token-1440');
+    await tokenForm.getByLabel('Token').fill(TOKEN);
+    await tokenForm.getByRole('button', { name: 'Store token' }).click();
+    await tokenForm.getByText('Stored:').waitFor();
+    await form.getByRole('button', { name: 'Create project' }).click();
+    await page.waitForURL(/\/projects\/prj_[^/]+\/chat$/);
+    expect((await env.stack.client.listProjects()).map((p) => p.repoUrl)).toContain(repoUrl);
   });
 });

@@ -88,7 +88,7 @@ describe('a repository on a git server (http)', () => {
 
     const without = await create({ repoUrl });
     expect(without.status).toBe(400);
-    expect(without.body.error?.message).toBe(`${host.host} answered 401: ${repoUrl} is private or does not exist; save a repository token for ${host.host} (Settings) and try again`);
+    expect(without.body.error?.message).toBe(`${host.host} answered 401: ${repoUrl} is private or does not exist; save a repository token for ${host.host} and try again`);
 
     await stack.client.putGitCredential(host.host, 'ghp_wrong_token_0000000000');
     const wrong = await create({ repoUrl });

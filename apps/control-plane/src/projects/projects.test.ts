@@ -118,7 +118,7 @@ describe('the repository check on create', () => {
     await standIn.rule({ method: 'GET', path: `^/git/${name}\\.git/info/refs$`, responses: [{ status: 401, body: { message: 'Bad credentials' } }] });
     const denied = await expectJson<ErrorJson>(await api('/api/projects', { method: 'POST', body: { name: 'x', repoUrl: standInRepoUrl(name) } }), 400);
     const host = new URL(standIn.url).host;
-    expect(denied.error.message).toBe(`${host} answered 401: ${standInRepoUrl(name)} is private or does not exist; save a repository token for ${host} (Settings) and try again`);
+    expect(denied.error.message).toBe(`${host} answered 401: ${standInRepoUrl(name)} is private or does not exist; save a repository token for ${host} and try again`);
     expect(denied.error.details).toEqual({ problem: 'repository_access_denied', field: 'repoUrl' });
     const page = `page-${crypto.randomUUID()}`;
     await standIn.rule({ method: 'GET', path: `^/git/${page}\\.git/info/refs$`, responses: [{ status: 200, body: { html: '<h1>a web page</h1>' } }] });

@@ -19,7 +19,7 @@ describe('refusalMessage', () => {
       message: 'github.com answered 401: the stored repository token for github.com is invalid or lacks access to https://github.com/o/r',
     });
     expect(refusalMessage(REPO, 'github.com', 403, false).message).toBe(
-      'github.com answered 403: https://github.com/o/r is private or does not exist; save a repository token for github.com (Settings) and try again',
+      'github.com answered 403: https://github.com/o/r is private or does not exist; save a repository token for github.com and try again',
     );
   });
 

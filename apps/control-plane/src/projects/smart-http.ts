@@ -39,7 +39,7 @@ export function refusalMessage(shown: string, host: string, status: number, hasT
   if (status === 401 || status === 403) {
     const message = hasToken
       ? `${host} answered ${status}: the stored repository token for ${host} is invalid or lacks access to ${shown}`
-      : `${host} answered ${status}: ${shown} is private or does not exist; save a repository token for ${host} (Settings) and try again`;
+      : `${host} answered ${status}: ${shown} is private or does not exist; save a repository token for ${host} and try again`;
     return { problem: 'repository_access_denied', message };
   }
   if (status === 404) return { problem: 'repository_unreachable', message: `The repository ${shown} does not exist (${host} answered 404)` };

@@ -87,7 +87,7 @@ export function SettingsView({ project }: { project: Project }) {
       </form>
       <EgressAllowlistForm project={project} />
       <CloudToken provider="hetzner" />
-      <RepositoryToken project={project} />
+      <RepositoryToken repoUrl={project.repoUrl} />
       <AgentKeys />
     </section>
   );

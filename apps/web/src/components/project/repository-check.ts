@@ -9,6 +9,7 @@ import { ApiError } from '../../lib/api';
 /** What a form shows under a field when the repository check refused. */
 export interface RepositoryRefusal {
   field: RepositoryCheckDetails['field'];
+  problem: RepositoryCheckDetails['problem'];
   message: string;
 }
 
@@ -16,7 +17,7 @@ export interface RepositoryRefusal {
 export function repositoryRefusalOf(error: unknown): RepositoryRefusal | null {
   if (!(error instanceof ApiError) || error.status !== 400) return null;
   const details = RepositoryCheckDetails.safeParse(error.details);
-  return details.success ? { field: details.data.field, message: error.message } : null;
+  return details.success ? { field: details.data.field, problem: details.data.problem, message: error.message } : null;
 }
 
 /** The label of a submit button that checks the repository, while it is pending. */
