@@ -4,7 +4,8 @@
  * cloud's `git ls-remote`, an http repository by the control plane itself over git's smart HTTP
  * protocol, with the repository token saved for its host (a fake private git host: `git
  * http-backend` behind Basic auth). Each refusal is a 400 whose message names the problem, and
- * nothing is stored.
+ * nothing is stored. `flotilla run`, which creates the project of its `--repo`, prints the same
+ * sentence.
  */
 import type { Project } from '@flotilla/contracts';
 import { startFakeGitHost, type FakeGitHost } from '@flotilla/testkit/fake-git-host';
@@ -14,6 +15,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from './cli-support.js';
 
 const USERNAME = 'x-access-token';
 const TOKEN = 'ghp_fake_repository_token_c0ffee1234';
@@ -107,5 +109,20 @@ describe('a repository on a git server (http)', () => {
 
     const branch = await create({ repoUrl, defaultBranch: 'develop' });
     expect(branch.body.error?.message).toBe(`Branch \`develop\` not found in ${repoUrl} (branches: main)`);
+  });
+});
+
+describe('flotilla run', () => {
+  it("prints the check's refusal when it creates the project of --repo", async () => {
+    const repoUrl = host.createRepository('cli', { 'README.md': '# cli\n' });
+    // git on this machine reads it with the token in the URL; the control plane sends the (stale) saved one.
+    const withToken = repoUrl.replace('http://', `http://${USERNAME}:${TOKEN}@`);
+    await stack.client.putGitCredential(host.host, 'ghp_stale_token_1111111111');
+    const before = await projectCount();
+    const result = await runCli(['run', '--repo', withToken, '--server', stack.url, 'say: hello']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`flotilla: ${host.host} answered 401: the stored repository token for ${host.host} is invalid or lacks access to ${repoUrl}\n`);
+    expect(result.stderr).not.toContain(TOKEN);
+    expect(await projectCount()).toBe(before);
   });
 });
