@@ -1,7 +1,9 @@
 /**
  * Capability: a repository token saved per git host reaches git and nothing else. The project's
  * repository is on a fake private git host (testkit: `git http-backend` behind HTTP Basic auth).
- * Without a token the clone is refused and the task fails saying so; with
+ * The project is created while a token is saved (creating it checks the repository with the
+ * token), then the token is forgotten: without one the clone is refused and the task fails
+ * saying so; with
  * `PUT /api/credentials/git/<host>` the task clones, the agent works, and the task branch is
  * pushed back to that host. The token is only ever shown masked, and is in no log, in neither
  * the daemon's database nor the control plane's state, and not in the agent's environment.
@@ -25,7 +27,11 @@ beforeAll(async () => {
   host = await startFakeGitHost({ username: USERNAME, token: TOKEN });
   repoUrl = host.createRepository('private', { 'README.md': '# private\n' });
   stack = await bootTestStack({ vars: { CREDENTIALS_ENCRYPTION_KEY: randomBytes(32).toString('base64') } });
+  // Creating the project checks the repository with the saved token (issue 17, item 3); the
+  // first test then runs without one.
+  await stack.client.putGitCredential(host.host, TOKEN);
   projectId = (await stack.client.createProject({ name: 'private-repo', repoUrl, defaultBranch: 'main' })).id;
+  await stack.client.deleteGitCredential(host.host);
 });
 
 afterAll(async () => {
@@ -38,12 +44,14 @@ const putToken = (hostName: string, body: unknown) =>
 
 describe('a repository token saved for a git host', () => {
   it('without one, the clone of a private repository is refused and the task fails saying so', async () => {
+    const before = host.requests.length;
     const created = await stack.client.createTask(projectId, { description: 'say: hello', run: true });
     const task = await waitForTask(stack.client, created.id, 60_000);
     expect(task.status).toBe('failed');
     expect(task.error).toMatch(/could not be created: git clone failed .*(could not read Username|Authentication failed)/s);
-    expect(host.requests.length).toBeGreaterThan(0);
-    expect(host.requests.every((r) => !r.authorized)).toBe(true);
+    const used = host.requests.slice(before);
+    expect(used.length).toBeGreaterThan(0);
+    expect(used.every((r) => !r.authorized)).toBe(true);
   });
 
   it('is refused for a bad host or body, and only ever shown masked', async () => {

@@ -3,7 +3,8 @@
  * configured, the node daemon opens a pull request for the pushed task branch through the GitHub
  * REST API (Octokit), and the task records its URL. GitHub is the one fake here
  * (`startFakeGitHub`, which records the request); the "GitHub" remote itself is a real local
- * repository that git reaches through `url.<path>.insteadOf`, so the push is real.
+ * repository that git reaches through `url.<path>.insteadOf`, so the push is real (and the
+ * control plane's check of the project's repository through REPOSITORY_CHECK_INSTEAD_OF).
  */
 import { bootTestStack, createGitRepo, git, showFile, waitForTask, type TestStack } from '@flotilla/testkit/stack';
 import { startFakeGitHub, type FakeGitHub } from '@flotilla/testkit/fake-github';
@@ -26,6 +27,8 @@ beforeAll(async () => {
       GIT_CONFIG_KEY_0: `url.${repo}.insteadOf`,
       GIT_CONFIG_VALUE_0: GITHUB_URL,
     },
+    // the control plane's repository check likewise (issue 17, item 3)
+    vars: { REPOSITORY_CHECK_INSTEAD_OF: `${repo}=${GITHUB_URL}` },
   });
 });
 

@@ -7,15 +7,18 @@
  * unknown route (404) are each refused with a JSON error, and the normal request sent next on a
  * fresh connection gets its normal answer.
  */
-import { bootTestStack, type TestStack } from '@flotilla/testkit/stack';
+import { bootTestStack, createGitRepo, type TestStack } from '@flotilla/testkit/stack';
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const TOKEN = 'flt_test_body_limits_3f9a1c';
 const TWO_MB = 2 * 1024 * 1024;
 let stack: TestStack;
+/** A real repository: creating a project checks it (issue 17, item 3). */
+let repo = '';
 
 beforeAll(async () => {
+  repo = createGitRepo();
   stack = await bootTestStack({ apiToken: TOKEN });
 });
 
@@ -56,7 +59,7 @@ const bigBody = () => Buffer.from(JSON.stringify({ name: 'x'.repeat(TWO_MB), rep
 
 /** A normal request right after: creating a project answers 201 with the project. */
 async function expectNextRequestServed(): Promise<void> {
-  const answer = await post('/api/projects', Buffer.from(JSON.stringify({ name: 'after', repoUrl: 'https://example.com/after.git' })), { token: TOKEN });
+  const answer = await post('/api/projects', Buffer.from(JSON.stringify({ name: 'after', repoUrl: repo })), { token: TOKEN });
   expect(answer.body).not.toContain('restarted');
   expect(answer.status, answer.body).toBe(201);
   expect(JSON.parse(answer.body)).toMatchObject({ name: 'after' });

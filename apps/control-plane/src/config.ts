@@ -1,7 +1,7 @@
 /**
  * Every setting of the control plane, read from the Worker's vars and checked in ONE place:
  * the timeouts and limits (defaults in contracts CONTROL_PLANE_CONFIG_DEFAULTS, defined once
- * there) and the string settings (BASE_URL, LOCAL_CLOUD_URL, LOCAL_CLOUD_SECRET, DEPLOYMENT_MODE, DEPLOYMENT_ID, LISTEN_PORT, HETZNER_*,
+ * there) and the string settings (BASE_URL, LOCAL_CLOUD_URL, LOCAL_CLOUD_SECRET, REPOSITORY_CHECK_INSTEAD_OF, DEPLOYMENT_MODE, DEPLOYMENT_ID, LISTEN_PORT, HETZNER_*,
  * NODE_DNS_*, NODE_DAEMON_PORT, NODE_ORIGIN_TLS, NODE_PUBLIC_URL_TEMPLATE, CLOUDFLARE_API_URL)
  * and secrets. A bad number refuses the whole config (as it always has), saying which; a missing or invalid
  * string setting is kept as a {@link Checked} problem and refused — with a message naming the
@@ -21,6 +21,7 @@ import {
   HETZNER_API_URL,
 } from '@flotilla/providers';
 import type { Env } from './env.js';
+import { parseUrlRewrites, type UrlRewrite } from './projects/url-rewrites.js';
 
 /** Every timeout (ms) and limit, by its var's name. */
 export type Limits = { -readonly [K in keyof typeof CONTROL_PLANE_CONFIG_DEFAULTS]: number };
@@ -77,6 +78,8 @@ export interface Settings {
   /** Node DNS, or null when off (neither NODE_DNS_ZONE_ID nor NODE_DNS_DOMAIN set). */
   nodeDns: Checked<NodeDnsSettings | null>;
   nodeDaemon: Checked<NodeDaemonSettings>;
+  /** REPOSITORY_CHECK_INSTEAD_OF: where the repository check asks instead (projects/url-rewrites.ts). */
+  repositoryCheckRewrites: Checked<UrlRewrite[]>;
 }
 
 export type Config = Limits & Settings;
@@ -189,6 +192,7 @@ function readSettings(env: Env): Settings {
     hetzner: readHetzner(env),
     nodeDns,
     nodeDaemon: readNodeDaemon(env, nodeDns),
+    repositoryCheckRewrites: parseUrlRewrites(text(env.REPOSITORY_CHECK_INSTEAD_OF)),
   };
 }
 

@@ -43,6 +43,8 @@ export interface Env extends LimitVars {
   LISTEN_PORT?: string;
   /** URL node daemons use to reach this control plane, e.g. `http://127.0.0.1:8787`. */
   BASE_URL?: string;
+  /** `<base>=<prefix>,…`: git's url.<base>.insteadOf for the repository check of projects (projects/url-rewrites.ts). */
+  REPOSITORY_CHECK_INSTEAD_OF?: string;
   /** URL of the CLI-hosted local cloud (local provider). */
   LOCAL_CLOUD_URL?: string;
   /** Secret: what the local cloud requires of its callers (`flotilla up` makes it once and passes it in its secrets file). */

@@ -67,8 +67,11 @@ export async function expectJson<T = Record<string, unknown>>(response: Response
   return JSON.parse(text) as T;
 }
 
+/** A git repository over http the stand-in serves (branches `main`, `develop`), which a project's repository check accepts. */
+export const standInRepoUrl = (name = 'demo') => `${standIn.url}/git/${name}.git`;
+
 export async function createProject(name = 'demo'): Promise<Project> {
-  return expectJson<Project>(await api('/api/projects', { method: 'POST', body: { name, repoUrl: 'https://example.com/demo.git' } }), 201);
+  return expectJson<Project>(await api('/api/projects', { method: 'POST', body: { name, repoUrl: standInRepoUrl() } }), 201);
 }
 
 export async function createTask(projectId: string, body: Record<string, unknown>): Promise<TaskWithEvents> {

@@ -25,6 +25,13 @@ export const CONTROL_PLANE_CONFIG_DEFAULTS = {
   STEP_POLL_INTERVAL_MS: 2_000,
   /** Timeout of one HTTP call from the control plane to a node daemon or provider. */
   OUTBOUND_REQUEST_TIMEOUT_MS: 30_000,
+  /**
+   * Checking a project's repository and default branch when it is created or its branch changed:
+   * the git server's ref advertisement (https) or the local cloud's `git ls-remote` (a path).
+   */
+  REPOSITORY_CHECK_TIMEOUT_MS: 10_000,
+  /** Most bytes of a git server's ref advertisement read by that check (a byte count, not ms; 4 MiB). */
+  REPOSITORY_CHECK_MAX_BYTES: 4 * 1024 * 1024,
   /** Lifetime of a viewer token for a workspace's direct agent channel (checked at connect). */
   VIEWER_TOKEN_TTL_MS: 5 * 60 * 1000,
   /** Lifetime of callback tokens handed to node daemons. */
@@ -80,4 +87,5 @@ export const CONTROL_PLANE_STRING_VARS = [
   'NODE_DNS_PROXIED',
   'CLOUDFLARE_API_URL',
   'DEPLOYMENT_ID',
+  'REPOSITORY_CHECK_INSTEAD_OF',
 ] as const;

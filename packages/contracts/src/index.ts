@@ -18,3 +18,4 @@ export * from './git-names.js';
 export * from './routes/index.js';
 export * from './egress.js';
 export * from './usage.js';
+export * from './repository-check.js';

@@ -2,7 +2,7 @@
  * The provider interface every cloud implements (DESIGN.md §1): a provider turns "I need a node"
  * into a machine running the node daemon. Fetch-based implementations run inside the Worker.
  */
-import { STATUS_BY_CODE, type ErrorCode } from '@flotilla/contracts';
+import { STATUS_BY_CODE, type ErrorCode, type LocalCloudRemoteRefs } from '@flotilla/contracts';
 import { FlotillaError, type FailureCode } from '@flotilla/kit';
 
 /**
@@ -47,6 +47,14 @@ export interface Provider {
    * sweep can delete the ones the control plane no longer knows. Absent: nothing to reconcile.
    */
   listNodes?(): Promise<ListedNode[]>;
+  /**
+   * The branches of a repository that lives where this provider's nodes run (the local
+   * provider: a path on this machine), for the check of a project's repository. Absent: the
+   * provider's nodes see no repository the control plane cannot reach itself.
+   * @throws ProviderError when the provider cannot be asked (not when the repository is missing:
+   *   that is `{reachable: false, reason}`)
+   */
+  listRemoteRefs?(repository: string): Promise<LocalCloudRemoteRefs>;
 }
 
 /** A node as a provider lists it. */

@@ -6,7 +6,7 @@
  * (403). Clients without an Origin (the CLI, node daemons) are unaffected.
  */
 import { describe, expect, it } from 'vitest';
-import { api, apiWithEnv, createProject, expectJson } from '../../test/helpers.js';
+import { api, apiWithEnv, createProject, expectJson, standInRepoUrl } from '../../test/helpers.js';
 
 type ErrorJson = { error: { code: string; message: string } };
 
@@ -56,7 +56,7 @@ describe('the local API and browsers', () => {
   });
 
   it('refuses a browser request that changes something from another Origin (403); its own origin and no Origin are fine', async () => {
-    const body = { name: 'origin', repoUrl: 'https://example.com/origin.git' };
+    const body = { name: 'origin', repoUrl: standInRepoUrl('origin') };
     const before = await projectCount();
     const foreign = await expectJson<ErrorJson>(await api('/api/projects', { method: 'POST', body, headers: { origin: 'https://evil.example' } }), 403);
     expect(foreign.error).toEqual({ code: 'forbidden', message: expect.stringContaining('https://evil.example') });

@@ -19,11 +19,14 @@ import { createProject, deps, standIn } from '../../test/helpers.js';
 const GIT_TOKEN = `ghp_canary_${crypto.randomUUID()}`;
 const AGENT_KEY = `sk-ant-canary-${crypto.randomUUID()}`;
 
-/** The Worker's deps (with its credentials key), and a user with a stored git token (example.com) and agent key. */
+/** The host of the projects' repository (the stand-in's git server, test/helpers.ts createProject). */
+const gitHost = () => new URL(standIn.url).host;
+
+/** The Worker's deps (with its credentials key), and a user with a stored git token (the repository's host) and agent key. */
 async function keyedUser() {
   const keyed = deps();
   const userId = `user_${crypto.randomUUID()}`;
-  await saveGitToken(keyed, userId, 'example.com', { token: GIT_TOKEN });
+  await saveGitToken(keyed, userId, gitHost(), { token: GIT_TOKEN });
   await saveAgentCredential(keyed, userId, 'claude-code', { apiKey: AGENT_KEY });
   return { keyed, userId };
 }
@@ -84,7 +87,7 @@ describe('where credentials may go', () => {
     );
     expect(failure).toBeInstanceOf(FlotillaError);
     expect(failure).toMatchObject({ retryable: false, code: 'unavailable' });
-    expect((failure as Error).message).toContain(`the repository token for example.com is sent to nodes only over TLS (https) or on this machine (loopback), and node ${nodeId} announced http://203.0.113.7:8080`);
+    expect((failure as Error).message).toContain(`the repository token for ${gitHost()} is sent to nodes only over TLS (https) or on this machine (loopback), and node ${nodeId} announced http://203.0.113.7:8080`);
     expect((failure as Error).message).toContain('Cloud nodes over TLS');
     expect(await everythingSent()).not.toContain(GIT_TOKEN);
   });

@@ -4,17 +4,15 @@
  */
 import type { Project } from '@flotilla/contracts';
 import { describe, expect, it } from 'vitest';
-import { api, createProject, expectJson } from '../../test/helpers.js';
+import { api, createProject, expectJson, standIn, standInRepoUrl } from '../../test/helpers.js';
 
 type ErrorJson = { error: { code: string; message: string; details?: unknown } };
 
 describe('projects', () => {
   it('creates a project with defaults, lists it and reads it back', async () => {
-    const created = await expectJson<Project>(
-      await api('/api/projects', { method: 'POST', body: { name: '  Website  ', repoUrl: 'https://example.com/site.git' } }),
-      201,
-    );
-    expect(created).toMatchObject({ name: 'Website', repoUrl: 'https://example.com/site.git', defaultBranch: 'main', defaultAgentType: 'claude-code' });
+    const repoUrl = standInRepoUrl('site');
+    const created = await expectJson<Project>(await api('/api/projects', { method: 'POST', body: { name: '  Website  ', repoUrl } }), 201);
+    expect(created).toMatchObject({ name: 'Website', repoUrl, defaultBranch: 'main', defaultAgentType: 'claude-code' });
     expect(created.id).toMatch(/^prj_/);
 
     const other = await expectJson<Project>(
@@ -87,6 +85,45 @@ describe('PATCH /api/projects/:projectId', () => {
       expect(bad.error).toMatchObject({ code: 'bad_request', message: expect.stringContaining('defaultBranch') });
     }
     expect(await expectJson<Project>(await api(`/api/projects/${project.id}`), 200)).toEqual(project);
+  });
+
+  it('checks a new default branch against the repository: one it has is stored, one it lacks refused naming the branches', async () => {
+    const project = await createProject('settings-check');
+    const develop = await expectJson<Project>(await api(`/api/projects/${project.id}`, { method: 'PATCH', body: { defaultBranch: 'develop' } }), 200);
+    expect(develop.defaultBranch).toBe('develop');
+    const refused = await expectJson<ErrorJson>(await api(`/api/projects/${project.id}`, { method: 'PATCH', body: { defaultBranch: 'release' } }), 400);
+    expect(refused.error).toEqual({
+      code: 'bad_request',
+      message: `Branch \`release\` not found in ${project.repoUrl} (branches: main, develop)`,
+      details: { problem: 'branch_not_found', field: 'defaultBranch', branches: ['main', 'develop'] },
+    });
+    expect(await expectJson<Project>(await api(`/api/projects/${project.id}`), 200)).toEqual(develop);
+  });
+});
+
+describe('the repository check on create', () => {
+  const countProjects = async () => (await expectJson<{ projects: Project[] }>(await api('/api/projects'), 200)).projects.length;
+
+  it('refuses a path the local cloud says does not exist, and one without the branch; stores nothing', async () => {
+    const before = await countProjects();
+    const missing = await expectJson<ErrorJson>(await api('/api/projects', { method: 'POST', body: { name: 'x', repoUrl: '/srv/missing/app' } }), 400);
+    expect(missing.error).toEqual({ code: 'bad_request', message: 'The repository /srv/missing/app does not exist', details: { problem: 'repository_unreachable', field: 'repoUrl' } });
+    const branch = await expectJson<ErrorJson>(await api('/api/projects', { method: 'POST', body: { name: 'x', repoUrl: '/srv/git/app', defaultBranch: 'trunk' } }), 400);
+    expect(branch.error.message).toBe('Branch `trunk` not found in /srv/git/app (branches: main, develop)');
+    expect(await countProjects()).toBe(before);
+  });
+
+  it('names the 401 of a git server, and a server that is not one', async () => {
+    const name = `private-${crypto.randomUUID()}`;
+    await standIn.rule({ method: 'GET', path: `^/git/${name}\\.git/info/refs$`, responses: [{ status: 401, body: { message: 'Bad credentials' } }] });
+    const denied = await expectJson<ErrorJson>(await api('/api/projects', { method: 'POST', body: { name: 'x', repoUrl: standInRepoUrl(name) } }), 400);
+    const host = new URL(standIn.url).host;
+    expect(denied.error.message).toBe(`${host} answered 401: ${standInRepoUrl(name)} is private or does not exist; save a repository token for ${host} and try again`);
+    expect(denied.error.details).toEqual({ problem: 'repository_access_denied', field: 'repoUrl' });
+    const page = `page-${crypto.randomUUID()}`;
+    await standIn.rule({ method: 'GET', path: `^/git/${page}\\.git/info/refs$`, responses: [{ status: 200, body: { html: '<h1>a web page</h1>' } }] });
+    const notGit = await expectJson<ErrorJson>(await api('/api/projects', { method: 'POST', body: { name: 'x', repoUrl: standInRepoUrl(page) } }), 400);
+    expect(notGit.error.message).toBe(`${standInRepoUrl(page)} is not a git repository: ${host} did not answer git's smart HTTP protocol`);
   });
 });
 

@@ -1,7 +1,13 @@
-/** Projects (DESIGN.md §1 "project": a repository plus settings): creating, changing, and the 404 of every project route. */
+/**
+ * Projects (DESIGN.md §1 "project": a repository plus settings): creating, changing, and the 404
+ * of every project route. A project's repository and default branch are checked before they are
+ * stored (repository-check.ts): on create, and when the default branch changes.
+ */
 import { DEFAULT_AGENT_TYPE, type CreateProjectRequest, type Project, type UpdateProjectRequest } from '@flotilla/contracts';
 import { notFound } from '@flotilla/kit';
-import { getProject, insertProject, updateProject } from './repository.js';
+import type { CredentialDeps } from '../credentials/agent-keys.js';
+import { checkRepository } from './repository-check.js';
+import { DEFAULT_PROJECT_BRANCH, getProject, insertProject, updateProject } from './repository.js';
 
 /** Load a project. @throws FlotillaError not_found (404) */
 export async function requireProject(db: D1Database, projectId: string): Promise<Project> {
@@ -10,14 +16,27 @@ export async function requireProject(db: D1Database, projectId: string): Promise
   return project;
 }
 
-/** Create a project from `input`; its agent defaults to the platform's (`claude-code`). */
-export function createProject(db: D1Database, input: CreateProjectRequest): Promise<Project> {
-  return insertProject(db, input, { agentType: DEFAULT_AGENT_TYPE });
+/**
+ * Create a project from `input` once its repository and default branch check out; its agent
+ * defaults to the platform's (`claude-code`).
+ * @param userId whose stored repository token the check sends
+ * @throws FlotillaError 400 (details: contracts RepositoryCheckDetails) when the check fails, 503 when it cannot run
+ */
+export async function createProject(deps: CredentialDeps, userId: string, input: CreateProjectRequest): Promise<Project> {
+  await checkRepository(deps, userId, input.repoUrl, input.defaultBranch ?? DEFAULT_PROJECT_BRANCH);
+  return insertProject(deps.db, input, { agentType: DEFAULT_AGENT_TYPE });
 }
 
-/** Apply `changes` to a project. @throws FlotillaError not_found (404) */
-export async function changeProject(db: D1Database, projectId: string, changes: UpdateProjectRequest): Promise<Project> {
-  const project = await updateProject(db, projectId, changes);
+/**
+ * Apply `changes` to a project; a new default branch is checked first (nothing is changed when it fails).
+ * @throws FlotillaError not_found (404); 400/503 from the branch check (see {@link createProject})
+ */
+export async function changeProject(deps: CredentialDeps, userId: string, projectId: string, changes: UpdateProjectRequest): Promise<Project> {
+  const current = await requireProject(deps.db, projectId);
+  if (changes.defaultBranch !== undefined && changes.defaultBranch !== current.defaultBranch) {
+    await checkRepository(deps, userId, current.repoUrl, changes.defaultBranch);
+  }
+  const project = await updateProject(deps.db, projectId, changes);
   if (!project) throw notFound(`project ${projectId} not found`);
   return project;
 }

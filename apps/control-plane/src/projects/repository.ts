@@ -30,6 +30,9 @@ function toProject(row: ProjectRow): Project {
   };
 }
 
+/** The default branch of a project created without one. */
+export const DEFAULT_PROJECT_BRANCH = 'main';
+
 /** Insert a new project (defaults: branch `main`, provider `local`, the given agent type). */
 export async function insertProject(db: D1Database, input: CreateProjectRequest, defaults: { agentType: AgentType }): Promise<Project> {
   const now = new Date().toISOString();
@@ -37,7 +40,7 @@ export async function insertProject(db: D1Database, input: CreateProjectRequest,
     id: newId('prj'),
     name: input.name,
     repo_url: input.repoUrl,
-    default_branch: input.defaultBranch ?? 'main',
+    default_branch: input.defaultBranch ?? DEFAULT_PROJECT_BRANCH,
     default_agent_type: input.defaultAgentType ?? defaults.agentType,
     default_vm_size: input.defaultVmSize ?? null,
     default_provider: input.defaultProvider ?? 'local',

@@ -1,14 +1,18 @@
 /**
  * Handlers of the project routes of the public API (contracts `publicApi`): create, list, read
- * and change projects. `defaultVmSize: null` falls back to the platform default.
+ * and change projects. `defaultVmSize: null` falls back to the platform default. Creating a
+ * project, or changing its default branch, checks the repository first (repository-check.ts):
+ * 400 with a sentence naming the problem, nothing stored.
  */
 import type { PublicHandlers } from '../app-env.js';
+import { IMPLICIT_USER_ID } from '../auth/principal.js';
+import { depsFromEnv } from '../deps.js';
 import { changeProject, createProject, requireProject } from './projects.js';
 import { listProjects } from './repository.js';
 
 export const projectHandlers: PublicHandlers<'createProject' | 'listProjects' | 'getProject' | 'updateProject'> = {
-  createProject: ({ body }, c) => createProject(c.env.DB, body),
+  createProject: ({ body }, c) => createProject(depsFromEnv(c.env), IMPLICIT_USER_ID, body),
   listProjects: async (_request, c) => ({ projects: await listProjects(c.env.DB) }),
   getProject: ({ params }, c) => requireProject(c.env.DB, params.projectId),
-  updateProject: ({ params, body }, c) => changeProject(c.env.DB, params.projectId, body),
+  updateProject: ({ params, body }, c) => changeProject(depsFromEnv(c.env), IMPLICIT_USER_ID, params.projectId, body),
 };

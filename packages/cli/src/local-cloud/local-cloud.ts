@@ -6,7 +6,8 @@
  * address of its own), in an environment that holds nothing else of the CLI's (node-env.ts).
  *
  * Its API is the contracts' route table `localCloudApi` (`POST /nodes`, `GET /nodes`,
- * `GET /nodes/:nodeId`, `DELETE /nodes/:nodeId`), served with @flotilla/kit/hono
+ * `GET /nodes/:nodeId`, `DELETE /nodes/:nodeId`, and `POST /git/remote-refs`, the branches of a
+ * repository on this machine for the control plane's repository check: remote-refs.ts), served with @flotilla/kit/hono
  * `registerRoutes`: bodies and node ids validated, refusals answered `{"error":{"code","message"}}`,
  * every call required to carry the secret shared with the control plane (shared-secret.ts).
  * Listens on loopback by default.
@@ -20,6 +21,7 @@ import type { AddressInfo } from 'node:net';
 import { freePort } from '../stack/ports.js';
 import type { NodeEnvSources } from './node-env.js';
 import { NodeProcess } from './node-process.js';
+import { listRemoteRefs, type RemoteRefsOptions } from './remote-refs.js';
 import { requireSharedSecret } from './shared-secret.js';
 
 /** Grace period between SIGTERM and SIGKILL when a node is stopped, in ms. */
@@ -44,6 +46,8 @@ export interface LocalCloudOptions {
   port?: number;
   /** Grace period between SIGTERM and SIGKILL when stopping a node, in ms (default {@link DEFAULT_NODE_STOP_GRACE_MS}). */
   stopGraceMs?: number;
+  /** Limits of `git ls-remote` for `POST /git/remote-refs` (remote-refs.ts defaults). */
+  remoteRefs?: RemoteRefsOptions;
   /** Where unexpected errors are logged (default: a kit logger, component `local-cloud`). */
   logger?: Logger;
 }
@@ -111,6 +115,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         processes.delete(params.nodeId);
         return node.describe();
       },
+      listRemoteRefs: ({ body }) => listRemoteRefs(body.repository, options.remoteRefs),
     },
     { auth: { localCloud: requireSecret } },
   );

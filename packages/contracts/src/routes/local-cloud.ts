@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import { LocalCloudCreateNodeRequest, LocalCloudNode, LocalCloudNodeId } from '../node.js';
+import { LocalCloudRemoteRefs, LocalCloudRemoteRefsRequest } from '../repository-check.js';
 import { route } from './route.js';
 
 /** `GET /nodes`: every node process the local cloud started and did not delete. */
@@ -23,6 +24,7 @@ export const localCloudApi = {
   listNodes: route({ method: 'GET', path: '/nodes', auth: 'localCloud', response: LocalCloudNodeList, status: [200], summary: 'the node processes started and not deleted' }),
   getNode: route({ method: 'GET', path: '/nodes/:nodeId', auth: 'localCloud', params: NodeParams, response: LocalCloudNode, status: [200], summary: 'one node process (404 when unknown)' }),
   deleteNode: route({ method: 'DELETE', path: '/nodes/:nodeId', auth: 'localCloud', params: NodeParams, response: LocalCloudNode, status: [200], summary: 'stop a node process and forget it (404 when unknown)' }),
+  listRemoteRefs: route({ method: 'POST', path: '/git/remote-refs', auth: 'localCloud', body: LocalCloudRemoteRefsRequest, response: LocalCloudRemoteRefs, status: [200], summary: "a repository on this machine's branches (`git ls-remote --symref`), or why git could not list them" }),
 } as const;
 
 export type LocalCloudApi = typeof localCloudApi;

@@ -74,5 +74,12 @@ export function createLocalProvider(options: LocalProviderOptions): Provider {
         throw providerError(`local cloud refused to delete node ${nodeId}`, error);
       }
     },
+    async listRemoteRefs(repository: string) {
+      try {
+        return await callRoute(localCloudApi.listRemoteRefs, { body: { repository } }, client);
+      } catch (error) {
+        throw providerError(`local cloud could not list the branches of ${repository}`, error);
+      }
+    },
   };
 }

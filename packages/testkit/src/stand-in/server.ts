@@ -7,6 +7,11 @@
  * scripted per rule: a status and body, `hang` (never answer), or `hold` (answer once the test
  * releases it).
  *
+ * It also stands in for the repositories the control plane checks when a project is created
+ * (projects/repository-check.ts), each with branches `main` and `develop`: any path the local
+ * cloud is asked about (`POST /cloud/git/remote-refs`; one with a `missing` segment does not exist), and any git smart HTTP repository under
+ * `<url>/git/` (`GET /git/<name>/info/refs?service=git-upload-pack`, a ref advertisement).
+ *
  * Control API (used by the tests from inside workerd through fetch):
  * - `POST /__control/rules` `{method, path (regex), perNode?, responses: Scripted[]}` adds a rule.
  *   Responses are consumed in order, then the default answer applies. With `perNode`, each
@@ -36,8 +41,26 @@ export interface StandIn {
   close(): Promise<void>;
 }
 
+/** The branches of every repository the stand-in stands in for. */
+const STAND_IN_BRANCHES = ['main', 'develop'];
+
+/** One pkt-line (4 hex digits of length, counting themselves, then the payload). */
+const pktLine = (payload: string) => `${(Buffer.byteLength(payload) + 4).toString(16).padStart(4, '0')}${payload}`;
+
+/** The smart HTTP ref advertisement of a repository with {@link STAND_IN_BRANCHES} (HEAD: main). */
+function refAdvertisement(): string {
+  const oid = 'a'.repeat(40);
+  const refs = STAND_IN_BRANCHES.map((branch) => pktLine(`${oid} refs/heads/${branch}\n`));
+  return `${pktLine('# service=git-upload-pack\n')}0000${pktLine(`${oid} HEAD\0symref=HEAD:refs/heads/main agent=stand-in\n`)}${refs.join('')}0000`;
+}
+
 /** What the local cloud or a node daemon answers to `method path` with `body`, unless a rule says otherwise. */
 function defaultAnswer(method: string, path: string, body: Record<string, unknown>): { status: number; body?: unknown } {
+  if (method === 'POST' && path === '/cloud/git/remote-refs') {
+    // A path with a `missing` segment stands for one that does not exist.
+    if (String(body.repository).split('/').includes('missing')) return { status: 200, body: { reachable: false, reason: 'does not exist' } };
+    return { status: 200, body: { reachable: true, headBranch: 'main', branches: STAND_IN_BRANCHES } };
+  }
   const cloud = path.match(/^\/cloud\/nodes(?:\/([^/]+))?$/);
   if (cloud) {
     const nodeId = cloud[1] ? decodeURIComponent(cloud[1]) : String(body.nodeId ?? '');
@@ -135,6 +158,11 @@ export async function startStandIn(): Promise<StandIn> {
       const index = rule ? (rule.consumed.get(key) ?? 0) : 0;
       const scripted = rule?.responses[index];
       if (rule && scripted) rule.consumed.set(key, index + 1);
+      if (!scripted && method === 'GET' && /^\/git\/.+\/info\/refs$/.test(path)) {
+        record.answer = '200';
+        res.writeHead(200, { 'content-type': 'application/x-git-upload-pack-advertisement' }).end(refAdvertisement());
+        return;
+      }
       if (!scripted) {
         record.answer = String(fallback.status);
         return send(res, fallback.status, fallback.body);

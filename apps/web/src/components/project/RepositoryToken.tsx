@@ -4,12 +4,13 @@
  * host so git can clone, push and open the pull request — for a private repository, and on VM
  * nodes, which have no git credentials of their own. Shown only for http(s) repositories.
  */
-import { gitHostOf, type Project } from '@flotilla/contracts';
+import { gitHostOf } from '@flotilla/contracts';
 import { api } from '../../lib/api';
 import { TokenForm } from './TokenForm';
 
-export function RepositoryToken({ project }: { project: Project }) {
-  const host = gitHostOf(project.repoUrl);
+/** The token form of `repoUrl`'s host (a project's repository, or the one a new project is to have). */
+export function RepositoryToken({ repoUrl }: { repoUrl: string }) {
+  const host = gitHostOf(repoUrl);
   if (!host) return null;
   return (
     <TokenForm

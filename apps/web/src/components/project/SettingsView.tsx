@@ -1,6 +1,7 @@
 /**
  * Project settings: default agent, VM size and node provider; the hosts its agents may reach
- * (egress allowlist); the cloud token, repository token and agent API keys stored through the API.
+ * (egress allowlist); the default branch (checked against the repository before it is saved:
+ * the refusal shows under the field); the cloud token, repository token and agent API keys stored through the API.
  */
 import { AgentType, ProviderName, VmSize, type Project, type UpdateProjectRequest } from '@flotilla/contracts';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
@@ -11,6 +12,8 @@ import { AgentSelect } from '../agents/AgentSelect';
 import { AgentKeys } from './AgentKeys';
 import { CloudToken } from './CloudToken';
 import { EgressAllowlistForm } from './EgressAllowlistForm';
+import { FieldError } from './FieldError';
+import { CHECKING_REPOSITORY, repositoryRefusalOf } from './repository-check';
 import { RepositoryToken } from './RepositoryToken';
 
 /** How the settings page names each provider. */
@@ -21,6 +24,7 @@ export function SettingsView({ project }: { project: Project }) {
   const [agent, setAgent] = useState<AgentType>(project.defaultAgentType);
   const [vmSize, setVmSize] = useState<string>(project.defaultVmSize ?? '');
   const [provider, setProvider] = useState<ProviderName>(project.defaultProvider);
+  const [branch, setBranch] = useState(project.defaultBranch);
   const save = useMutation({
     mutationFn: (changes: UpdateProjectRequest) => api.updateProject(project.id, changes),
     onSuccess: (updated) => {
@@ -31,8 +35,11 @@ export function SettingsView({ project }: { project: Project }) {
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    save.mutate({ defaultAgentType: agent, defaultVmSize: vmSize === '' ? null : VmSize.parse(vmSize), defaultProvider: provider });
+    const branchChange = branch.trim() !== project.defaultBranch ? { defaultBranch: branch.trim() } : {};
+    save.mutate({ defaultAgentType: agent, defaultVmSize: vmSize === '' ? null : VmSize.parse(vmSize), defaultProvider: provider, ...branchChange });
   };
+  // A new default branch is checked against the repository; its refusal goes under the field.
+  const refusal = repositoryRefusalOf(save.error);
 
   return (
     <section className="settings page narrow" aria-label="Settings">
@@ -41,6 +48,17 @@ export function SettingsView({ project }: { project: Project }) {
         <p className="muted small">
           {project.repoUrl} · default branch {project.defaultBranch}
         </p>
+        <label>
+          Default branch
+          <input
+            value={branch}
+            onChange={(e) => setBranch(e.target.value)}
+            required
+            aria-invalid={refusal ? true : undefined}
+            aria-describedby={refusal ? 'settings-branch-error' : undefined}
+          />
+        </label>
+        <FieldError id="settings-branch-error" message={refusal?.message ?? null} />
         <AgentSelect label="Default agent" value={agent} onChange={(value) => setAgent(AgentType.parse(value))} />
         <label>
           Nodes run on
@@ -61,15 +79,15 @@ export function SettingsView({ project }: { project: Project }) {
             ))}
           </select>
         </label>
-        {save.isError && <p role="alert" className="error small">{errorText(save.error)}</p>}
+        {save.isError && !refusal && <p role="alert" className="error small">{errorText(save.error)}</p>}
         {save.isSuccess && <p role="status" className="notice small">Settings saved.</p>}
         <button type="submit" className="primary" disabled={save.isPending}>
-          Save settings
+          {save.isPending && branch.trim() !== project.defaultBranch ? CHECKING_REPOSITORY : 'Save settings'}
         </button>
       </form>
       <EgressAllowlistForm project={project} />
       <CloudToken provider="hetzner" />
-      <RepositoryToken project={project} />
+      <RepositoryToken repoUrl={project.repoUrl} />
       <AgentKeys />
     </section>
   );
