@@ -11,6 +11,7 @@ import type { SocketState } from '../../lib/project-socket';
 import { invalidateProject, isInFlight, keys, useTask } from '../../lib/queries';
 import type { SessionWithTask } from '@flotilla/contracts';
 import { StatusBadge } from '../ui/StatusBadge';
+import { WorkspaceLinks } from '../workspace/WorkspaceLink';
 import { ExecutionSteps } from './ExecutionSteps';
 
 interface Props {
@@ -91,6 +92,11 @@ export function SessionHeader({ projectId, session, socketState }: Props) {
         )}
         {actionError && <span role="alert" className="error">{actionError}</span>}
       </div>
+      <WorkspaceLinks
+        projectId={projectId}
+        match={(w) => w.chatSessionId === session.id || (session.taskId !== null && w.taskId === session.taskId)}
+        hideWorkspaceId={data && isInFlight(data.status) ? data.workspaceId : null}
+      />
     </header>
   );
 }
