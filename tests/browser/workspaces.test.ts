@@ -92,6 +92,22 @@ describe('workspaces within reach', () => {
     expect((await env.stack.client.listWorkspaces(projectId)).map((w) => w.workspaceId)).not.toContain(workspaceId);
   });
 
+  it("a running task's workspace: its terminal shows the prompt with no key pressed", async () => {
+    const task = await env.stack.client.createTask(projectId, { title: 'Still working', description: 'say: working\nsleep: 60000', run: true });
+    await expect
+      .poll(async () => {
+        const t = await env.stack.client.getTask(task.id);
+        return t.status === 'in_progress' && t.executionStep === 'running' ? t.workspaceId : null;
+      }, { timeout: 120_000, interval: 250 })
+      .not.toBeNull();
+    const workspaceId = (await env.stack.client.getTask(task.id)).workspaceId ?? '';
+    await page.goto(`${env.stack.url}/projects/${projectId}/workspaces/${workspaceId}`);
+    const terminal = page.getByRole('region', { name: 'Terminal' });
+    await terminal.getByText('connected').waitFor();
+    await expect.poll(async () => ((await terminal.locator('.xterm-rows').textContent()) ?? '').trim(), { timeout: 20_000 }).toMatch(/[$#]$/);
+    await env.stack.client.cancelTask(projectId, task.id);
+  });
+
   it('a workspace made by hand is found again from its chat session', async () => {
     const manual = await env.stack.client.createWorkspace(projectId);
     await waitForWorkspaceRunning(env.stack.client, projectId, manual.workspaceId);
