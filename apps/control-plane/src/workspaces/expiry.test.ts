@@ -9,17 +9,17 @@ import { describe, expect, it } from 'vitest';
 import { insertNode, markNodeReady } from '../nodes/repository.js';
 import { cleanUpRun } from '../runs/cleanup.js';
 import { initialRunState, type RunState } from '../runs/run-state.js';
-import { createProject, deps, nodeLifecycle, standIn } from '../../test/helpers.js';
+import { api, createProject, createTask, deps, expectJson, nodeLifecycle, standIn } from '../../test/helpers.js';
 import { expireKeptWorkspaces } from './expiry.js';
-import { getWorkspace, insertWorkspace, setWorkspaceStatus } from './repository.js';
+import { getWorkspace, insertWorkspace, setWorkspaceExpiry, setWorkspaceStatus } from './repository.js';
 
 const log = deps().log.child({ component: 'expiry-test' });
 
 /** An auto-provisioned ready node held by `taskId`, with its workspace in `status`. */
-async function nodeWithWorkspace(taskId: string | null, status: 'creating' | 'error' | 'running') {
+async function nodeWithWorkspace(taskId: string | null, status: 'creating' | 'error' | 'running', project?: { id: string }) {
   const nodeId = `nod_${crypto.randomUUID()}`;
   const workspaceId = `ws_${crypto.randomUUID()}`;
-  const project = await createProject('expiry');
+  project ??= await createProject('expiry');
   await insertNode(env.DB, { id: nodeId, provider: 'local', size: 'small' });
   await markNodeReady(env.DB, nodeId, standIn.daemonUrl(`expiry-${nodeId}`), 'test', 'none');
   await insertWorkspace(env.DB, { id: workspaceId, nodeId, projectId: project.id, taskId, chatSessionId: '', branch: `task/${taskId ?? 'manual'}` });
@@ -61,5 +61,26 @@ describe('a failed run and its workspace', () => {
     await cleanUpRun(deps(), { ...state, step: 'running' }, 'failed', null, log);
     expect(await expireKeptWorkspaces(deps(), Date.now() + 365 * 86_400_000, log)).not.toContain(workspaceId);
     expect((await getWorkspace(env.DB, workspaceId))?.expires_at).toBeNull();
+  });
+
+  it("the workspace a (retried) task runs in now is neither expired nor deleted (409); its earlier kept one is", async () => {
+    const project = await createProject('expiry-retry');
+    const task = await createTask(project.id, { description: 'say: again' });
+    const earlier = await nodeWithWorkspace(task.id, 'running', project);
+    const current = await nodeWithWorkspace(task.id, 'running', project);
+    await env.DB.prepare("UPDATE tasks SET status = 'in_progress', workspace_id = ? WHERE id = ?").bind(current.workspaceId, task.id).run();
+    const past = new Date(Date.now() - 1_000).toISOString();
+    await setWorkspaceExpiry(env.DB, earlier.workspaceId, past);
+    await setWorkspaceExpiry(env.DB, current.workspaceId, past);
+
+    const expired = await expireKeptWorkspaces(deps(), Date.now(), log);
+    expect(expired).toContain(earlier.workspaceId);
+    expect(expired).not.toContain(current.workspaceId);
+    expect((await getWorkspace(env.DB, current.workspaceId))?.status).toBe('running');
+
+    const refused = await expectJson<{ error: { code: string } }>(await api(`/api/projects/${project.id}/workspaces/${current.workspaceId}`, { method: 'DELETE' }), 409);
+    expect(refused.error.code).toBe('conflict');
+    const listed = await expectJson<{ workspaces: Array<{ workspaceId: string; kind: string; taskId: string }> }>(await api(`/api/projects/${project.id}/workspaces`), 200);
+    expect(listed.workspaces).toEqual([expect.objectContaining({ workspaceId: current.workspaceId, kind: 'task', taskId: task.id })]);
   });
 });
