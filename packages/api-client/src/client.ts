@@ -190,7 +190,15 @@ export class FlotillaClient {
     return this.call(publicApi.getWorkspace, { params: { projectId, workspaceId } });
   };
 
-  /** Delete a workspace created by hand (200 destroyed, 202 stopping); answers the workspace. */
+  /** The project's workspaces that are not destroyed: of its tasks (running or kept) and made by hand, newest first. */
+  readonly listWorkspaces = (projectId: string) => {
+    return this.call(publicApi.listWorkspaces, { params: { projectId } }).then((r) => r.workspaces);
+  };
+
+  /**
+   * Delete a workspace made by hand (200 destroyed, 202 stopping), or a task's kept workspace
+   * (200; 409 while its task still runs in it); answers the workspace.
+   */
   readonly deleteWorkspace = (projectId: string, workspaceId: string) => {
     return this.call(publicApi.deleteWorkspace, { params: { projectId, workspaceId } });
   };

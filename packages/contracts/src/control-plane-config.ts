@@ -63,6 +63,12 @@ export const CONTROL_PLANE_CONFIG_DEFAULTS = {
    * has destroyed, is deleted by the sweep once it is this old (a create in flight is younger).
    */
   ORPHAN_NODE_GRACE_MS: 10 * 60 * 1000,
+  /**
+   * How long the workspace of a failed or cancelled task (or of one whose push was rejected) is
+   * kept for inspection before the node sweep deletes it and releases its node (24 h). Workspaces
+   * created by hand do not expire.
+   */
+  KEPT_WORKSPACE_TTL_MS: 24 * 60 * 60 * 1000,
 } as const;
 
 

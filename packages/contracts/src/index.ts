@@ -12,6 +12,7 @@ export * from './git-hosts.js';
 export * from './control-plane-config.js';
 export * from './node-lifecycle.js';
 export * from './manual-workspace.js';
+export * from './workspace-summary.js';
 export * from './node-daemon-artifact.js';
 export * from './api-auth.js';
 export * from './git-names.js';

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { AgentAvailability } from './agents.js';
 import { NodeSandbox, NodeStatus } from './node.js';
 import { ProviderName, VmSize } from './settings.js';
+import { WorkspaceSummary } from './workspace-summary.js';
 
 /** NodeLifecycle's own state: `active` runs tasks, `warm` waits to be claimed, then `destroying` → `destroyed`. */
 export const NodeLifecycleStatus = z.enum(['active', 'warm', 'destroying', 'destroyed']);
@@ -51,6 +52,8 @@ export const NodeInfo = z.object({
   warmUntil: z.string().nullable(),
   /** Workspaces on the node that are not destroyed. */
   workspaceIds: z.array(z.string()),
+  /** The same workspaces with their project, task or chat session, for the nodes page. */
+  workspaces: z.array(WorkspaceSummary).default([]),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

@@ -1,11 +1,13 @@
 /** A node as the public API shows it (`GET /api/nodes`, `GET /api/nodes/:nodeId`): its row, warm time left, and live workspaces. */
 import type { NodeInfo, NodeSandbox, ProviderName, VmSize } from '@flotilla/contracts';
 import type { Deps } from '../deps.js';
-import { liveWorkspaceIdsOfNode } from '../workspaces/repository.js';
+import { listLiveWorkspacesOfNode } from '../workspaces/repository.js';
+import { toWorkspaceSummary } from '../workspaces/summary.js';
 import { agentsOfNode, type NodeRow } from './repository.js';
 
 /** The public view of `row`; `warmUntil` is `warm_since` + NODE_WARM_TIMEOUT_MS while warm. */
 export async function toNodeInfo(deps: Pick<Deps, 'db' | 'config'>, row: NodeRow): Promise<NodeInfo> {
+  const workspaces = (await listLiveWorkspacesOfNode(deps.db, row.id)).map(toWorkspaceSummary);
   const warmUntil = row.status === 'warm' && row.warm_since ? new Date(Date.parse(row.warm_since) + deps.config.NODE_WARM_TIMEOUT_MS).toISOString() : null;
   return {
     id: row.id,
@@ -20,7 +22,8 @@ export async function toNodeInfo(deps: Pick<Deps, 'db' | 'config'>, row: NodeRow
     autoProvisioned: row.auto_provisioned === 1,
     warmSince: row.warm_since,
     warmUntil,
-    workspaceIds: await liveWorkspaceIdsOfNode(deps.db, row.id),
+    workspaceIds: workspaces.map((workspace) => workspace.workspaceId),
+    workspaces,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

@@ -8,6 +8,8 @@
  *   upgrade; node selection never reuses them), and
  * - cloud servers of Flotilla's that no live node accounts for (orphans.ts), and their DNS
  *   records (dns.ts).
+ * First it deletes the kept workspaces of tasks whose expiry passed (workspaces/expiry.ts), which
+ * releases their nodes.
  * Each destruction goes through the node's NodeLifecycle, which refuses a node claimed
  * meanwhile, so the sweep is idempotent and never races a claim. One failure is logged and
  * the sweep goes on.
@@ -15,6 +17,7 @@
 import type { NodeSweepResult } from '@flotilla/contracts';
 import { errorMessage } from '@flotilla/kit';
 import type { Deps } from '../deps.js';
+import { expireKeptWorkspaces } from '../workspaces/expiry.js';
 import { countLiveWorkspaces } from '../workspaces/repository.js';
 import { readDaemonManifest } from './daemon-artifact.js';
 import { deleteOrphanedDnsRecords } from './dns.js';
@@ -30,6 +33,7 @@ import { listIdleNodesCreatedBefore, listNodesWarmSince, listWarmNodesNotRunning
 export async function sweepNodes(deps: Deps, nowMs = Date.now(), daemonVersion?: string | null): Promise<NodeSweepResult> {
   const { db, config, stubs } = deps;
   const log = deps.log.child({ component: 'node-sweep' });
+  const expired = await expireKeptWorkspaces(deps, nowMs, log);
   const served = daemonVersion === undefined ? ((await readDaemonManifest(deps.assets))?.version ?? null) : daemonVersion;
   const stale = await listNodesWarmSince(db, new Date(nowMs - config.NODE_WARM_TIMEOUT_MS - config.NODE_WARM_SWEEP_GRACE_MS).toISOString());
   const old = await listIdleNodesCreatedBefore(db, new Date(nowMs - config.MAX_AUTO_NODE_LIFETIME_MS).toISOString());
@@ -62,6 +66,6 @@ export async function sweepNodes(deps: Deps, nowMs = Date.now(), daemonVersion?:
   }
   await deleteOrphanedNodes(deps, nowMs, result, log);
   await deleteOrphanedDnsRecords(deps, nowMs, result, log);
-  log.info('node sweep done', { destroyed: result.destroyed.length, failed: result.failed.length, dnsRecordsDeleted: result.dnsRecordsDeleted.length });
+  log.info('node sweep done', { workspacesExpired: expired.length, destroyed: result.destroyed.length, failed: result.failed.length, dnsRecordsDeleted: result.dnsRecordsDeleted.length });
   return result;
 }

@@ -13,13 +13,13 @@ import { describe, expect, it } from 'vitest';
 import type { Deps } from '../deps.js';
 import { insertNode, markNodeReady } from '../nodes/repository.js';
 import { startRun } from '../tasks/runner/task-run.js';
-import { insertWorkspace } from '../workspaces/repository.js';
+import { insertWorkspace, setWorkspaceStatus } from '../workspaces/repository.js';
 import { cleanUpRun } from './cleanup.js';
 import { runCleanup, type RunKind, type RunStore } from './run-loop.js';
 import { initialRunState, type RunState } from './run-state.js';
 import { createProject, deps, nodeLifecycle, standIn } from '../../test/helpers.js';
 
-/** An auto-provisioned ready node held by `holderId`, with one workspace of it. */
+/** An auto-provisioned ready node held by `holderId`, with one workspace of it (set up: `running`). */
 async function heldNode(holderId: string) {
   const nodeId = `nod_${crypto.randomUUID()}`;
   const workspaceId = `ws_${crypto.randomUUID()}`;
@@ -27,6 +27,7 @@ async function heldNode(holderId: string) {
   await insertNode(env.DB, { id: nodeId, provider: 'local', size: 'small' });
   await markNodeReady(env.DB, nodeId, standIn.daemonUrl(`cleanup-${nodeId}`), 'test', 'none');
   await insertWorkspace(env.DB, { id: workspaceId, nodeId, projectId: project.id, taskId: holderId, chatSessionId: '', branch: `task/${holderId}` });
+  await setWorkspaceStatus(env.DB, workspaceId, 'running');
   await nodeLifecycle(nodeId).markActive(nodeId, holderId);
   return { nodeId, workspaceId, projectId: project.id };
 }

@@ -13,8 +13,16 @@ export interface WorkspaceRow {
   branch: string;
   status: WorkspaceStatus;
   error: string | null;
+  /** When a task's kept workspace expires (ISO; migration 0010); null: it does not. */
+  expires_at: string | null;
   created_at: string;
   updated_at: string;
+}
+
+/** A workspace row with what the lists show beside it: its task's title and its project's name. */
+export interface WorkspaceListRow extends WorkspaceRow {
+  task_title: string | null;
+  project_name: string | null;
 }
 
 /** What D1 knows of an agent session (the daemon knows more). */
@@ -74,6 +82,40 @@ export async function liveWorkspacesOfNodeAmong(db: D1Database, nodeId: string, 
     .bind(nodeId, JSON.stringify([...new Set(workspaceIds)]))
     .all<{ id: string }>();
   return results.map((row) => row.id);
+}
+
+/** Keep a task's workspace for inspection until `expiresAtIso` (the node sweep deletes it then). */
+export async function setWorkspaceExpiry(db: D1Database, id: string, expiresAtIso: string): Promise<void> {
+  await db.prepare("UPDATE workspaces SET expires_at = ?, updated_at = ? WHERE id = ? AND status != 'destroyed'").bind(expiresAtIso, now(), id).run();
+}
+
+/** Workspaces (not destroyed) whose expiry is at or before `nowIso`, oldest expiry first, at most `limit`. */
+export async function listExpiredWorkspaces(db: D1Database, nowIso: string, limit = 50): Promise<WorkspaceRow[]> {
+  const { results } = await db
+    .prepare("SELECT * FROM workspaces WHERE expires_at IS NOT NULL AND expires_at <= ? AND status != 'destroyed' ORDER BY expires_at LIMIT ?")
+    .bind(nowIso, limit)
+    .all<WorkspaceRow>();
+  return results;
+}
+
+const LIST_SELECT =
+  'SELECT w.*, t.title AS task_title, p.name AS project_name FROM workspaces w LEFT JOIN tasks t ON t.id = w.task_id LEFT JOIN projects p ON p.id = w.project_id';
+
+/** A project's workspaces that are not destroyed, newest first, with their task's title. */
+export async function listLiveWorkspacesOfProject(db: D1Database, projectId: string): Promise<WorkspaceListRow[]> {
+  const { results } = await db.prepare(`${LIST_SELECT} WHERE w.project_id = ? AND w.status != 'destroyed' ORDER BY w.created_at DESC`).bind(projectId).all<WorkspaceListRow>();
+  return results;
+}
+
+/** A node's workspaces that are not destroyed, oldest first, with their task's title and project's name. */
+export async function listLiveWorkspacesOfNode(db: D1Database, nodeId: string): Promise<WorkspaceListRow[]> {
+  const { results } = await db.prepare(`${LIST_SELECT} WHERE w.node_id = ? AND w.status != 'destroyed' ORDER BY w.created_at`).bind(nodeId).all<WorkspaceListRow>();
+  return results;
+}
+
+/** One workspace of project `projectId` with its task's title, or null. */
+export async function getWorkspaceOfProject(db: D1Database, projectId: string, id: string): Promise<WorkspaceListRow | null> {
+  return db.prepare(`${LIST_SELECT} WHERE w.id = ? AND w.project_id = ?`).bind(id, projectId).first<WorkspaceListRow>();
 }
 
 /** Ids of workspaces created by hand (no task) that are still being set up or running, for the cron. */

@@ -5,19 +5,27 @@
  *   `workspace/<workspaceId>` and a registered agent session, in the background. Talk to it with
  *   `POST /api/projects/:projectId/sessions/:chatSessionId/prompt`.
  * - `GET …/workspaces/:workspaceId` → `ManualWorkspace` (`creating` → `running`, or `error`).
+ * - `GET …/workspaces` → `{workspaces: WorkspaceSummary[]}`: the project's workspaces that are
+ *   not destroyed — of its tasks (running, or kept with their expiry) and made by hand (issue 17).
  * - `DELETE …/workspaces/:workspaceId` → 200 `ManualWorkspace` (`destroyed`): the agent stopped,
  *   the workspace gone from its node, the node released as after a completed task; 202
- *   (`stopping`) when the node could not be reached yet (retried in the background).
+ *   (`stopping`) when the node could not be reached yet (retried in the background). A task's
+ *   kept workspace → 200 `WorkspaceSummary` (`destroyed`, the node released); 409 while its task
+ *   still runs in it.
  * - `POST …/workspaces/:workspaceId/viewer-token` (viewer-token.ts).
- * 400 bad body; 404 unknown project, or no workspace created by hand with that id in it.
+ * 400 bad body; 404 unknown project, or no such workspace in it.
  */
 import type { ManualWorkspace } from '@flotilla/contracts';
-import { notFound } from '@flotilla/kit';
+import { conflict, notFound } from '@flotilla/kit';
 import { reply } from '@flotilla/kit/hono';
 import type { PublicHandlers } from '../app-env.js';
 import { depsFromEnv, type Deps } from '../deps.js';
 import { requireProject } from '../projects/projects.js';
+import { destroyWorkspaceAndRelease } from './disposal.js';
+import { taskStillRunsIn } from './expiry.js';
 import { createManualWorkspace, getManualWorkspace } from './manual-workspaces.js';
+import { getWorkspaceOfProject, listLiveWorkspacesOfProject } from './repository.js';
+import { toWorkspaceSummary } from './summary.js';
 import { viewerToken } from './viewer-token.js';
 
 /** The workspace created by hand `workspaceId` of `projectId`. @throws FlotillaError not_found (404) */
@@ -27,7 +35,29 @@ async function requireManualWorkspace(deps: Deps, projectId: string, workspaceId
   return workspace;
 }
 
-export const workspaceHandlers: PublicHandlers<'createWorkspace' | 'getWorkspace' | 'deleteWorkspace' | 'viewerToken'> = {
+/**
+ * Delete the task's workspace `workspaceId` of `projectId` (kept after its run ended): gone from
+ * its node, marked destroyed, its node released (warm when nothing else is on it).
+ * @throws FlotillaError not_found (404) when there is no such workspace, conflict (409) while its task still runs in it
+ */
+async function deleteTaskWorkspace(deps: Deps, projectId: string, workspaceId: string) {
+  const row = await getWorkspaceOfProject(deps.db, projectId, workspaceId);
+  if (!row?.task_id) throw notFound(`workspace ${workspaceId} not found in project ${projectId}`);
+  if (row.status !== 'destroyed') {
+    if (await taskStillRunsIn(deps, row)) throw conflict(`task ${row.task_id} still runs in workspace ${workspaceId}: cancel it first`);
+    await destroyWorkspaceAndRelease(deps, workspaceId, row.node_id, deps.log.child({ component: 'workspaces', projectId, taskId: row.task_id }));
+  }
+  return toWorkspaceSummary((await getWorkspaceOfProject(deps.db, projectId, workspaceId)) ?? row);
+}
+
+export const workspaceHandlers: PublicHandlers<'createWorkspace' | 'listWorkspaces' | 'getWorkspace' | 'deleteWorkspace' | 'viewerToken'> = {
+  /** The project's workspaces that are not destroyed, newest first. 404 unknown project. */
+  listWorkspaces: async ({ params }, c) => {
+    const deps = depsFromEnv(c.env);
+    await requireProject(deps.db, params.projectId);
+    return { workspaces: (await listLiveWorkspacesOfProject(deps.db, params.projectId)).map(toWorkspaceSummary) };
+  },
+
   createWorkspace: async ({ params, body }, c) => {
     const deps = depsFromEnv(c.env);
     const project = await requireProject(deps.db, params.projectId);
@@ -46,7 +76,8 @@ export const workspaceHandlers: PublicHandlers<'createWorkspace' | 'getWorkspace
     const deps = depsFromEnv(c.env);
     const { projectId, workspaceId } = params;
     await requireProject(deps.db, projectId);
-    await requireManualWorkspace(deps, projectId, workspaceId);
+    const manual = await getManualWorkspace(deps, projectId, workspaceId);
+    if (!manual) return deleteTaskWorkspace(deps, projectId, workspaceId);
     const outcome = await deps.stubs.workspaceRunner(workspaceId).destroy();
     if (!outcome.ok) throw notFound(`workspace ${workspaceId} (created by hand) not found in project ${projectId}`);
     deps.log.child({ component: 'manual-workspaces' }).info('workspace created by hand deleted', { projectId, workspaceId, outcome: outcome.value });

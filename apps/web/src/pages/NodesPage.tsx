@@ -10,6 +10,7 @@
 import { AGENT_CATALOG, type AgentAvailability, type NodeInfo } from '@flotilla/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
+import { WorkspaceLinkItem } from '../components/workspace/WorkspaceLink';
 import { api, errorText } from '../lib/api';
 import { keys } from '../lib/queries';
 import { relativeTime } from '../lib/time';
@@ -132,11 +133,17 @@ function NodeCard({ node, now }: { node: NodeInfo; now: number }) {
             <span className="muted">none</span>
           ) : (
             <ul className="key-list" aria-label={`Workspaces on ${node.id}`}>
-              {node.workspaceIds.map((id) => (
-                <li key={id}>
-                  <code>{id}</code>
-                </li>
-              ))}
+              {node.workspaces.length > 0
+                ? node.workspaces.map((workspace) => (
+                    <li key={workspace.workspaceId}>
+                      <WorkspaceLinkItem workspace={workspace} describe />
+                    </li>
+                  ))
+                : node.workspaceIds.map((id) => (
+                    <li key={id}>
+                      <code>{id}</code>
+                    </li>
+                  ))}
             </ul>
           )}
         </dd>

@@ -9,6 +9,7 @@ import { AgentType } from '../agents.js';
 import { ApiSessionInfo, CreateApiSessionRequest } from '../api-auth.js';
 import { ChatSession, ListMessagesQuery, ListMessagesResponse, ListSessionsResponse } from '../chat.js';
 import { CreateManualWorkspaceRequest, CreateManualWorkspaceResponse, ManualWorkspace } from '../manual-workspace.js';
+import { WorkspaceList, WorkspaceSummary } from '../workspace-summary.js';
 import { ViewerTokenResponse } from '../agent-stream.js';
 import { NodeDaemonManifest } from '../node-daemon-artifact.js';
 import { NodeInfo, NodeList, NodeSweepResult } from '../node-lifecycle.js';
@@ -85,7 +86,15 @@ export const publicApi = {
   // Workspaces (workspaces/).
   createWorkspace: route({ method: 'POST', path: `${projectRoute}/workspaces`, auth: 'apiToken', body: CreateManualWorkspaceRequest, response: CreateManualWorkspaceResponse, status: [202], summary: 'create a workspace by hand, with no task' }),
   getWorkspace: route({ method: 'GET', path: `${projectRoute}/workspaces/:workspaceId`, auth: 'apiToken', response: ManualWorkspace, status: [200], summary: 'a workspace created by hand' }),
-  deleteWorkspace: route({ method: 'DELETE', path: `${projectRoute}/workspaces/:workspaceId`, auth: 'apiToken', response: ManualWorkspace, status: [200, 202], summary: 'delete a workspace created by hand' }),
+  listWorkspaces: route({ method: 'GET', path: `${projectRoute}/workspaces`, auth: 'apiToken', response: WorkspaceList, status: [200], summary: "the project's workspaces that are not destroyed (of tasks, and made by hand)" }),
+  deleteWorkspace: route({
+    method: 'DELETE',
+    path: `${projectRoute}/workspaces/:workspaceId`,
+    auth: 'apiToken',
+    response: z.union([ManualWorkspace, WorkspaceSummary]),
+    status: [200, 202],
+    summary: "delete a workspace made by hand, or a task's kept workspace (409 while its task runs)",
+  }),
   viewerToken: route({ method: 'POST', path: `${projectRoute}/workspaces/:workspaceId/viewer-token`, auth: 'apiToken', response: ViewerTokenResponse, status: [200], summary: "a token and URL for the workspace's direct agent channel on its node" }),
 
   // Nodes (nodes/). `sweep` comes before `:nodeId`.

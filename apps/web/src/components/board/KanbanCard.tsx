@@ -11,6 +11,7 @@ import { api, errorText } from '../../lib/api';
 import { invalidateProject, isInFlight } from '../../lib/queries';
 import { BoardCardResult } from '../result/BoardCardResult';
 import { StatusBadge } from '../ui/StatusBadge';
+import { WorkspaceLinks } from '../workspace/WorkspaceLink';
 import { DraftEditor } from './DraftEditor';
 
 export const KanbanCard = memo(function KanbanCard({ projectId, task }: { projectId: string; task: Task }) {
@@ -60,6 +61,7 @@ export const KanbanCard = memo(function KanbanCard({ projectId, task }: { projec
           </button>
         </div>
       )}
+      <WorkspaceLinks projectId={projectId} match={(w) => w.taskId === task.id} hideWorkspaceId={isInFlight(task.status) ? task.workspaceId : null} compact />
       {editing && <DraftEditor projectId={projectId} task={task} onDone={() => setEditing(false)} />}
       {error && <p role="alert" className="error small">{error}</p>}
     </article>

@@ -12,6 +12,7 @@ import { invalidateProject, isInFlight, keys, useTask } from '../../lib/queries'
 import type { SessionWithTask } from '@flotilla/contracts';
 import { StatusBadge } from '../ui/StatusBadge';
 import { ResultCard } from '../result/ResultCard';
+import { WorkspaceLinks } from '../workspace/WorkspaceLink';
 import { ExecutionSteps } from './ExecutionSteps';
 
 interface Props {
@@ -63,6 +64,11 @@ export function SessionHeader({ projectId, session, socketState }: Props) {
         )}
         {actionError && <span role="alert" className="error">{actionError}</span>}
       </div>
+      <WorkspaceLinks
+        projectId={projectId}
+        match={(w) => w.chatSessionId === session.id || (session.taskId !== null && w.taskId === session.taskId)}
+        hideWorkspaceId={data && isInFlight(data.status) ? data.workspaceId : null}
+      />
     </header>
   );
 }

@@ -3,7 +3,8 @@ import { useLayoutEffect, useMemo, useRef } from 'react';
 import type { StreamUpdate } from '../../lib/agent-stream';
 import { foldUpdates } from './stream-blocks';
 
-export function AgentStreamView({ updates }: { updates: StreamUpdate[] }) {
+/** `emptyText`: what shows before the agent's first update (default: waiting for the agent). */
+export function AgentStreamView({ updates, emptyText = 'Waiting for the agent…' }: { updates: StreamUpdate[]; emptyText?: string }) {
   const blocks = useMemo(() => foldUpdates(updates), [updates]);
   const ref = useRef<HTMLDivElement>(null);
   useLayoutEffect(() => {
@@ -13,7 +14,7 @@ export function AgentStreamView({ updates }: { updates: StreamUpdate[] }) {
 
   return (
     <div ref={ref} className="messages" role="log" aria-label="Agent stream" aria-live="polite" tabIndex={0}>
-      {blocks.length === 0 && <p className="muted">Waiting for the agent…</p>}
+      {blocks.length === 0 && <p className="muted" data-testid="stream-empty">{emptyText}</p>}
       {blocks.map((block) => {
         if (block.kind === 'tool') {
           return (
