@@ -31,6 +31,15 @@ describe('ChatMessageTranslator', () => {
     expect(translator.flush()).toEqual([]);
   });
 
+  it('starts a new message when a chunk names another message (ACP messageId), and joins the chunks of one message exactly as sent', () => {
+    const translator = new ChatMessageTranslator();
+    const of = (text: string, messageId: string): SessionUpdate => ({ sessionUpdate: 'agent_message_chunk', content: { type: 'text', text }, messageId });
+    expect(translator.translate(of('I will wait ', 'm1'))).toEqual([]);
+    expect(translator.translate(of('now.', 'm1'))).toEqual([]);
+    expect(translator.translate(of('Long step finished.', 'm2'))).toEqual([expect.objectContaining({ role: 'assistant', content: 'I will wait now.' })]);
+    expect(translator.flush()).toEqual([expect.objectContaining({ role: 'assistant', content: 'Long step finished.' })]);
+  });
+
   it('shows the text still being coalesced as a draft with the id its final message will have', () => {
     const translator = new ChatMessageTranslator();
     expect(translator.draft()).toBeNull();

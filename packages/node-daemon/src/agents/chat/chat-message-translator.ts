@@ -4,9 +4,10 @@
  * session id, which the caller adds).
  *
  * - consecutive `agent_message_chunk`s coalesce into one `assistant` message, and consecutive
- *   `agent_thought_chunk`s into one `thinking` message; the pending text is emitted when a
- *   different conversation update arrives or when the turn ends ({@link flush}), and is
- *   available meanwhile as a {@link draft};
+ *   `agent_thought_chunk`s into one `thinking` message, joined exactly as sent; the pending text
+ *   is emitted when a different conversation update arrives, when a chunk names another message
+ *   than the pending text's (ACP `ContentChunk.messageId`: a change starts a new message), or
+ *   when the turn ends ({@link flush}), and is available meanwhile as a {@link draft};
  * - `tool_call` and `tool_call_update` merge into one state per `toolCallId` (metadata toolCallId,
  *   kind, title, status, target = first location path, rawInput, `diff` from the first diff
  *   block, `output` and `exitCode` from tool-output.ts), whatever order they come in: Gemini CLI
@@ -36,6 +37,8 @@ interface PendingText {
   role: PendingRole;
   text: string;
   startedAt: Date;
+  /** The agent's id of the message (ACP `ContentChunk.messageId`), when it sent one. */
+  agentMessageId: string | null;
   /** Fixed when the text starts, so a draft of it and the final message share one id. */
   messageId: string;
 }
@@ -127,9 +130,9 @@ export class ChatMessageTranslator {
     if (!CONVERSATION_UPDATES.has(update.sessionUpdate)) return [];
     switch (update.sessionUpdate) {
       case 'agent_message_chunk':
-        return this.appendText('assistant', textOf(update.content));
+        return this.appendText('assistant', textOf(update.content), update.messageId ?? null);
       case 'agent_thought_chunk':
-        return this.appendText('thinking', textOf(update.content));
+        return this.appendText('thinking', textOf(update.content), update.messageId ?? null);
       case 'tool_call':
         return this.toolCall(update, true);
       case 'tool_call_update':
@@ -202,9 +205,13 @@ export class ChatMessageTranslator {
     });
   }
 
-  private appendText(role: PendingRole, text: string): TranslatedMessage[] {
-    const out = this.pending && this.pending.role !== role ? this.flush() : [];
-    if (!this.pending) this.pending = { role, text: '', startedAt: this.now(), messageId: randomUUID() };
+  /** One text chunk; `agentMessageId` is the chunk's ACP `messageId` (null when the agent sends none). */
+  private appendText(role: PendingRole, text: string, agentMessageId: string | null): TranslatedMessage[] {
+    const pending = this.pending;
+    const otherMessage = pending !== null && agentMessageId !== null && pending.agentMessageId !== null && pending.agentMessageId !== agentMessageId;
+    const out = pending && (pending.role !== role || otherMessage) ? this.flush() : [];
+    if (!this.pending) this.pending = { role, text: '', startedAt: this.now(), agentMessageId, messageId: randomUUID() };
+    this.pending.agentMessageId ??= agentMessageId;
     this.pending.text += text;
     return out;
   }
