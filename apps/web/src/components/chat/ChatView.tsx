@@ -81,12 +81,15 @@ export function ChatView({ projectId, sessionId, active }: Props) {
           active={active}
         />
         {running && !composingNew ? (
-          <div className="composer">
-            <FollowUpInput projectId={projectId} sessionId={selected.id} />
-            <button type="button" className="new-task-button" onClick={() => setComposingNew(true)}>
-              New task
-            </button>
-          </div>
+          <FollowUpInput
+            projectId={projectId}
+            sessionId={selected.id}
+            actions={
+              <button type="button" className="new-task-button" onClick={() => setComposingNew(true)}>
+                New task
+              </button>
+            }
+          />
         ) : (
           <div className="composer">
             {running && (

@@ -3,10 +3,11 @@
  * agent. It takes the focus when it appears (the one input the reader is expected to type in).
  */
 import { useMutation } from '@tanstack/react-query';
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { api, ApiError, errorText } from '../../lib/api';
 
-export function FollowUpInput({ projectId, sessionId }: { projectId: string; sessionId: string }) {
+/** @param actions more controls shown after the Send button (the chat's "New task") */
+export function FollowUpInput({ projectId, sessionId, actions }: { projectId: string; sessionId: string; actions?: ReactNode }) {
   const [text, setText] = useState('');
   const input = useRef<HTMLInputElement>(null);
   useEffect(() => input.current?.focus(), [sessionId]);
@@ -29,6 +30,7 @@ export function FollowUpInput({ projectId, sessionId }: { projectId: string; ses
         <button type="submit" disabled={send.isPending || !text.trim()}>
           Send
         </button>
+        {actions}
       </div>
       {error && <p role="alert" className="error small">{error}</p>}
     </form>

@@ -53,14 +53,17 @@ export function MessagePanel({ sessionId, messages, drafts, loading, error, acti
     if (follow.current) seenSize.current = shownSize;
   }, [items, drafts, active, shownSize]);
 
-  // Content that grows after it is laid out (markdown, opened tool output, fonts) keeps a following reader at the bottom.
+  // Content that grows after it is laid out (markdown, opened tool output, fonts), and the panel
+  // shrinking (the header, steps or composer growing above or below it), keep a following reader at the bottom.
   useEffect(() => {
     const inner = content.current;
-    if (!inner || !active || typeof ResizeObserver === 'undefined') return;
+    const outer = ref.current;
+    if (!inner || !outer || !active || typeof ResizeObserver === 'undefined') return;
     const observer = new ResizeObserver(() => {
       if (follow.current) toBottom();
     });
     observer.observe(inner);
+    observer.observe(outer);
     return () => observer.disconnect();
   }, [active]);
 
