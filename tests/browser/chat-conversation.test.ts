@@ -11,7 +11,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { screenshot } from './browser.js';
 import { bootBrowserStack, createTestProject, type BrowserStack } from './stack.js';
@@ -33,6 +33,13 @@ afterAll(async () => {
 
 const messages = (p: Page = page) => p.getByRole('log', { name: 'Messages' });
 const NOTICE = '⚠ Warning: ANTHROPIC_API_KEY is set, so this session is billed as API Usage Billing through the gateway.';
+
+/** Scrolls the messages (only them, not the page) so `item` is at their top. */
+const showAtTop = (item: Locator) =>
+  item.evaluate((el) => {
+    const log = el.closest('[role="log"]');
+    if (log) log.scrollTop += el.getBoundingClientRect().top - log.getBoundingClientRect().top - 8;
+  });
 
 /** Distance in pixels from the messages' scroll position to their bottom. */
 const fromBottom = (p: Page = page) => messages(p).evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight);
@@ -93,7 +100,7 @@ describe('the chat reads like a conversation', () => {
     const prompt = messages().locator('article.message.user');
     const more = prompt.getByRole('button', { name: 'Show more' });
     expect((await prompt.locator('.plain').textContent())?.length ?? 0).toBeLessThan(1500);
-    await notice.evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    await showAtTop(notice);
     await screenshot(page, 'chat-conversation-1440');
 
     await page.setViewportSize({ width: 375, height: 800 });
@@ -151,7 +158,7 @@ describe('the chat reads like a conversation', () => {
     await dark.emulateMedia({ colorScheme: 'dark' });
     await dark.goto(`${env.stack.url}/projects/${project.id}/chat/${task.chatSessionId}`);
     await messages(dark).getByRole('article', { name: 'System note' }).filter({ hasText: 'Task cancelled' }).waitFor();
-    await messages(dark).getByRole('article', { name: 'Agent notice' }).evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    await showAtTop(messages(dark).getByRole('article', { name: 'Agent notice' }));
     await screenshot(dark, 'chat-conversation-1440-dark');
     await dark.close();
   });

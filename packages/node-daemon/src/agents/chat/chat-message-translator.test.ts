@@ -40,6 +40,15 @@ describe('ChatMessageTranslator', () => {
     expect(translator.flush()).toEqual([expect.objectContaining({ role: 'assistant', content: 'Long step finished.' })]);
   });
 
+  it('reports an agent notice as a system message after the text before it', () => {
+    const translator = new ChatMessageTranslator();
+    translator.translate(chunk('Working.'));
+    expect(translator.translate({ sessionUpdate: 'notice', severity: 'warning', title: 'API Usage Billing', description: 'this session is billed to the API key' })).toEqual([
+      expect.objectContaining({ role: 'assistant', content: 'Working.' }),
+      expect.objectContaining({ role: 'system', content: 'API Usage Billing: this session is billed to the API key' }),
+    ]);
+  });
+
   it('shows the text still being coalesced as a draft with the id its final message will have', () => {
     const translator = new ChatMessageTranslator();
     expect(translator.draft()).toBeNull();

@@ -17,10 +17,12 @@
  *   when a late `tool_call` adds to a call already reported final. A final status never goes back
  *   to pending. The chat shows one item per tool call, with its latest message's state.
  * - `plan` → a `plan` message, its entries as a markdown checklist.
+ * - `notice` (an agent's notice about itself, e.g. a billing or limit warning) → a `system`
+ *   message, `<title>: <description>`, which the chat shows as a note apart from the agent.
  *
  * `user_message_chunk` is ignored: a prompt is in the chat already — stored by the control plane,
  * or reported by the daemon itself ({@link userPrompt}) — and agents that echo it would duplicate
- * it. Bookkeeping updates (available commands, mode, config, session info, usage, notices,
+ * it. Bookkeeping updates (available commands, mode, config, session info, usage,
  * compaction) carry no chat content and neither produce messages nor split the pending text.
  */
 import { randomUUID } from 'node:crypto';
@@ -66,6 +68,7 @@ const CONVERSATION_UPDATES = new Set<SessionUpdate['sessionUpdate']>([
   'tool_call',
   'tool_call_update',
   'plan',
+  'notice',
 ]);
 
 function textOf(block: ContentBlock): string {
@@ -141,6 +144,12 @@ export class ChatMessageTranslator {
         const out = this.flush();
         const content = planToMarkdown(update.entries);
         if (content) out.push(this.message('plan', content, this.now()));
+        return out;
+      }
+      case 'notice': {
+        const out = this.flush();
+        const description = update.description?.trim();
+        out.push(this.message('system', description ? `${update.title}: ${description}` : update.title, this.now()));
         return out;
       }
       default:
