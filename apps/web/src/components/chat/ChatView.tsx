@@ -40,6 +40,11 @@ export function ChatView({ projectId, sessionId, active }: Props) {
   useEffect(() => {
     if (composingNew) document.getElementById('task-description')?.focus();
   }, [composingNew]);
+  // Another session, or the agent stopped: the composer follows the session again.
+  useEffect(() => setComposingNew(false), [selectedId]);
+  useEffect(() => {
+    if (!running) setComposingNew(false);
+  }, [running]);
 
   useEffect(() => {
     if (active && sessionId === null && selectedId !== null) void navigate(`/projects/${projectId}/chat/${selectedId}`, { replace: true });
