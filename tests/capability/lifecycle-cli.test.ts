@@ -81,6 +81,6 @@ describe('flotilla task commands', () => {
     const logs = await flotilla('logs', created.id);
     expect(logs.code).toBe(0);
     expect(logs.stdout).toMatch(/cancelled → ready by user: retry/);
-    expect(logs.stdout).toContain('Retry: the previous run was cancelled');
+    expect(logs.stdout).toContain('Retrying in a fresh workspace: the previous run was cancelled');
   });
 });

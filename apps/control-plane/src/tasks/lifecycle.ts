@@ -30,13 +30,13 @@ export async function cancelTask(deps: TaskDeps, task: TaskRow, actor: string): 
     for (const variant of await listVariantRows(deps.db, [task.id])) {
       if (!TERMINAL_TASK_STATUSES.includes(variant.status)) await cancelTask(deps, variant, actor);
     }
-    await addSystemMessage(deps, task, `Task cancelled while ${from}; every variant still going is being stopped.`);
+    await addSystemMessage(deps, task, 'Task cancelled. Every variant still running is being stopped.');
     return cancelled;
   }
   const beforeRun = from === 'draft' || from === 'ready';
   const hadRun = beforeRun ? false : await deps.stubs.taskRunner(task.id).cancelRun(reason);
   deps.log.child({ component: 'task-lifecycle' }).info('task cancelled', { taskId: task.id, from, hadRun });
-  await addSystemMessage(deps, task, beforeRun ? 'Task cancelled before it ran.' : `Task cancelled while ${from}; the agent is being stopped and its workspace kept.`);
+  await addSystemMessage(deps, task, beforeRun ? 'Task cancelled before it ran.' : 'Task cancelled. The agent is being stopped; its workspace is kept.');
   return cancelled;
 }
 
@@ -72,7 +72,7 @@ export async function retryTask(deps: TaskDeps, task: TaskRow, actor: string): P
     },
   });
   const keptWorkspace = task.workspace_id ? ` Its workspace ${task.workspace_id} is kept for inspection.` : '';
-  await addSystemMessage(deps, task, `Retry: the previous run ${previous}.${keptWorkspace} Starting a new run in a fresh workspace.`);
+  await addSystemMessage(deps, task, `Retrying in a fresh workspace: the previous run ${previous}.${keptWorkspace}`);
   if (task.chat_session_id) await deps.stubs.projectData(task.project_id).updateSession(task.project_id, task.chat_session_id, { status: 'active' });
   const queued = await runTask(deps, ready, actor);
   deps.log.child({ component: 'task-lifecycle' }).info('task retried', { taskId: task.id, previousStatus: task.status });
@@ -84,7 +84,7 @@ async function retryVariants(deps: TaskDeps, parent: TaskRow, actor: string): Pr
   const previous = parent.status;
   const { task: ready } = await transitionTaskFrom(deps, parent, 'ready', { kind: 'retry', actor, reason: `retry (it ${previous === 'failed' ? 'failed' : 'was cancelled'})`, fields: { error: null } });
   const { task: queued } = await transitionTaskFrom(deps, ready, 'queued', { actor, reason: 'run requested' });
-  await addSystemMessage(deps, parent, 'Retry: every variant that failed or was cancelled runs again in a fresh workspace.');
+  await addSystemMessage(deps, parent, 'Retrying: every variant that failed or was cancelled runs again in a fresh workspace.');
   for (const variant of await listVariantRows(deps.db, [parent.id])) {
     if (RETRYABLE_TASK_STATUSES.includes(variant.status)) await retryTask(deps, variant, actor);
   }

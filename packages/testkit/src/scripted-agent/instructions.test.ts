@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseInstructions, unescapeContent } from './instructions.js';
+import { parseInstructions, planEntry, unescapeContent } from './instructions.js';
 
 describe('instruction language', () => {
   it('parses every instruction form and ignores other lines', () => {
@@ -32,6 +32,13 @@ describe('instruction language', () => {
       { kind: 'fail', message: 'boom' },
       { kind: 'exit', code: 3 },
     ]);
+  });
+
+  it('reads a plan entry\'s status from its marker', () => {
+    expect(planEntry('[x] Read the code')).toEqual({ content: 'Read the code', status: 'completed' });
+    expect(planEntry('[>] Fix the bug')).toEqual({ content: 'Fix the bug', status: 'in_progress' });
+    expect(planEntry('Run the tests')).toEqual({ content: 'Run the tests', status: 'pending' });
+    expect(planEntry('[ ] literal')).toEqual({ content: '[ ] literal', status: 'pending' });
   });
 
   it('finds no instruction in plain prose', () => {

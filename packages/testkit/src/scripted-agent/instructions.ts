@@ -6,7 +6,9 @@
  *
  *   say: <text>                  agent_message_chunk with <text>
  *   think: <text>                agent_thought_chunk with <text>
- *   plan: <a> | <b> | <c>        plan update (entries pending, priority medium)
+ *   plan: <a> | <b> | <c>        plan update (priority medium); an entry is pending, or
+ *                                completed when it starts with `[x] `, in progress with `[>] `
+ *                                (see {@link planEntry}); each plan line sends the whole plan
  *   write <path>: <content>      tool call (kind edit) + permission request, then writes <content>
  *                                to <path> (relative to the session cwd); `\n`, `\t` and `\\` in
  *                                <content> are unescaped to newline, tab and backslash
@@ -85,6 +87,19 @@ const PARSERS: LineParser[] = [
     return match ? { kind: 'read', path: (match[1] ?? '').trim() } : undefined;
   },
 ];
+
+/** Status of a plan entry as ACP names it (`PlanEntryStatus`). */
+export type PlanEntryStatus = 'pending' | 'in_progress' | 'completed';
+
+/**
+ * One entry of a `plan:` instruction: `[x] text` is completed, `[>] text` in progress, any
+ * other text pending (the marker is not part of the entry's content).
+ */
+export function planEntry(entry: string): { content: string; status: PlanEntryStatus } {
+  const match = /^\[(x|X|>)\]\s+(.*)$/.exec(entry);
+  if (!match) return { content: entry, status: 'pending' };
+  return { content: match[2] ?? '', status: match[1] === '>' ? 'in_progress' : 'completed' };
+}
 
 /**
  * Turns the escapes `\n`, `\t` and `\\` of a `write` instruction's content into newline, tab and

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { sleep } from './abortable.js';
 import { runRead, runWrite } from './file-tools.js';
-import { parseInstructions, type Instruction } from './instructions.js';
+import { parseInstructions, planEntry, type Instruction } from './instructions.js';
 import { runCommand } from './run-tool.js';
 import { sayText, sendUpdate, type TurnContext } from './turn-context.js';
 
@@ -39,7 +39,7 @@ async function runInstruction(turn: TurnContext, instruction: Instruction): Prom
     case 'plan':
       return sendUpdate(turn, {
         sessionUpdate: 'plan',
-        entries: instruction.entries.map((content) => ({ content, status: 'pending', priority: 'medium' })),
+        entries: instruction.entries.map((entry) => ({ ...planEntry(entry), priority: 'medium' })),
       });
     case 'write':
       return runWrite(turn, instruction.path, instruction.content);

@@ -30,7 +30,7 @@ describe('cancel', () => {
     const task = await getTask(run.task.id);
     expect(task.events.at(-1)).toMatchObject({ fromStatus: 'in_progress', toStatus: 'cancelled', actor: 'user', step: 'running' });
     const messages = await allMessages(run.project.id, task.chatSessionId ?? '');
-    expect(messages.at(-1)).toMatchObject({ role: 'system', content: expect.stringContaining('cancelled while in_progress') });
+    expect(messages.at(-1)).toMatchObject({ role: 'system', content: 'Task cancelled. The agent is being stopped; its workspace is kept.' });
 
     const again = await expectJson<{ error: { message: string } }>(await api(taskPath(run.project.id, run.task.id, 'cancel'), { method: 'POST' }), 409);
     expect(again.error.message).toMatch(/from cancelled to cancelled/);
@@ -83,7 +83,7 @@ describe('retry', () => {
       { fromStatus: 'ready', toStatus: 'queued' },
     ]);
     const messages = await allMessages(run.project.id, task.chatSessionId ?? '');
-    expect(messages.at(-1)).toMatchObject({ role: 'system', content: expect.stringMatching(/^Retry: the previous run failed: agent exited with code 3/) });
+    expect(messages.at(-1)).toMatchObject({ role: 'system', content: expect.stringMatching(/^Retrying in a fresh workspace: the previous run failed: agent exited with code 3/) });
   });
 
   it('refuses to retry a task that is not failed or cancelled', async () => {

@@ -1,7 +1,9 @@
 /**
  * The chat view: the session sidebar, and for the selected session its header, execution steps,
- * messages (live over the project WebSocket) and the inputs at the bottom. With no session in
- * the URL, the newest session is selected.
+ * messages (live over the project WebSocket) and one composer at the bottom. With no session in
+ * the URL, the newest session is selected. The composer is the follow-up input while the selected
+ * session's agent runs (a "New task" button swaps in the new-task form), and the new-task form
+ * otherwise (an empty project, a finished session).
  */
 import { useCallback, useEffect, useState } from 'react';
 import { useNavigate } from 'react-router';
@@ -32,6 +34,18 @@ export function ChatView({ projectId, sessionId, active }: Props) {
   // Open the socket once the selected session's messages are cached (or once it is known there is none).
   const socketState = useProjectSocket(projectId, selectedId, selectedId === null ? sessions.isSuccess : messages.isSuccess);
   const [sidebarOpen, setSidebarOpen] = useState(false);
+  /** The reader asked for the new-task form while the selected session's agent runs. */
+  const [composingNew, setComposingNew] = useState(false);
+  const running = selected?.task?.status === 'in_progress';
+  // "New task" while an agent runs: the new-task form takes the focus.
+  useEffect(() => {
+    if (composingNew) document.getElementById('task-description')?.focus();
+  }, [composingNew]);
+  // Another session, or the agent stopped: the composer follows the session again.
+  useEffect(() => setComposingNew(false), [selectedId]);
+  useEffect(() => {
+    if (!running) setComposingNew(false);
+  }, [running]);
 
   useEffect(() => {
     if (active && sessionId === null && selectedId !== null) void navigate(`/projects/${projectId}/chat/${selectedId}`, { replace: true });
@@ -40,6 +54,7 @@ export function ChatView({ projectId, sessionId, active }: Props) {
   const select = useCallback(
     (id: string) => {
       setSidebarOpen(false);
+      setComposingNew(false);
       void navigate(`/projects/${projectId}/chat/${id}`);
     },
     [navigate, projectId],
@@ -74,8 +89,28 @@ export function ChatView({ projectId, sessionId, active }: Props) {
           loadingOlder={loadOlder.isPending}
           onLoadOlder={() => loadOlder.mutate()}
         />
-        {selected?.task?.status === 'in_progress' && <FollowUpInput projectId={projectId} sessionId={selected.id} />}
-        <TaskSubmitForm projectId={projectId} onStarted={select} />
+        {running && !composingNew ? (
+          <FollowUpInput
+            projectId={projectId}
+            sessionId={selected.id}
+            actions={
+              <button type="button" className="new-task-button" onClick={() => setComposingNew(true)}>
+                New task
+              </button>
+            }
+          />
+        ) : (
+          <div className="composer">
+            {running && (
+              <div className="composer-back">
+                <button type="button" className="link-button" onClick={() => setComposingNew(false)}>
+                  Back to the follow-up
+                </button>
+              </div>
+            )}
+            <TaskSubmitForm projectId={projectId} onStarted={select} />
+          </div>
+        )}
       </div>
     </section>
   );

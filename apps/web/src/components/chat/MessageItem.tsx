@@ -1,12 +1,17 @@
 /**
- * One chat message, styled by role: markdown for the agent's text and plans, cards for tools;
- * and a message still being written (a draft), marked as such.
+ * One chat message, styled by role: markdown for the agent's text, a checklist for its plan,
+ * cards for tools, a long prompt collapsed; system notes and the agent's notices about itself
+ * (lib/messages.ts `isAgentNotice`) as muted notes apart from the agent's answers; and a message
+ * still being written (a draft), marked as such.
  */
 import type { ChatDraft, ChatMessage } from '@flotilla/contracts';
 import { memo } from 'react';
+import { isAgentNotice, parsePlan } from '../../lib/messages';
 import { clockTime } from '../../lib/time';
 import { Markdown } from './Markdown';
+import { PlanChecklist } from './PlanChecklist';
 import { ToolCallCard } from './ToolCallCard';
+import { UserPrompt } from './UserPrompt';
 
 const ROLE_LABELS: Record<ChatMessage['role'], string> = {
   user: 'You',
@@ -19,10 +24,13 @@ const ROLE_LABELS: Record<ChatMessage['role'], string> = {
 
 /** Memoised: a stored message never changes, and markdown is not parsed again on every render. */
 export const MessageItem = memo(function MessageItem({ message }: { message: ChatMessage }) {
+  const notice = isAgentNotice(message);
+  const note = notice || message.role === 'system';
+  const label = notice ? 'Agent notice' : message.role === 'system' ? 'System note' : `${ROLE_LABELS[message.role]} message`;
   return (
-    <article className={`message ${message.role}`} aria-label={`${ROLE_LABELS[message.role]} message`} data-seq={message.seq}>
+    <article className={`message ${message.role}${note ? ' note' : ''}${notice ? ' agent-notice' : ''}`} aria-label={label} data-seq={message.seq}>
       <div className="message-meta">
-        <span className="role">{ROLE_LABELS[message.role]}</span>
+        <span className="role">{notice ? 'Notice' : ROLE_LABELS[message.role]}</span>
         <time dateTime={message.createdAt} className="muted small">
           {clockTime(message.createdAt)}
         </time>
@@ -47,7 +55,9 @@ export function DraftItem({ draft }: { draft: ChatDraft }) {
 
 function MessageBody({ message }: { message: ChatMessage }) {
   if (message.role === 'tool' && message.toolMetadata) return <ToolCallCard content={message.content} tool={message.toolMetadata} />;
-  if (message.role === 'assistant' || message.role === 'plan') {
+  if (message.role === 'plan') return <PlanChecklist entries={parsePlan(message.content)} />;
+  if (message.role === 'user') return <UserPrompt content={message.content} />;
+  if (message.role === 'assistant') {
     return (
       <div className="markdown">
         <Markdown text={message.content} />

@@ -1,6 +1,7 @@
 /**
  * A tool call: its name, target, status (a failed call is marked), its exit status when the agent
- * reported one, for edits the diff, and its output (monospace; collapsed when long).
+ * reported one, for edits the diff, and its output (monospace; collapsed when long, but open by
+ * itself when the call failed — status failed or a non-zero exit code).
  */
 import type { ToolMetadata } from '@flotilla/contracts';
 
@@ -22,18 +23,18 @@ export function ToolCallCard({ content, tool }: { content: string; tool: ToolMet
       </div>
       {tool.target && <div className="muted small tool-target">{workspacePath(tool.target)}</div>}
       {tool.diff && <DiffView oldText={tool.diff.oldText ?? null} newText={tool.diff.newText} />}
-      {tool.output && <ToolOutput output={tool.output} truncated={tool.outputTruncated === true} />}
+      {tool.output && <ToolOutput output={tool.output} truncated={tool.outputTruncated === true} failed={failed} />}
     </div>
   );
 }
 
-/** The output of a tool call; long output starts collapsed, showing how many lines it has. */
-function ToolOutput({ output, truncated }: { output: string; truncated: boolean }) {
+/** The output of a tool call; long output of a call that did not fail starts collapsed, showing how many lines it has. */
+function ToolOutput({ output, truncated, failed }: { output: string; truncated: boolean; failed: boolean }) {
   const text = output.replace(/\n$/, '');
   const lines = text.split('\n').length;
   const long = lines > COLLAPSE_OVER_LINES;
   return (
-    <details className="tool-output" open={!long}>
+    <details className="tool-output" open={failed || !long}>
       <summary className="muted small">
         Output · {lines} line{lines === 1 ? '' : 's'}
         {truncated ? ' (earlier output cut)' : ''}

@@ -27,4 +27,13 @@ describe('foldUpdates', () => {
     expect(blocks[1]).toMatchObject({ entries: [{ content: 'write', status: 'completed' }] });
     expect(blocks[2]).toMatchObject({ title: 'Write a.md', status: 'completed', toolKind: 'edit' });
   });
+
+  it('starts a new text block when a chunk names another message', () => {
+    const blocks = foldUpdates([
+      update({ sessionUpdate: 'agent_message_chunk', content: { type: 'text', text: 'Waiting ' }, messageId: 'm1' }),
+      update({ sessionUpdate: 'agent_message_chunk', content: { type: 'text', text: 'now.' }, messageId: 'm1' }),
+      update({ sessionUpdate: 'agent_message_chunk', content: { type: 'text', text: 'Long step finished.' }, messageId: 'm2' }),
+    ]);
+    expect(blocks.map((b) => (b.kind === 'text' ? b.text : b.kind))).toEqual(['Waiting now.', 'Long step finished.']);
+  });
 });

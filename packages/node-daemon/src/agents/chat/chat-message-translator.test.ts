@@ -31,6 +31,24 @@ describe('ChatMessageTranslator', () => {
     expect(translator.flush()).toEqual([]);
   });
 
+  it('starts a new message when a chunk names another message (ACP messageId), and joins the chunks of one message exactly as sent', () => {
+    const translator = new ChatMessageTranslator();
+    const of = (text: string, messageId: string): SessionUpdate => ({ sessionUpdate: 'agent_message_chunk', content: { type: 'text', text }, messageId });
+    expect(translator.translate(of('I will wait ', 'm1'))).toEqual([]);
+    expect(translator.translate(of('now.', 'm1'))).toEqual([]);
+    expect(translator.translate(of('Long step finished.', 'm2'))).toEqual([expect.objectContaining({ role: 'assistant', content: 'I will wait now.' })]);
+    expect(translator.flush()).toEqual([expect.objectContaining({ role: 'assistant', content: 'Long step finished.' })]);
+  });
+
+  it('reports an agent notice as a system message after the text before it', () => {
+    const translator = new ChatMessageTranslator();
+    translator.translate(chunk('Working.'));
+    expect(translator.translate({ sessionUpdate: 'notice', severity: 'warning', title: 'API Usage Billing', description: 'this session is billed to the API key' })).toEqual([
+      expect.objectContaining({ role: 'assistant', content: 'Working.' }),
+      expect.objectContaining({ role: 'system', content: 'API Usage Billing: this session is billed to the API key' }),
+    ]);
+  });
+
   it('shows the text still being coalesced as a draft with the id its final message will have', () => {
     const translator = new ChatMessageTranslator();
     expect(translator.draft()).toBeNull();

@@ -4,9 +4,10 @@
  * session id, which the caller adds).
  *
  * - consecutive `agent_message_chunk`s coalesce into one `assistant` message, and consecutive
- *   `agent_thought_chunk`s into one `thinking` message; the pending text is emitted when a
- *   different conversation update arrives or when the turn ends ({@link flush}), and is
- *   available meanwhile as a {@link draft};
+ *   `agent_thought_chunk`s into one `thinking` message, joined exactly as sent; the pending text
+ *   is emitted when a different conversation update arrives, when a chunk names another message
+ *   than the pending text's (ACP `ContentChunk.messageId`: a change starts a new message), or
+ *   when the turn ends ({@link flush}), and is available meanwhile as a {@link draft};
  * - `tool_call` and `tool_call_update` merge into one state per `toolCallId` (metadata toolCallId,
  *   kind, title, status, target = first location path, rawInput, `diff` from the first diff
  *   block, `output` and `exitCode` from tool-output.ts), whatever order they come in: Gemini CLI
@@ -16,10 +17,12 @@
  *   when a late `tool_call` adds to a call already reported final. A final status never goes back
  *   to pending. The chat shows one item per tool call, with its latest message's state.
  * - `plan` → a `plan` message, its entries as a markdown checklist.
+ * - `notice` (an agent's notice about itself, e.g. a billing or limit warning) → a `system`
+ *   message, `<title>: <description>`, which the chat shows as a note apart from the agent.
  *
  * `user_message_chunk` is ignored: a prompt is in the chat already — stored by the control plane,
  * or reported by the daemon itself ({@link userPrompt}) — and agents that echo it would duplicate
- * it. Bookkeeping updates (available commands, mode, config, session info, usage, notices,
+ * it. Bookkeeping updates (available commands, mode, config, session info, usage,
  * compaction) carry no chat content and neither produce messages nor split the pending text.
  */
 import { randomUUID } from 'node:crypto';
@@ -36,6 +39,8 @@ interface PendingText {
   role: PendingRole;
   text: string;
   startedAt: Date;
+  /** The agent's id of the message (ACP `ContentChunk.messageId`), when it sent one. */
+  agentMessageId: string | null;
   /** Fixed when the text starts, so a draft of it and the final message share one id. */
   messageId: string;
 }
@@ -63,6 +68,7 @@ const CONVERSATION_UPDATES = new Set<SessionUpdate['sessionUpdate']>([
   'tool_call',
   'tool_call_update',
   'plan',
+  'notice',
 ]);
 
 function textOf(block: ContentBlock): string {
@@ -127,9 +133,9 @@ export class ChatMessageTranslator {
     if (!CONVERSATION_UPDATES.has(update.sessionUpdate)) return [];
     switch (update.sessionUpdate) {
       case 'agent_message_chunk':
-        return this.appendText('assistant', textOf(update.content));
+        return this.appendText('assistant', textOf(update.content), update.messageId ?? null);
       case 'agent_thought_chunk':
-        return this.appendText('thinking', textOf(update.content));
+        return this.appendText('thinking', textOf(update.content), update.messageId ?? null);
       case 'tool_call':
         return this.toolCall(update, true);
       case 'tool_call_update':
@@ -138,6 +144,12 @@ export class ChatMessageTranslator {
         const out = this.flush();
         const content = planToMarkdown(update.entries);
         if (content) out.push(this.message('plan', content, this.now()));
+        return out;
+      }
+      case 'notice': {
+        const out = this.flush();
+        const description = update.description?.trim();
+        out.push(this.message('system', description ? `${update.title}: ${description}` : update.title, this.now()));
         return out;
       }
       default:
@@ -202,9 +214,13 @@ export class ChatMessageTranslator {
     });
   }
 
-  private appendText(role: PendingRole, text: string): TranslatedMessage[] {
-    const out = this.pending && this.pending.role !== role ? this.flush() : [];
-    if (!this.pending) this.pending = { role, text: '', startedAt: this.now(), messageId: randomUUID() };
+  /** One text chunk; `agentMessageId` is the chunk's ACP `messageId` (null when the agent sends none). */
+  private appendText(role: PendingRole, text: string, agentMessageId: string | null): TranslatedMessage[] {
+    const pending = this.pending;
+    const otherMessage = pending !== null && agentMessageId !== null && pending.agentMessageId !== null && pending.agentMessageId !== agentMessageId;
+    const out = pending && (pending.role !== role || otherMessage) ? this.flush() : [];
+    if (!this.pending) this.pending = { role, text: '', startedAt: this.now(), agentMessageId, messageId: randomUUID() };
+    this.pending.agentMessageId ??= agentMessageId;
     this.pending.text += text;
     return out;
   }
