@@ -10,6 +10,8 @@ import { api, ApiError, errorText } from '../../lib/api';
 import type { SocketState } from '../../lib/project-socket';
 import { invalidateProject, isInFlight, keys, useTask } from '../../lib/queries';
 import type { SessionWithTask } from '@flotilla/contracts';
+import { isSessionLive } from '../../lib/status-words';
+import { ConfirmButton } from '../ui/ConfirmButton';
 import { StatusBadge } from '../ui/StatusBadge';
 import { ExecutionSteps } from './ExecutionSteps';
 
@@ -24,6 +26,8 @@ export function SessionHeader({ projectId, session, socketState }: Props) {
   const queryClient = useQueryClient();
   const [actionError, setActionError] = useState<string | null>(null);
   const data = task.data;
+  // The connection state ("live") only while the session's agent runs; an ended task shows its outcome (the badge).
+  const live = isSessionLive(session.status, data?.status ?? session.task?.status ?? null);
 
   const act = async (action: 'cancel' | 'retry') => {
     if (!data) return;
@@ -41,9 +45,11 @@ export function SessionHeader({ projectId, session, socketState }: Props) {
       <div className="session-heading">
         <h2 className="session-title">{data?.title ?? session.topic ?? 'Session'}</h2>
         {data && <StatusBadge status={data.status} />}
-        <span className={`socket ${socketState}`} aria-live="polite">
-          {socketState === 'live' ? 'live' : socketState === 'connecting' ? 'connecting…' : 'reconnecting…'}
-        </span>
+        {live && (
+          <span className={`socket ${socketState}`} aria-live="polite">
+            {socketState === 'live' ? 'live' : socketState === 'connecting' ? 'connecting…' : 'reconnecting…'}
+          </span>
+        )}
       </div>
       {data?.output.branch && (
         <p className="small">
@@ -80,9 +86,9 @@ export function SessionHeader({ projectId, session, socketState }: Props) {
           </Link>
         )}
         {data && isInFlight(data.status) && (
-          <button type="button" onClick={() => void act('cancel')}>
+          <ConfirmButton question="Cancel task?" confirmLabel="Yes, cancel" onConfirm={() => void act('cancel')}>
             Cancel task
-          </button>
+          </ConfirmButton>
         )}
         {data && (data.status === 'failed' || data.status === 'cancelled') && (
           <button type="button" onClick={() => void act('retry')}>

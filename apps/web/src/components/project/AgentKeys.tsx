@@ -12,6 +12,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api, ApiError, errorText } from '../../lib/api';
 import { keys } from '../../lib/queries';
+import { ConfirmButton } from '../ui/ConfirmButton';
 
 type SecretKind = 'apiKey' | 'oauthToken';
 
@@ -89,9 +90,9 @@ export function AgentKeys() {
                   </>
                 )}
               </span>
-              <button type="button" className="small" onClick={() => remove.mutate(c.name)} disabled={remove.isPending} aria-label={`Remove the ${labelOf(c.name)} key`}>
+              <ConfirmButton className="small" onConfirm={() => remove.mutate(c.name)} disabled={remove.isPending} aria-label={`Remove the ${labelOf(c.name)} key`} question="Remove this key?" confirmLabel="Yes, remove">
                 Remove
-              </button>
+              </ConfirmButton>
             </li>
           ))}
         </ul>
