@@ -43,7 +43,13 @@ export const useAgents = () => useQuery({ queryKey: keys.agents, queryFn: () => 
 
 export const useProjects = () => useQuery({ queryKey: keys.projects, queryFn: () => api.listProjects() });
 
-export const useProject = (projectId: string) => useQuery({ queryKey: keys.project(projectId), queryFn: () => api.getProject(projectId) });
+/** The project; an unknown one (404) is not retried, so its "not found" page shows as soon as the API answers. */
+export const useProject = (projectId: string) =>
+  useQuery({
+    queryKey: keys.project(projectId),
+    queryFn: () => api.getProject(projectId),
+    retry: (failures, error) => failures < 1 && !(error instanceof ApiError && (error.notFound || error.status === 401)),
+  });
 
 export const useSessions = (projectId: string) =>
   useQuery({ queryKey: keys.sessions(projectId), queryFn: () => api.listSessions(projectId), refetchInterval: 5_000 });

@@ -12,17 +12,20 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Link, useParams } from 'react-router';
 import { ExecutionSteps } from '../components/chat/ExecutionSteps';
+import { ConfirmButton } from '../components/ui/ConfirmButton';
 import { AgentStreamView } from '../components/workspace/AgentStreamView';
 import { PermissionRequestList } from '../components/workspace/PermissionRequestList';
 import { TerminalView } from '../components/workspace/TerminalView';
 import { useAgentStream } from '../lib/agent-stream';
 import { api, errorText } from '../lib/api';
+import { useDocumentTitle } from '../lib/document-title';
 import { keys, useManualWorkspace } from '../lib/queries';
 
 export function WorkspacePage() {
   const { projectId = '', workspaceId = '' } = useParams();
   const manual = useManualWorkspace(projectId, workspaceId);
   const workspace = manual.data ?? null;
+  useDocumentTitle(`Workspace ${workspaceId}`);
   const chatHref = workspace ? `/projects/${projectId}/chat/${workspace.chatSessionId}` : `/projects/${projectId}/chat`;
 
   let body;
@@ -67,6 +70,14 @@ function LiveWorkspace({ projectId, workspaceId, manual }: { projectId: string; 
   });
   const waitingForFirstPrompt = manual !== null && stream.updates.length === 0 && stream.state !== 'live';
   const canSend = manual ? !sessionPrompt.isPending : stream.state === 'live';
+  // Not a workspace made by hand and none running under this id: say so, and offer no input.
+  if (!manual && stream.state === 'gone') {
+    return (
+      <p role="alert" className="error">
+        Workspace not found: there is no running workspace {workspaceId}. <Link to={`/projects/${projectId}/chat`}>Back to the chat</Link> · <Link to="/">Back to projects</Link>
+      </p>
+    );
+  }
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -128,9 +139,9 @@ function DeleteButton({ projectId, workspaceId }: { projectId: string; workspace
   });
   return (
     <>
-      <button type="button" className="secondary" disabled={remove.isPending} onClick={() => remove.mutate()}>
+      <ConfirmButton className="secondary" disabled={remove.isPending} onConfirm={() => remove.mutate()} question="Delete this workspace?" confirmLabel="Yes, delete">
         {remove.isPending ? 'Deleting…' : 'Delete workspace'}
-      </button>
+      </ConfirmButton>
       {remove.isError && <span role="alert" className="error small">{errorText(remove.error)}</span>}
     </>
   );
