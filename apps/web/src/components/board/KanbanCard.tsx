@@ -1,6 +1,8 @@
 /**
  * A task on the board: title (a link to its chat session), status, a workspace indicator, and
- * for a draft or ready task the actions edit, mark ready and run.
+ * for a draft or ready task the actions edit, mark ready and run; Retry on a failed or cancelled
+ * task (the same moves as dragging the card, for keyboard and touch users). Shows the agent (and
+ * VM size when set) the task runs with.
  */
 import { AGENT_CATALOG, type Task } from '@flotilla/contracts';
 import { useQueryClient } from '@tanstack/react-query';
@@ -38,6 +40,12 @@ export const KanbanCard = memo(function KanbanCard({ projectId, task }: { projec
       <div className="card-meta">
         <StatusBadge status={task.status} />
         {task.priority > 0 && <span className="muted small">priority {task.priority}</span>}
+        {!task.variants?.length && (
+          <span className="muted small" data-testid="card-agent">
+            {AGENT_CATALOG[task.agentType].label}
+            {task.vmSize && ` · ${task.vmSize}`}
+          </span>
+        )}
         {task.workspaceId && isInFlight(task.status) && <span className="workspace-live small">workspace live</span>}
         {task.output.branch && <code className="small">{task.output.branch}</code>}
         {task.variants && task.variants.length > 0 && <span className="muted small">on {task.variants.map((v) => AGENT_CATALOG[v.agentType].label).join(', ')}</span>}
@@ -54,6 +62,13 @@ export const KanbanCard = memo(function KanbanCard({ projectId, task }: { projec
           )}
           <button type="button" className="primary" disabled={busy} onClick={() => void act(() => api.runTask(projectId, task.id))}>
             Run
+          </button>
+        </div>
+      )}
+      {(task.status === 'failed' || task.status === 'cancelled') && (
+        <div className="card-actions">
+          <button type="button" disabled={busy} onClick={() => void act(() => api.retryTask(projectId, task.id))}>
+            Retry
           </button>
         </div>
       )}
