@@ -92,7 +92,7 @@ describe('chat view', () => {
     expect(new Set(steps).size).toBeGreaterThanOrEqual(2);
     // The sidebar lists the session with its task title and status.
     const sidebar = page.getByRole('navigation', { name: 'Chat sessions' });
-    expect(await sidebar.locator('[aria-current="true"]').textContent()).toContain('completed');
+    expect(await sidebar.locator('[aria-current="true"]').textContent()).toContain('Done');
     await screenshot(page, 'chat-completed');
   });
 
