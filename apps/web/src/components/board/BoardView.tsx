@@ -11,14 +11,14 @@
  * board being hidden (the chat shown instead) and shown again.
  */
 import { DndContext, KeyboardSensor, PointerSensor, useSensor, useSensors, type DragEndEvent, type DragStartEvent } from '@dnd-kit/core';
-import type { Task, TaskStatus } from '@flotilla/contracts';
+import type { TaskStatus } from '@flotilla/contracts';
 import { useQueryClient } from '@tanstack/react-query';
 import { useId, useLayoutEffect, useRef, useState } from 'react';
 import { api, errorText } from '../../lib/api';
 import { invalidateProject, useTasks } from '../../lib/queries';
 import { taskStatusWords } from '../../lib/status-words';
 import { BoardColumn, DraggableCard } from './BoardColumn';
-import { boardColumns } from './columns';
+import { boardColumns, firstNonEmptyColumn } from './columns';
 import { boardMove, type BoardMove } from './moves';
 
 /** Pixels a pointer moves before a press becomes a drag (so clicks on a card still work). */
@@ -30,11 +30,6 @@ const MOVE_CALLS: Record<BoardMove, (projectId: string, taskId: string) => Promi
   run: (projectId, taskId) => api.runTask(projectId, taskId),
   retry: (projectId, taskId) => api.retryTask(projectId, taskId),
 };
-
-/** The column a narrow screen shows first: the first that holds cards (or the first column). */
-export function firstNonEmptyColumn(columns: Array<{ status: TaskStatus; tasks: Task[] }>): TaskStatus | null {
-  return (columns.find((c) => c.tasks.length > 0) ?? columns[0])?.status ?? null;
-}
 
 export function BoardView({ projectId, active }: { projectId: string; active: boolean }) {
   const tasks = useTasks(projectId);
