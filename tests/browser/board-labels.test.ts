@@ -179,6 +179,11 @@ describe('board, labels and confirmations', () => {
 
     await page.goto(`${env.stack.url}/no/such/page`);
     await page.getByRole('heading', { name: 'Page not found' }).waitFor();
+
+    // An unknown workspace: the error, a way back, and nothing to type into.
+    await page.goto(`${env.stack.url}/projects/${projectId}/workspaces/ws_does_not_exist`);
+    await page.getByText('Workspace not found').waitFor({ timeout: 30_000 });
+    expect(await page.getByRole('textbox').count()).toBe(0);
   });
 
   it('tab titles say where you are; "Settings saved." goes away', async () => {
@@ -189,6 +194,11 @@ describe('board, labels and confirmations', () => {
     await page.goto(`${env.stack.url}/projects/${projectId}/settings`);
     await expect.poll(() => page.title()).toBe(`Settings · ${PROJECT_NAME} — Flotilla`);
     const form = page.getByRole('form', { name: 'Project settings' });
+    // The settings scroll as a page: the window scrolls, not an inner pane.
+    await form.waitFor();
+    await expect.poll(() => page.evaluate(() => document.documentElement.scrollHeight > window.innerHeight)).toBe(true);
+    await page.evaluate(() => window.scrollTo(0, 200));
+    await expect.poll(() => page.evaluate(() => window.scrollY)).toBeGreaterThan(0);
     await form.getByRole('button', { name: 'Save settings' }).click();
     const saved = form.getByRole('status').getByText('Settings saved.');
     await saved.waitFor();
