@@ -120,8 +120,10 @@ describe('kanban board', () => {
     await page.getByRole('link', { name: 'Board', exact: true }).click();
     const board = page.getByRole('region', { name: 'Board' });
     await board.locator('[data-column="completed"]').waitFor();
-    await board.evaluate((el) => el.scrollTo(200, 0));
-    await expect.poll(() => board.evaluate((el) => el.scrollLeft)).toBe(200);
+    // The board fits the width now (issue 17): its scroll position is kept vertically.
+    await page.setViewportSize({ width: 1280, height: 380 });
+    await board.evaluate((el) => el.scrollTo(0, 120));
+    await expect.poll(() => board.evaluate((el) => el.scrollTop)).toBe(120);
 
     await page.getByRole('link', { name: 'Chat', exact: true }).click();
     await page.waitForURL(new RegExp(`/chat/${session}$`));
@@ -130,7 +132,8 @@ describe('kanban board', () => {
 
     await page.getByRole('link', { name: 'Board', exact: true }).click();
     await page.waitForURL(/\/board$/);
-    expect(await board.evaluate((el) => el.scrollLeft)).toBe(200);
+    expect(await board.evaluate((el) => el.scrollTop)).toBe(120);
+    await page.setViewportSize({ width: 1280, height: 800 });
   });
 
   it('settings: default agent and VM size are saved; an agent key is stored, shown masked only, and removed', async () => {
@@ -160,6 +163,7 @@ describe('kanban board', () => {
     await screenshot(page, 'settings');
     // Removed: the list says so and the API has none.
     await keys.getByRole('button', { name: 'Remove the Claude Code key' }).click();
+    await keys.getByRole('button', { name: 'Yes, remove' }).click(); // ConfirmButton asks first
     await keys.getByText('No agent keys stored.').waitFor();
     expect(await (await fetch(`${env.stack.url}/api/credentials`)).json()).toEqual({ credentials: [] });
   });

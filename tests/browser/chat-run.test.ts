@@ -74,7 +74,7 @@ describe('chat view', () => {
     await page.waitForURL(/\/chat\/ses_[^/]+$/);
     await agentSaid('starting the work').waitFor();
     await screenshot(page, 'chat-running');
-    await expect.poll(() => headerStatus().textContent(), { timeout: 90_000 }).toBe('completed');
+    await expect.poll(() => headerStatus().getAttribute('data-status'), { timeout: 90_000 }).toBe('completed');
     await agentSaid('all done').waitFor();
 
     const [task] = await env.stack.client.listTasks(projectId);
@@ -92,7 +92,7 @@ describe('chat view', () => {
     expect(new Set(steps).size).toBeGreaterThanOrEqual(2);
     // The sidebar lists the session with its task title and status.
     const sidebar = page.getByRole('navigation', { name: 'Chat sessions' });
-    expect(await sidebar.locator('[aria-current="true"]').textContent()).toContain('completed');
+    expect(await sidebar.locator('[aria-current="true"]').textContent()).toContain('Done');
     await screenshot(page, 'chat-completed');
   });
 
@@ -105,7 +105,7 @@ describe('chat view', () => {
     await page.reload();
     expect(page.url()).toBe(sessionUrl);
     await agentSaid('last part').waitFor({ timeout: 60_000 });
-    await expect.poll(() => headerStatus().textContent(), { timeout: 60_000 }).toBe('completed');
+    await expect.poll(() => headerStatus().getAttribute('data-status'), { timeout: 60_000 }).toBe('completed');
 
     const sessionId = sessionUrl.split('/').at(-1) ?? '';
     const stored = await env.stack.client.allMessages(projectId, sessionId);
@@ -144,7 +144,7 @@ describe('chat view', () => {
     await env.stack.startControlPlane();
     await expect.poll(() => socket.textContent(), { timeout: 30_000 }).toBe('live');
     await agentSaid('after the outage').waitFor({ timeout: 60_000 });
-    await expect.poll(() => headerStatus().textContent(), { timeout: 60_000 }).toBe('completed');
+    await expect.poll(() => headerStatus().getAttribute('data-status'), { timeout: 60_000 }).toBe('completed');
 
     const sessionId = page.url().split('/').at(-1) ?? '';
     const stored = await env.stack.client.allMessages(projectId, sessionId);

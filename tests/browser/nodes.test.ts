@@ -54,6 +54,7 @@ describe('nodes page', () => {
 
     // Destroyed by hand: the card goes, and so does the node.
     await card.getByRole('button', { name: `Destroy node ${nodeId}` }).click();
+    await card.getByRole('button', { name: 'Yes, destroy' }).click(); // ConfirmButton asks first
     await card.waitFor({ state: 'detached', timeout: 30_000 });
     expect(((await (await fetch(`${env.stack.url}/api/nodes/${nodeId}`)).json()) as { status?: string }).status).toBe('destroyed');
   });

@@ -75,6 +75,7 @@ describe('a workspace created from the project page, asking before tools', () =>
 
     // Delete: the agent stopped, the workspace gone; its conversation stays in the chat.
     await page.getByRole('button', { name: 'Delete workspace' }).click();
+    await page.getByRole('button', { name: 'Yes, delete' }).click(); // ConfirmButton asks first
     await page.getByText('This workspace was deleted.').waitFor({ timeout: 30_000 });
     await page.getByRole('link', { name: 'Back to the chat' }).click();
     await page.getByRole('log', { name: 'Messages' }).locator('article.message.user', { hasText: 'write asked.txt' }).waitFor({ timeout: 30_000 });

@@ -90,7 +90,7 @@ describe('sign-in with the API token', () => {
     await expect.poll(() => page.locator('.session-header .socket').textContent()).toBe('live');
     // Messages come only over the socket once the session is open (no polling of messages).
     await said('still streaming').waitFor({ timeout: 60_000 });
-    await expect.poll(() => page.locator('.session-header .badge').textContent(), { timeout: 60_000 }).toBe('completed');
+    await expect.poll(() => page.locator('.session-header .badge').getAttribute('data-status'), { timeout: 60_000 }).toBe('completed');
   });
 
   it('a lost cookie brings the sign-in page back on the next API call; signing in again returns to the page', async () => {

@@ -1,11 +1,13 @@
 /**
- * Routes: the project list, a project's chat (default), board and settings, and the nodes;
+ * Routes: the project list, a project's chat (default), board and settings, and the nodes; a
+ * "not found" page with a way back for any other address;
  * behind the sign-in gate when the API requires its token (then the header has "Sign out").
  */
 import { lazy, Suspense } from 'react';
 import { Link, NavLink, Route, Routes } from 'react-router';
 import { SignInGate } from './components/auth/SignInGate';
 import { SignOutButton } from './components/auth/SignOutButton';
+import { NotFound } from './components/ui/NotFound';
 import { NodesPage } from './pages/NodesPage';
 import { ProjectPage } from './pages/ProjectPage';
 import { ProjectsPage } from './pages/ProjectsPage';
@@ -45,7 +47,7 @@ function AppShell() {
             </Suspense>
           } />
         <Route path="/projects/:projectId/*" element={<ProjectPage />} />
-        <Route path="*" element={<p className="empty">Page not found. <Link to="/">Back to projects</Link></p>} />
+        <Route path="*" element={<NotFound title="Page not found">There is no page at this address.</NotFound>} />
       </Routes>
     </div>
   );

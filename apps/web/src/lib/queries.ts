@@ -50,7 +50,14 @@ export const useProjects = () => useQuery({ queryKey: keys.projects, queryFn: ()
  */
 const FIRST_SCREEN_STALE_MS = 5_000;
 
-export const projectQuery = (projectId: string) => queryOptions({ queryKey: keys.project(projectId), queryFn: () => api.getProject(projectId), staleTime: FIRST_SCREEN_STALE_MS });
+/** The project; an unknown one (404) is not retried, so its "not found" page shows as soon as the API answers. */
+export const projectQuery = (projectId: string) =>
+  queryOptions({
+    queryKey: keys.project(projectId),
+    queryFn: () => api.getProject(projectId),
+    staleTime: FIRST_SCREEN_STALE_MS,
+    retry: (failures, error) => failures < 1 && !(error instanceof ApiError && (error.notFound || error.status === 401)),
+  });
 export const useProject = (projectId: string) => useQuery(projectQuery(projectId));
 
 export const sessionsQuery = (projectId: string) =>

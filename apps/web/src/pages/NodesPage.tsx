@@ -11,7 +11,9 @@ import { AGENT_CATALOG, type AgentAvailability, type NodeInfo } from '@flotilla/
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { WorkspaceLinkItem } from '../components/workspace/WorkspaceLink';
+import { ConfirmButton } from '../components/ui/ConfirmButton';
 import { api, errorText } from '../lib/api';
+import { useDocumentTitle } from '../lib/document-title';
 import { keys } from '../lib/queries';
 import { relativeTime } from '../lib/time';
 
@@ -66,9 +68,9 @@ function DestroyButton({ node }: { node: NodeInfo }) {
   });
   return (
     <>
-      <button type="button" className="small" disabled={destroy.isPending} onClick={() => destroy.mutate()} aria-label={`Destroy node ${node.id}`}>
+      <ConfirmButton className="small" disabled={destroy.isPending} onConfirm={() => destroy.mutate()} aria-label={`Destroy node ${node.id}`} question="Destroy this node?" confirmLabel="Yes, destroy">
         {destroy.isPending ? 'Destroying…' : 'Destroy'}
-      </button>
+      </ConfirmButton>
       {destroy.isError && (
         <p role="alert" className="error small">
           {errorText(destroy.error)}
@@ -162,6 +164,7 @@ function NodeCard({ node, now }: { node: NodeInfo; now: number }) {
 export function NodesPage() {
   const nodes = useQuery({ queryKey: keys.nodes, queryFn: api.listNodes, refetchInterval: NODES_POLL_MS });
   const now = useNow();
+  useDocumentTitle('Nodes');
   return (
     <main className="page narrow">
       <h1>Nodes</h1>

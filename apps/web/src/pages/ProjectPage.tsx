@@ -9,8 +9,10 @@ import { BoardView } from '../components/board/BoardView';
 import { ChatView } from '../components/chat/ChatView';
 import { SettingsView } from '../components/project/SettingsView';
 import { NewWorkspaceForm } from '../components/workspace/NewWorkspaceForm';
-import { errorText } from '../lib/api';
-import { useProject } from '../lib/queries';
+import { NotFound } from '../components/ui/NotFound';
+import { ApiError, errorText } from '../lib/api';
+import { useDocumentTitle } from '../lib/document-title';
+import { useProject, useSessions } from '../lib/queries';
 
 type View = 'chat' | 'board' | 'settings';
 
@@ -26,6 +28,12 @@ export function ProjectPage() {
   const projectId = params.projectId ?? '';
   const { view, sessionId } = parseView(params['*'] ?? '');
   const project = useProject(projectId);
+  const sessions = useSessions(projectId);
+  const openTask = view === 'chat' && sessionId ? sessions.data?.find((s) => s.id === sessionId)?.task?.title : undefined;
+  const name = project.data?.name;
+  const VIEW_NAMES = { chat: 'Chat', board: 'Board', settings: 'Settings' } as const;
+  // The tab title: "<task title>" in an open task's chat, "Settings · <project>", "<project> · Board".
+  useDocumentTitle(...(openTask ? [openTask] : view === 'settings' ? ['Settings', name] : [name, view ? VIEW_NAMES[view] : null]));
   // The session last shown in the chat view: the Chat tab leads back to it.
   const [lastSessionId, setLastSessionId] = useState<string | null>(sessionId);
   useEffect(() => {
@@ -43,6 +51,9 @@ export function ProjectPage() {
   }, []);
 
   if (view === null) return <Navigate to={`/projects/${projectId}/chat`} replace />;
+  if (project.isError && project.error instanceof ApiError && project.error.notFound) {
+    return <NotFound title="Project not found">There is no project {projectId}; it may have been deleted.</NotFound>;
+  }
   if (project.isError) return <p role="alert" className="error page">Could not load the project: {errorText(project.error)}</p>;
 
   const base = `/projects/${projectId}`;

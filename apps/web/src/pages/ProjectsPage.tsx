@@ -1,4 +1,5 @@
 /** The project list and the form that creates one. */
+import { useDocumentTitle } from '../lib/document-title';
 import { Link } from 'react-router';
 import { errorText } from '../lib/api';
 import { useProjects } from '../lib/queries';
@@ -6,6 +7,7 @@ import { CreateProjectForm } from '../components/project/CreateProjectForm';
 
 export function ProjectsPage() {
   const projects = useProjects();
+  useDocumentTitle('Projects');
   return (
     <main className="page narrow">
       <h1>Projects</h1>

@@ -13,12 +13,14 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Link, useParams } from 'react-router';
 import { ExecutionSteps } from '../components/chat/ExecutionSteps';
+import { ConfirmButton } from '../components/ui/ConfirmButton';
 import { AgentStreamView } from '../components/workspace/AgentStreamView';
 import { PermissionRequestList } from '../components/workspace/PermissionRequestList';
 import { TerminalView } from '../components/workspace/TerminalView';
 import { WorkspaceTitle } from '../components/workspace/WorkspaceTitle';
 import { useAgentStream } from '../lib/agent-stream';
 import { api, errorText } from '../lib/api';
+import { useDocumentTitle } from '../lib/document-title';
 import { keys, useManualWorkspace, useTask } from '../lib/queries';
 import { useWorkspaceSummary, workspacesKey } from '../lib/workspaces';
 
@@ -31,6 +33,7 @@ export function WorkspacePage() {
   const chatHref = chatSessionId ? `/projects/${projectId}/chat/${chatSessionId}` : `/projects/${projectId}/chat`;
   // A task's workspace the project no longer lists was deleted (or its task completed).
   const taskWorkspaceGone = !workspace && manual.isSuccess && summary === null;
+  useDocumentTitle(summary?.kind === 'task' ? (summary.taskTitle ?? 'Task workspace') : taskWorkspaceGone ? 'Workspace not found' : 'Workspace');
 
   let body;
   if (manual.isPending) body = <p className="muted small">Loading the workspace…</p>;
@@ -42,7 +45,15 @@ export function WorkspacePage() {
       </section>
     );
   } else if (workspace?.status === 'error') body = <p role="alert" className="error">The workspace could not be set up: {workspace.error}</p>;
-  else if ((workspace && workspace.status !== 'running') || taskWorkspaceGone) body = <p className="notice">This workspace was deleted. Its conversation is kept in the chat.</p>;
+  else if (workspace && workspace.status !== 'running') body = <p className="notice">This workspace was deleted. Its conversation is kept in the chat.</p>;
+  else if (taskWorkspaceGone) {
+    body = (
+      <p role="alert" className="error">
+        Workspace not found: the project has no workspace {workspaceId} — it was deleted, or never existed. A task's conversation is
+        kept in its chat. <Link to={chatHref}>Back to the chat</Link> · <Link to="/">Back to projects</Link>
+      </p>
+    );
+  }
   else body = <LiveWorkspace projectId={projectId} workspaceId={workspaceId} manual={workspace} taskId={summary?.taskId ?? null} />;
 
   return (
@@ -150,9 +161,9 @@ function DeleteButton({ projectId, workspaceId }: { projectId: string; workspace
   });
   return (
     <>
-      <button type="button" className="secondary" disabled={remove.isPending} onClick={() => remove.mutate()}>
+      <ConfirmButton className="secondary" disabled={remove.isPending} onConfirm={() => remove.mutate()} question="Delete this workspace?" confirmLabel="Yes, delete">
         {remove.isPending ? 'Deleting…' : 'Delete workspace'}
-      </button>
+      </ConfirmButton>
       {remove.isError && <span role="alert" className="error small">{errorText(remove.error)}</span>}
     </>
   );

@@ -1,7 +1,9 @@
 /**
  * A task on the board: title (a link to its chat session), status, a workspace indicator, and
  * for a draft or ready task the actions edit, mark ready and run; an ended task's result
- * (result/BoardCardResult.tsx: its change in a few words, or the reason it failed and Retry).
+ * (result/BoardCardResult.tsx: its change in a few words, or the reason it failed, with Retry —
+ * the same move as dragging the card, for keyboard and touch users). Shows the agent
+ * (and VM size when set) the task runs with.
  */
 import { AGENT_CATALOG, type Task } from '@flotilla/contracts';
 import { useQueryClient } from '@tanstack/react-query';
@@ -41,6 +43,12 @@ export const KanbanCard = memo(function KanbanCard({ projectId, task }: { projec
       <div className="card-meta">
         <StatusBadge status={task.status} />
         {task.priority > 0 && <span className="muted small">priority {task.priority}</span>}
+        {!task.variants?.length && (
+          <span className="muted small" data-testid="card-agent">
+            {AGENT_CATALOG[task.agentType].label}
+            {task.vmSize && ` · ${task.vmSize}`}
+          </span>
+        )}
         {task.workspaceId && isInFlight(task.status) && <span className="workspace-live small">workspace live</span>}
         {task.output.branch && <code className="small">{task.output.branch}</code>}
         {task.variants && task.variants.length > 0 && <span className="muted small">on {task.variants.map((v) => AGENT_CATALOG[v.agentType].label).join(', ')}</span>}

@@ -1,6 +1,6 @@
 import type { Task, TaskStatus } from '@flotilla/contracts';
 import { describe, expect, it } from 'vitest';
-import { boardColumns } from './columns';
+import { boardColumns, firstNonEmptyColumn } from './columns';
 
 const task = (id: string, status: TaskStatus, priority = 0, updatedAt = '2026-01-01T00:00:00Z') => ({ id, status, priority, updatedAt }) as Task;
 
@@ -21,5 +21,13 @@ describe('boardColumns', () => {
       task('new-high', 'draft', 9, '2026-01-02T00:00:00Z'),
     ])[0];
     expect(draft?.tasks.map((t) => t.id)).toEqual(['new-high', 'old-high', 'low']);
+  });
+});
+
+describe('firstNonEmptyColumn', () => {
+  it('starts a narrow board on the first column holding cards, not an empty Draft', () => {
+    expect(firstNonEmptyColumn(boardColumns([task('a', 'failed'), task('b', 'completed')]))).toBe('completed');
+    expect(firstNonEmptyColumn(boardColumns([]))).toBe('draft');
+    expect(firstNonEmptyColumn([])).toBeNull();
   });
 });

@@ -17,3 +17,8 @@ export function boardColumns(tasks: Task[]): Array<{ status: TaskStatus; tasks: 
       .sort((a, b) => b.priority - a.priority || b.updatedAt.localeCompare(a.updatedAt)),
   }));
 }
+
+/** The column a narrow screen shows first: the first that holds cards (or the first column; null when there are none). */
+export function firstNonEmptyColumn(columns: Array<{ status: TaskStatus; tasks: Task[] }>): TaskStatus | null {
+  return (columns.find((c) => c.tasks.length > 0) ?? columns[0])?.status ?? null;
+}

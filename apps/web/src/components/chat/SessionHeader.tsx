@@ -10,6 +10,8 @@ import { api, ApiError, errorText } from '../../lib/api';
 import type { SocketState } from '../../lib/project-socket';
 import { invalidateProject, isInFlight, keys, useTask } from '../../lib/queries';
 import type { SessionWithTask } from '@flotilla/contracts';
+import { isSessionLive } from '../../lib/status-words';
+import { ConfirmButton } from '../ui/ConfirmButton';
 import { StatusBadge } from '../ui/StatusBadge';
 import { ResultCard } from '../result/ResultCard';
 import { WorkspaceLinks } from '../workspace/WorkspaceLink';
@@ -26,6 +28,8 @@ export function SessionHeader({ projectId, session, socketState }: Props) {
   const queryClient = useQueryClient();
   const [actionError, setActionError] = useState<string | null>(null);
   const data = task.data;
+  // The connection state ("live") only while the session's agent runs; an ended task shows its outcome (the badge).
+  const live = isSessionLive(session.status, data?.status ?? session.task?.status ?? null);
 
   const act = async (action: 'cancel' | 'retry') => {
     if (!data) return;
@@ -43,9 +47,11 @@ export function SessionHeader({ projectId, session, socketState }: Props) {
       <div className="session-heading">
         <h2 className="session-title">{data?.title ?? session.topic ?? 'Session'}</h2>
         {data && <StatusBadge status={data.status} />}
-        <span className={`socket ${socketState}`} aria-live="polite">
-          {socketState === 'live' ? 'live' : socketState === 'connecting' ? 'connecting…' : 'reconnecting…'}
-        </span>
+        {live && (
+          <span className={`socket ${socketState}`} aria-live="polite">
+            {socketState === 'live' ? 'live' : socketState === 'connecting' ? 'connecting…' : 'reconnecting…'}
+          </span>
+        )}
       </div>
       {/* A task that ended: its result (issue 17), with Retry when it failed or was cancelled. */}
       {data && <ResultCard projectId={projectId} task={data} />}
@@ -58,9 +64,9 @@ export function SessionHeader({ projectId, session, socketState }: Props) {
           </Link>
         )}
         {data && isInFlight(data.status) && (
-          <button type="button" onClick={() => void act('cancel')}>
+          <ConfirmButton question="Cancel task?" confirmLabel="Yes, cancel" onConfirm={() => void act('cancel')}>
             Cancel task
-          </button>
+          </ConfirmButton>
         )}
         {actionError && <span role="alert" className="error">{actionError}</span>}
       </div>

@@ -1,11 +1,13 @@
 /**
- * Sessions of the project, newest first: topic, status, linked task title, relative time, a
- * live mark on active sessions and an archive mark when the workspace is gone.
+ * Sessions of the project, newest first: topic, status in words, linked task title, relative
+ * time, a live mark only while the session's agent runs, and a "Workspace gone" mark when the
+ * workspace was removed (the conversation is kept).
  */
 import { memo } from 'react';
 import { errorText } from '../../lib/api';
 import type { SessionWithTask } from '@flotilla/contracts';
 import { relativeTime } from '../../lib/time';
+import { ARCHIVED_WORDS, isSessionLive } from '../../lib/status-words';
 import { StatusBadge } from '../ui/StatusBadge';
 
 interface Props {
@@ -35,13 +37,15 @@ export const SessionSidebar = memo(function SessionSidebar({ id, open, sessions,
               onClick={() => onSelect(session.id)}
             >
               <span className="session-topic">
-                {session.status === 'active' && <span className="live-dot" aria-label="live" role="img" />}
+                {isSessionLive(session.status, session.task?.status ?? null) && <span className="live-dot" aria-label="live" role="img" />}
                 {session.task?.title ?? session.topic ?? 'Untitled session'}
               </span>
               <span className="session-meta">
                 {session.task && <StatusBadge status={session.task.status} />}
                 {isArchived(session) && (
-                  <span className="archive" title="The workspace is gone; the conversation is kept">archived</span>
+                  <span className="archive" title={ARCHIVED_WORDS.explanation}>
+                    {ARCHIVED_WORDS.label}
+                  </span>
                 )}
                 <time dateTime={session.updatedAt} className="muted small">
                   {relativeTime(session.updatedAt)}

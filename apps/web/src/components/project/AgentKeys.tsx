@@ -12,6 +12,8 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api, ApiError, errorText } from '../../lib/api';
 import { keys } from '../../lib/queries';
+import { useTransientNotice } from '../../lib/transient-notice';
+import { ConfirmButton } from '../ui/ConfirmButton';
 
 type SecretKind = 'apiKey' | 'oauthToken';
 
@@ -30,6 +32,7 @@ export function AgentKeys() {
   const [model, setModel] = useState('');
   const settings = settingsOf(agent);
   const kind: SecretKind = takesOAuthToken(agent) ? secretKind : 'apiKey';
+  const done = useTransientNotice();
   const refresh = () => {
     void queryClient.invalidateQueries({ queryKey: keys.credentials });
     void queryClient.invalidateQueries({ queryKey: keys.agents });
@@ -43,6 +46,7 @@ export function AgentKeys() {
     },
     onSuccess: () => {
       setSecret('');
+      done.show('Key stored.');
       remove.reset();
       refresh();
     },
@@ -50,6 +54,7 @@ export function AgentKeys() {
   const remove = useMutation({
     mutationFn: (agentType: string) => api.deleteAgentCredential(agentType),
     onSuccess: () => {
+      done.show('Key removed.');
       save.reset();
       refresh();
     },
@@ -89,9 +94,9 @@ export function AgentKeys() {
                   </>
                 )}
               </span>
-              <button type="button" className="small" onClick={() => remove.mutate(c.name)} disabled={remove.isPending} aria-label={`Remove the ${labelOf(c.name)} key`}>
+              <ConfirmButton className="small" onConfirm={() => remove.mutate(c.name)} disabled={remove.isPending} aria-label={`Remove the ${labelOf(c.name)} key`} question="Remove this key?" confirmLabel="Yes, remove">
                 Remove
-              </button>
+              </ConfirmButton>
             </li>
           ))}
         </ul>
@@ -148,8 +153,7 @@ export function AgentKeys() {
           </div>
           {save.isError && <p role="alert" className="error small">{saveError}</p>}
           {remove.isError && <p role="alert" className="error small">{errorText(remove.error)}</p>}
-          {save.isSuccess && <p role="status" className="notice small">Key stored.</p>}
-          {remove.isSuccess && <p role="status" className="notice small">Key removed.</p>}
+          {done.notice && <p role="status" className="notice small">{done.notice}</p>}
           <button type="submit" disabled={save.isPending}>
             Store key
           </button>

@@ -10,6 +10,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useId, useState, type FormEvent } from 'react';
 import { api, errorText } from '../../lib/api';
 import { parseAllowlist } from '../../lib/egress';
+import { useTransientNotice } from '../../lib/transient-notice';
 import { keys } from '../../lib/queries';
 
 export function EgressAllowlistForm({ project }: { project: Project }) {
@@ -18,11 +19,13 @@ export function EgressAllowlistForm({ project }: { project: Project }) {
   const queryClient = useQueryClient();
   const [text, setText] = useState(() => project.egressAllowlist.join('\n'));
   const [problem, setProblem] = useState<string | null>(null);
+  const saved = useTransientNotice();
   const save = useMutation({
     mutationFn: (hosts: string[]) => api.updateProject(project.id, { egressAllowlist: hosts }),
     onSuccess: (updated) => {
       queryClient.setQueryData(keys.project(project.id), updated);
       setText(updated.egressAllowlist.join('\n'));
+      saved.show('Allowlist saved.');
     },
   });
 
@@ -55,7 +58,10 @@ export function EgressAllowlistForm({ project }: { project: Project }) {
           autoCapitalize="off"
           placeholder={'docs.example.com\n*.internal.example.com'}
           value={text}
-          onChange={(e) => setText(e.target.value)}
+          onChange={(e) => {
+            setText(e.target.value);
+            saved.clear();
+          }}
           aria-invalid={error !== null}
           aria-describedby={error ? `${fieldId}-error` : undefined}
         />
@@ -65,9 +71,9 @@ export function EgressAllowlistForm({ project }: { project: Project }) {
           {error}
         </p>
       )}
-      {save.isSuccess && problem === null && (
+      {saved.notice && problem === null && (
         <p role="status" className="notice small">
-          Allowlist saved.
+          {saved.notice}
         </p>
       )}
       <button type="submit" disabled={save.isPending}>

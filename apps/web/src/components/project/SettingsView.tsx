@@ -2,12 +2,15 @@
  * Project settings: default agent, VM size and node provider; the hosts its agents may reach
  * (egress allowlist); the default branch (checked against the repository before it is saved:
  * the refusal shows under the field); the cloud token, repository token and agent API keys stored through the API.
+ * The page scrolls as a whole (not in an inner pane); "Settings saved." goes away after a few
+ * seconds or on the next edit (lib/transient-notice.ts), an error stays until the next save.
  */
 import { AgentType, ProviderName, VmSize, type Project, type UpdateProjectRequest } from '@flotilla/contracts';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api, errorText } from '../../lib/api';
 import { keys } from '../../lib/queries';
+import { useTransientNotice } from '../../lib/transient-notice';
 import { AgentSelect } from '../agents/AgentSelect';
 import { AgentKeys } from './AgentKeys';
 import { CloudToken } from './CloudToken';
@@ -25,9 +28,11 @@ export function SettingsView({ project }: { project: Project }) {
   const [vmSize, setVmSize] = useState<string>(project.defaultVmSize ?? '');
   const [provider, setProvider] = useState<ProviderName>(project.defaultProvider);
   const [branch, setBranch] = useState(project.defaultBranch);
+  const saved = useTransientNotice();
   const save = useMutation({
     mutationFn: (changes: UpdateProjectRequest) => api.updateProject(project.id, changes),
     onSuccess: (updated) => {
+      saved.show('Settings saved.');
       queryClient.setQueryData(keys.project(project.id), updated);
       void queryClient.invalidateQueries({ queryKey: keys.projects });
     },
@@ -36,6 +41,7 @@ export function SettingsView({ project }: { project: Project }) {
   const submit = (event: FormEvent) => {
     event.preventDefault();
     const branchChange = branch.trim() !== project.defaultBranch ? { defaultBranch: branch.trim() } : {};
+    saved.clear();
     save.mutate({ defaultAgentType: agent, defaultVmSize: vmSize === '' ? null : VmSize.parse(vmSize), defaultProvider: provider, ...branchChange });
   };
   // A new default branch is checked against the repository; its refusal goes under the field.
@@ -43,7 +49,7 @@ export function SettingsView({ project }: { project: Project }) {
 
   return (
     <section className="settings page narrow" aria-label="Settings">
-      <form className="card form" onSubmit={submit} aria-labelledby="settings-title">
+      <form className="card form" onSubmit={submit} onChange={saved.clear} aria-labelledby="settings-title">
         <h2 id="settings-title">Project settings</h2>
         <p className="muted small">
           {project.repoUrl} · default branch {project.defaultBranch}
@@ -80,7 +86,7 @@ export function SettingsView({ project }: { project: Project }) {
           </select>
         </label>
         {save.isError && !refusal && <p role="alert" className="error small">{errorText(save.error)}</p>}
-        {save.isSuccess && <p role="status" className="notice small">Settings saved.</p>}
+        {saved.notice && <p role="status" className="notice small">{saved.notice}</p>}
         <button type="submit" className="primary" disabled={save.isPending}>
           {save.isPending && branch.trim() !== project.defaultBranch ? CHECKING_REPOSITORY : 'Save settings'}
         </button>

@@ -8,6 +8,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId, useState, type FormEvent, type ReactNode } from 'react';
 import { api, errorText } from '../../lib/api';
 import { keys } from '../../lib/queries';
+import { ConfirmButton } from '../ui/ConfirmButton';
 
 export interface TokenFormProps {
   title: string;
@@ -50,9 +51,9 @@ export function TokenForm({ title, children, kind, name, inputLabel, save, remov
       {stored ? (
         <p>
           Stored: <code>{stored.masked}</code>{' '}
-          <button type="button" className="small" onClick={() => forget.mutate()} disabled={forget.isPending} aria-label={`Remove the ${title}`}>
+          <ConfirmButton className="small" onConfirm={() => forget.mutate()} disabled={forget.isPending} aria-label={`Remove the ${title}`} question="Remove this token?" confirmLabel="Yes, remove">
             Remove
-          </button>
+          </ConfirmButton>
         </p>
       ) : (
         credentials.isSuccess && <p className="muted small">Nothing stored yet.</p>
