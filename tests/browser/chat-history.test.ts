@@ -39,6 +39,7 @@ describe('a long chat session', () => {
     expect(await messages().locator('article.message.assistant .markdown', { hasText: /^answer number 1$/ }).count()).toBe(0);
 
     const loadOlder = messages().getByRole('button', { name: 'Load earlier messages' });
+    await loadOlder.waitFor();
     while ((await loadOlder.count()) > 0) {
       const before = await messages().locator('article.message').count();
       await loadOlder.click();
