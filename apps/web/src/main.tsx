@@ -12,7 +12,7 @@ import './styles.css';
 const queryClient = createQueryClient();
 // The first screen's data and the markdown renderer, fetched in parallel before React renders.
 prefetchFirstScreen(queryClient, window.location.pathname);
-preloadMarkdown();
+void preloadMarkdown();
 
 const root = document.getElementById('root');
 if (!root) throw new Error('no #root element');

@@ -7,6 +7,7 @@
  * prefetch is left to the components' own queries (a 401 brings the sign-in page, as usual).
  */
 import type { QueryClient } from '@tanstack/react-query';
+import { api } from './api';
 import { apiSessionQuery, messagesQuery, projectQuery, sessionsQuery } from './queries';
 
 /** The project and chat session a path shows, when it shows a project's chat. */
@@ -24,11 +25,16 @@ export function prefetchFirstScreen(queryClient: QueryClient, pathname: string):
   const { projectId, sessionId } = route;
   void queryClient.prefetchQuery(projectQuery(projectId));
   if (sessionId) void queryClient.prefetchQuery(messagesQuery(projectId, sessionId));
-  void queryClient.fetchQuery(sessionsQuery(projectId)).then(
-    (sessions) => {
-      const newest = sessions[0]?.id;
+  // The newest session's messages are asked for the moment its id is known — inside the sessions
+  // query, before the list reaches the cache and React draws the sidebar from it.
+  const sessions = sessionsQuery(projectId);
+  void queryClient.prefetchQuery({
+    ...sessions,
+    queryFn: async () => {
+      const list = await api.listSessions(projectId);
+      const newest = list[0]?.id;
       if (!sessionId && newest) void queryClient.prefetchQuery(messagesQuery(projectId, newest));
+      return list;
     },
-    () => undefined,
-  );
+  });
 }

@@ -8,7 +8,7 @@
 import { startTransition, useEffect, useState } from 'react';
 
 /** How many of a list's last items the first render draws. */
-export const PROGRESSIVE_FIRST_ITEMS = 30;
+export const PROGRESSIVE_FIRST_ITEMS = 20;
 
 /**
  * The part of `items` to draw now: its last `first` items until the rest has been drawn once.
