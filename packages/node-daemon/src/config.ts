@@ -68,7 +68,7 @@ import { egressConfig, modelGatewayConfig, sandboxConfig, type EgressConfig, typ
 import { ConfigError, integer, optional, required, url, type Env } from './config-values.js';
 import { exampleOfPublicUrl } from './http/public-url.js';
 import { DEFAULT_TOOL_OUTPUT_MAX_BYTES } from './agents/chat/tool-output.js';
-import { DEFAULT_DIFF_STAT_MAX_FILES } from './git/diff-stat.js';
+import { DEFAULT_DIFF_STAT_MAX_FILES } from './git/diff-stat-defaults.js';
 
 /** Largest CHAT_TOOL_OUTPUT_MAX_BYTES: a tool message must fit the control plane's batch body. */
 export const CHAT_TOOL_OUTPUT_LIMIT_BYTES = 128 * 1024;

@@ -8,8 +8,7 @@ import type { DiffFileStatus, DiffStat, DiffStatFile } from '@flotilla/contracts
 import { runGit } from './git.js';
 import { mirrorGitArgs } from './mirror.js';
 
-/** Default of DIFF_STAT_MAX_FILES: the most files a diff stat lists (the rest only counted). */
-export const DEFAULT_DIFF_STAT_MAX_FILES = 300;
+export { DEFAULT_DIFF_STAT_MAX_FILES } from './diff-stat-defaults.js';
 
 export interface DiffStatRequest {
   /** The git directory to read (the workspace's mirror, or any repository's `.git`). */
