@@ -88,6 +88,7 @@ describe('workspaces within reach', () => {
     // Delete, from the session: the link goes, the workspace is destroyed and the node released.
     await page.goto(`${env.stack.url}/projects/${projectId}/chat/${task.chatSessionId}`);
     await link.getByRole('button', { name: 'Delete kept workspace' }).click();
+    await link.getByRole('button', { name: 'Yes, delete' }).click();
     await link.waitFor({ state: 'detached' });
     expect((await env.stack.client.listWorkspaces(projectId)).map((w) => w.workspaceId)).not.toContain(workspaceId);
   });

@@ -6,7 +6,7 @@
 import type { Task } from '@flotilla/contracts';
 import { shortDiffSummary } from '../../lib/diff-summary';
 import { explainFailure } from '../../lib/failure';
-import { useRetryTask } from './useRetryTask';
+import { RetryButton } from './RetryButton';
 
 export function BoardCardResult({ projectId, task }: { projectId: string; task: Task }) {
   if (task.status === 'completed') {
@@ -18,20 +18,10 @@ export function BoardCardResult({ projectId, task }: { projectId: string; task: 
 }
 
 function RetryableResult({ projectId, task }: { projectId: string; task: Task }) {
-  const { retry, busy, error } = useRetryTask(projectId, task.id);
   return (
     <div className="card-result">
       {task.status === 'failed' && <p className="small">{explainFailure(task.error).sentence}</p>}
-      <div className="card-actions">
-        <button type="button" disabled={busy} onClick={() => void retry()} aria-label={`Retry ${task.title}`}>
-          Retry
-        </button>
-        {error && (
-          <span role="alert" className="error small">
-            {error}
-          </span>
-        )}
-      </div>
+      <RetryButton projectId={projectId} taskId={task.id} rowClassName="card-actions" aria-label={`Retry ${task.title}`} />
     </div>
   );
 }

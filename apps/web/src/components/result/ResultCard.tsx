@@ -14,7 +14,7 @@ import { changedFileCount, compareCommand, filesWord, lineCounts } from '../../l
 import { explainFailure } from '../../lib/failure';
 import { ChangedFiles } from './ChangedFiles';
 import { CopyButton } from './CopyButton';
-import { useRetryTask } from './useRetryTask';
+import { RetryButton } from './RetryButton';
 
 interface Props {
   projectId: string;
@@ -77,7 +77,6 @@ function CompletedResult({ task }: { task: Task }) {
 }
 
 function EndedWithoutResult({ projectId, task }: Props) {
-  const { retry, busy, error } = useRetryTask(projectId, task.id);
   const explained =
     task.status === 'cancelled' ? { sentence: 'The task was cancelled.', hint: 'Retry starts it again in a fresh workspace.' } : explainFailure(task.error);
   return (
@@ -98,16 +97,7 @@ function EndedWithoutResult({ projectId, task }: Props) {
           <pre>{task.error}</pre>
         </details>
       )}
-      <div className="result-actions">
-        <button type="button" className="primary" disabled={busy} onClick={() => void retry()}>
-          Retry
-        </button>
-        {error && (
-          <span role="alert" className="error small">
-            {error}
-          </span>
-        )}
-      </div>
+      <RetryButton projectId={projectId} taskId={task.id} rowClassName="result-actions" className="primary" />
     </section>
   );
 }

@@ -8,6 +8,7 @@ import type { WorkspaceSummary } from '@flotilla/contracts';
 import { Link } from 'react-router';
 import { errorText } from '../../lib/api';
 import { keptUntilText, useDeleteWorkspace, useProjectWorkspaces } from '../../lib/workspaces';
+import { ConfirmButton } from '../ui/ConfirmButton';
 
 interface ItemProps {
   workspace: WorkspaceSummary;
@@ -42,9 +43,16 @@ export function WorkspaceLinkItem({ workspace, describe = false, compact = false
         <Link to={`/projects/${projectId}/workspaces/${workspace.workspaceId}`} className="button-link small" aria-label={`Open ${label.toLowerCase()}`}>
           Open{compact ? ' workspace' : ''}
         </Link>
-        <button type="button" className="secondary small" disabled={remove.isPending} onClick={() => remove.mutate()} aria-label={`Delete ${label.toLowerCase()}`}>
+        <ConfirmButton
+          className="secondary small"
+          disabled={remove.isPending}
+          onConfirm={() => remove.mutate()}
+          question="Delete this workspace?"
+          confirmLabel="Yes, delete"
+          aria-label={`Delete ${label.toLowerCase()}`}
+        >
           {remove.isPending ? 'Deleting…' : 'Delete'}
-        </button>
+        </ConfirmButton>
       </span>
       {remove.isError && (
         <span role="alert" className="error small">

@@ -1,13 +1,14 @@
 /**
  * Retry a failed or cancelled task (`POST …/tasks/:taskId/retry`), then refresh the project's
  * tasks and sessions and the task itself; the error, in plain words, when the server refused.
+ * One button for the result card and the board card.
  */
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, ApiError, errorText } from '../../lib/api';
 import { invalidateProject, keys } from '../../lib/queries';
 
-export function useRetryTask(projectId: string, taskId: string): { retry: () => Promise<void>; busy: boolean; error: string | null } {
+function useRetryTask(projectId: string, taskId: string): { retry: () => Promise<void>; busy: boolean; error: string | null } {
   const queryClient = useQueryClient();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -23,4 +24,30 @@ export function useRetryTask(projectId: string, taskId: string): { retry: () => 
     setBusy(false);
   };
   return { retry, busy, error };
+}
+
+interface RetryButtonProps {
+  projectId: string;
+  taskId: string;
+  /** Class of the row holding the button and its error. */
+  rowClassName: string;
+  className?: string;
+  'aria-label'?: string;
+}
+
+/** A Retry button with the server's refusal beside it. */
+export function RetryButton({ projectId, taskId, rowClassName, className, 'aria-label': ariaLabel }: RetryButtonProps) {
+  const { retry, busy, error } = useRetryTask(projectId, taskId);
+  return (
+    <div className={rowClassName}>
+      <button type="button" className={className} disabled={busy} onClick={() => void retry()} aria-label={ariaLabel}>
+        Retry
+      </button>
+      {error && (
+        <span role="alert" className="error small">
+          {error}
+        </span>
+      )}
+    </div>
+  );
 }
