@@ -3,10 +3,10 @@
  * (`GET /api/projects/:projectId/workspaces`, polled), deleting one, and how long a kept one
  * stays ("kept until 14:05 tomorrow", kept-until.ts).
  */
-import type { WorkspaceSummary } from '@flotilla/contracts';
+import type { Task, WorkspaceSummary } from '@flotilla/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from './api';
-import { keys } from './queries';
+import { isInFlight, keys } from './queries';
 
 export { keptUntilText } from './kept-until';
 
@@ -44,4 +44,17 @@ export function useWorkspaceSummary(projectId: string, workspaceId: string): Wor
   const list = useProjectWorkspaces(projectId);
   if (!list.data) return list.isError ? null : undefined;
   return list.data.find((workspace) => workspace.workspaceId === workspaceId) ?? null;
+}
+
+/**
+ * The workspace of `task` that its links must not show: the one it runs in while it runs (the
+ * session shows it live), and a completed task's — destroyed by the cleanup that follows
+ * completion, which the polled list may not have seen yet — unless the task kept it (a rejected
+ * push: a commit without a pushed branch, node daemon task-completion.ts).
+ */
+export function workspaceNotToLink(task: Task | undefined): string | null {
+  if (!task) return null;
+  if (isInFlight(task.status)) return task.workspaceId;
+  const keptAfterCompletion = task.output.branch === null && task.output.commitSha !== null;
+  return task.status === 'completed' && !keptAfterCompletion ? task.workspaceId : null;
 }

@@ -15,6 +15,7 @@ import { BoardCardResult } from '../result/BoardCardResult';
 import { StatusBadge } from '../ui/StatusBadge';
 import { WorkspaceLinks } from '../workspace/WorkspaceLink';
 import { DraftEditor } from './DraftEditor';
+import { workspaceNotToLink } from '../../lib/workspaces';
 
 export const KanbanCard = memo(function KanbanCard({ projectId, task }: { projectId: string; task: Task }) {
   const queryClient = useQueryClient();
@@ -69,7 +70,7 @@ export const KanbanCard = memo(function KanbanCard({ projectId, task }: { projec
           </button>
         </div>
       )}
-      <WorkspaceLinks projectId={projectId} match={(w) => w.taskId === task.id} hideWorkspaceId={isInFlight(task.status) ? task.workspaceId : null} compact />
+      <WorkspaceLinks projectId={projectId} match={(w) => w.taskId === task.id} hideWorkspaceId={workspaceNotToLink(task)} compact />
       {editing && <DraftEditor projectId={projectId} task={task} onDone={() => setEditing(false)} />}
       {error && <p role="alert" className="error small">{error}</p>}
     </article>

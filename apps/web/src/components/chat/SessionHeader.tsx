@@ -16,6 +16,7 @@ import { StatusBadge } from '../ui/StatusBadge';
 import { ResultCard } from '../result/ResultCard';
 import { WorkspaceLinks } from '../workspace/WorkspaceLink';
 import { ExecutionSteps } from './ExecutionSteps';
+import { workspaceNotToLink } from '../../lib/workspaces';
 
 interface Props {
   projectId: string;
@@ -73,7 +74,7 @@ export function SessionHeader({ projectId, session, socketState }: Props) {
       <WorkspaceLinks
         projectId={projectId}
         match={(w) => w.chatSessionId === session.id || (session.taskId !== null && w.taskId === session.taskId)}
-        hideWorkspaceId={data && isInFlight(data.status) ? data.workspaceId : null}
+        hideWorkspaceId={workspaceNotToLink(data)}
       />
     </header>
   );
