@@ -9,7 +9,7 @@
  * where the whole conversation is kept.
  */
 import type { ManualWorkspace } from '@flotilla/contracts';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Link, useParams } from 'react-router';
 import { ExecutionSteps } from '../components/chat/ExecutionSteps';
@@ -21,8 +21,8 @@ import { WorkspaceTitle } from '../components/workspace/WorkspaceTitle';
 import { useAgentStream } from '../lib/agent-stream';
 import { api, errorText } from '../lib/api';
 import { useDocumentTitle } from '../lib/document-title';
-import { keys, useManualWorkspace, useTask } from '../lib/queries';
-import { useWorkspaceSummary, workspacesKey } from '../lib/workspaces';
+import { useManualWorkspace, useTask } from '../lib/queries';
+import { useDeleteWorkspace, useWorkspaceSummary } from '../lib/workspaces';
 
 export function WorkspacePage() {
   const { projectId = '', workspaceId = '' } = useParams();
@@ -153,12 +153,7 @@ function LiveWorkspace({ projectId, workspaceId, manual, taskId }: { projectId: 
 
 /** Delete a workspace created by hand (its agent stopped), or a task's kept one; its node released. */
 function DeleteButton({ projectId, workspaceId }: { projectId: string; workspaceId: string }) {
-  const queryClient = useQueryClient();
-  const remove = useMutation({
-    mutationFn: () => api.deleteWorkspace(projectId, workspaceId),
-    onSettled: () =>
-      Promise.all([queryClient.invalidateQueries({ queryKey: keys.workspace(projectId, workspaceId) }), queryClient.invalidateQueries({ queryKey: workspacesKey(projectId) })]),
-  });
+  const remove = useDeleteWorkspace({ projectId, workspaceId });
   return (
     <>
       <ConfirmButton className="secondary" disabled={remove.isPending} onConfirm={() => remove.mutate()} question="Delete this workspace?" confirmLabel="Yes, delete">

@@ -32,13 +32,14 @@ export function SessionHeader({ projectId, session, socketState }: Props) {
   // The connection state ("live") only while the session's agent runs; an ended task shows its outcome (the badge).
   const live = isSessionLive(session.status, data?.status ?? session.task?.status ?? null);
 
-  const act = async (action: 'cancel' | 'retry') => {
+  // Retry lives on the result card (result/ResultCard.tsx); the header cancels a task in flight.
+  const cancel = async () => {
     if (!data) return;
     setActionError(null);
     try {
-      await (action === 'cancel' ? api.cancelTask(projectId, data.id) : api.retryTask(projectId, data.id));
+      await api.cancelTask(projectId, data.id);
     } catch (error) {
-      setActionError(error instanceof ApiError && error.notFound ? `${action} is not available on this server yet` : errorText(error));
+      setActionError(error instanceof ApiError && error.notFound ? 'cancel is not available on this server yet' : errorText(error));
     }
     await Promise.all([invalidateProject(queryClient, projectId), queryClient.invalidateQueries({ queryKey: keys.task(projectId, data.id) })]);
   };
@@ -65,7 +66,7 @@ export function SessionHeader({ projectId, session, socketState }: Props) {
           </Link>
         )}
         {data && isInFlight(data.status) && (
-          <ConfirmButton question="Cancel task?" confirmLabel="Yes, cancel" onConfirm={() => void act('cancel')}>
+          <ConfirmButton question="Cancel task?" confirmLabel="Yes, cancel" onConfirm={() => void cancel()}>
             Cancel task
           </ConfirmButton>
         )}
