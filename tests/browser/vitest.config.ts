@@ -10,5 +10,7 @@ export default defineProject({
     testTimeout: 180_000,
     hookTimeout: 180_000,
     fileParallelism: false,
+    // expect.poll waits for an outcome, not for machine speed: its 1 s default fails on a busy CI machine.
+    expect: { poll: { timeout: 30_000, interval: 100 } },
   },
 });

@@ -83,11 +83,18 @@ export function MessagePanel({ sessionId, messages, drafts, loading, error, acti
     return () => observer.disconnect();
   }, [active]);
 
+  // Only the reader scrolling up stops following. A scroll event is also fired for our own
+  // `toBottom`, and it may be handled after content grew below (markdown rendered, older messages
+  // laid out): measured then, the view looks scrolled up although the reader did nothing.
   const onScroll = () => {
     const el = ref.current;
     if (!el || !active) return;
+    const movedUp = el.scrollTop < savedTop.current - 1;
     savedTop.current = el.scrollTop;
-    follow.current = el.scrollHeight - el.scrollTop - el.clientHeight < STICK_THRESHOLD_PX;
+    const atBottom = el.scrollHeight - el.scrollTop - el.clientHeight < STICK_THRESHOLD_PX;
+    if (atBottom) follow.current = true;
+    else if (movedUp) follow.current = false;
+    if (follow.current && !atBottom) toBottom();
     if (follow.current) {
       seenSize.current = shownSize;
       setUnseen(false);
