@@ -17,6 +17,7 @@ import { awaitWorkspaceReady, createWorkspaceFor, registerAgentSessionFor } from
 import { setAgentSessionStatus } from '../../workspaces/repository.js';
 import { startAgentSession } from '../../workspaces/start-agent.js';
 import { getTaskRow } from '../repository.js';
+import { buildResumePrompt } from '../resume-prompt.js';
 import { applyTransition } from '../status.js';
 
 /** A step of a task's run: also gets what the run keeps of its task. */
@@ -34,7 +35,9 @@ const createWorkspace: TaskStepHandler = async (ctx) => {
     taskId: task.taskId,
     agentType: task.agentType,
     chatSessionId: task.chatSessionId,
-    branch: task.branch ?? taskBranchName(task.taskId),
+    branch: task.resume?.branch ?? task.branch ?? taskBranchName(task.taskId),
+    // A resumed task continues the branch it pushed (tasks/resume.ts).
+    continueBranch: Boolean(task.resume?.branch),
     // Only from `queued`: on a repeated attempt it is `delegated` already, with this workspace.
     beforeRequest: ({ workspaceId, nodeId }) =>
       applyTransition(deps, task.taskId, 'queued', 'delegated', {
@@ -70,8 +73,9 @@ const startAgent: TaskStepHandler = async (ctx) => {
     workspaceId,
     agentSessionId,
     agentType: task.agentType,
-    initialPrompt: row.description,
-    initialPromptMessageId: task.initialMessageId,
+    // A resumed task's first prompt is the follow-up with the conversation so far (tasks/resume-prompt.ts).
+    initialPrompt: task.resume ? await buildResumePrompt(deps, { projectId: task.projectId, chatSessionId: row.chat_session_id, messageId: task.resume.messageId }) : row.description,
+    initialPromptMessageId: task.resume?.messageId ?? task.initialMessageId,
     taskId: task.taskId,
     taskTitle: task.title,
     permissionPolicy: 'allow',
