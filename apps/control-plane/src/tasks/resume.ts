@@ -1,9 +1,9 @@
 /**
  * Resume (issue 15 item 3): a follow-up prompt to the chat session of a task that ended — it
  * completed, or it failed or was cancelled and its workspace is gone or stopped — runs the task
- * again instead of being refused. The prompt is stored in the chat; the task goes
- * `completed|failed|cancelled → queued` (the contracts' `resume` transition) with the follow-up's
- * messageId recorded (`resume_message_id`); its TaskRunner starts a new run: a new workspace on
+ * again instead of being refused. The task goes `completed|failed|cancelled → queued` (the
+ * contracts' `resume` transition) with the follow-up's messageId recorded (`resume_message_id`),
+ * the prompt is stored in the chat, and its TaskRunner starts a new run: a new workspace on
  * the task's pushed branch (tasks/runner/steps.ts, `continueBranch`), the same chat session, and
  * as the new agent's first prompt the conversation so far with the follow-up
  * (tasks/resume-prompt.ts). The run completes as any other, with a new commit on the same branch;
@@ -35,21 +35,21 @@ export async function resumableTaskOf(db: D1Database, session: ChatSession): Pro
 }
 
 /**
- * Resume `task` (as read by {@link resumableTaskOf}) with the follow-up `text`: store it in the
- * chat as a `user` message, move the task back to `queued` (kind `resume`; its output — branch,
- * pull request — kept, its run fields cleared), note it in the chat, and start its run.
+ * Resume `task` (as read by {@link resumableTaskOf}) with the follow-up `text`: move the task
+ * back to `queued` (kind `resume`; its output — branch, pull request — kept, its run fields
+ * cleared, the follow-up's messageId recorded), store the follow-up in the chat as a `user`
+ * message with a note after it, and start the run. The status moves first: a follow-up that
+ * loses the race against another is refused with nothing stored. Should this request die between
+ * the move and the run's start, the cron starts the queued run (tasks/runner/recovery.ts); a
+ * follow-up that never reached the chat then fails the run, saying so (resume-prompt.ts).
  * @returns the messageId the follow-up is stored under
  * @throws FlotillaError conflict (409) when the task changed status meanwhile (another follow-up
- *   resumed it at the same moment: the prompt is in the chat, not handed to the agent)
+ *   resumed it at the same moment)
  */
 export async function resumeTask(deps: ResumeDeps, task: TaskRow, text: string, actor: string): Promise<{ messageId: string; task: TaskRow }> {
   const sessionId = task.chat_session_id;
   const data = deps.stubs.projectData(task.project_id);
   const messageId = crypto.randomUUID();
-  if (sessionId) {
-    await data.updateSession(task.project_id, sessionId, { status: 'active' });
-    await data.persistMessageBatch([{ messageId, sessionId, role: 'user', content: text, timestamp: new Date().toISOString() }]);
-  }
   const previous = task.status;
   const { task: queued } = await transitionTaskFrom(deps, task, 'queued', {
     kind: 'resume',
@@ -60,8 +60,11 @@ export async function resumeTask(deps: ResumeDeps, task: TaskRow, text: string, 
   });
   if (sessionId) {
     const where = task.output_branch ? `on its branch ${task.output_branch}` : 'on a new branch (nothing was pushed before)';
+    const at = new Date().toISOString();
+    await data.updateSession(task.project_id, sessionId, { status: 'active' });
     await data.persistMessageBatch([
-      { messageId: crypto.randomUUID(), sessionId, role: 'system', content: `Resuming the task in a new workspace ${where}; the agent gets the conversation so far with this message.`, timestamp: new Date().toISOString() },
+      { messageId, sessionId, role: 'user', content: text, timestamp: at },
+      { messageId: crypto.randomUUID(), sessionId, role: 'system', content: `Resuming the task in a new workspace ${where}; the agent gets the conversation so far with this message.`, timestamp: at },
     ]);
   }
   await deps.stubs.taskRunner(task.id).start(runSubjectOf(queued));

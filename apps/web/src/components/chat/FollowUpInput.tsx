@@ -36,7 +36,7 @@ export function FollowUpInput({ projectId, sessionId, actions, resumesTask = fal
           id={`follow-up-${sessionId}`}
           value={text}
           onChange={(e) => setText(e.target.value)}
-          placeholder={resumesTask ? 'Ask for more: the task runs again on its branch…' : 'Send a follow-up to the running agent…'}
+          placeholder={resumesTask ? 'Ask for more…' : 'Send a follow-up to the running agent…'}
           aria-describedby={resumesTask ? `follow-up-resume-${sessionId}` : undefined}
         />
         <button type="submit" disabled={send.isPending || !text.trim()}>
