@@ -5,7 +5,9 @@
  * `delegated → in_progress` right before its agent starts (workspaces/start-agent.ts, with the
  * task description as the first prompt: the hop that hands the task to the agent). What the
  * steps need of the task is in the run state (`task`), kept there when the run started; the
- * description itself is read from the task row by the one step that sends it.
+ * description itself is read from the task row by the one step that sends it. A resumed task's
+ * run (tasks/resume.ts) continues its pushed branch and starts its agent with the follow-up and
+ * the conversation so far instead (tasks/resume-prompt.ts).
  */
 import { taskBranchName, type ExecutionStep } from '@flotilla/contracts';
 import { conflict } from '@flotilla/kit';
