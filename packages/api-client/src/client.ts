@@ -141,7 +141,11 @@ export class FlotillaClient {
     return this.call(publicApi.retryTask, { params: { projectId, taskId } });
   };
 
-  /** Send a follow-up prompt to a chat session's running agent (409 when it no longer runs). */
+  /**
+   * Send a follow-up prompt to a chat session's running agent; to the session of a task that
+   * ended (its workspace gone) it resumes the task (`delivery: 'resumed'`); 409 when the agent no
+   * longer runs and the task cannot be resumed.
+   */
   readonly sendFollowUpPrompt = (projectId: string, sessionId: string, text: string) => {
     return this.call(publicApi.sendPrompt, { params: { projectId, sessionId }, body: { text } });
   };

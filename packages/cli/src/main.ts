@@ -77,7 +77,7 @@ program
 
 program
   .command('prompt')
-  .description("Send a follow-up prompt to a chat session's running agent")
+  .description("Send a follow-up prompt to a chat session's running agent (to a completed task's session: resumes the task)")
   .argument('<sessionId>')
   .argument('<text>')
   .option('--server <url>', SERVER_HELP)

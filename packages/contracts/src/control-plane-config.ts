@@ -69,6 +69,13 @@ export const CONTROL_PLANE_CONFIG_DEFAULTS = {
    * created by hand do not expire.
    */
   KEPT_WORKSPACE_TTL_MS: 24 * 60 * 60 * 1000,
+  // --- Resume (issue 15 item 3) ---
+  /**
+   * Most characters of the earlier conversation (the user's prompts and the agent's answers,
+   * newest kept) handed to the agent with a follow-up that resumes an ended task (about 10k
+   * tokens: enough for the gist of a long session, small next to any agent's context window).
+   */
+  RESUME_CONTEXT_MAX_CHARS: 40_000,
 } as const;
 
 

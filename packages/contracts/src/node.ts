@@ -121,6 +121,11 @@ export const CreateWorkspaceRequest = z.object({
    * `egressAllowlistFor`); everything else is refused. Absent: none.
    */
   egressAllowlist: z.array(EgressHost).max(300).default([]),
+  /**
+   * Resume (issue 15 item 3): `branch` exists in the repository already (the task's pushed
+   * branch); check it out as it is instead of making it anew from `baseBranch`. Absent: false.
+   */
+  continueBranch: z.boolean().optional(),
 });
 export type CreateWorkspaceRequest = z.infer<typeof CreateWorkspaceRequest>;
 

@@ -40,15 +40,30 @@ const TASK_TRANSITIONS: Record<TaskStatus, readonly TaskStatus[]> = {
   cancelled: [],
 };
 
-/** How a transition is asked for: an ordinary move, or a retry (the only way out of `failed`/`cancelled`). */
-export type TaskTransitionKind = 'move' | 'retry';
+/**
+ * Statuses a resume starts from (issue 15 item 3): a follow-up prompt to the chat session of a
+ * task that ended — `completed`, or `failed`/`cancelled` once its workspace is gone or stopped —
+ * sends it straight back to `queued` (`completed|failed|cancelled -> queued`, kind `resume`) for
+ * a new run on the task's pushed branch, in the same chat session. It skips `ready` on purpose:
+ * the follow-up is the run request, and unlike a retry it keeps the task's output (branch, pull
+ * request) that the new run builds on.
+ */
+export const RESUMABLE_TASK_STATUSES: readonly TaskStatus[] = ['completed', 'failed', 'cancelled'];
+
+/**
+ * How a transition is asked for: an ordinary move, a retry (`failed|cancelled → ready`), or a
+ * resume (`completed|failed|cancelled → queued`) — the only ways out of a terminal status.
+ */
+export type TaskTransitionKind = 'move' | 'retry' | 'resume';
 
 /**
  * True when `from → to` is a legal task transition of kind `kind`: a `move` follows the table
- * above; a `retry` is `failed|cancelled → ready` and nothing else.
+ * above; a `retry` is `failed|cancelled → ready` and nothing else; a `resume` is
+ * `completed|failed|cancelled → queued` and nothing else ({@link RESUMABLE_TASK_STATUSES}).
  */
 export function canTransitionTask(from: TaskStatus, to: TaskStatus, kind: TaskTransitionKind = 'move'): boolean {
   if (kind === 'retry') return to === 'ready' && RETRYABLE_TASK_STATUSES.includes(from);
+  if (kind === 'resume') return to === 'queued' && RESUMABLE_TASK_STATUSES.includes(from);
   return TASK_TRANSITIONS[from].includes(to);
 }
 
@@ -118,12 +133,15 @@ export type FollowUpPromptRequest = z.infer<typeof FollowUpPromptRequest>;
  * `delivered` (the agent has it), `queued` (the agent gets it when its current turn ends), or
  * `pending` (the node daemon did not answer; delivery is retried with the same `messageId`, so it
  * never arrives twice), or `started`: the session's workspace was created by hand and no agent ran
- * in it yet, so the agent was started with this prompt as its first.
+ * in it yet, so the agent was started with this prompt as its first; or `resumed`: the session's
+ * task had ended and its workspace is gone, so the task runs again — a new workspace on its
+ * pushed branch, the same chat session, the conversation so far handed to the agent with this
+ * prompt (issue 15 item 3).
  */
 export const FollowUpPromptResponse = z.object({
   sessionId: z.string(),
   messageId: z.string(),
-  delivery: z.enum(['delivered', 'queued', 'pending', 'started']),
+  delivery: z.enum(['delivered', 'queued', 'pending', 'started', 'resumed']),
 });
 export type FollowUpPromptResponse = z.infer<typeof FollowUpPromptResponse>;
 

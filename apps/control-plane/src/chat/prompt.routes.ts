@@ -5,21 +5,25 @@
  * chat; then delivered to the node daemon with its messageId as the idempotency key (a retry after
  * a lost answer never delivers twice). The session of a workspace created by hand whose agent has
  * not started yet gets it started, with this prompt as its first (workspaces/manual-workspaces.ts).
+ * The session of a task that ended, whose workspace is gone, gets the task resumed (tasks/resume.ts).
  */
 import { conflict, errorMessage, notFound, unavailable } from '@flotilla/kit';
 import type { PublicHandlers } from '../app-env.js';
 import { depsFromEnv } from '../deps.js';
 import { requireProject } from '../projects/projects.js';
+import { resumableTaskOf, resumeTask } from '../tasks/resume.js';
 import { startAgentWithFirstPrompt } from '../workspaces/manual-workspaces.js';
 import { attemptFollowUpDelivery, findRunningAgent } from './follow-up-delivery.js';
 
 export const promptHandlers: PublicHandlers<'sendPrompt'> = {
   /**
    * 202 `FollowUpPromptResponse` (`delivered`, `queued` behind the agent's current turn,
-   * `pending`: retried in the background, or `started`: the first prompt of a workspace created
-   * by hand started its agent); 404 unknown project or session; 409 the agent is no longer
-   * running, or the workspace created by hand is not running yet (nothing is stored then); 503
-   * when the agent could not be started.
+   * `pending`: retried in the background, `started`: the first prompt of a workspace created
+   * by hand started its agent, or `resumed`: the session's task had ended and runs again with
+   * this prompt); 404 unknown project or session; 409 the agent is no longer running and its
+   * task cannot be resumed (under way without an agent yet, or failed/cancelled with its
+   * workspace still kept), or the workspace created by hand is not running yet (nothing is
+   * stored then); 503 when the agent could not be started.
    */
   sendPrompt: async ({ params, body }, c) => {
     const deps = depsFromEnv(c.env);
@@ -42,7 +46,13 @@ export const promptHandlers: PublicHandlers<'sendPrompt'> = {
       lookup = await findRunningAgent(deps.db, session);
       if (!lookup.running) throw conflict(`${first.reason}; ${lookup.reason}`);
     }
-    if (!lookup.running) throw conflict(lookup.reason);
+    if (!lookup.running) {
+      const ended = await resumableTaskOf(deps.db, session);
+      if (!ended) throw conflict(lookup.reason);
+      const { messageId } = await resumeTask(deps, ended, body.text, 'user');
+      log.info('follow-up prompt resumed the task', { projectId, sessionId, messageId, taskId: ended.id });
+      return { sessionId, messageId, delivery: 'resumed' as const };
+    }
     const messageId = crypto.randomUUID();
     if (!(await data.enqueueFollowUpPrompt(projectId, { sessionId, messageId, text: body.text }))) throw notFound(`chat session ${sessionId} not found`);
     const attempt = await attemptFollowUpDelivery(deps, lookup.agent, { messageId, text: body.text });

@@ -23,6 +23,18 @@ export interface TaskRunSubject {
   initialMessageId: string | null;
   /** The branch of a variant of a task run on several agents (`task/<parentId>-<agentType>`); absent: `task/<taskId>`. */
   branch?: string;
+  /** Set when a follow-up prompt resumed the ended task (tasks/resume.ts); absent: the run starts from the description. */
+  resume?: TaskResume;
+}
+
+/** What a resumed run (issue 15 item 3) needs: taken from the task row when the run starts. */
+export interface TaskResume {
+  /** The chat messageId of the follow-up: the new agent's first prompt is built around it. */
+  messageId: string;
+  /** The branch the task pushed and the new workspace continues; null: none was pushed, start anew. */
+  branch: string | null;
+  /** The task's pull request, kept: the new commit lands in it (no second one is opened). */
+  prUrl: string | null;
 }
 
 /** What the run of a workspace created by hand works on (its WorkspaceRunner is named by `workspaceId`). */

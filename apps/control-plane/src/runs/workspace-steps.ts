@@ -33,6 +33,8 @@ export async function createWorkspaceFor(
     agentType: AgentType;
     chatSessionId: string | null;
     branch: string;
+    /** `branch` exists in the repository already (a resumed task's): check it out as it is. */
+    continueBranch?: boolean;
     beforeRequest?: (created: { workspaceId: string; nodeId: string }) => Promise<void>;
   },
 ): Promise<StepOutcome> {
@@ -57,6 +59,7 @@ export async function createWorkspaceFor(
     taskId: subject.taskId,
     callbackToken: await signCallbackToken(deps, nodeId, config.CALLBACK_TOKEN_TTL_MS, workspaceId),
     egressAllowlist: egressAllowlistFor({ repoUrl: project.repoUrl, agentType: subject.agentType, projectAllowlist: project.egressAllowlist }),
+    ...(subject.continueBranch ? { continueBranch: true } : {}),
   };
   const gitCredential = await gitCredentialFor(deps, node.user_id, project.repoUrl).catch((error: unknown) => {
     throw permanentFailure(`the saved repository token cannot be used (${errorMessage(error)}): save it again`, error);

@@ -69,6 +69,7 @@ export async function retryTask(deps: TaskDeps, task: TaskRow, actor: string): P
       output_files_changed: null,
       output_warning: null,
       diff_stat: null,
+      resume_message_id: null,
     },
   });
   const keptWorkspace = task.workspace_id ? ` Its workspace ${task.workspace_id} is kept for inspection.` : '';

@@ -36,6 +36,8 @@ export interface TaskRow {
   parent_task_id: string | null;
   /** On a task run on several agents: JSON array of its variants' agent types, in order (migration 0008). */
   variant_agent_types: string | null;
+  /** The chat messageId of the follow-up that resumed the task's current run; null: not a resume (migration 0012). */
+  resume_message_id: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -83,6 +85,7 @@ export function runSubjectOf(row: TaskRow): TaskRunSubject {
     chatSessionId: row.chat_session_id,
     initialMessageId: row.initial_message_id,
     ...(row.parent_task_id ? { branch: taskVariantBranchName(row.parent_task_id, row.agent_type) } : {}),
+    ...(row.resume_message_id ? { resume: { messageId: row.resume_message_id, branch: row.output_branch, prUrl: row.output_pr_url } } : {}),
   };
 }
 
@@ -238,6 +241,7 @@ export type TaskRunFields = Partial<
     | 'output_warning'
     | 'diff_stat'
     | 'usage'
+    | 'resume_message_id'
   >
 >;
 

@@ -27,6 +27,21 @@ describe('collapseToolCalls', () => {
     ]);
     expect(shown[1]?.createdAt).toBe('2026-01-01T00:00:02Z');
   });
+
+  it('gives a call id reused by a new agent (a resumed task) a card of its own', () => {
+    const shown = collapseToolCalls([
+      message(1, 'tool', 'Write a.md', { id: 't1', status: 'pending' }),
+      message(2, 'tool', 'Write a.md', { id: 't1', status: 'completed' }),
+      message(3, 'user', 'more'),
+      message(4, 'tool', 'Write b.md', { id: 't1', status: 'pending' }),
+      message(5, 'tool', 'Write b.md', { id: 't1', status: 'completed' }),
+    ]);
+    expect(shown.map((m) => [m.seq, m.content, m.toolMetadata?.status ?? null])).toEqual([
+      [1, 'Write a.md', 'completed'],
+      [3, 'more', null],
+      [4, 'Write b.md', 'completed'],
+    ]);
+  });
 });
 
 const at = (seq: number, role: ChatMessage['role'], content: string, createdAt: string): ChatMessage => ({ ...message(seq, role, content), createdAt });

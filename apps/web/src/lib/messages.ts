@@ -7,22 +7,40 @@ import type { ChatMessage } from '@flotilla/contracts';
 
 /**
  * A tool call is reported when it starts and again when it finishes: show one card per call, at
- * the place it started, with its latest state.
+ * the place it started, with its latest state. A call's id is unique within one agent session
+ * only: a session continued by a new agent (a retry, a resume) may reuse it. The node daemon never
+ * reports a call as running again once it ended, so an id reported running after it ended is a
+ * new call of a new agent, with a card of its own.
  */
 export function collapseToolCalls(messages: ChatMessage[]): ChatMessage[] {
+  /** The card key of each tool message: its call id, and how many times that id started anew. */
+  const keys = new Map<ChatMessage, string>();
+  const generation = new Map<string, { count: number; ended: boolean }>();
+  for (const m of messages) {
+    const callId = m.role === 'tool' ? m.toolMetadata?.toolCallId : undefined;
+    if (callId === undefined) continue;
+    const ended = m.toolMetadata?.status === 'completed' || m.toolMetadata?.status === 'failed';
+    const seen = generation.get(callId);
+    const count = seen === undefined ? 0 : seen.ended && !ended ? seen.count + 1 : seen.count;
+    generation.set(callId, { count, ended });
+    keys.set(m, `${callId}#${count}`);
+  }
   const latest = new Map<string, ChatMessage>();
-  for (const m of messages) if (m.role === 'tool' && m.toolMetadata) latest.set(m.toolMetadata.toolCallId, m);
+  for (const m of messages) {
+    const key = keys.get(m);
+    if (key !== undefined) latest.set(key, m);
+  }
   const shown = new Set<string>();
   const out: ChatMessage[] = [];
   for (const m of messages) {
-    const callId = m.role === 'tool' ? m.toolMetadata?.toolCallId : undefined;
-    if (callId === undefined) {
+    const key = keys.get(m);
+    if (key === undefined) {
       out.push(m);
       continue;
     }
-    if (shown.has(callId)) continue;
-    shown.add(callId);
-    const last = latest.get(callId) ?? m;
+    if (shown.has(key)) continue;
+    shown.add(key);
+    const last = latest.get(key) ?? m;
     out.push({ ...last, seq: m.seq, createdAt: m.createdAt });
   }
   return out;

@@ -4,7 +4,8 @@
  * - `flotilla tasks [--status S] [--json]`: tasks of every project, by priority then recency;
  * - `flotilla logs <taskId> [--follow]`: status events and chat messages (`--follow`: until it ends);
  * - `flotilla cancel <taskId>`, `flotilla retry <taskId>`;
- * - `flotilla prompt <sessionId> "<text>"`: a follow-up prompt to the session's running agent.
+ * - `flotilla prompt <sessionId> "<text>"`: a follow-up prompt to the session's running agent; to
+ *   the session of a task that ended, it resumes the task (prints `resumed`).
  * Each returns the process exit code: 0 done, 1 refused or failed.
  */
 import { TaskStatus, type Task, type TaskStatusEvent, type TaskWithEvents } from '@flotilla/contracts';

@@ -31,11 +31,11 @@ beforeAll(() => {
 });
 
 let counter = 0;
-async function checkout(origin: string, branch = 'task/t1'): Promise<{ path: string; mirror: string; base: string }> {
+async function checkout(origin: string, branch = 'task/t1', continueBranch = false): Promise<{ path: string; mirror: string; base: string }> {
   const id = `ws_${process.pid}_${(counter += 1)}`;
   const path = join(dataDir, 'workspaces', id);
   const mirror = mirrorPathFor(dataDir, id);
-  const base = await createCheckout({ repoUrl: origin, path, mirror, baseBranch: 'main', branch, checkoutGit, ...timeouts });
+  const base = await createCheckout({ repoUrl: origin, path, mirror, baseBranch: 'main', branch, continueBranch, checkoutGit, ...timeouts });
   return { path, mirror, base };
 }
 
@@ -124,6 +124,7 @@ describe('commitAndPushTaskBranch', () => {
       pushed: false,
       pushedBranch: null,
       pushError: null,
+      continued: false,
     });
     expect(() => git(origin, 'rev-parse', '--verify', 'task/t1')).toThrow();
   });
@@ -153,6 +154,30 @@ describe('commitAndPushTaskBranch', () => {
     expect(showFile(origin, 'task/t1', 'a.txt')).toBe('a');
     writeFileSync(join(third.path, 'c.txt'), 'c');
     expect((await commitAndPushTaskBranch(request(origin, third))).pushedBranch).toBe('task/t1-3');
+  });
+
+  it('a resumed task continues its pushed branch: checked out as it is, the new commit pushed onto it, no -2', async () => {
+    const origin = createBareOrigin();
+    const first = await checkout(origin);
+    writeFileSync(join(first.path, 'a.txt'), 'a');
+    const firstPush = await commitAndPushTaskBranch(request(origin, first));
+    expect(firstPush).toMatchObject({ pushedBranch: 'task/t1', continued: false });
+
+    const resumed = await checkout(origin, 'task/t1', true);
+    expect(git(resumed.path, 'rev-parse', 'HEAD')).toBe(firstPush.commitSha);
+    expect(readFileSync(join(resumed.path, 'a.txt'), 'utf8')).toBe('a');
+    expect(await commitAndPushTaskBranch(request(origin, resumed))).toMatchObject({ changed: false, pushed: false, continued: true });
+    writeFileSync(join(resumed.path, 'b.txt'), 'b');
+    const second = await commitAndPushTaskBranch(request(origin, resumed));
+    expect(second).toMatchObject({ changed: true, pushed: true, pushedBranch: 'task/t1', continued: true });
+    expect(git(origin, 'rev-parse', 'task/t1')).toBe(second.commitSha);
+    expect(git(origin, 'rev-parse', 'task/t1^')).toBe(firstPush.commitSha);
+    expect(git(origin, 'for-each-ref', '--format=%(refname)', 'refs/heads/task/')).toBe('refs/heads/task/t1');
+  });
+
+  it('fails readably when the branch to continue is not on the remote', async () => {
+    const origin = createBareOrigin();
+    await expect(checkout(origin, 'task/gone', true)).rejects.toThrow(/branch "task\/gone" to continue does not exist/);
   });
 
   it('reports a push rejected by a pre-receive hook without throwing', async () => {

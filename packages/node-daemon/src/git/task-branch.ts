@@ -60,6 +60,12 @@ export interface TaskBranchResult {
   pushedBranch: string | null;
   /** Why the push failed (git's own words, the URL without credentials), when it did. */
   pushError: string | null;
+  /**
+   * True when the run continued the remote's `branch` (a resumed task's, issue 15 item 3): it
+   * existed when the workspace was made and HEAD descends from it, so HEAD is pushed onto it (a
+   * fast-forward; git refuses anything else) instead of under a free name.
+   */
+  continued: boolean;
 }
 
 /** Whether the checkout's index differs from HEAD (`git diff --cached --quiet`, in the sandbox). */
@@ -94,9 +100,11 @@ export async function commitAndPushTaskBranch(request: TaskBranchRequest): Promi
   const head = await fetchCheckoutHead({ mirror, checkout, checkoutGit, timeoutMs: request.commandTimeoutMs });
   const inMirror = { cwd: mirror, timeoutMs: request.commandTimeoutMs };
   const base = (await runGit(mirrorGitArgs(mirror, ['rev-parse', '--verify', `${request.base.replace(/^origin\//, 'refs/heads/')}^{commit}`]), inMirror)).trim();
-  if (head === base) {
-    return { changed: false, commitSha: null, filesChanged: [], diffStat: emptyDiffStat(request.baseBranch ?? null), pushed: false, pushedBranch: null, pushError: null };
+  const continuedTip = await continuedBranchTip(request, head);
+  if (head === (continuedTip ?? base)) {
+    return { changed: false, commitSha: null, filesChanged: [], diffStat: emptyDiffStat(request.baseBranch ?? null), pushed: false, pushedBranch: null, pushError: null, continued: continuedTip !== null };
   }
+  const continued = continuedTip !== null;
   const diffStat = await computeDiffStat({
     gitDir: mirror,
     base,
@@ -110,16 +118,42 @@ export async function commitAndPushTaskBranch(request: TaskBranchRequest): Promi
     .filter((line) => line.length > 0);
   let target = request.branch;
   try {
-    target = await freeRemoteBranchName(request, request.branch);
+    if (!continued) target = await freeRemoteBranchName(request, request.branch);
     await runGit(mirrorGitArgs(mirror, ['push', '--quiet', '--no-verify', '--', request.repoUrl, `${WORKSPACE_HEAD_REF}:refs/heads/${target}`]), {
       cwd: mirror,
       timeoutMs: request.pushTimeoutMs,
       ...(request.auth ? { auth: request.auth } : {}),
     });
-    return { changed: true, commitSha: head, filesChanged, diffStat, pushed: true, pushedBranch: target, pushError: null };
+    return { changed: true, commitSha: head, filesChanged, diffStat, pushed: true, pushedBranch: target, pushError: null, continued };
   } catch (error) {
     if (!(error instanceof GitError)) throw error;
-    return { changed: true, commitSha: head, filesChanged, diffStat, pushed: false, pushedBranch: target, pushError: withoutCredentials(error.message, request.repoUrl) };
+    return { changed: true, commitSha: head, filesChanged, diffStat, pushed: false, pushedBranch: target, pushError: withoutCredentials(error.message, request.repoUrl), continued };
+  }
+}
+
+/**
+ * The commit the remote's `branch` pointed at when the workspace was made (the mirror's
+ * `refs/heads/<branch>`, which only the clone wrote), when `head` descends from it: the run
+ * continued that branch (a resumed task's checkout starts there). Null when the mirror has no such
+ * branch or `head` does not descend from it (a fresh task whose name was taken by someone else).
+ *
+ * @throws GitError when git fails otherwise than "no such ref" / "not an ancestor".
+ */
+async function continuedBranchTip(request: Pick<TaskBranchRequest, 'mirror' | 'branch' | 'commandTimeoutMs'>, head: string): Promise<string | null> {
+  const inMirror = { cwd: request.mirror, timeoutMs: request.commandTimeoutMs };
+  let tip: string;
+  try {
+    tip = (await runGit(mirrorGitArgs(request.mirror, ['rev-parse', '--verify', '--quiet', `refs/heads/${request.branch}^{commit}`]), inMirror)).trim();
+  } catch (error) {
+    if (error instanceof GitError && error.exitCode === 1) return null;
+    throw error;
+  }
+  try {
+    await runGit(mirrorGitArgs(request.mirror, ['merge-base', '--is-ancestor', tip, head]), inMirror);
+    return tip;
+  } catch (error) {
+    if (error instanceof GitError && error.exitCode === 1) return null;
+    throw error;
   }
 }
 

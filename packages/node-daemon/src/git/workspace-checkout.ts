@@ -20,8 +20,10 @@ export interface CheckoutRequest {
   /** Absolute path of the workspace's mirror (mirror.ts `mirrorPathFor`); must not exist yet. */
   mirror: string;
   baseBranch: string;
-  /** New branch to create from `origin/<baseBranch>`. */
+  /** New branch to create from `origin/<baseBranch>` (or, with `continueBranch`, from `origin/<branch>`). */
   branch: string;
+  /** A resumed task's: `branch` exists on the remote; check it out as it is (issue 15 item 3). */
+  continueBranch?: boolean;
   cloneTimeoutMs: number;
   commandTimeoutMs: number;
   signal?: AbortSignal;
@@ -35,13 +37,15 @@ export interface CheckoutRequest {
 export const COMMIT_IDENTITY = { name: 'Flotilla', email: 'flotilla@localhost' } as const;
 
 /**
- * Make the mirror, then clone `path` from it, check out a new `branch` from `origin/<baseBranch>`,
+ * Make the mirror, then clone `path` from it, check out a new `branch` from `origin/<baseBranch>`
+ * (with `continueBranch`: from `origin/<branch>`, the branch a resumed task pushed),
  * set the checkout's local user.name / user.email to {@link COMMIT_IDENTITY} and its `origin` to
  * the project's URL. On failure the checkout and the mirror are removed again.
  *
  * @returns the commit the branch starts from (the base commit, as the mirror has it).
  * @throws Error with a readable message (the repo URL without credentials) when any step fails,
- *   including a base branch that does not exist on the remote, or a node without a sandbox.
+ *   including a base branch (or a branch to continue) that does not exist on the remote, or a
+ *   node without a sandbox.
  */
 export async function createCheckout(request: CheckoutRequest): Promise<string> {
   const { path, signal, checkoutGit } = request;
@@ -61,7 +65,8 @@ export async function createCheckout(request: CheckoutRequest): Promise<string> 
     await mkdir(path);
     made = true;
     await inSandbox(['clone', '--quiet', '--no-hardlinks', '--no-checkout', '--', request.mirror, '.'], request.cloneTimeoutMs);
-    await inSandbox(['checkout', '--quiet', '-b', request.branch, `origin/${request.baseBranch}`]);
+    if (request.continueBranch) await requireRemoteBranch(inSandbox, request);
+    await inSandbox(['checkout', '--quiet', '-b', request.branch, `origin/${request.continueBranch ? request.branch : request.baseBranch}`]);
     await inSandbox(['config', 'user.name', COMMIT_IDENTITY.name]);
     await inSandbox(['config', 'user.email', COMMIT_IDENTITY.email]);
     await inSandbox(['remote', 'set-url', 'origin', redactUrl(request.repoUrl)]);
@@ -73,6 +78,16 @@ export async function createCheckout(request: CheckoutRequest): Promise<string> 
       // git echoes the URL it was given; never let credentials in it reach logs or callbacks.
       throw new Error(error.message.split(request.repoUrl).join(redactUrl(request.repoUrl)));
     }
+    throw error;
+  }
+}
+
+/** Fail with a readable message when the branch a resumed task continues is not on the remote. */
+async function requireRemoteBranch(inSandbox: (args: string[]) => Promise<unknown>, request: CheckoutRequest): Promise<void> {
+  try {
+    await inSandbox(['rev-parse', '--verify', '--quiet', `refs/remotes/origin/${request.branch}^{commit}`]);
+  } catch (error) {
+    if (error instanceof GitError && !error.timedOut) throw new Error(`branch "${request.branch}" to continue does not exist in ${redactUrl(request.repoUrl)}`);
     throw error;
   }
 }

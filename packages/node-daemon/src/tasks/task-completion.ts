@@ -73,7 +73,8 @@ const NOTHING_CHANGED = 'The agent finished without changing any files.';
 
 /**
  * Build the `completed` callback body: `git add -A`, commit when anything changed, push the task
- * branch — under `task/<taskId>-2`, `-3`, … when the name is taken on the remote; `branch` is the
+ * branch — under `task/<taskId>-2`, `-3`, … when the name is taken on the remote, or onto the branch
+ * itself when the run continued it (a resumed task's; no second pull request then); `branch` is the
  * name actually pushed; `diffStat` what the commit changed (git/diff-stat.ts). A rejected push
  * still completes the task, with `warning` saying so, `branch` null (nothing was pushed) and
  * `keepWorkspace` (the commit exists only there); no change completes it with branch and
@@ -108,7 +109,8 @@ export async function buildCompletedCallback(
     const summary = turn.lastAssistantText ? `${NOTHING_CHANGED}\n\n${turn.lastAssistantText}` : NOTHING_CHANGED;
     return { status: 'completed', branch: null, commitSha: null, summary, filesChanged: [], diffStat: result.diffStat, warning: null };
   }
-  const pullRequest = result.pushed && result.pushedBranch ? await openTaskPullRequest(deps, turn, repoUrl, result.pushedBranch) : { prUrl: null, warning: null };
+  // A continued branch (a resumed task's) has its pull request already, if it has one: the push updated it.
+  const pullRequest = result.pushed && result.pushedBranch && !result.continued ? await openTaskPullRequest(deps, turn, repoUrl, result.pushedBranch) : { prUrl: null, warning: null };
   return {
     status: 'completed',
     branch: result.pushed ? result.pushedBranch : null,

@@ -108,6 +108,7 @@ export class WorkspaceService {
         checkoutGit: this.deps.checkoutGit,
         baseBranch: request.baseBranch,
         branch: request.branch,
+        ...(request.continueBranch ? { continueBranch: true } : {}),
         cloneTimeoutMs: this.deps.gitCloneTimeoutMs,
         commandTimeoutMs: this.deps.gitCommandTimeoutMs,
         signal,

@@ -5,7 +5,9 @@
  * `delegated → in_progress` right before its agent starts (workspaces/start-agent.ts, with the
  * task description as the first prompt: the hop that hands the task to the agent). What the
  * steps need of the task is in the run state (`task`), kept there when the run started; the
- * description itself is read from the task row by the one step that sends it.
+ * description itself is read from the task row by the one step that sends it. A resumed task's
+ * run (tasks/resume.ts) continues its pushed branch and starts its agent with the follow-up and
+ * the conversation so far instead (tasks/resume-prompt.ts).
  */
 import { taskBranchName, type ExecutionStep } from '@flotilla/contracts';
 import { conflict } from '@flotilla/kit';
@@ -17,6 +19,7 @@ import { awaitWorkspaceReady, createWorkspaceFor, registerAgentSessionFor } from
 import { setAgentSessionStatus } from '../../workspaces/repository.js';
 import { startAgentSession } from '../../workspaces/start-agent.js';
 import { getTaskRow } from '../repository.js';
+import { buildResumePrompt } from '../resume-prompt.js';
 import { applyTransition } from '../status.js';
 
 /** A step of a task's run: also gets what the run keeps of its task. */
@@ -34,7 +37,9 @@ const createWorkspace: TaskStepHandler = async (ctx) => {
     taskId: task.taskId,
     agentType: task.agentType,
     chatSessionId: task.chatSessionId,
-    branch: task.branch ?? taskBranchName(task.taskId),
+    branch: task.resume?.branch ?? task.branch ?? taskBranchName(task.taskId),
+    // A resumed task continues the branch it pushed (tasks/resume.ts).
+    continueBranch: Boolean(task.resume?.branch),
     // Only from `queued`: on a repeated attempt it is `delegated` already, with this workspace.
     beforeRequest: ({ workspaceId, nodeId }) =>
       applyTransition(deps, task.taskId, 'queued', 'delegated', {
@@ -70,8 +75,9 @@ const startAgent: TaskStepHandler = async (ctx) => {
     workspaceId,
     agentSessionId,
     agentType: task.agentType,
-    initialPrompt: row.description,
-    initialPromptMessageId: task.initialMessageId,
+    // A resumed task's first prompt is the follow-up with the conversation so far (tasks/resume-prompt.ts).
+    initialPrompt: task.resume ? await buildResumePrompt(deps, { projectId: task.projectId, chatSessionId: row.chat_session_id, messageId: task.resume.messageId }) : row.description,
+    initialPromptMessageId: task.resume?.messageId ?? task.initialMessageId,
     taskId: task.taskId,
     taskTitle: task.title,
     permissionPolicy: 'allow',

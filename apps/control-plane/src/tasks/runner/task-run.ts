@@ -140,9 +140,11 @@ export async function completeRun(store: RunStore, deps: Deps, callback: TaskCal
         reason: callback.commitSha ? `pushed ${callback.branch ?? ''} at ${callback.commitSha}` : 'agent finished without changes',
         fields: {
           error: null,
-          output_branch: callback.branch,
+          // A resumed run that pushed nothing leaves the task's branch as it was: still its output.
+          output_branch: callback.branch ?? state.task?.resume?.branch ?? null,
           output_commit_sha: callback.commitSha,
-          output_pr_url: callback.prUrl ?? null,
+          // A resumed run pushes onto the branch of the task's pull request: that one is kept.
+          output_pr_url: callback.prUrl ?? state.task?.resume?.prUrl ?? null,
           output_summary: callback.summary,
           output_files_changed: JSON.stringify(callback.filesChanged),
           output_warning: callback.warning ?? null,

@@ -145,14 +145,15 @@ describe('follow-up prompts', () => {
     expect(calls.map((c) => (c.body as { messageId: string }).messageId)).toEqual([answer.messageId, answer.messageId]);
   });
 
-  it('answers 409 when the agent no longer runs, 404 for an unknown session, 400 for empty text', async () => {
+  it('answers 409 when the agent no longer runs (a failed task whose workspace is kept), 404 for an unknown session, 400 for empty text', async () => {
     const run = await driveToRunning();
     const sessionId = run.task.chatSessionId ?? '';
     await expectJson(await api(promptPath(run.project.id, sessionId), { method: 'POST', body: { text: '  ' } }), 400);
     await expectJson(await api(promptPath(run.project.id, 'ses_nope'), { method: 'POST', body: { text: 'hi' } }), 404);
-    await expectJson(await taskCallback(run, completed(run)), 200);
+    // A completed task is resumed by a follow-up (tasks/resume.test.ts); a failed one whose workspace is kept is not.
+    await expectJson(await taskCallback(run, { status: 'failed', error: 'agent exited with code 3' }), 200);
     const refused = await expectJson<{ error: { message: string } }>(await api(promptPath(run.project.id, sessionId), { method: 'POST', body: { text: 'hi' } }), 409);
-    expect(refused.error.message).toMatch(/no longer running: its task is completed/);
+    expect(refused.error.message).toMatch(/no longer running: its task is failed/);
   });
 });
 

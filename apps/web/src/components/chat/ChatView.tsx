@@ -3,7 +3,8 @@
  * messages (live over the project WebSocket) and one composer at the bottom. With no session in
  * the URL, the newest session is selected. The composer is the follow-up input while the selected
  * session's agent runs (a "New task" button swaps in the new-task form), and the new-task form
- * otherwise (an empty project, a finished session).
+ * otherwise (an empty project, a finished session). On a completed task, "Follow up on this task"
+ * swaps in the follow-up input that resumes the task (issue 15 item 3).
  */
 import { useCallback, useEffect, useState } from 'react';
 import { useNavigate } from 'react-router';
@@ -37,6 +38,11 @@ export function ChatView({ projectId, sessionId, active }: Props) {
   /** The reader asked for the new-task form while the selected session's agent runs. */
   const [composingNew, setComposingNew] = useState(false);
   const running = selected?.task?.status === 'in_progress';
+  /** A follow-up to the selected session resumes its completed task (not a task on several agents: each variant has its own session). */
+  const resumable = selected?.task?.status === 'completed' && !task.data?.variants;
+  /** The reader asked for the follow-up input on a completed task. */
+  const [resuming, setResuming] = useState(false);
+  useEffect(() => setResuming(false), [selectedId, resumable]);
   // "New task" while an agent runs: the new-task form takes the focus.
   useEffect(() => {
     if (composingNew) document.getElementById('task-description')?.focus();
@@ -89,12 +95,13 @@ export function ChatView({ projectId, sessionId, active }: Props) {
           loadingOlder={loadOlder.isPending}
           onLoadOlder={() => loadOlder.mutate()}
         />
-        {running && !composingNew ? (
+        {(running && !composingNew) || (resumable && resuming) ? (
           <FollowUpInput
             projectId={projectId}
             sessionId={selected.id}
+            resumesTask={!running}
             actions={
-              <button type="button" className="new-task-button" onClick={() => setComposingNew(true)}>
+              <button type="button" className="new-task-button" onClick={() => (running ? setComposingNew(true) : setResuming(false))}>
                 New task
               </button>
             }
@@ -106,6 +113,14 @@ export function ChatView({ projectId, sessionId, active }: Props) {
                 <button type="button" className="link-button" onClick={() => setComposingNew(false)}>
                   Back to the follow-up
                 </button>
+              </div>
+            )}
+            {resumable && (
+              <div className="composer-back">
+                <button type="button" className="link-button" onClick={() => setResuming(true)}>
+                  Follow up on this task
+                </button>
+                <span className="small"> — it runs again on its branch, with the conversation so far</span>
               </div>
             )}
             <TaskSubmitForm projectId={projectId} onStarted={select} />
