@@ -69,6 +69,12 @@ export const CONTROL_PLANE_CONFIG_DEFAULTS = {
    * created by hand do not expire.
    */
   KEPT_WORKSPACE_TTL_MS: 24 * 60 * 60 * 1000,
+  // ---- Costs and budgets (issue 16 item 2) ----
+  /**
+   * How often a task held back by its project's daily budget re-checks it (1 min); a change of
+   * the budget wakes it at once. Capped by STEP_NODE_SELECTION_TIMEOUT_MS (the step it waits in).
+   */
+  BUDGET_RECHECK_INTERVAL_MS: 60_000,
 } as const;
 
 

@@ -36,6 +36,8 @@ export interface TaskRow {
   parent_task_id: string | null;
   /** On a task run on several agents: JSON array of its variants' agent types, in order (migration 0008). */
   variant_agent_types: string | null;
+  /** Why the queued task does not start (its project's daily budget is reached), or null (migration 0014). */
+  waiting_reason?: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -67,6 +69,7 @@ export function toTask(row: TaskRow): Task {
     },
     usage: row.usage ? ModelUsage.parse(JSON.parse(row.usage)) : null,
     ...(row.parent_task_id ? { parentTaskId: row.parent_task_id } : {}),
+    waitingReason: row.status === 'queued' ? (row.waiting_reason ?? null) : null,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -215,6 +218,12 @@ export async function listTasksUnderWay(db: D1Database): Promise<TaskRow[]> {
   return results;
 }
 
+/** Ids of project `projectId`'s `queued` tasks that have runs of their own (not parents of variants): those a budget change wakes. */
+export async function listQueuedTaskIds(db: D1Database, projectId: string): Promise<string[]> {
+  const { results } = await db.prepare("SELECT id FROM tasks WHERE project_id = ? AND status = 'queued' AND variant_agent_types IS NULL").bind(projectId).all<{ id: string }>();
+  return results.map((row) => row.id);
+}
+
 /** Ids of tasks waiting on node `nodeId` (`queued` or `delegated`): their runners want its ready callback. */
 export async function listTaskIdsWaitingOnNode(db: D1Database, nodeId: string): Promise<string[]> {
   const { results } = await db.prepare("SELECT id FROM tasks WHERE node_id = ? AND status IN ('queued', 'delegated')").bind(nodeId).all<{ id: string }>();
@@ -238,6 +247,7 @@ export type TaskRunFields = Partial<
     | 'output_warning'
     | 'diff_stat'
     | 'usage'
+    | 'waiting_reason'
   >
 >;
 

@@ -11,6 +11,8 @@ import type { Deps } from '../../deps.js';
 import { runAlarm, runCleanup, wakeRun, type RunKind, type RunStore } from '../../runs/run-loop.js';
 import { initialRunState, type RunState, type TaskRunSubject } from '../../runs/run-state.js';
 import { stepTimeoutMs } from '../../runs/step.js';
+import { budgetHold } from '../../costs/budget.js';
+import { recordRunEnd } from '../../costs/run-usage.js';
 import { announceTask } from '../events.js';
 import { getTaskRow, recordTaskStep, runSubjectOf } from '../repository.js';
 import { transitionTask } from '../status.js';
@@ -24,8 +26,18 @@ function taskRunKind(deps: Deps): RunKind {
     component: 'task-runner',
     logFields: (state) => ({ taskId: state.taskId }),
     runStep: async (ctx) => {
-      if (!ctx.state.task) throw new FlotillaError('internal', `run of task ${ctx.state.taskId ?? '?'} has no task`, { retryable: false });
-      return TASK_STEP_HANDLERS[ctx.state.step]({ ...ctx, task: ctx.state.task });
+      const task = ctx.state.task;
+      if (!task) throw new FlotillaError('internal', `run of task ${ctx.state.taskId ?? '?'} has no task`, { retryable: false });
+      // A task waits `queued` while its project's daily budget is reached; the wait does not count
+      // towards the step's timeout (costs/budget.ts).
+      if (ctx.state.step === 'node_selection' && (await budgetHold(deps, task.projectId, task.taskId))) {
+        await ctx.remember({ stepStartedAt: Date.now() });
+        return { kind: 'wait', ms: deps.config.BUDGET_RECHECK_INTERVAL_MS };
+      }
+      const outcome = await TASK_STEP_HANDLERS[ctx.state.step]({ ...ctx, task });
+      // The run's node time counts from when it got its node (costs/run-usage.ts).
+      if (outcome.kind === 'advance' && outcome.patch?.nodeId && ctx.state.nodeHeldSince === undefined) return { ...outcome, patch: { ...outcome.patch, nodeHeldSince: Date.now() } };
+      return outcome;
     },
     stepTimeoutMs: (state, config) => stepTimeoutMs(config, state.step),
     stepReached: async (state) => {
@@ -36,7 +48,9 @@ function taskRunKind(deps: Deps): RunKind {
       return true;
     },
     recordFailure: async (state, message) => {
-      if (state.taskId) await transitionTask(deps, state.taskId, 'failed', { actor: 'task-runner', step: state.step, reason: message, fields: { error: message } });
+      if (!state.taskId) return;
+      await transitionTask(deps, state.taskId, 'failed', { actor: 'task-runner', step: state.step, reason: message, fields: { error: message } });
+      await recordRunEnd(deps, state);
     },
     chatSessionId: (state) => state.task?.chatSessionId ?? state.manualWorkspace?.chatSessionId ?? null,
   };
@@ -96,6 +110,7 @@ export async function cancelRun(store: RunStore, deps: Deps, reason: string): Pr
   if (!state) return false;
   if (state.pendingCleanup === 'cancelled') return true;
   logOf(deps, { taskId: state.taskId }).info('run cancelled', { step: state.step, reason });
+  if (!state.finished) await recordRunEnd(deps, state);
   await store.save({ ...state, finished: true, pendingCleanup: 'cancelled', keepWorkspace: true, lastError: reason, attempt: 0 });
   await store.setAlarm(Date.now());
   return true;
@@ -157,6 +172,7 @@ export async function completeRun(store: RunStore, deps: Deps, callback: TaskCal
     if (error instanceof FlotillaError && error.code === 'conflict') return fail(error);
     throw error;
   }
+  await recordRunEnd(deps, state, callback.usage);
   // Re-read: the alarm may have saved progress while the transition was being written.
   const keepWorkspace = callback.status === 'completed' && callback.keepWorkspace === true;
   await store.save({ ...((await store.load()) ?? state), finished: true, pendingCleanup: callback.status, keepWorkspace, attempt: 0 });
