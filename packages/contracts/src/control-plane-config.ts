@@ -100,4 +100,6 @@ export const CONTROL_PLANE_STRING_VARS = [
   'CLOUDFLARE_API_URL',
   'DEPLOYMENT_ID',
   'REPOSITORY_CHECK_INSTEAD_OF',
+  // Costs and budgets: the price table over the default (JSON; apps/control-plane costs/price-table.ts).
+  'PRICE_TABLE',
 ] as const;
