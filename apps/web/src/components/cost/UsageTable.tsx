@@ -42,10 +42,12 @@ export function UsageTable({ projectId }: { projectId: string }) {
           {usage.data.budgetReached}.
         </p>
       )}
+      <p className="muted small" id={`${titleId}-about`}>
+        Last {USAGE_DAYS} days (UTC). Costs are estimates from the price table.
+      </p>
       {usage.data && (
         <div className="usage-table-scroll">
-          <table className="usage-table" data-testid="usage-table">
-            <caption className="muted small">Last {USAGE_DAYS} days (UTC). Costs are estimates from the price table.</caption>
+          <table className="usage-table" data-testid="usage-table" aria-describedby={`${titleId}-about`}>
             <thead>
               <tr>
                 <th scope="col">Day</th>
