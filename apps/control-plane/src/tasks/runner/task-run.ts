@@ -3,7 +3,9 @@
  * by `startRun` with what the run needs of the task, carried through the steps (steps.ts) by the
  * shared run machinery (runs/run-loop.ts), ended by the task callback (`completeRun`), a
  * cancellation (`cancelRun`) or a failure, then cleaned up. The task row is not read while the
- * run goes on: each step reached is written with `RETURNING` and announced from that row.
+ * run goes on: each step reached is written with `RETURNING` and announced from that row. While
+ * its project's daily budget is reached the run waits in `node_selection`, the task `queued` with
+ * the reason (costs/budget.ts); its end records what it used in the usage ledger (costs/run-usage.ts).
  */
 import { addModelUsage, EMPTY_MODEL_USAGE, ModelUsage, type TaskCallbackRequest, type TaskStatus } from '@flotilla/contracts';
 import { conflict, fail, FlotillaError, succeed, type Outcome } from '@flotilla/kit';
@@ -17,6 +19,9 @@ import { announceTask } from '../events.js';
 import { getTaskRow, recordTaskStep, runSubjectOf } from '../repository.js';
 import { transitionTask } from '../status.js';
 import { TASK_STEP_HANDLERS } from './steps.js';
+
+/** The shortest re-check of a budget that holds a task back (ms), whatever BUDGET_RECHECK_INTERVAL_MS says. */
+const MIN_BUDGET_RECHECK_MS = 1_000;
 
 const logOf = (deps: Deps, fields: Record<string, unknown>) => deps.log.child({ component: 'task-runner', ...fields });
 
@@ -32,7 +37,7 @@ function taskRunKind(deps: Deps): RunKind {
       // towards the step's timeout (costs/budget.ts).
       if (ctx.state.step === 'node_selection' && (await budgetHold(deps, task.projectId, task.taskId))) {
         await ctx.remember({ stepStartedAt: Date.now() });
-        return { kind: 'wait', ms: deps.config.BUDGET_RECHECK_INTERVAL_MS };
+        return { kind: 'wait', ms: Math.max(MIN_BUDGET_RECHECK_MS, deps.config.BUDGET_RECHECK_INTERVAL_MS) };
       }
       const outcome = await TASK_STEP_HANDLERS[ctx.state.step]({ ...ctx, task });
       // The run's node time counts from when it got its node (costs/run-usage.ts).
