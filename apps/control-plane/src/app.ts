@@ -23,6 +23,7 @@ import { jwksHandlers, sessionHandlers } from './auth/routes.js';
 import { messageBatchHandlers } from './chat/messages.routes.js';
 import { promptHandlers } from './chat/prompt.routes.js';
 import { chatHandlers } from './chat/routes.js';
+import { costHandlers } from './costs/routes.js';
 import { credentialHandlers } from './credentials/routes.js';
 import { nodeCallbackHandlers } from './nodes/callbacks.routes.js';
 import { daemonArtifactHandlers } from './nodes/daemon-artifact.routes.js';
@@ -41,6 +42,7 @@ const publicHandlers: RouteHandlers<PublicApi, AppEnv> = {
   ...sessionHandlers,
   ...projectHandlers,
   ...taskHandlers,
+  ...costHandlers,
   ...chatHandlers,
   ...promptHandlers,
   ...workspaceHandlers,

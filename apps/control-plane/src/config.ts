@@ -2,7 +2,7 @@
  * Every setting of the control plane, read from the Worker's vars and checked in ONE place:
  * the timeouts and limits (defaults in contracts CONTROL_PLANE_CONFIG_DEFAULTS, defined once
  * there) and the string settings (BASE_URL, LOCAL_CLOUD_URL, LOCAL_CLOUD_SECRET, REPOSITORY_CHECK_INSTEAD_OF, DEPLOYMENT_MODE, DEPLOYMENT_ID, LISTEN_PORT, HETZNER_*,
- * NODE_DNS_*, NODE_DAEMON_PORT, NODE_ORIGIN_TLS, NODE_PUBLIC_URL_TEMPLATE, CLOUDFLARE_API_URL)
+ * NODE_DNS_*, NODE_DAEMON_PORT, NODE_ORIGIN_TLS, NODE_PUBLIC_URL_TEMPLATE, CLOUDFLARE_API_URL, PRICE_TABLE)
  * and secrets. A bad number refuses the whole config (as it always has), saying which; a missing or invalid
  * string setting is kept as a {@link Checked} problem and refused — with a message naming the
  * var — only where it is needed (`setting`), so a half-configured Hetzner or node DNS does not
@@ -21,6 +21,7 @@ import {
   HETZNER_API_URL,
 } from '@flotilla/providers';
 import type { Env } from './env.js';
+import { readPriceTable, type PriceTableSetting } from './costs/price-table.js';
 import { parseUrlRewrites, type UrlRewrite } from './projects/url-rewrites.js';
 
 /** Every timeout (ms) and limit, by its var's name. */
@@ -80,6 +81,8 @@ export interface Settings {
   nodeDaemon: Checked<NodeDaemonSettings>;
   /** REPOSITORY_CHECK_INSTEAD_OF: where the repository check asks instead (projects/url-rewrites.ts). */
   repositoryCheckRewrites: Checked<UrlRewrite[]>;
+  /** PRICE_TABLE over the default price table (costs/price-table.ts); a bad one is a logged problem, the default kept. */
+  priceTable: PriceTableSetting;
 }
 
 export type Config = Limits & Settings;
@@ -193,6 +196,7 @@ function readSettings(env: Env): Settings {
     nodeDns,
     nodeDaemon: readNodeDaemon(env, nodeDns),
     repositoryCheckRewrites: parseUrlRewrites(text(env.REPOSITORY_CHECK_INSTEAD_OF)),
+    priceTable: readPriceTable(env.PRICE_TABLE),
   };
 }
 

@@ -34,6 +34,7 @@ export function depsFromEnv(env: Env): Deps {
   if (!deps) {
     const assets = env.ASSETS && typeof env.ASSETS.fetch === 'function' ? env.ASSETS : null;
     deps = { db: env.DB, config: readConfig(env), stubs: stubsOf(env), assets, log: createLogger('control-plane') };
+    if (deps.config.priceTable.problem) deps.log.error('bad setting', { setting: 'PRICE_TABLE', problem: deps.config.priceTable.problem });
     cache.set(env, deps);
   }
   return deps;

@@ -58,6 +58,8 @@ export interface Env extends LimitVars {
   /** Hetzner: API base URL, `size=type,…` server types, image, location (nodes/providers.ts). */
   HETZNER_API_URL?: string;
   HETZNER_SERVER_TYPES?: string;
+  /** Costs: the price table over the default (JSON contracts `PriceTable`; costs/price-table.ts). */
+  PRICE_TABLE?: string;
   HETZNER_IMAGE?: string;
   HETZNER_LOCATION?: string;
   /** How a VM's daemon listens and announces itself (nodes/user-data.ts). */

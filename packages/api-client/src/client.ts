@@ -258,6 +258,18 @@ export class FlotillaClient {
     return this.call(publicApi.destroyNode, { params: { nodeId } });
   };
 
+  // ---- Costs and budgets (issue 16 item 2) ----
+
+  /** A project's tokens, node time and cost estimate per UTC day (the last `days`, default 7) and its budget: `GET /api/projects/:projectId/usage`. */
+  readonly getProjectUsage = (projectId: string, days?: number) => {
+    return this.call(publicApi.getProjectUsage, { params: { projectId }, query: { days } });
+  };
+
+  /** A chat session's tokens, node time and cost estimate (the runs in it): `GET /api/projects/:projectId/sessions/:sessionId/usage`. */
+  readonly getSessionUsage = (projectId: string, sessionId: string) => {
+    return this.call(publicApi.getSessionUsage, { params: { projectId, sessionId } });
+  };
+
   /** WebSocket URL of a project's live events, resuming a session after `after` (absolute base URLs only). */
   readonly sessionsSocketUrl = (projectId: string, sessionId: string, after: number): string => {
     const path = buildPath(publicApi.projectEvents.path, { projectId });

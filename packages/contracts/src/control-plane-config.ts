@@ -76,6 +76,12 @@ export const CONTROL_PLANE_CONFIG_DEFAULTS = {
    * tokens: enough for the gist of a long session, small next to any agent's context window).
    */
   RESUME_CONTEXT_MAX_CHARS: 40_000,
+  // ---- Costs and budgets (issue 16 item 2) ----
+  /**
+   * How often a task held back by its project's daily budget re-checks it (1 min); a change of
+   * the budget wakes it at once. Capped by STEP_NODE_SELECTION_TIMEOUT_MS (the step it waits in).
+   */
+  BUDGET_RECHECK_INTERVAL_MS: 60_000,
 } as const;
 
 
@@ -101,4 +107,6 @@ export const CONTROL_PLANE_STRING_VARS = [
   'CLOUDFLARE_API_URL',
   'DEPLOYMENT_ID',
   'REPOSITORY_CHECK_INSTEAD_OF',
+  // Costs and budgets: the price table over the default (JSON; apps/control-plane costs/price-table.ts).
+  'PRICE_TABLE',
 ] as const;

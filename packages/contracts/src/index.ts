@@ -20,3 +20,5 @@ export * from './routes/index.js';
 export * from './egress.js';
 export * from './usage.js';
 export * from './repository-check.js';
+export * from './costs.js';
+export * from './cost-format.js';

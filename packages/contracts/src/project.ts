@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AgentType } from './agents.js';
+import { DailyBudget } from './costs.js';
 import { EgressAllowlist } from './egress.js';
 import { GitBranchName, RepositoryUrl } from './git-names.js';
 import { ProviderName, VmSize } from './settings.js';
@@ -28,6 +29,8 @@ export const Project = z.object({
   defaultProvider: ProviderName,
   /** Hosts its workspaces' agents may reach besides the defaults (git host, package registries, model API). */
   egressAllowlist: EgressAllowlist,
+  /** Tokens or dollars per UTC day; once the day's usage reaches it new tasks wait, queued (costs.ts). Null: no budget. */
+  dailyBudget: DailyBudget.nullable().optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

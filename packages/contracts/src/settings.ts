@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AgentAvailability, AgentType, ModelApi } from './agents.js';
+import { DailyBudget } from './costs.js';
 import { EgressAllowlist } from './egress.js';
 import { GitBranchName } from './git-names.js';
 
@@ -21,6 +22,8 @@ export const UpdateProjectRequest = z
     defaultVmSize: VmSize.nullable().optional(),
     defaultProvider: ProviderName.optional(),
     egressAllowlist: EgressAllowlist.optional(),
+    /** The project's daily budget (costs.ts); null: none. */
+    dailyBudget: DailyBudget.nullable().optional(),
   })
   .refine((v) => Object.keys(v).length > 0, 'at least one setting must be given');
 export type UpdateProjectRequest = z.infer<typeof UpdateProjectRequest>;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AgentType } from './agents.js';
 import { VmSize } from './settings.js';
 import { ModelUsage } from './usage.js';
+import { UsageCost } from './costs.js';
 
 /**
  * Task status (DESIGN.md §3). The one legal-transition table lives here; the control plane
@@ -244,6 +245,10 @@ export const Task = z.object({
   output: TaskOutput,
   /** Model usage of the task's runs, as its node's model gateway counted it; null until a run reports one. */
   usage: ModelUsage.nullable(),
+  /** Tokens, node time and the cost estimate of the task's runs (costs.ts); absent where the answer does not compute it. */
+  cost: UsageCost.optional(),
+  /** Why a `queued` task does not start (its project's daily budget is reached), or null. */
+  waitingReason: z.string().nullable().optional(),
   /** Set on a variant of a task run on several agents: the task it belongs to. */
   parentTaskId: z.string().nullable().optional(),
   /** Set on a task run on several agents: one entry per agent type, in the order asked for. */

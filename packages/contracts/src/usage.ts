@@ -1,25 +1,39 @@
 /**
  * Model usage, counted by the node daemon's model gateway from the answers of the model API (their
- * `usage`), per request, and totalled per task: what a task consumed (DESIGN.md §7).
+ * `usage`), per request, and totalled per task: what a task consumed (DESIGN.md §7). The totals
+ * carry, when the daemon gives it, the same counts per model (`byModel`): what the cost estimate
+ * prices (costs.ts).
  */
 import { z } from 'zod';
 
-export const ModelUsage = z.object({
+const Count = z.number().int().min(0);
+
+/** The counts of one model (or of all of them). */
+export const ModelUsageCounts = z.object({
   /** Model API requests the agent made through the gateway. */
-  requests: z.number().int().min(0),
-  inputTokens: z.number().int().min(0),
-  outputTokens: z.number().int().min(0),
+  requests: Count,
+  inputTokens: Count,
+  outputTokens: Count,
   /** Input tokens written to the prompt cache. */
-  cacheCreationInputTokens: z.number().int().min(0),
+  cacheCreationInputTokens: Count,
   /** Input tokens read from the prompt cache. */
-  cacheReadInputTokens: z.number().int().min(0),
+  cacheReadInputTokens: Count,
+});
+export type ModelUsageCounts = z.infer<typeof ModelUsageCounts>;
+
+/** The counts of one model, as the model API's answers named it (null: an answer that named none). */
+export const ModelUsageOfModel = ModelUsageCounts.extend({ model: z.string().max(200).nullable() });
+export type ModelUsageOfModel = z.infer<typeof ModelUsageOfModel>;
+
+export const ModelUsage = ModelUsageCounts.extend({
+  /** The same counts per model (absent: a daemon from before issue 16 did not say). */
+  byModel: z.array(ModelUsageOfModel).max(100).optional(),
 });
 export type ModelUsage = z.infer<typeof ModelUsage>;
 
 export const EMPTY_MODEL_USAGE: ModelUsage = { requests: 0, inputTokens: 0, outputTokens: 0, cacheCreationInputTokens: 0, cacheReadInputTokens: 0 };
 
-/** The sum of two usages. */
-export function addModelUsage(a: ModelUsage, b: ModelUsage): ModelUsage {
+function addCounts(a: ModelUsageCounts, b: ModelUsageCounts): ModelUsageCounts {
   return {
     requests: a.requests + b.requests,
     inputTokens: a.inputTokens + b.inputTokens,
@@ -27,4 +41,16 @@ export function addModelUsage(a: ModelUsage, b: ModelUsage): ModelUsage {
     cacheCreationInputTokens: a.cacheCreationInputTokens + b.cacheCreationInputTokens,
     cacheReadInputTokens: a.cacheReadInputTokens + b.cacheReadInputTokens,
   };
+}
+
+/** The sum of two usages (their per-model counts summed per model, when either has them). */
+export function addModelUsage(a: ModelUsage, b: ModelUsage): ModelUsage {
+  const sum: ModelUsage = addCounts(a, b);
+  if (!a.byModel && !b.byModel) return sum;
+  const byModel = new Map<string | null, ModelUsageOfModel>();
+  for (const entry of [...(a.byModel ?? []), ...(b.byModel ?? [])]) {
+    const before = byModel.get(entry.model);
+    byModel.set(entry.model, before ? { model: entry.model, ...addCounts(before, entry) } : entry);
+  }
+  return { ...sum, byModel: [...byModel.values()] };
 }

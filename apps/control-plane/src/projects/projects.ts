@@ -5,7 +5,9 @@
  */
 import { DEFAULT_AGENT_TYPE, type CreateProjectRequest, type Project, type UpdateProjectRequest } from '@flotilla/contracts';
 import { notFound } from '@flotilla/kit';
+import { wakeQueuedTasks } from '../costs/budget.js';
 import type { CredentialDeps } from '../credentials/agent-keys.js';
+import type { Deps } from '../deps.js';
 import { checkRepository } from './repository-check.js';
 import { DEFAULT_PROJECT_BRANCH, getProject, insertProject, updateProject } from './repository.js';
 
@@ -28,15 +30,18 @@ export async function createProject(deps: CredentialDeps, userId: string, input:
 }
 
 /**
- * Apply `changes` to a project; a new default branch is checked first (nothing is changed when it fails).
+ * Apply `changes` to a project; a new default branch is checked first (nothing is changed when it
+ * fails). A changed daily budget wakes the project's queued tasks (costs/budget.ts).
  * @throws FlotillaError not_found (404); 400/503 from the branch check (see {@link createProject})
  */
-export async function changeProject(deps: CredentialDeps, userId: string, projectId: string, changes: UpdateProjectRequest): Promise<Project> {
+export async function changeProject(deps: CredentialDeps & Pick<Deps, 'stubs'>, userId: string, projectId: string, changes: UpdateProjectRequest): Promise<Project> {
   const current = await requireProject(deps.db, projectId);
   if (changes.defaultBranch !== undefined && changes.defaultBranch !== current.defaultBranch) {
     await checkRepository(deps, userId, current.repoUrl, changes.defaultBranch);
   }
   const project = await updateProject(deps.db, projectId, changes);
   if (!project) throw notFound(`project ${projectId} not found`);
+  // A changed budget may let tasks waiting for it start: their runs re-check it now.
+  if (changes.dailyBudget !== undefined) await wakeQueuedTasks(deps, projectId);
   return project;
 }

@@ -1,5 +1,5 @@
 /** D1 storage of projects: `projects`. Every SQL statement on it is here. */
-import { newId, type AgentType, type CreateProjectRequest, type Project, type ProviderName, type UpdateProjectRequest, type VmSize } from '@flotilla/contracts';
+import { DailyBudget, newId, type AgentType, type CreateProjectRequest, type Project, type ProviderName, type UpdateProjectRequest, type VmSize } from '@flotilla/contracts';
 
 interface ProjectRow {
   id: string;
@@ -11,6 +11,8 @@ interface ProjectRow {
   default_provider: string;
   /** JSON array of host names (migration 0005). */
   egress_allowlist: string;
+  /** JSON contracts `DailyBudget`, or null (migration 0014). */
+  daily_budget?: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -25,6 +27,7 @@ function toProject(row: ProjectRow): Project {
     defaultVmSize: row.default_vm_size as VmSize | null,
     defaultProvider: row.default_provider as ProviderName,
     egressAllowlist: JSON.parse(row.egress_allowlist) as string[],
+    dailyBudget: row.daily_budget ? DailyBudget.parse(JSON.parse(row.daily_budget)) : null,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -76,7 +79,11 @@ const PROJECT_COLUMNS: Record<keyof UpdateProjectRequest, string> = {
   defaultVmSize: 'default_vm_size',
   defaultProvider: 'default_provider',
   egressAllowlist: 'egress_allowlist',
+  dailyBudget: 'daily_budget',
 };
+
+/** Settings stored as JSON text. */
+const JSON_SETTINGS: ReadonlySet<keyof UpdateProjectRequest> = new Set(['egressAllowlist', 'dailyBudget']);
 
 /** Apply settings to a project. @returns the updated project, or null when it does not exist */
 export async function updateProject(db: D1Database, id: string, changes: UpdateProjectRequest): Promise<Project | null> {
@@ -84,7 +91,7 @@ export async function updateProject(db: D1Database, id: string, changes: UpdateP
   const assignments = [...entries.map((key) => `${PROJECT_COLUMNS[key]} = ?`), 'updated_at = ?'].join(', ');
   await db
     .prepare(`UPDATE projects SET ${assignments} WHERE id = ?`)
-    .bind(...entries.map((key) => (key === 'egressAllowlist' ? JSON.stringify(changes[key]) : (changes[key] ?? null))), new Date().toISOString(), id)
+    .bind(...entries.map((key) => (JSON_SETTINGS.has(key) && changes[key] !== null ? JSON.stringify(changes[key]) : (changes[key] ?? null))), new Date().toISOString(), id)
     .run();
   return getProject(db, id);
 }

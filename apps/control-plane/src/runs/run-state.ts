@@ -70,6 +70,8 @@ export interface RunState {
   pendingCleanup: RunOutcome | null;
   /** Keep the workspace although the run completed (its push was rejected). */
   keepWorkspace?: boolean;
+  /** When the run got its node (ms since epoch): its node time counts from here (costs/). */
+  nodeHeldSince?: number;
   /** 1 for a task's first run, 2 for its first retry, … (absent in runs stored before retries). */
   runNumber?: number;
   lastError: string | null;

@@ -38,6 +38,8 @@ export interface TaskRow {
   variant_agent_types: string | null;
   /** The chat messageId of the follow-up that resumed the task's current run; null: not a resume (migration 0012). */
   resume_message_id: string | null;
+  /** Why the queued task does not start (its project's daily budget is reached), or null (migration 0014). */
+  waiting_reason?: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -69,6 +71,7 @@ export function toTask(row: TaskRow): Task {
     },
     usage: row.usage ? ModelUsage.parse(JSON.parse(row.usage)) : null,
     ...(row.parent_task_id ? { parentTaskId: row.parent_task_id } : {}),
+    waitingReason: row.status === 'queued' ? (row.waiting_reason ?? null) : null,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -218,6 +221,12 @@ export async function listTasksUnderWay(db: D1Database): Promise<TaskRow[]> {
   return results;
 }
 
+/** Ids of project `projectId`'s `queued` tasks that have runs of their own (not parents of variants): those a budget change wakes. */
+export async function listQueuedTaskIds(db: D1Database, projectId: string): Promise<string[]> {
+  const { results } = await db.prepare("SELECT id FROM tasks WHERE project_id = ? AND status = 'queued' AND variant_agent_types IS NULL").bind(projectId).all<{ id: string }>();
+  return results.map((row) => row.id);
+}
+
 /** Ids of tasks waiting on node `nodeId` (`queued` or `delegated`): their runners want its ready callback. */
 export async function listTaskIdsWaitingOnNode(db: D1Database, nodeId: string): Promise<string[]> {
   const { results } = await db.prepare("SELECT id FROM tasks WHERE node_id = ? AND status IN ('queued', 'delegated')").bind(nodeId).all<{ id: string }>();
@@ -242,6 +251,7 @@ export type TaskRunFields = Partial<
     | 'diff_stat'
     | 'usage'
     | 'resume_message_id'
+    | 'waiting_reason'
   >
 >;
 

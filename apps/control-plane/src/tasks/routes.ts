@@ -2,11 +2,13 @@
  * Handlers of the task routes of the public API (contracts `publicApi`): tasks of a project
  * (create — with `run: true` it starts —, list, read, edit, mark ready, run, cancel, retry) and
  * `GET /api/tasks/:taskId`. Every answer is the task as just written or read, never read back
- * (a task on several agents with its `variants`, read with it).
+ * (a task on several agents with its `variants`, read with it); the list and the reads add each
+ * task's `cost` (costs/task-costs.ts).
  */
 import { conflict, notFound } from '@flotilla/kit';
 import type { PublicHandlers } from '../app-env.js';
 import { depsFromEnv } from '../deps.js';
+import { withCost, withCosts } from '../costs/task-costs.js';
 import { requireProject } from '../projects/projects.js';
 import { announceTask } from './events.js';
 import { cancelTask, retryTask } from './lifecycle.js';
@@ -32,13 +34,15 @@ export const taskHandlers: PublicHandlers<'createTask' | 'listTasks' | 'getProje
   },
 
   listTasks: async ({ params, query }, c) => {
-    await requireProject(c.env.DB, params.projectId);
-    return { tasks: await withVariants(c.env.DB, await listTaskRows(c.env.DB, params.projectId, query.status)) };
+    const { db, config } = depsFromEnv(c.env);
+    await requireProject(db, params.projectId);
+    return { tasks: await withCosts(db, config.priceTable.table, await withVariants(db, await listTaskRows(db, params.projectId, query.status))) };
   },
 
   getProjectTask: async ({ params }, c) => {
-    const row = await requireProjectTask(c.env.DB, params.projectId, params.taskId);
-    return { ...(await withVariantsOne(c.env.DB, row)), events: await listTaskEvents(c.env.DB, row.id) };
+    const { db, config } = depsFromEnv(c.env);
+    const row = await requireProjectTask(db, params.projectId, params.taskId);
+    return withCost(db, config.priceTable.table, { ...(await withVariantsOne(db, row)), events: await listTaskEvents(db, row.id) });
   },
 
   /** Edit a `draft` or `ready` task; 409 naming its status once it has been queued. */
@@ -86,8 +90,9 @@ export const taskHandlers: PublicHandlers<'createTask' | 'listTasks' | 'getProje
   },
 
   getTask: async ({ params }, c) => {
-    const row = await getTaskRow(c.env.DB, params.taskId);
+    const { db, config } = depsFromEnv(c.env);
+    const row = await getTaskRow(db, params.taskId);
     if (!row) throw notFound(`task ${params.taskId} not found`);
-    return { ...(await withVariantsOne(c.env.DB, row)), events: await listTaskEvents(c.env.DB, row.id) };
+    return withCost(db, config.priceTable.table, { ...(await withVariantsOne(db, row)), events: await listTaskEvents(db, row.id) });
   },
 };

@@ -71,8 +71,9 @@ function applyEvent(queryClient: QueryClient, projectId: string, event: ProjectE
 function applyTask(queryClient: QueryClient, projectId: string, task: Task): void {
   // A variant of a task run on several agents is not on the board: its parent (announced with it) is.
   if (task.parentTaskId) void queryClient.invalidateQueries({ queryKey: keys.task(projectId, task.parentTaskId) });
+  // A pushed task carries no `cost` (the reads compute it): the one shown stays until the next read.
   else queryClient.setQueryData<Task[]>(keys.tasks(projectId), (current) =>
-    current ? (current.some((t) => t.id === task.id) ? current.map((t) => (t.id === task.id ? task : t)) : [task, ...current]) : current,
+    current ? (current.some((t) => t.id === task.id) ? current.map((t) => (t.id === task.id ? { cost: t.cost, ...task } : t)) : [task, ...current]) : current,
   );
   queryClient.setQueryData<TaskWithEvents>(keys.task(projectId, task.id), (current) => (current ? { ...current, ...task } : current));
   queryClient.setQueryData<SessionWithTask[]>(keys.sessions(projectId), (current) =>

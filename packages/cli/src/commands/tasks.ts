@@ -1,22 +1,31 @@
 /**
  * Task commands against a running control plane (`--server URL`, else the running `flotilla up`
  * found through `.flotilla/server.json`), all through the public API:
- * - `flotilla tasks [--status S] [--json]`: tasks of every project, by priority then recency;
+ * - `flotilla tasks [--status S] [--json]`: tasks of every project, by priority then recency, with
+ *   their tokens and cost estimate (and why a queued task waits, when its budget holds it);
  * - `flotilla logs <taskId> [--follow]`: status events and chat messages (`--follow`: until it ends);
  * - `flotilla cancel <taskId>`, `flotilla retry <taskId>`;
  * - `flotilla prompt <sessionId> "<text>"`: a follow-up prompt to the session's running agent; to
  *   the session of a task that ended, it resumes the task (prints `resumed`).
  * Each returns the process exit code: 0 done, 1 refused or failed.
  */
-import { TaskStatus, type Task, type TaskStatusEvent, type TaskWithEvents } from '@flotilla/contracts';
+import { formatCost, formatTokens, formatUsageLine, tokensTotal, TaskStatus, type Task, type TaskStatusEvent, type TaskWithEvents } from '@flotilla/contracts';
 import { followTask } from '../run/follow.js';
 import { STEP_LABELS, renderMessage } from '../run/render.js';
 import { connectToServer, refusalsAsExitCode, write, type ServerOptions } from './server-connection.js';
 import { diffStatLine } from '../run/diff-line.js';
 
+/** The cost column: "14.4k tokens $0.04" (tokens in and out; "cost unknown" when the price table has no price), "-" before any usage. */
+function costColumn(task: Task): string {
+  const cost = task.cost;
+  if (!cost || (cost.tokens.requests === 0 && cost.nodeMs === 0)) return '-';
+  return `${formatTokens(tokensTotal(cost.tokens))} tokens ${formatCost(cost)}`;
+}
+
 function taskLine(task: Task): string {
   const step = task.status === 'queued' || task.status === 'delegated' || task.status === 'in_progress' ? ` (${task.executionStep ?? '-'})` : '';
-  return `${task.id}  ${`${task.status}${step}`.padEnd(34)}  p${task.priority}  ${task.title}`;
+  const waiting = task.waitingReason ? `\n      waiting: ${task.waitingReason}` : '';
+  return `${task.id}  ${`${task.status}${step}`.padEnd(34)}  p${task.priority}  ${costColumn(task).padEnd(26)}  ${task.title}${waiting}`;
 }
 
 /** `flotilla tasks [--status S] [--json]`. */
@@ -51,6 +60,7 @@ function describeOutcome(task: TaskWithEvents): string[] {
   if (changes) lines.push(changes);
   if (task.output.prUrl) lines.push(`Pull request: ${task.output.prUrl}`);
   if (task.output.warning) lines.push(`Warning: ${task.output.warning}`);
+  if (task.cost && task.cost.tokens.requests + task.cost.nodeMs > 0) lines.push(`Usage: ${formatUsageLine(task.cost)} (estimate)`);
   return lines;
 }
 

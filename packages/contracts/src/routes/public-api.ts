@@ -25,6 +25,7 @@ import {
   UpdateProjectRequest,
 } from '../settings.js';
 import { GitHost } from '../git-hosts.js';
+import { ProjectUsage, ProjectUsageQuery, UsageCost } from '../costs.js';
 import { CreateTaskRequest, FollowUpPromptRequest, FollowUpPromptResponse, Task, TaskStatus, TaskWithEvents, UpdateTaskRequest } from '../task.js';
 import { route } from './route.js';
 
@@ -64,6 +65,10 @@ export const publicApi = {
   listProjects: route({ method: 'GET', path: '/api/projects', auth: 'apiToken', response: ProjectList, status: [200], summary: 'list projects' }),
   getProject: route({ method: 'GET', path: projectRoute, auth: 'apiToken', response: Project, status: [200], summary: 'read a project' }),
   updateProject: route({ method: 'PATCH', path: projectRoute, auth: 'apiToken', body: UpdateProjectRequest, response: Project, status: [200], summary: "change a project's settings" }),
+
+  // Costs and budgets (costs/).
+  getProjectUsage: route({ method: 'GET', path: `${projectRoute}/usage`, auth: 'apiToken', query: ProjectUsageQuery, response: ProjectUsage, status: [200], summary: "the project's tokens, node time and cost estimate per UTC day, and its budget" }),
+  getSessionUsage: route({ method: 'GET', path: `${projectRoute}/sessions/:sessionId/usage`, auth: 'apiToken', response: UsageCost, status: [200], summary: "a chat session's tokens, node time and cost estimate (the runs in it)" }),
 
   // Tasks (tasks/).
   createTask: route({ method: 'POST', path: `${projectRoute}/tasks`, auth: 'apiToken', body: CreateTaskRequest, response: Task, status: [201], summary: 'create a task (draft; with run: true it is queued and starts)' }),

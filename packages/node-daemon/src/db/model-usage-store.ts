@@ -2,9 +2,9 @@
  * Model usage in the daemon database (table `model_usage`, schema 3): one row per request an
  * agent made through its workspace's model gateway (model-gateway/), with the tokens the model
  * API's answer reported. A task's totals go to the control plane with its task callback
- * (`TaskCallbackRequest.usage`).
+ * (`TaskCallbackRequest.usage`), with the same counts per model (`byModel`).
  */
-import type { ModelUsage } from '@flotilla/contracts';
+import { addModelUsage, EMPTY_MODEL_USAGE, type ModelUsage } from '@flotilla/contracts';
 import type { SqliteDatabase } from './database.js';
 
 /** One gateway request and what its answer said it used. */
@@ -25,6 +25,7 @@ export interface ModelUsageRow {
 }
 
 interface TotalsRow {
+  model: string | null;
   requests: number;
   input: number | null;
   output: number | null;
@@ -54,20 +55,23 @@ export class ModelUsageStore {
    * @returns undefined when the run made no request through the gateway
    */
   totalsOf(taskId: string, workspaceId: string): ModelUsage | undefined {
-    const row = this.db
+    const rows = this.db
       .prepare<[string, string], TotalsRow>(
-        `SELECT COUNT(*) AS requests, SUM(input_tokens) AS input, SUM(output_tokens) AS output,
+        `SELECT model, COUNT(*) AS requests, SUM(input_tokens) AS input, SUM(output_tokens) AS output,
            SUM(cache_creation_input_tokens) AS cacheCreation, SUM(cache_read_input_tokens) AS cacheRead
-         FROM model_usage WHERE task_id = ? AND workspace_id = ?`,
+         FROM model_usage WHERE task_id = ? AND workspace_id = ? GROUP BY model ORDER BY model`,
       )
-      .get(taskId, workspaceId);
-    if (!row || row.requests === 0) return undefined;
-    return {
+      .all(taskId, workspaceId);
+    const byModel = rows.map((row) => ({
+      model: row.model,
       requests: row.requests,
       inputTokens: row.input ?? 0,
       outputTokens: row.output ?? 0,
       cacheCreationInputTokens: row.cacheCreation ?? 0,
       cacheReadInputTokens: row.cacheRead ?? 0,
-    };
+    }));
+    if (byModel.length === 0) return undefined;
+    // The totals, and the same per model: what the control plane's cost estimate prices.
+    return { ...byModel.reduce(addModelUsage, EMPTY_MODEL_USAGE), byModel };
   }
 }

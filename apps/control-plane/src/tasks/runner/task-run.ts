@@ -3,7 +3,9 @@
  * by `startRun` with what the run needs of the task, carried through the steps (steps.ts) by the
  * shared run machinery (runs/run-loop.ts), ended by the task callback (`completeRun`), a
  * cancellation (`cancelRun`) or a failure, then cleaned up. The task row is not read while the
- * run goes on: each step reached is written with `RETURNING` and announced from that row.
+ * run goes on: each step reached is written with `RETURNING` and announced from that row. While
+ * its project's daily budget is reached the run waits in `node_selection`, the task `queued` with
+ * the reason (costs/budget.ts); its end records what it used in the usage ledger (costs/run-usage.ts).
  */
 import { addModelUsage, EMPTY_MODEL_USAGE, ModelUsage, type TaskCallbackRequest, type TaskStatus } from '@flotilla/contracts';
 import { conflict, fail, FlotillaError, succeed, type Outcome } from '@flotilla/kit';
@@ -11,10 +13,15 @@ import type { Deps } from '../../deps.js';
 import { runAlarm, runCleanup, wakeRun, type RunKind, type RunStore } from '../../runs/run-loop.js';
 import { initialRunState, type RunState, type TaskRunSubject } from '../../runs/run-state.js';
 import { stepTimeoutMs } from '../../runs/step.js';
+import { budgetHold } from '../../costs/budget.js';
+import { recordRunEnd } from '../../costs/run-usage.js';
 import { announceTask } from '../events.js';
 import { getTaskRow, recordTaskStep, runSubjectOf } from '../repository.js';
 import { transitionTask } from '../status.js';
 import { TASK_STEP_HANDLERS } from './steps.js';
+
+/** The shortest re-check of a budget that holds a task back (ms), whatever BUDGET_RECHECK_INTERVAL_MS says. */
+const MIN_BUDGET_RECHECK_MS = 1_000;
 
 const logOf = (deps: Deps, fields: Record<string, unknown>) => deps.log.child({ component: 'task-runner', ...fields });
 
@@ -24,8 +31,18 @@ function taskRunKind(deps: Deps): RunKind {
     component: 'task-runner',
     logFields: (state) => ({ taskId: state.taskId }),
     runStep: async (ctx) => {
-      if (!ctx.state.task) throw new FlotillaError('internal', `run of task ${ctx.state.taskId ?? '?'} has no task`, { retryable: false });
-      return TASK_STEP_HANDLERS[ctx.state.step]({ ...ctx, task: ctx.state.task });
+      const task = ctx.state.task;
+      if (!task) throw new FlotillaError('internal', `run of task ${ctx.state.taskId ?? '?'} has no task`, { retryable: false });
+      // A task waits `queued` while its project's daily budget is reached; the wait does not count
+      // towards the step's timeout (costs/budget.ts).
+      if (ctx.state.step === 'node_selection' && (await budgetHold(deps, task.projectId, task.taskId))) {
+        await ctx.remember({ stepStartedAt: Date.now() });
+        return { kind: 'wait', ms: Math.max(MIN_BUDGET_RECHECK_MS, deps.config.BUDGET_RECHECK_INTERVAL_MS) };
+      }
+      const outcome = await TASK_STEP_HANDLERS[ctx.state.step]({ ...ctx, task });
+      // The run's node time counts from when it got its node (costs/run-usage.ts).
+      if (outcome.kind === 'advance' && outcome.patch?.nodeId && ctx.state.nodeHeldSince === undefined) return { ...outcome, patch: { ...outcome.patch, nodeHeldSince: Date.now() } };
+      return outcome;
     },
     stepTimeoutMs: (state, config) => stepTimeoutMs(config, state.step),
     stepReached: async (state) => {
@@ -36,7 +53,9 @@ function taskRunKind(deps: Deps): RunKind {
       return true;
     },
     recordFailure: async (state, message) => {
-      if (state.taskId) await transitionTask(deps, state.taskId, 'failed', { actor: 'task-runner', step: state.step, reason: message, fields: { error: message } });
+      if (!state.taskId) return;
+      await transitionTask(deps, state.taskId, 'failed', { actor: 'task-runner', step: state.step, reason: message, fields: { error: message } });
+      await recordRunEnd(deps, state);
     },
     chatSessionId: (state) => state.task?.chatSessionId ?? state.manualWorkspace?.chatSessionId ?? null,
   };
@@ -96,6 +115,7 @@ export async function cancelRun(store: RunStore, deps: Deps, reason: string): Pr
   if (!state) return false;
   if (state.pendingCleanup === 'cancelled') return true;
   logOf(deps, { taskId: state.taskId }).info('run cancelled', { step: state.step, reason });
+  if (!state.finished) await recordRunEnd(deps, state);
   await store.save({ ...state, finished: true, pendingCleanup: 'cancelled', keepWorkspace: true, lastError: reason, attempt: 0 });
   await store.setAlarm(Date.now());
   return true;
@@ -159,6 +179,7 @@ export async function completeRun(store: RunStore, deps: Deps, callback: TaskCal
     if (error instanceof FlotillaError && error.code === 'conflict') return fail(error);
     throw error;
   }
+  await recordRunEnd(deps, state, callback.usage);
   // Re-read: the alarm may have saved progress while the transition was being written.
   const keepWorkspace = callback.status === 'completed' && callback.keepWorkspace === true;
   await store.save({ ...((await store.load()) ?? state), finished: true, pendingCleanup: callback.status, keepWorkspace, attempt: 0 });

@@ -12,6 +12,7 @@ import { Link } from 'react-router';
 import { api, errorText } from '../../lib/api';
 import { invalidateProject, isInFlight } from '../../lib/queries';
 import { BoardCardResult } from '../result/BoardCardResult';
+import { cardShowsUsage, UsageLine, WaitingReason } from '../cost/UsageLine';
 import { StatusBadge } from '../ui/StatusBadge';
 import { WorkspaceLinks } from '../workspace/WorkspaceLink';
 import { DraftEditor } from './DraftEditor';
@@ -55,6 +56,12 @@ export const KanbanCard = memo(function KanbanCard({ projectId, task }: { projec
         {task.variants && task.variants.length > 0 && <span className="muted small">on {task.variants.map((v) => AGENT_CATALOG[v.agentType].label).join(', ')}</span>}
       </div>
       <BoardCardResult projectId={projectId} task={task} />
+      {(task.waitingReason || cardShowsUsage(task.cost)) && (
+        <div className="card-usage">
+          <WaitingReason projectId={projectId} reason={task.waitingReason} compact />
+          <UsageLine cost={task.cost} compact />
+        </div>
+      )}
       {editable && !editing && (
         <div className="card-actions">
           <button type="button" onClick={() => setEditing(true)} disabled={busy}>

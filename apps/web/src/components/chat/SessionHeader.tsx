@@ -14,6 +14,7 @@ import { isSessionLive } from '../../lib/status-words';
 import { ConfirmButton } from '../ui/ConfirmButton';
 import { StatusBadge } from '../ui/StatusBadge';
 import { ResultCard } from '../result/ResultCard';
+import { UsageLine, WaitingReason } from '../cost/UsageLine';
 import { WorkspaceLinks } from '../workspace/WorkspaceLink';
 import { ExecutionSteps } from './ExecutionSteps';
 import { workspaceNotToLink } from '../../lib/workspaces';
@@ -57,6 +58,9 @@ export function SessionHeader({ projectId, session, socketState }: Props) {
       </div>
       {/* A task that ended: its result (issue 17), with Retry when it failed or was cancelled. */}
       {data && <ResultCard projectId={projectId} task={data} />}
+      {/* Tokens, cost and node time so far; why a queued task waits (issue 16 item 2). */}
+      {data && <UsageLine cost={data.cost} />}
+      {data && <WaitingReason projectId={projectId} reason={data.waitingReason} />}
       {/* A task on several agents has no steps of its own: each agent's are in its chat session. */}
       {data && isInFlight(data.status) && !data.variants && <ExecutionSteps status={data.status} step={data.executionStep} />}
       <div className="row small">

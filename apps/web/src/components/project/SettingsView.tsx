@@ -12,6 +12,8 @@ import { api, errorText } from '../../lib/api';
 import { keys } from '../../lib/queries';
 import { useTransientNotice } from '../../lib/transient-notice';
 import { AgentSelect } from '../agents/AgentSelect';
+import { BudgetForm } from '../cost/BudgetForm';
+import { UsageTable } from '../cost/UsageTable';
 import { AgentKeys } from './AgentKeys';
 import { CloudToken } from './CloudToken';
 import { EgressAllowlistForm } from './EgressAllowlistForm';
@@ -91,6 +93,8 @@ export function SettingsView({ project }: { project: Project }) {
           {save.isPending && branch.trim() !== project.defaultBranch ? CHECKING_REPOSITORY : 'Save settings'}
         </button>
       </form>
+      <BudgetForm project={project} />
+      <UsageTable projectId={project.id} />
       <EgressAllowlistForm project={project} />
       <CloudToken provider="hetzner" />
       <RepositoryToken repoUrl={project.repoUrl} />
