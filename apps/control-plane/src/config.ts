@@ -2,7 +2,7 @@
  * Every setting of the control plane, read from the Worker's vars and checked in ONE place:
  * the timeouts and limits (defaults in contracts CONTROL_PLANE_CONFIG_DEFAULTS, defined once
  * there) and the string settings (BASE_URL, LOCAL_CLOUD_URL, LOCAL_CLOUD_SECRET, REPOSITORY_CHECK_INSTEAD_OF, DEPLOYMENT_MODE, DEPLOYMENT_ID, LISTEN_PORT, HETZNER_*,
- * NODE_DNS_*, NODE_DAEMON_PORT, NODE_ORIGIN_TLS, NODE_PUBLIC_URL_TEMPLATE, CLOUDFLARE_API_URL)
+ * NODE_DNS_*, NODE_DAEMON_PORT, NODE_ORIGIN_TLS, NODE_PUBLIC_URL_TEMPLATE, CLOUDFLARE_API_URL, GITHUB_API_URL)
  * and secrets. A bad number refuses the whole config (as it always has), saying which; a missing or invalid
  * string setting is kept as a {@link Checked} problem and refused — with a message naming the
  * var — only where it is needed (`setting`), so a half-configured Hetzner or node DNS does not
@@ -80,6 +80,8 @@ export interface Settings {
   nodeDaemon: Checked<NodeDaemonSettings>;
   /** REPOSITORY_CHECK_INSTEAD_OF: where the repository check asks instead (projects/url-rewrites.ts). */
   repositoryCheckRewrites: Checked<UrlRewrite[]>;
+  /** GITHUB_API_URL without a trailing slash (default https://api.github.com): where GitHub issue triggers comment (triggers/). */
+  githubApiUrl: string;
 }
 
 export type Config = Limits & Settings;
@@ -193,6 +195,7 @@ function readSettings(env: Env): Settings {
     nodeDns,
     nodeDaemon: readNodeDaemon(env, nodeDns),
     repositoryCheckRewrites: parseUrlRewrites(text(env.REPOSITORY_CHECK_INSTEAD_OF)),
+    githubApiUrl: (text(env.GITHUB_API_URL) ?? 'https://api.github.com').replace(/\/$/, ''),
   };
 }
 

@@ -69,6 +69,16 @@ export const CONTROL_PLANE_CONFIG_DEFAULTS = {
    * created by hand do not expire.
    */
   KEPT_WORKSPACE_TTL_MS: 24 * 60 * 60 * 1000,
+
+  // Triggers (issue 16 item 4; apps/control-plane/src/triggers).
+  /** Largest body of a trigger's webhook call, inbound or GitHub's (bytes; 413 above it). */
+  TRIGGER_WEBHOOK_MAX_BODY_BYTES: 1024 * 1024,
+  /** Shortest time between two slots of a schedule trigger's cron expression (ms; a closer one is refused with 400). */
+  TRIGGER_SCHEDULE_MIN_INTERVAL_MS: 60_000,
+  /** How many times the result of a GitHub issue's task is tried to be commented back before giving up (count). */
+  TRIGGER_COMMENT_MAX_ATTEMPTS: 5,
+  /** Wait before trying again to comment a result on a GitHub issue after GitHub refused or did not answer (ms). */
+  TRIGGER_COMMENT_RETRY_MS: 60_000,
 } as const;
 
 
@@ -94,4 +104,6 @@ export const CONTROL_PLANE_STRING_VARS = [
   'CLOUDFLARE_API_URL',
   'DEPLOYMENT_ID',
   'REPOSITORY_CHECK_INSTEAD_OF',
+  // Triggers: where GitHub issue triggers comment a task's result.
+  'GITHUB_API_URL',
 ] as const;
