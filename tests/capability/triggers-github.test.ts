@@ -105,10 +105,15 @@ describe('GitHub issue trigger', () => {
     expect(task.status).toBe('completed');
     expect(github.issueComments).toEqual([]);
 
-    // Once the token is saved, the next sweep (the TriggerRunner's alarm, the cron; here the local one) comments it.
+    // Once the token is saved, a sweep (the TriggerRunner's alarm, the cron; here the local one,
+    // asked until it happened) comments it, once.
     await stack.client.putGitCredential('github.com', 'test-github-token');
-    expect(await stack.client.sweepTriggers()).toMatchObject({ commented: 1 });
-    expect(github.issueComments).toHaveLength(1);
+    await expect
+      .poll(async () => {
+        await stack.client.sweepTriggers();
+        return github.issueComments.length;
+      })
+      .toBe(1);
     const comment = github.issueComments[0]!;
     expect(comment).toMatchObject({ owner: 'acme', repo: 'widgets', issueNumber: 7 });
     expect(comment.body).toContain(`task/${task.id}`);

@@ -68,13 +68,13 @@ async function postComment(deps: Deps, firing: PendingComment): Promise<void> {
 }
 
 /**
- * Comment every ended task that owes its comment (`taskId`: only that task's).
+ * Comment every ended task that owes its comment.
  * @returns how many comments GitHub took
  */
-export async function commentPendingResults(deps: Deps, taskId?: string): Promise<number> {
+export async function commentPendingResults(deps: Deps): Promise<number> {
   const log = deps.log.child({ component: 'triggers' });
   let commented = 0;
-  for (const firing of await listPendingComments(deps.db, taskId)) {
+  for (const firing of await listPendingComments(deps.db)) {
     const attempt = await claimCommentAttempt(deps.db, firing, deps.config.OUTBOUND_REQUEST_TIMEOUT_MS * 2);
     if (attempt === null) continue;
     try {

@@ -156,12 +156,11 @@ export interface PendingComment extends FiringRow {
   task_status: string;
 }
 
-/** Firings that owe a comment and whose task ended (completed, failed, cancelled); `taskId` narrows it to one task. */
-export async function listPendingComments(db: D1Database, taskId?: string): Promise<PendingComment[]> {
+/** Firings that owe a comment and whose task ended (completed, failed, cancelled). */
+export async function listPendingComments(db: D1Database): Promise<PendingComment[]> {
   const sql = `SELECT f.*, t.status AS task_status FROM trigger_firings f JOIN tasks t ON t.id = f.task_id
-     WHERE f.comment_state = 'pending' AND t.status IN ('completed', 'failed', 'cancelled')${taskId ? ' AND f.task_id = ?' : ''}`;
-  const statement = db.prepare(sql);
-  return (await (taskId ? statement.bind(taskId) : statement).all<PendingComment>()).results;
+     WHERE f.comment_state = 'pending' AND t.status IN ('completed', 'failed', 'cancelled')`;
+  return (await db.prepare(sql).all<PendingComment>()).results;
 }
 
 /** Whether task `taskId` was made from a GitHub issue and its comment is still owed. */

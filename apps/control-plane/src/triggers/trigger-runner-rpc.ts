@@ -5,6 +5,6 @@
 export interface TriggerRunnerRpc extends Rpc.DurableObjectBranded {
   /** Set the alarm again after schedule triggers changed: at the next slot of any, or retry time of an owed comment. */
   rearm(): Promise<void>;
-  /** Task `taskId` ended and owes a comment on its GitHub issue: comment it now (a failure is retried from the alarm). */
-  commentResult(taskId: string): Promise<void>;
+  /** A task ended that owes a comment on its GitHub issue: the alarm runs now and comments it (a failure is retried later). */
+  commentSoon(): Promise<void>;
 }

@@ -2,7 +2,9 @@
  * TriggerRunner: the one Durable Object (named `triggers`) whose alarm does triggers' timed work —
  * the next schedule slot of any trigger, and comments on GitHub issues that must be tried again.
  * A thin adapter over sweep.ts and issue-comments.ts: the alarm sweeps (due slots, owed comments)
- * and sets itself again; the cron's sweep is the safety net for a lost alarm.
+ * and sets itself again; a task that ends owing a comment sets it to now, so the GitHub call is
+ * never made while the task's status is being written. The cron's sweep is the safety net for a
+ * lost alarm.
  */
 import { errorMessage } from '@flotilla/kit';
 import { DurableObject } from 'cloudflare:workers';
@@ -29,9 +31,8 @@ export class TriggerRunner extends DurableObject<Env> implements TriggerRunnerRp
     else await this.ctx.storage.deleteAlarm();
   }
 
-  async commentResult(taskId: string): Promise<void> {
-    await commentPendingResults(this.deps, taskId);
-    if (await commentsOwed(this.deps)) await this.rearm();
+  async commentSoon(): Promise<void> {
+    await this.ctx.storage.setAlarm(Date.now());
   }
 
   override async alarm(): Promise<void> {
