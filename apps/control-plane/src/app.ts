@@ -31,6 +31,7 @@ import { nodeHandlers } from './nodes/routes.js';
 import { projectHandlers } from './projects/routes.js';
 import { taskCallbackHandlers } from './tasks/callback.routes.js';
 import { taskHandlers } from './tasks/routes.js';
+import { triggerHandlers } from './triggers/routes.js';
 import { workspaceReadyHandlers } from './workspaces/ready.routes.js';
 import { workspaceHandlers } from './workspaces/routes.js';
 
@@ -50,6 +51,7 @@ const publicHandlers: RouteHandlers<PublicApi, AppEnv> = {
   ...daemonArtifactHandlers,
   ...credentialHandlers,
   ...agentHandlers,
+  ...triggerHandlers,
 };
 
 const callbackHandlers: RouteHandlers<CallbackApi, AppEnv> = {

@@ -2,7 +2,8 @@
  * Every setting of the control plane, read from the Worker's vars and checked in ONE place:
  * the timeouts and limits (defaults in contracts CONTROL_PLANE_CONFIG_DEFAULTS, defined once
  * there) and the string settings (BASE_URL, LOCAL_CLOUD_URL, LOCAL_CLOUD_SECRET, REPOSITORY_CHECK_INSTEAD_OF, DEPLOYMENT_MODE, DEPLOYMENT_ID, LISTEN_PORT, HETZNER_*,
- * NODE_DNS_*, NODE_DAEMON_PORT, NODE_ORIGIN_TLS, NODE_PUBLIC_URL_TEMPLATE, CLOUDFLARE_API_URL, PRICE_TABLE)
+ * NODE_DNS_*, NODE_DAEMON_PORT, NODE_ORIGIN_TLS, NODE_PUBLIC_URL_TEMPLATE, CLOUDFLARE_API_URL, PRICE_TABLE,
+ * GITHUB_API_URL)
  * and secrets. A bad number refuses the whole config (as it always has), saying which; a missing or invalid
  * string setting is kept as a {@link Checked} problem and refused — with a message naming the
  * var — only where it is needed (`setting`), so a half-configured Hetzner or node DNS does not
@@ -83,6 +84,8 @@ export interface Settings {
   repositoryCheckRewrites: Checked<UrlRewrite[]>;
   /** PRICE_TABLE over the default price table (costs/price-table.ts); a bad one is a logged problem, the default kept. */
   priceTable: PriceTableSetting;
+  /** GITHUB_API_URL without a trailing slash (default https://api.github.com): where GitHub issue triggers comment (triggers/). */
+  githubApiUrl: string;
 }
 
 export type Config = Limits & Settings;
@@ -197,6 +200,7 @@ function readSettings(env: Env): Settings {
     nodeDaemon: readNodeDaemon(env, nodeDns),
     repositoryCheckRewrites: parseUrlRewrites(text(env.REPOSITORY_CHECK_INSTEAD_OF)),
     priceTable: readPriceTable(env.PRICE_TABLE),
+    githubApiUrl: (text(env.GITHUB_API_URL) ?? 'https://api.github.com').replace(/\/$/, ''),
   };
 }
 

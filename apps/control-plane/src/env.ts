@@ -8,6 +8,7 @@ import type { CONTROL_PLANE_CONFIG_DEFAULTS } from '@flotilla/contracts';
 import type { ProjectDataRpc } from './chat/project-data-rpc.js';
 import type { NodeLifecycleRpc } from './nodes/lifecycle/node-lifecycle-rpc.js';
 import type { TaskRunnerRpc } from './tasks/runner/task-runner-rpc.js';
+import type { TriggerRunnerRpc } from './triggers/trigger-runner-rpc.js';
 import type { WorkspaceRunnerRpc } from './workspaces/runner/workspace-runner-rpc.js';
 
 /**
@@ -71,4 +72,8 @@ export interface Env extends LimitVars {
   NODE_DNS_DOMAIN?: string;
   NODE_DNS_PROXIED?: string;
   CLOUDFLARE_API_URL?: string;
+  /** GitHub's REST API, where GitHub issue triggers comment a task's result (triggers/). */
+  GITHUB_API_URL?: string;
+  /** TriggerRunner, one (named `triggers`): the alarm of the next schedule slot, and the comments back on GitHub issues (triggers/). */
+  TRIGGER_RUNNER: DurableObjectNamespace<TriggerRunnerRpc>;
 }

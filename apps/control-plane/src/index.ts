@@ -1,18 +1,21 @@
 /**
  * Worker entry: the HTTP API (app.ts), the cron, and the Durable Object classes. The cron every
- * 5 minutes wakes the runs under way (a lost alarm only delays a step); every 15 minutes it also
- * sweeps nodes (nodes/sweep.ts).
+ * 5 minutes wakes the runs under way (a lost alarm only delays a step) and sweeps triggers (due
+ * schedule slots, owed GitHub comments: the safety net of the TriggerRunner's alarm); every 15
+ * minutes it also sweeps nodes (nodes/sweep.ts).
  */
 import { app } from './app.js';
 import { depsFromEnv, type Deps } from './deps.js';
 import type { Env } from './env.js';
 import { sweepNodes } from './nodes/sweep.js';
 import { recoverTaskRuns } from './tasks/runner/recovery.js';
+import { sweepTriggers } from './triggers/sweep.js';
 import { wakeWorkspaceRuns } from './workspaces/runner/recovery.js';
 
 export { ProjectData } from './chat/project-data.js';
 export { NodeLifecycle } from './nodes/lifecycle/node-lifecycle.js';
 export { TaskRunner } from './tasks/runner/task-runner.js';
+export { TriggerRunner } from './triggers/trigger-runner.js';
 export { WorkspaceRunner } from './workspaces/runner/workspace-runner.js';
 
 /** The cron that only wakes runs; any other trigger (the 15-minute one, or a manual one) also sweeps nodes. */
@@ -29,6 +32,7 @@ export default {
   async scheduled(controller: ScheduledController, env: Env, ctx: ExecutionContext) {
     const deps = depsFromEnv(env);
     ctx.waitUntil(wakeRuns(deps));
+    ctx.waitUntil(sweepTriggers(deps, new Date()));
     if (controller.cron !== RUNS_ONLY_CRON) ctx.waitUntil(sweepNodes(deps));
   },
 } satisfies ExportedHandler<Env>;

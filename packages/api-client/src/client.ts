@@ -19,6 +19,7 @@ import {
   type CreateManualWorkspaceRequest,
   type CreateProjectRequest,
   type CreateTaskRequest,
+  type CreateTriggerRequest,
   type PutAgentCredentialRequest,
   type RouteInput,
   type RouteOutput,
@@ -268,6 +269,33 @@ export class FlotillaClient {
   /** A chat session's tokens, node time and cost estimate (the runs in it): `GET /api/projects/:projectId/sessions/:sessionId/usage`. */
   readonly getSessionUsage = (projectId: string, sessionId: string) => {
     return this.call(publicApi.getSessionUsage, { params: { projectId, sessionId } });
+  };
+
+  // Triggers (issue 16 item 4). The routes that fire a trigger are for outside callers (a
+  // webhook sender, GitHub), which sign or authorize them with the trigger's secret.
+
+  /** A project's triggers: `GET /api/projects/:projectId/triggers`. */
+  readonly listTriggers = (projectId: string) => {
+    return this.call(publicApi.listTriggers, { params: { projectId } }).then((r) => r.triggers);
+  };
+
+  /** Create a trigger (201 `{trigger, secret}`: the secret is shown this once). */
+  readonly createTrigger = (projectId: string, input: CreateTriggerRequest) => {
+    return this.call(publicApi.createTrigger, { params: { projectId }, body: input });
+  };
+
+  /** Turn a trigger on or off. */
+  readonly setTriggerEnabled = (projectId: string, triggerId: string, enabled: boolean) => {
+    return this.call(publicApi.updateTrigger, { params: { projectId, triggerId }, body: { enabled } });
+  };
+
+  readonly deleteTrigger = (projectId: string, triggerId: string) => {
+    return this.call(publicApi.deleteTrigger, { params: { projectId, triggerId } });
+  };
+
+  /** Fire the schedule slots due at `now` (ISO time; default the control plane's clock) and retry owed GitHub comments (local mode). */
+  readonly sweepTriggers = (now?: string) => {
+    return this.call(publicApi.sweepTriggers, { body: now ? { now } : {} });
   };
 
   /** WebSocket URL of a project's live events, resuming a session after `after` (absolute base URLs only). */

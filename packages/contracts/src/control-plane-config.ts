@@ -82,6 +82,16 @@ export const CONTROL_PLANE_CONFIG_DEFAULTS = {
    * the budget wakes it at once. Capped by STEP_NODE_SELECTION_TIMEOUT_MS (the step it waits in).
    */
   BUDGET_RECHECK_INTERVAL_MS: 60_000,
+
+  // Triggers (issue 16 item 4; apps/control-plane/src/triggers).
+  /** Largest body of a trigger's webhook call, inbound or GitHub's (bytes; 413 above it). */
+  TRIGGER_WEBHOOK_MAX_BODY_BYTES: 1024 * 1024,
+  /** Shortest time between two slots of a schedule trigger's cron expression (ms; a closer one is refused with 400). */
+  TRIGGER_SCHEDULE_MIN_INTERVAL_MS: 60_000,
+  /** How many times the result of a GitHub issue's task is tried to be commented back before giving up (count). */
+  TRIGGER_COMMENT_MAX_ATTEMPTS: 5,
+  /** Wait before trying again to comment a result on a GitHub issue after GitHub refused or did not answer (ms). */
+  TRIGGER_COMMENT_RETRY_MS: 60_000,
 } as const;
 
 
@@ -109,4 +119,6 @@ export const CONTROL_PLANE_STRING_VARS = [
   'REPOSITORY_CHECK_INSTEAD_OF',
   // Costs and budgets: the price table over the default (JSON; apps/control-plane costs/price-table.ts).
   'PRICE_TABLE',
+  // Triggers: where GitHub issue triggers comment a task's result.
+  'GITHUB_API_URL',
 ] as const;

@@ -22,3 +22,4 @@ export * from './usage.js';
 export * from './repository-check.js';
 export * from './costs.js';
 export * from './cost-format.js';
+export * from './triggers.js';

@@ -10,6 +10,7 @@
 import { canTransitionTask, parentTaskStatus, TERMINAL_TASK_STATUSES, type ExecutionStep, type TaskStatus, type TaskTransitionKind } from '@flotilla/contracts';
 import { conflict, errorMessage, notFound } from '@flotilla/kit';
 import type { Deps } from '../deps.js';
+import { afterTaskEnded } from '../triggers/task-ended.js';
 import { announceTask } from './events.js';
 import { getTaskRow, listVariantRows, statusEventStatement, updateTaskFieldsStatement, updateTaskStatusStatement, type TaskRow, type TaskRunFields } from './repository.js';
 
@@ -53,6 +54,7 @@ export async function applyTransition(deps: TransitionDeps, taskId: string, from
   const written = withFields?.results[0] ?? moved;
   await announceTask(deps, written);
   if (written.parent_task_id) await followVariants(deps, written.parent_task_id);
+  if (TERMINAL_TASK_STATUSES.includes(written.status)) await afterTaskEnded(deps, written.id);
   return written;
 }
 

@@ -27,6 +27,7 @@ import {
 import { GitHost } from '../git-hosts.js';
 import { ProjectUsage, ProjectUsageQuery, UsageCost } from '../costs.js';
 import { CreateTaskRequest, FollowUpPromptRequest, FollowUpPromptResponse, Task, TaskStatus, TaskWithEvents, UpdateTaskRequest } from '../task.js';
+import { CreatedTrigger, CreateTriggerRequest, Trigger, TriggerFired, TriggerList, TriggerSweepRequest, TriggerSweepResult, UpdateTriggerRequest } from '../triggers.js';
 import { route } from './route.js';
 
 /** `GET /health`. */
@@ -122,6 +123,17 @@ export const publicApi = {
   deleteAgentCredential: route({ method: 'DELETE', path: '/api/credentials/agents/:agentType', auth: 'apiToken', params: z.object({ agentType: AgentType }), response: { kind: 'empty' }, status: [204], summary: "forget an agent's credential" }),
   putGitCredential: route({ method: 'PUT', path: '/api/credentials/git/:host', auth: 'apiToken', params: z.object({ host: GitHost }), body: PutGitCredentialRequest, response: CredentialInfo, status: [200], summary: 'save a repository token for a git host' }),
   deleteGitCredential: route({ method: 'DELETE', path: '/api/credentials/git/:host', auth: 'apiToken', params: z.object({ host: GitHost }), response: { kind: 'empty' }, status: [204], summary: "forget a git host's repository token" }),
+
+  // Triggers (triggers/). `sweep` comes before `:triggerId`. The two webhook routes read their
+  // body themselves (a signature covers its bytes; TRIGGER_WEBHOOK_MAX_BODY_BYTES) and check the
+  // trigger's secret: a bearer token (`webhook`) or GitHub's X-Hub-Signature-256 (`github`).
+  listTriggers: route({ method: 'GET', path: `${projectRoute}/triggers`, auth: 'apiToken', response: TriggerList, status: [200], summary: "the project's triggers" }),
+  createTrigger: route({ method: 'POST', path: `${projectRoute}/triggers`, auth: 'apiToken', body: CreateTriggerRequest, response: CreatedTrigger, status: [201], summary: 'create a trigger (its secret is in this answer only)' }),
+  updateTrigger: route({ method: 'PATCH', path: `${projectRoute}/triggers/:triggerId`, auth: 'apiToken', body: UpdateTriggerRequest, response: Trigger, status: [200], summary: 'turn a trigger on or off' }),
+  deleteTrigger: route({ method: 'DELETE', path: `${projectRoute}/triggers/:triggerId`, auth: 'apiToken', response: { kind: 'empty' }, status: [204], summary: 'delete a trigger' }),
+  sweepTriggers: route({ method: 'POST', path: '/api/triggers/sweep', auth: 'apiToken', body: TriggerSweepRequest, response: TriggerSweepResult, status: [200], summary: 'fire the schedules due now, or at a given time, and retry GitHub comments (local mode)' }),
+  fireWebhookTrigger: route({ method: 'POST', path: '/api/triggers/:triggerId/webhook', auth: 'public', response: TriggerFired, status: [201], summary: "make a task from a webhook trigger (its secret as bearer token)" }),
+  fireGitHubTrigger: route({ method: 'POST', path: '/api/triggers/:triggerId/github', auth: 'public', response: TriggerFired, status: [201, 200], summary: "GitHub's issues webhook: a labelled issue makes a task (X-Hub-Signature-256)" }),
 } as const;
 
 export type PublicApi = typeof publicApi;

@@ -1,8 +1,11 @@
 /**
- * Fake GitHub REST API (test-only) for the one call Flotilla makes, following GitHub's published
- * reference (https://docs.github.com/en/rest/pulls/pulls#create-a-pull-request):
- * `POST /repos/{owner}/{repo}/pulls {title, head, base, body}` → 201 with `number`, `html_url`,
- * `state: "open"`, `head.ref`, `base.ref`. Token auth (`Authorization: token|Bearer <t>`; 401
+ * Fake GitHub REST API (test-only) for the calls Flotilla makes, following GitHub's published
+ * reference: `POST /repos/{owner}/{repo}/pulls {title, head, base, body}` → 201 with `number`,
+ * `html_url`, `state: "open"`, `head.ref`, `base.ref`
+ * (https://docs.github.com/en/rest/pulls/pulls#create-a-pull-request); and
+ * `POST /repos/{owner}/{repo}/issues/{number}/comments {body}` → 201 with `id`, `html_url`, `body`
+ * (https://docs.github.com/en/rest/issues/comments#create-an-issue-comment; 422 without a body).
+ * Token auth (`Authorization: token|Bearer <t>`; 401
  * `{"message":"Bad credentials"}` otherwise); 422 when `head` or `base` is missing. Every request
  * is recorded, with the authorization header's token redacted to whether it matched.
  */
@@ -28,11 +31,19 @@ export interface FakePullRequest {
   htmlUrl: string;
 }
 
+export interface FakeIssueComment {
+  owner: string;
+  repo: string;
+  issueNumber: number;
+  body: string;
+}
+
 export interface FakeGitHub {
   /** API base URL (what GITHUB_API_URL takes). */
   url: string;
   requests: FakeGitHubRequest[];
   pullRequests: FakePullRequest[];
+  issueComments: FakeIssueComment[];
   close(): Promise<void>;
 }
 
@@ -60,6 +71,7 @@ export async function startFakeGitHub(options: { tokens?: string[] } = {}): Prom
   const tokens = new Set(options.tokens ?? ['test-github-token']);
   const requests: FakeGitHubRequest[] = [];
   const pullRequests: FakePullRequest[] = [];
+  const issueComments: FakeIssueComment[] = [];
 
   const server = createServer((req, res) => {
     void (async () => {
@@ -69,6 +81,14 @@ export async function startFakeGitHub(options: { tokens?: string[] } = {}): Prom
       const authorized = tokens.has(token);
       requests.push({ method: req.method ?? 'GET', path, authorized, body });
       if (!authorized) return send(res, 401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' });
+      const comments = path.match(/^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/);
+      if (req.method === 'POST' && comments) {
+        const [, owner = '', repo = '', issue = '0'] = comments;
+        if (typeof body.body !== 'string' || body.body === '') return send(res, 422, { message: 'Validation Failed', errors: [{ resource: 'IssueComment', code: 'missing_field', field: 'body' }] });
+        issueComments.push({ owner, repo, issueNumber: Number(issue), body: body.body });
+        const id = issueComments.length;
+        return send(res, 201, { id, html_url: `https://github.com/${owner}/${repo}/issues/${issue}#issuecomment-${id}`, body: body.body });
+      }
       const pulls = path.match(/^\/repos\/([^/]+)\/([^/]+)\/pulls$/);
       if (req.method !== 'POST' || !pulls) return send(res, 404, { message: 'Not Found' });
       const [, owner = '', repo = ''] = pulls;
@@ -88,6 +108,7 @@ export async function startFakeGitHub(options: { tokens?: string[] } = {}): Prom
     url: `http://127.0.0.1:${port}`,
     requests,
     pullRequests,
+    issueComments,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }

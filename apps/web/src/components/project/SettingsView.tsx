@@ -20,6 +20,7 @@ import { EgressAllowlistForm } from './EgressAllowlistForm';
 import { FieldError } from './FieldError';
 import { CHECKING_REPOSITORY, repositoryRefusalOf } from './repository-check';
 import { RepositoryToken } from './RepositoryToken';
+import { TriggersCard } from '../triggers/TriggersCard';
 
 /** How the settings page names each provider. */
 const PROVIDER_LABELS: Record<ProviderName, string> = { local: 'This machine (local)', hetzner: 'Hetzner Cloud' };
@@ -99,6 +100,7 @@ export function SettingsView({ project }: { project: Project }) {
       <CloudToken provider="hetzner" />
       <RepositoryToken repoUrl={project.repoUrl} />
       <AgentKeys />
+      <TriggersCard project={project} />
     </section>
   );
 }
