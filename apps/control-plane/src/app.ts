@@ -24,6 +24,7 @@ import { messageBatchHandlers } from './chat/messages.routes.js';
 import { promptHandlers } from './chat/prompt.routes.js';
 import { chatHandlers } from './chat/routes.js';
 import { credentialHandlers } from './credentials/routes.js';
+import { hotAgentHandlers } from './hot-agents/routes.js';
 import { nodeCallbackHandlers } from './nodes/callbacks.routes.js';
 import { daemonArtifactHandlers } from './nodes/daemon-artifact.routes.js';
 import { nodeHandlers } from './nodes/routes.js';
@@ -48,6 +49,7 @@ const publicHandlers: RouteHandlers<PublicApi, AppEnv> = {
   ...daemonArtifactHandlers,
   ...credentialHandlers,
   ...agentHandlers,
+  ...hotAgentHandlers,
 };
 
 const callbackHandlers: RouteHandlers<CallbackApi, AppEnv> = {

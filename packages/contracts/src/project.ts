@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AgentType } from './agents.js';
+import { HotAgentCount } from './hot-agents.js';
 import { EgressAllowlist } from './egress.js';
 import { GitBranchName, RepositoryUrl } from './git-names.js';
 import { ProviderName, VmSize } from './settings.js';
@@ -28,6 +29,8 @@ export const Project = z.object({
   defaultProvider: ProviderName,
   /** Hosts its workspaces' agents may reach besides the defaults (git host, package registries, model API). */
   egressAllowlist: EgressAllowlist,
+  /** Hot agents it keeps per agent type (issue 15; 0: none). */
+  hotAgents: HotAgentCount,
   createdAt: z.string(),
   updatedAt: z.string(),
 });

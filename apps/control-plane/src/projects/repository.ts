@@ -11,6 +11,8 @@ interface ProjectRow {
   default_provider: string;
   /** JSON array of host names (migration 0005). */
   egress_allowlist: string;
+  /** Hot agents kept per agent type (migration 0011). */
+  hot_agents: number;
   created_at: string;
   updated_at: string;
 }
@@ -25,6 +27,7 @@ function toProject(row: ProjectRow): Project {
     defaultVmSize: row.default_vm_size as VmSize | null,
     defaultProvider: row.default_provider as ProviderName,
     egressAllowlist: JSON.parse(row.egress_allowlist) as string[],
+    hotAgents: row.hot_agents ?? 0,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -45,6 +48,7 @@ export async function insertProject(db: D1Database, input: CreateProjectRequest,
     default_vm_size: input.defaultVmSize ?? null,
     default_provider: input.defaultProvider ?? 'local',
     egress_allowlist: JSON.stringify(input.egressAllowlist ?? []),
+    hot_agents: 0,
     created_at: now,
     updated_at: now,
   };
@@ -76,6 +80,7 @@ const PROJECT_COLUMNS: Record<keyof UpdateProjectRequest, string> = {
   defaultVmSize: 'default_vm_size',
   defaultProvider: 'default_provider',
   egressAllowlist: 'egress_allowlist',
+  hotAgents: 'hot_agents',
 };
 
 /** Apply settings to a project. @returns the updated project, or null when it does not exist */
