@@ -98,3 +98,15 @@ export async function listHotAgents(db: D1Database, projectId: string, limit = 2
   const { results } = await db.prepare('SELECT * FROM hot_agents WHERE project_id = ? ORDER BY created_at DESC LIMIT ?').bind(projectId, limit).all<HotAgentRow>();
   return results;
 }
+
+/**
+ * Nodes kept for hot agents: with a `ready` one, or one claimed since `claimedSince` (ISO) whose
+ * task may not hold the node yet. A task that does not run on one of them does not take their node.
+ */
+export async function listNodesKeepingHotAgents(db: D1Database, claimedSince: string): Promise<string[]> {
+  const { results } = await db
+    .prepare("SELECT DISTINCT node_id FROM hot_agents WHERE status = 'ready' OR (status = 'claimed' AND claimed_at >= ?)")
+    .bind(claimedSince)
+    .all<{ node_id: string }>();
+  return results.map((row) => row.node_id);
+}
