@@ -15,6 +15,7 @@ import { AgentSelect } from '../agents/AgentSelect';
 import { AgentKeys } from './AgentKeys';
 import { CloudToken } from './CloudToken';
 import { EgressAllowlistForm } from './EgressAllowlistForm';
+import { HotAgentsForm } from './HotAgentsForm';
 import { FieldError } from './FieldError';
 import { CHECKING_REPOSITORY, repositoryRefusalOf } from './repository-check';
 import { RepositoryToken } from './RepositoryToken';
@@ -92,6 +93,7 @@ export function SettingsView({ project }: { project: Project }) {
         </button>
       </form>
       <EgressAllowlistForm project={project} />
+      <HotAgentsForm project={project} />
       <CloudToken provider="hetzner" />
       <RepositoryToken repoUrl={project.repoUrl} />
       <AgentKeys />
