@@ -103,6 +103,12 @@ export class HotAgentService {
       entry.info.error = errorMessage(error);
       if (entry.info.status === 'preparing') entry.info.status = 'failed';
       this.logger.warn('hot agent preparation failed', { hotAgentId: request.hotAgentId, error: entry.info.error });
+      // Nothing is left to claim: its agent and workspace go now (a claim then answers 409).
+      if (entry.info.status === 'failed') {
+        await this.deps.workspaces.destroyWorkspace(request.workspaceId).catch((failure: unknown) => {
+          this.logger.warn('could not remove a hot agent workspace', { hotAgentId: request.hotAgentId, error: errorMessage(failure) });
+        });
+      }
     }
   }
 
@@ -141,6 +147,7 @@ export class HotAgentService {
         baseBranch: entry.request.baseBranch,
         branch: request.branch,
         preparedBranch: workspace.branch,
+        preparedBase: workspace.baseCommit,
         commandTimeoutMs: this.deps.gitCommandTimeoutMs,
         fetchTimeoutMs: this.deps.gitCloneTimeoutMs,
         checkoutGit: this.deps.checkoutGit,
