@@ -51,6 +51,9 @@ function directBaseUrl(fakes: Fakes, agentType: AgentTypeValue): string {
   return modelApi === 'openai' ? `${fakes.openai.url}/v1` : fakeOf(fakes, agentType).url;
 }
 
+/** Of each bare run: its `session/prompt` → first model request (ms), the part no preparation can save. */
+const barePromptToRequest: number[] = [];
+
 /** Spawn → first model request (ms) of `agentType` started by hand, as its node daemon would start it, minus the sandbox and gateway. */
 async function bareRun(fakes: Fakes, agentType: AgentTypeValue): Promise<number> {
   const fake = fakeOf(fakes, agentType);
@@ -72,8 +75,10 @@ async function bareRun(fakes: Fakes, agentType: AgentTypeValue): Promise<number>
   const agent = spawnAcpAgent({ command, args: [...args, ...launch.args], client: app, env, cwd });
   await agent.agent.request(methods.agent.initialize, { protocolVersion: PROTOCOL_VERSION, clientCapabilities: { fs: { readTextFile: true, writeTextFile: true } } });
   const { sessionId } = await agent.agent.request(methods.agent.session.new, { cwd, mcpServers: [] });
+  const promptAt = Date.now();
   const prompt = agent.agent.request(methods.agent.session.prompt, { sessionId, prompt: [{ type: 'text', text: 'Say hello.' }] });
   const at = await nextMainRequestAt(fake, before);
+  barePromptToRequest.push(at - promptAt);
   await prompt;
   await agent.stop();
   rmSync(home, { recursive: true, force: true });
@@ -152,7 +157,7 @@ interface AgentFigures {
 function report(agentType: AgentTypeValue, figures: AgentFigures): void {
   const b = stats(figures.bare);
   console.log(`${agentType} (${AGENT_CATALOG[agentType].label}): task POST → first model request, ${RUNS} runs each (ms)`);
-  console.log(`  bare agent (spawn → first request):  median ${b.median}  min ${b.min}  max ${b.max}`);
+  console.log(`  bare agent (spawn → first request):  median ${b.median}  min ${b.min}  max ${b.max}  (of it, prompt → first request: median ${stats(barePromptToRequest.splice(0)).median})`);
   for (const [name, runs] of [['fresh node', figures.fresh], ['warm node', figures.warm], ['hot agent', figures.hot]] as const) {
     const f = stats(runs.map((run) => run.ms));
     console.log(`  ${`flotilla, ${name}:`.padEnd(36)} median ${f.median}  min ${f.min}  max ${f.max}   ratio to bare ${(f.median / b.median).toFixed(2)}x`);
