@@ -1,20 +1,23 @@
 /**
- * Benchmark (issues 2, 12, 13): time from the task `POST` to an agent's first model request on a
- * fresh local node, against a bare run of the same agent from this process (spawn → initialize →
- * session/new → prompt → first model request, configured as the node daemon configures it but
- * talking to the model API directly). Both talk to a fake of the agent's model API (testkit); the
- * difference is what Flotilla adds: task and chat bookkeeping, the TaskRunner steps, spawning a
- * node daemon, cloning the repository, the sandbox, the model gateway and the ACP hand-off.
+ * Benchmark (issues 2, 12, 13, 15): time from the task `POST` to an agent's first model request,
+ * against a bare run of the same agent from this process (spawn → initialize → session/new →
+ * prompt → first model request, configured as the node daemon configures it but talking to the
+ * model API directly). Both talk to a fake of the agent's model API (testkit); the difference is
+ * what Flotilla adds: task and chat bookkeeping, the TaskRunner steps, a node daemon, cloning the
+ * repository, the sandbox (bubblewrap), the model gateway and the ACP hand-off.
  *
- * Containment's cost (issue 12, goal: under 5% of the hand-off): the same tasks, same run,
- * alternating, on a stack whose nodes are unconfined (FLOTILLA_UNSAFE_NO_SANDBOX=1 with
- * FLOTILLA_BWRAP pointing at a missing program, so the agent talks to the gateway and proxy on
- * loopback ports, no bubblewrap) and on one whose nodes sandbox the agent with bubblewrap (gateway
- * and proxy bridged in by socat). Both go through the model gateway.
+ * In one run, per agent type (issue 15): **bare**; **fresh** — a node provisioned for each task
+ * (no warm pool); **warm** — a task on the node the previous task left warm; **hot** — a task on
+ * a hot agent (a project keeping one: repository cloned, agent spawned and past `session/new`).
+ * Each with its median and its ratio to the bare start, and a per-step breakdown (path-steps.ts)
+ * of fresh, warm and hot from the steps the control plane records.
+ *
+ * Containment's cost (issue 12): with `CONTAINMENT=1`, also fresh tasks on nodes that do not
+ * sandbox the agent (FLOTILLA_UNSAFE_NO_SANDBOX=1, FLOTILLA_BWRAP pointing at a missing program),
+ * alternating with the sandboxed ones, and the ratio sandboxed / unconfined.
  *
  * Run: `npm run bench:first-request` — `AGENT=<type>` (default `claude-code`), a comma list, or
- * `AGENT=all` for every agent type; `RUNS=5` runs per figure. Prints, per agent, each figure and
- * the ratios flotilla/bare and sandboxed/unconfined.
+ * `AGENT=all`; `RUNS=5` runs per figure.
  */
 import { AGENT_CATALOG, AgentType, type AgentType as AgentTypeValue } from '@flotilla/contracts';
 import { AGENT_DEFINITIONS, writeHomeFiles } from '@flotilla/node-daemon';
@@ -26,6 +29,7 @@ import { client as acpClient, methods, PROTOCOL_VERSION } from '@agentclientprot
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { breakdownOf, printBreakdown, type PathBreakdown } from './path-steps.js';
 import { nextMainRequestAt, stats, type RecordingFake } from './support.js';
 
 const RUNS = Number(process.env.RUNS ?? '5');
@@ -46,6 +50,9 @@ function directBaseUrl(fakes: Fakes, agentType: AgentTypeValue): string {
   const { modelApi } = AGENT_CATALOG[agentType];
   return modelApi === 'openai' ? `${fakes.openai.url}/v1` : fakeOf(fakes, agentType).url;
 }
+
+/** Of each bare run: its `session/prompt` → first model request (ms), the part no preparation can save. */
+const barePromptToRequest: number[] = [];
 
 /** Spawn → first model request (ms) of `agentType` started by hand, as its node daemon would start it, minus the sandbox and gateway. */
 async function bareRun(fakes: Fakes, agentType: AgentTypeValue): Promise<number> {
@@ -68,59 +75,135 @@ async function bareRun(fakes: Fakes, agentType: AgentTypeValue): Promise<number>
   const agent = spawnAcpAgent({ command, args: [...args, ...launch.args], client: app, env, cwd });
   await agent.agent.request(methods.agent.initialize, { protocolVersion: PROTOCOL_VERSION, clientCapabilities: { fs: { readTextFile: true, writeTextFile: true } } });
   const { sessionId } = await agent.agent.request(methods.agent.session.new, { cwd, mcpServers: [] });
+  const promptAt = Date.now();
   const prompt = agent.agent.request(methods.agent.session.prompt, { sessionId, prompt: [{ type: 'text', text: 'Say hello.' }] });
   const at = await nextMainRequestAt(fake, before);
+  barePromptToRequest.push(at - promptAt);
   await prompt;
   await agent.stop();
   rmSync(home, { recursive: true, force: true });
   return at - t0;
 }
 
-/** A stack whose nodes get `nodeEnv` on top of every fake's settings, and a project on it. */
-async function bootBenchStack(fakes: Fakes, nodeEnv: Record<string, string>): Promise<{ stack: TestStack; projectId: string }> {
-  // No warm pool: every run provisions a fresh node (bench/warm-node.ts measures warm reuse).
+/** A stack whose nodes get `nodeEnv` on top of every fake's settings and control-plane `vars`, and a project on it keeping `hotAgents`. */
+async function bootBenchStack(fakes: Fakes, nodeEnv: Record<string, string>, vars: Record<string, string>): Promise<{ stack: TestStack; projectId: string }> {
   const modelEnv = { ...fakeModelNodeEnv('claude-code', fakes.anthropic.url, KEY), ...fakeModelNodeEnv('codex', fakes.openai.url, KEY), ...fakeModelNodeEnv('gemini', fakes.gemini.url, KEY) };
-  const stack = await bootTestStack({ agents: 'real', nodeEnv: { ...modelEnv, ...nodeEnv }, vars: { NODE_WARM_TIMEOUT_MS: '0' } });
+  const stack = await bootTestStack({ agents: 'real', nodeEnv: { ...modelEnv, ...nodeEnv }, vars });
+  return { stack, projectId: await newProject(stack, 0) };
+}
+
+/** A project on a fresh repository keeping `hotAgents` hot agents. */
+async function newProject(stack: TestStack, hotAgents: number): Promise<string> {
   const project = await stack.client.createProject({ name: 'bench', repoUrl: createGitRepo(), defaultBranch: 'main' });
-  return { stack, projectId: project.id };
+  if (hotAgents > 0) await stack.client.updateProject(project.id, { hotAgents });
+  return project.id;
+}
+
+interface FlotillaRun {
+  ms: number;
+  sandbox: string;
+  nodeId: string;
+  breakdown: PathBreakdown;
 }
 
 /**
- * Task `POST` → first model request (ms) of one task of `agentType` on a fresh node of `on`, and
- * how that node contained the agent (`bubblewrap`, `none`).
+ * Task `POST` → first model request (ms) of one task of `agentType` in project `projectId`, how
+ * its node contained the agent (`bubblewrap`, `none`), and its path step by step.
  * @throws Error when the task does not complete
  */
-async function flotillaRun(fakes: Fakes, agentType: AgentTypeValue, on: { stack: TestStack; projectId: string }): Promise<{ ms: number; sandbox: string }> {
+async function flotillaRun(fakes: Fakes, agentType: AgentTypeValue, stack: TestStack, projectId: string): Promise<FlotillaRun> {
   const fake = fakeOf(fakes, agentType);
   const before = fake.mainRequests().length;
   const t0 = Date.now();
-  const task = await on.stack.client.createTask(on.projectId, { description: 'Say hello.', run: true, agentType });
+  const task = await stack.client.createTask(projectId, { description: 'Say hello.', run: true, agentType });
   const at = await nextMainRequestAt(fake, before);
   // Its node, while it still runs the task (a node with no warm pool goes once it is done).
-  const nodeId = (await on.stack.client.getTask(task.id)).nodeId;
-  const node = (await on.stack.client.listNodes()).find((candidate) => candidate.id === nodeId);
-  const done = await waitForTask(on.stack.client, task.id, 240_000);
+  const nodeId = (await stack.client.getTask(task.id)).nodeId ?? '';
+  const node = (await stack.client.listNodes()).find((candidate) => candidate.id === nodeId);
+  const done = await waitForTask(stack.client, task.id, 240_000);
   if (done.status !== 'completed') throw new Error(`bench task ${task.id} (${agentType}) ended ${done.status}: ${done.error ?? ''}`);
-  return { ms: at - t0, sandbox: node?.sandbox ?? 'unknown' };
+  const breakdown = breakdownOf(await stack.client.getTaskSteps(task.id), t0, at);
+  return { ms: at - t0, sandbox: node?.sandbox ?? 'unknown', nodeId, breakdown };
+}
+
+/** Wait until node `nodeId` is warm (its task's cleanup is done). */
+async function waitForWarm(stack: TestStack, nodeId: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if ((await stack.client.listNodes()).find((node) => node.id === nodeId)?.status === 'warm') return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`node ${nodeId} did not go warm`);
+}
+
+/** Wait until project `projectId` has a hot agent its node reports prepared. */
+async function waitForHotAgent(stack: TestStack, projectId: string): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    if ((await stack.client.listHotAgents(projectId)).some((hot) => hot.status === 'ready' && hot.onNode === 'ready')) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`project ${projectId} got no prepared hot agent`);
 }
 
 interface AgentFigures {
   bare: number[];
-  unconfined: number[];
-  sandboxed: number[];
+  fresh: FlotillaRun[];
+  warm: FlotillaRun[];
+  hot: FlotillaRun[];
+  unconfined: FlotillaRun[];
 }
 
 function report(agentType: AgentTypeValue, figures: AgentFigures): void {
   const b = stats(figures.bare);
-  const u = stats(figures.unconfined);
-  const f = stats(figures.sandboxed);
-  console.log(`${agentType} (${AGENT_CATALOG[agentType].label}): first model request, ${RUNS} runs each (ms)`);
-  console.log(`  bare agent (spawn → first request):               median ${b.median}  min ${b.min}  max ${b.max}`);
-  console.log(`  flotilla, unconfined (task POST → first request): median ${u.median}  min ${u.min}  max ${u.max}`);
-  console.log(`  flotilla, sandboxed (task POST → first request):  median ${f.median}  min ${f.min}  max ${f.max}`);
-  console.log(`  ratio flotilla sandboxed / bare (medians):        ${(f.median / b.median).toFixed(2)}x  (overhead ${f.median - b.median} ms)`);
-  console.log(`  ratio sandboxed / unconfined (medians):           ${(f.median / u.median).toFixed(3)}x  (bubblewrap and its bridges: ${f.median - u.median} ms, ${(((f.median - u.median) / f.median) * 100).toFixed(1)}% of the hand-off)`);
+  console.log(`${agentType} (${AGENT_CATALOG[agentType].label}): task POST → first model request, ${RUNS} runs each (ms)`);
+  console.log(`  bare agent (spawn → first request):  median ${b.median}  min ${b.min}  max ${b.max}  (of it, prompt → first request: median ${stats(barePromptToRequest.splice(0)).median})`);
+  for (const [name, runs] of [['fresh node', figures.fresh], ['warm node', figures.warm], ['hot agent', figures.hot]] as const) {
+    const f = stats(runs.map((run) => run.ms));
+    console.log(`  ${`flotilla, ${name}:`.padEnd(36)} median ${f.median}  min ${f.min}  max ${f.max}   ratio to bare ${(f.median / b.median).toFixed(2)}x`);
+  }
+  printBreakdown([
+    { name: 'fresh', runs: figures.fresh.map((run) => run.breakdown) },
+    { name: 'warm', runs: figures.warm.map((run) => run.breakdown) },
+    { name: 'hot', runs: figures.hot.map((run) => run.breakdown) },
+  ]);
+  if (figures.unconfined.length > 0) {
+    const u = stats(figures.unconfined.map((run) => run.ms));
+    const f = stats(figures.fresh.map((run) => run.ms));
+    console.log(`  fresh, unconfined: median ${u.median}; sandboxed / unconfined ${(f.median / u.median).toFixed(3)}x (bubblewrap and its bridges: ${f.median - u.median} ms, ${(((f.median - u.median) / f.median) * 100).toFixed(1)}% of the hand-off)`);
+  }
 }
+
+/** The runs of one agent type: bare, fresh (alternating with unconfined when asked), warm, hot. */
+async function measure(fakes: Fakes, agentType: AgentTypeValue, on: { fresh: BenchStack; pooled: BenchStack; unconfined: BenchStack | null }): Promise<AgentFigures> {
+  const runs: AgentFigures = { bare: [], fresh: [], warm: [], hot: [], unconfined: [] };
+  for (let i = 0; i < RUNS; i += 1) runs.bare.push(await bareRun(fakes, agentType));
+  for (let i = 0; i < RUNS; i += 1) {
+    runs.fresh.push(await flotillaRun(fakes, agentType, on.fresh.stack, on.fresh.projectId));
+    if (on.unconfined) runs.unconfined.push(await flotillaRun(fakes, agentType, on.unconfined.stack, on.unconfined.projectId));
+  }
+  // Warm: each task on the node the one before left warm (the first only warms it).
+  const warmProject = await newProject(on.pooled.stack, 0);
+  let last = await flotillaRun(fakes, agentType, on.pooled.stack, warmProject);
+  for (let i = 0; i < RUNS; i += 1) {
+    await waitForWarm(on.pooled.stack, last.nodeId);
+    last = await flotillaRun(fakes, agentType, on.pooled.stack, warmProject);
+    if (!last.breakdown.has('node_selection') || last.breakdown.has('node_provisioning')) throw new Error('the warm task did not run on a warm node');
+    runs.warm.push(last);
+  }
+  // Hot: each task on the hot agent the one before left prepared (the first only makes it).
+  const hotProject = await newProject(on.pooled.stack, 1);
+  await flotillaRun(fakes, agentType, on.pooled.stack, hotProject);
+  for (let i = 0; i < RUNS; i += 1) {
+    await waitForHotAgent(on.pooled.stack, hotProject);
+    const run = await flotillaRun(fakes, agentType, on.pooled.stack, hotProject);
+    if (run.breakdown.has('workspace_creation')) throw new Error('the hot task did not run on a hot agent');
+    runs.hot.push(run);
+  }
+  return runs;
+}
+
+type BenchStack = { stack: TestStack; projectId: string };
 
 async function main() {
   const fakes: Fakes = {
@@ -130,25 +213,19 @@ async function main() {
   };
   const figures = new Map<AgentTypeValue, AgentFigures>();
   const stacks: TestStack[] = [];
+  const boot = async (nodeEnv: Record<string, string>, vars: Record<string, string>) => {
+    const booted = await bootBenchStack(fakes, nodeEnv, vars);
+    stacks.push(booted.stack);
+    return booted;
+  };
   try {
-    const open = await bootBenchStack(fakes, { FLOTILLA_UNSAFE_NO_SANDBOX: '1', FLOTILLA_BWRAP: join(tmpdir(), 'no-such-bwrap') });
-    stacks.push(open.stack);
-    const closed = await bootBenchStack(fakes, {});
-    stacks.push(closed.stack);
+    // Fresh: no warm pool, every task provisions a node. Pooled: warm nodes and hot agents.
+    const fresh = await boot({}, { NODE_WARM_TIMEOUT_MS: '0' });
+    const pooled = await boot({}, {});
+    const unconfined = process.env.CONTAINMENT === '1' ? await boot({ FLOTILLA_UNSAFE_NO_SANDBOX: '1', FLOTILLA_BWRAP: join(tmpdir(), 'no-such-bwrap') }, { NODE_WARM_TIMEOUT_MS: '0' }) : null;
     for (const agentType of AGENTS) {
-      const runs: AgentFigures = { bare: [], unconfined: [], sandboxed: [] };
-      for (let i = 0; i < RUNS; i += 1) runs.bare.push(await bareRun(fakes, agentType));
-      // Alternating, so that the machine's load weighs on both alike.
-      const kinds = { unconfined: new Set<string>(), sandboxed: new Set<string>() };
-      for (let i = 0; i < RUNS; i += 1) {
-        const a = await flotillaRun(fakes, agentType, open);
-        runs.unconfined.push(a.ms);
-        kinds.unconfined.add(a.sandbox);
-        const b = await flotillaRun(fakes, agentType, closed);
-        runs.sandboxed.push(b.ms);
-        kinds.sandboxed.add(b.sandbox);
-      }
-      console.log(`${agentType}: nodes' sandbox: unconfined stack ${[...kinds.unconfined].join(', ')}; sandboxed stack ${[...kinds.sandboxed].join(', ')}`);
+      const runs = await measure(fakes, agentType, { fresh, pooled, unconfined });
+      console.log(`${agentType}: nodes' sandbox: ${[...new Set(runs.fresh.map((run) => run.sandbox))].join(', ')}`);
       figures.set(agentType, runs);
       report(agentType, runs);
     }
@@ -157,8 +234,12 @@ async function main() {
     await Promise.all(Object.values(fakes).map((fake) => fake.close()));
   }
   if (figures.size > 1) {
-    console.log('\nsummary: flotilla sandboxed / bare (medians)');
-    for (const [agentType, runs] of figures) console.log(`  ${agentType.padEnd(12)} ${(stats(runs.sandboxed).median / stats(runs.bare).median).toFixed(2)}x  (bare ${stats(runs.bare).median} ms, flotilla ${stats(runs.sandboxed).median} ms)`);
+    console.log('\nsummary: ratio to bare (medians): fresh, warm, hot');
+    for (const [agentType, runs] of figures) {
+      const bare = stats(runs.bare).median;
+      const ratio = (list: FlotillaRun[]) => (stats(list.map((run) => run.ms)).median / bare).toFixed(2);
+      console.log(`  ${agentType.padEnd(12)} ${ratio(runs.fresh)}x  ${ratio(runs.warm)}x  ${ratio(runs.hot)}x  (bare ${bare} ms)`);
+    }
   }
 }
 

@@ -25,6 +25,7 @@ import { promptHandlers } from './chat/prompt.routes.js';
 import { chatHandlers } from './chat/routes.js';
 import { costHandlers } from './costs/routes.js';
 import { credentialHandlers } from './credentials/routes.js';
+import { hotAgentHandlers } from './hot-agents/routes.js';
 import { nodeCallbackHandlers } from './nodes/callbacks.routes.js';
 import { daemonArtifactHandlers } from './nodes/daemon-artifact.routes.js';
 import { nodeHandlers } from './nodes/routes.js';
@@ -52,6 +53,7 @@ const publicHandlers: RouteHandlers<PublicApi, AppEnv> = {
   ...credentialHandlers,
   ...agentHandlers,
   ...triggerHandlers,
+  ...hotAgentHandlers,
 };
 
 const callbackHandlers: RouteHandlers<CallbackApi, AppEnv> = {

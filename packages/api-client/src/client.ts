@@ -113,6 +113,17 @@ export class FlotillaClient {
     return this.call(publicApi.getTask, { params: { taskId } });
   };
 
+  // Issue 15: the path a task took, and a project's hot agents.
+  /** The execution steps of a task's runs with start, end and duration (ms): `GET /api/tasks/:taskId/steps`. */
+  readonly getTaskSteps = (taskId: string) => {
+    return this.call(publicApi.getTaskSteps, { params: { taskId } }).then((r) => r.steps);
+  };
+
+  /** A project's hot agents, newest first: `GET /api/projects/:projectId/hot-agents`. */
+  readonly listHotAgents = (projectId: string) => {
+    return this.call(publicApi.listHotAgents, { params: { projectId } }).then((r) => r.hotAgents);
+  };
+
   readonly createTask = (projectId: string, input: CreateTaskRequest) => {
     return this.call(publicApi.createTask, { params: { projectId }, body: input });
   };

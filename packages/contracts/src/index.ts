@@ -23,3 +23,4 @@ export * from './repository-check.js';
 export * from './costs.js';
 export * from './cost-format.js';
 export * from './triggers.js';
+export * from './hot-agents.js';

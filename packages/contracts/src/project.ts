@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AgentType } from './agents.js';
 import { DailyBudget } from './costs.js';
+import { HotAgentCount } from './hot-agents.js';
 import { EgressAllowlist } from './egress.js';
 import { GitBranchName, RepositoryUrl } from './git-names.js';
 import { ProviderName, VmSize } from './settings.js';
@@ -31,6 +32,8 @@ export const Project = z.object({
   egressAllowlist: EgressAllowlist,
   /** Tokens or dollars per UTC day; once the day's usage reaches it new tasks wait, queued (costs.ts). Null: no budget. */
   dailyBudget: DailyBudget.nullable().optional(),
+  /** Hot agents it keeps per agent type (issue 15; 0: none). */
+  hotAgents: HotAgentCount,
   createdAt: z.string(),
   updatedAt: z.string(),
 });

@@ -24,6 +24,8 @@ export const UpdateProjectRequest = z
     egressAllowlist: EgressAllowlist.optional(),
     /** The project's daily budget (costs.ts); null: none. */
     dailyBudget: DailyBudget.nullable().optional(),
+    /** Hot agents to keep per agent type (issue 15, contracts hot-agents.ts); 0 keeps none. */
+    hotAgents: z.number().int().min(0).max(5).optional(),
   })
   .refine((v) => Object.keys(v).length > 0, 'at least one setting must be given');
 export type UpdateProjectRequest = z.infer<typeof UpdateProjectRequest>;

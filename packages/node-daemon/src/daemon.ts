@@ -39,6 +39,7 @@ import { nodeSandbox } from './sandbox/index.js';
 import { DAEMON_VERSION } from './version.js';
 import { WorkspaceSandboxes } from './workspace-sandbox/workspace-sandboxes.js';
 import { WorkspaceService } from './workspaces/workspace-service.js';
+import { HotAgentService } from './hot-agents/hot-agent-service.js';
 
 export interface RunningDaemon {
   /** URL the control plane reaches this daemon at (FLOTILLA_PUBLIC_URL, or http(s):// and the bound address). */
@@ -175,8 +176,22 @@ export async function startDaemon(options: {
     logger,
   });
 
+  // Prepared workspaces with their agents spawned, for tasks to claim (issue 15).
+  const hotAgents = new HotAgentService({
+    workspaces,
+    workspaceStore,
+    agentSessions,
+    sandboxes,
+    gitCredentials,
+    checkoutGit,
+    gitCloneTimeoutMs: config.gitCloneTimeoutMs,
+    gitCommandTimeoutMs: config.gitCommandTimeoutMs,
+    logger,
+  });
+
   outbox.start();
   taskCallbacks.start();
+  hotAgents.recoverAfterRestart();
   workspaces.recoverAfterRestart();
   agentSessions.recoverAfterRestart();
 
@@ -187,6 +202,7 @@ export async function startDaemon(options: {
     keys,
     workspaces,
     agentSessions,
+    hotAgents,
     logger,
   });
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {

@@ -8,6 +8,7 @@ import { conflict, notFound, type FlotillaError } from '@flotilla/kit';
 import type { CallbackHandlers } from '../app-env.js';
 import { principalOf } from '../auth/principal.js';
 import { depsFromEnv } from '../deps.js';
+import { markNodeHotAgentsGone } from '../hot-agents/repository.js';
 import { listTaskIdsWaitingOnNode } from '../tasks/repository.js';
 import { refreshCallbackTokens } from './callback-token-refresh.js';
 import { getNode, markNodeReady, recordHeartbeat } from './repository.js';
@@ -34,6 +35,8 @@ export const nodeCallbackHandlers: CallbackHandlers<'nodeReady' | 'nodeHeartbeat
     const { db, stubs } = depsFromEnv(c.env);
     const status = await markNodeReady(db, params.nodeId, body.url, body.daemonVersion, body.sandbox, body.agents);
     if (status === null) throw await refusalOfReady(db, params.nodeId, body.url);
+    // A daemon announcing itself (again) keeps no hot agent: those recorded for it are gone (issue 15).
+    await markNodeHotAgentsGone(db, params.nodeId);
     await Promise.all((await listTaskIdsWaitingOnNode(db, params.nodeId)).map((taskId) => stubs.taskRunner(taskId).wake()));
     return { ok: true as const };
   },

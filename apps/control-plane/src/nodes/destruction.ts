@@ -4,6 +4,7 @@
  * carries the decision out.
  */
 import type { CredentialDeps } from '../credentials/agent-keys.js';
+import { markNodeHotAgentsGone } from '../hot-agents/repository.js';
 import { removeNodeDnsRecord } from './dns.js';
 import { getProvider } from './providers.js';
 import { getNode, recordNodeDestroyed, setNodeStatus } from './repository.js';
@@ -23,4 +24,6 @@ export async function destroyNodeThroughProvider(deps: CredentialDeps, nodeId: s
   await provider.deleteNode(nodeId);
   if (node.provider !== 'local') await removeNodeDnsRecord(deps.config, nodeId);
   await recordNodeDestroyed(deps.db, nodeId);
+  // Its hot agents went with it (issue 15).
+  await markNodeHotAgentsGone(deps.db, nodeId);
 }

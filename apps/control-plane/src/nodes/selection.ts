@@ -8,6 +8,7 @@
 import { DEFAULT_VM_SIZE, newId, type ProviderName, type VmSize } from '@flotilla/contracts';
 import { unwrap, type Logger } from '@flotilla/kit';
 import type { Deps } from '../deps.js';
+import { listNodesKeepingHotAgents } from '../hot-agents/repository.js';
 import { countLiveWorkspaces } from '../workspaces/repository.js';
 import { locationFor, machineTypeFor } from './providers.js';
 import { insertNode, listActiveNodesFitting, listWarmNodesFitting } from './repository.js';
@@ -54,7 +55,9 @@ export async function selectNode(deps: Pick<Deps, 'db' | 'config' | 'stubs'>, re
     aliveSince: new Date(Date.now() - config.NODE_HEARTBEAT_TIMEOUT_MS).toISOString(),
     daemonVersion: req.daemonVersion ?? null,
   };
-  for (const id of await listWarmNodesFitting(db, fit)) {
+  // A warm node keeping hot agents is theirs: their tasks claim it through them (hot-agents/claim.ts).
+  const keptForHotAgents = new Set(await listNodesKeepingHotAgents(db, new Date(Date.now() - config.STEP_NODE_SELECTION_TIMEOUT_MS).toISOString()));
+  for (const id of (await listWarmNodesFitting(db, fit)).filter((warmId) => !keptForHotAgents.has(warmId))) {
     if (await stubs.nodeLifecycle(id).tryClaim(req.holderId)) {
       log.info('claimed a warm node', { nodeId: id });
       return { kind: 'warm', nodeId: id };

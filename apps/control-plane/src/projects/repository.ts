@@ -13,6 +13,8 @@ interface ProjectRow {
   egress_allowlist: string;
   /** JSON contracts `DailyBudget`, or null (migration 0014). */
   daily_budget?: string | null;
+  /** Hot agents kept per agent type (migration 0011). */
+  hot_agents: number;
   created_at: string;
   updated_at: string;
 }
@@ -28,6 +30,7 @@ function toProject(row: ProjectRow): Project {
     defaultProvider: row.default_provider as ProviderName,
     egressAllowlist: JSON.parse(row.egress_allowlist) as string[],
     dailyBudget: row.daily_budget ? DailyBudget.parse(JSON.parse(row.daily_budget)) : null,
+    hotAgents: row.hot_agents ?? 0,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -48,6 +51,7 @@ export async function insertProject(db: D1Database, input: CreateProjectRequest,
     default_vm_size: input.defaultVmSize ?? null,
     default_provider: input.defaultProvider ?? 'local',
     egress_allowlist: JSON.stringify(input.egressAllowlist ?? []),
+    hot_agents: 0,
     created_at: now,
     updated_at: now,
   };
@@ -80,6 +84,7 @@ const PROJECT_COLUMNS: Record<keyof UpdateProjectRequest, string> = {
   defaultProvider: 'default_provider',
   egressAllowlist: 'egress_allowlist',
   dailyBudget: 'daily_budget',
+  hotAgents: 'hot_agents',
 };
 
 /** Settings stored as JSON text. */

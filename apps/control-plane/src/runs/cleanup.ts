@@ -11,6 +11,7 @@ import { allowRefusal, nodeDaemonClient } from '../nodes/node-client.js';
 import { getNode } from '../nodes/repository.js';
 import { destroyWorkspace, releaseNodeIfIdle } from '../workspaces/disposal.js';
 import { getWorkspace, setAgentSessionStatus, setWorkspaceExpiry } from '../workspaces/repository.js';
+import { topUpHotAgents } from '../hot-agents/preparation.js';
 import { runHolderId, type RunOutcome, type RunState } from './run-state.js';
 
 /**
@@ -45,6 +46,8 @@ export async function cleanUpRun(deps: Deps, state: RunState, outcome: RunOutcom
     await destroyWorkspace(deps, state.workspaceId, node, log, !setUp);
   }
   await releaseNodeIfIdle(deps, node, runHolderId(state), log);
+  // The node the task left may keep the project's hot agents (issue 15): prepared now, never thrown.
+  if (state.task) await topUpHotAgents(deps, { projectId: state.task.projectId, agentType: state.task.agentType, nodeId: state.nodeId }, log);
 }
 
 /**

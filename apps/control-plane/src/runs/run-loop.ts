@@ -46,15 +46,30 @@ export interface RunKind {
   /** Timeout of the current step, ms (Infinity: none). */
   stepTimeoutMs(state: RunState, config: Config): number;
   /**
-   * The run reached a new step (already saved): record it where the subject is shown.
+   * The run reached a new step (already saved), ending `ended`: record both where the subject is
+   * shown (a task keeps each step's timing, issue 15).
    * @returns false when the subject ended outside the run meanwhile: the run stops
    */
-  stepReached(state: RunState): Promise<boolean>;
+  stepReached(state: RunState, ended: EndedStep): Promise<boolean>;
   /** The run failed with `message`: record it on the subject. A FlotillaError it throws is logged. */
   recordFailure(state: RunState, message: string): Promise<void>;
   /** The chat session the cleanup marks stopped. */
   chatSessionId(state: RunState): string | null;
 }
+
+/** A step a run has just finished: when it started and ended (ms since the epoch), and how it was done. */
+export interface EndedStep {
+  step: RunState['step'];
+  startedAt: number;
+  endedAt: number;
+  detail: string | null;
+}
+
+/**
+ * Steps one alarm runs back to back at most: a step that is done goes straight on to the next in
+ * the same alarm (no alarm round trip between them, issue 15); one that waits sets the alarm.
+ */
+const MAX_STEPS_PER_ALARM = 10;
 
 const logOf = (deps: Deps, kind: RunKind, state: RunState, fields: LogFields = {}): Logger =>
   deps.log.child({ component: kind.component, ...kind.logFields(state), ...fields });
@@ -65,18 +80,33 @@ export async function wakeRun(store: RunStore): Promise<void> {
   if (state && (!state.finished || state.pendingCleanup)) await store.setAlarm(Date.now());
 }
 
-/** The alarm of a run: its cleanup if it ended, else its current step (see the module comment). */
+/**
+ * The alarm of a run: its cleanup if it ended, else its current step — and the steps after it
+ * while each is done at once (up to MAX_STEPS_PER_ALARM; see the module comment).
+ */
 export async function runAlarm(store: RunStore, kind: RunKind, deps: Deps): Promise<void> {
+  for (let steps = 0; steps < MAX_STEPS_PER_ALARM; steps += 1) {
+    if (!(await runOneStep(store, kind, deps))) return;
+  }
+  await store.setAlarm(Date.now());
+}
+
+/** One step of the run (or its cleanup). @returns true when the step is done and the next may run now */
+async function runOneStep(store: RunStore, kind: RunKind, deps: Deps): Promise<boolean> {
   const state = await store.load();
-  if (!state) return;
-  if (state.pendingCleanup) return runCleanup(store, kind, deps, state);
-  if (state.finished) return;
+  if (!state) return false;
+  if (state.pendingCleanup) {
+    await runCleanup(store, kind, deps, state);
+    return false;
+  }
+  if (state.finished) return false;
   const log = logOf(deps, kind, state, { step: state.step });
   const timeoutMs = kind.stepTimeoutMs(state, deps.config);
   const deadline = state.stepStartedAt + timeoutMs;
   if (Date.now() >= deadline) {
     const detail = state.lastError ? ` (last error: ${state.lastError})` : '';
-    return failRun(store, kind, deps, state, `step ${state.step} timed out after ${timeoutMs} ms${detail}`);
+    await failRun(store, kind, deps, state, `step ${state.step} timed out after ${timeoutMs} ms${detail}`);
+    return false;
   }
   const remember = async (patch: Partial<RunState>) => {
     const latest = await store.load();
@@ -87,29 +117,34 @@ export async function runAlarm(store: RunStore, kind: RunKind, deps: Deps): Prom
     // The step awaited I/O, so a callback may have ended the run meanwhile: its outcome and
     // pending cleanup stand, and nothing of this step may overwrite them.
     const latest = await store.load();
-    if (!latest || latest.finished) return;
+    if (!latest || latest.finished) return false;
     if (outcome.kind === 'wait') {
       await store.setAlarm(Math.min(Date.now() + outcome.ms, deadline));
-      return;
+      return false;
     }
-    const next: RunState = { ...latest, ...outcome.patch, step: outcome.to, stepStartedAt: Date.now(), attempt: 0, lastError: null };
+    const endedAt = Date.now();
+    const next: RunState = { ...latest, ...outcome.patch, step: outcome.to, stepStartedAt: endedAt, attempt: 0, lastError: null };
     await store.save(next);
-    if (!(await kind.stepReached(next))) {
+    if (!(await kind.stepReached(next, { step: state.step, startedAt: state.stepStartedAt, endedAt, detail: outcome.detail ?? null }))) {
       log.info('run stopped: its subject ended outside it');
       await store.save({ ...next, finished: true });
-      return;
+      return false;
     }
-    log.info('step done', { next: outcome.to });
-    await store.setAlarm(Date.now());
+    log.info('step done', { next: outcome.to, durationMs: endedAt - state.stepStartedAt });
+    return true;
   } catch (error) {
     const latest = await store.load();
-    if (!latest || latest.finished) return;
-    if (!isRetryable(error)) return failRun(store, kind, deps, latest, `step ${state.step} failed: ${errorMessage(error)}`);
+    if (!latest || latest.finished) return false;
+    if (!isRetryable(error)) {
+      await failRun(store, kind, deps, latest, `step ${state.step} failed: ${errorMessage(error)}`);
+      return false;
+    }
     const attempt = state.attempt + 1;
     const delayMs = backoffDelayMs(attempt, { minDelayMs: deps.config.STEP_RETRY_INITIAL_MS, maxDelayMs: deps.config.STEP_RETRY_MAX_MS });
     log.warn('step failed, will retry', { attempt, delayMs, error: errorMessage(error) });
     await store.save({ ...latest, attempt, lastError: errorMessage(error) });
     await store.setAlarm(Math.min(Date.now() + delayMs, deadline));
+    return false;
   }
 }
 

@@ -23,7 +23,8 @@ export interface RunStepContext {
   remember: (patch: Partial<RunState>) => Promise<void>;
 }
 
-export type StepOutcome = { kind: 'advance'; to: ExecutionStep; patch?: Partial<RunState> } | { kind: 'wait'; ms: number };
+/** `advance`: the step is done (`detail`: how, when that matters — kept with its timing); `wait`: run it again in `ms`. */
+export type StepOutcome = { kind: 'advance'; to: ExecutionStep; patch?: Partial<RunState>; detail?: string } | { kind: 'wait'; ms: number };
 
 export type StepHandler<C extends RunStepContext = RunStepContext> = (ctx: C) => Promise<StepOutcome>;
 

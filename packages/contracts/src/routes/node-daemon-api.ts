@@ -15,6 +15,7 @@ import {
   WorkspaceInfo,
   WorkspaceStatus,
 } from '../node.js';
+import { ClaimHotAgentRequest, NodeHotAgentInfo, PrepareHotAgentRequest } from '../hot-agents.js';
 import { route } from './route.js';
 
 /** `GET {node}/health`. */
@@ -39,6 +40,10 @@ export const nodeDaemonApi = {
   getAgentSession: route({ method: 'GET', path: agentSession, auth: 'nodeManagement', response: AgentSessionInfo, status: [200], summary: 'one agent session' }),
   agentStream: route({ method: 'GET', path: `${workspace}/agent/ws`, auth: 'viewerToken', response: { kind: 'websocket' }, status: [101], summary: "WebSocket of the workspace agent's raw ACP updates (the direct channel)" }),
   terminal: route({ method: 'GET', path: `${workspace}/terminal/ws`, auth: 'viewerToken', response: { kind: 'websocket' }, status: [101], summary: "WebSocket joined to the workspace's shell" }),
+  // Hot agents (issue 15, contracts hot-agents.ts).
+  prepareHotAgent: route({ method: 'POST', path: '/hot-agents', auth: 'nodeManagement', body: PrepareHotAgentRequest, response: NodeHotAgentInfo, status: [202], summary: 'prepare a hot agent: clone, spawn the agent, open its ACP session, in the background' }),
+  listHotAgents: route({ method: 'GET', path: '/hot-agents', auth: 'nodeManagement', response: z.array(NodeHotAgentInfo), status: [200], summary: "this node's hot agents" }),
+  claimHotAgent: route({ method: 'POST', path: '/hot-agents/:hotAgentId/claim', auth: 'nodeManagement', body: ClaimHotAgentRequest, response: NodeHotAgentInfo, status: [200], summary: "a task takes the hot agent: fetch, check out the task's branch" }),
 } as const;
 
 export type NodeDaemonApi = typeof nodeDaemonApi;

@@ -28,6 +28,7 @@ import { GitHost } from '../git-hosts.js';
 import { ProjectUsage, ProjectUsageQuery, UsageCost } from '../costs.js';
 import { CreateTaskRequest, FollowUpPromptRequest, FollowUpPromptResponse, Task, TaskStatus, TaskWithEvents, UpdateTaskRequest } from '../task.js';
 import { CreatedTrigger, CreateTriggerRequest, Trigger, TriggerFired, TriggerList, TriggerSweepRequest, TriggerSweepResult, UpdateTriggerRequest } from '../triggers.js';
+import { HotAgentList, TaskStepTimingList } from '../hot-agents.js';
 import { route } from './route.js';
 
 /** `GET /health`. */
@@ -81,6 +82,9 @@ export const publicApi = {
   cancelTask: route({ method: 'POST', path: `${taskRoute}/cancel`, auth: 'apiToken', response: Task, status: [200], summary: 'cancel a task that has not ended' }),
   retryTask: route({ method: 'POST', path: `${taskRoute}/retry`, auth: 'apiToken', response: Task, status: [202], summary: 'run a failed or cancelled task again in a fresh workspace' }),
   getTask: route({ method: 'GET', path: '/api/tasks/:taskId', auth: 'apiToken', response: TaskWithEvents, status: [200], summary: 'a task by id with its status events' }),
+  // Issue 15: the path a task took, and a project's hot agents.
+  getTaskSteps: route({ method: 'GET', path: '/api/tasks/:taskId/steps', auth: 'apiToken', response: TaskStepTimingList, status: [200], summary: "the execution steps of a task's runs, with start, end and duration" }),
+  listHotAgents: route({ method: 'GET', path: `${projectRoute}/hot-agents`, auth: 'apiToken', response: HotAgentList, status: [200], summary: "a project's hot agents (ready, claimed, gone)" }),
 
   // Chat (chat/). The WebSocket comes before `:sessionId`, so that `ws` is not read as a session id.
   listSessions: route({ method: 'GET', path: `${projectRoute}/sessions`, auth: 'apiToken', response: ListSessionsResponse, status: [200], summary: 'chat sessions, newest first, with task title and status' }),

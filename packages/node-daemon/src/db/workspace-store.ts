@@ -154,4 +154,14 @@ export class WorkspaceStore {
       .prepare('UPDATE workspaces SET base_commit = ?, updated_at = ? WHERE id = ?')
       .run(baseCommit, new Date().toISOString(), id);
   }
+
+  /**
+   * A prepared workspace (a hot agent's, issue 15) becomes a task's: its branch, task, chat
+   * session, callback token and base commit replace the preparation's.
+   */
+  adoptForTask(id: string, task: { branch: string; taskId: string; chatSessionId: string | null; callbackToken: string; baseCommit: string }): void {
+    this.db
+      .prepare('UPDATE workspaces SET branch = ?, task_id = ?, chat_session_id = ?, callback_token = ?, base_commit = ?, updated_at = ? WHERE id = ?')
+      .run(task.branch, task.taskId, task.chatSessionId, task.callbackToken, task.baseCommit, new Date().toISOString(), id);
+  }
 }

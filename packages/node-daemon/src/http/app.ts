@@ -12,10 +12,12 @@ import { errorHandler, notFoundHandler, registerRoutes } from '@flotilla/kit/hon
 import { Hono } from 'hono';
 import type { JWTVerifyGetKey } from 'jose';
 import type { AgentSessionService } from '../agents/session/agent-session-service.js';
+import type { HotAgentService } from '../hot-agents/hot-agent-service.js';
 import type { WorkspaceService } from '../workspaces/workspace-service.js';
 import { requireNodeManagementToken } from './auth.js';
 import { agentSessionHandlers } from './routes/agent-sessions.js';
 import { healthHandlers } from './routes/health.js';
+import { hotAgentHandlers } from './routes/hot-agents.js';
 import { workspaceHandlers } from './routes/workspaces.js';
 
 export interface DaemonAppDeps {
@@ -25,6 +27,7 @@ export interface DaemonAppDeps {
   keys: JWTVerifyGetKey;
   workspaces: WorkspaceService;
   agentSessions: AgentSessionService;
+  hotAgents: HotAgentService;
   logger: Logger;
 }
 
@@ -41,6 +44,7 @@ export function createDaemonApp(deps: DaemonAppDeps): Hono {
       ...healthHandlers({ nodeId: deps.nodeId, version: deps.version }),
       ...workspaceHandlers(deps.workspaces),
       ...agentSessionHandlers(deps.agentSessions),
+      ...hotAgentHandlers(deps.hotAgents),
     },
     { auth: { nodeManagement: requireNodeManagementToken({ keys: deps.keys, nodeId: deps.nodeId, logger }) } },
   );

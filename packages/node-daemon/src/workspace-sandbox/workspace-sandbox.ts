@@ -133,6 +133,11 @@ export class WorkspaceSandbox {
     return this.wrap(start.command, args, env, { gateway: true, interactive: false });
   }
 
+  /** The agent's model usage counts for task `taskId` from now on (a hot agent claimed by a task, issue 15). */
+  assignTask(taskId: string): void {
+    if (this.route) this.route = { ...this.route, taskId };
+  }
+
   /** How to spawn a terminal's shell in the workspace: the agent's environment without the gateway (no token). */
   terminalCommand(shell: string): SpawnSpec {
     return this.wrap(shell, [], { ...buildSandboxEnv(this.envBase()), TERM: 'xterm-256color' }, { gateway: false, interactive: true });

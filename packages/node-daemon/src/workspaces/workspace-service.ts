@@ -64,9 +64,12 @@ export class WorkspaceService {
    * of `repoUrl`, the checkout cloned from it in the workspace's sandbox, branch `branch` from
    * `origin/<baseBranch>`, then the workspace-ready callback (`running`, or `error` with the reason).
    *
+   * `options.notifyReady` false: no ready callback (a hot agent's workspace, which the control
+   * plane does not know as a workspace until a task claims it; {@link whenCreated} tells instead).
+   *
    * @throws FlotillaError bad_request (id or branch names unusable), conflict (id exists).
    */
-  createWorkspace(request: CreateWorkspaceRequest): WorkspaceInfo {
+  createWorkspace(request: CreateWorkspaceRequest, options: { notifyReady?: boolean } = {}): WorkspaceInfo {
     const problem =
       validateWorkspaceId(request.workspaceId) ??
       validateBranchName('branch', request.branch) ??
@@ -91,12 +94,17 @@ export class WorkspaceService {
     this.logger.info('workspace creating', { workspaceId: request.workspaceId, branch: request.branch });
 
     const abort = new AbortController();
-    const done = this.checkOut(request, path, abort.signal).finally(() => this.creations.delete(request.workspaceId));
+    const done = this.checkOut(request, path, abort.signal, options.notifyReady ?? true).finally(() => this.creations.delete(request.workspaceId));
     this.creations.set(request.workspaceId, { abort, done });
     return this.getWorkspace(request.workspaceId);
   }
 
-  private async checkOut(request: CreateWorkspaceRequest, path: string, signal: AbortSignal): Promise<void> {
+  /** Resolves when the workspace's checkout is over (done, failed or cancelled); at once when none runs. */
+  whenCreated(workspaceId: string): Promise<void> {
+    return this.creations.get(workspaceId)?.done ?? Promise.resolve();
+  }
+
+  private async checkOut(request: CreateWorkspaceRequest, path: string, signal: AbortSignal, notifyReady: boolean): Promise<void> {
     const id = request.workspaceId;
     const auth = this.deps.gitCredentials.get(id);
     let body: WorkspaceReadyRequest;
@@ -126,6 +134,7 @@ export class WorkspaceService {
       this.logger.warn('workspace creation failed', { workspaceId: id, error: message });
       body = { status: 'error', error: message };
     }
+    if (!notifyReady) return;
     try {
       await this.deps.controlPlane.workspaceReady(id, body);
     } catch (error) {

@@ -12,6 +12,7 @@
 import { taskBranchName, type ExecutionStep } from '@flotilla/contracts';
 import { conflict } from '@flotilla/kit';
 import { IMPLICIT_USER_ID } from '../../auth/principal.js';
+import { runOnHotAgent } from '../../hot-agents/claim.js';
 import { awaitNodeReady, failIfNodeLost, heartbeatCheckIntervalMs, provisionNodeFor, selectNodeFor } from '../../runs/node-steps.js';
 import type { TaskRunSubject } from '../../runs/run-state.js';
 import { requireField, type RunStepContext, type StepHandler } from '../../runs/step.js';
@@ -97,8 +98,28 @@ const awaitCompletion: TaskStepHandler = async ({ deps, state }) => {
   return { kind: 'wait', ms: Math.max(1_000, Math.min(remainingMs, heartbeatCheckIntervalMs(deps.config))) };
 };
 
+/**
+ * node_selection: a hot agent of the project for the task's agent type when there is one
+ * (hot-agents/claim.ts: straight on to `agent_session`), else a node (runs/node-steps.ts).
+ */
+const selectNode: TaskStepHandler = async (ctx) => {
+  const { deps, task } = ctx;
+  const onHotAgent = await runOnHotAgent(ctx, {
+    ...task,
+    branch: task.branch ?? taskBranchName(task.taskId),
+    delegate: (workspaceId, nodeId, hotAgentId) =>
+      applyTransition(deps, task.taskId, 'queued', 'delegated', {
+        actor: 'task-runner',
+        step: 'node_selection',
+        reason: `hot agent ${hotAgentId}: workspace ${workspaceId} on node ${nodeId}`,
+        fields: { workspace_id: workspaceId },
+      }).then(() => undefined),
+  });
+  return onHotAgent ?? selectNodeFor(ctx, { holderId: task.taskId, projectId: task.projectId, vmSize: task.vmSize });
+};
+
 export const TASK_STEP_HANDLERS: Record<ExecutionStep, TaskStepHandler> = {
-  node_selection: (ctx) => selectNodeFor(ctx, { holderId: ctx.task.taskId, projectId: ctx.task.projectId, vmSize: ctx.task.vmSize }),
+  node_selection: selectNode,
   node_provisioning: (ctx) => provisionNodeFor(ctx, { projectId: ctx.task.projectId, chatSessionId: ctx.task.chatSessionId }),
   node_agent_ready: awaitNodeReady,
   workspace_creation: createWorkspace,

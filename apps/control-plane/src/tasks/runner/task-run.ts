@@ -17,6 +17,7 @@ import { budgetHold } from '../../costs/budget.js';
 import { recordRunEnd } from '../../costs/run-usage.js';
 import { announceTask } from '../events.js';
 import { getTaskRow, recordTaskStep, runSubjectOf } from '../repository.js';
+import { recordStepTiming } from '../step-timings.js';
 import { transitionTask } from '../status.js';
 import { TASK_STEP_HANDLERS } from './steps.js';
 
@@ -45,9 +46,12 @@ function taskRunKind(deps: Deps): RunKind {
       return outcome;
     },
     stepTimeoutMs: (state, config) => stepTimeoutMs(config, state.step),
-    stepReached: async (state) => {
+    stepReached: async (state, ended) => {
       if (!state.taskId) return false;
-      const row = await recordTaskStep(deps.db, state.taskId, state.step, state.nodeId ? { node_id: state.nodeId } : {});
+      const [row] = await Promise.all([
+        recordTaskStep(deps.db, state.taskId, state.step, state.nodeId ? { node_id: state.nodeId } : {}),
+        recordStepTiming(deps.db, { taskId: state.taskId, runNumber: state.runNumber ?? 1, ...ended }),
+      ]);
       if (!row) return false;
       await announceTask(deps, row);
       return true;
@@ -180,6 +184,8 @@ export async function completeRun(store: RunStore, deps: Deps, callback: TaskCal
     throw error;
   }
   await recordRunEnd(deps, state, callback.usage);
+  // The `running` step ends with the callback: its timing closes the path (issue 15).
+  await recordStepTiming(deps.db, { taskId: state.taskId, runNumber: state.runNumber ?? 1, step: state.step, startedAt: state.stepStartedAt, endedAt: Date.now(), detail: null });
   // Re-read: the alarm may have saved progress while the transition was being written.
   const keepWorkspace = callback.status === 'completed' && callback.keepWorkspace === true;
   await store.save({ ...((await store.load()) ?? state), finished: true, pendingCleanup: callback.status, keepWorkspace, attempt: 0 });

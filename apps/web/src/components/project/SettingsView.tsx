@@ -17,6 +17,7 @@ import { UsageTable } from '../cost/UsageTable';
 import { AgentKeys } from './AgentKeys';
 import { CloudToken } from './CloudToken';
 import { EgressAllowlistForm } from './EgressAllowlistForm';
+import { HotAgentsForm } from './HotAgentsForm';
 import { FieldError } from './FieldError';
 import { CHECKING_REPOSITORY, repositoryRefusalOf } from './repository-check';
 import { RepositoryToken } from './RepositoryToken';
@@ -97,6 +98,7 @@ export function SettingsView({ project }: { project: Project }) {
       <BudgetForm project={project} />
       <UsageTable projectId={project.id} />
       <EgressAllowlistForm project={project} />
+      <HotAgentsForm project={project} />
       <CloudToken provider="hetzner" />
       <RepositoryToken repoUrl={project.repoUrl} />
       <AgentKeys />

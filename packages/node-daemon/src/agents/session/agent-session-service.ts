@@ -10,6 +10,7 @@ import { conflict, errorMessage, notFound } from '@flotilla/kit';
 import { toAgentSessionInfo } from '../../db/agent-session-store.js';
 import type { WorkspaceRecord, WorkspaceStore } from '../../db/workspace-store.js';
 import { failTask } from '../../tasks/task-completion.js';
+import { PreparedAgentSession } from '../../hot-agents/prepared-agent-session.js';
 import { AgentSession, type AgentSessionDeps } from './agent-session.js';
 
 export interface AgentSessionServiceDeps extends AgentSessionDeps {
@@ -20,6 +21,8 @@ const key = (workspaceId: string, agentSessionId: string): string => `${workspac
 
 export class AgentSessionService {
   private readonly live = new Map<string, AgentSession>();
+  /** Sessions prepared for a hot agent (issue 15), until a task's start takes them. */
+  private readonly prepared = new Map<string, PreparedAgentSession>();
 
   constructor(private readonly deps: AgentSessionServiceDeps) {}
 
@@ -65,16 +68,29 @@ export class AgentSessionService {
     });
     if (!started) throw conflict(`agent session ${agentSessionId} was already started (status ${session.status})`);
 
-    const live = new AgentSession(this.deps, {
-      workspace,
-      agentSessionId,
-      chatSessionId: session.chatSessionId ?? workspace.chatSessionId,
-      request,
-    });
+    const chatSessionId = session.chatSessionId ?? workspace.chatSessionId;
+    const prepared = this.prepared.get(key(workspaceId, agentSessionId));
+    this.prepared.delete(key(workspaceId, agentSessionId));
+    if (prepared && !prepared.usable) void prepared.stop(this.deps.config.agentKillTimeoutMs);
+    const live = prepared?.usable ? prepared.adopt({ workspace, chatSessionId, request }) : new AgentSession(this.deps, { workspace, agentSessionId, chatSessionId, request });
     this.live.set(key(workspaceId, agentSessionId), live);
     live.start();
     this.deps.logger.info('agent session starting', { workspaceId, agentSessionId, agentType: request.agentType });
     return this.getAgentSession(workspaceId, agentSessionId);
+  }
+
+  /**
+   * Register session `agentSessionId` in workspace `workspaceId` (no chat session) and make its
+   * agent ready ahead of a task (a hot agent, issue 15): `prepare()` on the answer spawns it and
+   * opens its ACP session; the task's {@link startAgentSession} then delivers the prompt to it.
+   * @throws FlotillaError not_found (unknown workspace), conflict (id already registered in it).
+   */
+  prepareAgentSession(workspaceId: string, agentSessionId: string, request: StartAgentSessionRequest): PreparedAgentSession {
+    this.registerAgentSession(workspaceId, { agentSessionId, chatSessionId: null });
+    const workspace = this.workspaceOrThrow(workspaceId);
+    const prepared = new PreparedAgentSession(this.deps, { workspace, agentSessionId, chatSessionId: null, request });
+    this.prepared.set(key(workspaceId, agentSessionId), prepared);
+    return prepared;
   }
 
   /** @throws FlotillaError not_found (unknown workspace or session). */
@@ -181,6 +197,11 @@ export class AgentSessionService {
    */
   async stopWorkspaceAgents(workspaceId: string): Promise<void> {
     const stopping: Promise<void>[] = [];
+    for (const [entryKey, prepared] of this.prepared) {
+      if (prepared.workspaceId !== workspaceId) continue;
+      this.prepared.delete(entryKey);
+      stopping.push(prepared.stop(this.deps.config.agentKillTimeoutMs));
+    }
     for (const [entryKey, live] of this.live) {
       if (live.workspaceId !== workspaceId) continue;
       this.live.delete(entryKey);
@@ -202,8 +223,9 @@ export class AgentSessionService {
    * short is reported as failed by {@link recoverAfterRestart} when the daemon comes back.
    */
   async stopAll(): Promise<void> {
-    const all = [...this.live.values()];
+    const all = [...this.live.values(), ...this.prepared.values()];
     this.live.clear();
+    this.prepared.clear();
     await Promise.all(all.map((live) => live.stop(this.deps.config.agentKillTimeoutMs)));
   }
 

@@ -80,15 +80,16 @@ export class AgentSession {
   readonly updates: AgentUpdateStream;
   /** Permission requests waiting for a viewer (policy `ask`). */
   readonly permissions: PermissionRequests;
-  private readonly workspace: WorkspaceRecord;
-  private readonly request: StartAgentSessionRequest;
-  private readonly chat: ChatEmitter;
-  private readonly logger: Logger;
+  // Replaced when a prepared session is adopted by a task (hot-agents/prepared-agent-session.ts).
+  protected workspace: WorkspaceRecord;
+  protected request: StartAgentSessionRequest;
+  protected chat: ChatEmitter;
+  protected readonly logger: Logger;
   private readonly queue: QueuedPrompt[] = [];
   /** Message ids of every follow-up accepted (the idempotency keys of control-plane deliveries). */
   private readonly acceptedPromptIds = new Set<string>();
-  private agent: AgentProcess | null = null;
-  private acp: AcpSession | null = null;
+  protected agent: AgentProcess | null = null;
+  protected acp: AcpSession | null = null;
   /** The `session/prompt` under way, if any (settles when the turn ends, however it ends). */
   private promptInFlight: Promise<unknown> | null = null;
   /** True while a loop delivers queued prompts. */
@@ -98,7 +99,7 @@ export class AgentSession {
 
   /** A session whose record was just moved to `starting`; nothing runs until {@link start}. */
   constructor(
-    private readonly deps: AgentSessionDeps,
+    protected readonly deps: AgentSessionDeps,
     start: AgentSessionStart,
   ) {
     this.workspace = start.workspace;
@@ -198,12 +199,13 @@ export class AgentSession {
     this.deliveringPrompts = true;
     let agent: AgentProcess | null = null;
     try {
-      agent = await this.spawnAgent();
+      // A prepared session (a hot agent) has its agent and ACP session already.
+      agent = this.agent ?? (await this.spawnAgent());
       if (this.stopping) {
         await agent.stop(this.deps.config.agentKillTimeoutMs);
         return;
       }
-      this.acp = await Promise.race([this.openAcp(agent), rejectOnExit(agent)]);
+      this.acp ??= await Promise.race([this.openAcp(agent), rejectOnExit(agent)]);
       if (this.stopping) return;
       this.setStatus('running');
       const stopReason = await this.deliverQueuedPrompts();
@@ -291,7 +293,7 @@ export class AgentSession {
    * @throws when the node has no sandbox (and nobody opted out), there is no command for the agent
    *   type, its credentials lack a setting it needs (naming it), or it cannot be started
    */
-  private async spawnAgent(): Promise<AgentProcess> {
+  protected async spawnAgent(): Promise<AgentProcess> {
     const { config } = this.deps;
     const sandbox = await this.deps.sandboxes.of(this.workspaceId);
     const { agentType } = this.request;
@@ -323,7 +325,7 @@ export class AgentSession {
   }
 
   /** `initialize` and `session/new` over the agent's stdio; updates go to the chat, then to viewers. */
-  private openAcp(agent: AgentProcess): Promise<AcpSession> {
+  protected openAcp(agent: AgentProcess): Promise<AcpSession> {
     return openAcpSession({
       agent,
       workspacePath: this.workspace.path,

@@ -1,0 +1,57 @@
+/**
+ * The git half of claiming a hot agent (issue 15): the prepared checkout, cloned when the hot
+ * agent was prepared, is brought up to date and put on the task's branch — the daemon's mirror
+ * fetches the project's branches with the credentials (mirror.ts: the only repository git runs in
+ * with them), then, in the workspace's sandbox and without any credential, the checkout fetches
+ * the base branch from the mirror and checks out the task branch from it (the preparation's own
+ * branch deleted) — or, when the base branch has not moved, only renames the preparation's branch.
+ */
+import type { CheckoutGit } from '../git/checkout-git.js';
+import type { GitHttpAuth } from '../git/git-credentials.js';
+import { GitError, runGit } from '../git/git.js';
+import { mirrorGitArgs, withoutCredentials } from '../git/mirror.js';
+
+export interface HotCheckoutRequest {
+  repoUrl: string;
+  mirror: string;
+  /** The prepared checkout. */
+  path: string;
+  baseBranch: string;
+  /** The task's branch, created (or reset) from `origin/<baseBranch>`. */
+  branch: string;
+  /** The branch the preparation checked out, renamed or deleted afterwards. */
+  preparedBranch: string;
+  /** The commit the preparation's branch started from (the base branch then). */
+  preparedBase: string | null;
+  commandTimeoutMs: number;
+  fetchTimeoutMs: number;
+  auth?: GitHttpAuth;
+  checkoutGit: CheckoutGit;
+}
+
+/**
+ * Fetch and check out the task branch in a prepared checkout.
+ * @returns the commit the task branch starts from
+ * @throws Error with a readable message (the URL without credentials) when git fails
+ */
+export async function checkOutTaskBranch(request: HotCheckoutRequest): Promise<string> {
+  const { mirror, path, checkoutGit, baseBranch } = request;
+  const local = { cwd: mirror, timeoutMs: request.fetchTimeoutMs, ...(request.auth ? { auth: request.auth } : {}) };
+  const inSandbox = (args: string[]) => checkoutGit.run(path, args, { timeoutMs: request.commandTimeoutMs, readable: [mirror] });
+  try {
+    await runGit(mirrorGitArgs(mirror, ['fetch', '--quiet', '--no-tags', '--prune', '--', request.repoUrl, '+refs/heads/*:refs/heads/*']), local);
+    const base = (await runGit(mirrorGitArgs(mirror, ['rev-parse', '--verify', `refs/heads/${baseBranch}^{commit}`]), local)).trim();
+    if (base === request.preparedBase) {
+      // The base branch has not moved since the preparation: its branch only takes the task's name.
+      await inSandbox(['branch', '--move', request.preparedBranch, request.branch]);
+      return base;
+    }
+    await inSandbox(['fetch', '--quiet', '--no-tags', '--', mirror, `+refs/heads/${baseBranch}:refs/remotes/origin/${baseBranch}`]);
+    await inSandbox(['checkout', '--quiet', '-B', request.branch, `origin/${baseBranch}`]);
+    await inSandbox(['branch', '--quiet', '-D', request.preparedBranch]);
+    return base;
+  } catch (error) {
+    if (error instanceof GitError) throw new Error(withoutCredentials(error.message, request.repoUrl));
+    throw error;
+  }
+}
