@@ -2,6 +2,9 @@
  * Capability (issue 4, CLI): `flotilla tasks`, `logs [--follow]`, `cancel`, `retry` and `prompt`
  * as a user types them, against a running stack (`--server`), with the scripted agent.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { bootTestStack, createGitRepo, waitForTask, type TestStack } from '@flotilla/testkit/stack';
 import type { Task } from '@flotilla/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,13 +15,16 @@ import { runCli } from './cli-support.js';
 const flotilla = (...args: string[]) => runCli([...args, '--server', stack.url]);
 
 let stack: TestStack;
+/** Where the test puts the file the agent awaits before it ends its first turn (visible inside its sandbox). */
+const signalDir = mkdtempSync(join(tmpdir(), 'flotilla-signal-'));
 
 beforeAll(async () => {
-  stack = await bootTestStack();
+  stack = await bootTestStack({ nodeEnv: { FLOTILLA_SANDBOX_WRITE: signalDir } });
 });
 
 afterAll(async () => {
   await stack?.close();
+  rmSync(signalDir, { recursive: true, force: true });
 });
 
 async function waitUntilRunning(taskId: string): Promise<Task> {
@@ -34,7 +40,9 @@ async function waitUntilRunning(taskId: string): Promise<Task> {
 describe('flotilla task commands', () => {
   it('prompt reaches the running agent; logs --follow shows it and the answer, exit 0', async () => {
     const project = await stack.client.createProject({ name: 'cli-lifecycle', repoUrl: createGitRepo(), defaultBranch: 'main' });
-    const created = await stack.client.createTask(project.id, { description: 'say: started\nrun: true\nsleep: 5000\nsay: first turn over', run: true });
+    // The first turn lasts until the follow-up is queued behind it (an event, not a time).
+    const firstTurnOver = join(signalDir, 'first-turn-over');
+    const created = await stack.client.createTask(project.id, { description: `say: started\nrun: true\nawait: ${firstTurnOver}\nsay: first turn over`, run: true });
     await waitUntilRunning(created.id);
 
     const listed = await flotilla('tasks', '--status', 'in_progress');
@@ -46,6 +54,7 @@ describe('flotilla task commands', () => {
     expect(prompted.stderr).toBe('');
     expect(prompted.code).toBe(0);
     expect(prompted.stdout).toMatch(/^Prompt \S+ queued\./);
+    writeFileSync(firstTurnOver, '');
 
     const logs = await flotilla('logs', created.id, '--follow');
     expect(logs.code).toBe(0);

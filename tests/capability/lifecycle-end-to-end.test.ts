@@ -176,12 +176,14 @@ describe('task lifecycle end to end', () => {
     expect(messages.slice(retryIndex).some((m) => m.role === 'assistant' && m.content.includes('second run goes on'))).toBe(true);
   });
 
-  it('a follow-up prompt reaches the running agent and its answer is in the chat; after the end it is refused', async () => {
+  it('a follow-up prompt reaches the running agent and its answer is in the chat; after the end a follow-up resumes the task', async () => {
     const repo = createGitRepo();
     const project = await createProject(repo);
+    // The first turn lasts until the follow-up is queued behind it (an event, not a time).
+    const firstTurnOver = join(shared, 'follow-up-queued');
     const created = await stack.client.createTask(project.id, {
       // the tool call makes the translator hand over the text before it, so the chat shows it now
-      description: 'say: waiting for a follow-up\nrun: true\nsleep: 4000\nsay: initial turn done',
+      description: `say: waiting for a follow-up\nrun: true\nawait: ${firstTurnOver}\nsay: initial turn done`,
       run: true,
     });
     const sessionId = created.chatSessionId ?? '';
@@ -193,6 +195,7 @@ describe('task lifecycle end to end', () => {
     const followUp = 'say: follow-up answered\nwrite FOLLOW_UP.md: from the follow-up';
     const answer = await stack.client.sendFollowUpPrompt(project.id, sessionId, followUp);
     expect(answer).toMatchObject({ sessionId, delivery: 'queued' });
+    writeFileSync(firstTurnOver, '');
 
     const task = await waitForTask(stack.client, created.id);
     expect(task.status).toBe('completed');
@@ -204,9 +207,11 @@ describe('task lifecycle end to end', () => {
     expect(messages.filter((m) => m.messageId === answer.messageId)).toHaveLength(1);
     expect(messages.slice(promptIndex).some((m) => m.role === 'assistant' && m.content.includes('follow-up answered'))).toBe(true);
 
-    await expectConflict(stack.client.sendFollowUpPrompt(project.id, sessionId, 'say: too late'), /no longer running.*completed/);
-    const after = await stack.client.allMessages(project.id, sessionId);
-    expect(after.some((m) => m.content === 'say: too late')).toBe(false);
+    // After the end the agent is gone: a follow-up resumes the task (README "Resume"), it is not lost.
+    const late = await stack.client.sendFollowUpPrompt(project.id, sessionId, 'say: resumed after the end');
+    expect(late).toMatchObject({ sessionId, delivery: 'resumed' });
+    const resumed = await waitUntil(created.id, async (t) => t.status === 'completed' && (await stack.client.allMessages(project.id, sessionId)).some((m) => m.role === 'assistant' && m.content.includes('resumed after the end')));
+    expect(resumed.output?.branch).toBe(`task/${task.id}`);
   });
 
   it('a node daemon killed for good fails its task with "node lost"', async () => {

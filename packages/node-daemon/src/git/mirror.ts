@@ -21,6 +21,13 @@ import { GitError, NO_REPOSITORY_PROGRAMS, redactUrl, runGit } from './git.js';
 /** Where a workspace's fetched HEAD is kept in its mirror (outside refs/heads: never mistaken for a project branch). */
 export const WORKSPACE_HEAD_REF = 'refs/flotilla/workspace-head';
 
+/**
+ * Where the mirror of a workspace that continues a branch (a resumed task's, `continueBranch`)
+ * records the commit it continues. Only the daemon writes it, and only when the control plane
+ * asked to continue: a branch of the same name that exists for another reason is never continued.
+ */
+export const CONTINUED_BRANCH_REF = 'refs/flotilla/continued-branch';
+
 /** `<dataDir>/mirrors/<workspaceId>.git`. */
 export function mirrorPathFor(dataDir: string, workspaceId: string): string {
   return join(dataDir, 'mirrors', `${workspaceId}.git`);

@@ -15,7 +15,7 @@ import type { CheckoutGit } from './checkout-git.js';
 import { computeDiffStat, DEFAULT_DIFF_STAT_MAX_FILES, emptyDiffStat } from './diff-stat.js';
 import type { GitHttpAuth } from './git-credentials.js';
 import { GitError, runGit } from './git.js';
-import { fetchCheckoutHead, mirrorGitArgs, WORKSPACE_HEAD_REF, withoutCredentials } from './mirror.js';
+import { CONTINUED_BRANCH_REF, fetchCheckoutHead, mirrorGitArgs, WORKSPACE_HEAD_REF, withoutCredentials } from './mirror.js';
 import { COMMIT_IDENTITY } from './workspace-checkout.js';
 
 export interface TaskBranchRequest {
@@ -132,10 +132,11 @@ export async function commitAndPushTaskBranch(request: TaskBranchRequest): Promi
 }
 
 /**
- * The commit the remote's `branch` pointed at when the workspace was made (the mirror's
- * `refs/heads/<branch>`, which only the clone wrote), when `head` descends from it: the run
- * continued that branch (a resumed task's checkout starts there). Null when the mirror has no such
- * branch or `head` does not descend from it (a fresh task whose name was taken by someone else).
+ * The commit of the remote's `branch` the workspace was made to continue (the mirror's
+ * {@link CONTINUED_BRANCH_REF}, written by the checkout only for a resumed task's workspace), when
+ * `head` descends from it: the run continued that branch. Null when the workspace was not made to
+ * continue a branch (a fresh task whose name was taken by someone else pushes under a free name)
+ * or `head` does not descend from it.
  *
  * @throws GitError when git fails otherwise than "no such ref" / "not an ancestor".
  */
@@ -143,7 +144,7 @@ async function continuedBranchTip(request: Pick<TaskBranchRequest, 'mirror' | 'b
   const inMirror = { cwd: request.mirror, timeoutMs: request.commandTimeoutMs };
   let tip: string;
   try {
-    tip = (await runGit(mirrorGitArgs(request.mirror, ['rev-parse', '--verify', '--quiet', `refs/heads/${request.branch}^{commit}`]), inMirror)).trim();
+    tip = (await runGit(mirrorGitArgs(request.mirror, ['rev-parse', '--verify', '--quiet', `${CONTINUED_BRANCH_REF}^{commit}`]), inMirror)).trim();
   } catch (error) {
     if (error instanceof GitError && error.exitCode === 1) return null;
     throw error;

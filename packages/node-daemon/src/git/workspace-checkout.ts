@@ -9,8 +9,8 @@ import { mkdir, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { CheckoutGit } from './checkout-git.js';
 import type { GitHttpAuth } from './git-credentials.js';
-import { GitError, redactUrl } from './git.js';
-import { createMirror } from './mirror.js';
+import { GitError, redactUrl, runGit } from './git.js';
+import { CONTINUED_BRANCH_REF, createMirror, mirrorGitArgs } from './mirror.js';
 
 export interface CheckoutRequest {
   /** The project's repository: a local path or any git URL. */
@@ -65,7 +65,11 @@ export async function createCheckout(request: CheckoutRequest): Promise<string> 
     await mkdir(path);
     made = true;
     await inSandbox(['clone', '--quiet', '--no-hardlinks', '--no-checkout', '--', request.mirror, '.'], request.cloneTimeoutMs);
-    if (request.continueBranch) await requireRemoteBranch(inSandbox, request);
+    if (request.continueBranch) {
+      await requireRemoteBranch(inSandbox, request);
+      // What the completion pushes onto (task-branch.ts): recorded in the daemon's mirror, out of the agent's reach.
+      await runGit(mirrorGitArgs(request.mirror, ['update-ref', CONTINUED_BRANCH_REF, `refs/heads/${request.branch}`]), { cwd: request.mirror, timeoutMs: request.commandTimeoutMs });
+    }
     await inSandbox(['checkout', '--quiet', '-b', request.branch, `origin/${request.continueBranch ? request.branch : request.baseBranch}`]);
     await inSandbox(['config', 'user.name', COMMIT_IDENTITY.name]);
     await inSandbox(['config', 'user.email', COMMIT_IDENTITY.email]);
