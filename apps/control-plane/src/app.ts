@@ -30,6 +30,7 @@ import { nodeHandlers } from './nodes/routes.js';
 import { projectHandlers } from './projects/routes.js';
 import { taskCallbackHandlers } from './tasks/callback.routes.js';
 import { taskHandlers } from './tasks/routes.js';
+import { taskDiffHandlers } from './tasks/diff.routes.js';
 import { workspaceReadyHandlers } from './workspaces/ready.routes.js';
 import { workspaceHandlers } from './workspaces/routes.js';
 
@@ -41,6 +42,7 @@ const publicHandlers: RouteHandlers<PublicApi, AppEnv> = {
   ...sessionHandlers,
   ...projectHandlers,
   ...taskHandlers,
+  ...taskDiffHandlers,
   ...chatHandlers,
   ...promptHandlers,
   ...workspaceHandlers,

@@ -41,6 +41,8 @@ export interface TaskCompletionDeps {
   gitPushTimeoutMs: number;
   /** Most files a completed task's diff stat lists (DIFF_STAT_MAX_FILES); absent: the default, 300. */
   diffStatMaxFiles?: number;
+  /** Most bytes of a completed task's patch (DIFF_PATCH_MAX_BYTES); absent: the default, 1 MiB. */
+  diffPatchMaxBytes?: number;
   /** Pull requests on GitHub: opened for a pushed branch when `token` is set (GITHUB_TOKEN). */
   pullRequests?: { apiUrl: string; token: string | null; timeoutMs: number };
   /** The repository credentials of a workspace, when the control plane sent some (git-credentials.ts). */
@@ -98,6 +100,7 @@ export async function buildCompletedCallback(
     base: turn.base,
     ...(turn.baseBranch ? { baseBranch: turn.baseBranch } : {}),
     ...(deps.diffStatMaxFiles !== undefined ? { diffStatMaxFiles: deps.diffStatMaxFiles } : {}),
+    ...(deps.diffPatchMaxBytes !== undefined ? { diffPatchMaxBytes: deps.diffPatchMaxBytes } : {}),
     commitMessage: taskCommitMessage(turn.taskId, turn.taskTitle),
     commandTimeoutMs: deps.gitCommandTimeoutMs,
     pushTimeoutMs: deps.gitPushTimeoutMs,
@@ -108,6 +111,7 @@ export async function buildCompletedCallback(
     const summary = turn.lastAssistantText ? `${NOTHING_CHANGED}\n\n${turn.lastAssistantText}` : NOTHING_CHANGED;
     return { status: 'completed', branch: null, commitSha: null, summary, filesChanged: [], diffStat: result.diffStat, warning: null };
   }
+  if (result.diffPatchError) deps.logger.warn('task patch not read', { taskId: turn.taskId, workspaceId: turn.workspaceId, error: result.diffPatchError });
   const pullRequest = result.pushed && result.pushedBranch ? await openTaskPullRequest(deps, turn, repoUrl, result.pushedBranch) : { prUrl: null, warning: null };
   return {
     status: 'completed',
@@ -117,6 +121,7 @@ export async function buildCompletedCallback(
     summary: turn.lastAssistantText,
     filesChanged: result.filesChanged,
     diffStat: result.diffStat,
+    ...(result.diffPatch ? { diffPatch: result.diffPatch } : {}),
     warning: result.pushed
       ? pullRequest.warning
       : `The changes were committed in the workspace (${result.commitSha}) but the push of ${result.pushedBranch ?? turn.branch} failed: ${result.pushError}`,

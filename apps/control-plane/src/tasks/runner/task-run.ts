@@ -11,6 +11,7 @@ import type { Deps } from '../../deps.js';
 import { runAlarm, runCleanup, wakeRun, type RunKind, type RunStore } from '../../runs/run-loop.js';
 import { initialRunState, type RunState, type TaskRunSubject } from '../../runs/run-state.js';
 import { stepTimeoutMs } from '../../runs/step.js';
+import { deleteTaskDiff, saveTaskDiff } from '../diff-repository.js';
 import { announceTask } from '../events.js';
 import { getTaskRow, recordTaskStep, runSubjectOf } from '../repository.js';
 import { transitionTask } from '../status.js';
@@ -134,6 +135,13 @@ export async function completeRun(store: RunStore, deps: Deps, callback: TaskCal
   const usage = callback.usage ? await usageWith(deps, state.taskId, callback.usage) : undefined;
   try {
     if (callback.status === 'completed') {
+      // The patch first, so that whoever sees the task completed can read it; a completion
+      // without one (nothing changed, an older daemon) leaves no stale patch behind.
+      if (callback.diffPatch) {
+        await saveTaskDiff(deps.db, state.taskId, { commitSha: callback.commitSha, branch: callback.branch, baseBranch: callback.diffStat?.baseBranch ?? null }, callback.diffPatch);
+      } else {
+        await deleteTaskDiff(deps.db, state.taskId);
+      }
       await transitionTask(deps, state.taskId, 'completed', {
         actor: 'node-daemon',
         step: state.step,
