@@ -141,6 +141,14 @@ export class FlotillaClient {
     return this.call(publicApi.retryTask, { params: { projectId, taskId } });
   };
 
+  /**
+   * The patch of a completed task's change (issue 16 item 1, review).
+   * @throws ApiError 404 when the task has no diff (not completed, no change, or an older node daemon)
+   */
+  readonly getTaskDiff = (projectId: string, taskId: string) => {
+    return this.call(publicApi.getTaskDiff, { params: { projectId, taskId } });
+  };
+
   /** Send a follow-up prompt to a chat session's running agent (409 when it no longer runs). */
   readonly sendFollowUpPrompt = (projectId: string, sessionId: string, text: string) => {
     return this.call(publicApi.sendPrompt, { params: { projectId, sessionId }, body: { text } });
