@@ -5,8 +5,8 @@
  * session's agent runs (a "New task" button swaps in the new-task form), and the new-task form
  * otherwise (an empty project, a finished session).
  */
-import { useCallback, useEffect, useState } from 'react';
-import { useNavigate } from 'react-router';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
+import { useNavigate, useSearchParams } from 'react-router';
 import { useProjectSocket } from '../../lib/project-socket';
 import { hasOlderMessages, useDrafts, useLoadOlderMessages, useMessages, useSessions, useTask } from '../../lib/queries';
 import { TaskSubmitForm } from '../task/TaskSubmitForm';
@@ -15,6 +15,9 @@ import { FollowUpInput } from './FollowUpInput';
 import { MessagePanel } from './MessagePanel';
 import { SessionHeader } from './SessionHeader';
 import { SessionSidebar } from './SessionSidebar';
+
+// The review of a task's diff (`?review` in the address) brings react-diff-view: loaded when opened.
+const ReviewPanel = lazy(() => import('../review/ReviewPanel'));
 
 interface Props {
   projectId: string;
@@ -34,6 +37,8 @@ export function ChatView({ projectId, sessionId, active }: Props) {
   // Open the socket once the selected session's messages are cached (or once it is known there is none).
   const socketState = useProjectSocket(projectId, selectedId, selectedId === null ? sessions.isSuccess : messages.isSuccess);
   const [sidebarOpen, setSidebarOpen] = useState(false);
+  const [searchParams] = useSearchParams();
+  const reviewing = searchParams.has('review') && selectedId !== null && task.data !== undefined;
   /** The reader asked for the new-task form while the selected session's agent runs. */
   const [composingNew, setComposingNew] = useState(false);
   const running = selected?.task?.status === 'in_progress';
@@ -77,18 +82,24 @@ export function ChatView({ projectId, sessionId, active }: Props) {
       <div className="chat-main">
         {selected && <SessionHeader projectId={projectId} session={selected} socketState={socketState} />}
         {task.data?.variants && <VariantComparison projectId={projectId} variants={task.data.variants} />}
-        <MessagePanel
-          key={selectedId ?? 'none'}
-          sessionId={selectedId}
-          messages={messages.data}
-          drafts={drafts.data}
-          loading={messages.isPending && selectedId !== null}
-          error={messages.error}
-          active={active}
-          hasOlder={hasOlderMessages(messages.data)}
-          loadingOlder={loadOlder.isPending}
-          onLoadOlder={() => loadOlder.mutate()}
-        />
+        {reviewing && task.data && selectedId ? (
+          <Suspense fallback={<p className="muted page">Loading the review…</p>}>
+            <ReviewPanel key={task.data.id} projectId={projectId} task={task.data} sessionId={selectedId} onClose={() => void navigate(`/projects/${projectId}/chat/${selectedId}`)} />
+          </Suspense>
+        ) : (
+          <MessagePanel
+            key={selectedId ?? 'none'}
+            sessionId={selectedId}
+            messages={messages.data}
+            drafts={drafts.data}
+            loading={messages.isPending && selectedId !== null}
+            error={messages.error}
+            active={active}
+            hasOlder={hasOlderMessages(messages.data)}
+            loadingOlder={loadOlder.isPending}
+            onLoadOlder={() => loadOlder.mutate()}
+          />
+        )}
         {running && !composingNew ? (
           <FollowUpInput
             projectId={projectId}

@@ -4,6 +4,7 @@
  * Nothing for a task not ended.
  */
 import type { Task } from '@flotilla/contracts';
+import { Link } from 'react-router';
 import { shortDiffSummary } from '../../lib/diff-summary';
 import { explainFailure } from '../../lib/failure';
 import { RetryButton } from './RetryButton';
@@ -11,7 +12,21 @@ import { RetryButton } from './RetryButton';
 export function BoardCardResult({ projectId, task }: { projectId: string; task: Task }) {
   if (task.status === 'completed') {
     const summary = task.variants ? null : shortDiffSummary(task.output);
-    return summary ? <p className="card-result small" data-testid="card-diff">{summary}</p> : null;
+    if (!summary) return null;
+    const changed = (task.output.diffStat?.fileCount ?? task.output.filesChanged?.length ?? 0) > 0;
+    return (
+      <p className="card-result small" data-testid="card-diff">
+        {summary}
+        {changed && task.chatSessionId && (
+          <>
+            {' · '}
+            <Link to={`/projects/${projectId}/chat/${task.chatSessionId}?review`} aria-label={`Review the changes of ${task.title}`}>
+              Review
+            </Link>
+          </>
+        )}
+      </p>
+    );
   }
   if (task.status === 'failed' || task.status === 'cancelled') return <RetryableResult projectId={projectId} task={task} />;
   return null;
