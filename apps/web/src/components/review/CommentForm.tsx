@@ -28,7 +28,7 @@ export function CommentForm({ what, onAdd, onCancel }: Props) {
       }}
     >
       <label htmlFor={id} className="small">
-        Comment on {what}
+        Your comment on {what}
       </label>
       <textarea
         id={id}
