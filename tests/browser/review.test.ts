@@ -110,7 +110,10 @@ describe('reviewing a task', () => {
   it('is reachable from the board card', async () => {
     await page.setViewportSize({ width: 1440, height: 900 });
     await page.goto(`${env.stack.url}/projects/${projectId}/board`);
-    await page.getByRole('link', { name: 'Review the changes of Add a greeting' }).click();
+    const link = page.getByRole('link', { name: 'Review the changes of Add a greeting' });
+    await link.waitFor();
+    await screenshot(page, 'review-board-1440');
+    await link.click();
     await file('notes.md').locator('.diff').waitFor();
     expect(page.url()).toContain(`/chat/${sessionId}?review`);
   });

@@ -1,7 +1,7 @@
 /**
  * The result line of a board card: a completed task's change in a few words ("3 files +42 −7",
- * "no changes"); a failed task's reason in one sentence with Retry; a cancelled one's Retry.
- * Nothing for a task not ended.
+ * "no changes") with a link to its review (issue 16); a failed task's reason in one sentence
+ * with Retry; a cancelled one's Retry. Nothing for a task not ended.
  */
 import type { Task } from '@flotilla/contracts';
 import { Link } from 'react-router';
@@ -17,13 +17,11 @@ export function BoardCardResult({ projectId, task }: { projectId: string; task: 
     return (
       <p className="card-result small" data-testid="card-diff">
         {summary}
+        {changed && task.chatSessionId && ' '}
         {changed && task.chatSessionId && (
-          <>
-            {' · '}
-            <Link to={`/projects/${projectId}/chat/${task.chatSessionId}?review`} aria-label={`Review the changes of ${task.title}`}>
-              Review
-            </Link>
-          </>
+          <Link className="card-review-link" to={`/projects/${projectId}/chat/${task.chatSessionId}?review`} aria-label={`Review the changes of ${task.title}`}>
+            Review
+          </Link>
         )}
       </p>
     );
