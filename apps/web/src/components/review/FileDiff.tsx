@@ -52,7 +52,7 @@ export const FileDiff = memo(function FileDiff({ file, viewType, selection, comm
         <div className="review-inline-comment" data-testid="inline-comment">
           <span className="small muted">{lineWords(comment)}</span>
           <p>{comment.text}</p>
-          <button type="button" className="link-button small" onClick={() => onRemoveComment(comment.id)}>
+          <button type="button" className="link-button small" onClick={() => onRemoveComment(comment.id)} aria-label={`Remove the comment on ${lineWords(comment)} of ${path}`}>
             Remove
           </button>
         </div>
