@@ -33,6 +33,7 @@ import { projectHandlers } from './projects/routes.js';
 import { taskCallbackHandlers } from './tasks/callback.routes.js';
 import { taskHandlers } from './tasks/routes.js';
 import { triggerHandlers } from './triggers/routes.js';
+import { taskDiffHandlers } from './tasks/diff.routes.js';
 import { workspaceReadyHandlers } from './workspaces/ready.routes.js';
 import { workspaceHandlers } from './workspaces/routes.js';
 
@@ -45,6 +46,7 @@ const publicHandlers: RouteHandlers<PublicApi, AppEnv> = {
   ...projectHandlers,
   ...taskHandlers,
   ...costHandlers,
+  ...taskDiffHandlers,
   ...chatHandlers,
   ...promptHandlers,
   ...workspaceHandlers,

@@ -154,6 +154,14 @@ export class FlotillaClient {
   };
 
   /**
+   * The patch of a completed task's change (issue 16 item 1, review).
+   * @throws ApiError 404 when the task has no diff (not completed, no change, or an older node daemon)
+   */
+  readonly getTaskDiff = (projectId: string, taskId: string) => {
+    return this.call(publicApi.getTaskDiff, { params: { projectId, taskId } });
+  };
+
+  /**
    * Send a follow-up prompt to a chat session's running agent; to the session of a task that
    * ended (its workspace gone) it resumes the task (`delivery: 'resumed'`); 409 when the agent no
    * longer runs and the task cannot be resumed.

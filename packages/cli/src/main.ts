@@ -2,6 +2,7 @@
 import { AgentType } from '@flotilla/contracts';
 import { Command } from 'commander';
 import { agentsCommand, agentVariablesHelp } from './commands/agents.js';
+import { diffCommand } from './commands/diff.js';
 import { destroyNodeCommand, nodesCommand } from './commands/nodes.js';
 import { runCommand } from './commands/run.js';
 import { cancelCommand, logsCommand, promptCommand, retryCommand, tasksCommand } from './commands/tasks.js';
@@ -83,6 +84,15 @@ program
   .option('--server <url>', SERVER_HELP)
   .action(async (sessionId: string, text: string, options: { server?: string }) => {
     process.exitCode = await promptCommand(sessionId, text, options);
+  });
+
+program
+  .command('diff')
+  .description("Print a completed task's diff against its base branch (coloured on a terminal)")
+  .argument('<taskId>')
+  .option('--server <url>', SERVER_HELP)
+  .action(async (taskId: string, options: { server?: string }) => {
+    process.exitCode = await diffCommand(taskId, options);
   });
 
 program

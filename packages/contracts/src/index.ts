@@ -24,3 +24,4 @@ export * from './costs.js';
 export * from './cost-format.js';
 export * from './triggers.js';
 export * from './hot-agents.js';
+export * from './task-diff.js';

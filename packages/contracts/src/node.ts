@@ -4,6 +4,7 @@ import { EgressHost } from './egress.js';
 import { GitBranchName, RepositoryUrl } from './git-names.js';
 import { ModelUsage } from './usage.js';
 import { DiffStat } from './task.js';
+import { TaskDiffPatch } from './task-diff.js';
 
 /** Node status (DESIGN.md §3). `ready` is the active state. */
 export const NodeStatus = z.enum(['provisioning', 'ready', 'warm', 'destroying', 'destroyed', 'error']);
@@ -73,6 +74,8 @@ export const TaskCallbackRequest = z.discriminatedUnion('status', [
     filesChanged: z.array(z.string()),
     /** What the run changed on the task branch, measured with git (absent: an older daemon). */
     diffStat: DiffStat.optional(),
+    /** The patch itself, bounded by DIFF_PATCH_MAX_BYTES (absent: an older daemon, or it could not be read). */
+    diffPatch: TaskDiffPatch.optional(),
     warning: z.string().nullable().optional(),
     /**
      * True when the workspace must stay for inspection although the task completed (the push

@@ -63,7 +63,7 @@
  * Agent credentials are deliberately not part of this object: see `agent-credentials.ts` (only
  * the model gateway uses them).
  */
-import { AgentType } from '@flotilla/contracts';
+import { AgentType, DEFAULT_DIFF_PATCH_MAX_BYTES, DIFF_PATCH_LIMIT_BYTES } from '@flotilla/contracts';
 import { egressConfig, modelGatewayConfig, sandboxConfig, type EgressConfig, type ModelGatewayConfig, type SandboxConfig } from './config-containment.js';
 import { ConfigError, integer, optional, required, url, type Env } from './config-values.js';
 import { exampleOfPublicUrl } from './http/public-url.js';
@@ -84,6 +84,7 @@ export const DEFAULTS = {
   gitPushTimeoutMs: 120_000,
   gitCommandTimeoutMs: 30_000,
   diffStatMaxFiles: DEFAULT_DIFF_STAT_MAX_FILES,
+  diffPatchMaxBytes: DEFAULT_DIFF_PATCH_MAX_BYTES,
   acpInitializeTimeoutMs: 60_000,
   callbackRetryMaxElapsedMs: 120_000,
   callbackRetryInitialIntervalMs: 500,
@@ -123,6 +124,11 @@ export interface DaemonConfig {
   gitCommandTimeoutMs: number;
   /** DIFF_STAT_MAX_FILES: the most changed files a completed task's diff stat lists (the rest only counted). */
   diffStatMaxFiles: number;
+  /**
+   * DIFF_PATCH_MAX_BYTES: the most bytes of a completed task's patch sent to the control plane
+   * (whole files; the others named). At most contracts DIFF_PATCH_LIMIT_BYTES (one D1 value).
+   */
+  diffPatchMaxBytes: number;
   acpInitializeTimeoutMs: number;
   callbackRetryMaxElapsedMs: number;
   callbackRetryInitialIntervalMs: number;
@@ -267,6 +273,7 @@ export function readConfig(env: Env, readFile: ReadFile): DaemonConfig {
     gitPushTimeoutMs: integer(env, 'GIT_PUSH_TIMEOUT_MS', DEFAULTS.gitPushTimeoutMs, 1),
     gitCommandTimeoutMs: integer(env, 'GIT_COMMAND_TIMEOUT_MS', DEFAULTS.gitCommandTimeoutMs, 1),
     diffStatMaxFiles: integer(env, 'DIFF_STAT_MAX_FILES', DEFAULTS.diffStatMaxFiles, 0),
+    diffPatchMaxBytes: integer(env, 'DIFF_PATCH_MAX_BYTES', DEFAULTS.diffPatchMaxBytes, 0, DIFF_PATCH_LIMIT_BYTES),
     acpInitializeTimeoutMs: integer(env, 'ACP_INITIALIZE_TIMEOUT_MS', DEFAULTS.acpInitializeTimeoutMs, 1),
     callbackRetryMaxElapsedMs: integer(env, 'CALLBACK_RETRY_MAX_ELAPSED_MS', DEFAULTS.callbackRetryMaxElapsedMs, 0),
     callbackRetryInitialIntervalMs: integer(

@@ -158,6 +158,7 @@ export async function startDaemon(options: {
     gitCommandTimeoutMs: config.gitCommandTimeoutMs,
     gitPushTimeoutMs: config.gitPushTimeoutMs,
     diffStatMaxFiles: config.diffStatMaxFiles,
+    diffPatchMaxBytes: config.diffPatchMaxBytes,
     pullRequests: { apiUrl: config.githubApiUrl, token: config.githubToken, timeoutMs: config.githubRequestTimeoutMs },
     gitAuth: (workspaceId) => gitCredentials.get(workspaceId),
     usageOf: (taskId, workspaceId) => usageStore.totalsOf(taskId, workspaceId),

@@ -29,6 +29,7 @@ import { ProjectUsage, ProjectUsageQuery, UsageCost } from '../costs.js';
 import { CreateTaskRequest, FollowUpPromptRequest, FollowUpPromptResponse, Task, TaskStatus, TaskWithEvents, UpdateTaskRequest } from '../task.js';
 import { CreatedTrigger, CreateTriggerRequest, Trigger, TriggerFired, TriggerList, TriggerSweepRequest, TriggerSweepResult, UpdateTriggerRequest } from '../triggers.js';
 import { HotAgentList, TaskStepTimingList } from '../hot-agents.js';
+import { TaskDiff } from '../task-diff.js';
 import { route } from './route.js';
 
 /** `GET /health`. */
@@ -81,6 +82,7 @@ export const publicApi = {
   runTask: route({ method: 'POST', path: `${taskRoute}/run`, auth: 'apiToken', response: Task, status: [202], summary: 'run a draft or ready task now' }),
   cancelTask: route({ method: 'POST', path: `${taskRoute}/cancel`, auth: 'apiToken', response: Task, status: [200], summary: 'cancel a task that has not ended' }),
   retryTask: route({ method: 'POST', path: `${taskRoute}/retry`, auth: 'apiToken', response: Task, status: [202], summary: 'run a failed or cancelled task again in a fresh workspace' }),
+  getTaskDiff: route({ method: 'GET', path: `${taskRoute}/diff`, auth: 'apiToken', response: TaskDiff, status: [200], summary: "the patch of a completed task's change (404 when it has none)" }),
   getTask: route({ method: 'GET', path: '/api/tasks/:taskId', auth: 'apiToken', response: TaskWithEvents, status: [200], summary: 'a task by id with its status events' }),
   // Issue 15: the path a task took, and a project's hot agents.
   getTaskSteps: route({ method: 'GET', path: '/api/tasks/:taskId/steps', auth: 'apiToken', response: TaskStepTimingList, status: [200], summary: "the execution steps of a task's runs, with start, end and duration" }),

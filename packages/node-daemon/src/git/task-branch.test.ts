@@ -107,6 +107,10 @@ describe('commitAndPushTaskBranch', () => {
       truncated: false,
     });
     expect(result.commitSha).toBe(git(origin, 'rev-parse', 'task/t1'));
+    // The patch of the same change, sent with the completion (issue 16 item 1).
+    expect(result.diffPatchError).toBeNull();
+    expect(result.diffPatch).toMatchObject({ truncated: false, omittedFiles: [], omittedFileCount: 0 });
+    expect(result.diffPatch?.patch).toContain('+++ b/hello.txt');
     expect(result.commitSha).toBe(git(ws.path, 'rev-parse', 'HEAD'));
     expect(showFile(origin, 'task/t1', 'hello.txt')).toBe('hi');
     expect(git(origin, 'log', '-1', '--format=%s%n%an', 'task/t1')).toBe('Flotilla task t1: add file\nFlotilla');
@@ -121,6 +125,8 @@ describe('commitAndPushTaskBranch', () => {
       commitSha: null,
       filesChanged: [],
       diffStat: { baseBranch: null, files: [], fileCount: 0, additions: 0, deletions: 0, truncated: false },
+      diffPatch: null,
+      diffPatchError: null,
       pushed: false,
       pushedBranch: null,
       pushError: null,

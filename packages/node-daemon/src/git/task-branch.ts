@@ -10,8 +10,9 @@
  *    the commit and the changed files and pushes the branch to the PROJECT's repository URL,
  *    never to whatever the checkout's `origin` says.
  */
-import type { DiffStat } from '@flotilla/contracts';
+import { DEFAULT_DIFF_PATCH_MAX_BYTES, type DiffStat, type TaskDiffPatch } from '@flotilla/contracts';
 import type { CheckoutGit } from './checkout-git.js';
+import { readDiffPatch } from './diff-patch.js';
 import { computeDiffStat, DEFAULT_DIFF_STAT_MAX_FILES, emptyDiffStat } from './diff-stat.js';
 import type { GitHttpAuth } from './git-credentials.js';
 import { GitError, runGit } from './git.js';
@@ -33,6 +34,8 @@ export interface TaskBranchRequest {
   baseBranch?: string;
   /** Most files the diff stat lists (DIFF_STAT_MAX_FILES); default {@link DEFAULT_DIFF_STAT_MAX_FILES}. */
   diffStatMaxFiles?: number;
+  /** Most bytes of the patch (DIFF_PATCH_MAX_BYTES); default {@link DEFAULT_DIFF_PATCH_MAX_BYTES}. */
+  diffPatchMaxBytes?: number;
   commitMessage: string;
   commandTimeoutMs: number;
   pushTimeoutMs: number;
@@ -51,6 +54,10 @@ export interface TaskBranchResult {
   filesChanged: string[];
   /** What the commit changed against merge-base(base, HEAD), with line counts (diff-stat.ts). */
   diffStat: DiffStat;
+  /** The patch of that change, bounded (diff-patch.ts); null when nothing changed or it could not be read. */
+  diffPatch: TaskDiffPatch | null;
+  /** Why the patch could not be read (git's words), when it could not; the task completes all the same. */
+  diffPatchError: string | null;
   /** True when the push to the project's repository succeeded. */
   pushed: boolean;
   /**
@@ -102,7 +109,7 @@ export async function commitAndPushTaskBranch(request: TaskBranchRequest): Promi
   const base = (await runGit(mirrorGitArgs(mirror, ['rev-parse', '--verify', `${request.base.replace(/^origin\//, 'refs/heads/')}^{commit}`]), inMirror)).trim();
   const continuedTip = await continuedBranchTip(request, head);
   if (head === (continuedTip ?? base)) {
-    return { changed: false, commitSha: null, filesChanged: [], diffStat: emptyDiffStat(request.baseBranch ?? null), pushed: false, pushedBranch: null, pushError: null, continued: continuedTip !== null };
+    return { changed: false, commitSha: null, filesChanged: [], diffStat: emptyDiffStat(request.baseBranch ?? null), pushed: false, pushedBranch: null, pushError: null, continued: continuedTip !== null, diffPatch: null, diffPatchError: null };
   }
   const continued = continuedTip !== null;
   const diffStat = await computeDiffStat({
@@ -113,6 +120,7 @@ export async function commitAndPushTaskBranch(request: TaskBranchRequest): Promi
     maxFiles: request.diffStatMaxFiles ?? DEFAULT_DIFF_STAT_MAX_FILES,
     timeoutMs: request.commandTimeoutMs,
   });
+  const { diffPatch, diffPatchError } = await readPatch(request, base, head);
   const filesChanged = (await runGit(mirrorGitArgs(mirror, ['diff', '--no-ext-diff', '--no-textconv', '--name-only', base, head]), inMirror))
     .split('\n')
     .filter((line) => line.length > 0);
@@ -124,10 +132,10 @@ export async function commitAndPushTaskBranch(request: TaskBranchRequest): Promi
       timeoutMs: request.pushTimeoutMs,
       ...(request.auth ? { auth: request.auth } : {}),
     });
-    return { changed: true, commitSha: head, filesChanged, diffStat, pushed: true, pushedBranch: target, pushError: null, continued };
+    return { changed: true, commitSha: head, filesChanged, diffStat, diffPatch, diffPatchError, pushed: true, pushedBranch: target, pushError: null, continued };
   } catch (error) {
     if (!(error instanceof GitError)) throw error;
-    return { changed: true, commitSha: head, filesChanged, diffStat, pushed: false, pushedBranch: target, pushError: withoutCredentials(error.message, request.repoUrl), continued };
+    return { changed: true, commitSha: head, filesChanged, diffStat, diffPatch, diffPatchError, pushed: false, pushedBranch: target, pushError: withoutCredentials(error.message, request.repoUrl), continued };
   }
 }
 
@@ -155,6 +163,17 @@ async function continuedBranchTip(request: Pick<TaskBranchRequest, 'mirror' | 'b
   } catch (error) {
     if (error instanceof GitError && error.exitCode === 1) return null;
     throw error;
+  }
+}
+
+/** The patch of base..head, or why it could not be read: a patch is a help, never a reason to fail the task. */
+async function readPatch(request: TaskBranchRequest, base: string, head: string): Promise<{ diffPatch: TaskDiffPatch | null; diffPatchError: string | null }> {
+  try {
+    const maxBytes = request.diffPatchMaxBytes ?? DEFAULT_DIFF_PATCH_MAX_BYTES;
+    return { diffPatch: await readDiffPatch({ gitDir: request.mirror, base, head, maxBytes, timeoutMs: request.commandTimeoutMs }), diffPatchError: null };
+  } catch (error) {
+    if (!(error instanceof GitError)) throw error;
+    return { diffPatch: null, diffPatchError: error.message };
   }
 }
 

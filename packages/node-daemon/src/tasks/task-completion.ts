@@ -41,6 +41,8 @@ export interface TaskCompletionDeps {
   gitPushTimeoutMs: number;
   /** Most files a completed task's diff stat lists (DIFF_STAT_MAX_FILES); absent: the default, 300. */
   diffStatMaxFiles?: number;
+  /** Most bytes of a completed task's patch (DIFF_PATCH_MAX_BYTES); absent: the default, 1 MiB. */
+  diffPatchMaxBytes?: number;
   /** Pull requests on GitHub: opened for a pushed branch when `token` is set (GITHUB_TOKEN). */
   pullRequests?: { apiUrl: string; token: string | null; timeoutMs: number };
   /** The repository credentials of a workspace, when the control plane sent some (git-credentials.ts). */
@@ -99,6 +101,7 @@ export async function buildCompletedCallback(
     base: turn.base,
     ...(turn.baseBranch ? { baseBranch: turn.baseBranch } : {}),
     ...(deps.diffStatMaxFiles !== undefined ? { diffStatMaxFiles: deps.diffStatMaxFiles } : {}),
+    ...(deps.diffPatchMaxBytes !== undefined ? { diffPatchMaxBytes: deps.diffPatchMaxBytes } : {}),
     commitMessage: taskCommitMessage(turn.taskId, turn.taskTitle),
     commandTimeoutMs: deps.gitCommandTimeoutMs,
     pushTimeoutMs: deps.gitPushTimeoutMs,
@@ -109,6 +112,7 @@ export async function buildCompletedCallback(
     const summary = turn.lastAssistantText ? `${NOTHING_CHANGED}\n\n${turn.lastAssistantText}` : NOTHING_CHANGED;
     return { status: 'completed', branch: null, commitSha: null, summary, filesChanged: [], diffStat: result.diffStat, warning: null };
   }
+  if (result.diffPatchError) deps.logger.warn('task patch not read', { taskId: turn.taskId, workspaceId: turn.workspaceId, error: result.diffPatchError });
   // A continued branch (a resumed task's) has its pull request already, if it has one: the push updated it.
   const pullRequest = result.pushed && result.pushedBranch && !result.continued ? await openTaskPullRequest(deps, turn, repoUrl, result.pushedBranch) : { prUrl: null, warning: null };
   return {
@@ -119,6 +123,7 @@ export async function buildCompletedCallback(
     summary: turn.lastAssistantText,
     filesChanged: result.filesChanged,
     diffStat: result.diffStat,
+    ...(result.diffPatch ? { diffPatch: result.diffPatch } : {}),
     warning: result.pushed
       ? pullRequest.warning
       : `The changes were committed in the workspace (${result.commitSha}) but the push of ${result.pushedBranch ?? turn.branch} failed: ${result.pushError}`,

@@ -15,6 +15,7 @@ import { initialRunState, type RunState, type TaskRunSubject } from '../../runs/
 import { stepTimeoutMs } from '../../runs/step.js';
 import { budgetHold } from '../../costs/budget.js';
 import { recordRunEnd } from '../../costs/run-usage.js';
+import { deleteTaskDiff, saveTaskDiff } from '../diff-repository.js';
 import { announceTask } from '../events.js';
 import { getTaskRow, recordTaskStep, runSubjectOf } from '../repository.js';
 import { recordStepTiming } from '../step-timings.js';
@@ -158,6 +159,16 @@ export async function completeRun(store: RunStore, deps: Deps, callback: TaskCal
   const usage = callback.usage ? await usageWith(deps, state.taskId, callback.usage) : undefined;
   try {
     if (callback.status === 'completed') {
+      // A resumed run that pushed nothing new leaves the branch as the earlier runs left it: their
+      // commit, diff stat and patch stay the task's output.
+      const keepsEarlierOutput = Boolean(state.task?.resume) && !callback.commitSha;
+      // The patch first, so that whoever sees the task completed can read it; a completion
+      // without one (nothing changed, an older daemon) leaves no stale patch behind.
+      if (callback.diffPatch) {
+        await saveTaskDiff(deps.db, state.taskId, { commitSha: callback.commitSha, branch: callback.branch, baseBranch: callback.diffStat?.baseBranch ?? null }, callback.diffPatch);
+      } else if (!keepsEarlierOutput) {
+        await deleteTaskDiff(deps.db, state.taskId);
+      }
       await transitionTask(deps, state.taskId, 'completed', {
         actor: 'node-daemon',
         step: state.step,
@@ -166,13 +177,17 @@ export async function completeRun(store: RunStore, deps: Deps, callback: TaskCal
           error: null,
           // A resumed run that pushed nothing leaves the task's branch as it was: still its output.
           output_branch: callback.branch ?? state.task?.resume?.branch ?? null,
-          output_commit_sha: callback.commitSha,
           // A resumed run pushes onto the branch of the task's pull request: that one is kept.
           output_pr_url: callback.prUrl ?? state.task?.resume?.prUrl ?? null,
           output_summary: callback.summary,
-          output_files_changed: JSON.stringify(callback.filesChanged),
           output_warning: callback.warning ?? null,
-          diff_stat: callback.diffStat ? JSON.stringify(callback.diffStat) : null,
+          ...(keepsEarlierOutput
+            ? {}
+            : {
+                output_commit_sha: callback.commitSha,
+                output_files_changed: JSON.stringify(callback.filesChanged),
+                diff_stat: callback.diffStat ? JSON.stringify(callback.diffStat) : null,
+              }),
           ...(usage ? { usage } : {}),
         },
       });

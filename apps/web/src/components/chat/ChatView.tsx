@@ -6,8 +6,8 @@
  * otherwise (an empty project, a finished session). On a completed task, "Follow up on this task"
  * swaps in the follow-up input that resumes the task (issue 15 item 3).
  */
-import { useCallback, useEffect, useState } from 'react';
-import { useNavigate } from 'react-router';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
+import { useNavigate, useSearchParams } from 'react-router';
 import { useProjectSocket } from '../../lib/project-socket';
 import { hasOlderMessages, useDrafts, useLoadOlderMessages, useMessages, useSessions, useTask } from '../../lib/queries';
 import { TaskSubmitForm } from '../task/TaskSubmitForm';
@@ -16,6 +16,9 @@ import { FollowUpInput } from './FollowUpInput';
 import { MessagePanel } from './MessagePanel';
 import { SessionHeader } from './SessionHeader';
 import { SessionSidebar } from './SessionSidebar';
+
+// The review of a task's diff (`?review` in the address) brings react-diff-view: loaded when opened.
+const ReviewPanel = lazy(() => import('../review/ReviewPanel'));
 
 interface Props {
   projectId: string;
@@ -35,6 +38,8 @@ export function ChatView({ projectId, sessionId, active }: Props) {
   // Open the socket once the selected session's messages are cached (or once it is known there is none).
   const socketState = useProjectSocket(projectId, selectedId, selectedId === null ? sessions.isSuccess : messages.isSuccess);
   const [sidebarOpen, setSidebarOpen] = useState(false);
+  const [searchParams] = useSearchParams();
+  const reviewing = searchParams.has('review') && selectedId !== null && task.data !== undefined;
   /** The reader asked for the new-task form while the selected session's agent runs. */
   const [composingNew, setComposingNew] = useState(false);
   const running = selected?.task?.status === 'in_progress';
@@ -83,18 +88,24 @@ export function ChatView({ projectId, sessionId, active }: Props) {
       <div className="chat-main">
         {selected && <SessionHeader projectId={projectId} session={selected} socketState={socketState} />}
         {task.data?.variants && <VariantComparison projectId={projectId} variants={task.data.variants} />}
-        <MessagePanel
-          key={selectedId ?? 'none'}
-          sessionId={selectedId}
-          messages={messages.data}
-          drafts={drafts.data}
-          loading={messages.isPending && selectedId !== null}
-          error={messages.error}
-          active={active}
-          hasOlder={hasOlderMessages(messages.data)}
-          loadingOlder={loadOlder.isPending}
-          onLoadOlder={() => loadOlder.mutate()}
-        />
+        {reviewing && task.data && selectedId ? (
+          <Suspense fallback={<p className="muted page">Loading the review…</p>}>
+            <ReviewPanel key={task.data.id} projectId={projectId} task={task.data} sessionId={selectedId} onClose={() => void navigate(`/projects/${projectId}/chat/${selectedId}`)} />
+          </Suspense>
+        ) : (
+          <MessagePanel
+            key={selectedId ?? 'none'}
+            sessionId={selectedId}
+            messages={messages.data}
+            drafts={drafts.data}
+            loading={messages.isPending && selectedId !== null}
+            error={messages.error}
+            active={active}
+            hasOlder={hasOlderMessages(messages.data)}
+            loadingOlder={loadOlder.isPending}
+            onLoadOlder={() => loadOlder.mutate()}
+          />
+        )}
         {(running && !composingNew) || (resumable && resuming) ? (
           <FollowUpInput
             projectId={projectId}

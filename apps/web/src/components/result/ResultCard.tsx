@@ -2,7 +2,8 @@
  * The result of a task whose run ended, where its chat session shows its end (issue 17 item 1):
  * - completed: the outcome in one sentence (files and +/− from the diff stat the node daemon
  *   measured on the pushed branch, or "The agent made no changes."), the changed files, Copy
- *   branch, the compare command, the pull request, the warning (e.g. the push was rejected);
+ *   branch, the compare command, the pull request, the warning (e.g. the push was rejected), and
+ *   "Review changes" (the diff with line comments, review/ReviewPanel.tsx, issue 16);
  * - failed: the reason in one plain sentence with what to do (lib/failure.ts), the raw error under
  *   Details, and Retry;
  * - cancelled: says so, with Retry.
@@ -55,10 +56,15 @@ function CompletedResult({ task }: { task: Task }) {
       </p>
       {warning && <p className="warning small">{warning}</p>}
       {diffStat && <ChangedFiles stat={diffStat} />}
-      {(branch || prUrl) && (
+      {(branch || prUrl || change !== null) && (
         <div className="result-actions">
           {branch && <CopyButton text={branch} label="Copy branch" what="the branch name" />}
           {branch && change !== null && <CopyButton text={compareCommand(branch, diffStat)} label="Copy compare command" what="the compare command" />}
+          {change !== null && task.chatSessionId && (
+            <Link className="button-link" to={`/projects/${task.projectId}/chat/${task.chatSessionId}?review`} data-testid="review-link">
+              Review changes
+            </Link>
+          )}
           {prUrl && (
             <a className="button-link" href={prUrl} target="_blank" rel="noreferrer">
               Pull request
