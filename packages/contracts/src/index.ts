@@ -20,3 +20,4 @@ export * from './routes/index.js';
 export * from './egress.js';
 export * from './usage.js';
 export * from './repository-check.js';
+export * from './notifications.js';

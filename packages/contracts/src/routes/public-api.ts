@@ -26,6 +26,7 @@ import {
 } from '../settings.js';
 import { GitHost } from '../git-hosts.js';
 import { CreateTaskRequest, FollowUpPromptRequest, FollowUpPromptResponse, Task, TaskStatus, TaskWithEvents, UpdateTaskRequest } from '../task.js';
+import { notificationsApi } from '../notifications.js';
 import { route } from './route.js';
 
 /** `GET /health`. */
@@ -117,6 +118,9 @@ export const publicApi = {
   deleteAgentCredential: route({ method: 'DELETE', path: '/api/credentials/agents/:agentType', auth: 'apiToken', params: z.object({ agentType: AgentType }), response: { kind: 'empty' }, status: [204], summary: "forget an agent's credential" }),
   putGitCredential: route({ method: 'PUT', path: '/api/credentials/git/:host', auth: 'apiToken', params: z.object({ host: GitHost }), body: PutGitCredentialRequest, response: CredentialInfo, status: [200], summary: 'save a repository token for a git host' }),
   deleteGitCredential: route({ method: 'DELETE', path: '/api/credentials/git/:host', auth: 'apiToken', params: z.object({ host: GitHost }), response: { kind: 'empty' }, status: [204], summary: "forget a git host's repository token" }),
+
+  // Notifications (notifications/): outgoing webhooks per project and Web Push subscriptions.
+  ...notificationsApi,
 } as const;
 
 export type PublicApi = typeof publicApi;
