@@ -27,6 +27,7 @@ import { credentialHandlers } from './credentials/routes.js';
 import { nodeCallbackHandlers } from './nodes/callbacks.routes.js';
 import { daemonArtifactHandlers } from './nodes/daemon-artifact.routes.js';
 import { nodeHandlers } from './nodes/routes.js';
+import { notificationHandlers } from './notifications/routes.js';
 import { projectHandlers } from './projects/routes.js';
 import { taskCallbackHandlers } from './tasks/callback.routes.js';
 import { taskHandlers } from './tasks/routes.js';
@@ -48,6 +49,7 @@ const publicHandlers: RouteHandlers<PublicApi, AppEnv> = {
   ...daemonArtifactHandlers,
   ...credentialHandlers,
   ...agentHandlers,
+  ...notificationHandlers,
 };
 
 const callbackHandlers: RouteHandlers<CallbackApi, AppEnv> = {

@@ -12,6 +12,7 @@ import type { ProjectDataRpc } from './chat/project-data-rpc.js';
 import type { NodeLifecycleRpc } from './nodes/lifecycle/node-lifecycle-rpc.js';
 import type { TaskRunnerRpc } from './tasks/runner/task-runner-rpc.js';
 import type { WorkspaceRunnerRpc } from './workspaces/runner/workspace-runner-rpc.js';
+import type { NotifierRpc } from './notifications/notifier-rpc.js';
 
 /** What a caller holds of a Durable Object with RPC interface `T`: each method, answering a promise of its result. */
 export type RpcStub<T> = {
@@ -23,6 +24,7 @@ export type ProjectDataStub = RpcStub<ProjectDataRpc> & { fetch(request: Request
 export type TaskRunnerStub = RpcStub<TaskRunnerRpc>;
 export type WorkspaceRunnerStub = RpcStub<WorkspaceRunnerRpc>;
 export type NodeLifecycleStub = RpcStub<NodeLifecycleRpc>;
+export type NotifierStub = RpcStub<NotifierRpc>;
 
 export interface Stubs {
   /** The chat of project `projectId`. */
@@ -33,6 +35,8 @@ export interface Stubs {
   workspaceRunner(workspaceId: string): WorkspaceRunnerStub;
   /** Who may use node `nodeId`, and when it goes away. */
   nodeLifecycle(nodeId: string): NodeLifecycleStub;
+  /** The delivery of project `projectId`'s notifications (notifications/). */
+  notifier(projectId: string): NotifierStub;
 }
 
 /** The stub of the object named `name` in `namespace`, typed by its RPC interface (see the module comment). */
@@ -47,5 +51,6 @@ export function stubsOf(env: Env): Stubs {
     taskRunner: (taskId) => stubOf<TaskRunnerStub, TaskRunnerRpc>(env.TASK_RUNNER, taskId),
     workspaceRunner: (workspaceId) => stubOf<WorkspaceRunnerStub, WorkspaceRunnerRpc>(env.WORKSPACE_RUNNER, workspaceId),
     nodeLifecycle: (nodeId) => stubOf<NodeLifecycleStub, NodeLifecycleRpc>(env.NODE_LIFECYCLE, nodeId),
+    notifier: (projectId) => stubOf<NotifierStub, NotifierRpc>(env.NOTIFIER, projectId),
   };
 }
