@@ -12,6 +12,8 @@ import { api, errorText } from '../../lib/api';
 import { keys } from '../../lib/queries';
 import { useTransientNotice } from '../../lib/transient-notice';
 import { AgentSelect } from '../agents/AgentSelect';
+import { PushToggle } from '../notifications/PushToggle';
+import { WebhookSettings } from '../notifications/WebhookSettings';
 import { AgentKeys } from './AgentKeys';
 import { CloudToken } from './CloudToken';
 import { EgressAllowlistForm } from './EgressAllowlistForm';
@@ -95,6 +97,8 @@ export function SettingsView({ project }: { project: Project }) {
       <CloudToken provider="hetzner" />
       <RepositoryToken repoUrl={project.repoUrl} />
       <AgentKeys />
+      <WebhookSettings projectId={project.id} />
+      <PushToggle />
     </section>
   );
 }
