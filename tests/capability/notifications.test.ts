@@ -5,11 +5,15 @@
  * push service. A task runs to completion; then the JSON receiver got the completion twice, each
  * with a valid signature (checked here with node:crypto over `<timestamp>.<raw body>`), the
  * delivery log shows both attempts (500 then 204), the Slack one got `{text}`, and the push
- * service accepted a VAPID-signed push whose decrypted payload is the completion.
+ * service accepted a VAPID-signed push whose decrypted payload is the completion. And an agent
+ * asking permission (a workspace with policy `ask`) is announced to both, with how to answer; the
+ * answer posted where the push says (as the service worker's Allow does) lets the agent go on.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { NotificationPayload } from '@flotilla/contracts';
 import { startFakePushService, type FakePushService } from '@flotilla/testkit/fake-push';
 import { bootTestStack, createGitRepo, waitForTask, type TestStack } from '@flotilla/testkit/stack';
@@ -104,7 +108,7 @@ describe('notifications', () => {
       project: { id: project.id, name: 'notify me' },
       task: { id: task.id, title: task.title, status: 'completed', branch: `task/${task.id}`, prUrl: null, error: null },
     });
-    expect(payload.task.url).toBe(`${stack.url}/projects/${project.id}/chat/${task.chatSessionId}`);
+    expect(payload.task?.url).toBe(`${stack.url}/projects/${project.id}/chat/${task.chatSessionId}`);
 
     // The delivery log shows both attempts, newest first.
     await expect.poll(async () => (await stack.client.listWebhookDeliveries(project.id, hook.id)).length).toBe(2);
@@ -120,7 +124,7 @@ describe('notifications', () => {
     await expect.poll(() => receiver.received.filter((r) => r.path === '/slack').length).toBe(1);
     const slackHook = receiver.received.find((r) => r.path === '/slack');
     expect(signatureIsValid(slackHook!, slack.secret)).toBe(true);
-    expect(JSON.parse(slackHook?.body ?? '')).toEqual({ text: expect.stringContaining(`Task completed: <${payload.task.url}|`) });
+    expect(JSON.parse(slackHook?.body ?? '')).toEqual({ text: expect.stringContaining(`Task completed: <${payload.task?.url}|`) });
 
     // Web Push: the fake push service verified the VAPID JWT and decrypted the completion.
     await expect.poll(() => push.received.length).toBe(1);
@@ -130,5 +134,41 @@ describe('notifications', () => {
     const message = JSON.parse(pushed?.text ?? '') as NotificationPayload & { title: string };
     expect(message.title).toBe(`Task completed: ${task.title}`);
     expect(NotificationPayload.parse(message)).toMatchObject({ event: 'task.completed', task: { id: task.id, status: 'completed' } });
+  });
+
+  it('an agent asking permission: webhook and push carry the request, and its Allow answers it', async () => {
+    const project = await stack.client.createProject({ name: 'asking', repoUrl: createGitRepo(), defaultBranch: 'main' });
+    const hook = await stack.client.createWebhook(project.id, { url: `${receiver.url}/asking` });
+    expect(hook.events).toEqual(['task.completed', 'task.failed', 'permission.requested']);
+    const pushesBefore = push.received.length;
+    const { workspaceId, chatSessionId } = await stack.client.createWorkspace(project.id, { permissionPolicy: 'ask' });
+    await expect.poll(async () => (await stack.client.getWorkspace(project.id, workspaceId)).status, { timeout: 120_000 }).toBe('running');
+    await stack.client.sendFollowUpPrompt(project.id, chatSessionId, 'write asked.txt: allowed from a notification');
+
+    await expect.poll(() => push.received.length, { timeout: 60_000 }).toBe(pushesBefore + 1);
+    const pushed = JSON.parse(push.received.at(-1)?.text ?? '') as NotificationPayload & { title: string };
+    expect(pushed).toMatchObject({
+      event: 'permission.requested',
+      title: 'The agent asks permission: Write asked.txt',
+      project: { id: project.id },
+      task: null,
+      url: `${stack.url}/projects/${project.id}/workspaces/${workspaceId}`,
+      permission: { workspaceId, title: 'Write asked.txt', allowOptionId: 'allow', denyOptionId: 'reject' },
+    });
+    await expect.poll(() => receiver.received.filter((r) => r.path === '/asking').length).toBe(1);
+    const delivered = receiver.received.find((r) => r.path === '/asking')!;
+    expect(signatureIsValid(delivered, hook.secret)).toBe(true);
+    expect(NotificationPayload.parse(JSON.parse(delivered.body)).permission).toEqual(pushed.permission);
+
+    // What the service worker's Allow does: POST the answer where the notification says.
+    const answer = () => fetch(`${stack.url}${pushed.permission?.answerPath}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ optionId: pushed.permission?.allowOptionId }) });
+    expect((await answer()).status).toBe(204);
+    const nodeId = (await stack.client.getWorkspace(project.id, workspaceId)).nodeId ?? '';
+    const file = join(stack.workspaceDir(nodeId, workspaceId), 'asked.txt');
+    await expect.poll(() => existsSync(file)).toBe(true);
+    expect(readFileSync(file, 'utf8')).toBe('allowed from a notification');
+    // Answered: not open any more.
+    expect((await answer()).status).toBe(404);
+    await stack.client.deleteWorkspace(project.id, workspaceId);
   });
 });

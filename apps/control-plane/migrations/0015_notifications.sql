@@ -21,13 +21,14 @@ CREATE TABLE notification_jobs (
   target_kind TEXT NOT NULL,
   target_id TEXT NOT NULL,
   event TEXT NOT NULL,
-  task_id TEXT NOT NULL,
+  subject_id TEXT NOT NULL,
+  task_id TEXT,
   payload TEXT NOT NULL,
   attempts INTEGER NOT NULL DEFAULT 0,
   next_attempt_at INTEGER NOT NULL,
   state TEXT NOT NULL,
   created_at TEXT NOT NULL,
-  UNIQUE (target_kind, target_id, event, task_id)
+  UNIQUE (target_kind, target_id, event, subject_id)
 );
 CREATE INDEX notification_jobs_due ON notification_jobs (project_id, state, next_attempt_at);
 
@@ -36,7 +37,7 @@ CREATE TABLE webhook_deliveries (
   webhook_id TEXT NOT NULL,
   job_id TEXT NOT NULL,
   event TEXT NOT NULL,
-  task_id TEXT NOT NULL,
+  task_id TEXT,
   attempt INTEGER NOT NULL,
   attempted_at TEXT NOT NULL,
   status_code INTEGER,

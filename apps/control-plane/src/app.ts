@@ -27,6 +27,7 @@ import { credentialHandlers } from './credentials/routes.js';
 import { nodeCallbackHandlers } from './nodes/callbacks.routes.js';
 import { daemonArtifactHandlers } from './nodes/daemon-artifact.routes.js';
 import { nodeHandlers } from './nodes/routes.js';
+import { permissionAnswerHandlers, permissionCallbackHandlers } from './notifications/permission.routes.js';
 import { notificationHandlers } from './notifications/routes.js';
 import { projectHandlers } from './projects/routes.js';
 import { taskCallbackHandlers } from './tasks/callback.routes.js';
@@ -50,6 +51,7 @@ const publicHandlers: RouteHandlers<PublicApi, AppEnv> = {
   ...credentialHandlers,
   ...agentHandlers,
   ...notificationHandlers,
+  ...permissionAnswerHandlers,
 };
 
 const callbackHandlers: RouteHandlers<CallbackApi, AppEnv> = {
@@ -58,6 +60,7 @@ const callbackHandlers: RouteHandlers<CallbackApi, AppEnv> = {
   ...workspaceReadyHandlers,
   ...messageBatchHandlers,
   ...taskCallbackHandlers,
+  ...permissionCallbackHandlers,
 };
 
 export const app = new Hono<AppEnv>();

@@ -1,29 +1,51 @@
 /**
- * Notifications (issue 16, item 3): when a task completes or fails, the control plane tells
+ * Notifications (issue 16, item 3): when a task completes or fails, or an agent waits for a
+ * permission answer (a workspace with permission policy `ask`), the control plane tells
  * people — outgoing webhooks per project (signed JSON, retried with backoff, a delivery log) and
  * Web Push to the browsers that subscribed (VAPID, RFC 8291 payloads). Schemas of the API
  * (`notificationsApi`, spread into `publicApi`) and of what is sent (`NotificationPayload`).
  */
 import { z } from 'zod';
 import { route } from './routes/route.js';
+import { PermissionRequestOption } from './agent-stream.js';
 import { TaskStatus } from './task.js';
 
 /** What a notification is about. */
-export const NotificationEvent = z.enum(['task.completed', 'task.failed']);
+export const NotificationEvent = z.enum(['task.completed', 'task.failed', 'permission.requested']);
 export type NotificationEvent = z.infer<typeof NotificationEvent>;
 
 /** Every event, in the order settings show them. */
 export const NOTIFICATION_EVENTS: readonly NotificationEvent[] = NotificationEvent.options;
 
 /**
+ * An agent's open permission request, as a notification carries it: what the tool call wants,
+ * and how to answer — `POST <answerPath>` `{optionId}` on the control plane with the option to
+ * allow once or to reject once (null when the agent offered none of that kind).
+ */
+export const NotificationPermission = z.object({
+  requestId: z.string(),
+  workspaceId: z.string(),
+  title: z.string().nullable(),
+  answerPath: z.string(),
+  allowOptionId: z.string().nullable(),
+  denyOptionId: z.string().nullable(),
+});
+export type NotificationPermission = z.infer<typeof NotificationPermission>;
+
+/**
  * The body a webhook receives (format `json`) and the data of a Web Push message: the event, its
- * project and task, and when it happened. `task.url` is the task's page in the web app.
+ * project and task (null for a workspace created by hand), when it happened, and for
+ * `permission.requested` the request (`permission`) and the workspace's page (`url`).
+ * `task.url` is the task's page in the web app.
  */
 export const NotificationPayload = z.object({
   event: NotificationEvent,
   /** ISO 8601 time of the event. */
   occurredAt: z.string(),
   project: z.object({ id: z.string(), name: z.string() }),
+  /** The page to open for this event. */
+  url: z.string().optional(),
+  permission: NotificationPermission.optional(),
   task: z.object({
     id: z.string(),
     title: z.string(),
@@ -32,7 +54,7 @@ export const NotificationPayload = z.object({
     prUrl: z.string().nullable(),
     error: z.string().nullable(),
     url: z.string(),
-  }),
+  }).nullable(),
 });
 export type NotificationPayload = z.infer<typeof NotificationPayload>;
 
@@ -70,7 +92,8 @@ export const WebhookDelivery = z.object({
   id: z.string(),
   webhookId: z.string(),
   event: NotificationEvent,
-  taskId: z.string(),
+  /** The task the event is about, or null (a permission request in a workspace created by hand). */
+  taskId: z.string().nullable(),
   /** 1 for the first attempt. */
   attempt: z.number().int().positive(),
   /** ISO 8601 time of the attempt. */
@@ -97,6 +120,19 @@ export const PushSubscriptionRequest = z.object({
 });
 export type PushSubscriptionRequest = z.infer<typeof PushSubscriptionRequest>;
 
+/** Callback of a node daemon: its agent asks permission and waits for a viewer (policy `ask`). */
+export const PermissionRequestedCallback = z.object({
+  agentSessionId: z.string().min(1).max(200),
+  requestId: z.string().min(1).max(200),
+  title: z.string().max(1000).nullable(),
+  options: z.array(PermissionRequestOption).max(20),
+});
+export type PermissionRequestedCallback = z.infer<typeof PermissionRequestedCallback>;
+
+/** The answer to an open permission request: one of its options. */
+export const AnswerPermissionRequest = z.object({ optionId: z.string().min(1).max(200) });
+export type AnswerPermissionRequest = z.infer<typeof AnswerPermissionRequest>;
+
 /** `DELETE /api/push/subscriptions`: the endpoint to forget. */
 export const DeletePushSubscriptionRequest = z.object({ endpoint: z.string().min(1).max(2048) });
 
@@ -108,6 +144,7 @@ export const notificationsApi = {
   createWebhook: route({ method: 'POST', path: webhookRoute, auth: 'apiToken', body: CreateWebhookRequest, response: CreatedWebhook, status: [201], summary: 'add an outgoing webhook; its signing secret is shown only in this answer' }),
   deleteWebhook: route({ method: 'DELETE', path: `${webhookRoute}/:webhookId`, auth: 'apiToken', response: { kind: 'empty' }, status: [204], summary: 'remove an outgoing webhook and its delivery log' }),
   listWebhookDeliveries: route({ method: 'GET', path: `${webhookRoute}/:webhookId/deliveries`, auth: 'apiToken', response: WebhookDeliveryList, status: [200], summary: "a webhook's delivery log, newest first" }),
+  answerPermissionRequest: route({ method: 'POST', path: '/api/projects/:projectId/workspaces/:workspaceId/permission-requests/:requestId/answer', auth: 'apiToken', body: AnswerPermissionRequest, response: { kind: 'empty' }, status: [204], summary: "answer an agent's open permission request (what a notification's Allow / Deny does)" }),
   getVapidPublicKey: route({ method: 'GET', path: '/api/push/vapid-key', auth: 'apiToken', response: VapidPublicKey, status: [200], summary: 'the key browsers subscribe to Web Push with (made on first use)' }),
   putPushSubscription: route({ method: 'PUT', path: '/api/push/subscriptions', auth: 'apiToken', body: PushSubscriptionRequest, response: { kind: 'empty' }, status: [204], summary: "save this browser's Web Push subscription" }),
   deletePushSubscription: route({ method: 'DELETE', path: '/api/push/subscriptions', auth: 'apiToken', body: DeletePushSubscriptionRequest, response: { kind: 'empty' }, status: [204], summary: "forget this browser's Web Push subscription" }),

@@ -38,9 +38,13 @@ interface AttemptResult {
 
 type DeliveryDeps = Pick<Deps, 'db' | 'config' | 'log'>;
 
-/** Make the payload's task URL (queued as a path) absolute with BASE_URL, when it is set. */
+/** Make the payload's page URLs (queued as paths) absolute with BASE_URL, when it is set. */
 function withAbsoluteUrl(deps: DeliveryDeps, payload: NotificationPayload): void {
-  if (deps.config.baseUrl.ok && payload.task.url.startsWith('/')) payload.task.url = `${deps.config.baseUrl.value}${payload.task.url}`;
+  if (!deps.config.baseUrl.ok) return;
+  const base = deps.config.baseUrl.value;
+  const absolute = (path: string) => (path.startsWith('/') ? `${base}${path}` : path);
+  if (payload.task) payload.task.url = absolute(payload.task.url);
+  if (payload.url) payload.url = absolute(payload.url);
 }
 
 /** POST `body` to `url` with `headers`, within NOTIFICATION_REQUEST_TIMEOUT_MS. */

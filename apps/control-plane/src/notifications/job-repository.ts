@@ -2,7 +2,8 @@
  * D1 storage of notification jobs (`notification_jobs`, migration 0015): one event to deliver to
  * one target (a webhook, a push subscription), with its attempts so far and when the next is due.
  * A job is `pending` until it is `delivered` or `failed` (out of attempts, or refused for good).
- * One job per target, event and task (UNIQUE): announcing the same event twice sends it once.
+ * One job per target, event and subject (a task, a permission request; UNIQUE): announcing the
+ * same event twice sends it once.
  */
 import type { NotificationEvent } from '@flotilla/contracts';
 
@@ -15,7 +16,9 @@ export interface JobRow {
   target_kind: TargetKind;
   target_id: string;
   event: NotificationEvent;
-  task_id: string;
+  /** What the event is about: a task id, or a permission request id. */
+  subject_id: string;
+  task_id: string | null;
   /** JSON NotificationPayload. */
   payload: string;
   attempts: number;
@@ -30,7 +33,8 @@ export interface NewJob {
   targetKind: TargetKind;
   targetId: string;
   event: NotificationEvent;
-  taskId: string;
+  subjectId: string;
+  taskId: string | null;
   payload: string;
 }
 
@@ -43,9 +47,9 @@ export async function insertJobs(db: D1Database, jobs: NewJob[]): Promise<void> 
     jobs.map((job) =>
       db
         .prepare(
-          "INSERT INTO notification_jobs (id, project_id, target_kind, target_id, event, task_id, payload, attempts, next_attempt_at, state, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, 'pending', ?) ON CONFLICT DO NOTHING",
+          "INSERT INTO notification_jobs (id, project_id, target_kind, target_id, event, subject_id, task_id, payload, attempts, next_attempt_at, state, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, 'pending', ?) ON CONFLICT DO NOTHING",
         )
-        .bind(`ntf_${crypto.randomUUID()}`, job.projectId, job.targetKind, job.targetId, job.event, job.taskId, job.payload, now, created),
+        .bind(`ntf_${crypto.randomUUID()}`, job.projectId, job.targetKind, job.targetId, job.event, job.subjectId, job.taskId, job.payload, now, created),
     ),
   );
 }

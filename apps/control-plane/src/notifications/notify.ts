@@ -31,12 +31,13 @@ function taskPath(task: TaskRow): string {
   return task.chat_session_id ? `${project}/chat/${encodeURIComponent(task.chat_session_id)}` : `${project}/board`;
 }
 
-/** What is sent about `task` for `event` (`task.url` still a path). */
+/** What is sent about `task` for `event` (its URLs still paths). */
 export function notificationPayload(event: NotificationEvent, task: TaskRow, projectName: string): NotificationPayload {
   return {
     event,
     occurredAt: new Date().toISOString(),
     project: { id: task.project_id, name: projectName },
+    url: taskPath(task),
     task: {
       id: task.id,
       title: task.title.slice(0, MAX_TITLE_CHARS),
@@ -50,6 +51,24 @@ export function notificationPayload(event: NotificationEvent, task: TaskRow, pro
 }
 
 /**
+ * Queue `payload` for every webhook of its project that takes its event and every push
+ * subscription, and kick the project's Notifier. One job per target and `subjectId`.
+ * @throws whatever D1 or the Notifier throws (callers that must not fail catch it)
+ */
+export async function queueNotification(deps: Pick<Deps, 'db' | 'stubs'>, payload: NotificationPayload, subjectId: string): Promise<void> {
+  const projectId = payload.project.id;
+  const [webhooks, subscriptions] = await Promise.all([listWebhookRows(deps.db, projectId), listPushSubscriptions(deps.db, IMPLICIT_USER_ID)]);
+  const common = { projectId, event: payload.event, subjectId, taskId: payload.task?.id ?? null, payload: JSON.stringify(payload) };
+  const jobs: NewJob[] = [
+    ...webhooks.filter((row) => toWebhook(row).events.includes(payload.event)).map((row) => ({ ...common, targetKind: 'webhook' as const, targetId: row.id })),
+    ...subscriptions.map((row) => ({ ...common, targetKind: 'push' as const, targetId: row.id })),
+  ];
+  if (jobs.length === 0) return;
+  await insertJobs(deps.db, jobs);
+  await deps.stubs.notifier(projectId).kick(projectId);
+}
+
+/**
  * Queue and kick the notifications of `task`, just moved to its status (nothing for a status
  * without an event, or a variant of a task run on several agents: its parent is announced).
  * Never throws.
@@ -58,16 +77,8 @@ export async function notifyTaskStatus(deps: Pick<Deps, 'db' | 'stubs' | 'log'>,
   const event = EVENT_OF_STATUS[task.status];
   if (!event || task.parent_task_id) return;
   try {
-    const [project, webhooks, subscriptions] = await Promise.all([getProject(deps.db, task.project_id), listWebhookRows(deps.db, task.project_id), listPushSubscriptions(deps.db, IMPLICIT_USER_ID)]);
-    const payload = JSON.stringify(notificationPayload(event, task, project?.name ?? task.project_id));
-    const common = { projectId: task.project_id, event, taskId: task.id, payload };
-    const jobs: NewJob[] = [
-      ...webhooks.filter((row) => toWebhook(row).events.includes(event)).map((row) => ({ ...common, targetKind: 'webhook' as const, targetId: row.id })),
-      ...subscriptions.map((row) => ({ ...common, targetKind: 'push' as const, targetId: row.id })),
-    ];
-    if (jobs.length === 0) return;
-    await insertJobs(deps.db, jobs);
-    await deps.stubs.notifier(task.project_id).kick(task.project_id);
+    const project = await getProject(deps.db, task.project_id);
+    await queueNotification(deps, notificationPayload(event, task, project?.name ?? task.project_id), task.id);
   } catch (error) {
     deps.log.child({ component: 'notifications' }).warn('task notifications not queued', { taskId: task.id, event, error: errorMessage(error) });
   }

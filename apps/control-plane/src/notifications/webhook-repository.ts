@@ -23,7 +23,7 @@ interface DeliveryRow {
   webhook_id: string;
   job_id: string;
   event: NotificationEvent;
-  task_id: string;
+  task_id: string | null;
   attempt: number;
   attempted_at: string;
   status_code: number | null;
@@ -74,7 +74,7 @@ export interface DeliveryAttempt {
   webhookId: string;
   jobId: string;
   event: NotificationEvent;
-  taskId: string;
+  taskId: string | null;
   attempt: number;
   statusCode: number | null;
   error: string | null;
