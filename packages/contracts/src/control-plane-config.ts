@@ -81,6 +81,8 @@ export const CONTROL_PLANE_CONFIG_DEFAULTS = {
   NOTIFICATION_REQUEST_TIMEOUT_MS: 10_000,
   /** Attempts kept in each webhook's delivery log (a count, not ms); older ones are deleted. */
   WEBHOOK_DELIVERY_LOG_SIZE: 50,
+  /** How long a delivered or given-up notification job is kept (it stops the same event going out twice): 7 days. */
+  NOTIFICATION_JOB_RETENTION_MS: 7 * 24 * 60 * 60 * 1000,
 } as const;
 
 

@@ -13,7 +13,7 @@ import { backoffDelayMs, errorMessage, isRetryableStatus } from '@flotilla/kit';
 import { encryptNotification } from '@block65/webcrypto-web-push';
 import type { Deps } from '../deps.js';
 import { credentialKey, openSecret } from '../credentials/crypto.js';
-import { dueJobs, nextDueAt, recordAttempt, type JobRow } from './job-repository.js';
+import { deleteEndedJobs, dueJobs, nextDueAt, recordAttempt, type JobRow } from './job-repository.js';
 import { deletePushSubscriptionById, getPushSubscription } from './push-repository.js';
 import { notificationTitle, slackText } from './message-text.js';
 import { vapidAuthorization, vapidKeys } from './vapid.js';
@@ -127,11 +127,13 @@ async function attemptJob(deps: DeliveryDeps, job: JobRow): Promise<void> {
 }
 
 /**
- * Attempt every due job of project `projectId` (at most JOBS_PER_RUN).
+ * Attempt every due job of project `projectId` (at most JOBS_PER_RUN), and delete its ended jobs
+ * older than NOTIFICATION_JOB_RETENTION_MS.
  * @returns when the next pending job is due (epoch ms), or null when none is pending
  */
 export async function deliverDueJobs(deps: DeliveryDeps, projectId: string): Promise<number | null> {
   const jobs = await dueJobs(deps.db, projectId, Date.now(), JOBS_PER_RUN);
   await Promise.all(jobs.map((job) => attemptJob(deps, job)));
+  await deleteEndedJobs(deps.db, projectId, new Date(Date.now() - deps.config.NOTIFICATION_JOB_RETENTION_MS).toISOString());
   return nextDueAt(deps.db, projectId);
 }

@@ -30,9 +30,9 @@ export function DeliveryLog({ projectId, webhookId }: { projectId: string; webho
         <tbody>
           {deliveries.data.map((delivery) => (
             <tr key={delivery.id}>
-              <td>{new Date(delivery.attemptedAt).toLocaleString()}</td>
+              <td>{new Date(delivery.attemptedAt).toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'medium' })}</td>
               <td>{EVENT_LABELS[delivery.event]}</td>
-              <td>{delivery.attempt}</td>
+              <td data-label="Attempt">{delivery.attempt}</td>
               <td className={delivery.error ? 'error' : undefined}>
                 {delivery.statusCode ?? 'no answer'}
                 {delivery.error ? ` · ${delivery.error}` : ''}

@@ -1,6 +1,7 @@
 /**
  * "Notify me" (issue 16, item 3): a switch that subscribes this browser to Web Push (lib/web-push.ts),
- * so a notification appears when a task completes or fails, even with the tab closed. Says why
+ * so a notification appears when a task completes or fails or an agent asks permission, even
+ * with the tab closed. Says why
  * when the browser cannot (no push support, an http page other than localhost, notifications
  * blocked).
  */
@@ -22,10 +23,15 @@ export function PushToggle() {
     <section className="card form push-toggle" aria-labelledby="push-title">
       <h2 id="push-title">Browser notifications</h2>
       {supported ? (
-        <label className="checkbox">
-          <input type="checkbox" checked={subscribed.data ?? false} disabled={change.isPending || subscribed.isPending} onChange={(e) => change.mutate(e.target.checked)} />
-          Notify me in this browser when a task completes or fails
-        </label>
+        <>
+          <label className="checkbox">
+            <input type="checkbox" checked={subscribed.data ?? false} disabled={change.isPending || subscribed.isPending} onChange={(e) => change.mutate(e.target.checked)} />
+            Notify me in this browser
+          </label>
+          <p className="muted small">
+            A notification appears when a task of any project completes or fails, or an agent asks permission (answer it from the notification), even with this tab closed.
+          </p>
+        </>
       ) : (
         <p className="muted small">This browser cannot show push notifications here (they need a browser with Web Push, on https or localhost).</p>
       )}

@@ -70,7 +70,7 @@ export function WebhookSettings({ projectId }: { projectId: string }) {
     <section className="card form webhooks" aria-labelledby="webhooks-title">
       <h2 id="webhooks-title">Webhooks</h2>
       <p className="muted small">
-        Flotilla posts to these addresses when a task of this project completes or fails, signed with the webhook&apos;s secret (see the README, &quot;Notifications&quot;). Failed deliveries are
+        Flotilla posts to these addresses when a task of this project completes or fails, or its agent asks permission, signed with the webhook&apos;s secret (see the README, &quot;Notifications&quot;). Failed deliveries are
         retried.
       </p>
       {webhooks.isError && <p role="alert" className="error small">Could not load the webhooks: {errorText(webhooks.error)}</p>}
