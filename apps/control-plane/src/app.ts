@@ -29,6 +29,8 @@ import { hotAgentHandlers } from './hot-agents/routes.js';
 import { nodeCallbackHandlers } from './nodes/callbacks.routes.js';
 import { daemonArtifactHandlers } from './nodes/daemon-artifact.routes.js';
 import { nodeHandlers } from './nodes/routes.js';
+import { permissionAnswerHandlers, permissionCallbackHandlers } from './notifications/permission.routes.js';
+import { notificationHandlers } from './notifications/routes.js';
 import { projectHandlers } from './projects/routes.js';
 import { taskCallbackHandlers } from './tasks/callback.routes.js';
 import { taskHandlers } from './tasks/routes.js';
@@ -56,6 +58,8 @@ const publicHandlers: RouteHandlers<PublicApi, AppEnv> = {
   ...agentHandlers,
   ...triggerHandlers,
   ...hotAgentHandlers,
+  ...notificationHandlers,
+  ...permissionAnswerHandlers,
 };
 
 const callbackHandlers: RouteHandlers<CallbackApi, AppEnv> = {
@@ -64,6 +68,7 @@ const callbackHandlers: RouteHandlers<CallbackApi, AppEnv> = {
   ...workspaceReadyHandlers,
   ...messageBatchHandlers,
   ...taskCallbackHandlers,
+  ...permissionCallbackHandlers,
 };
 
 export const app = new Hono<AppEnv>();

@@ -13,6 +13,7 @@ import type { NodeLifecycleRpc } from './nodes/lifecycle/node-lifecycle-rpc.js';
 import type { TaskRunnerRpc } from './tasks/runner/task-runner-rpc.js';
 import type { TriggerRunnerRpc } from './triggers/trigger-runner-rpc.js';
 import type { WorkspaceRunnerRpc } from './workspaces/runner/workspace-runner-rpc.js';
+import type { NotifierRpc } from './notifications/notifier-rpc.js';
 
 /** What a caller holds of a Durable Object with RPC interface `T`: each method, answering a promise of its result. */
 export type RpcStub<T> = {
@@ -25,6 +26,7 @@ export type TaskRunnerStub = RpcStub<TaskRunnerRpc>;
 export type WorkspaceRunnerStub = RpcStub<WorkspaceRunnerRpc>;
 export type NodeLifecycleStub = RpcStub<NodeLifecycleRpc>;
 export type TriggerRunnerStub = RpcStub<TriggerRunnerRpc>;
+export type NotifierStub = RpcStub<NotifierRpc>;
 
 export interface Stubs {
   /** The chat of project `projectId`. */
@@ -37,6 +39,8 @@ export interface Stubs {
   nodeLifecycle(nodeId: string): NodeLifecycleStub;
   /** Triggers' timed work: the next schedule slot, and comments back on GitHub issues (one for the control plane). */
   triggerRunner(): TriggerRunnerStub;
+  /** The delivery of project `projectId`'s notifications (notifications/). */
+  notifier(projectId: string): NotifierStub;
 }
 
 /** The stub of the object named `name` in `namespace`, typed by its RPC interface (see the module comment). */
@@ -52,5 +56,6 @@ export function stubsOf(env: Env): Stubs {
     workspaceRunner: (workspaceId) => stubOf<WorkspaceRunnerStub, WorkspaceRunnerRpc>(env.WORKSPACE_RUNNER, workspaceId),
     nodeLifecycle: (nodeId) => stubOf<NodeLifecycleStub, NodeLifecycleRpc>(env.NODE_LIFECYCLE, nodeId),
     triggerRunner: () => stubOf<TriggerRunnerStub, TriggerRunnerRpc>(env.TRIGGER_RUNNER, 'triggers'),
+    notifier: (projectId) => stubOf<NotifierStub, NotifierRpc>(env.NOTIFIER, projectId),
   };
 }

@@ -10,6 +10,7 @@ import type { NodeLifecycleRpc } from './nodes/lifecycle/node-lifecycle-rpc.js';
 import type { TaskRunnerRpc } from './tasks/runner/task-runner-rpc.js';
 import type { TriggerRunnerRpc } from './triggers/trigger-runner-rpc.js';
 import type { WorkspaceRunnerRpc } from './workspaces/runner/workspace-runner-rpc.js';
+import type { NotifierRpc } from './notifications/notifier-rpc.js';
 
 /**
  * Timeouts and limits, one optional var each, named as in contracts CONTROL_PLANE_CONFIG_DEFAULTS
@@ -31,6 +32,8 @@ export interface Env extends LimitVars {
   WORKSPACE_RUNNER: DurableObjectNamespace<WorkspaceRunnerRpc>;
   /** NodeLifecycle, one per node (nodes/lifecycle/). */
   NODE_LIFECYCLE: DurableObjectNamespace<NodeLifecycleRpc>;
+  /** Notifier, one per project (notifications/). */
+  NOTIFIER: DurableObjectNamespace<NotifierRpc>;
 
   /**
    * `local` (one implicit user on loopback; `flotilla up` sets it) or anything else — the

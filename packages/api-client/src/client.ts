@@ -20,6 +20,8 @@ import {
   type CreateProjectRequest,
   type CreateTaskRequest,
   type CreateTriggerRequest,
+  type CreateWebhookRequest,
+  type PushSubscriptionRequest,
   type PutAgentCredentialRequest,
   type RouteInput,
   type RouteOutput,
@@ -315,6 +317,41 @@ export class FlotillaClient {
   /** Fire the schedule slots due at `now` (ISO time; default the control plane's clock) and retry owed GitHub comments (local mode). */
   readonly sweepTriggers = (now?: string) => {
     return this.call(publicApi.sweepTriggers, { body: now ? { now } : {} });
+  };
+
+  // Notifications (issue 16, item 3): outgoing webhooks per project and Web Push subscriptions.
+
+  /** A project's outgoing webhooks, without secrets. */
+  readonly listWebhooks = (projectId: string) => {
+    return this.call(publicApi.listWebhooks, { params: { projectId } }).then((r) => r.webhooks);
+  };
+
+  /** Add an outgoing webhook; the answer carries its signing secret, shown only this once. */
+  readonly createWebhook = (projectId: string, webhook: CreateWebhookRequest) => {
+    return this.call(publicApi.createWebhook, { params: { projectId }, body: webhook });
+  };
+
+  readonly deleteWebhook = (projectId: string, webhookId: string) => {
+    return this.call(publicApi.deleteWebhook, { params: { projectId, webhookId } });
+  };
+
+  /** A webhook's delivery log, newest first. */
+  readonly listWebhookDeliveries = (projectId: string, webhookId: string) => {
+    return this.call(publicApi.listWebhookDeliveries, { params: { projectId, webhookId } }).then((r) => r.deliveries);
+  };
+
+  /** The key browsers subscribe to Web Push with (base64url). */
+  readonly getVapidPublicKey = () => {
+    return this.call(publicApi.getVapidPublicKey, {}).then((r) => r.publicKey);
+  };
+
+  /** Save a browser's push subscription (`PushSubscription.toJSON()`). */
+  readonly putPushSubscription = (subscription: PushSubscriptionRequest) => {
+    return this.call(publicApi.putPushSubscription, { body: subscription });
+  };
+
+  readonly deletePushSubscription = (endpoint: string) => {
+    return this.call(publicApi.deletePushSubscription, { body: { endpoint } });
   };
 
   /** WebSocket URL of a project's live events, resuming a session after `after` (absolute base URLs only). */

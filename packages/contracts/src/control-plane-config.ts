@@ -92,6 +92,20 @@ export const CONTROL_PLANE_CONFIG_DEFAULTS = {
   TRIGGER_COMMENT_MAX_ATTEMPTS: 5,
   /** Wait before trying again to comment a result on a GitHub issue after GitHub refused or did not answer (ms). */
   TRIGGER_COMMENT_RETRY_MS: 60_000,
+
+  // Notifications (issue 16, item 3: notifications/ in the control plane).
+  /** Attempts to deliver one event to one webhook or push subscription (a count, not ms), the first included. */
+  NOTIFICATION_MAX_ATTEMPTS: 6,
+  /** Delay before the first retry of a delivery; doubles with each further attempt (5 s, 10 s, 20 s, …). */
+  NOTIFICATION_RETRY_BASE_MS: 5_000,
+  /** Longest delay between two attempts of one delivery (1 h). */
+  NOTIFICATION_RETRY_MAX_MS: 60 * 60 * 1000,
+  /** Limit of one webhook or push request (ms). */
+  NOTIFICATION_REQUEST_TIMEOUT_MS: 10_000,
+  /** Attempts kept in each webhook's delivery log (a count, not ms); older ones are deleted. */
+  WEBHOOK_DELIVERY_LOG_SIZE: 50,
+  /** How long a delivered or given-up notification job is kept (it stops the same event going out twice): 7 days. */
+  NOTIFICATION_JOB_RETENTION_MS: 7 * 24 * 60 * 60 * 1000,
 } as const;
 
 

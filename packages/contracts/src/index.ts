@@ -25,3 +25,4 @@ export * from './cost-format.js';
 export * from './triggers.js';
 export * from './hot-agents.js';
 export * from './task-diff.js';
+export * from './notifications.js';

@@ -155,6 +155,7 @@ export async function startDaemon(options: {
     sandboxes,
     daemonVersion: DAEMON_VERSION,
     updateBufferSize: config.agentUpdateBufferSize,
+    announcePermissionRequest: (workspaceId, request) => controlPlane.permissionRequested(workspaceId, request),
     gitCommandTimeoutMs: config.gitCommandTimeoutMs,
     gitPushTimeoutMs: config.gitPushTimeoutMs,
     diffStatMaxFiles: config.diffStatMaxFiles,

@@ -3,7 +3,8 @@
  * contracts' table (`canTransitionTask`; a retry is its own kind: the only way out of `failed` or
  * `cancelled`), applied with compare-and-set on the current status, and recorded in
  * `task_status_events` with actor and reason in the same D1 batch; the row it wrote is then
- * announced to the project's viewers (tasks/events.ts), without reading it again. The status of a
+ * announced to the project's viewers (tasks/events.ts), without reading it again, and a task that
+ * completed or failed is announced to its webhooks and push subscriptions (notifications/notify.ts). The status of a
  * task run on several agents follows its variants (`followVariants`, here too: after every
  * transition of a variant).
  */
@@ -11,6 +12,7 @@ import { canTransitionTask, parentTaskStatus, TERMINAL_TASK_STATUSES, type Execu
 import { conflict, errorMessage, notFound } from '@flotilla/kit';
 import type { Deps } from '../deps.js';
 import { afterTaskEnded } from '../triggers/task-ended.js';
+import { notifyTaskStatus } from '../notifications/notify.js';
 import { announceTask } from './events.js';
 import { getTaskRow, listVariantRows, statusEventStatement, updateTaskFieldsStatement, updateTaskStatusStatement, type TaskRow, type TaskRunFields } from './repository.js';
 
@@ -53,6 +55,7 @@ export async function applyTransition(deps: TransitionDeps, taskId: string, from
   if (!moved) return null;
   const written = withFields?.results[0] ?? moved;
   await announceTask(deps, written);
+  await notifyTaskStatus(deps, written);
   if (written.parent_task_id) await followVariants(deps, written.parent_task_id);
   if (TERMINAL_TASK_STATUSES.includes(written.status)) await afterTaskEnded(deps, written.id);
   return written;

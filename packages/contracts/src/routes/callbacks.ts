@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { MESSAGE_BATCH_MAX_BODY_BYTES, PersistMessageBatchRequest, PersistMessageBatchResponse } from '../chat.js';
 import { NodeHeartbeatRequest, NodeHeartbeatResponse, NodeReadyRequest, TaskCallbackRequest, WorkspaceReadyRequest } from '../node.js';
 import { TASK_CALLBACK_MAX_BODY_BYTES } from '../task-diff.js';
+import { PermissionRequestedCallback } from '../notifications.js';
 import { route } from './route.js';
 
 /** Answer of a callback that only records a fact. */
@@ -25,6 +26,7 @@ export const callbackApi = {
   nodeHeartbeat: route({ method: 'POST', path: '/api/nodes/:nodeId/heartbeat', auth: 'nodeToken', body: NodeHeartbeatRequest, response: NodeHeartbeatResponse, status: [200], summary: 'the node daemon is alive (the answer may carry fresh callback tokens)' }),
   workspaceReady: route({ method: 'POST', path: '/api/workspaces/:workspaceId/ready', auth: 'workspaceToken', body: WorkspaceReadyRequest, response: OkResponse, status: [200], summary: "the workspace's checkout is done, or failed" }),
   persistMessages: route({ method: 'POST', path: '/api/workspaces/:workspaceId/messages', auth: 'workspaceToken', body: PersistMessageBatchRequest, maxBodyBytes: MESSAGE_BATCH_MAX_BODY_BYTES, response: PersistMessageBatchResponse, status: [200], summary: "a batch of chat messages from the workspace's outbox" }),
+  permissionRequested: route({ method: 'POST', path: '/api/workspaces/:workspaceId/permission-requests', auth: 'workspaceToken', body: PermissionRequestedCallback, response: OkResponse, status: [200], summary: 'the agent waits for a permission answer (notifications)' }),
   taskCallback: route({ method: 'POST', path: '/api/tasks/:taskId/callback', auth: 'workspaceToken', body: TaskCallbackRequest, maxBodyBytes: TASK_CALLBACK_MAX_BODY_BYTES, response: TaskCallbackResponse, status: [200], summary: "the agent's turn ended: completed or failed" }),
 } as const;
 

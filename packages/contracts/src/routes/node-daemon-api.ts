@@ -16,6 +16,7 @@ import {
   WorkspaceStatus,
 } from '../node.js';
 import { ClaimHotAgentRequest, NodeHotAgentInfo, PrepareHotAgentRequest } from '../hot-agents.js';
+import { AnswerPermissionRequest } from '../notifications.js';
 import { route } from './route.js';
 
 /** `GET {node}/health`. */
@@ -37,6 +38,7 @@ export const nodeDaemonApi = {
   startAgentSession: route({ method: 'POST', path: `${agentSession}/start`, auth: 'nodeManagement', body: StartAgentSessionRequest, response: AgentSessionInfo, status: [202], summary: 'start the agent and deliver its first prompt' }),
   cancelAgentSession: route({ method: 'POST', path: `${agentSession}/cancel`, auth: 'nodeManagement', response: AgentSessionInfo, status: [200], summary: 'cancel the turn and stop the agent, keeping the workspace' }),
   deliverPrompt: route({ method: 'POST', path: `${agentSession}/prompt`, auth: 'nodeManagement', body: DeliverFollowUpPromptRequest, response: FollowUpPromptDelivery, status: [202], summary: 'a follow-up prompt, delivered once per messageId' }),
+  answerPermission: route({ method: 'POST', path: `${workspace}/permission-requests/:requestId/answer`, auth: 'nodeManagement', body: AnswerPermissionRequest, response: { kind: 'empty' }, status: [204], summary: "answer the workspace agent's open permission request" }),
   getAgentSession: route({ method: 'GET', path: agentSession, auth: 'nodeManagement', response: AgentSessionInfo, status: [200], summary: 'one agent session' }),
   agentStream: route({ method: 'GET', path: `${workspace}/agent/ws`, auth: 'viewerToken', response: { kind: 'websocket' }, status: [101], summary: "WebSocket of the workspace agent's raw ACP updates (the direct channel)" }),
   terminal: route({ method: 'GET', path: `${workspace}/terminal/ws`, auth: 'viewerToken', response: { kind: 'websocket' }, status: [101], summary: "WebSocket joined to the workspace's shell" }),

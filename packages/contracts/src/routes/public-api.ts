@@ -30,6 +30,7 @@ import { CreateTaskRequest, FollowUpPromptRequest, FollowUpPromptResponse, Task,
 import { CreatedTrigger, CreateTriggerRequest, Trigger, TriggerFired, TriggerList, TriggerSweepRequest, TriggerSweepResult, UpdateTriggerRequest } from '../triggers.js';
 import { HotAgentList, TaskStepTimingList } from '../hot-agents.js';
 import { TaskDiff } from '../task-diff.js';
+import { notificationsApi } from '../notifications.js';
 import { route } from './route.js';
 
 /** `GET /health`. */
@@ -140,6 +141,8 @@ export const publicApi = {
   sweepTriggers: route({ method: 'POST', path: '/api/triggers/sweep', auth: 'apiToken', body: TriggerSweepRequest, response: TriggerSweepResult, status: [200], summary: 'fire the schedules due now, or at a given time, and retry GitHub comments (local mode)' }),
   fireWebhookTrigger: route({ method: 'POST', path: '/api/triggers/:triggerId/webhook', auth: 'public', response: TriggerFired, status: [201], summary: "make a task from a webhook trigger (its secret as bearer token)" }),
   fireGitHubTrigger: route({ method: 'POST', path: '/api/triggers/:triggerId/github', auth: 'public', response: TriggerFired, status: [201, 200], summary: "GitHub's issues webhook: a labelled issue makes a task (X-Hub-Signature-256)" }),
+  // Notifications (notifications/): outgoing webhooks per project and Web Push subscriptions.
+  ...notificationsApi,
 } as const;
 
 export type PublicApi = typeof publicApi;

@@ -1,6 +1,6 @@
 /**
  * Calls from the node daemon to the control plane: routes `nodeReady`, `nodeHeartbeat`,
- * `workspaceReady` and `taskCallback` of the `callbackApi` table (contracts routes/callbacks.ts),
+ * `workspaceReady`, `permissionRequested` and `taskCallback` of the `callbackApi` table (contracts routes/callbacks.ts),
  * made with the kit's `callRoute` — every answer parsed with its route's schema. Each call carries
  * a Bearer token of audience `workspace-callback`: the node's own token for node calls, the
  * workspace's token (from `CreateWorkspaceRequest.callbackToken`) for workspace and task calls;
@@ -14,7 +14,7 @@
  * durable task-callback outbox (task-callback-outbox.ts). (The message batches of the outbox go
  * their own way: outbox/sender.ts.)
  */
-import { callbackApi, type NodeHeartbeatRequest, type NodeHeartbeatResponse, type NodeReadyRequest, type RouteInput, type RouteOutput, type RouteSpec, type TaskCallbackRequest, type WorkspaceReadyRequest } from '@flotilla/contracts';
+import { callbackApi, type NodeHeartbeatRequest, type NodeHeartbeatResponse, type NodeReadyRequest, type PermissionRequestedCallback, type RouteInput, type RouteOutput, type RouteSpec, type TaskCallbackRequest, type WorkspaceReadyRequest } from '@flotilla/contracts';
 import { FlotillaError, callRoute, errorMessage, permanentFailure, retry, routeUrl, type Logger } from '@flotilla/kit';
 
 export interface ControlPlaneClientOptions {
@@ -75,6 +75,15 @@ export class ControlPlaneClient {
    */
   async taskCallback(taskId: string, workspaceId: string, body: TaskCallbackRequest, signal?: AbortSignal): Promise<void> {
     await this.call(callbackApi.taskCallback, { params: { taskId }, body }, this.workspaceToken(workspaceId), { retry: false, ...(signal ? { signal } : {}) });
+  }
+
+  /**
+   * `permissionRequested`: the workspace's agent waits for a permission answer (the control
+   * plane notifies people). One attempt: the request times out on its own if nobody answers.
+   * @throws FlotillaError the refusal or the failure; `internal` when no token is known for the workspace
+   */
+  async permissionRequested(workspaceId: string, body: PermissionRequestedCallback): Promise<void> {
+    await this.call(callbackApi.permissionRequested, { params: { workspaceId }, body }, this.workspaceToken(workspaceId), { retry: false });
   }
 
   /** The token of a workspace, read at every attempt. @throws FlotillaError when none is known now */

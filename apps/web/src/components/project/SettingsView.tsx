@@ -14,6 +14,8 @@ import { useTransientNotice } from '../../lib/transient-notice';
 import { AgentSelect } from '../agents/AgentSelect';
 import { BudgetForm } from '../cost/BudgetForm';
 import { UsageTable } from '../cost/UsageTable';
+import { PushToggle } from '../notifications/PushToggle';
+import { WebhookSettings } from '../notifications/WebhookSettings';
 import { AgentKeys } from './AgentKeys';
 import { CloudToken } from './CloudToken';
 import { EgressAllowlistForm } from './EgressAllowlistForm';
@@ -103,6 +105,8 @@ export function SettingsView({ project }: { project: Project }) {
       <RepositoryToken repoUrl={project.repoUrl} />
       <AgentKeys />
       <TriggersCard project={project} />
+      <WebhookSettings projectId={project.id} />
+      <PushToggle />
     </section>
   );
 }

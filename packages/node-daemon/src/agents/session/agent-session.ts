@@ -18,7 +18,7 @@
  * deleted, shutdown) nothing more is reported.
  */
 import type { SessionNotification, StopReason } from '@agentclientprotocol/sdk';
-import type { AgentSessionStatus, StartAgentSessionRequest } from '@flotilla/contracts';
+import type { AgentSessionStatus, PermissionRequestedCallback, StartAgentSessionRequest } from '@flotilla/contracts';
 import { missingAgentSettings } from '@flotilla/contracts';
 import { conflict, errorMessage, permanentFailure, type Logger } from '@flotilla/kit';
 import { withOverrides, type AgentCredentials } from '../../agent-credentials.js';
@@ -58,6 +58,11 @@ export interface AgentSessionDeps extends TaskCompletionDeps {
   daemonVersion: string;
   /** AGENT_UPDATE_BUFFER_SIZE: raw updates kept for viewers that connect late. */
   updateBufferSize: number;
+  /**
+   * Tell the control plane an agent waits for a permission answer (it notifies people:
+   * issue 16, item 3). Best effort: a failure is the caller's to log. Absent: nobody is told.
+   */
+  announcePermissionRequest?: (workspaceId: string, request: PermissionRequestedCallback) => Promise<void>;
   /** The workspaces' sandboxes every agent process runs in (refusing, with the reason, where this node has none). */
   sandboxes: Pick<WorkspaceSandboxes, 'of'>;
 }
@@ -110,6 +115,13 @@ export class AgentSession {
     this.logger = deps.logger.child({ component: 'agent-session', ...ids, agentType: start.request.agentType });
     this.updates = new AgentUpdateStream(deps.updateBufferSize);
     this.permissions = new PermissionRequests(deps.config.permissionRequestTimeoutMs, deps.logger.child({ component: 'permissions', ...ids }));
+    const announce = deps.announcePermissionRequest;
+    if (announce) {
+      this.permissions.on('requested', (request) => {
+        const callback = { agentSessionId: this.agentSessionId, requestId: request.requestId, title: request.toolCall.title, options: request.options };
+        announce(this.workspaceId, callback).catch((error: unknown) => this.logger.warn('permission request not announced to the control plane', { requestId: request.requestId, error: errorMessage(error) }));
+      });
+    }
     this.chat = new ChatEmitter(deps.outbox, { workspaceId: this.workspaceId, chatSessionId: start.chatSessionId, projectId: start.workspace.projectId }, this.logger, {
       toolOutputMaxBytes: deps.config.chatToolOutputMaxBytes,
     });
