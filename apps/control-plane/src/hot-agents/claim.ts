@@ -58,29 +58,28 @@ export async function runOnHotAgent(ctx: RunStepContext, task: HotAgentClaimant)
     return null;
   }
   await remember({ nodeId: node.id });
-  const body: ClaimHotAgentRequest = {
-    taskId: task.taskId,
-    chatSessionId: task.chatSessionId,
-    branch: task.branch,
-    callbackToken: await signCallbackToken(deps, node.id, deps.config.CALLBACK_TOKEN_TTL_MS, hot.workspace_id),
-  };
-  const project = await getProject(deps.db, task.projectId);
+  // What the claim needs, read and signed side by side.
+  const [callbackToken, project] = await Promise.all([signCallbackToken(deps, node.id, deps.config.CALLBACK_TOKEN_TTL_MS, hot.workspace_id), getProject(deps.db, task.projectId)]);
+  const body: ClaimHotAgentRequest = { taskId: task.taskId, chatSessionId: task.chatSessionId, branch: task.branch, callbackToken };
   const gitCredential = project ? await gitCredentialFor(deps, node.user_id, project.repoUrl) : undefined;
   if (project && gitCredential) {
     requireCredentialChannel({ id: node.id, url: node.url }, `the repository token for ${gitHostOf(project.repoUrl) ?? 'this repository'}`);
     body.gitCredential = gitCredential;
   }
+  // The node checks out the task's branch while the workspace row is written (the path is lean: issue 15).
   const daemon = nodeDaemonClient(deps, { id: node.id, url: node.url });
-  const claimed = await allowRefusal(daemon.claimHotAgent({ params: { hotAgentId: hot.id }, body }), [404, 409]);
+  const workspaceRow = { id: hot.workspace_id, nodeId: node.id, projectId: task.projectId, taskId: task.taskId, chatSessionId: task.chatSessionId ?? '', branch: task.branch };
+  const [claimed] = await Promise.all([allowRefusal(daemon.claimHotAgent({ params: { hotAgentId: hot.id }, body }), [404, 409]), insertWorkspace(deps.db, workspaceRow)]);
   if (claimed instanceof FlotillaError && !(await claimedBefore(deps, node, hot, task.branch))) {
     log.info('hot agent refused by its node; starting the usual way', { hotAgentId: hot.id, nodeId: node.id, error: claimed.message });
-    await markHotAgentGone(deps.db, hot.id);
+    await Promise.all([markHotAgentGone(deps.db, hot.id), setWorkspaceStatus(deps.db, hot.workspace_id, 'destroyed')]);
     return { kind: 'advance', to: 'workspace_creation', patch: { nodeId: node.id, workspaceId: null, agentSessionId: null } };
   }
-  await insertWorkspace(deps.db, { id: hot.workspace_id, nodeId: node.id, projectId: task.projectId, taskId: task.taskId, chatSessionId: task.chatSessionId ?? '', branch: task.branch });
-  await setWorkspaceStatus(deps.db, hot.workspace_id, 'running');
-  await task.delegate(hot.workspace_id, node.id, hot.id);
-  if (task.chatSessionId) await deps.stubs.projectData(task.projectId).updateSession(task.projectId, task.chatSessionId, { workspaceId: hot.workspace_id });
+  await Promise.all([
+    setWorkspaceStatus(deps.db, hot.workspace_id, 'running'),
+    task.delegate(hot.workspace_id, node.id, hot.id),
+    task.chatSessionId ? deps.stubs.projectData(task.projectId).updateSession(task.projectId, task.chatSessionId, { workspaceId: hot.workspace_id }) : undefined,
+  ]);
   log.info('task runs on a hot agent', { hotAgentId: hot.id, nodeId: node.id, workspaceId: hot.workspace_id });
   return {
     kind: 'advance',
