@@ -44,8 +44,8 @@ export interface HotAgentClaimant {
  *   and finds the hot agent it claimed)
  */
 export async function runOnHotAgent(ctx: RunStepContext, task: HotAgentClaimant): Promise<StepOutcome | null> {
-  const { deps, log, remember } = ctx;
-  const hot = (await getHotAgentOfTask(deps.db, task.taskId)) ?? (await claimNew(deps, task));
+  const { deps, log, remember, state } = ctx;
+  const hot = (await getHotAgentOfTask(deps.db, task.taskId, new Date(state.stepStartedAt).toISOString())) ?? (await claimNew(deps, task));
   if (!hot) return null;
   const node = await getNode(deps.db, hot.node_id);
   const lifecycle = deps.stubs.nodeLifecycle(hot.node_id);

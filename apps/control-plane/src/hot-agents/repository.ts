@@ -62,9 +62,13 @@ export async function claimReadyHotAgent(db: D1Database, claim: { projectId: str
     .first<HotAgentRow>();
 }
 
-/** The hot agent task `taskId` claimed, or null. */
-export async function getHotAgentOfTask(db: D1Database, taskId: string): Promise<HotAgentRow | null> {
-  return db.prepare("SELECT * FROM hot_agents WHERE task_id = ? AND status = 'claimed'").bind(taskId).first<HotAgentRow>();
+/**
+ * The hot agent task `taskId` claimed since `since` (ISO: the start of the run's `node_selection`
+ * step), or null. An earlier run's claim (the task retried or resumed) is never taken up again:
+ * that hot agent was used once, by that run.
+ */
+export async function getHotAgentOfTask(db: D1Database, taskId: string, since: string): Promise<HotAgentRow | null> {
+  return db.prepare("SELECT * FROM hot_agents WHERE task_id = ? AND status = 'claimed' AND claimed_at >= ?").bind(taskId, since).first<HotAgentRow>();
 }
 
 /** A hot agent can no longer be used (its node refused it, or is going away). */

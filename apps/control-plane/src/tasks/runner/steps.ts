@@ -100,11 +100,13 @@ const awaitCompletion: TaskStepHandler = async ({ deps, state }) => {
 
 /**
  * node_selection: a hot agent of the project for the task's agent type when there is one
- * (hot-agents/claim.ts: straight on to `agent_session`), else a node (runs/node-steps.ts).
+ * (hot-agents/claim.ts: straight on to `agent_session`), else a node (runs/node-steps.ts). A
+ * resumed task never takes one: a hot agent's checkout starts from the base branch, the resumed
+ * run continues the task's pushed branch.
  */
 const selectNode: TaskStepHandler = async (ctx) => {
   const { deps, task } = ctx;
-  const onHotAgent = await runOnHotAgent(ctx, {
+  const onHotAgent = task.resume ? null : await runOnHotAgent(ctx, {
     ...task,
     branch: task.branch ?? taskBranchName(task.taskId),
     delegate: (workspaceId, nodeId, hotAgentId) =>
