@@ -152,7 +152,8 @@ describe('reviewing a task', () => {
       '',
       '`src/greet.ts` line 2: Use a template string here.',
     ].join('\n');
-    await expect.poll(() => readPromptLog(promptLog).map((entry) => entry.text), { timeout: 120_000 }).toContain(review);
+    // The task had completed: the review resumes it, so the agent's prompt is the conversation so far, then the review as sent (README "Resume").
+    await expect.poll(() => readPromptLog(promptLog).some((entry) => entry.text.endsWith(`The user now writes:\n\n${review}`)), { timeout: 120_000 }).toBe(true);
 
     // The agent's change is pushed: the task completes again with a new commit, and the diff shows it.
     await expect
