@@ -11,7 +11,7 @@ import { githubRepositoryOf, pullRequestBlocker, type Project } from '@flotilla/
 import { badRequest, conflict, errorMessage, FlotillaError, notFound } from '@flotilla/kit';
 import type { PublicHandlers } from '../app-env.js';
 import { depsFromEnv, type Deps } from '../deps.js';
-import { githubCredentialFor, githubRefusal, NO_GITHUB_TOKEN, postToGitHub, repositoryPath } from '../github/rest.js';
+import { githubCredentialFor, githubRefusal, postToGitHub, repositoryPath } from '../github/rest.js';
 import { requireProject } from '../projects/projects.js';
 import { announceTask } from './events.js';
 import { getTaskRow, recordPullRequestUrl, toTask, type TaskRow } from './repository.js';
@@ -55,7 +55,7 @@ async function openOnGitHub(deps: Deps, project: Project, task: TaskRow): Promis
   } catch (error) {
     throw badRequest(`the repository token saved for github.com cannot be read: ${errorMessage(error)}`);
   }
-  if (!credential) throw badRequest(`${NO_GITHUB_TOKEN}; save one in Settings to open pull requests`);
+  if (!credential) throw badRequest('no repository token is saved for github.com: save one under "Repository token for github.com" in the project\'s settings (or PUT /api/credentials/git/github.com)');
   const request = { title: pullRequestTitle(task), head: task.output_branch, base: project.defaultBranch, body: pullRequestBody(task) };
   let response: Response;
   try {
