@@ -36,6 +36,7 @@ import { taskCallbackHandlers } from './tasks/callback.routes.js';
 import { taskHandlers } from './tasks/routes.js';
 import { triggerHandlers } from './triggers/routes.js';
 import { taskDiffHandlers } from './tasks/diff.routes.js';
+import { pullRequestHandlers } from './tasks/pull-request.routes.js';
 import { workspaceReadyHandlers } from './workspaces/ready.routes.js';
 import { workspaceHandlers } from './workspaces/routes.js';
 
@@ -49,6 +50,7 @@ const publicHandlers: RouteHandlers<PublicApi, AppEnv> = {
   ...taskHandlers,
   ...costHandlers,
   ...taskDiffHandlers,
+  ...pullRequestHandlers,
   ...chatHandlers,
   ...promptHandlers,
   ...workspaceHandlers,

@@ -163,6 +163,18 @@ export class FlotillaClient {
     return this.call(publicApi.getTaskDiff, { params: { projectId, taskId } });
   };
 
+  // Open pull request (issue 16 item 1).
+  /**
+   * Open the pull request of a completed task's pushed branch on GitHub (the control plane does,
+   * with the repository token saved for github.com); answers the task with `output.prUrl` set.
+   * @throws ApiError 409 when the task has not completed, has no branch, or has a pull request
+   *   (its URL named); 400 when the repository is not on github.com or no github.com token is
+   *   saved; 502 with GitHub's message when GitHub refuses
+   */
+  readonly openPullRequest = (projectId: string, taskId: string) => {
+    return this.call(publicApi.openPullRequest, { params: { projectId, taskId } });
+  };
+
   /**
    * Send a follow-up prompt to a chat session's running agent; to the session of a task that
    * ended (its workspace gone) it resumes the task (`delivery: 'resumed'`); 409 when the agent no

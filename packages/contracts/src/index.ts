@@ -26,3 +26,4 @@ export * from './triggers.js';
 export * from './hot-agents.js';
 export * from './task-diff.js';
 export * from './notifications.js';
+export * from './pull-request.js';

@@ -332,3 +332,15 @@ export async function editTask(db: D1Database, id: string, changes: UpdateTaskRe
     .bind(...entries.map((key) => changes[key] ?? null), new Date().toISOString(), id, whileStatus)
     .first<TaskRow>();
 }
+
+/**
+ * Record the URL of the pull request opened for a completed task ("Open pull request", issue 16
+ * item 1), only while it is completed and has none.
+ * @returns the row as written, or null when the task changed meanwhile (it runs again, or got one)
+ */
+export async function recordPullRequestUrl(db: D1Database, id: string, prUrl: string): Promise<TaskRow | null> {
+  return db
+    .prepare("UPDATE tasks SET output_pr_url = ?, updated_at = ? WHERE id = ? AND status = 'completed' AND output_pr_url IS NULL RETURNING *")
+    .bind(prUrl, new Date().toISOString(), id)
+    .first<TaskRow>();
+}

@@ -6,7 +6,7 @@
  * — or the label put on again answers the task made before). The task's description is the
  * trigger's template filled with the issue, or by default the issue's title and body with a link.
  */
-import { CreateTaskRequest, type Project, type TriggerFired } from '@flotilla/contracts';
+import { CreateTaskRequest, githubRepositoryOf, type TriggerFired } from '@flotilla/contracts';
 import { badRequest } from '@flotilla/kit';
 import { parseWith } from '@flotilla/kit/hono';
 import { z } from 'zod';
@@ -24,14 +24,6 @@ export const IssuesEvent = z.object({
   repository: z.object({ full_name: z.string() }),
 });
 export type IssuesEvent = z.infer<typeof IssuesEvent>;
-
-const GITHUB_REPOSITORY = /^(?:https:\/\/(?:[^@/]+@)?github\.com\/|(?:ssh:\/\/)?git@github\.com[:/])([^/]+)\/([^/]+?)(?:\.git)?\/?$/i;
-
-/** `owner/repo` of a project on github.com (https or ssh URL), lower-case, or null. */
-export function githubRepositoryOf(project: Pick<Project, 'repoUrl'>): string | null {
-  const match = GITHUB_REPOSITORY.exec(project.repoUrl.trim());
-  return match?.[1] && match[2] ? `${match[1]}/${match[2]}`.toLowerCase() : null;
-}
 
 /** The default description of an issue's task. */
 function issueDescription(event: IssuesEvent): string {

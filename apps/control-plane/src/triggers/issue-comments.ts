@@ -9,9 +9,8 @@
  * each attempt keeps two from posting the same comment.
  */
 import { errorMessage } from '@flotilla/kit';
-import { IMPLICIT_USER_ID } from '../auth/principal.js';
-import { gitCredentialFor } from '../credentials/git-tokens.js';
 import type { Deps } from '../deps.js';
+import { githubCredentialFor, githubRefusal, NO_GITHUB_TOKEN, postToGitHub, repositoryPath } from '../github/rest.js';
 import { requireProject } from '../projects/projects.js';
 import { getTaskRow, type TaskRow } from '../tasks/repository.js';
 import { claimCommentAttempt, finishCommentAttempt, listPendingComments, type PendingComment } from './repository.js';
@@ -34,37 +33,19 @@ export function resultComment(task: TaskRow): string {
   return [`${head} failed:`, '', quote(task.error ?? 'no reason recorded')].join('\n');
 }
 
-/** `owner/repo` as GitHub spells it in the issue's repository. */
-function splitRepository(fullName: string): { owner: string; repo: string } | null {
-  const [owner, repo, ...rest] = fullName.split('/');
-  return owner && repo && rest.length === 0 ? { owner, repo } : null;
-}
-
 /**
  * Post the comment of one firing.
  * @throws when no token is saved for github.com or GitHub refuses (status and its message)
  */
 async function postComment(deps: Deps, firing: PendingComment): Promise<void> {
   const task = firing.task_id ? await getTaskRow(deps.db, firing.task_id) : null;
-  const repository = splitRepository(firing.issue_repository ?? '');
+  const repository = repositoryPath(firing.issue_repository ?? '');
   if (!task || !repository || firing.issue_number === null) throw new Error('the firing has no task or issue');
   const project = await requireProject(deps.db, task.project_id);
-  const credential = await gitCredentialFor(deps, IMPLICIT_USER_ID, project.repoUrl);
-  if (!credential) throw new Error('no repository token is saved for github.com (PUT /api/credentials/git/github.com)');
-  const url = `${deps.config.githubApiUrl}/repos/${encodeURIComponent(repository.owner)}/${encodeURIComponent(repository.repo)}/issues/${firing.issue_number}/comments`;
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: {
-      authorization: `Bearer ${credential.token}`,
-      accept: 'application/vnd.github+json',
-      'content-type': 'application/json',
-      'user-agent': 'flotilla-control-plane',
-      'x-github-api-version': '2022-11-28',
-    },
-    body: JSON.stringify({ body: resultComment(task) }),
-    signal: AbortSignal.timeout(deps.config.OUTBOUND_REQUEST_TIMEOUT_MS),
-  });
-  if (!response.ok) throw new Error(`GitHub answered ${response.status}: ${(await response.text()).slice(0, 300)}`);
+  const credential = await githubCredentialFor(deps, project.repoUrl);
+  if (!credential) throw new Error(NO_GITHUB_TOKEN);
+  const response = await postToGitHub(deps, credential.token, `${repository}/issues/${firing.issue_number}/comments`, { body: resultComment(task) });
+  if (!response.ok) throw new Error(await githubRefusal(response));
 }
 
 /**

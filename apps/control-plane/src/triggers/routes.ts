@@ -6,14 +6,14 @@
  * body themselves, up to TRIGGER_WEBHOOK_MAX_BODY_BYTES (413 above it), and refuse an unknown
  * trigger, a turned-off one and a wrong secret alike with 401, so a caller cannot tell which.
  */
-import { newId, WebhookTriggerBody, type CreateTriggerRequest } from '@flotilla/contracts';
+import { githubRepositoryOf, newId, WebhookTriggerBody, type CreateTriggerRequest } from '@flotilla/contracts';
 import { badRequest, forbidden, notFound, unauthorized } from '@flotilla/kit';
 import { parseWith, readTextCapped, reply } from '@flotilla/kit/hono';
 import type { PublicHandlers } from '../app-env.js';
 import { depsFromEnv, type Deps } from '../deps.js';
 import { requireProject } from '../projects/projects.js';
 import { fireTrigger } from './fire.js';
-import { githubRepositoryOf, handleGitHubEvent } from './github-issues.js';
+import { handleGitHubEvent } from './github-issues.js';
 import { deleteTriggerRow, getTriggerRow, insertTrigger, listTriggerRows, setTriggerEnabled, templateOf, toTrigger, type NewTrigger, type TriggerRow } from './repository.js';
 import { nextSlot, checkCronExpression } from './schedule.js';
 import { hashSecret, matchesHash, newTriggerSecret, openTriggerSecret, sealTriggerSecret, validGitHubSignature } from './secrets.js';

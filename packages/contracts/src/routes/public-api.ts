@@ -84,6 +84,7 @@ export const publicApi = {
   cancelTask: route({ method: 'POST', path: `${taskRoute}/cancel`, auth: 'apiToken', response: Task, status: [200], summary: 'cancel a task that has not ended' }),
   retryTask: route({ method: 'POST', path: `${taskRoute}/retry`, auth: 'apiToken', response: Task, status: [202], summary: 'run a failed or cancelled task again in a fresh workspace' }),
   getTaskDiff: route({ method: 'GET', path: `${taskRoute}/diff`, auth: 'apiToken', response: TaskDiff, status: [200], summary: "the patch of a completed task's change (404 when it has none)" }),
+  openPullRequest: route({ method: 'POST', path: `${taskRoute}/pull-request`, auth: 'apiToken', response: Task, status: [201], summary: "open the pull request of a completed task's branch on GitHub (409 when it has one or no branch)" }),
   getTask: route({ method: 'GET', path: '/api/tasks/:taskId', auth: 'apiToken', response: TaskWithEvents, status: [200], summary: 'a task by id with its status events' }),
   // Issue 15: the path a task took, and a project's hot agents.
   getTaskSteps: route({ method: 'GET', path: '/api/tasks/:taskId/steps', auth: 'apiToken', response: TaskStepTimingList, status: [200], summary: "the execution steps of a task's runs, with start, end and duration" }),

@@ -2,8 +2,8 @@
  * The result of a task whose run ended, where its chat session shows its end (issue 17 item 1):
  * - completed: the outcome in one sentence (files and +/− from the diff stat the node daemon
  *   measured on the pushed branch, or "The agent made no changes."), the changed files, Copy
- *   branch, the compare command, the pull request, the warning (e.g. the push was rejected), and
- *   "Review changes" (the diff with line comments, review/ReviewPanel.tsx, issue 16);
+ *   branch, the compare command, the pull request (or "Open pull request", PullRequestAction.tsx),
+ *   the warning (e.g. the push was rejected), and "Review changes" (the diff with line comments, review/ReviewPanel.tsx, issue 16);
  * - failed: the reason in one plain sentence with what to do (lib/failure.ts), the raw error under
  *   Details, and Retry;
  * - cancelled: says so, with Retry.
@@ -15,6 +15,7 @@ import { changedFileCount, compareCommand, filesWord, lineCounts } from '../../l
 import { explainFailure } from '../../lib/failure';
 import { ChangedFiles } from './ChangedFiles';
 import { CopyButton } from './CopyButton';
+import { PullRequestAction } from './PullRequestAction';
 import { RetryButton } from './RetryButton';
 
 interface Props {
@@ -65,11 +66,7 @@ function CompletedResult({ task }: { task: Task }) {
               Review changes
             </Link>
           )}
-          {prUrl && (
-            <a className="button-link" href={prUrl} target="_blank" rel="noreferrer">
-              Pull request
-            </a>
-          )}
+          <PullRequestAction task={task} />
         </div>
       )}
       {branch && change !== null && (

@@ -2,7 +2,8 @@
  * The review of a task's change (issue 16 item 1), in its session view in place of the messages:
  * the diff against the base branch as the node daemon read it when it pushed (so it outlives the
  * workspace) — files, hunks, syntax highlighting, unified or split view —, line comments, and
- * "Send review". The diff refreshes when the task completes again with a new commit.
+ * "Send review"; and the pull request, or "Open pull request" (result/PullRequestAction.tsx). The
+ * diff refreshes when the task completes again with a new commit.
  * Loaded on demand (react-diff-view and refractor are not in the first bundle).
  */
 import type { Task } from '@flotilla/contracts';
@@ -12,6 +13,7 @@ import 'react-diff-view/style/index.css';
 import { errorText } from '../../lib/api';
 import { isInFlight } from '../../lib/queries';
 import { useTaskDiff } from '../../lib/task-diff';
+import { PullRequestAction } from '../result/PullRequestAction';
 import type { LineSelection } from './diff-lines';
 import { FileDiff, pathOf, type DraftComment } from './FileDiff';
 import { ReviewComments } from './ReviewComments';
@@ -48,6 +50,7 @@ export default function ReviewPanel({ projectId, task, sessionId, onClose }: Pro
             </button>
           ))}
         </div>
+        {task.status === 'completed' && <PullRequestAction task={task} />}
         <button type="button" onClick={onClose}>
           Back to the chat
         </button>
