@@ -66,7 +66,7 @@ describe('kanban board', () => {
     expect(await card(draft?.id ?? '').locator('code').textContent()).toBe(`task/${draft?.id}`);
     await screenshot(page, 'board-completed');
 
-    await card(draft?.id ?? '').getByRole('link', { name: 'Backlog task, edited' }).click();
+    await card(draft?.id ?? '').getByRole('link', { name: 'Backlog task, edited', exact: true }).click();
     await page.waitForURL(new RegExp(`/chat/${edited.chatSessionId}$`));
     await page.locator('.session-header').getByRole('heading', { name: 'Backlog task, edited' }).waitFor();
     await page.getByRole('log', { name: 'Messages' }).locator('article.message.assistant', { hasText: 'board done' }).waitFor();
