@@ -6,35 +6,24 @@
  * repository that git reaches through `url.<path>.insteadOf`, so the push is real (and the
  * control plane's check of the project's repository through REPOSITORY_CHECK_INSTEAD_OF).
  */
-import { bootTestStack, createGitRepo, git, showFile, waitForTask, type TestStack } from '@flotilla/testkit/stack';
-import { startFakeGitHub, type FakeGitHub } from '@flotilla/testkit/fake-github';
+import { git, showFile, waitForTask, type TestStack } from '@flotilla/testkit/stack';
+import type { FakeGitHub } from '@flotilla/testkit/fake-github';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bootGitHubStack, GITHUB_URL, type GitHubStack } from './github-support.js';
 
-const GITHUB_URL = 'https://github.com/acme/widgets.git';
 let stack: TestStack;
 let github: FakeGitHub;
 let repo: string;
 
+let env: GitHubStack;
+
 beforeAll(async () => {
-  github = await startFakeGitHub({ tokens: ['test-github-token'] });
-  repo = createGitRepo({ 'README.md': '# widgets\n' });
-  stack = await bootTestStack({
-    nodeEnv: {
-      GITHUB_TOKEN: 'test-github-token',
-      GITHUB_API_URL: github.url,
-      // git in the node daemon reaches "github.com/acme/widgets" at the local repository
-      GIT_CONFIG_COUNT: '1',
-      GIT_CONFIG_KEY_0: `url.${repo}.insteadOf`,
-      GIT_CONFIG_VALUE_0: GITHUB_URL,
-    },
-    // the control plane's repository check likewise (issue 17, item 3)
-    vars: { REPOSITORY_CHECK_INSTEAD_OF: `${repo}=${GITHUB_URL}` },
-  });
+  env = await bootGitHubStack({ nodeToken: true, controlPlaneApi: false });
+  ({ stack, github, repo } = env);
 });
 
 afterAll(async () => {
-  await stack?.close();
-  await github?.close();
+  await env?.close();
 });
 
 describe('pull request on completion', () => {

@@ -8,34 +8,24 @@
  * not on github.com (400). The "GitHub" remote is a real local repository reached through git's
  * `url.<path>.insteadOf`, as in lifecycle-pull-request.test.ts.
  */
-import { startFakeGitHub, type FakeGitHub } from '@flotilla/testkit/fake-github';
-import { bootTestStack, createGitRepo, waitForTask, type TestStack } from '@flotilla/testkit/stack';
+import type { FakeGitHub } from '@flotilla/testkit/fake-github';
+import { createGitRepo, waitForTask, type TestStack } from '@flotilla/testkit/stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bootGitHubStack, GITHUB_TOKEN, GITHUB_URL, type GitHubStack } from './github-support.js';
 
-const GITHUB_URL = 'https://github.com/acme/widgets.git';
 const TASK = { title: 'Add a changelog', description: 'write CHANGELOG.md: # Changelog\nsay: Added CHANGELOG.md.', run: true };
 let stack: TestStack;
 let github: FakeGitHub;
-let repo: string;
+
+let env: GitHubStack;
 
 beforeAll(async () => {
-  github = await startFakeGitHub({ tokens: ['test-github-token'] });
-  repo = createGitRepo({ 'README.md': '# widgets\n' });
-  stack = await bootTestStack({
-    nodeEnv: {
-      // no GITHUB_TOKEN: the node daemon opens no pull request itself
-      GITHUB_API_URL: github.url,
-      GIT_CONFIG_COUNT: '1',
-      GIT_CONFIG_KEY_0: `url.${repo}.insteadOf`,
-      GIT_CONFIG_VALUE_0: GITHUB_URL,
-    },
-    vars: { REPOSITORY_CHECK_INSTEAD_OF: `${repo}=${GITHUB_URL}`, GITHUB_API_URL: github.url },
-  });
+  env = await bootGitHubStack({ nodeToken: false, controlPlaneApi: true });
+  ({ stack, github } = env);
 });
 
 afterAll(async () => {
-  await stack?.close();
-  await github?.close();
+  await env?.close();
 });
 
 describe('open pull request', () => {
@@ -54,7 +44,7 @@ describe('open pull request', () => {
     await expect(stack.client.openPullRequest(project.id, task.id)).rejects.toMatchObject({ status: 400, message: expect.stringContaining('no repository token is saved for github.com') });
     await stack.client.putGitCredential('github.com', 'not-the-token');
     await expect(stack.client.openPullRequest(project.id, task.id)).rejects.toMatchObject({ status: 502, message: expect.stringContaining('Bad credentials') });
-    await stack.client.putGitCredential('github.com', 'test-github-token');
+    await stack.client.putGitCredential('github.com', GITHUB_TOKEN);
 
     const opened = await stack.client.openPullRequest(project.id, task.id);
     expect(github.pullRequests).toHaveLength(1);

@@ -8,35 +8,24 @@
  * `url.<path>.insteadOf`, as in lifecycle-pull-request.test.ts.
  */
 import type { CreatedTrigger, TriggerFired } from '@flotilla/contracts';
-import { startFakeGitHub, type FakeGitHub } from '@flotilla/testkit/fake-github';
-import { bootTestStack, createGitRepo, waitForTask, type TestStack } from '@flotilla/testkit/stack';
+import type { FakeGitHub } from '@flotilla/testkit/fake-github';
+import { waitForTask, type TestStack } from '@flotilla/testkit/stack';
 import { createHmac, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bootGitHubStack, GITHUB_TOKEN, GITHUB_URL, type GitHubStack } from './github-support.js';
 
-const GITHUB_URL = 'https://github.com/acme/widgets.git';
 let stack: TestStack;
 let github: FakeGitHub;
-let repo: string;
+
+let env: GitHubStack;
 
 beforeAll(async () => {
-  github = await startFakeGitHub({ tokens: ['test-github-token'] });
-  repo = createGitRepo({ 'README.md': '# widgets\n' });
-  stack = await bootTestStack({
-    nodeEnv: {
-      // the node daemon opens the task's pull request with its own token (lifecycle-pull-request.test.ts)
-      GITHUB_TOKEN: 'test-github-token',
-      GITHUB_API_URL: github.url,
-      GIT_CONFIG_COUNT: '1',
-      GIT_CONFIG_KEY_0: `url.${repo}.insteadOf`,
-      GIT_CONFIG_VALUE_0: GITHUB_URL,
-    },
-    vars: { REPOSITORY_CHECK_INSTEAD_OF: `${repo}=${GITHUB_URL}`, GITHUB_API_URL: github.url },
-  });
+  env = await bootGitHubStack({ nodeToken: true, controlPlaneApi: true });
+  ({ stack, github } = env);
 });
 
 afterAll(async () => {
-  await stack?.close();
-  await github?.close();
+  await env?.close();
 });
 
 /** GitHub's `issues` event for `label` put on issue `number` of acme/widgets. */
@@ -107,7 +96,7 @@ describe('GitHub issue trigger', () => {
 
     // Once the token is saved, a sweep (the TriggerRunner's alarm, the cron; here the local one,
     // asked until it happened) comments it, once.
-    await stack.client.putGitCredential('github.com', 'test-github-token');
+    await stack.client.putGitCredential('github.com', GITHUB_TOKEN);
     await expect
       .poll(async () => {
         await stack.client.sweepTriggers();
