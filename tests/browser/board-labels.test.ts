@@ -189,8 +189,13 @@ describe('board, labels and confirmations', () => {
   it('tab titles say where you are; "Settings saved." goes away', async () => {
     await page.goto(`${env.stack.url}/nodes`);
     await expect.poll(() => page.title()).toBe('Nodes — Flotilla');
+    // The chat opens the newest session, and the tab names its task.
     await page.goto(`${env.stack.url}/projects/${projectId}/chat`);
-    await expect.poll(() => page.title()).toBe(`${PROJECT_NAME} · Chat — Flotilla`);
+    await page.waitForURL(/\/chat\/ses_[^/]+$/);
+    const openSessionId = new URL(page.url()).pathname.split('/').pop();
+    const openSession = (await env.stack.client.listSessions(projectId)).find((s) => s.id === openSessionId);
+    expect(openSession?.task?.title).toBeTruthy();
+    await expect.poll(() => page.title()).toBe(`${openSession?.task?.title} — Flotilla`);
     await page.goto(`${env.stack.url}/projects/${projectId}/settings`);
     await expect.poll(() => page.title()).toBe(`Settings · ${PROJECT_NAME} — Flotilla`);
     const form = page.getByRole('form', { name: 'Project settings' });
