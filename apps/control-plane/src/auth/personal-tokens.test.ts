@@ -112,6 +112,9 @@ describe('/api/tokens on an open API', () => {
     expect((await expectJson<ErrorBody>(await api(`/api/projects/${other.id}/tasks`, { token }), 404)).error.code).toBe('not_found');
     await expectJson(await api(`/api/tasks/${mineTask.id}`, { token }), 200);
     await expectJson(await api(`/api/tasks/${otherTask.id}`, { token }), 404);
+    await expectJson(await api(`/api/tasks/${otherTask.id}/steps`, { token }), 404);
+    const socket = await api(`/api/projects/${other.id}/sessions/ws`, { token, headers: { upgrade: 'websocket' } });
+    expect(socket.status).toBe(404); // the live events of a project outside the scope: refused before the upgrade
     const { projects } = await expectJson<{ projects: Array<{ id: string }> }>(await api('/api/projects', { token }), 200);
     expect(projects.map((p) => p.id)).toEqual([mine.id]);
     const forbidden = await expectJson<ErrorBody>(await api('/api/nodes', { token }), 403);
