@@ -20,6 +20,7 @@ import { browserRequestRules } from './auth/browser-requests.js';
 import { requireNodeToken, requireWorkspaceToken } from './auth/callback-auth.js';
 import { requireConfiguredDeployment } from './auth/deployment.js';
 import { jwksHandlers, sessionHandlers } from './auth/routes.js';
+import { apiTokenHandlers } from './auth/api-tokens.routes.js';
 import { messageBatchHandlers } from './chat/messages.routes.js';
 import { promptHandlers } from './chat/prompt.routes.js';
 import { chatHandlers } from './chat/routes.js';
@@ -62,6 +63,7 @@ const publicHandlers: RouteHandlers<PublicApi, AppEnv> = {
   ...hotAgentHandlers,
   ...notificationHandlers,
   ...permissionAnswerHandlers,
+  ...apiTokenHandlers,
 };
 
 const callbackHandlers: RouteHandlers<CallbackApi, AppEnv> = {

@@ -1,6 +1,6 @@
 /**
- * Routes: the project list, a project's chat (default), board and settings, and the nodes; a
- * "not found" page with a way back for any other address;
+ * Routes: the project list, a project's chat (default), board and settings, the nodes, and the
+ * account (API tokens); a "not found" page with a way back for any other address;
  * behind the sign-in gate when the API requires its token (then the header has "Sign out").
  */
 import { lazy, Suspense } from 'react';
@@ -8,6 +8,7 @@ import { Link, NavLink, Route, Routes } from 'react-router';
 import { SignInGate } from './components/auth/SignInGate';
 import { SignOutButton } from './components/auth/SignOutButton';
 import { NotFound } from './components/ui/NotFound';
+import { AccountPage } from './pages/AccountPage';
 import { NodesPage } from './pages/NodesPage';
 import { ProjectPage } from './pages/ProjectPage';
 import { ProjectsPage } from './pages/ProjectsPage';
@@ -35,12 +36,14 @@ function AppShell() {
             Projects
           </NavLink>
           <NavLink to="/nodes">Nodes</NavLink>
+          <NavLink to="/account">Account</NavLink>
         </nav>
         <SignOutButton />
       </header>
       <Routes>
         <Route path="/" element={<ProjectsPage />} />
         <Route path="/nodes" element={<NodesPage />} />
+        <Route path="/account" element={<AccountPage />} />
         <Route path="/projects/:projectId/workspaces/:workspaceId" element={
             <Suspense fallback={<p className="muted page">Loading the workspace…</p>}>
               <WorkspacePage />

@@ -16,6 +16,7 @@ import {
   NEWEST_MESSAGES,
   publicApi,
   type ChatMessage,
+  type CreateApiTokenRequest,
   type CreateManualWorkspaceRequest,
   type CreateProjectRequest,
   type CreateTaskRequest,
@@ -364,6 +365,26 @@ export class FlotillaClient {
 
   readonly deletePushSubscription = (endpoint: string) => {
     return this.call(publicApi.deletePushSubscription, { body: { endpoint } });
+  };
+
+  // Personal API tokens (issue 14 item 4).
+  /** The caller's personal API tokens, newest first (never a secret). */
+  readonly listApiTokens = () => {
+    return this.call(publicApi.listApiTokens, {}).then((r) => r.tokens);
+  };
+
+  /** Make a personal API token; its secret (`token`) is in this answer only. */
+  readonly createApiToken = (input: CreateApiTokenRequest) => {
+    return this.call(publicApi.createApiToken, { body: input });
+  };
+
+  /** The personal API token this client sends (404 for the shared token or a cookie). */
+  readonly getCurrentApiToken = () => {
+    return this.call(publicApi.getCurrentApiToken, {});
+  };
+
+  readonly revokeApiToken = (tokenId: string) => {
+    return this.call(publicApi.revokeApiToken, { params: { tokenId } });
   };
 
   /** WebSocket URL of a project's live events, resuming a session after `after` (absolute base URLs only). */

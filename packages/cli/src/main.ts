@@ -3,10 +3,13 @@ import { AgentType } from '@flotilla/contracts';
 import { Command } from 'commander';
 import { agentsCommand, agentVariablesHelp } from './commands/agents.js';
 import { diffCommand } from './commands/diff.js';
+import { loginCommand, logoutCommand } from './commands/login.js';
 import { destroyNodeCommand, nodesCommand } from './commands/nodes.js';
 import { runCommand } from './commands/run.js';
 import { cancelCommand, logsCommand, promptCommand, retryCommand, tasksCommand } from './commands/tasks.js';
+import { createTokenCommand, listTokensCommand, revokeTokenCommand } from './commands/tokens.js';
 import { upCommand } from './commands/up.js';
+import { loginHint } from './login-file.js';
 
 const program = new Command()
   .name('flotilla')
@@ -124,7 +127,54 @@ nodes
     process.exitCode = await destroyNodeCommand(nodeId, command.optsWithGlobals<{ server?: string }>());
   });
 
+// Personal API tokens (issue 14 item 4): login, logout, tokens.
+program
+  .command('login')
+  .description('Save an API token for a control plane (checked first; kept in a 0600 file): every command then uses it')
+  .requiredOption('--server <url>', 'control-plane URL')
+  .option('--token <token>', 'the API token (default: read from stdin, typed without echo on a terminal)')
+  .action(async (options: { server: string; token?: string }) => {
+    process.exitCode = await loginCommand(options);
+  });
+
+program
+  .command('logout')
+  .description('Forget the API token `flotilla login` saved')
+  .action(() => {
+    process.exitCode = logoutCommand();
+  });
+
+const tokens = program
+  .command('tokens')
+  .description('List your personal API tokens: name, prefix, scope, created, last used, expiry')
+  .option('--json', 'print the tokens as one JSON array')
+  .option('--server <url>', SERVER_HELP)
+  .action(async (options: { json?: boolean; server?: string }) => {
+    process.exitCode = await listTokensCommand(options);
+  });
+
+tokens
+  .command('create')
+  .description('Make a personal API token and print its secret (shown once)')
+  .argument('<name>')
+  .option('--project <id>', 'a project it may reach; repeat it for more (default: every project)', (value: string, previous: string[] = []) => [...previous, value])
+  .option('--expires-in-days <days>', 'days until it expires, or "never" (default: the server\'s, 90)')
+  .option('--json', 'print the new token (with its secret) as one JSON object')
+  .option('--server <url>', SERVER_HELP)
+  .action(async (name: string, _options: unknown, command: Command) => {
+    process.exitCode = await createTokenCommand(name, command.optsWithGlobals<{ project?: string[]; expiresInDays?: string; json?: boolean; server?: string }>());
+  });
+
+tokens
+  .command('revoke')
+  .description('Revoke one of your personal API tokens: it stops working at once')
+  .argument('<tokenId>')
+  .option('--server <url>', SERVER_HELP)
+  .action(async (tokenId: string, _options: unknown, command: Command) => {
+    process.exitCode = await revokeTokenCommand(tokenId, command.optsWithGlobals<{ server?: string }>());
+  });
+
 program.parseAsync(process.argv).catch((error: unknown) => {
-  process.stderr.write(`flotilla: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(`flotilla: ${error instanceof Error ? error.message : String(error)}${loginHint(error)}\n`);
   process.exitCode = 1;
 });

@@ -106,6 +106,19 @@ export const CONTROL_PLANE_CONFIG_DEFAULTS = {
   WEBHOOK_DELIVERY_LOG_SIZE: 50,
   /** How long a delivered or given-up notification job is kept (it stops the same event going out twice): 7 days. */
   NOTIFICATION_JOB_RETENTION_MS: 7 * 24 * 60 * 60 * 1000,
+
+  // Personal API tokens (issue 14 item 4: auth/personal-tokens.ts in the control plane).
+  /** Days until a new token expires when `POST /api/tokens` does not say (a count of days, not ms). */
+  API_TOKEN_DEFAULT_TTL_DAYS: 90,
+  /** Longest lifetime a token may be given, other than never (days, not ms). */
+  API_TOKEN_MAX_TTL_DAYS: 365,
+  /**
+   * Shortest lifetime a token may be given (ms; 1 day). Tests lower it to see a token expire in
+   * real time; a deployment has no reason to.
+   */
+  API_TOKEN_MIN_TTL_MS: 24 * 60 * 60 * 1000,
+  /** A token's "last used" time is written at most this often (ms), not on every request. */
+  API_TOKEN_LAST_USED_INTERVAL_MS: 60_000,
 } as const;
 
 

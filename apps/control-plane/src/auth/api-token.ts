@@ -12,7 +12,9 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import type { AppEnv } from '../app-env.js';
 import { readConfig } from '../config.js';
-import { IMPLICIT_USER_ID } from './principal.js';
+import { personalTokenPrincipal } from './personal-tokens.js';
+import { IMPLICIT_USER_ID, type UserPrincipal } from './principal.js';
+import { checkTokenScope } from './token-scope.js';
 
 const encoder = new TextEncoder();
 
@@ -39,19 +41,24 @@ export async function isAuthenticated(c: Context<AppEnv>, token: string): Promis
 }
 
 /**
- * Refuse a request that lacks the API token, when one is configured.
- * @throws FlotillaError unauthorized (401) saying what to send
+ * Refuse a request that lacks the API token, when one is configured; a personal token
+ * (personal-tokens.ts) is checked whether or not one is.
+ * @returns the principal of a personal token, or null for the shared token, the cookie or an open API
+ * @throws FlotillaError unauthorized (401) saying what to send, or why a personal token is refused
  */
-export async function checkApiToken(c: Context<AppEnv>): Promise<void> {
+export async function checkApiToken(c: Context<AppEnv>): Promise<UserPrincipal | null> {
   const token = readConfig(c.env).apiToken;
-  if (token !== null && !(await isAuthenticated(c, token))) {
+  const personal = await personalTokenPrincipal(c, async (bearer) => token !== null && (await sameSecret(bearer, token)));
+  if (personal === null && token !== null && !(await isAuthenticated(c, token))) {
     throw unauthorized('this control plane requires its API token: send Authorization: Bearer <FLOTILLA_API_TOKEN> (the CLI reads FLOTILLA_API_TOKEN; the web app asks for it)');
   }
+  return personal;
 }
 
-/** Middleware of the `apiToken` auth kind: the caller is the (implicit) user once the token checks out. */
+/** Middleware of the `apiToken` auth kind: the caller is the (implicit) user, or a personal token's, within its scope. */
 export const requireApiToken: MiddlewareHandler<AppEnv> = async (c, next) => {
-  await checkApiToken(c);
-  c.set('principal', { kind: 'user', userId: IMPLICIT_USER_ID });
+  const personal = await checkApiToken(c);
+  c.set('principal', personal ?? { kind: 'user', userId: IMPLICIT_USER_ID });
+  if (personal) await checkTokenScope(c, personal);
   await next();
 };

@@ -14,6 +14,10 @@ export const IMPLICIT_USER_ID = 'local';
 export interface UserPrincipal {
   kind: 'user';
   userId: string;
+  /** The personal API token the request carried (auth/personal-tokens.ts); absent for the shared token, the cookie or an open API. */
+  tokenId?: string;
+  /** The projects that token reaches; null or absent: every project (auth/token-scope.ts). */
+  projectIds?: string[] | null;
 }
 
 /** A node daemon presenting its node's callback token (`sub` = the route's node). */

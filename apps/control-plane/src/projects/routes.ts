@@ -6,13 +6,19 @@
  */
 import type { PublicHandlers } from '../app-env.js';
 import { IMPLICIT_USER_ID } from '../auth/principal.js';
+import { projectScopeOf } from '../auth/token-scope.js';
 import { depsFromEnv } from '../deps.js';
 import { changeProject, createProject, requireProject } from './projects.js';
 import { listProjects } from './repository.js';
 
 export const projectHandlers: PublicHandlers<'createProject' | 'listProjects' | 'getProject' | 'updateProject'> = {
   createProject: ({ body }, c) => createProject(depsFromEnv(c.env), IMPLICIT_USER_ID, body),
-  listProjects: async (_request, c) => ({ projects: await listProjects(c.env.DB) }),
+  listProjects: async (_request, c) => {
+    // A personal token scoped to some projects lists only those (auth/token-scope.ts).
+    const scope = projectScopeOf(c.get('principal'));
+    const projects = await listProjects(c.env.DB);
+    return { projects: scope === null ? projects : projects.filter((project) => scope.includes(project.id)) };
+  },
   getProject: ({ params }, c) => requireProject(c.env.DB, params.projectId),
   updateProject: ({ params, body }, c) => changeProject(depsFromEnv(c.env), IMPLICIT_USER_ID, params.projectId, body),
 };

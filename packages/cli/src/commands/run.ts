@@ -19,6 +19,7 @@ import { STEP_LABELS, renderMessage } from '../run/render.js';
 import { resolveRepo } from '../run/repo.js';
 import { followVariants, renderComparison, renderVariantProgress } from '../run/several.js';
 import { startStack, type Stack } from '../stack/stack.js';
+import { readLoginFile, tokenForServer } from '../login-file.js';
 import { apiTokenFor, readServerFile } from '../server-file.js';
 import { diffStatLine } from '../run/diff-line.js';
 
@@ -53,16 +54,21 @@ async function isHealthy(url: string): Promise<boolean> {
 
 /** The server to use, and the embedded stack when this run had to boot one. */
 async function connect(options: RunOptions, log: (line: string) => void): Promise<{ client: FlotillaClient; stack: Stack | null }> {
+  const home = flotillaHome();
+  const login = readLoginFile(home);
   if (options.server) {
     const url = options.server.replace(/\/$/, '');
     if (!(await isHealthy(url))) throw new Error(`no Flotilla control plane answers at ${url}`);
-    return { client: new FlotillaClient(url, undefined, apiTokenFor(null)), stack: null };
+    return { client: new FlotillaClient(url, undefined, tokenForServer(url, null, login)), stack: null };
   }
-  const home = flotillaHome();
   const server = readServerFile(home);
   if (server && (await isHealthy(server.url))) {
     log(`Using the running Flotilla at ${server.url}`);
-    return { client: new FlotillaClient(server.url, undefined, apiTokenFor(server)), stack: null };
+    return { client: new FlotillaClient(server.url, undefined, tokenForServer(server.url, server, login)), stack: null };
+  }
+  if (login && (await isHealthy(login.server))) {
+    log(`Using ${login.server} (flotilla login)`);
+    return { client: new FlotillaClient(login.server, undefined, tokenForServer(login.server, null, login)), stack: null };
   }
   const spinner = ora({ text: 'Starting an embedded control plane and local cloud for this run', stream: process.stderr }).start();
   try {

@@ -4,19 +4,27 @@
  * turning an API error into exit code 1 with its message.
  */
 import { ApiError, FlotillaClient } from '@flotilla/api-client';
+import { loginHint, readLoginFile, tokenForServer } from '../login-file.js';
 import { flotillaHome } from '../paths.js';
-import { apiTokenFor, readServerFile } from '../server-file.js';
+import { readServerFile } from '../server-file.js';
 
 export interface ServerOptions {
   server?: string;
 }
 
-/** The client of `--server`, else of the running `flotilla up`. @throws when there is neither */
+/**
+ * The client of `--server`, else of the running `flotilla up`, else of the server of
+ * `flotilla login`; with FLOTILLA_API_TOKEN, else the saved login's token for that server.
+ * @throws when there is none of them
+ */
 export function connectToServer(options: ServerOptions): FlotillaClient {
-  if (options.server) return new FlotillaClient(options.server.replace(/\/$/, ''), undefined, apiTokenFor(null));
-  const server = readServerFile(flotillaHome());
-  if (!server) throw new Error('no running Flotilla found: start `flotilla up`, or pass --server <url>');
-  return new FlotillaClient(server.url, undefined, apiTokenFor(server));
+  const home = flotillaHome();
+  const login = readLoginFile(home);
+  if (options.server) return new FlotillaClient(options.server.replace(/\/$/, ''), undefined, tokenForServer(options.server, null, login));
+  const server = readServerFile(home);
+  if (server) return new FlotillaClient(server.url, undefined, tokenForServer(server.url, server, login));
+  if (login) return new FlotillaClient(login.server, undefined, tokenForServer(login.server, null, login));
+  throw new Error('no running Flotilla found: start `flotilla up`, pass --server <url>, or run `flotilla login --server <url>`');
 }
 
 /** One line on stdout. */
@@ -33,7 +41,7 @@ export async function refusalsAsExitCode(action: () => Promise<number>): Promise
     return await action();
   } catch (error) {
     if (!(error instanceof ApiError)) throw error;
-    process.stderr.write(`flotilla: ${error.message}\n`);
+    process.stderr.write(`flotilla: ${error.message}${loginHint(error)}\n`);
     return 1;
   }
 }

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { AgentType } from '../agents.js';
 import { ApiSessionInfo, CreateApiSessionRequest } from '../api-auth.js';
+import { ApiTokenInfo, ApiTokenList, CreateApiTokenRequest, CreatedApiToken } from '../api-tokens.js';
 import { ChatSession, ListMessagesQuery, ListMessagesResponse, ListSessionsResponse } from '../chat.js';
 import { CreateManualWorkspaceRequest, CreateManualWorkspaceResponse, ManualWorkspace } from '../manual-workspace.js';
 import { WorkspaceList, WorkspaceSummary } from '../workspace-summary.js';
@@ -142,6 +143,11 @@ export const publicApi = {
   sweepTriggers: route({ method: 'POST', path: '/api/triggers/sweep', auth: 'apiToken', body: TriggerSweepRequest, response: TriggerSweepResult, status: [200], summary: 'fire the schedules due now, or at a given time, and retry GitHub comments (local mode)' }),
   fireWebhookTrigger: route({ method: 'POST', path: '/api/triggers/:triggerId/webhook', auth: 'public', response: TriggerFired, status: [201], summary: "make a task from a webhook trigger (its secret as bearer token)" }),
   fireGitHubTrigger: route({ method: 'POST', path: '/api/triggers/:triggerId/github', auth: 'public', response: TriggerFired, status: [201, 200], summary: "GitHub's issues webhook: a labelled issue makes a task (X-Hub-Signature-256)" }),
+  // Personal API tokens (issue 14 item 4; auth/personal-tokens.ts). `current` is GET only: no clash with `:tokenId`.
+  listApiTokens: route({ method: 'GET', path: '/api/tokens', auth: 'apiToken', response: ApiTokenList, status: [200], summary: "the caller's personal API tokens (never a secret)" }),
+  createApiToken: route({ method: 'POST', path: '/api/tokens', auth: 'apiToken', body: CreateApiTokenRequest, response: CreatedApiToken, status: [201], summary: 'make a personal API token (its secret is in this answer only)' }),
+  getCurrentApiToken: route({ method: 'GET', path: '/api/tokens/current', auth: 'apiToken', response: ApiTokenInfo, status: [200], summary: 'the personal API token this request carries (404 for the shared token or a cookie)' }),
+  revokeApiToken: route({ method: 'DELETE', path: '/api/tokens/:tokenId', auth: 'apiToken', response: { kind: 'empty' }, status: [204], summary: 'revoke one of the caller\'s personal API tokens' }),
   // Notifications (notifications/): outgoing webhooks per project and Web Push subscriptions.
   ...notificationsApi,
 } as const;
