@@ -106,6 +106,10 @@ export const CONTROL_PLANE_CONFIG_DEFAULTS = {
   WEBHOOK_DELIVERY_LOG_SIZE: 50,
   /** How long a delivered or given-up notification job is kept (it stops the same event going out twice): 7 days. */
   NOTIFICATION_JOB_RETENTION_MS: 7 * 24 * 60 * 60 * 1000,
+
+  // Audit log (issue 14, item 5: audit/ in the control plane).
+  /** How long audit events are kept, in days (not ms); older ones are deleted by the cron. */
+  AUDIT_RETENTION_DAYS: 365,
 } as const;
 
 

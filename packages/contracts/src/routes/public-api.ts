@@ -31,6 +31,7 @@ import { CreatedTrigger, CreateTriggerRequest, Trigger, TriggerFired, TriggerLis
 import { HotAgentList, TaskStepTimingList } from '../hot-agents.js';
 import { TaskDiff } from '../task-diff.js';
 import { notificationsApi } from '../notifications.js';
+import { auditApi } from '../audit.js';
 import { route } from './route.js';
 
 /** `GET /health`. */
@@ -144,6 +145,8 @@ export const publicApi = {
   fireGitHubTrigger: route({ method: 'POST', path: '/api/triggers/:triggerId/github', auth: 'public', response: TriggerFired, status: [201, 200], summary: "GitHub's issues webhook: a labelled issue makes a task (X-Hub-Signature-256)" }),
   // Notifications (notifications/): outgoing webhooks per project and Web Push subscriptions.
   ...notificationsApi,
+  // Audit log (audit/): who did what, when — per project, and what belongs to no project.
+  ...auditApi,
 } as const;
 
 export type PublicApi = typeof publicApi;
