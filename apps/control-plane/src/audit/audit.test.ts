@@ -32,7 +32,7 @@ function event(projectId: string | null, n: number, at: number): AuditEvent {
 describe('audit queries', () => {
   it('pages a project newest first, by event id or by time, apart from other logs', async () => {
     const projectId = `prj_paging_${crypto.randomUUID()}`;
-    // Two events share a millisecond: the id orders them.
+    // Two events share a millisecond: the order they were stored in orders them.
     const events = [event(projectId, 1, 1_000), event(projectId, 2, 2_000), event(projectId, 3, 2_000), event(projectId, 4, 3_000), event(projectId, 5, 4_000)];
     for (const e of events) await insertAuditEvent(db(), e);
     await insertAuditEvent(db(), event(`prj_other_${crypto.randomUUID()}`, 6, 5_000));

@@ -1,8 +1,9 @@
 /**
  * D1 storage of the audit log (`audit_events`, migration 0018): insert one event, read a page
- * newest first (by `at`, then id), and delete events older than the retention. Every SQL
+ * newest first (by `at`, then insertion order), and delete events older than the retention. Every SQL
  * statement on the table is here. `project_id IS ?` matches a project's events, or with null the
- * events of no project.
+ * events of no project. Events of the same millisecond are ordered by when they were stored (rowid):
+ * a task created and run in one request reads created, then run.
  */
 import { AuditEvent, type AuditAction, type AuditTargetKind } from '@flotilla/contracts';
 import { notFound } from '@flotilla/kit';
@@ -60,16 +61,16 @@ export async function listAuditEvents(db: D1Database, request: AuditPageRequest)
   let where = 'project_id IS ?';
   const binds: Array<string | number | null> = [projectId];
   if (cursor && 'eventId' in cursor) {
-    const from = await db.prepare('SELECT at FROM audit_events WHERE id = ? AND project_id IS ?').bind(cursor.eventId, projectId).first<{ at: number }>();
+    const from = await db.prepare('SELECT at, rowid AS seq FROM audit_events WHERE id = ? AND project_id IS ?').bind(cursor.eventId, projectId).first<{ at: number; seq: number }>();
     if (!from) throw notFound(`audit event ${cursor.eventId} not found here`);
-    where += ' AND (at < ? OR (at = ? AND id < ?))';
-    binds.push(from.at, from.at, cursor.eventId);
+    where += ' AND (at < ? OR (at = ? AND rowid < ?))';
+    binds.push(from.at, from.at, from.seq);
   } else if (cursor) {
     where += ' AND at < ?';
     binds.push(cursor.beforeMs);
   }
   const { results } = await db
-    .prepare(`SELECT * FROM audit_events WHERE ${where} ORDER BY at DESC, id DESC LIMIT ?`)
+    .prepare(`SELECT * FROM audit_events WHERE ${where} ORDER BY at DESC, rowid DESC LIMIT ?`)
     .bind(...binds, limit + 1)
     .all<AuditRow>();
   return { events: results.slice(0, limit).map(toEvent), hasOlder: results.length > limit };
