@@ -5,8 +5,8 @@
  * - `POST /api/session {token}` → 204 and the session cookie (HttpOnly, SameSite=Strict, Secure
  *   over https, 30 days); 401 for a wrong token; 400 for a bad body; 404 when the API needs no token.
  * - `DELETE /api/session` → 204, the cookie cleared.
- * Sign-ins, and refused ones, are recorded in the audit log (audit/) with the client's IP.
  * - `GET /.well-known/jwks.json` → the keys node daemons check the control plane's tokens with.
+ * Sign-ins, and refused ones, are recorded in the audit log (audit/) with the client's IP.
  */
 import { API_SESSION_COOKIE } from '@flotilla/contracts';
 import { notFound, unauthorized } from '@flotilla/kit';
