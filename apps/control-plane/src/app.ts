@@ -14,6 +14,7 @@ import { createLogger } from '@flotilla/kit';
 import { checkRequestOrigin, errorHandler, notFoundHandler, registerRoutes, type RouteHandlers } from '@flotilla/kit/hono';
 import { Hono } from 'hono';
 import { agentHandlers } from './agents/routes.js';
+import { auditHandlers } from './audit/routes.js';
 import type { AppEnv } from './app-env.js';
 import { checkApiToken, requireApiToken } from './auth/api-token.js';
 import { browserRequestRules } from './auth/browser-requests.js';
@@ -64,6 +65,7 @@ const publicHandlers: RouteHandlers<PublicApi, AppEnv> = {
   ...notificationHandlers,
   ...permissionAnswerHandlers,
   ...apiTokenHandlers,
+  ...auditHandlers,
 };
 
 const callbackHandlers: RouteHandlers<CallbackApi, AppEnv> = {

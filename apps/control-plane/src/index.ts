@@ -3,9 +3,11 @@
  * 5 minutes wakes the runs under way (a lost alarm only delays a step) and sweeps triggers (due
  * schedule slots, owed GitHub comments: the safety net of the TriggerRunner's alarm); every 15
  * minutes it also sweeps nodes (nodes/sweep.ts). Each run also wakes the Notifier of every project
- * with notifications still to deliver (a lost alarm only delays them).
+ * with notifications still to deliver (a lost alarm only delays them), and deletes audit events
+ * older than AUDIT_RETENTION_DAYS (audit/record.ts).
  */
 import { app } from './app.js';
+import { pruneAuditEvents } from './audit/record.js';
 import { depsFromEnv, type Deps } from './deps.js';
 import type { Env } from './env.js';
 import { sweepNodes } from './nodes/sweep.js';
@@ -37,6 +39,7 @@ export default {
     ctx.waitUntil(wakeRuns(deps));
     ctx.waitUntil(sweepTriggers(deps, new Date()));
     ctx.waitUntil(wakeNotifiers(deps));
+    ctx.waitUntil(pruneAuditEvents(deps, Date.now()));
     if (controller.cron !== RUNS_ONLY_CRON) ctx.waitUntil(sweepNodes(deps));
   },
 } satisfies ExportedHandler<Env>;

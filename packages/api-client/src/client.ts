@@ -387,6 +387,17 @@ export class FlotillaClient {
     return this.call(publicApi.revokeApiToken, { params: { tokenId } });
   };
 
+  // Audit log (contracts audit.ts): newest first, `before` an event id or a time (ms).
+  /** A page of project `projectId`'s audit log (limit default 50, at most 200). */
+  readonly listProjectAudit = (projectId: string, page: { limit?: number; before?: string } = {}) => {
+    return this.call(publicApi.listProjectAudit, { params: { projectId }, query: page });
+  };
+
+  /** A page of the audit log of what belongs to no project (nodes, user-level credentials, sign-ins). */
+  readonly listAudit = (page: { limit?: number; before?: string } = {}) => {
+    return this.call(publicApi.listAudit, { query: page });
+  };
+
   /** WebSocket URL of a project's live events, resuming a session after `after` (absolute base URLs only). */
   readonly sessionsSocketUrl = (projectId: string, sessionId: string, after: number): string => {
     const path = buildPath(publicApi.projectEvents.path, { projectId });

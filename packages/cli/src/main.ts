@@ -1,7 +1,8 @@
 /** `flotilla` — run AI coding agents on your own machines. */
 import { AgentType } from '@flotilla/contracts';
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { agentsCommand, agentVariablesHelp } from './commands/agents.js';
+import { auditCommand, DEFAULT_AUDIT_LIMIT } from './commands/audit.js';
 import { diffCommand } from './commands/diff.js';
 import { loginCommand, logoutCommand } from './commands/login.js';
 import { destroyNodeCommand, nodesCommand } from './commands/nodes.js';
@@ -172,6 +173,21 @@ tokens
   .option('--server <url>', SERVER_HELP)
   .action(async (tokenId: string, _options: unknown, command: Command) => {
     process.exitCode = await revokeTokenCommand(tokenId, command.optsWithGlobals<{ server?: string }>());
+  });
+
+program
+  .command('audit')
+  .description("Show the audit log, newest first: a project's (--project), or what belongs to no project (nodes, credentials, sign-ins)")
+  .option('--project <id>', "the project whose log to show (default: the events of no project)")
+  .option('--limit <n>', `how many events, 1-200 (default ${DEFAULT_AUDIT_LIMIT})`, (value: string) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1 || n > 200) throw new InvalidArgumentError('give a whole number from 1 to 200');
+    return n;
+  })
+  .option('--json', 'print the events as one JSON array')
+  .option('--server <url>', SERVER_HELP)
+  .action(async (options: { project?: string; limit?: number; json?: boolean; server?: string }) => {
+    process.exitCode = await auditCommand(options);
   });
 
 program.parseAsync(process.argv).catch((error: unknown) => {

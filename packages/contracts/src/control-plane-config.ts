@@ -119,6 +119,9 @@ export const CONTROL_PLANE_CONFIG_DEFAULTS = {
   API_TOKEN_MIN_TTL_MS: 24 * 60 * 60 * 1000,
   /** A token's "last used" time is written at most this often (ms), not on every request. */
   API_TOKEN_LAST_USED_INTERVAL_MS: 60_000,
+  // Audit log (issue 14, item 5: audit/ in the control plane).
+  /** How long audit events are kept, in days (not ms); older ones are deleted by the cron. */
+  AUDIT_RETENTION_DAYS: 365,
 } as const;
 
 

@@ -28,3 +28,5 @@ export * from './task-diff.js';
 export * from './notifications.js';
 export * from './pull-request.js';
 export * from './api-tokens.js';
+export * from './audit.js';
+export * from './audit-sentence.js';

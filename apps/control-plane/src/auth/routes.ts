@@ -6,14 +6,17 @@
  *   over https, 30 days); 401 for a wrong token; 400 for a bad body; 404 when the API needs no token.
  * - `DELETE /api/session` → 204, the cookie cleared.
  * - `GET /.well-known/jwks.json` → the keys node daemons check the control plane's tokens with.
+ * Sign-ins, and refused ones, are recorded in the audit log (audit/) with the client's IP.
  */
 import { API_SESSION_COOKIE } from '@flotilla/contracts';
 import { notFound, unauthorized } from '@flotilla/kit';
 import { deleteCookie, setCookie } from 'hono/cookie';
 import type { CallbackHandlers, PublicHandlers } from '../app-env.js';
 import { readConfig } from '../config.js';
+import { recordAuditEvent } from '../audit/record.js';
 import { depsFromEnv } from '../deps.js';
 import { isAuthenticated, sameSecret, sessionValue } from './api-token.js';
+import { IMPLICIT_USER_ID } from './principal.js';
 import { publicJwks } from './tokens.js';
 
 /** Lifetime of the session cookie: 30 days, in seconds. */
@@ -28,7 +31,14 @@ export const sessionHandlers: PublicHandlers<'getApiSession' | 'signIn' | 'signO
   signIn: async ({ body }, c) => {
     const token = readConfig(c.env).apiToken;
     if (token === null) throw notFound('this control plane needs no API token');
-    if (!(await sameSecret(body.token, token))) throw unauthorized('wrong API token');
+    // The audit log records both outcomes, with the client's IP when Cloudflare gives it (never the token).
+    const ip = c.req.header('cf-connecting-ip') ?? null;
+    const target = { kind: 'session', id: 'api-token' } as const;
+    if (!(await sameSecret(body.token, token))) {
+      await recordAuditEvent(c.env.DB, { projectId: null, actor: { userId: null, tokenId: null }, action: 'sign_in.refused', target, detail: { ip } });
+      throw unauthorized('wrong API token');
+    }
+    await recordAuditEvent(c.env.DB, { projectId: null, actor: { userId: IMPLICIT_USER_ID, tokenId: null }, action: 'sign_in.succeeded', target, detail: { ip } });
     setCookie(c, API_SESSION_COOKIE, await sessionValue(token), {
       httpOnly: true,
       sameSite: 'Strict',

@@ -9,6 +9,7 @@
  */
 import { conflict, errorMessage, notFound, unavailable } from '@flotilla/kit';
 import type { PublicHandlers } from '../app-env.js';
+import { recordFromRoute } from '../audit/record.js';
 import { depsFromEnv } from '../deps.js';
 import { requireProject } from '../projects/projects.js';
 import { resumableTaskOf, resumeTask } from '../tasks/resume.js';
@@ -51,6 +52,7 @@ export const promptHandlers: PublicHandlers<'sendPrompt'> = {
       if (!ended) throw conflict(lookup.reason);
       const { messageId } = await resumeTask(deps, ended, body.text, 'user');
       log.info('follow-up prompt resumed the task', { projectId, sessionId, messageId, taskId: ended.id });
+      await recordFromRoute(c, { projectId, action: 'task.resumed', target: { kind: 'task', id: ended.id }, detail: { title: ended.title } });
       return { sessionId, messageId, delivery: 'resumed' as const };
     }
     const messageId = crypto.randomUUID();

@@ -6,9 +6,13 @@
  * shown masked, and handed only to the node's model gateway when a run starts that agent
  * (agent-keys.ts). Repository tokens per git host: sent with each workspace of a repository on
  * that host (git-tokens.ts). Path params (provider, agent type, host) are checked by the table.
+ * Saving and deleting are recorded in the audit log (audit/) as events of no project: which kind
+ * and name, never the value.
  */
+import { AGENT_CATALOG } from '@flotilla/contracts';
 import { badRequest, errorMessage, notFound, unavailable } from '@flotilla/kit';
 import type { PublicHandlers } from '../app-env.js';
+import { recordFromRoute } from '../audit/record.js';
 import { IMPLICIT_USER_ID } from '../auth/principal.js';
 import { depsFromEnv } from '../deps.js';
 import { tokenValidator } from '../nodes/providers.js';
@@ -40,6 +44,7 @@ export const credentialHandlers: PublicHandlers<
     };
     const info = await saveCloudToken(deps, IMPLICIT_USER_ID, provider, body.token, checked);
     deps.log.child({ component: 'credentials' }).info('cloud credential saved', { provider, masked: info.masked });
+    await recordFromRoute(c, { projectId: null, action: 'credential.set', target: { kind: 'credential', id: `cloud:${provider}` }, detail: { kind: 'cloud', name: provider, label: provider, secret: 'token' } });
     return info;
   },
 
@@ -47,6 +52,7 @@ export const credentialHandlers: PublicHandlers<
     const deps = depsFromEnv(c.env);
     if (!(await deleteCredential(deps.db, { userId: IMPLICIT_USER_ID, kind: 'cloud', name: params.provider }))) throw notFound(`no ${params.provider} credential is saved`);
     deps.log.child({ component: 'credentials' }).info('cloud credential deleted', { provider: params.provider });
+    await recordFromRoute(c, { projectId: null, action: 'credential.deleted', target: { kind: 'credential', id: `cloud:${params.provider}` }, detail: { kind: 'cloud', name: params.provider, label: params.provider, secret: 'token' } });
     return null;
   },
 
@@ -59,6 +65,8 @@ export const credentialHandlers: PublicHandlers<
     const deps = depsFromEnv(c.env);
     const info = await saveAgentCredential(deps, IMPLICIT_USER_ID, params.agentType, body);
     deps.log.child({ component: 'credentials' }).info('agent credential saved', { agentType: params.agentType, masked: info.masked, baseUrl: info.baseUrl, model: info.model });
+    const secret = body.oauthToken !== undefined ? 'OAuth token' : 'API key';
+    await recordFromRoute(c, { projectId: null, action: 'credential.set', target: { kind: 'credential', id: `agent:${params.agentType}` }, detail: { kind: 'agent', name: params.agentType, label: AGENT_CATALOG[params.agentType].label, secret } });
     return info;
   },
 
@@ -66,6 +74,7 @@ export const credentialHandlers: PublicHandlers<
     const deps = depsFromEnv(c.env);
     if (!(await deleteCredential(deps.db, { userId: IMPLICIT_USER_ID, kind: 'agent', name: params.agentType }))) throw notFound(`no ${params.agentType} key is saved`);
     deps.log.child({ component: 'credentials' }).info('agent credential deleted', { agentType: params.agentType });
+    await recordFromRoute(c, { projectId: null, action: 'credential.deleted', target: { kind: 'credential', id: `agent:${params.agentType}` }, detail: { kind: 'agent', name: params.agentType, label: AGENT_CATALOG[params.agentType].label, secret: 'credential' } });
     return null;
   },
 
@@ -78,6 +87,7 @@ export const credentialHandlers: PublicHandlers<
     const deps = depsFromEnv(c.env);
     const info = await saveGitToken(deps, IMPLICIT_USER_ID, params.host, body);
     deps.log.child({ component: 'credentials' }).info('git credential saved', { host: params.host, masked: info.masked });
+    await recordFromRoute(c, { projectId: null, action: 'credential.set', target: { kind: 'credential', id: `git:${params.host}` }, detail: { kind: 'git', name: params.host, label: params.host, secret: 'token' } });
     return info;
   },
 
@@ -85,6 +95,7 @@ export const credentialHandlers: PublicHandlers<
     const deps = depsFromEnv(c.env);
     if (!(await deleteCredential(deps.db, { userId: IMPLICIT_USER_ID, kind: 'git', name: params.host }))) throw notFound(`no token for ${params.host} is saved`);
     deps.log.child({ component: 'credentials' }).info('git credential deleted', { host: params.host });
+    await recordFromRoute(c, { projectId: null, action: 'credential.deleted', target: { kind: 'credential', id: `git:${params.host}` }, detail: { kind: 'git', name: params.host, label: params.host, secret: 'token' } });
     return null;
   },
 };

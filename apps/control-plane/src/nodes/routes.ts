@@ -3,10 +3,12 @@
  * with its status, time left while warm, and workspaces; `DELETE /api/nodes/:id` to destroy an
  * unused one now; `POST /api/nodes/sweep`, which runs the node sweep now (local mode only — in
  * deployed mode the cron runs it); and the daemon artifact (daemon-artifact.routes.ts). The node
- * daemons' callbacks are callbacks.routes.ts.
+ * daemons' callbacks are callbacks.routes.ts. A node destroyed through the API is recorded in the
+ * audit log (audit/) as an event of no project.
  */
 import { conflict, forbidden, notFound, unavailable } from '@flotilla/kit';
 import type { PublicHandlers } from '../app-env.js';
+import { recordFromRoute } from '../audit/record.js';
 import { depsFromEnv } from '../deps.js';
 import { toNodeInfo } from './node-info.js';
 import { getNode, listNodeRows } from './repository.js';
@@ -49,6 +51,7 @@ export const nodeHandlers: PublicHandlers<'listNodes' | 'sweepNodes' | 'getNode'
     const outcome = await deps.stubs.nodeLifecycle(nodeId).destroyUnused(nodeId, 'manual');
     if (!outcome.ok) throw unavailable(`the provider could not delete node ${nodeId} yet (${outcome.error.message}); it is retried`);
     if (!outcome.value) throw conflict(`node ${nodeId} is in use by a task starting on it`);
+    await recordFromRoute(c, { projectId: null, action: 'node.destroyed', target: { kind: 'node', id: nodeId }, detail: { provider: row.provider } });
     return toNodeInfo(deps, (await getNode(deps.db, nodeId)) ?? row);
   },
 };

@@ -3,11 +3,13 @@
  * 16 item 3): a project's outgoing webhooks — the URL checked (target-url.ts), the signing secret
  * made here, sealed like a credential and shown only in the answer to its creation — with their
  * delivery logs; and Web Push — the VAPID public key (made on first use) and this user's
- * browsers' subscriptions (local mode: the one implicit user).
+ * browsers' subscriptions (local mode: the one implicit user). Adding and removing a webhook are
+ * recorded in the audit log (audit/).
  */
 import { notFound } from '@flotilla/kit';
 import type { PublicHandlers } from '../app-env.js';
 import { IMPLICIT_USER_ID } from '../auth/principal.js';
+import { recordFromRoute } from '../audit/record.js';
 import { credentialKey, sealSecret } from '../credentials/crypto.js';
 import { depsFromEnv } from '../deps.js';
 import { requireProject } from '../projects/projects.js';
@@ -40,13 +42,17 @@ export const notificationHandlers: PublicHandlers<
     const secret = newWebhookSecret();
     await insertWebhook(deps.db, webhook, await sealSecret(key, secret, webhookSecretContext(webhook.id)));
     deps.log.child({ component: 'notifications' }).info('webhook added', { projectId: webhook.projectId, webhookId: webhook.id, host: new URL(url).host, events: webhook.events, format: webhook.format });
+    // Only the host: a webhook's URL may carry a secret in its path or query.
+    await recordFromRoute(c, { projectId: webhook.projectId, action: 'webhook.created', target: { kind: 'webhook', id: webhook.id }, detail: { host: new URL(url).host } });
     return { ...webhook, secret };
   },
 
   /** Remove a webhook with its log and pending deliveries. 404 when the project has no such webhook. */
   deleteWebhook: async ({ params }, c) => {
     const deps = depsFromEnv(c.env);
-    if (!(await deleteWebhook(deps.db, params.projectId, params.webhookId))) throw notFound(`webhook ${params.webhookId} not found`);
+    const row = await getWebhookRow(deps.db, params.projectId, params.webhookId);
+    if (!row || !(await deleteWebhook(deps.db, params.projectId, params.webhookId))) throw notFound(`webhook ${params.webhookId} not found`);
+    await recordFromRoute(c, { projectId: params.projectId, action: 'webhook.deleted', target: { kind: 'webhook', id: row.id }, detail: { host: new URL(row.url).host } });
     deps.log.child({ component: 'notifications' }).info('webhook removed', { projectId: params.projectId, webhookId: params.webhookId });
     return null;
   },

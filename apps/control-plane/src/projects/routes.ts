@@ -2,9 +2,11 @@
  * Handlers of the project routes of the public API (contracts `publicApi`): create, list, read
  * and change projects. `defaultVmSize: null` falls back to the platform default. Creating a
  * project, or changing its default branch, checks the repository first (repository-check.ts):
- * 400 with a sentence naming the problem, nothing stored.
+ * 400 with a sentence naming the problem, nothing stored. Creating and changing are recorded in
+ * the audit log (audit/; a change by the names of the settings changed).
  */
 import type { PublicHandlers } from '../app-env.js';
+import { recordFromRoute } from '../audit/record.js';
 import { IMPLICIT_USER_ID } from '../auth/principal.js';
 import { projectScopeOf } from '../auth/token-scope.js';
 import { depsFromEnv } from '../deps.js';
@@ -12,7 +14,11 @@ import { changeProject, createProject, requireProject } from './projects.js';
 import { listProjects } from './repository.js';
 
 export const projectHandlers: PublicHandlers<'createProject' | 'listProjects' | 'getProject' | 'updateProject'> = {
-  createProject: ({ body }, c) => createProject(depsFromEnv(c.env), IMPLICIT_USER_ID, body),
+  createProject: async ({ body }, c) => {
+    const project = await createProject(depsFromEnv(c.env), IMPLICIT_USER_ID, body);
+    await recordFromRoute(c, { projectId: project.id, action: 'project.created', target: { kind: 'project', id: project.id }, detail: { name: project.name } });
+    return project;
+  },
   listProjects: async (_request, c) => {
     // A personal token scoped to some projects lists only those (auth/token-scope.ts).
     const scope = projectScopeOf(c.get('principal'));
@@ -20,5 +26,9 @@ export const projectHandlers: PublicHandlers<'createProject' | 'listProjects' | 
     return { projects: scope === null ? projects : projects.filter((project) => scope.includes(project.id)) };
   },
   getProject: ({ params }, c) => requireProject(c.env.DB, params.projectId),
-  updateProject: ({ params, body }, c) => changeProject(depsFromEnv(c.env), IMPLICIT_USER_ID, params.projectId, body),
+  updateProject: async ({ params, body }, c) => {
+    const project = await changeProject(depsFromEnv(c.env), IMPLICIT_USER_ID, params.projectId, body);
+    await recordFromRoute(c, { projectId: project.id, action: 'project.updated', target: { kind: 'project', id: project.id }, detail: { settings: Object.keys(body) } });
+    return project;
+  },
 };

@@ -3,10 +3,12 @@
  * (create — with `run: true` it starts —, list, read, edit, mark ready, run, cancel, retry) and
  * `GET /api/tasks/:taskId`. Every answer is the task as just written or read, never read back
  * (a task on several agents with its `variants`, read with it); the list and the reads add each
- * task's `cost` (costs/task-costs.ts).
+ * task's `cost` (costs/task-costs.ts). Creating, running, retrying and cancelling are recorded in
+ * the audit log (audit/).
  */
 import { conflict, notFound } from '@flotilla/kit';
 import type { PublicHandlers } from '../app-env.js';
+import { recordFromRoute } from '../audit/record.js';
 import { depsFromEnv } from '../deps.js';
 import { withCost, withCosts } from '../costs/task-costs.js';
 import { requireProject } from '../projects/projects.js';
@@ -30,7 +32,11 @@ async function requireProjectTask(db: D1Database, projectId: string, taskId: str
 export const taskHandlers: PublicHandlers<'createTask' | 'listTasks' | 'getProjectTask' | 'updateTask' | 'markTaskReady' | 'runTask' | 'cancelTask' | 'retryTask' | 'getTask'> = {
   createTask: async ({ params, body }, c) => {
     const deps = depsFromEnv(c.env);
-    return submitTask(deps, await requireProject(deps.db, params.projectId), body, USER);
+    const task = await submitTask(deps, await requireProject(deps.db, params.projectId), body, USER);
+    const target = { kind: 'task', id: task.id } as const;
+    await recordFromRoute(c, { projectId: task.projectId, action: 'task.created', target, detail: { title: task.title } });
+    if (body.run) await recordFromRoute(c, { projectId: task.projectId, action: 'task.run', target, detail: { title: task.title, retry: false } });
+    return task;
   },
 
   listTasks: async ({ params, query }, c) => {
@@ -69,7 +75,9 @@ export const taskHandlers: PublicHandlers<'createTask' | 'listTasks' | 'getProje
     const deps = depsFromEnv(c.env);
     const row = await requireProjectTask(deps.db, params.projectId, params.taskId);
     refuseOnVariant(row, 'run');
-    return withVariantsOne(deps.db, await runTask(deps, row, USER));
+    const started = await runTask(deps, row, USER);
+    await recordFromRoute(c, { projectId: row.project_id, action: 'task.run', target: { kind: 'task', id: row.id }, detail: { title: row.title, retry: false } });
+    return withVariantsOne(deps.db, started);
   },
 
   /**
@@ -78,7 +86,9 @@ export const taskHandlers: PublicHandlers<'createTask' | 'listTasks' | 'getProje
    */
   cancelTask: async ({ params }, c) => {
     const deps = depsFromEnv(c.env);
-    return withVariantsOne(deps.db, await cancelTask(deps, await requireProjectTask(deps.db, params.projectId, params.taskId), USER));
+    const cancelled = await cancelTask(deps, await requireProjectTask(deps.db, params.projectId, params.taskId), USER);
+    await recordFromRoute(c, { projectId: cancelled.project_id, action: 'task.cancelled', target: { kind: 'task', id: cancelled.id }, detail: { title: cancelled.title } });
+    return withVariantsOne(deps.db, cancelled);
   },
 
   /** Retry a `failed` or `cancelled` task: a new run in a fresh workspace, the same chat session. 409 otherwise, and for a variant (its parent is retried). */
@@ -86,7 +96,9 @@ export const taskHandlers: PublicHandlers<'createTask' | 'listTasks' | 'getProje
     const deps = depsFromEnv(c.env);
     const row = await requireProjectTask(deps.db, params.projectId, params.taskId);
     refuseOnVariant(row, 'retry');
-    return withVariantsOne(deps.db, await retryTask(deps, row, USER));
+    const retried = await retryTask(deps, row, USER);
+    await recordFromRoute(c, { projectId: row.project_id, action: 'task.run', target: { kind: 'task', id: row.id }, detail: { title: row.title, retry: true } });
+    return withVariantsOne(deps.db, retried);
   },
 
   getTask: async ({ params }, c) => {

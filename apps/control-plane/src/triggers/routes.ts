@@ -5,11 +5,13 @@
  * secret as a bearer token) and GitHub's issues webhook (`X-Hub-Signature-256`). Those read their
  * body themselves, up to TRIGGER_WEBHOOK_MAX_BODY_BYTES (413 above it), and refuse an unknown
  * trigger, a turned-off one and a wrong secret alike with 401, so a caller cannot tell which.
+ * Creating and deleting a trigger are recorded in the audit log (audit/).
  */
 import { githubRepositoryOf, newId, WebhookTriggerBody, type CreateTriggerRequest } from '@flotilla/contracts';
 import { badRequest, forbidden, notFound, unauthorized } from '@flotilla/kit';
 import { parseWith, readTextCapped, reply } from '@flotilla/kit/hono';
 import type { PublicHandlers } from '../app-env.js';
+import { recordFromRoute } from '../audit/record.js';
 import { depsFromEnv, type Deps } from '../deps.js';
 import { requireProject } from '../projects/projects.js';
 import { fireTrigger } from './fire.js';
@@ -76,6 +78,7 @@ export const triggerHandlers: PublicHandlers<'listTriggers' | 'createTrigger' | 
     const written = await insertTrigger(deps.db, row);
     if (written.kind === 'schedule') await deps.stubs.triggerRunner().rearm();
     deps.log.child({ component: 'triggers' }).info('trigger created', { triggerId: written.id, projectId: project.id, kind: written.kind });
+    await recordFromRoute(c, { projectId: project.id, action: 'trigger.created', target: { kind: 'trigger', id: written.id }, detail: { name: written.name, kind: written.kind } });
     return { trigger: shown(written), secret };
   },
 
@@ -94,6 +97,7 @@ export const triggerHandlers: PublicHandlers<'listTriggers' | 'createTrigger' | 
     const row = await requireProjectTrigger(deps.db, params.projectId, params.triggerId);
     await deleteTriggerRow(deps.db, row.id);
     if (row.kind === 'schedule') await deps.stubs.triggerRunner().rearm();
+    await recordFromRoute(c, { projectId: row.project_id, action: 'trigger.deleted', target: { kind: 'trigger', id: row.id }, detail: { name: row.name, kind: row.kind } });
     return null;
   },
 

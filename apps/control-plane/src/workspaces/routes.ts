@@ -13,12 +13,14 @@
  *   kept workspace → 200 `WorkspaceSummary` (`destroyed`, the node released); 409 while its task
  *   still runs in it.
  * - `POST …/workspaces/:workspaceId/viewer-token` (viewer-token.ts).
- * 400 bad body; 404 unknown project, or no such workspace in it.
+ * 400 bad body; 404 unknown project, or no such workspace in it. A deletion is recorded in the
+ * audit log (audit/).
  */
 import type { ManualWorkspace } from '@flotilla/contracts';
 import { conflict, notFound } from '@flotilla/kit';
 import { reply } from '@flotilla/kit/hono';
 import type { PublicHandlers } from '../app-env.js';
+import { recordFromRoute } from '../audit/record.js';
 import { depsFromEnv, type Deps } from '../deps.js';
 import { requireProject } from '../projects/projects.js';
 import { destroyWorkspaceAndRelease } from './disposal.js';
@@ -77,9 +79,15 @@ export const workspaceHandlers: PublicHandlers<'createWorkspace' | 'listWorkspac
     const { projectId, workspaceId } = params;
     await requireProject(deps.db, projectId);
     const manual = await getManualWorkspace(deps, projectId, workspaceId);
-    if (!manual) return deleteTaskWorkspace(deps, projectId, workspaceId);
+    const audited = () => recordFromRoute(c, { projectId, action: 'workspace.deleted', target: { kind: 'workspace', id: workspaceId }, detail: { createdByHand: manual !== null } });
+    if (!manual) {
+      const answer = await deleteTaskWorkspace(deps, projectId, workspaceId);
+      await audited();
+      return answer;
+    }
     const outcome = await deps.stubs.workspaceRunner(workspaceId).destroy();
     if (!outcome.ok) throw notFound(`workspace ${workspaceId} (created by hand) not found in project ${projectId}`);
+    await audited();
     deps.log.child({ component: 'manual-workspaces' }).info('workspace created by hand deleted', { projectId, workspaceId, outcome: outcome.value });
     return reply(await requireManualWorkspace(deps, projectId, workspaceId), outcome.value === 'destroyed' ? 200 : 202);
   },

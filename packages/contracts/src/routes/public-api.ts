@@ -32,6 +32,7 @@ import { CreatedTrigger, CreateTriggerRequest, Trigger, TriggerFired, TriggerLis
 import { HotAgentList, TaskStepTimingList } from '../hot-agents.js';
 import { TaskDiff } from '../task-diff.js';
 import { notificationsApi } from '../notifications.js';
+import { auditApi } from '../audit.js';
 import { route } from './route.js';
 
 /** `GET /health`. */
@@ -150,6 +151,8 @@ export const publicApi = {
   revokeApiToken: route({ method: 'DELETE', path: '/api/tokens/:tokenId', auth: 'apiToken', response: { kind: 'empty' }, status: [204], summary: 'revoke one of the caller\'s personal API tokens' }),
   // Notifications (notifications/): outgoing webhooks per project and Web Push subscriptions.
   ...notificationsApi,
+  // Audit log (audit/): who did what, when — per project, and what belongs to no project.
+  ...auditApi,
 } as const;
 
 export type PublicApi = typeof publicApi;

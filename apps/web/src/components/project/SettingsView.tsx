@@ -1,7 +1,8 @@
 /**
  * Project settings: default agent, VM size and node provider; the hosts its agents may reach
  * (egress allowlist); the default branch (checked against the repository before it is saved:
- * the refusal shows under the field); the cloud token, repository token and agent API keys stored through the API.
+ * the refusal shows under the field); the cloud token, repository token and agent API keys stored through the API;
+ * at the end, the project's audit log.
  * The page scrolls as a whole (not in an inner pane); "Settings saved." goes away after a few
  * seconds or on the next edit (lib/transient-notice.ts), an error stays until the next save.
  */
@@ -12,6 +13,7 @@ import { api, errorText } from '../../lib/api';
 import { keys } from '../../lib/queries';
 import { useTransientNotice } from '../../lib/transient-notice';
 import { AgentSelect } from '../agents/AgentSelect';
+import { AuditLog, auditKey } from '../audit/AuditLog';
 import { BudgetForm } from '../cost/BudgetForm';
 import { UsageTable } from '../cost/UsageTable';
 import { PushToggle } from '../notifications/PushToggle';
@@ -41,6 +43,7 @@ export function SettingsView({ project }: { project: Project }) {
       saved.show('Settings saved.');
       queryClient.setQueryData(keys.project(project.id), updated);
       void queryClient.invalidateQueries({ queryKey: keys.projects });
+      void queryClient.invalidateQueries({ queryKey: auditKey(project.id) });
     },
   });
 
@@ -107,6 +110,7 @@ export function SettingsView({ project }: { project: Project }) {
       <TriggersCard project={project} />
       <WebhookSettings projectId={project.id} />
       <PushToggle />
+      <AuditLog projectId={project.id} />
     </section>
   );
 }
