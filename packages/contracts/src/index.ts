@@ -27,3 +27,4 @@ export * from './hot-agents.js';
 export * from './task-diff.js';
 export * from './notifications.js';
 export * from './pull-request.js';
+export * from './users.js';

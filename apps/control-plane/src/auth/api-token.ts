@@ -13,6 +13,8 @@ import { getCookie } from 'hono/cookie';
 import type { AppEnv } from '../app-env.js';
 import { readConfig } from '../config.js';
 import { IMPLICIT_USER_ID } from './principal.js';
+import { signInConfigured } from './sign-in-config.js';
+import { userSessionPrincipal } from './user-sessions.js';
 
 const encoder = new TextEncoder();
 
@@ -43,14 +45,21 @@ export async function isAuthenticated(c: Context<AppEnv>, token: string): Promis
  * @throws FlotillaError unauthorized (401) saying what to send
  */
 export async function checkApiToken(c: Context<AppEnv>): Promise<void> {
-  const token = readConfig(c.env).apiToken;
-  if (token !== null && !(await isAuthenticated(c, token))) {
+  const config = readConfig(c.env);
+  const token = config.apiToken;
+  // With a sign-in provider and no token, only a signed-in user (user-sessions.ts) gets in.
+  if (token === null ? signInConfigured(config.signIn) : !(await isAuthenticated(c, token))) {
     throw unauthorized('this control plane requires its API token: send Authorization: Bearer <FLOTILLA_API_TOKEN> (the CLI reads FLOTILLA_API_TOKEN; the web app asks for it)');
   }
 }
 
-/** Middleware of the `apiToken` auth kind: the caller is the (implicit) user once the token checks out. */
+/** Middleware of the `apiToken` auth kind: a signed-in user (their session cookie), or the (implicit) user once the token checks out. */
 export const requireApiToken: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const user = await userSessionPrincipal(c); // a user's session cookie (auth/user-sessions.ts)
+  if (user) {
+    c.set('principal', user);
+    return next();
+  }
   await checkApiToken(c);
   c.set('principal', { kind: 'user', userId: IMPLICIT_USER_ID });
   await next();
