@@ -16,7 +16,6 @@ const MAX_RETURN_TO_CHARS = 2000;
 /** `returnTo` when it is a same-origin path, else `/`. */
 export function safeReturnTo(returnTo: string | undefined): string {
   if (returnTo === undefined || returnTo.length > MAX_RETURN_TO_CHARS) return '/';
-  // eslint-disable-next-line no-control-regex
   if (!returnTo.startsWith('/') || returnTo.startsWith('//') || returnTo.startsWith('/\\') || /[\u0000-\u001f\u007f\\]/.test(returnTo)) return '/';
   // A path resolved against a stand-in origin must stay on it (catches what the tests above miss).
   const url = new URL(returnTo, 'http://flotilla.invalid');
