@@ -148,6 +148,7 @@ describe('sign-in with OpenID Connect', () => {
     const refused = pageA.getByRole('alert').filter({ hasText: 'Not allowed' });
     await refused.waitFor();
     await refused.getByText('not in a domain this Flotilla lets in').waitFor();
+    await screenshot(pageA, 'sign-in-not-allowed');
     expect(await meOf(pageA)).toBe(401);
 
     await signInAs(pageB1, 'carol');
