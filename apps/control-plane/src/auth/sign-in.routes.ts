@@ -3,14 +3,14 @@
  * - `GET /api/auth/providers` → the configured providers and whether the API token form applies.
  * - `GET /api/auth/:provider/start?returnTo=` → 302 to the provider; the state, PKCE verifier and
  *   nonce kept in D1 for AUTH_SIGN_IN_TIMEOUT_MS, the state also in a short-lived cookie of this
- *   browser. 404 for a provider that is not configured.
+ *   browser. 404 for a provider that is not configured; 503 when the provider's discovery fails.
  * - `GET /api/auth/:provider/callback` → the session cookie and 302 to returnTo; a refused or
  *   failed sign-in is a 302 to `/?signInRefused=<code>` (contracts SignInRefusal), where the web
  *   app says why in plain words. No user row is made for a refused sign-in.
  * The redirect URI is this request's own origin + `/api/auth/<provider>/callback`.
  */
 import { type SignInRefusal } from '@flotilla/contracts';
-import { createLogger, notFound } from '@flotilla/kit';
+import { createLogger, notFound, unavailable } from '@flotilla/kit';
 import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { AppEnv, PublicHandlers } from '../app-env.js';
@@ -60,7 +60,14 @@ export const signInHandlers: PublicHandlers<'authProviders' | 'signInStart' | 's
       path: STATE_COOKIE_PATH,
       maxAge: Math.ceil(config.AUTH_SIGN_IN_TIMEOUT_MS / 1000),
     });
-    return c.redirect((await flow.authorizationUrl(challenge, redirectUriOf(c, params.provider))).href, 302);
+    let authorizationUrl: URL;
+    try {
+      authorizationUrl = await flow.authorizationUrl(challenge, redirectUriOf(c, params.provider));
+    } catch (error) {
+      log.warn('sign-in provider could not be asked', { provider: params.provider, error: error instanceof Error ? error.message : String(error) });
+      throw unavailable(`the sign-in provider (${params.provider}) did not answer as expected: try again later`, { retryable: true });
+    }
+    return c.redirect(authorizationUrl.href, 302);
   },
 
   signInCallback: async ({ params }, c) => {
