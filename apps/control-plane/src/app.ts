@@ -18,10 +18,13 @@ import { auditHandlers } from './audit/routes.js';
 import type { AppEnv } from './app-env.js';
 import { checkApiToken, requireApiToken } from './auth/api-token.js';
 import { browserRequestRules } from './auth/browser-requests.js';
+import { userSessionPrincipal } from './auth/user-sessions.js';
 import { requireNodeToken, requireWorkspaceToken } from './auth/callback-auth.js';
 import { requireConfiguredDeployment } from './auth/deployment.js';
 import { jwksHandlers, sessionHandlers } from './auth/routes.js';
 import { apiTokenHandlers } from './auth/api-tokens.routes.js';
+import { signInHandlers } from './auth/sign-in.routes.js';
+import { userHandlers } from './auth/users.routes.js';
 import { messageBatchHandlers } from './chat/messages.routes.js';
 import { promptHandlers } from './chat/prompt.routes.js';
 import { chatHandlers } from './chat/routes.js';
@@ -48,6 +51,8 @@ const onError = errorHandler(log);
 const publicHandlers: RouteHandlers<PublicApi, AppEnv> = {
   health: () => ({ status: 'ok' }),
   ...sessionHandlers,
+  ...signInHandlers,
+  ...userHandlers,
   ...projectHandlers,
   ...taskHandlers,
   ...costHandlers,
@@ -93,7 +98,7 @@ app.use('*', requireConfiguredDeployment);
  */
 app.notFound(async (c) => {
   try {
-    if (new URL(c.req.url).pathname.startsWith('/api/')) await checkApiToken(c);
+    if (new URL(c.req.url).pathname.startsWith('/api/') && !(await userSessionPrincipal(c))) await checkApiToken(c);
   } catch (error) {
     return onError(error as Error, c);
   }

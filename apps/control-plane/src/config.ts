@@ -24,6 +24,7 @@ import {
 import type { Env } from './env.js';
 import { readPriceTable, type PriceTableSetting } from './costs/price-table.js';
 import { parseUrlRewrites, type UrlRewrite } from './projects/url-rewrites.js';
+import { readSignInSettings, type SignInSettings } from './auth/sign-in-config.js';
 
 /** Every timeout (ms) and limit, by its var's name. */
 export type Limits = { -readonly [K in keyof typeof CONTROL_PLANE_CONFIG_DEFAULTS]: number };
@@ -86,6 +87,8 @@ export interface Settings {
   priceTable: PriceTableSetting;
   /** GITHUB_API_URL without a trailing slash (default https://api.github.com): where GitHub issue triggers comment (triggers/). */
   githubApiUrl: string;
+  /** Sign-in with GitHub / OpenID Connect, the allowlists and the approval gate (auth/sign-in-config.ts). */
+  signIn: SignInSettings;
 }
 
 export type Config = Limits & Settings;
@@ -201,6 +204,7 @@ function readSettings(env: Env): Settings {
     repositoryCheckRewrites: parseUrlRewrites(text(env.REPOSITORY_CHECK_INSTEAD_OF)),
     priceTable: readPriceTable(env.PRICE_TABLE),
     githubApiUrl: (text(env.GITHUB_API_URL) ?? 'https://api.github.com').replace(/\/$/, ''),
+    signIn: readSignInSettings(env),
   };
 }
 

@@ -77,6 +77,17 @@ export interface Env extends LimitVars {
   CLOUDFLARE_API_URL?: string;
   /** GitHub's REST API, where GitHub issue triggers comment a task's result (triggers/). */
   GITHUB_API_URL?: string;
+  /** Sign-in with GitHub and OpenID Connect (auth/sign-in-config.ts); the two client secrets are secrets. */
+  AUTH_GITHUB_CLIENT_ID?: string;
+  AUTH_GITHUB_CLIENT_SECRET?: string;
+  AUTH_GITHUB_URL?: string;
+  AUTH_OIDC_ISSUER?: string;
+  AUTH_OIDC_CLIENT_ID?: string;
+  AUTH_OIDC_CLIENT_SECRET?: string;
+  AUTH_OIDC_NAME?: string;
+  AUTH_ALLOWED_EMAIL_DOMAINS?: string;
+  AUTH_ALLOWED_GITHUB_ORGS?: string;
+  AUTH_REQUIRE_APPROVAL?: string;
   /** TriggerRunner, one (named `triggers`): the alarm of the next schedule slot, and the comments back on GitHub issues (triggers/). */
   TRIGGER_RUNNER: DurableObjectNamespace<TriggerRunnerRpc>;
 }

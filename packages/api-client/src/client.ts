@@ -90,6 +90,38 @@ export class FlotillaClient {
     return this.call(publicApi.signOut, {});
   };
 
+  // Sign-in with GitHub / OpenID Connect, and users (issue 14 item 1).
+
+  /** The sign-in methods the control plane offers, and whether the API token form applies. */
+  readonly authProviders = () => {
+    return this.call(publicApi.authProviders, {});
+  };
+
+  /** The signed-in user (also while waiting for approval); ApiError 401 without a sign-in session. */
+  readonly getMe = () => {
+    return this.call(publicApi.getMe, {});
+  };
+
+  /** End this browser's sign-in session (revoked server-side) and clear its cookie (204). */
+  readonly signOutUser = () => {
+    return this.call(publicApi.signOutUser, {});
+  };
+
+  /** End every sign-in session of the signed-in user (204). */
+  readonly signOutEverywhere = () => {
+    return this.call(publicApi.signOutEverywhere, {});
+  };
+
+  /** Every user, pending ones first (admins only: ApiError 403 otherwise). */
+  readonly listUsers = () => {
+    return this.call(publicApi.listUsers, {});
+  };
+
+  /** Let a pending user in (admins only). */
+  readonly approveUser = (userId: string) => {
+    return this.call(publicApi.approveUser, { params: { userId } });
+  };
+
   readonly listProjects = () => {
     return this.call(publicApi.listProjects, {}).then((r) => r.projects);
   };

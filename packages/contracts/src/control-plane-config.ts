@@ -122,6 +122,15 @@ export const CONTROL_PLANE_CONFIG_DEFAULTS = {
   // Audit log (issue 14, item 5: audit/ in the control plane).
   /** How long audit events are kept, in days (not ms); older ones are deleted by the cron. */
   AUDIT_RETENTION_DAYS: 365,
+  // Sign-in with GitHub / OpenID Connect and user sessions (issue 14 item 1; control plane auth/user-sessions.ts).
+  /** How long a sign-in session lasts from signing in (days, not ms). */
+  AUTH_SESSION_TTL_DAYS: 30,
+  /** How long a started sign-in may take at the provider before its state expires (ms; 10 min). */
+  AUTH_SIGN_IN_TIMEOUT_MS: 10 * 60 * 1000,
+  /** A session's last_seen_at is written at most this often (ms; 1 min). */
+  AUTH_SESSION_TOUCH_INTERVAL_MS: 60_000,
+  /** Limit of one request to the sign-in provider (discovery, token, user info; ms). */
+  AUTH_PROVIDER_TIMEOUT_MS: 10_000,
 } as const;
 
 
@@ -151,4 +160,13 @@ export const CONTROL_PLANE_STRING_VARS = [
   'PRICE_TABLE',
   // Triggers: where GitHub issue triggers comment a task's result.
   'GITHUB_API_URL',
+  // Sign-in (control plane auth/sign-in-config.ts); the client secrets are secrets, not forwarded.
+  'AUTH_GITHUB_CLIENT_ID',
+  'AUTH_GITHUB_URL',
+  'AUTH_OIDC_ISSUER',
+  'AUTH_OIDC_CLIENT_ID',
+  'AUTH_OIDC_NAME',
+  'AUTH_ALLOWED_EMAIL_DOMAINS',
+  'AUTH_ALLOWED_GITHUB_ORGS',
+  'AUTH_REQUIRE_APPROVAL',
 ] as const;

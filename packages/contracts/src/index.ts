@@ -30,3 +30,4 @@ export * from './pull-request.js';
 export * from './api-tokens.js';
 export * from './audit.js';
 export * from './audit-sentence.js';
+export * from './users.js';

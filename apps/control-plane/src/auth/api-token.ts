@@ -14,7 +14,9 @@ import type { AppEnv } from '../app-env.js';
 import { readConfig } from '../config.js';
 import { personalTokenPrincipal } from './personal-tokens.js';
 import { IMPLICIT_USER_ID, type UserPrincipal } from './principal.js';
+import { signInConfigured } from './sign-in-config.js';
 import { checkTokenScope } from './token-scope.js';
+import { userSessionPrincipal } from './user-sessions.js';
 
 const encoder = new TextEncoder();
 
@@ -47,16 +49,27 @@ export async function isAuthenticated(c: Context<AppEnv>, token: string): Promis
  * @throws FlotillaError unauthorized (401) saying what to send, or why a personal token is refused
  */
 export async function checkApiToken(c: Context<AppEnv>): Promise<UserPrincipal | null> {
-  const token = readConfig(c.env).apiToken;
+  const config = readConfig(c.env);
+  const token = config.apiToken;
   const personal = await personalTokenPrincipal(c, async (bearer) => token !== null && (await sameSecret(bearer, token)));
-  if (personal === null && token !== null && !(await isAuthenticated(c, token))) {
+  if (personal !== null) return personal;
+  // With a sign-in provider and no token, only a signed-in user (user-sessions.ts) or a personal token gets in.
+  if (token === null ? signInConfigured(config.signIn) : !(await isAuthenticated(c, token))) {
     throw unauthorized('this control plane requires its API token: send Authorization: Bearer <FLOTILLA_API_TOKEN> (the CLI reads FLOTILLA_API_TOKEN; the web app asks for it)');
   }
   return personal;
 }
 
-/** Middleware of the `apiToken` auth kind: the caller is the (implicit) user, or a personal token's, within its scope. */
+/**
+ * Middleware of the `apiToken` auth kind: a signed-in user (their session cookie), a personal
+ * token's user within its scope, or the (implicit) user once the shared token checks out.
+ */
 export const requireApiToken: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const user = await userSessionPrincipal(c); // a user's session cookie (auth/user-sessions.ts)
+  if (user) {
+    c.set('principal', user);
+    return next();
+  }
   const personal = await checkApiToken(c);
   c.set('principal', personal ?? { kind: 'user', userId: IMPLICIT_USER_ID });
   if (personal) await checkTokenScope(c, personal);

@@ -56,4 +56,20 @@ describe('a deployment without auth', () => {
     await expectJson(await apiWithEnv('/api/projects', configured), 401);
     await expectJson(await apiWithEnv('/api/projects', configured, { headers: { authorization: `Bearer ${TOKEN}` } }), 200);
   });
+
+  it('a sign-in provider instead of the token configures it too: the API then needs a signed-in user', async () => {
+    const withOidc = { DEPLOYMENT_MODE: 'deployed', FLOTILLA_API_TOKEN: undefined, AUTH_OIDC_ISSUER: 'https://idp.test', AUTH_OIDC_CLIENT_ID: 'client', AUTH_OIDC_CLIENT_SECRET: 'secret', AUTH_OIDC_NAME: 'Keycloak' };
+    await expectJson(await apiWithEnv('/api/projects', withOidc), 401);
+    expect(await expectJson(await apiWithEnv('/api/auth/providers', withOidc), 200)).toEqual({ providers: [{ id: 'oidc', name: 'Keycloak' }], apiToken: false });
+    expect(await expectJson(await apiWithEnv('/api/session', withOidc), 200)).toEqual({ required: true, authenticated: false });
+    // Half a provider is none: still unconfigured, and the message names what to set.
+    const half = await expectJson<ErrorJson>(await apiWithEnv('/api/projects', { ...withOidc, AUTH_OIDC_CLIENT_SECRET: undefined }), 503);
+    expect(half.error.message).toContain('AUTH_OIDC_ISSUER');
+  });
+
+  it('local mode with a sign-in provider needs a signed-in user too; without one (and no token) it stays open', async () => {
+    const local = { DEPLOYMENT_MODE: 'local', FLOTILLA_API_TOKEN: undefined, AUTH_GITHUB_CLIENT_ID: 'id', AUTH_GITHUB_CLIENT_SECRET: 'secret' };
+    await expectJson(await apiWithEnv('/api/projects', local), 401);
+    await expectJson(await apiWithEnv('/api/projects', { ...local, AUTH_GITHUB_CLIENT_ID: undefined }), 200);
+  });
 });

@@ -18,14 +18,21 @@ import { depsFromEnv } from '../deps.js';
 import { isAuthenticated, sameSecret, sessionValue } from './api-token.js';
 import { IMPLICIT_USER_ID } from './principal.js';
 import { publicJwks } from './tokens.js';
+import { signInConfigured } from './sign-in-config.js';
+import { readUserSession } from './user-sessions.js';
 
 /** Lifetime of the session cookie: 30 days, in seconds. */
 const SESSION_MAX_AGE_S = 30 * 24 * 60 * 60;
 
 export const sessionHandlers: PublicHandlers<'getApiSession' | 'signIn' | 'signOut'> = {
   getApiSession: async (_request, c) => {
-    const token = readConfig(c.env).apiToken;
-    return { required: token !== null, authenticated: token === null || (await isAuthenticated(c, token)) };
+    const config = readConfig(c.env);
+    const token = config.apiToken;
+    const withSignIn = signInConfigured(config.signIn);
+    // A signed-in, active user counts (user-sessions.ts); an ended session does not.
+    const user = withSignIn ? await readUserSession(c).catch(() => null) : null;
+    if (user?.user.status === 'active') return { required: true, authenticated: true };
+    return { required: token !== null || withSignIn, authenticated: token === null ? !withSignIn : await isAuthenticated(c, token) };
   },
 
   signIn: async ({ body }, c) => {

@@ -7,7 +7,9 @@
  * - LOCAL_CLOUD_SECRET, the secret the local cloud requires of the control plane (auth kind
  *   `localCloud`): generated once and kept; the local cloud gets it from here, in memory;
  * - FLOTILLA_API_TOKEN, when the API is to require one (given for this start; not kept);
- * - CLOUDFLARE_API_TOKEN, for node DNS names, when set in this process's environment (not kept).
+ * - CLOUDFLARE_API_TOKEN, for node DNS names, when set in this process's environment (not kept);
+ * - AUTH_GITHUB_CLIENT_SECRET and AUTH_OIDC_CLIENT_SECRET, the sign-in providers' client secrets,
+ *   when set in this process's environment (not kept).
  */
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -17,6 +19,8 @@ const KEY = 'CREDENTIALS_ENCRYPTION_KEY';
 const LOCAL_CLOUD_SECRET = 'LOCAL_CLOUD_SECRET';
 const API_TOKEN = 'FLOTILLA_API_TOKEN';
 const DNS_TOKEN = 'CLOUDFLARE_API_TOKEN';
+/** Secrets handed on from this process's environment for this start only. */
+const PASSED_SECRETS = [DNS_TOKEN, 'AUTH_GITHUB_CLIENT_SECRET', 'AUTH_OIDC_CLIENT_SECRET'] as const;
 
 export const SECRETS_FILE = 'secrets.env';
 
@@ -42,14 +46,14 @@ export function ensureSecretsFile(home: string, env: NodeJS.ProcessEnv = process
   const earlier = existsSync(file) ? readFileSync(file, 'utf8') : '';
   const key = env[KEY] || kept(earlier, KEY) || randomBytes(32).toString('base64');
   const localCloudSecret = kept(earlier, LOCAL_CLOUD_SECRET) || randomBytes(32).toString('base64url');
-  const dnsToken = env[DNS_TOKEN] || null;
+  const passed = PASSED_SECRETS.flatMap((name) => (env[name] ? [[name, env[name]] as const] : []));
   if (apiToken !== null && !/^[\x21-\x7e]+$/.test(apiToken)) throw new Error(`${API_TOKEN} must be printable ASCII without spaces`);
-  if (dnsToken !== null && !/^[\x21-\x7e]+$/.test(dnsToken)) throw new Error(`${DNS_TOKEN} must be printable ASCII without spaces`);
+  for (const [name, value] of passed) if (!/^[\x21-\x7e]+$/.test(value)) throw new Error(`${name} must be printable ASCII without spaces`);
   const lines = [
     `${KEY}=${key}`,
     `${LOCAL_CLOUD_SECRET}=${localCloudSecret}`,
     ...(apiToken !== null ? [`${API_TOKEN}=${apiToken}`] : []),
-    ...(dnsToken !== null ? [`${DNS_TOKEN}=${dnsToken}`] : []),
+    ...passed.map(([name, value]) => `${name}=${value}`),
   ];
   writeFileSync(file, `${lines.join('\n')}\n`, { mode: 0o600 });
   chmodSync(file, 0o600);

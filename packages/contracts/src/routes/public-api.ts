@@ -33,6 +33,7 @@ import { HotAgentList, TaskStepTimingList } from '../hot-agents.js';
 import { TaskDiff } from '../task-diff.js';
 import { notificationsApi } from '../notifications.js';
 import { auditApi } from '../audit.js';
+import { AuthProviders, SignInProvider, SignInStartQuery, User, UserList } from '../users.js';
 import { route } from './route.js';
 
 /** `GET /health`. */
@@ -65,6 +66,17 @@ export const publicApi = {
   getApiSession: route({ method: 'GET', path: '/api/session', auth: 'public', response: ApiSessionInfo, status: [200], summary: 'whether the API requires its token, and whether this caller is signed in' }),
   signIn: route({ method: 'POST', path: '/api/session', auth: 'public', body: CreateApiSessionRequest, response: { kind: 'empty' }, status: [204], summary: 'exchange the API token for the session cookie' }),
   signOut: route({ method: 'DELETE', path: '/api/session', auth: 'public', response: { kind: 'empty' }, status: [204], summary: 'clear the session cookie' }),
+
+  // Sign-in with GitHub or OpenID Connect, users and their sessions (auth/, issue 14 item 1).
+  // Start and callback are redirects (302); `me` and the sign-outs read the session cookie themselves.
+  authProviders: route({ method: 'GET', path: '/api/auth/providers', auth: 'public', response: AuthProviders, status: [200], summary: 'the sign-in methods this control plane offers, and whether the API token form applies' }),
+  signInStart: route({ method: 'GET', path: '/api/auth/:provider/start', auth: 'public', params: z.object({ provider: SignInProvider }), query: SignInStartQuery, response: { kind: 'stream', contentType: 'text/html' }, status: [302], summary: "sign in: redirect to the provider's sign-in page" }),
+  signInCallback: route({ method: 'GET', path: '/api/auth/:provider/callback', auth: 'public', params: z.object({ provider: SignInProvider }), response: { kind: 'stream', contentType: 'text/html' }, status: [302], summary: 'where the provider sends the browser back: the session cookie, then a redirect to returnTo' }),
+  getMe: route({ method: 'GET', path: '/api/me', auth: 'public', response: User, status: [200], summary: 'the signed-in user (also while waiting for approval); 401 without a session' }),
+  signOutUser: route({ method: 'POST', path: '/api/auth/sign-out', auth: 'public', response: { kind: 'empty' }, status: [204], summary: "end this browser's sign-in session (revoked server-side) and clear its cookie" }),
+  signOutEverywhere: route({ method: 'POST', path: '/api/auth/sign-out-everywhere', auth: 'public', response: { kind: 'empty' }, status: [204], summary: "end every sign-in session of the signed-in user" }),
+  listUsers: route({ method: 'GET', path: '/api/users', auth: 'apiToken', response: UserList, status: [200], summary: 'every user, pending ones first (admins only)' }),
+  approveUser: route({ method: 'POST', path: '/api/users/:userId/approve', auth: 'apiToken', response: User, status: [200], summary: 'let a pending user in (admins only)' }),
 
   // Projects (projects/).
   createProject: route({ method: 'POST', path: '/api/projects', auth: 'apiToken', body: CreateProjectRequest, response: Project, status: [201], summary: 'create a project' }),

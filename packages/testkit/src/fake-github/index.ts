@@ -8,9 +8,17 @@
  * Token auth (`Authorization: token|Bearer <t>`; 401
  * `{"message":"Bad credentials"}` otherwise); 422 when `head` or `base` is missing. Every request
  * is recorded, with the authorization header's token redacted to whether it matched.
+ *
+ * With `oauth` (sign-in, oauth.ts): GitHub's OAuth app web flow
+ * (https://docs.github.com/en/apps/oauth-apps/building-oauth-apps/authorizing-oauth-apps) —
+ * `/login/oauth/authorize`, `/login/oauth/access_token` — and `GET /user`, `/user/emails`,
+ * `/user/orgs` for the tokens it issues.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createOAuthApp, type FakeGitHubOAuthOptions } from './oauth.js';
+
+export type { FakeGitHubOAuthOptions, FakeGitHubUser } from './oauth.js';
 
 export interface FakeGitHubRequest {
   method: string;
@@ -66,9 +74,11 @@ function send(res: ServerResponse, status: number, body: unknown): void {
 /**
  * Start the fake on 127.0.0.1.
  * @param options.tokens accepted tokens (default `['test-github-token']`)
+ * @param options.oauth an OAuth app and the users who may sign in with it (sign-in tests)
  */
-export async function startFakeGitHub(options: { tokens?: string[] } = {}): Promise<FakeGitHub> {
+export async function startFakeGitHub(options: { tokens?: string[]; oauth?: FakeGitHubOAuthOptions } = {}): Promise<FakeGitHub> {
   const tokens = new Set(options.tokens ?? ['test-github-token']);
+  const oauth = options.oauth ? createOAuthApp(options.oauth) : null;
   const requests: FakeGitHubRequest[] = [];
   const pullRequests: FakePullRequest[] = [];
   const issueComments: FakeIssueComment[] = [];
@@ -76,6 +86,7 @@ export async function startFakeGitHub(options: { tokens?: string[] } = {}): Prom
   const server = createServer((req, res) => {
     void (async () => {
       const path = new URL(req.url ?? '/', 'http://fake').pathname;
+      if (oauth && (await oauth.handle(req, res))) return;
       const body = await readJson(req);
       const token = (req.headers.authorization ?? '').replace(/^(token|bearer)\s+/i, '');
       const authorized = tokens.has(token);
