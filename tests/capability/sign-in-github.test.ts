@@ -6,6 +6,7 @@
  * and its WebSocket with the cookie; a non-member is refused and no user is made; a callback whose
  * state is not the browser's is refused; a returnTo off this origin becomes `/`.
  */
+import { auditSentence, type AuditEvent } from '@flotilla/contracts';
 import { startFakeGitHub, type FakeGitHub } from '@flotilla/testkit/fake-github';
 import { bootTestStack, createGitRepo, type TestStack } from '@flotilla/testkit/stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -109,6 +110,19 @@ describe('sign-in with GitHub', () => {
     expect(setCookie(tampered, 'flotilla_user')).toBeUndefined();
     const offsite = await signInAs('octo', 'https://evil.example/steal');
     expect(offsite.headers.get('location')).toBe('/');
+  });
+
+  it('the audit log names the signed-in user by login: sign-ins, the refusal, the project they made', async () => {
+    const cookie = { cookie: `flotilla_user=${session}` };
+    const sentences = async (path: string) => {
+      const page = (await (await fetch(`${stack.url}${path}`, { headers: cookie })).json()) as { events: AuditEvent[] };
+      return page.events.map(auditSentence);
+    };
+    const signIns = await sentences('/api/audit');
+    // Newest first: octo again (the offsite returnTo), the outsider refused, octo; the client's IP as the Worker sees it.
+    expect(signIns).toEqual(['octo signed in with GitHub from 127.0.0.1', 'someone was refused sign-in with GitHub (github_org) from 127.0.0.1', 'octo signed in with GitHub from 127.0.0.1']);
+    const projects = (await (await fetch(`${stack.url}/api/projects`, { headers: cookie })).json()) as { projects: Array<{ id: string }> };
+    expect(await sentences(`/api/projects/${projects.projects[0]!.id}/audit`)).toEqual(['octo created project “signed-in”']);
   });
 });
 

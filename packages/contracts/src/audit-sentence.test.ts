@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { AuditEvent } from './audit.js';
 import { auditSentence } from './audit-sentence.js';
 
-const base: AuditEvent = { id: 'aud_1', projectId: 'prj_1', actorUserId: 'local', actorTokenId: null, action: 'task.created', targetKind: 'task', targetId: 'tsk_1', detail: {}, at: 0 };
+const base: AuditEvent = { id: 'aud_1', projectId: 'prj_1', actorUserId: 'local', actorTokenId: null, actorName: null, action: 'task.created', targetKind: 'task', targetId: 'tsk_1', detail: {}, at: 0 };
 const say = (event: Partial<AuditEvent>) => auditSentence({ ...base, ...event });
 
 describe('auditSentence', () => {
@@ -29,6 +29,14 @@ describe('auditSentence', () => {
   it('says who signed in from where, and "someone" for a refused sign-in', () => {
     expect(say({ action: 'sign_in.succeeded', detail: { ip: '203.0.113.7' } })).toBe('local signed in with the API token from 203.0.113.7');
     expect(say({ action: 'sign_in.refused', actorUserId: null, detail: { ip: null } })).toBe('someone was refused sign-in (wrong API token)');
+  });
+
+  it('names a signed-in user by login, and says how they signed in or why they were refused', () => {
+    expect(say({ action: 'sign_in.succeeded', actorUserId: 'usr_1', actorName: 'octocat', detail: { ip: null, method: 'github' } })).toBe('octocat signed in with GitHub');
+    expect(say({ action: 'sign_in.refused', actorUserId: null, detail: { ip: null, method: 'oidc', reason: 'email_domain' } })).toBe('someone was refused sign-in with OpenID Connect (email_domain)');
+    expect(say({ action: 'token.created', actorUserId: 'usr_1', actorName: 'octocat', targetKind: 'api_token', targetId: 'tok_1', detail: { name: 'ci' } })).toBe('octocat created the API token “ci”');
+    expect(say({ action: 'token.revoked', targetKind: 'api_token', targetId: 'tok_1', detail: { name: 'ci' } })).toBe('local revoked the API token “ci”');
+    expect(say({ action: 'user.approved', targetKind: 'user', targetId: 'usr_2', detail: { login: 'hubot' } })).toBe('local approved user hubot');
   });
 
   it('names nodes, workspaces, triggers and webhooks', () => {

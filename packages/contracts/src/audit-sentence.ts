@@ -40,6 +40,13 @@ function settingWords(value: AuditDetailValue | undefined): string | null {
   return value.map((name) => SETTING_WORDS[name] ?? name).join(', ');
 }
 
+/** How someone signed in, in words: the API token (the default), GitHub, or OpenID Connect. */
+function signInMethodWords(method: AuditDetailValue | undefined): string {
+  if (method === 'github') return 'GitHub';
+  if (method === 'oidc') return 'OpenID Connect';
+  return 'the API token';
+}
+
 /** What the actor did (the sentence without its subject). */
 function predicate(event: AuditEvent): string {
   const { detail, targetId } = event;
@@ -81,13 +88,21 @@ function predicate(event: AuditEvent): string {
     case 'webhook.deleted':
       return `removed the webhook to ${text(detail.host) ?? targetId}`;
     case 'sign_in.succeeded':
-      return `signed in with the API token${from}`;
+      return `signed in with ${signInMethodWords(detail.method)}${from}`;
     case 'sign_in.refused':
-      return `was refused sign-in (wrong API token)${from}`;
+      return detail.method === undefined || detail.method === 'api-token'
+        ? `was refused sign-in (wrong API token)${from}`
+        : `was refused sign-in with ${signInMethodWords(detail.method)} (${text(detail.reason) ?? 'refused'})${from}`;
+    case 'token.created':
+      return `created the API token ${quoted(detail.name, targetId)}`;
+    case 'token.revoked':
+      return `revoked the API token ${quoted(detail.name, targetId)}`;
+    case 'user.approved':
+      return `approved user ${text(detail.login) ?? targetId}`;
   }
 }
 
 /** The event as one sentence: who, then what ("someone" when nobody is known, e.g. a refused sign-in). */
 export function auditSentence(event: AuditEvent): string {
-  return `${event.actorUserId ?? 'someone'} ${predicate(event)}`;
+  return `${event.actorName ?? event.actorUserId ?? 'someone'} ${predicate(event)}`;
 }

@@ -30,11 +30,14 @@ export const AuditAction = z.enum([
   'webhook.deleted',
   'sign_in.succeeded',
   'sign_in.refused',
+  'token.created',
+  'token.revoked',
+  'user.approved',
 ]);
 export type AuditAction = z.infer<typeof AuditAction>;
 
 /** What an action was done to. */
-export const AuditTargetKind = z.enum(['task', 'project', 'credential', 'node', 'workspace', 'trigger', 'webhook', 'session']);
+export const AuditTargetKind = z.enum(['task', 'project', 'credential', 'node', 'workspace', 'trigger', 'webhook', 'session', 'api_token', 'user']);
 export type AuditTargetKind = z.infer<typeof AuditTargetKind>;
 
 /** One value of an event's detail: plain facts (names, kinds, titles), never a secret. */
@@ -47,13 +50,17 @@ export type AuditDetailValue = z.infer<typeof AuditDetailValue>;
  * the epoch. `detail` by action — task.*: `title`; task.run: `retry` (a failed or cancelled task
  * run again); project.updated: `settings` (the names of the settings changed); credential.*:
  * `kind` (cloud, agent, git), `name` (provider, agent type, git host), `secret` (API key, OAuth
- * token, token); sign_in.*: `ip` (the client's, from CF-Connecting-IP, or null).
+ * token, token); sign_in.*: `ip` (the client's, from CF-Connecting-IP, or null) and `method`
+ * (`api-token`, `github`, `oidc`), sign_in.refused a `reason` for a provider's refusal;
+ * token.*: `name` of the personal API token; user.approved: `login`. `actorName`: the actor's
+ * login when the actor is a signed-in user (read with the event), else null.
  */
 export const AuditEvent = z.object({
   id: z.string(),
   projectId: z.string().nullable(),
   actorUserId: z.string().nullable(),
   actorTokenId: z.string().nullable(),
+  actorName: z.string().nullable().default(null),
   action: AuditAction,
   targetKind: AuditTargetKind,
   targetId: z.string(),

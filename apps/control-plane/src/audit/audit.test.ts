@@ -20,6 +20,7 @@ function event(projectId: string | null, n: number, at: number): AuditEvent {
     id: `aud_${String(n).padStart(26, '0')}`,
     projectId,
     actorUserId: 'local',
+    actorName: null,
     actorTokenId: null,
     action: 'task.run',
     targetKind: 'task',

@@ -13,6 +13,8 @@ interface AuditRow {
   project_id: string | null;
   actor_user_id: string | null;
   actor_token_id: string | null;
+  /** The actor's login (users, joined), when the actor is a signed-in user. */
+  actor_login: string | null;
   action: AuditAction;
   target_kind: AuditTargetKind;
   target_id: string;
@@ -27,6 +29,7 @@ const toEvent = (row: AuditRow): AuditEvent =>
     projectId: row.project_id,
     actorUserId: row.actor_user_id,
     actorTokenId: row.actor_token_id,
+    actorName: row.actor_login,
     action: row.action,
     targetKind: row.target_kind,
     targetId: row.target_id,
@@ -35,7 +38,7 @@ const toEvent = (row: AuditRow): AuditEvent =>
   });
 
 /** Store one event as given (its id and time already made). */
-export async function insertAuditEvent(db: D1Database, event: AuditEvent): Promise<void> {
+export async function insertAuditEvent(db: D1Database, event: Omit<AuditEvent, 'actorName'>): Promise<void> {
   await db
     .prepare('INSERT INTO audit_events (id, project_id, actor_user_id, actor_token_id, action, target_kind, target_id, detail, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
     .bind(event.id, event.projectId, event.actorUserId, event.actorTokenId, event.action, event.targetKind, event.targetId, JSON.stringify(event.detail), event.at)
@@ -58,19 +61,19 @@ export interface AuditPageRequest {
  */
 export async function listAuditEvents(db: D1Database, request: AuditPageRequest): Promise<{ events: AuditEvent[]; hasOlder: boolean }> {
   const { projectId, cursor, limit } = request;
-  let where = 'project_id IS ?';
+  let where = 'audit_events.project_id IS ?';
   const binds: Array<string | number | null> = [projectId];
   if (cursor && 'eventId' in cursor) {
     const from = await db.prepare('SELECT at, rowid AS seq FROM audit_events WHERE id = ? AND project_id IS ?').bind(cursor.eventId, projectId).first<{ at: number; seq: number }>();
     if (!from) throw notFound(`audit event ${cursor.eventId} not found here`);
-    where += ' AND (at < ? OR (at = ? AND rowid < ?))';
+    where += ' AND (audit_events.at < ? OR (audit_events.at = ? AND audit_events.rowid < ?))';
     binds.push(from.at, from.at, from.seq);
   } else if (cursor) {
-    where += ' AND at < ?';
+    where += ' AND audit_events.at < ?';
     binds.push(cursor.beforeMs);
   }
   const { results } = await db
-    .prepare(`SELECT * FROM audit_events WHERE ${where} ORDER BY at DESC, rowid DESC LIMIT ?`)
+    .prepare(`SELECT audit_events.*, users.login AS actor_login FROM audit_events LEFT JOIN users ON users.id = audit_events.actor_user_id WHERE ${where} ORDER BY audit_events.at DESC, audit_events.rowid DESC LIMIT ?`)
     .bind(...binds, limit + 1)
     .all<AuditRow>();
   return { events: results.slice(0, limit).map(toEvent), hasOlder: results.length > limit };

@@ -16,6 +16,7 @@ import { listProjects } from '../projects/repository.js';
 import { getUserApiToken, insertApiToken, listUserApiTokens, revokeUserApiToken, toApiTokenInfo } from './api-token-repository.js';
 import { hashPersonalToken, newPersonalToken, visiblePrefix } from './personal-tokens.js';
 import { principalOf } from './principal.js';
+import { recordFromRoute } from '../audit/record.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -66,6 +67,7 @@ export const apiTokenHandlers: PublicHandlers<'listApiTokens' | 'createApiToken'
       createdAtMs: nowMs,
     });
     deps.log.child({ component: 'api-tokens' }).info('api token created', { tokenId: row.id, userId, scoped: projectIds !== null });
+    await recordFromRoute(c, { projectId: null, action: 'token.created', target: { kind: 'api_token', id: row.id }, detail: { name: row.name, projects: projectIds } });
     return { ...toApiTokenInfo(row), token };
   },
 
@@ -79,7 +81,9 @@ export const apiTokenHandlers: PublicHandlers<'listApiTokens' | 'createApiToken'
   revokeApiToken: async ({ params }, c) => {
     const { userId } = principalOf(c.get('principal'), 'user');
     const deps = depsFromEnv(c.env);
-    if (!(await revokeUserApiToken(deps.db, userId, params.tokenId, Date.now()))) throw notFound(`API token ${params.tokenId} not found`);
+    const row = await getUserApiToken(deps.db, userId, params.tokenId);
+    if (!row || !(await revokeUserApiToken(deps.db, userId, params.tokenId, Date.now()))) throw notFound(`API token ${params.tokenId} not found`);
+    await recordFromRoute(c, { projectId: null, action: 'token.revoked', target: { kind: 'api_token', id: row.id }, detail: { name: row.name } });
     deps.log.child({ component: 'api-tokens' }).info('api token revoked', { tokenId: params.tokenId, userId });
     return null;
   },

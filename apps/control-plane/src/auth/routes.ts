@@ -42,10 +42,10 @@ export const sessionHandlers: PublicHandlers<'getApiSession' | 'signIn' | 'signO
     const ip = c.req.header('cf-connecting-ip') ?? null;
     const target = { kind: 'session', id: 'api-token' } as const;
     if (!(await sameSecret(body.token, token))) {
-      await recordAuditEvent(c.env.DB, { projectId: null, actor: { userId: null, tokenId: null }, action: 'sign_in.refused', target, detail: { ip } });
+      await recordAuditEvent(c.env.DB, { projectId: null, actor: { userId: null, tokenId: null }, action: 'sign_in.refused', target, detail: { ip, method: 'api-token' } });
       throw unauthorized('wrong API token');
     }
-    await recordAuditEvent(c.env.DB, { projectId: null, actor: { userId: IMPLICIT_USER_ID, tokenId: null }, action: 'sign_in.succeeded', target, detail: { ip } });
+    await recordAuditEvent(c.env.DB, { projectId: null, actor: { userId: IMPLICIT_USER_ID, tokenId: null }, action: 'sign_in.succeeded', target, detail: { ip, method: 'api-token' } });
     setCookie(c, API_SESSION_COOKIE, await sessionValue(token), {
       httpOnly: true,
       sameSite: 'Strict',

@@ -19,6 +19,7 @@ import { newUserStatus, refusalOf } from './sign-in-gate.js';
 import { newChallenge, signInFlow } from './sign-in-providers.js';
 import { safeReturnTo, SIGN_IN_STATE_COOKIE, stateMatches } from './sign-in-state.js';
 import { startUserSession } from './user-sessions.js';
+import { recordAuditEvent } from '../audit/record.js';
 import { insertSignInAttempt, takeSignInAttempt, upsertUser } from './users-repository.js';
 
 const log = createLogger('sign-in');
@@ -95,10 +96,12 @@ export const signInHandlers: PublicHandlers<'authProviders' | 'signInStart' | 's
     const refusal = refusalOf(config.signIn, identity);
     if (refusal) {
       log.info('sign-in refused by the allowlist', { provider: params.provider, login: identity.profile.login, refusal });
+      await recordAuditEvent(c.env.DB, { projectId: null, actor: { userId: null, tokenId: null }, action: 'sign_in.refused', target: { kind: 'session', id: params.provider }, detail: { ip: c.req.header('cf-connecting-ip') ?? null, method: params.provider, reason: refusal, login: identity.profile.login } });
       return refused(c, refusal);
     }
     const user = await upsertUser(c.env.DB, identity.profile, newUserStatus(config.signIn), new Date().toISOString());
     await startUserSession(c, user.id);
+    await recordAuditEvent(c.env.DB, { projectId: null, actor: { userId: user.id, tokenId: null }, action: 'sign_in.succeeded', target: { kind: 'session', id: params.provider }, detail: { ip: c.req.header('cf-connecting-ip') ?? null, method: params.provider } });
     deleteCookie(c, SIGN_IN_STATE_COOKIE, { path: STATE_COOKIE_PATH });
     log.info('signed in', { provider: params.provider, userId: user.id, status: user.status });
     return c.redirect(attempt.returnTo, 302);

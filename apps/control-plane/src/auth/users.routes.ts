@@ -13,6 +13,7 @@ import type { AppEnv, PublicHandlers } from '../app-env.js';
 import { IMPLICIT_USER_ID, principalOf } from './principal.js';
 import { clearUserSessionCookie, endUserSession, readUserSession } from './user-sessions.js';
 import { approveUser, findUser, listUsers, revokeUserSessions } from './users-repository.js';
+import { recordFromRoute } from '../audit/record.js';
 
 /** @throws FlotillaError forbidden (403) unless the caller is an admin or the operator */
 async function requireAdmin(c: Context<AppEnv>): Promise<void> {
@@ -58,6 +59,7 @@ export const userHandlers: PublicHandlers<'getMe' | 'signOutUser' | 'signOutEver
     await requireAdmin(c);
     const user = await approveUser(c.env.DB, params.userId);
     if (!user) throw notFound(`no user ${params.userId}`);
+    await recordFromRoute(c, { projectId: null, action: 'user.approved', target: { kind: 'user', id: user.id }, detail: { login: user.login } });
     return user;
   },
 };
