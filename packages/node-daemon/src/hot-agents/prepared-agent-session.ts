@@ -87,6 +87,8 @@ export class PreparedAgentSession extends AgentSession {
    */
   protected override async whenPrepared(): Promise<void> {
     await this.preparation;
+    // Stopped meanwhile: the first turn stops what there is and reports nothing.
+    if (this.stopRequested) return;
     if (!this.exited && (this.acp !== null || this.acpConnection !== null)) return;
     const leftover = this.agent;
     this.acp?.close();
