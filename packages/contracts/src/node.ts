@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AgentAvailability, AgentCredentialOverrides, AgentType } from './agents.js';
+import { EarlyAgentStart } from './early-agent.js';
 import { EgressHost } from './egress.js';
 import { GitBranchName, RepositoryUrl } from './git-names.js';
 import { ModelUsage } from './usage.js';
@@ -129,6 +130,11 @@ export const CreateWorkspaceRequest = z.object({
    * branch); check it out as it is instead of making it anew from `baseBranch`. Absent: false.
    */
   continueBranch: z.boolean().optional(),
+  /**
+   * A lean hand-off (issue 15 item 1, early-agent.ts): spawn this agent and `initialize` it while
+   * the checkout runs. Absent: the agent starts with its session's start call.
+   */
+  earlyAgent: EarlyAgentStart.optional(),
 });
 export type CreateWorkspaceRequest = z.infer<typeof CreateWorkspaceRequest>;
 

@@ -13,6 +13,7 @@ import { allowRefusal, nodeDaemonClient, type NodeTarget } from '../nodes/node-c
 import { getNode } from '../nodes/repository.js';
 import { getProject } from '../projects/repository.js';
 import { getWorkspace, insertAgentSession, insertWorkspace } from '../workspaces/repository.js';
+import { earlyAgentFor, type EarlyAgentWish } from './early-agent.js';
 import { failIfNodeLost } from './node-steps.js';
 import { requireField, type RunStepContext, type StepOutcome } from './step.js';
 
@@ -23,9 +24,11 @@ import { requireField, type RunStepContext, type StepOutcome } from './step.js';
  * a node over https or on loopback — else the step fails saying so, credential-channel.ts).
  * `beforeRequest` records what the subject itself keeps of it. `taskId` null: a workspace created
  * by hand. A 409 means the daemon has it already (an earlier attempt whose answer was lost).
+ * `earlyAgent`: the node starts that agent while it checks out (issue 15, early-agent.ts) — the
+ * run's agent session id is fixed here, before the request, and is the one the start uses.
  */
 export async function createWorkspaceFor(
-  { deps, state, remember }: RunStepContext,
+  { deps, state, remember, log }: RunStepContext,
   subject: {
     projectId: string;
     taskId: string | null;
@@ -36,6 +39,7 @@ export async function createWorkspaceFor(
     /** `branch` exists in the repository already (a resumed task's): check it out as it is. */
     continueBranch?: boolean;
     beforeRequest?: (created: { workspaceId: string; nodeId: string }) => Promise<void>;
+    earlyAgent?: EarlyAgentWish;
   },
 ): Promise<StepOutcome> {
   const { db, config, stubs } = deps;
@@ -45,7 +49,8 @@ export async function createWorkspaceFor(
   const project = await getProject(db, subject.projectId);
   if (!project) throw permanentFailure(`project ${subject.projectId} no longer exists`);
   const workspaceId = state.workspaceId ?? newId('ws');
-  if (!state.workspaceId) await remember({ workspaceId });
+  const agentSessionId = subject.earlyAgent ? (state.agentSessionId ?? newId('as')) : state.agentSessionId;
+  if (!state.workspaceId || agentSessionId !== state.agentSessionId) await remember({ workspaceId, agentSessionId });
   await insertWorkspace(db, { id: workspaceId, nodeId, projectId: project.id, taskId: subject.taskId, chatSessionId: subject.chatSessionId ?? '', branch: subject.branch });
   await subject.beforeRequest?.({ workspaceId, nodeId });
   if (subject.chatSessionId) await stubs.projectData(project.id).updateSession(project.id, subject.chatSessionId, { workspaceId });
@@ -68,8 +73,12 @@ export async function createWorkspaceFor(
     requireCredentialChannel({ id: nodeId, url: node.url }, `the repository token for ${gitHostOf(project.repoUrl) ?? 'this repository'}`);
     body.gitCredential = gitCredential;
   }
+  if (subject.earlyAgent && agentSessionId) {
+    const earlyAgent = await earlyAgentFor(deps, { id: nodeId, url: node.url }, agentSessionId, subject.earlyAgent, log);
+    if (earlyAgent) body.earlyAgent = earlyAgent;
+  }
   await allowRefusal(nodeDaemonClient(deps, { id: nodeId, url: node.url }).createWorkspace({ body }), [409]);
-  return { kind: 'advance', to: 'workspace_ready', patch: { workspaceId } };
+  return { kind: 'advance', to: 'workspace_ready', patch: { workspaceId, agentSessionId } };
 }
 
 /** workspace_ready: wait for the daemon's workspace callback (`POST /api/workspaces/:id/ready`). */

@@ -62,7 +62,8 @@ export async function createCheckout(request: CheckoutRequest): Promise<string> 
       ...(request.auth ? { auth: request.auth } : {}),
     });
     await mkdir(dirname(path), { recursive: true });
-    await mkdir(path);
+    // It may exist, empty: an agent started with the checkout runs in it already (issue 15).
+    await mkdir(path, { recursive: true });
     made = true;
     await inSandbox(['clone', '--quiet', '--no-hardlinks', '--no-checkout', '--', request.mirror, '.'], request.cloneTimeoutMs);
     if (request.continueBranch) {

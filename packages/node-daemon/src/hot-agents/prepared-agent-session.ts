@@ -1,12 +1,15 @@
 /**
- * An agent session prepared before its task is known (a hot agent, issue 15): its agent is spawned
- * in the workspace's sandbox and its ACP session opened (`initialize`, `session/new`) by
- * {@link PreparedAgentSession.prepare}; the task that claims it then {@link adopt}s it — its
- * workspace record, chat session and start request replace the preparation's — and `start()`
- * delivers the prompt to the agent that is already there (agent-session.ts skips the spawn and
- * the ACP set-up when they are done). Used once: a session is adopted by one task only.
+ * An agent session prepared before its prompt is known: its agent is spawned in the workspace's
+ * sandbox and its ACP connection opened by {@link PreparedAgentSession.prepare} — for a hot agent
+ * (issue 15 item 2) `initialize` and `session/new` before any task is known; for an agent started
+ * early (item 1, `CreateWorkspaceRequest.earlyAgent`) only `initialize`, while the workspace is
+ * still checked out. The session that then starts {@link adopt}s it — its workspace record, chat
+ * session and start request replace the preparation's — and `start()` delivers the prompt to the
+ * agent that is already there (agent-session.ts skips the spawn and the ACP set-up when they are
+ * done, and waits for a preparation still under way). Used once: a session is adopted once only.
  */
 import type { StartAgentSessionRequest } from '@flotilla/contracts';
+import { errorMessage } from '@flotilla/kit';
 import type { WorkspaceRecord } from '../db/workspace-store.js';
 import { ChatEmitter } from '../agents/chat/chat-emitter.js';
 import { rejectOnExit } from '../agents/process/agent-failure.js';
@@ -15,29 +18,56 @@ import { AgentSession } from '../agents/session/agent-session.js';
 export class PreparedAgentSession extends AgentSession {
   private exited = false;
   private adopted = false;
+  /** The preparation under way or done (settles, never rejects); null before {@link prepare}. */
+  private preparation: Promise<void> | null = null;
+  private preparationSettled = false;
 
   /**
-   * Spawn the agent and open its ACP session, sending no prompt.
+   * Spawn the agent and open its ACP connection, sending no prompt: `initialize` and, unless
+   * `openSession` is false (the checkout is still under way), `session/new`.
    * @throws when the agent cannot be spawned, exits, or does not answer `initialize`/`session/new`
    *   within ACP_INITIALIZE_TIMEOUT_MS; or when the session was stopped meanwhile
    */
-  async prepare(): Promise<void> {
+  prepare(options: { openSession?: boolean } = {}): Promise<void> {
+    const run = this.spawnAndConnect(options.openSession ?? true);
+    this.preparation = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    void this.preparation.then(() => {
+      this.preparationSettled = true;
+    });
+    return run;
+  }
+
+  private async spawnAndConnect(openSession: boolean): Promise<void> {
     const agent = await this.spawnAgent();
     void agent.exited.then(() => {
       this.exited = true;
     });
-    if (this.stopRequested) throw new Error('the hot agent was stopped while it was being prepared');
-    this.acp = await Promise.race([this.openAcp(agent), rejectOnExit(agent)]);
+    if (this.stopRequested) {
+      // stop() came before the process existed: it goes now.
+      await agent.stop(this.deps.config.agentKillTimeoutMs);
+      throw new Error('the agent was stopped while it was being prepared');
+    }
+    if (openSession) this.acp = await Promise.race([this.openAcp(agent), rejectOnExit(agent)]);
+    else this.acpConnection = await Promise.race([this.connectAcp(agent), rejectOnExit(agent)]);
   }
 
-  /** True while the prepared agent still runs and no task has adopted it. */
+  /** True while the prepared agent still runs, or is still being prepared, and nobody adopted it. */
   get usable(): boolean {
-    return !this.exited && !this.adopted && !this.stopRequested && this.acp !== null;
+    if (this.exited || this.adopted || this.stopRequested) return false;
+    return !this.preparationSettled || this.acp !== null || this.acpConnection !== null;
+  }
+
+  /** The permission policy the agent was spawned with (its ACP client answers by it). */
+  get permissionPolicy(): StartAgentSessionRequest['permissionPolicy'] {
+    return this.request.permissionPolicy;
   }
 
   /**
-   * The claiming task takes the session: its workspace record (task branch, task id, callback
-   * token), its chat session and its start request. The permission policy stays the one the
+   * The starting session takes this one: its workspace record (as it is now: checked out, on the
+   * task branch), its chat session and its start request. The permission policy stays the one the
    * agent was spawned with. @returns this session, to be started
    */
   adopt(start: { workspace: WorkspaceRecord; chatSessionId: string | null; request: StartAgentSessionRequest }): this {
@@ -48,5 +78,29 @@ export class PreparedAgentSession extends AgentSession {
       toolOutputMaxBytes: this.deps.config.chatToolOutputMaxBytes,
     });
     return this;
+  }
+
+  /**
+   * Wait for a preparation still under way; when it left no usable agent (it failed, or the agent
+   * exited), stop what is left of it, so the first turn spawns the agent anew and reports its
+   * failure as any start does.
+   */
+  protected override async whenPrepared(): Promise<void> {
+    await this.preparation;
+    // Stopped meanwhile: the first turn stops what there is and reports nothing.
+    if (this.stopRequested) return;
+    if (!this.exited && (this.acp !== null || this.acpConnection !== null)) return;
+    const leftover = this.agent;
+    this.acp?.close();
+    this.acpConnection?.close();
+    this.acp = null;
+    this.acpConnection = null;
+    this.agent = null;
+    if (leftover) {
+      this.logger.warn('the agent prepared for this session is not usable; starting it anew');
+      await leftover.stop(this.deps.config.agentKillTimeoutMs).catch((error: unknown) => {
+        this.logger.warn('could not stop the unusable prepared agent', { error: errorMessage(error) });
+      });
+    }
   }
 }

@@ -7,9 +7,10 @@
  * owns, `<dataDir>/mirrors/<id>.git` (git/mirror.ts: the only repository git runs in with the
  * credentials), made with the checkout and removed with it.
  */
+import { mkdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { CreateWorkspaceRequest, WorkspaceInfo, WorkspaceReadyRequest } from '@flotilla/contracts';
+import type { CreateWorkspaceRequest, EarlyAgentStart, WorkspaceInfo, WorkspaceReadyRequest } from '@flotilla/contracts';
 import { toWorkspaceInfo, type WorkspaceStore } from '../db/workspace-store.js';
 import { badRequest, conflict, errorMessage, notFound } from '@flotilla/kit';
 import type { CheckoutGit } from '../git/checkout-git.js';
@@ -21,8 +22,14 @@ import { validateBranchName, validateWorkspaceId } from './names.js';
 
 export interface WorkspaceServiceDeps {
   store: WorkspaceStore;
-  /** Stops the agents of a workspace being deleted. */
-  agents: { stopWorkspaceAgents(workspaceId: string): Promise<void> };
+  /**
+   * Stops the agents of a workspace being deleted (or whose checkout failed); starts a task's
+   * agent with the checkout (agent-session-service.ts `startEarly`).
+   */
+  agents: {
+    stopWorkspaceAgents(workspaceId: string): Promise<void>;
+    startEarly(workspaceId: string, chatSessionId: string | null, taskId: string | null, early: EarlyAgentStart): void;
+  };
   /** The workspaces' sandboxes: HOME and TMPDIR made with a workspace, removed (with its gateway and proxy) with it. */
   sandboxes: { createDirs(workspaceId: string): void; remove(workspaceId: string): Promise<void> };
   controlPlane: { workspaceReady(workspaceId: string, body: WorkspaceReadyRequest): Promise<void> };
@@ -91,7 +98,13 @@ export class WorkspaceService {
     if (!inserted) throw conflict(`workspace ${request.workspaceId} already exists`);
     this.deps.sandboxes.createDirs(request.workspaceId);
     if (request.gitCredential) this.deps.gitCredentials.set(request.workspaceId, request.repoUrl, request.gitCredential);
-    this.logger.info('workspace creating', { workspaceId: request.workspaceId, branch: request.branch });
+    this.logger.info('workspace creating', { workspaceId: request.workspaceId, branch: request.branch, earlyAgent: request.earlyAgent !== undefined });
+    if (request.earlyAgent) {
+      // The sandbox binds the checkout's directory: it exists (empty) before the agent starts in
+      // it, and the checkout clones into it (git/workspace-checkout.ts).
+      mkdirSync(path, { recursive: true });
+      this.deps.agents.startEarly(request.workspaceId, request.chatSessionId, request.taskId, request.earlyAgent);
+    }
 
     const abort = new AbortController();
     const done = this.checkOut(request, path, abort.signal, options.notifyReady ?? true).finally(() => this.creations.delete(request.workspaceId));
@@ -130,6 +143,8 @@ export class WorkspaceService {
     } catch (error) {
       if (signal.aborted) return;
       const message = errorMessage(error);
+      // An agent started with the checkout gets no workspace: it stops before anyone hears of the failure.
+      if (request.earlyAgent) await this.deps.agents.stopWorkspaceAgents(id);
       this.deps.store.setStatus(id, 'error', message);
       this.logger.warn('workspace creation failed', { workspaceId: id, error: message });
       body = { status: 'error', error: message };

@@ -30,7 +30,10 @@ export interface TaskStepContext extends RunStepContext {
 
 type TaskStepHandler = StepHandler<TaskStepContext>;
 
-/** workspace_creation: the daemon clones the repository onto `task/<taskId>`; the task becomes `delegated`. */
+/**
+ * workspace_creation: the daemon clones the repository onto `task/<taskId>`, starting the task's
+ * agent (spawn, sandbox, ACP `initialize`) meanwhile; the task becomes `delegated`.
+ */
 const createWorkspace: TaskStepHandler = async (ctx) => {
   const { deps, task } = ctx;
   return createWorkspaceFor(ctx, {
@@ -41,6 +44,8 @@ const createWorkspace: TaskStepHandler = async (ctx) => {
     branch: task.resume?.branch ?? task.branch ?? taskBranchName(task.taskId),
     // A resumed task continues the branch it pushed (tasks/resume.ts).
     continueBranch: Boolean(task.resume?.branch),
+    // Its agent starts while the node checks out (issue 15); the prompt waits for agent_session.
+    earlyAgent: { agentType: task.agentType, userId: IMPLICIT_USER_ID, permissionPolicy: 'allow' },
     // Only from `queued`: on a repeated attempt it is `delegated` already, with this workspace.
     beforeRequest: ({ workspaceId, nodeId }) =>
       applyTransition(deps, task.taskId, 'queued', 'delegated', {

@@ -89,6 +89,27 @@ function fsError(error: unknown, path: string): acp.RequestError {
  *   agent's stdout closes (the caller reports the exit code).
  */
 export async function openAcpSession(options: OpenAcpSessionOptions): Promise<AcpSession> {
+  return (await connectAcp(options)).newSession();
+}
+
+/** An agent past ACP `initialize`, with no session yet (early-started: the checkout may still run). */
+export interface AcpConnection {
+  /**
+   * `session/new` with the workspace as cwd (it must be checked out by now).
+   * @throws as {@link openAcpSession}; the connection is closed then
+   */
+  newSession(): Promise<AcpSession>;
+  /** Close the connection (pending requests reject). Does not stop the process. */
+  close(): void;
+}
+
+/**
+ * Connect to the agent over its stdio and `initialize` it; `session/new` is left to
+ * {@link AcpConnection.newSession}. Needs nothing of the workspace but its path (issue 15: the
+ * agent starts while the checkout runs).
+ * @throws as {@link openAcpSession} for `initialize`
+ */
+export async function connectAcp(options: OpenAcpSessionOptions): Promise<AcpConnection> {
   const { workspacePath, logger } = options;
   let sessionId: string | null = null;
   const checkSession = (requested: string): void => {
@@ -152,33 +173,42 @@ export async function openAcpSession(options: OpenAcpSessionOptions): Promise<Ac
     if (init.protocolVersion !== acp.PROTOCOL_VERSION) {
       logger.warn('agent speaks another ACP protocol version', { agentVersion: init.protocolVersion });
     }
-    const session = await withTimeout('session/new', options.initializeTimeoutMs, (signal) =>
-      agent.request(
-        acp.methods.agent.session.new,
-        { cwd: workspacePath, mcpServers: [] },
-        { cancellationSignal: signal, stopWaitingOnCancel: true },
-      ),
-    );
-    sessionId = session.sessionId;
   } catch (error) {
     connection.close(error);
     throw error;
   }
+  return { newSession: () => openSession(), close: () => connection.close() };
 
-  const openedSessionId = sessionId;
-  return {
-    sessionId: openedSessionId,
-    prompt: async (text) => {
-      const response = await agent.request(acp.methods.agent.session.prompt, {
-        sessionId: openedSessionId,
-        prompt: [{ type: 'text', text }],
-      });
-      // The SDK dispatches a notification through a chain of promises; the updates the agent sent
-      // before its response may still be in that chain. One macrotask lets them all land first.
-      await new Promise((resolve) => setImmediate(resolve));
-      return response;
-    },
-    cancel: () => agent.notify(acp.methods.agent.session.cancel, { sessionId: openedSessionId }),
-    close: () => connection.close(),
-  };
+  async function openSession(): Promise<AcpSession> {
+    try {
+      const session = await withTimeout('session/new', options.initializeTimeoutMs, (signal) =>
+        agent.request(
+          acp.methods.agent.session.new,
+          { cwd: workspacePath, mcpServers: [] },
+          { cancellationSignal: signal, stopWaitingOnCancel: true },
+        ),
+      );
+      sessionId = session.sessionId;
+    } catch (error) {
+      connection.close(error);
+      throw error;
+    }
+
+    const openedSessionId = sessionId;
+    return {
+      sessionId: openedSessionId,
+      prompt: async (text) => {
+        const response = await agent.request(acp.methods.agent.session.prompt, {
+          sessionId: openedSessionId,
+          prompt: [{ type: 'text', text }],
+        });
+        // The SDK dispatches a notification through a chain of promises; the updates the agent sent
+        // before its response may still be in that chain. One macrotask lets them all land first.
+        await new Promise((resolve) => setImmediate(resolve));
+        return response;
+      },
+      cancel: () => agent.notify(acp.methods.agent.session.cancel, { sessionId: openedSessionId }),
+      close: () => connection.close(),
+    };
+  }
 }

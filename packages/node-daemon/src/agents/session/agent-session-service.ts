@@ -5,7 +5,7 @@
  * "missing initial prompt"): `registerAgentSession` only records a session; `startAgentSession`
  * starts the agent process AND delivers the initial prompt.
  */
-import type { AgentSessionInfo, RegisterAgentSessionRequest, StartAgentSessionRequest } from '@flotilla/contracts';
+import type { AgentSessionInfo, EarlyAgentStart, RegisterAgentSessionRequest, StartAgentSessionRequest } from '@flotilla/contracts';
 import { conflict, errorMessage, notFound } from '@flotilla/kit';
 import { toAgentSessionInfo } from '../../db/agent-session-store.js';
 import type { WorkspaceRecord, WorkspaceStore } from '../../db/workspace-store.js';
@@ -71,8 +71,10 @@ export class AgentSessionService {
     const chatSessionId = session.chatSessionId ?? workspace.chatSessionId;
     const prepared = this.prepared.get(key(workspaceId, agentSessionId));
     this.prepared.delete(key(workspaceId, agentSessionId));
-    if (prepared && !prepared.usable) void prepared.stop(this.deps.config.agentKillTimeoutMs);
-    const live = prepared?.usable ? prepared.adopt({ workspace, chatSessionId, request }) : new AgentSession(this.deps, { workspace, agentSessionId, chatSessionId, request });
+    // A prepared agent answers permission requests by the policy it was spawned with: another policy needs another agent.
+    const adoptable = prepared?.usable === true && prepared.permissionPolicy === request.permissionPolicy;
+    if (prepared && !adoptable) void prepared.stop(this.deps.config.agentKillTimeoutMs);
+    const live = adoptable ? prepared.adopt({ workspace, chatSessionId, request }) : new AgentSession(this.deps, { workspace, agentSessionId, chatSessionId, request });
     this.live.set(key(workspaceId, agentSessionId), live);
     live.start();
     this.deps.logger.info('agent session starting', { workspaceId, agentSessionId, agentType: request.agentType });
@@ -85,12 +87,38 @@ export class AgentSessionService {
    * opens its ACP session; the task's {@link startAgentSession} then delivers the prompt to it.
    * @throws FlotillaError not_found (unknown workspace), conflict (id already registered in it).
    */
-  prepareAgentSession(workspaceId: string, agentSessionId: string, request: StartAgentSessionRequest): PreparedAgentSession {
-    this.registerAgentSession(workspaceId, { agentSessionId, chatSessionId: null });
+  prepareAgentSession(workspaceId: string, agentSessionId: string, request: StartAgentSessionRequest, chatSessionId: string | null = null): PreparedAgentSession {
+    this.registerAgentSession(workspaceId, { agentSessionId, chatSessionId });
     const workspace = this.workspaceOrThrow(workspaceId);
-    const prepared = new PreparedAgentSession(this.deps, { workspace, agentSessionId, chatSessionId: null, request });
+    const prepared = new PreparedAgentSession(this.deps, { workspace, agentSessionId, chatSessionId, request });
     this.prepared.set(key(workspaceId, agentSessionId), prepared);
     return prepared;
+  }
+
+  /**
+   * Start a task's agent while its workspace is checked out (issue 15 item 1,
+   * `CreateWorkspaceRequest.earlyAgent`): register session `early.agentSessionId`, spawn the agent
+   * in the workspace's sandbox and send `initialize`, in the background. Nothing else: the
+   * session's start call (made once the checkout succeeded) opens the ACP session in the checkout
+   * and delivers the prompt; a checkout that fails stops the agent ({@link stopWorkspaceAgents}).
+   * A preparation that fails is only logged: the start spawns the agent anew and reports it.
+   * @throws FlotillaError not_found (unknown workspace), conflict (id already registered in it)
+   */
+  startEarly(workspaceId: string, chatSessionId: string | null, taskId: string | null, early: EarlyAgentStart): void {
+    const request: StartAgentSessionRequest = {
+      agentType: early.agentType,
+      initialPrompt: 'started early',
+      taskId,
+      taskTitle: null,
+      permissionPolicy: early.permissionPolicy,
+      ...(early.agentCredentials ? { agentCredentials: early.agentCredentials } : {}),
+    };
+    const prepared = this.prepareAgentSession(workspaceId, early.agentSessionId, request, chatSessionId);
+    this.deps.logger.info('agent starting with the checkout', { workspaceId, agentSessionId: early.agentSessionId, agentType: early.agentType });
+    prepared.prepare({ openSession: false }).catch((error: unknown) => {
+      if (prepared.stopRequested) return;
+      this.deps.logger.warn('agent started early could not be prepared; its start will spawn it anew', { workspaceId, agentSessionId: early.agentSessionId, error: errorMessage(error) });
+    });
   }
 
   /** @throws FlotillaError not_found (unknown workspace or session). */
@@ -116,6 +144,12 @@ export class AgentSessionService {
     const session = this.deps.sessions.get(workspaceId, agentSessionId);
     if (!session) throw notFound(`agent session ${agentSessionId} not found in workspace ${workspaceId}`);
     const entryKey = key(workspaceId, agentSessionId);
+    // An agent started early (or a hot agent) that no start took yet goes too.
+    const prepared = this.prepared.get(entryKey);
+    if (prepared) {
+      this.prepared.delete(entryKey);
+      await prepared.stop(this.deps.config.agentKillTimeoutMs);
+    }
     const live = this.live.get(entryKey);
     if (live) {
       this.live.delete(entryKey);
@@ -125,7 +159,7 @@ export class AgentSessionService {
     if (status === 'registered' || status === 'starting' || status === 'running' || status === 'idle') {
       this.deps.sessions.setStatus(workspaceId, agentSessionId, 'stopped', 'cancelled');
     }
-    this.deps.logger.info('agent session cancelled', { workspaceId, agentSessionId, hadAgent: live !== undefined });
+    this.deps.logger.info('agent session cancelled', { workspaceId, agentSessionId, hadAgent: live !== undefined || prepared !== undefined });
     return this.getAgentSession(workspaceId, agentSessionId);
   }
 

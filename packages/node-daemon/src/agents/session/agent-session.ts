@@ -26,7 +26,7 @@ import type { DaemonConfig } from '../../config.js';
 import type { AgentSessionStore } from '../../db/agent-session-store.js';
 import type { WorkspaceRecord } from '../../db/workspace-store.js';
 import { completeTask, failTask, type TaskCompletionDeps } from '../../tasks/task-completion.js';
-import { openAcpSession, type AcpSession } from '../acp/acp-connection.js';
+import { connectAcp, openAcpSession, type AcpConnection, type AcpSession } from '../acp/acp-connection.js';
 import { PermissionRequests } from '../acp/permission-requests.js';
 import { ChatEmitter } from '../chat/chat-emitter.js';
 import type { ChatMessageSink } from '../chat/chat-message-sink.js';
@@ -95,6 +95,8 @@ export class AgentSession {
   private readonly acceptedPromptIds = new Set<string>();
   protected agent: AgentProcess | null = null;
   protected acp: AcpSession | null = null;
+  /** An agent past `initialize` with no session yet (started early, hot-agents/prepared-agent-session.ts). */
+  protected acpConnection: AcpConnection | null = null;
   /** The `session/prompt` under way, if any (settles when the turn ends, however it ends). */
   private promptInFlight: Promise<unknown> | null = null;
   /** True while a loop delivers queued prompts. */
@@ -182,6 +184,7 @@ export class AgentSession {
     this.stopping = true;
     this.permissions.cancelAll();
     this.acp?.close();
+    this.acpConnection?.close();
     await this.agent?.stop(killTimeoutMs);
   }
 
@@ -211,13 +214,16 @@ export class AgentSession {
     this.deliveringPrompts = true;
     let agent: AgentProcess | null = null;
     try {
-      // A prepared session (a hot agent) has its agent and ACP session already.
+      await this.whenPrepared();
+      // A prepared session (a hot agent) has its agent and ACP session already; one started early
+      // (with the checkout) its agent past `initialize`.
       agent = this.agent ?? (await this.spawnAgent());
       if (this.stopping) {
         await agent.stop(this.deps.config.agentKillTimeoutMs);
         return;
       }
-      this.acp ??= await Promise.race([this.openAcp(agent), rejectOnExit(agent)]);
+      const connection = this.acpConnection;
+      this.acp ??= await Promise.race([connection ? connection.newSession() : this.openAcp(agent), rejectOnExit(agent)]);
       if (this.stopping) return;
       this.setStatus('running');
       const stopReason = await this.deliverQueuedPrompts();
@@ -336,9 +342,26 @@ export class AgentSession {
     return agent;
   }
 
+  /**
+   * Before the first turn: a prepared session's preparation settled, what it left usable kept and
+   * anything else stopped (the first turn then spawns the agent anew). Never throws.
+   */
+  protected whenPrepared(): Promise<void> {
+    return Promise.resolve();
+  }
+
   /** `initialize` and `session/new` over the agent's stdio; updates go to the chat, then to viewers. */
   protected openAcp(agent: AgentProcess): Promise<AcpSession> {
-    return openAcpSession({
+    return openAcpSession(this.acpOptions(agent));
+  }
+
+  /** `initialize` only (the checkout may still run); `session/new` waits for the first turn. */
+  protected connectAcp(agent: AgentProcess): Promise<AcpConnection> {
+    return connectAcp(this.acpOptions(agent));
+  }
+
+  private acpOptions(agent: AgentProcess): Parameters<typeof openAcpSession>[0] {
+    return {
       agent,
       workspacePath: this.workspace.path,
       permissionPolicy: this.request.permissionPolicy,
@@ -351,7 +374,7 @@ export class AgentSession {
       initializeTimeoutMs: this.deps.config.acpInitializeTimeoutMs,
       clientVersion: this.deps.daemonVersion,
       logger: this.logger,
-    });
+    };
   }
 
   /** The first turns ended with `end_turn`: the agent idles; a task completes (commit, push, callback). */

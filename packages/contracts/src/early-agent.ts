@@ -1,0 +1,25 @@
+/**
+ * The agent started while its workspace is checked out (issue 15 item 1, a lean hand-off): a
+ * task's create-workspace request may name the agent that will run there, and the node daemon
+ * then spawns it in the workspace's sandbox and sends ACP `initialize` in parallel with the
+ * checkout. `session/new` (whose cwd is the checkout) and the prompt wait for the agent session's
+ * start call, which the control plane makes only after the checkout succeeded; a checkout that
+ * fails stops the agent. Nothing here is a prompt: the agent gets no work before its start.
+ */
+import { z } from 'zod';
+import { AgentCredentialOverrides, AgentType } from './agents.js';
+
+/** `CreateWorkspaceRequest.earlyAgent`: the session to register and whose agent to spawn early. */
+export const EarlyAgentStart = z.object({
+  /** The agent session the run registers and starts later (same id: the start finds this agent). */
+  agentSessionId: z.string().min(1),
+  agentType: AgentType,
+  /**
+   * How the agent's permission requests are answered: the start call's policy must be the same,
+   * else the early agent is stopped and a new one spawned with the start's.
+   */
+  permissionPolicy: z.enum(['allow', 'reject', 'ask']).default('allow'),
+  /** Stored agent keys, as in `StartAgentSessionRequest.agentCredentials` (never logged, never persisted). */
+  agentCredentials: AgentCredentialOverrides.optional(),
+});
+export type EarlyAgentStart = z.infer<typeof EarlyAgentStart>;
