@@ -113,10 +113,13 @@ describe('timeouts and permanent failures', () => {
     await eventually(async () => expect(await runState(run)).toMatchObject({ finished: true, pendingCleanup: null }));
     expect(await standIn.requests({ method: 'POST', path: new RegExp(startPath(run.daemon)) })).toHaveLength(1);
 
-    // Completing an already failed task is an illegal transition.
+    // Completing an already failed task is an illegal transition, and changes nothing. (The task as
+    // read once its run finished: the run's node time is added to its cost as the run ends.)
+    const settled = await getTask(run.task.id);
     const refused = await expectJson<{ error: { code: string; message: string } }>(await taskCallback(run, completed(run)), 409);
     expect(refused.error.message).toContain('failed');
-    expect(await getTask(run.task.id)).toEqual(failed);
+    expect(await getTask(run.task.id)).toEqual(settled);
+    expect(settled).toEqual({ ...failed, cost: settled.cost });
   });
 
   it('fails the task naming workspace_ready when the daemon reports the workspace failed', async () => {
