@@ -6,7 +6,7 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { screenshot } from './browser.js';
+import { screenshotSection } from './browser.js';
 import { bootBrowserStack, createTestProject, type BrowserStack } from './stack.js';
 
 let env: BrowserStack;
@@ -21,19 +21,8 @@ afterAll(async () => {
   await env?.close();
 });
 
-/** Screenshots of the audit log at 1440 and 375 px wide, light and dark (then back to 1280, light). */
-async function screenshots(name: string): Promise<void> {
-  for (const colorScheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme });
-    for (const width of [1440, 375]) {
-      await page.setViewportSize({ width, height: 900 });
-      await page.getByRole('heading', { name: 'Audit log' }).evaluate((heading) => heading.scrollIntoView({ block: 'start' }));
-      await screenshot(page, `${name}-${width}${colorScheme === 'dark' ? '-dark' : ''}`);
-    }
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-  await page.setViewportSize({ width: 1280, height: 800 });
-}
+/** Screenshots of the audit log section at 1440 and 375 px wide, light and dark. */
+const screenshots = (name: string) => screenshotSection(page, 'Audit log', name);
 
 describe('the audit log in project settings', () => {
   it('shows who did what, newest first, loads older events, and adds a settings change', async () => {

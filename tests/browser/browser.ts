@@ -54,3 +54,20 @@ export async function launchBrowser(options: { width?: number; height?: number; 
 export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: false });
 }
+
+/**
+ * Screenshots `<name>-<width>` and `<name>-<width>-dark` of the page at 1440 and 375 px wide, light
+ * and dark, with the section under heading `heading` scrolled to the top; then 1280×800, light.
+ */
+export async function screenshotSection(page: Page, heading: string, name: string): Promise<void> {
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme });
+    for (const width of [1440, 375]) {
+      await page.setViewportSize({ width, height: 900 });
+      await page.getByRole('heading', { name: heading }).evaluate((element) => element.scrollIntoView({ block: 'start' }));
+      await screenshot(page, `${name}-${width}${colorScheme === 'dark' ? '-dark' : ''}`);
+    }
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.setViewportSize({ width: 1280, height: 800 });
+}

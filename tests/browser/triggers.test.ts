@@ -7,7 +7,7 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { screenshot } from './browser.js';
+import { screenshotSection } from './browser.js';
 import { bootBrowserStack, createTestProject, type BrowserStack } from './stack.js';
 
 let env: BrowserStack;
@@ -22,19 +22,8 @@ afterAll(async () => {
   await env?.close();
 });
 
-/** Screenshots of the triggers card at 1440 and 375 px wide, light and dark (then back to 1280, light). */
-async function screenshots(name: string): Promise<void> {
-  for (const colorScheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme });
-    for (const width of [1440, 375]) {
-      await page.setViewportSize({ width, height: 900 });
-      await page.getByRole('heading', { name: 'Triggers' }).scrollIntoViewIfNeeded();
-      await screenshot(page, `${name}-${width}${colorScheme === 'dark' ? '-dark' : ''}`);
-    }
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-  await page.setViewportSize({ width: 1280, height: 800 });
-}
+/** Screenshots of the triggers section at 1440 and 375 px wide, light and dark. */
+const screenshots = (name: string) => screenshotSection(page, 'Triggers', name);
 
 describe('triggers in project settings', () => {
   it('makes a webhook trigger, shows its secret once, and turns it off and deletes it', async () => {

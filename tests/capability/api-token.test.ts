@@ -7,8 +7,8 @@
  */
 import { bootTestStack, createGitRepo, showFile, type TestStack } from '@flotilla/testkit/stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { runCli } from './cli-support.js';
+import { upgradeStatus } from './websocket-support.js';
 
 const TOKEN = 'flt_test_api_token_5b1e0c9a7d';
 let stack: TestStack;
@@ -26,18 +26,6 @@ const get = (path: string, headers: Record<string, string> = {}) => fetch(`${sta
 /** `flotilla <args>` without an inherited FLOTILLA_API_TOKEN, plus `env`. */
 const flotilla = (args: string[], env: NodeJS.ProcessEnv) => runCli(args, { FLOTILLA_API_TOKEN: '', ...env });
 
-/** Status of a WebSocket upgrade: 101 when it opens, else the HTTP status of the refusal. */
-function upgradeStatus(url: string, headers: Record<string, string>): Promise<number> {
-  return new Promise((done) => {
-    const socket = new WebSocket(url, { headers });
-    socket.once('open', () => {
-      socket.close();
-      done(101);
-    });
-    socket.once('unexpected-response', (_request, response) => done(response.statusCode ?? 0));
-    socket.once('error', () => done(0));
-  });
-}
 
 describe('a control plane with an API token', () => {
   it('refuses the API without it, saying what to send; health, JWKS and the daemon artifact stay public', async () => {

@@ -10,7 +10,7 @@ import { auditSentence, type AuditEvent } from '@flotilla/contracts';
 import { startFakeGitHub, type FakeGitHub } from '@flotilla/testkit/fake-github';
 import { bootTestStack, createGitRepo, type TestStack } from '@flotilla/testkit/stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
+import { upgradeStatus } from './websocket-support.js';
 
 const CLIENT = { clientId: 'gh-client-id', clientSecret: 'gh-client-secret' };
 let github: FakeGitHub;
@@ -125,16 +125,3 @@ describe('sign-in with GitHub', () => {
     expect(await sentences(`/api/projects/${projects.projects[0]!.id}/audit`)).toEqual(['octo created project “signed-in”']);
   });
 });
-
-/** Status of a WebSocket upgrade: 101 when it opens, else the HTTP status of the refusal. */
-function upgradeStatus(url: string, headers: Record<string, string>): Promise<number> {
-  return new Promise((done) => {
-    const socket = new WebSocket(url, { headers });
-    socket.once('open', () => {
-      socket.close();
-      done(101);
-    });
-    socket.once('unexpected-response', (_request, response) => done(response.statusCode ?? 0));
-    socket.once('error', () => done(0));
-  });
-}
