@@ -10,7 +10,7 @@ import { newId, type AuditAction, type AuditDetailValue, type AuditTargetKind } 
 import { createLogger, errorMessage } from '@flotilla/kit';
 import type { Context } from 'hono';
 import type { AppEnv } from '../app-env.js';
-import { principalOf, type Principal } from '../auth/principal.js';
+import type { Principal } from '../auth/principal.js';
 import type { Deps } from '../deps.js';
 import { deleteAuditEventsBefore, insertAuditEvent } from './repository.js';
 
@@ -63,10 +63,7 @@ export async function recordAuditEvent(db: D1Database, event: NewAuditEvent): Pr
 export function auditActorOf(c: Context<AppEnv>): AuditActor {
   const principal: Principal | undefined = c.get('principal');
   if (principal?.kind !== 'user') return { userId: null, tokenId: null };
-  const user = principalOf(principal, 'user');
-  // Personal API tokens add `tokenId` to the user principal; read it without depending on it.
-  const tokenId = (user as { tokenId?: unknown }).tokenId;
-  return { userId: user.userId, tokenId: typeof tokenId === 'string' ? tokenId : null };
+  return { userId: principal.userId, tokenId: principal.tokenId ?? null };
 }
 
 /** Record an event done by the route's caller (one line in a handler, after the action succeeded). */
