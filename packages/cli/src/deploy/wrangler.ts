@@ -4,7 +4,8 @@
  * Cloudflare account comes from CLOUDFLARE_API_TOKEN / CLOUDFLARE_ACCOUNT_ID in the environment
  * (wrangler reads them; CLOUDFLARE_API_BASE_URL, when set, points it at another API, e.g. a test's
  * fake). Metrics are off, and input (the secrets for `wrangler secret bulk`) goes through stdin,
- * never an argument, a file or a log: wrangler's own log level is held at `log` for it.
+ * never an argument, a file or a log: wrangler's own log level is held at `log`. Its banner (and the
+ * update check it makes) is hidden.
  */
 import { spawn } from 'node:child_process';
 import { wranglerBin } from '../paths.js';
@@ -38,7 +39,7 @@ export class WranglerFailed extends Error {
 
 /** The environment wrangler runs with: this process's, metrics off, no colours, logs not verbose. */
 export function wranglerEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-  return { ...env, WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1', FORCE_COLOR: '0', WRANGLER_LOG: 'log', WRANGLER_LOG_SANITIZE: 'true' };
+  return { ...env, WRANGLER_SEND_METRICS: 'false', WRANGLER_HIDE_BANNER: 'true', NO_COLOR: '1', FORCE_COLOR: '0', WRANGLER_LOG: 'log', WRANGLER_LOG_SANITIZE: 'true' };
 }
 
 /**

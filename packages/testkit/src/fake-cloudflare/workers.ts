@@ -90,9 +90,11 @@ async function formOf(req: IncomingMessage, raw: Buffer): Promise<FormData> {
   return new Request('http://fake', { method: 'POST', headers: { 'content-type': req.headers['content-type'] ?? '' }, body: raw }).formData();
 }
 
-/** Bindings with any secret `text` removed (what the fake records). */
+/** Bindings with any secret `text` removed (what the fake records): `set: true` marks a secret given a value. */
 const withoutSecretValues = (bindings: unknown): unknown =>
-  Array.isArray(bindings) ? bindings.map((b: Record<string, unknown>) => (b.type === 'secret_text' ? { type: b.type, name: b.name } : b)) : bindings;
+  Array.isArray(bindings)
+    ? bindings.map((b: Record<string, unknown>) => (b.type === 'secret_text' ? { type: b.type, name: b.name, ...(typeof b.text === 'string' ? { set: true } : {}) } : b))
+    : bindings;
 
 /** Start the fake on 127.0.0.1 at a free port. */
 export async function startFakeWorkersApi(options: FakeWorkersApiOptions = {}): Promise<FakeWorkersApi> {
