@@ -94,7 +94,7 @@ export async function workersDevUrl(name: string, account: { apiToken: string; a
   const body = (await response.json().catch(() => null)) as { success?: boolean; result?: { subdomain?: string } } | null;
   const subdomain = body?.result?.subdomain;
   if (!response.ok || !subdomain) {
-    throw new Error(`could not read the account's workers.dev subdomain (HTTP ${response.status}): register one in the Cloudflare dashboard (Workers & Pages), or give the control plane's URL with --base-url`);
+    throw new Error(`could not read the account's workers.dev subdomain (HTTP ${response.status}): register one in the Cloudflare dashboard (Workers & Pages), then run it again`);
   }
   return `https://${name}.${subdomain}.workers.dev`;
 }
