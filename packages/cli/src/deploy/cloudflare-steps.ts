@@ -64,12 +64,11 @@ export async function putSecrets(configFile: string, secrets: Record<string, str
 }
 
 /**
- * Deploy the Worker with its assets and cron triggers; returns the URLs wrangler printed.
+ * Deploy the Worker with its assets and cron triggers (all in the config).
  * @throws WranglerFailed when the deploy fails
  */
-export async function deployWorker(configFile: string, options: WranglerOptions): Promise<string[]> {
-  const output = await wrangler(['deploy', '--config', configFile], options);
-  return [...output.matchAll(/https:\/\/\S+/g)].map((match) => match[0]);
+export async function deployWorker(configFile: string, options: WranglerOptions): Promise<void> {
+  await wrangler(['deploy', '--config', configFile], options);
 }
 
 /**

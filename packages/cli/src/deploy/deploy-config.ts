@@ -68,7 +68,7 @@ export function writeDeployConfig(buildDir: string, config: RawConfig): string {
   return file;
 }
 
-/** The control plane's migration files, in order (what `d1 migrations apply` will consider). */
+/** The directory of the D1 migrations the config applies (`d1 migrations apply` considers its `.sql` files), or null. */
 export function migrationsDirOf(config: RawConfig): string | null {
   return config.d1_databases?.[0]?.migrations_dir ?? null;
 }

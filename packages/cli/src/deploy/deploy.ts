@@ -15,7 +15,7 @@
  * stdout gets only the Worker's URL and the callback URLs, one per line.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import ora from 'ora';
 import { flotillaHome } from '../paths.js';
@@ -84,9 +84,12 @@ export async function deploy(settings: DeploySettings, env: NodeJS.ProcessEnv = 
   const dry = settings.dryRun;
   if (dry) info(`Dry run: nothing is sent to Cloudflare. Build directory: ${buildDir}`);
 
-  const database = dry
-    ? (info(`Would find the D1 database ${settings.name}, or create it`), { id: DRY_RUN_DATABASE_ID, created: false })
-    : await step(`Finding the D1 database ${settings.name}`, () => findOrCreateDatabase(settings.name, options), (db) => `D1 database ${settings.name} ${db.created ? 'created' : 'found'} (${db.id})`);
+  let databaseId = DRY_RUN_DATABASE_ID;
+  if (dry) info(`Would find the D1 database ${settings.name}, or create it`);
+  else {
+    const db = await step(`Finding the D1 database ${settings.name}`, () => findOrCreateDatabase(settings.name, options), (found) => `D1 database ${settings.name} ${found.created ? 'created' : 'found'} (${found.id})`);
+    databaseId = db.id;
+  }
 
   const account = dry ? null : settings.account;
   const url =
@@ -97,7 +100,7 @@ export async function deploy(settings: DeploySettings, env: NodeJS.ProcessEnv = 
 
   const assetsDir = join(buildDir, 'assets');
   const vars = { ...settings.vars, ...(dry && !settings.baseUrl ? {} : { BASE_URL: url }) };
-  const config = deployConfig(await readBaseConfig(), { name: settings.name, databaseId: database.id, assetsDir, vars });
+  const config = deployConfig(await readBaseConfig(), { name: settings.name, databaseId, assetsDir, vars });
   const configFile = writeDeployConfig(buildDir, config);
   info(`Wrote ${configFile} (vars: ${Object.keys(config.vars ?? {}).sort().join(', ')})`);
 
@@ -112,7 +115,7 @@ export async function deploy(settings: DeploySettings, env: NodeJS.ProcessEnv = 
       const existing = await listSecretNames(configFile, options);
       const secrets: Record<string, string> = { ...settings.secrets };
       if (!existing.includes(ENCRYPTION_KEY)) secrets[ENCRYPTION_KEY] = randomBytes(32).toString('base64');
-      await putSecrets(configFile, secrets, options);
+      if (Object.keys(secrets).length > 0) await putSecrets(configFile, secrets, options);
       return { set: Object.keys(secrets), kept: existing.includes(ENCRYPTION_KEY) };
     }, ({ set, kept }) => `Secrets set: ${set.join(', ')}${kept ? ` (${ENCRYPTION_KEY} kept)` : ''}`);
   }
@@ -121,15 +124,16 @@ export async function deploy(settings: DeploySettings, env: NodeJS.ProcessEnv = 
 
   if (dry) {
     const outDir = join(buildDir, 'bundle');
+    rmSync(outDir, { recursive: true, force: true });
     await step('Bundling the Worker (wrangler deploy --dry-run)', () => dryRunDeploy(configFile, outDir, options), () => `Bundled the Worker into ${outDir}`);
     process.stderr.write(`The bundle it would upload:\n${filesOf(outDir).map((file) => `  ${file.path}  ${kib(file.bytes)}`).join('\n')}\n`);
     info(`Would deploy the Worker ${settings.name} with ${filesOf(builtAssets).length} assets from ${builtAssets} and the crons ${cronsOf(config).join(', ')}`);
   } else {
-    await step(`Deploying the Worker ${settings.name}`, () => deployWorker(configFile, options), () => `Deployed the Worker ${settings.name} (crons ${cronsOf(config).join(', ')})`);
+    await step(`Deploying the Worker ${settings.name}`, () => deployWorker(configFile, options), () => `Deployed the Worker ${settings.name} with ${filesOf(builtAssets).length} assets and the crons ${cronsOf(config).join(', ')}`);
   }
 
   const callbacks = callbackUrls(url, settings.providers);
-  process.stderr.write(`\n${dry ? 'It would serve' : 'Flotilla is deployed'} at ${url}\nRegister this OAuth callback URL with your sign-in provider:\n${callbacks.map((c) => `  ${c}`).join('\n')}\n`);
+  process.stderr.write(`\n${dry ? 'It would serve' : 'Flotilla is deployed'} at ${url}\nRegister ${callbacks.length > 1 ? 'these OAuth callback URLs' : 'this OAuth callback URL'} with your sign-in provider:\n${callbacks.map((c) => `  ${c}`).join('\n')}\n`);
   process.stdout.write(`${[url, ...callbacks].join('\n')}\n`);
   return 0;
 }
