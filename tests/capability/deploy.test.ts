@@ -43,14 +43,19 @@ const migrationSent = (fake: FakeWorkersApi, file: string) => {
 };
 const migrationsSent = (fake: FakeWorkersApi) => MIGRATIONS.filter((file) => migrationSent(fake, file) > 0);
 
+/** Every file under `dir`, recursively. */
+const filesUnder = (dir: string): string[] => readdirSync(dir, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name));
+
 describe('flotilla deploy', () => {
   let fake: FakeWorkersApi;
   let env: NodeJS.ProcessEnv;
   let home: string;
+  let root: string;
 
   beforeAll(async () => {
     fake = await startFakeWorkersApi({ subdomain: 'our-team' });
     const dir = mkdtempSync(join(tmpdir(), 'flotilla-deploy-'));
+    root = dir;
     home = join(dir, '.flotilla');
     mkdirSync(join(dir, 'home'));
     env = {
@@ -132,11 +137,13 @@ describe('flotilla deploy', () => {
     expect(bindings).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'd1', name: 'DB', id: db?.uuid }), expect.objectContaining({ type: 'assets', name: 'ASSETS' })]));
     expect((script?.metadata.migrations as { new_tag?: string } | undefined)?.new_tag).toBe('v5');
 
-    // No secret value in the output or the generated config; every request carried the token.
-    const config = readFileSync(join(home, 'deploy/flotilla/wrangler.json'), 'utf8');
-    for (const text of [first.stdout, first.stderr, config]) {
-      expect(text).not.toContain(key);
-      expect(text).not.toContain(CLIENT_SECRET);
+    // No secret value in the output, nor in any file written — the generated config, the build,
+    // wrangler's own logs and state (under the temporary HOME and the build directory).
+    expect(readFileSync(join(home, 'deploy/flotilla/wrangler.json'), 'utf8')).toContain('"DEPLOYMENT_MODE": "deployed"');
+    const files = filesUnder(root);
+    expect(files.some((file) => file.includes('/.wrangler/logs/'))).toBe(true);
+    for (const text of [first.stdout, first.stderr, ...files.map((file) => readFileSync(file, 'latin1'))]) {
+      expect(text.includes(key) || text.includes(CLIENT_SECRET)).toBe(false);
     }
     expect(fake.requests.filter((r) => !r.authorized || r.unknown)).toEqual([]);
 
