@@ -3,6 +3,8 @@ import { AgentType } from '@flotilla/contracts';
 import { Command, InvalidArgumentError } from 'commander';
 import { agentsCommand, agentVariablesHelp } from './commands/agents.js';
 import { auditCommand, DEFAULT_AUDIT_LIMIT } from './commands/audit.js';
+import { deployCommand } from './commands/deploy.js';
+import { DEFAULT_WORKER_NAME } from './deploy/settings.js';
 import { diffCommand } from './commands/diff.js';
 import { loginCommand, logoutCommand } from './commands/login.js';
 import { destroyNodeCommand, nodesCommand } from './commands/nodes.js';
@@ -188,6 +190,17 @@ program
   .option('--server <url>', SERVER_HELP)
   .action(async (options: { project?: string; limit?: number; json?: boolean; server?: string }) => {
     process.exitCode = await auditCommand(options);
+  });
+
+// `flotilla deploy` (issue 14 item 7): the control plane onto your Cloudflare account.
+program
+  .command('deploy')
+  .description('Deploy the control plane to your Cloudflare account (CLOUDFLARE_API_TOKEN, CLOUDFLARE_ACCOUNT_ID): D1 and its migrations, secrets, the web app, the Worker; needs a sign-in provider (AUTH_GITHUB_* or AUTH_OIDC_*). Run it again to upgrade')
+  .option('--name <name>', `the Worker's name, and its D1 database's (default ${DEFAULT_WORKER_NAME})`)
+  .option('--base-url <url>', 'the URL the control plane is reached at (default: FLOTILLA_BASE_URL, else its workers.dev URL)')
+  .option('--dry-run', 'call no Cloudflare API: print every step and write the bundle it would upload')
+  .action(async (options: { name?: string; baseUrl?: string; dryRun?: boolean }) => {
+    process.exitCode = await deployCommand(options);
   });
 
 program.parseAsync(process.argv).catch((error: unknown) => {

@@ -107,7 +107,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 }
 
 /** Control-plane settings (timeouts, limits, CONTROL_PLANE_STRING_VARS, FLOTILLA_BASE_URL) set in this process's environment, as Worker vars. */
-function controlPlaneVarsFromEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+export function controlPlaneVarsFromEnv(env: NodeJS.ProcessEnv): Record<string, string> {
   const vars: Record<string, string> = {};
   for (const key of [...Object.keys(CONTROL_PLANE_CONFIG_DEFAULTS), ...CONTROL_PLANE_STRING_VARS]) {
     const value = env[key];
