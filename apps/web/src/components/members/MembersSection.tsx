@@ -36,7 +36,7 @@ export function MembersSection({ project }: { project: Project }) {
           ))}
         </ul>
       )}
-      {members.data && <OpenInvites projectId={project.id} invites={members.data.invites} canManage={rights.canManage} />}
+      {members.data && <OpenInvites projectId={project.id} invites={members.data.invites} callerRole={rights.role} />}
       {rights.canManage && <InviteMemberForm projectId={project.id} callerRole={rights.role} />}
       {rights.isOwner && members.data && <TransferOwnership projectId={project.id} members={list} />}
     </section>

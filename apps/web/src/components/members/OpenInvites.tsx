@@ -1,14 +1,20 @@
 /**
  * The invites of a project still waiting for their person to sign in, in the Members section:
- * who (GitHub login or email), the role they will get, when; "Withdraw" for admins and the owner.
+ * who (GitHub login or email), the role they will get, when; "Withdraw" for admins and the owner
+ * (an invite as admin: the owner only).
  */
-import type { ProjectInvite } from '@flotilla/contracts';
+import type { ProjectInvite, ProjectRole } from '@flotilla/contracts';
 import { errorText } from '../../lib/api';
 import { useCancelInvite } from '../../lib/member-queries';
 import { ROLE_WORDS } from '../../lib/member-rules';
 import { relativeTime } from '../../lib/time';
 
-export function OpenInvites({ projectId, invites, canManage }: { projectId: string; invites: ProjectInvite[]; canManage: boolean }) {
+/** Whether `caller` may withdraw `invite`: admins and the owner; one as admin, the owner only. */
+function mayWithdraw(caller: ProjectRole | null, invite: ProjectInvite): boolean {
+  return caller === 'owner' || (caller === 'admin' && invite.role !== 'admin');
+}
+
+export function OpenInvites({ projectId, invites, callerRole }: { projectId: string; invites: ProjectInvite[]; callerRole: ProjectRole | null }) {
   const cancel = useCancelInvite(projectId);
   if (invites.length === 0) return null;
   return (
@@ -24,7 +30,7 @@ export function OpenInvites({ projectId, invites, canManage }: { projectId: stri
                 {invite.kind === 'github' ? 'GitHub login' : 'email'} · {ROLE_WORDS[invite.role].toLowerCase()} · invited {relativeTime(invite.createdAt)}
               </span>
             </span>
-            {canManage && (
+            {mayWithdraw(callerRole, invite) && (
               <button
                 type="button"
                 className="secondary"
