@@ -5,6 +5,12 @@
  */
 import type { ChatMessage, ChatMessageInput, ChatSession, Task } from '@flotilla/contracts';
 
+/**
+ * Header naming the user of a WebSocket upgrade. Trusted only because the Worker sets it itself:
+ * chat/routes.ts removes any copy the client sent before it hands the request over.
+ */
+export const VIEWER_USER_HEADER = 'x-flotilla-viewer-user';
+
 /** A chat session to create: a task's (`taskId`) or a workspace created by hand's (`workspaceId`). */
 export interface NewChatSession {
   id: string;
@@ -37,4 +43,6 @@ export interface ProjectDataRpc extends Rpc.DurableObjectBranded {
   listMessagesBefore(sessionId: string, before: number, limit: number): ChatMessage[];
   /** Push a task's new status or step to the project's viewers (`task.updated`). */
   announceTask(task: Task): void;
+  /** Close every open WebSocket of `userId` with `code` and `reason` (a member removed from the project); how many. */
+  closeUserSockets(userId: string, code: number, reason: string): number;
 }
