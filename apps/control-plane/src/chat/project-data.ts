@@ -10,7 +10,7 @@ import type { Env } from '../env.js';
 import { listDrafts } from './chat-drafts.js';
 import * as chat from './chat-repository.js';
 import * as projectChat from './project-chat.js';
-import { VIEWER_USER_HEADER, type FollowUpAttempt, type NewChatSession, type PersistBatchOutcome, type ProjectDataRpc } from './project-data-rpc.js';
+import { VIEWER_USER_HEADER, type AuthoredMessageInput, type FollowUpAttempt, type FollowUpPrompt, type NewChatSession, type PersistBatchOutcome, type ProjectDataRpc } from './project-data-rpc.js';
 import { migrate } from './schema.js';
 
 /** WebSocket tag of a viewer that subscribed to one session. */
@@ -42,7 +42,7 @@ export class ProjectData extends DurableObject<Env> implements ProjectDataRpc {
     ctx.blockConcurrencyWhile(async () => migrate(this.sql));
   }
 
-  createSession(projectId: string, input: NewChatSession, firstMessage?: ChatMessageInput): ChatSession {
+  createSession(projectId: string, input: NewChatSession, firstMessage?: AuthoredMessageInput): ChatSession {
     return projectChat.createSession(this.store, this.broadcast, projectId, input, firstMessage);
   }
 
@@ -65,11 +65,11 @@ export class ProjectData extends DurableObject<Env> implements ProjectDataRpc {
     return session;
   }
 
-  persistMessageBatch(messages: ChatMessageInput[]): PersistBatchOutcome {
+  persistMessageBatch(messages: AuthoredMessageInput[]): PersistBatchOutcome {
     return projectChat.persistMessages(this.store, this.broadcast, messages);
   }
 
-  enqueueFollowUpPrompt(projectId: string, prompt: { sessionId: string; messageId: string; text: string }): boolean {
+  enqueueFollowUpPrompt(projectId: string, prompt: FollowUpPrompt): boolean {
     return projectChat.enqueueFollowUp(this.store, this.broadcast, projectId, prompt);
   }
 
