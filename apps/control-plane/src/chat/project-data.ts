@@ -3,7 +3,7 @@
  * (DESIGN.md §4), and the hibernatable WebSockets of the project's viewers. A thin adapter: its
  * SQLite and alarm, the viewers' sockets, and the chat logic of project-chat.ts.
  */
-import type { ChatMessage, ChatMessageInput, ChatSession, ErrorBody, ProjectEvent, Task } from '@flotilla/contracts';
+import type { ChatMessage, ChatSession, ErrorBody, ProjectEvent, Task } from '@flotilla/contracts';
 import { DurableObject } from 'cloudflare:workers';
 import { depsFromEnv } from '../deps.js';
 import type { Env } from '../env.js';
