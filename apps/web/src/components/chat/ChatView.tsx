@@ -108,6 +108,7 @@ export function ChatView({ projectId, sessionId, active }: Props) {
             hasOlder={hasOlderMessages(messages.data)}
             loadingOlder={loadOlder.isPending}
             onLoadOlder={() => loadOlder.mutate()}
+            {...(rights.role !== null && !rights.canWrite ? { noSessionText: 'No task has run in this project yet.' } : {})}
           />
         )}
         {/* A viewer reads (issue 14 item 2); no composer until the caller's role is known. */}

@@ -49,8 +49,9 @@ export function InviteMemberForm({ projectId, callerRole }: { projectId: string;
       <h3 id={`${id}-title`}>Invite someone</h3>
       <div className="invite-fields">
         <label className="invite-who">
-          GitHub login or email
+          <span id={`${id}-who`}>GitHub login or email</span>
           <input
+            aria-labelledby={`${id}-who`}
             value={who}
             onChange={(e) => setWho(e.target.value)}
             autoComplete="off"
@@ -60,11 +61,11 @@ export function InviteMemberForm({ projectId, callerRole }: { projectId: string;
           />
         </label>
         <label className="invite-role">
-          Role
-          <select value={role} onChange={(e) => setRole(AssignableRole.parse(e.target.value))}>
+          <span id={`${id}-role`}>Role</span>
+          <select aria-labelledby={`${id}-role`} value={role} onChange={(e) => setRole(AssignableRole.parse(e.target.value))}>
             {roles.map((option) => (
-              <option key={option} value={option}>
-                {ROLE_WORDS[option]} — {ROLE_HINTS[option]}
+              <option key={option} value={option} title={ROLE_HINTS[option]}>
+                {ROLE_WORDS[option]}
               </option>
             ))}
           </select>

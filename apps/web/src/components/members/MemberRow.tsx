@@ -37,9 +37,9 @@ export function MemberRow({ projectId, member, callerRole, isYou }: Props) {
       </span>
       <span className="member-controls">
         {manageable ? (
-          <label className="member-role">
-            <span className="visually-hidden">Role of {member.login}</span>
+          <span className="member-role">
             <select
+              aria-label={`Role of ${member.login}`}
               value={member.role}
               disabled={update.isPending || remove.isPending}
               onChange={(e) => update.mutate({ userId: member.userId, role: AssignableRole.parse(e.target.value) })}
@@ -50,7 +50,7 @@ export function MemberRow({ projectId, member, callerRole, isYou }: Props) {
                 </option>
               ))}
             </select>
-          </label>
+          </span>
         ) : (
           <RoleBadge role={member.role} />
         )}

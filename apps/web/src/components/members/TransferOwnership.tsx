@@ -24,8 +24,8 @@ export function TransferOwnership({ projectId, members }: { projectId: string; m
           <p className="muted small">The new owner can do everything you can; you stay on as an admin.</p>
           <div className="transfer-fields">
             <label>
-              New owner
-              <select value={chosen?.userId ?? ''} onChange={(e) => setUserId(e.target.value)}>
+              <span id={`${id}-owner`}>New owner</span>
+              <select aria-labelledby={`${id}-owner`} value={chosen?.userId ?? ''} onChange={(e) => setUserId(e.target.value)}>
                 {others.map((m) => (
                   <option key={m.userId} value={m.userId}>
                     {m.login}
