@@ -1,12 +1,13 @@
 /**
  * Browser (issue 14, item 2): project members and roles in the web app, two users signing in with
- * GitHub (the testkit's fake GitHub OAuth app: invites name GitHub logins) in separate browsers. A (alice, the first user)
- * creates a project and runs a task on the scripted agent; B (bob) signs in and sees no such
- * project. A invites B as a viewer in the Members section: B reads the chat — A's message under
- * A's name — with no composer and no "New task", and the settings without their write controls or
- * the audit log. A makes B a member: B runs a task from the chat, shown under B's name. A removes
- * B: B's open page says "Project not found", and B's project list is empty again. Screenshots of
- * the Members section (1440 and 375 px, light and dark) and of the viewer's chat (1440, 375).
+ * GitHub (the testkit's fake GitHub OAuth app: invites name GitHub logins) in separate browsers.
+ * A (alice, the first user) creates a project and runs a task on the scripted agent; B (bob) signs
+ * in and sees no such project. A invites B as a viewer in the Members section: B reads the chat —
+ * A's message under A's name — with no composer and no "New task", and the settings without their
+ * write controls or the audit log. A makes B a member: B runs a task from the chat, shown under
+ * B's name, and still sees the settings without their write controls. A removes B: B's open page
+ * says "Project not found", and B's project list is empty again. Screenshots of the Members
+ * section (1440 and 375 px, light and dark) and of the viewer's chat (1440, 375).
  */
 import { startFakeGitHub, type FakeGitHub } from '@flotilla/testkit/fake-github';
 import type { Page } from 'playwright-core';
@@ -181,6 +182,12 @@ describe('project members and roles in the web app', () => {
     await userMessagesBy(pageB, 'bob').filter({ hasText: 'say: hello from bob' }).waitFor();
     await pageB.locator('.session-header').getByTestId('created-by').filter({ hasText: 'by bob' }).waitFor();
     expect(await pageB.getByText('You are a viewer of this project').count()).toBe(0);
+    // A member writes in the chat, but changes no settings and reads no audit log.
+    await pageB.getByRole('link', { name: 'Settings' }).click();
+    await pageB.getByText('You are a member of this project: only its admins and owner change its settings.').waitFor();
+    expect(await pageB.getByRole('button', { name: 'Save settings' }).count()).toBe(0);
+    expect(await pageB.getByRole('heading', { name: 'Audit log' }).count()).toBe(0);
+    expect(await membersSection(pageB).getByRole('combobox').count()).toBe(0);
     // A sees it under B's name too.
     await pageA.goto(`${env.stack.url}/projects/${projectId}/board`);
     await pageA.locator('.kanban-card', { hasText: 'hello from bob' }).getByTestId('created-by').filter({ hasText: 'by bob' }).waitFor();
