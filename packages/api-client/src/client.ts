@@ -22,12 +22,14 @@ import {
   type CreateTaskRequest,
   type CreateTriggerRequest,
   type CreateWebhookRequest,
+  type InviteMemberRequest,
   type PushSubscriptionRequest,
   type PutAgentCredentialRequest,
   type RouteInput,
   type RouteOutput,
   type RouteSpec,
   type TaskStatus,
+  type UpdateMemberRequest,
   type UpdateProjectRequest,
   type UpdateTaskRequest,
 } from '@flotilla/contracts';
@@ -428,6 +430,37 @@ export class FlotillaClient {
   /** A page of the audit log of what belongs to no project (nodes, user-level credentials, sign-ins). */
   readonly listAudit = (page: { limit?: number; before?: string } = {}) => {
     return this.call(publicApi.listAudit, { query: page });
+  };
+
+  // Project members and roles (contracts members.ts).
+  /** A project's members (owner first) and open invites. */
+  readonly listMembers = (projectId: string) => {
+    return this.call(publicApi.listMembers, { params: { projectId } });
+  };
+
+  /** Add a member by GitHub login or email; someone who has not signed in yet gets an invite. */
+  readonly inviteMember = (projectId: string, body: InviteMemberRequest) => {
+    return this.call(publicApi.inviteMember, { params: { projectId }, body });
+  };
+
+  /** Change member `userId`'s role (admin, member or viewer). */
+  readonly updateMember = (projectId: string, userId: string, body: UpdateMemberRequest) => {
+    return this.call(publicApi.updateMember, { params: { projectId, userId }, body });
+  };
+
+  /** Remove member `userId` from the project (their access ends at once). */
+  readonly removeMember = (projectId: string, userId: string) => {
+    return this.call(publicApi.removeMember, { params: { projectId, userId } });
+  };
+
+  /** Withdraw an open invite. */
+  readonly cancelInvite = (projectId: string, inviteId: string) => {
+    return this.call(publicApi.cancelInvite, { params: { projectId, inviteId } });
+  };
+
+  /** Make member `userId` the project's owner (the owner only; the old owner becomes an admin). */
+  readonly transferOwnership = (projectId: string, userId: string) => {
+    return this.call(publicApi.transferOwnership, { params: { projectId }, body: { userId } });
   };
 
   /** WebSocket URL of a project's live events, resuming a session after `after` (absolute base URLs only). */

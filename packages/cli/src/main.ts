@@ -7,6 +7,7 @@ import { deployCommand } from './commands/deploy.js';
 import { DEFAULT_WORKER_NAME } from './deploy/settings.js';
 import { diffCommand } from './commands/diff.js';
 import { loginCommand, logoutCommand } from './commands/login.js';
+import { registerMembersCommands } from './commands/members.js';
 import { destroyNodeCommand, nodesCommand } from './commands/nodes.js';
 import { runCommand } from './commands/run.js';
 import { cancelCommand, logsCommand, promptCommand, retryCommand, tasksCommand } from './commands/tasks.js';
@@ -202,6 +203,9 @@ program
   .action(async (options: { name?: string; baseUrl?: string; dryRun?: boolean }) => {
     process.exitCode = await deployCommand(options);
   });
+
+// Project members and roles (issue 14 item 2): members, members add|role|remove.
+registerMembersCommands(program, SERVER_HELP);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`flotilla: ${error instanceof Error ? error.message : String(error)}${loginHint(error)}\n`);

@@ -99,6 +99,18 @@ function predicate(event: AuditEvent): string {
       return `revoked the API token ${quoted(detail.name, targetId)}`;
     case 'user.approved':
       return `approved user ${text(detail.login) ?? targetId}`;
+    case 'member.added':
+      return `added ${text(detail.login) ?? targetId} as ${text(detail.role) ?? 'member'}`;
+    case 'member.invited':
+      return `invited ${text(detail.invitee) ?? targetId} as ${text(detail.role) ?? 'member'}`;
+    case 'member.role_changed':
+      return `made ${text(detail.login) ?? targetId} ${text(detail.role) ?? 'a member'}`;
+    case 'member.removed':
+      return `removed ${text(detail.login) ?? targetId} from the project`;
+    case 'invite.cancelled':
+      return `withdrew the invite of ${text(detail.invitee) ?? targetId}`;
+    case 'project.ownership_transferred':
+      return `made ${text(detail.login) ?? targetId} the project's owner`;
   }
 }
 

@@ -33,11 +33,17 @@ export const AuditAction = z.enum([
   'token.created',
   'token.revoked',
   'user.approved',
+  'member.added',
+  'member.invited',
+  'member.role_changed',
+  'member.removed',
+  'invite.cancelled',
+  'project.ownership_transferred',
 ]);
 export type AuditAction = z.infer<typeof AuditAction>;
 
 /** What an action was done to. */
-export const AuditTargetKind = z.enum(['task', 'project', 'credential', 'node', 'workspace', 'trigger', 'webhook', 'session', 'api_token', 'user']);
+export const AuditTargetKind = z.enum(['task', 'project', 'credential', 'node', 'workspace', 'trigger', 'webhook', 'session', 'api_token', 'user', 'invite']);
 export type AuditTargetKind = z.infer<typeof AuditTargetKind>;
 
 /** One value of an event's detail: plain facts (names, kinds, titles), never a secret. */
@@ -52,7 +58,10 @@ export type AuditDetailValue = z.infer<typeof AuditDetailValue>;
  * `kind` (cloud, agent, git), `name` (provider, agent type, git host), `secret` (API key, OAuth
  * token, token); sign_in.*: `ip` (the client's, from CF-Connecting-IP, or null) and `method`
  * (`api-token`, `github`, `oidc`), sign_in.refused a `reason` for a provider's refusal;
- * token.*: `name` of the personal API token; user.approved: `login`. `actorName`: the actor's
+ * token.*: `name` of the personal API token; user.approved: `login`; member.added,
+ * member.role_changed: `login` and the (new) `role`; member.removed and
+ * project.ownership_transferred: `login`; member.invited and invite.cancelled: `invitee` (the GitHub
+ * login or email) and `role`. `actorName`: the actor's
  * login when the actor is a signed-in user (read with the event), else null.
  */
 export const AuditEvent = z.object({

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { UserRef } from './members.js';
 import { Task, TaskStatus } from './task.js';
 
 /** Roles of a chat message (DESIGN.md word list). */
@@ -82,6 +83,8 @@ export const ChatMessage = z.object({
   role: MessageRole,
   content: z.string(),
   toolMetadata: ToolMetadata.nullable(),
+  /** Who wrote a user message (members.ts): null for the implicit local user, the shared token, a trigger or the agent's messages. */
+  author: UserRef.nullable().optional(),
   createdAt: z.string(),
 });
 export type ChatMessage = z.infer<typeof ChatMessage>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ProjectRole } from './members.js';
 import { AgentType } from './agents.js';
 import { DailyBudget } from './costs.js';
 import { HotAgentCount } from './hot-agents.js';
@@ -34,6 +35,8 @@ export const Project = z.object({
   dailyBudget: DailyBudget.nullable().optional(),
   /** Hot agents it keeps per agent type (issue 15; 0: none). */
   hotAgents: HotAgentCount,
+  /** The caller's role in the project (members.ts): `owner` for the operator and deployment administrators. Absent where an answer is not for one caller. */
+  role: ProjectRole.optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { UserRef } from './members.js';
 import { AgentType } from './agents.js';
 import { VmSize } from './settings.js';
 import { ModelUsage } from './usage.js';
@@ -253,6 +254,8 @@ export const Task = z.object({
   parentTaskId: z.string().nullable().optional(),
   /** Set on a task run on several agents: one entry per agent type, in the order asked for. */
   variants: z.array(TaskVariant).optional(),
+  /** Who created the task (members.ts); null for tasks of the implicit local user, the shared token or a trigger. */
+  createdBy: UserRef.nullable().optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

@@ -29,6 +29,13 @@ export function ProjectPage() {
   const { view, sessionId } = parseView(params['*'] ?? '');
   const project = useProject(projectId);
   const sessions = useSessions(projectId);
+  // The project gone from under an open page (deleted, or the caller removed from it, issue 14
+  // item 2): its sessions answer 404, and asking for the project again shows "not found".
+  const sessionsGone = sessions.error instanceof ApiError && sessions.error.notFound;
+  const refetchProject = project.refetch;
+  useEffect(() => {
+    if (sessionsGone) void refetchProject();
+  }, [sessionsGone, refetchProject]);
   const openTask = view === 'chat' && sessionId ? sessions.data?.find((s) => s.id === sessionId)?.task?.title : undefined;
   const name = project.data?.name;
   const VIEW_NAMES = { chat: 'Chat', board: 'Board', settings: 'Settings' } as const;

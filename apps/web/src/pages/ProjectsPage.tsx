@@ -1,9 +1,10 @@
-/** The project list and the form that creates one. */
+/** The project list (with the caller's role where they are not its owner) and the form that creates one. */
 import { useDocumentTitle } from '../lib/document-title';
 import { Link } from 'react-router';
 import { errorText } from '../lib/api';
 import { useProjects } from '../lib/queries';
 import { CreateProjectForm } from '../components/project/CreateProjectForm';
+import { RoleBadge } from '../components/members/RoleBadge';
 
 export function ProjectsPage() {
   const projects = useProjects();
@@ -19,7 +20,10 @@ export function ProjectsPage() {
           {projects.data.map((project) => (
             <li key={project.id}>
               <Link to={`/projects/${project.id}/chat`} className="project-link">
-                <span className="project-name">{project.name}</span>
+                <span className="project-name">
+                  {project.name}
+                  {project.role && project.role !== 'owner' && <RoleBadge role={project.role} />}
+                </span>
                 <span className="muted small">
                   {project.repoUrl} · {project.defaultBranch} · {project.defaultAgentType}
                 </span>

@@ -21,6 +21,7 @@ import { WorkspaceTitle } from '../components/workspace/WorkspaceTitle';
 import { useAgentStream } from '../lib/agent-stream';
 import { api, errorText } from '../lib/api';
 import { useDocumentTitle } from '../lib/document-title';
+import { useProjectRights } from '../lib/project-role';
 import { useManualWorkspace, useTask } from '../lib/queries';
 import { useDeleteWorkspace, useWorkspaceSummary } from '../lib/workspaces';
 
@@ -33,10 +34,19 @@ export function WorkspacePage() {
   const chatHref = chatSessionId ? `/projects/${projectId}/chat/${chatSessionId}` : `/projects/${projectId}/chat`;
   // A task's workspace the project no longer lists was deleted (or its task completed).
   const taskWorkspaceGone = !workspace && manual.isSuccess && summary === null;
+  // The live channel and the terminal are writes: a viewer is sent to the chat (issue 14 item 2).
+  const { role, canWrite } = useProjectRights(projectId);
+  const viewer = role !== null && !canWrite;
   useDocumentTitle(summary?.kind === 'task' ? (summary.taskTitle ?? 'Task workspace') : taskWorkspaceGone ? 'Workspace not found' : 'Workspace');
 
   let body;
-  if (manual.isPending) body = <p className="muted small">Loading the workspace…</p>;
+  if (viewer) {
+    body = (
+      <p className="viewer-notice" role="note">
+        You are a viewer of this project: the workspace's agent and terminal are for its members. <Link to={chatHref}>Read the conversation in the chat</Link>
+      </p>
+    );
+  } else if (manual.isPending) body = <p className="muted small">Loading the workspace…</p>;
   else if (manual.isError) body = <p role="alert" className="error small">{errorText(manual.error)}</p>;
   else if (workspace?.status === 'creating') {
     body = (
@@ -62,7 +72,7 @@ export function WorkspacePage() {
         <WorkspaceTitle projectId={projectId} workspaceId={workspaceId} summary={summary} branch={workspace?.branch} />
         {workspace && <span className="muted small">{workspace.permissionPolicy === 'ask' ? 'asks before tools' : 'runs tools without asking'}</span>}
         <Link to={chatHref}>Back to the chat</Link>
-        {(workspace?.status === 'running' || (summary?.kind === 'task' && summary.expiresAt)) && <DeleteButton projectId={projectId} workspaceId={workspaceId} />}
+        {!viewer && (workspace?.status === 'running' || (summary?.kind === 'task' && summary.expiresAt)) && <DeleteButton projectId={projectId} workspaceId={workspaceId} />}
       </div>
       <div className="chat-main workspace-main">{body}</div>
     </main>

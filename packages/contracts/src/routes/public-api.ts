@@ -33,6 +33,7 @@ import { HotAgentList, TaskStepTimingList } from '../hot-agents.js';
 import { TaskDiff } from '../task-diff.js';
 import { notificationsApi } from '../notifications.js';
 import { auditApi } from '../audit.js';
+import { membersApi } from '../members.js';
 import { AuthProviders, SignInProvider, SignInStartQuery, User, UserList } from '../users.js';
 import { route } from './route.js';
 
@@ -165,6 +166,8 @@ export const publicApi = {
   ...notificationsApi,
   // Audit log (audit/): who did what, when — per project, and what belongs to no project.
   ...auditApi,
+  // Project members and roles (members/, issue 14 item 2); who may call what: routes/access.ts.
+  ...membersApi,
 } as const;
 
 export type PublicApi = typeof publicApi;

@@ -15,6 +15,7 @@ import type { TaskStatus } from '@flotilla/contracts';
 import { useQueryClient } from '@tanstack/react-query';
 import { useId, useLayoutEffect, useRef, useState } from 'react';
 import { api, errorText } from '../../lib/api';
+import { useProjectRights } from '../../lib/project-role';
 import { invalidateProject, useTasks } from '../../lib/queries';
 import { taskStatusWords } from '../../lib/status-words';
 import { BoardColumn, DraggableCard } from './BoardColumn';
@@ -33,6 +34,8 @@ const MOVE_CALLS: Record<BoardMove, (projectId: string, taskId: string) => Promi
 
 export function BoardView({ projectId, active }: { projectId: string; active: boolean }) {
   const tasks = useTasks(projectId);
+  // A viewer reads: no card moves (issue 14 item 2).
+  const { canWrite } = useProjectRights(projectId);
   const queryClient = useQueryClient();
   const ref = useRef<HTMLDivElement>(null);
   const saved = useRef({ left: 0, top: 0 });
@@ -97,7 +100,7 @@ export function BoardView({ projectId, active }: { projectId: string; active: bo
               picked={column.status === shown}
             >
               {column.tasks.map((task) => (
-                <DraggableCard key={task.id} projectId={projectId} task={task} movable={columns.some((c) => boardMove(task.status, c.status) !== null)} />
+                <DraggableCard key={task.id} projectId={projectId} task={task} movable={canWrite && columns.some((c) => boardMove(task.status, c.status) !== null)} />
               ))}
             </BoardColumn>
           ))}

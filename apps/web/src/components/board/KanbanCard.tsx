@@ -3,7 +3,7 @@
  * for a draft or ready task the actions edit, mark ready and run; an ended task's result
  * (result/BoardCardResult.tsx: its change in a few words, or the reason it failed, with Retry —
  * the same move as dragging the card, for keyboard and touch users). Shows the agent
- * (and VM size when set) the task runs with.
+ * (and VM size when set) the task runs with, and who created it ("by <login>").
  */
 import { AGENT_CATALOG, type Task } from '@flotilla/contracts';
 import { useQueryClient } from '@tanstack/react-query';
@@ -17,13 +17,17 @@ import { StatusBadge } from '../ui/StatusBadge';
 import { WorkspaceLinks } from '../workspace/WorkspaceLink';
 import { DraftEditor } from './DraftEditor';
 import { workspaceNotToLink } from '../../lib/workspaces';
+import { useProjectRights } from '../../lib/project-role';
+import { CreatedBy } from '../members/CreatedBy';
 
 export const KanbanCard = memo(function KanbanCard({ projectId, task }: { projectId: string; task: Task }) {
   const queryClient = useQueryClient();
   const [editing, setEditing] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const editable = task.status === 'draft' || task.status === 'ready';
+  const { canWrite } = useProjectRights(projectId);
+  // A viewer reads: no edit, mark ready or run (issue 14 item 2).
+  const editable = canWrite && (task.status === 'draft' || task.status === 'ready');
 
   const act = async (action: () => Promise<unknown>) => {
     setBusy(true);
@@ -45,6 +49,7 @@ export const KanbanCard = memo(function KanbanCard({ projectId, task }: { projec
       <div className="card-meta">
         <StatusBadge status={task.status} />
         {task.priority > 0 && <span className="muted small">priority {task.priority}</span>}
+        <CreatedBy user={task.createdBy} />
         {!task.variants?.length && (
           <span className="muted small" data-testid="card-agent">
             {AGENT_CATALOG[task.agentType].label}

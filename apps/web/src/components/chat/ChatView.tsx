@@ -4,12 +4,15 @@
  * the URL, the newest session is selected. The composer is the follow-up input while the selected
  * session's agent runs (a "New task" button swaps in the new-task form), and the new-task form
  * otherwise (an empty project, a finished session). On a completed task, "Follow up on this task"
- * swaps in the follow-up input that resumes the task (issue 15 item 3).
+ * swaps in the follow-up input that resumes the task (issue 15 item 3). A viewer of the project
+ * gets a line saying they read and do not write in place of the composer (issue 14 item 2).
  */
 import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
+import { useProjectRights } from '../../lib/project-role';
 import { useProjectSocket } from '../../lib/project-socket';
 import { hasOlderMessages, useDrafts, useLoadOlderMessages, useMessages, useSessions, useTask } from '../../lib/queries';
+import { ViewerNotice } from '../members/ViewerNotice';
 import { TaskSubmitForm } from '../task/TaskSubmitForm';
 import { VariantComparison } from '../task/VariantComparison';
 import { FollowUpInput } from './FollowUpInput';
@@ -37,6 +40,7 @@ export function ChatView({ projectId, sessionId, active }: Props) {
   const task = useTask(projectId, selected?.taskId ?? null);
   // Open the socket once the selected session's messages are cached (or once it is known there is none).
   const socketState = useProjectSocket(projectId, selectedId, selectedId === null ? sessions.isSuccess : messages.isSuccess);
+  const rights = useProjectRights(projectId);
   const [sidebarOpen, setSidebarOpen] = useState(false);
   const [searchParams] = useSearchParams();
   const reviewing = searchParams.has('review') && selectedId !== null && task.data !== undefined;
@@ -104,9 +108,13 @@ export function ChatView({ projectId, sessionId, active }: Props) {
             hasOlder={hasOlderMessages(messages.data)}
             loadingOlder={loadOlder.isPending}
             onLoadOlder={() => loadOlder.mutate()}
+            {...(rights.role !== null && !rights.canWrite ? { noSessionText: 'No task has run in this project yet.' } : {})}
           />
         )}
-        {(running && !composingNew) || (resumable && resuming) ? (
+        {/* A viewer reads (issue 14 item 2); no composer until the caller's role is known. */}
+        {rights.role === null ? null : !rights.canWrite ? (
+          <ViewerNotice />
+        ) : (running && !composingNew) || (resumable && resuming) ? (
           <FollowUpInput
             projectId={projectId}
             sessionId={selected.id}

@@ -2,12 +2,14 @@
  * One chat message, styled by role: markdown for the agent's text, a checklist for its plan,
  * cards for tools, a long prompt collapsed; system notes and the agent's notices about itself
  * (lib/messages.ts `isAgentNotice`) as muted notes apart from the agent's answers; and a message
- * still being written (a draft), marked as such.
+ * still being written (a draft), marked as such. A user message names its author when it has one
+ * (avatar and login, members/MessageAuthor.tsx), "You" otherwise.
  */
 import type { ChatDraft, ChatMessage } from '@flotilla/contracts';
 import { memo } from 'react';
 import { isAgentNotice, parsePlan } from '../../lib/messages';
 import { clockTime } from '../../lib/time';
+import { MessageAuthor } from '../members/MessageAuthor';
 import { Markdown } from './Markdown';
 import { PlanChecklist } from './PlanChecklist';
 import { ToolCallCard } from './ToolCallCard';
@@ -30,7 +32,7 @@ export const MessageItem = memo(function MessageItem({ message }: { message: Cha
   return (
     <article className={`message ${message.role}${note ? ' note' : ''}${notice ? ' agent-notice' : ''}`} aria-label={label} data-seq={message.seq}>
       <div className="message-meta">
-        <span className="role">{notice ? 'Notice' : ROLE_LABELS[message.role]}</span>
+        {message.role === 'user' && message.author ? <MessageAuthor author={message.author} /> : <span className="role">{notice ? 'Notice' : ROLE_LABELS[message.role]}</span>}
         <time dateTime={message.createdAt} className="muted small">
           {clockTime(message.createdAt)}
         </time>

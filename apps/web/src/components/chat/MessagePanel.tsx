@@ -24,12 +24,14 @@ interface Props {
   hasOlder?: boolean;
   loadingOlder?: boolean;
   onLoadOlder?: () => void;
+  /** What an empty chat (no session) says; by default, to describe a task below. */
+  noSessionText?: string;
 }
 
 /** Within this many pixels of the bottom, the reader counts as following. */
 const STICK_THRESHOLD_PX = 48;
 
-export function MessagePanel({ sessionId, messages, drafts, loading, error, active, hasOlder = false, loadingOlder = false, onLoadOlder }: Props) {
+export function MessagePanel({ sessionId, messages, drafts, loading, error, active, hasOlder = false, loadingOlder = false, onLoadOlder, noSessionText = 'No session selected. Describe a task below and press Run Now.' }: Props) {
   const ref = useRef<HTMLDivElement>(null);
   const content = useRef<HTMLDivElement>(null);
   const follow = useRef(true);
@@ -118,7 +120,7 @@ export function MessagePanel({ sessionId, messages, drafts, loading, error, acti
     <div className="messages-frame">
       <div ref={ref} className="messages" onScroll={onScroll} role="log" aria-label="Messages" aria-live="polite" aria-busy={loading} tabIndex={0}>
         <div ref={content} className="messages-content">
-          {sessionId === null && <p className="empty">No session selected. Describe a task below and press Run Now.</p>}
+          {sessionId === null && <p className="empty">{noSessionText}</p>}
           {loading && <p className="muted">Loading messages…</p>}
           {error !== null && error !== undefined && <p role="alert" className="error">Could not load messages: {errorText(error)}</p>}
           {messages?.length === 0 && <p className="muted">No messages yet.</p>}

@@ -1,7 +1,9 @@
 /**
  * Header of the selected session: task title and status, the result card once the run ended
  * (result/ResultCard.tsx: changes, branch, PR, or the reason of a failure and Retry), cancel,
- * the live-connection state, and the execution steps while the task starts.
+ * the live-connection state, and the execution steps while the task starts; "by <login>" when
+ * someone signed in created the task. Cancel and "Open workspace" only for those who may write
+ * (a viewer reads, issue 14 item 2).
  */
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -18,6 +20,8 @@ import { UsageLine, WaitingReason } from '../cost/UsageLine';
 import { WorkspaceLinks } from '../workspace/WorkspaceLink';
 import { ExecutionSteps } from './ExecutionSteps';
 import { workspaceNotToLink } from '../../lib/workspaces';
+import { useProjectRights } from '../../lib/project-role';
+import { CreatedBy } from '../members/CreatedBy';
 
 interface Props {
   projectId: string;
@@ -28,6 +32,7 @@ interface Props {
 export function SessionHeader({ projectId, session, socketState }: Props) {
   const task = useTask(projectId, session.taskId);
   const queryClient = useQueryClient();
+  const { canWrite } = useProjectRights(projectId);
   const [actionError, setActionError] = useState<string | null>(null);
   const data = task.data;
   // The connection state ("live") only while the session's agent runs; an ended task shows its outcome (the badge).
@@ -50,6 +55,7 @@ export function SessionHeader({ projectId, session, socketState }: Props) {
       <div className="session-heading">
         <h2 className="session-title">{data?.title ?? session.topic ?? 'Session'}</h2>
         {data && <StatusBadge status={data.status} />}
+        <CreatedBy user={data?.createdBy} />
         {live && (
           <span className={`socket ${socketState}`} aria-live="polite">
             {socketState === 'live' ? 'live' : socketState === 'connecting' ? 'connecting…' : 'reconnecting…'}
@@ -64,12 +70,12 @@ export function SessionHeader({ projectId, session, socketState }: Props) {
       {/* A task on several agents has no steps of its own: each agent's are in its chat session. */}
       {data && isInFlight(data.status) && !data.variants && <ExecutionSteps status={data.status} step={data.executionStep} />}
       <div className="row small">
-        {data?.workspaceId && data.status === 'in_progress' && data.executionStep === 'running' && (
+        {canWrite && data?.workspaceId && data.status === 'in_progress' && data.executionStep === 'running' && (
           <Link to={`/projects/${projectId}/workspaces/${data.workspaceId}`} className="button-link">
             Open workspace
           </Link>
         )}
-        {data && isInFlight(data.status) && (
+        {canWrite && data && isInFlight(data.status) && (
           <ConfirmButton question="Cancel task?" confirmLabel="Yes, cancel" onConfirm={() => void cancel()}>
             Cancel task
           </ConfirmButton>

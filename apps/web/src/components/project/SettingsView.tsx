@@ -2,7 +2,8 @@
  * Project settings: default agent, VM size and node provider; the hosts its agents may reach
  * (egress allowlist); the default branch (checked against the repository before it is saved:
  * the refusal shows under the field); the cloud token, repository token and agent API keys stored through the API;
- * at the end, the project's audit log.
+ * the project's members (members/MembersArea.tsx); at the end, the project's audit log. A member or
+ * viewer sees the settings without their write controls (members/ReadOnlySettings.tsx).
  * The page scrolls as a whole (not in an inner pane); "Settings saved." goes away after a few
  * seconds or on the next edit (lib/transient-notice.ts), an error stays until the next save.
  */
@@ -26,6 +27,9 @@ import { FieldError } from './FieldError';
 import { CHECKING_REPOSITORY, repositoryRefusalOf } from './repository-check';
 import { RepositoryToken } from './RepositoryToken';
 import { TriggersCard } from '../triggers/TriggersCard';
+import { MembersArea } from '../members/MembersArea';
+import { ReadOnlySettings } from '../members/ReadOnlySettings';
+import { rightsOf, roleOf } from '../../lib/project-role';
 
 /** How the settings page names each provider. */
 const PROVIDER_LABELS: Record<ProviderName, string> = { local: 'This machine (local)', hetzner: 'Hetzner Cloud' };
@@ -55,6 +59,8 @@ export function SettingsView({ project }: { project: Project }) {
   };
   // A new default branch is checked against the repository; its refusal goes under the field.
   const refusal = repositoryRefusalOf(save.error);
+  // Members and viewers read the settings; admins and the owner change them (issue 14 item 2).
+  if (!rightsOf(roleOf(project)).canManage) return <ReadOnlySettings project={project} />;
 
   return (
     <section className="settings page narrow" aria-label="Settings">
@@ -100,6 +106,7 @@ export function SettingsView({ project }: { project: Project }) {
           {save.isPending && branch.trim() !== project.defaultBranch ? CHECKING_REPOSITORY : 'Save settings'}
         </button>
       </form>
+      <MembersArea project={project} />
       <BudgetForm project={project} />
       <UsageTable projectId={project.id} />
       <EgressAllowlistForm project={project} />

@@ -9,6 +9,7 @@ import { githubRepositoryOf, pullRequestBlocker, type Task } from '@flotilla/con
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, errorText } from '../../lib/api';
+import { rightsOf, roleOf } from '../../lib/project-role';
 import { invalidateProject, keys, useProject } from '../../lib/queries';
 
 /** Open the task's pull request; the URL once open, the refusal otherwise. */
@@ -44,7 +45,8 @@ export function PullRequestAction({ task }: { task: Task }) {
       </a>
     );
   }
-  if (!project.data || !githubRepositoryOf(project.data) || pullRequestBlocker(task) !== null) return null;
+  // A viewer reads: no "Open pull request" (issue 14 item 2).
+  if (!project.data || !rightsOf(roleOf(project.data)).canWrite || !githubRepositoryOf(project.data) || pullRequestBlocker(task) !== null) return null;
   return (
     <>
       <button type="button" className="primary" disabled={busy} onClick={() => void open()} data-testid="open-pull-request">

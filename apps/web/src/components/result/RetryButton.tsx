@@ -6,6 +6,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, ApiError, errorText } from '../../lib/api';
+import { useProjectRights } from '../../lib/project-role';
 import { invalidateProject, keys } from '../../lib/queries';
 
 function useRetryTask(projectId: string, taskId: string): { retry: () => Promise<void>; busy: boolean; error: string | null } {
@@ -38,6 +39,9 @@ interface RetryButtonProps {
 /** A Retry button with the server's refusal beside it. */
 export function RetryButton({ projectId, taskId, rowClassName, className, 'aria-label': ariaLabel }: RetryButtonProps) {
   const { retry, busy, error } = useRetryTask(projectId, taskId);
+  const { canWrite } = useProjectRights(projectId);
+  // A viewer reads: no Retry (issue 14 item 2).
+  if (!canWrite) return null;
   return (
     <div className={rowClassName}>
       <button type="button" className={className} disabled={busy} onClick={() => void retry()} aria-label={ariaLabel}>

@@ -22,7 +22,8 @@ interface Props {
   /** The selection, when it is in this file. */
   selection: LineSelection | null;
   comments: readonly DraftComment[];
-  onSelect: (selection: LineSelection | null) => void;
+  /** Select lines to comment on; absent: the diff is read only (a viewer, issue 14 item 2), its line numbers plain. */
+  onSelect?: (selection: LineSelection | null) => void;
   onAddComment: (comment: Omit<DraftComment, 'id'>) => void;
   onRemoveComment: (id: string) => void;
 }
@@ -66,10 +67,10 @@ export const FileDiff = memo(function FileDiff({ file, viewType, selection, comm
         {widgets[lastKey]}
         <CommentForm
           what={`${lineWords(lines)} of ${path}`}
-          onCancel={() => onSelect(null)}
+          onCancel={() => onSelect?.(null)}
           onAdd={(text) => {
             onAddComment({ path, ...lines, text, changeKey: lastKey });
-            onSelect(null);
+            onSelect?.(null);
           }}
         />
       </>
@@ -90,7 +91,7 @@ export const FileDiff = memo(function FileDiff({ file, viewType, selection, comm
         aria-pressed={selected.includes(key)}
         onClick={(event) => {
           const extend = event.shiftKey && selection !== null && selection.path === path;
-          onSelect({ path, anchorKey: extend ? selection.anchorKey : key, focusKey: key });
+          onSelect?.({ path, anchorKey: extend ? selection.anchorKey : key, focusKey: key });
         }}
       >
         {renderDefault()}
@@ -118,7 +119,7 @@ export const FileDiff = memo(function FileDiff({ file, viewType, selection, comm
             tokens={tokens}
             widgets={widgets}
             selectedChanges={selected}
-            renderGutter={renderGutter}
+            renderGutter={onSelect ? renderGutter : undefined}
           >
             {(hunks) => hunks.map((hunk) => <Hunk key={hunk.content} hunk={hunk} />)}
           </Diff>

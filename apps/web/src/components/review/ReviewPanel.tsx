@@ -11,6 +11,7 @@ import { useCallback, useMemo, useState } from 'react';
 import { parseDiff, type ViewType } from 'react-diff-view';
 import 'react-diff-view/style/index.css';
 import { errorText } from '../../lib/api';
+import { useProjectRights } from '../../lib/project-role';
 import { isInFlight } from '../../lib/queries';
 import { useTaskDiff } from '../../lib/task-diff';
 import { PullRequestAction } from '../result/PullRequestAction';
@@ -37,6 +38,8 @@ export default function ReviewPanel({ projectId, task, sessionId, onClose }: Pro
   const [comments, setComments] = useState<DraftComment[]>([]);
   const addComment = useCallback((comment: Omit<DraftComment, 'id'>) => setComments((all) => [...all, { ...comment, id: crypto.randomUUID() }]), []);
   const removeComment = useCallback((id: string) => setComments((all) => all.filter((c) => c.id !== id)), []);
+  // A viewer reads the diff: no line comments, no "Send review" (issue 14 item 2).
+  const { canWrite } = useProjectRights(projectId);
   const base = diff.data?.baseBranch ?? task.output.diffStat?.baseBranch ?? null;
 
   return (
@@ -99,7 +102,7 @@ export default function ReviewPanel({ projectId, task, sessionId, onClose }: Pro
                   viewType={viewType}
                   selection={selection?.path === path ? selection : null}
                   comments={comments.filter((c) => c.path === path)}
-                  onSelect={setSelection}
+                  onSelect={canWrite ? setSelection : undefined}
                   onAddComment={addComment}
                   onRemoveComment={removeComment}
                 />
@@ -108,7 +111,7 @@ export default function ReviewPanel({ projectId, task, sessionId, onClose }: Pro
           </>
         )}
       </div>
-      <ReviewComments projectId={projectId} sessionId={sessionId} comments={comments} order={order} onRemove={removeComment} onSent={() => setComments([])} />
+      {canWrite && <ReviewComments projectId={projectId} sessionId={sessionId} comments={comments} order={order} onRemove={removeComment} onSent={() => setComments([])} />}
     </section>
   );
 }

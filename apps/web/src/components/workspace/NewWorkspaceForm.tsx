@@ -9,6 +9,7 @@ import { useMutation } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useNavigate } from 'react-router';
 import { api, errorText } from '../../lib/api';
+import { useProjectRights } from '../../lib/project-role';
 import { AgentSelect } from '../agents/AgentSelect';
 
 export function NewWorkspaceForm({ projectId }: { projectId: string }) {
@@ -24,6 +25,9 @@ export function NewWorkspaceForm({ projectId }: { projectId: string }) {
     event.preventDefault();
     create.mutate();
   };
+  // A viewer reads: no new workspace (issue 14 item 2).
+  const { canWrite } = useProjectRights(projectId);
+  if (!canWrite) return null;
 
   return (
     <details className="new-workspace">

@@ -8,6 +8,7 @@ import type { WorkspaceSummary } from '@flotilla/contracts';
 import { Link } from 'react-router';
 import { errorText } from '../../lib/api';
 import { keptUntilText, useDeleteWorkspace, useProjectWorkspaces } from '../../lib/workspaces';
+import { useProjectRights } from '../../lib/project-role';
 import { ConfirmButton } from '../ui/ConfirmButton';
 
 interface ItemProps {
@@ -75,8 +76,10 @@ interface ListProps {
 /** The project's workspaces that match, each with Open and Delete; nothing when none does. */
 export function WorkspaceLinks({ projectId, match, hideWorkspaceId, compact = false }: ListProps) {
   const workspaces = useProjectWorkspaces(projectId);
+  // Open (its live channel) and Delete are writes: not for a viewer (issue 14 item 2).
+  const { canWrite } = useProjectRights(projectId);
   const shown = (workspaces.data ?? []).filter((workspace) => workspace.workspaceId !== hideWorkspaceId && match(workspace));
-  if (shown.length === 0) return null;
+  if (shown.length === 0 || !canWrite) return null;
   return (
     <div className="workspace-links">
       {shown.map((workspace) => (
