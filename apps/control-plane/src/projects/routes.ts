@@ -7,7 +7,8 @@
  */
 import type { PublicHandlers } from '../app-env.js';
 import { recordFromRoute } from '../audit/record.js';
-import { IMPLICIT_USER_ID } from '../auth/principal.js';
+import { callerId } from '../auth/principal.js';
+import { credentialUserFor } from '../credentials/credential-user.js';
 import { projectScopeOf } from '../auth/token-scope.js';
 import { depsFromEnv } from '../deps.js';
 import { changeProject, createProject, requireProject } from './projects.js';
@@ -15,7 +16,8 @@ import { listProjects } from './repository.js';
 
 export const projectHandlers: PublicHandlers<'createProject' | 'listProjects' | 'getProject' | 'updateProject'> = {
   createProject: async ({ body }, c) => {
-    const project = await createProject(depsFromEnv(c.env), IMPLICIT_USER_ID, body);
+    // The repository is checked with the caller's own repository token.
+    const project = await createProject(depsFromEnv(c.env), callerId(c.get('principal')), body);
     await recordFromRoute(c, { projectId: project.id, action: 'project.created', target: { kind: 'project', id: project.id }, detail: { name: project.name } });
     return project;
   },
@@ -27,7 +29,9 @@ export const projectHandlers: PublicHandlers<'createProject' | 'listProjects' | 
   },
   getProject: ({ params }, c) => requireProject(c.env.DB, params.projectId),
   updateProject: async ({ params, body }, c) => {
-    const project = await changeProject(depsFromEnv(c.env), IMPLICIT_USER_ID, params.projectId, body);
+    // A new default branch is checked with the token the project's runs use (its owner's).
+    const credentialUser = await credentialUserFor(c.env.DB, { projectId: params.projectId, creatorId: null });
+    const project = await changeProject(depsFromEnv(c.env), credentialUser, params.projectId, body);
     await recordFromRoute(c, { projectId: project.id, action: 'project.updated', target: { kind: 'project', id: project.id }, detail: { settings: Object.keys(body) } });
     return project;
   },

@@ -1,7 +1,8 @@
 /**
  * Project settings: default agent, VM size and node provider; the hosts its agents may reach
  * (egress allowlist); the default branch (checked against the repository before it is saved:
- * the refusal shows under the field); the cloud token, repository token and agent API keys stored through the API;
+ * the refusal shows under the field); whose credentials its tasks use, and the viewer's own cloud
+ * token, repository token and agent API keys, stored through the API;
  * at the end, the project's audit log.
  * The page scrolls as a whole (not in an inner pane); "Settings saved." goes away after a few
  * seconds or on the next edit (lib/transient-notice.ts), an error stays until the next save.
@@ -20,6 +21,7 @@ import { PushToggle } from '../notifications/PushToggle';
 import { WebhookSettings } from '../notifications/WebhookSettings';
 import { AgentKeys } from './AgentKeys';
 import { CloudToken } from './CloudToken';
+import { CredentialsFromForm } from './CredentialsFromForm';
 import { EgressAllowlistForm } from './EgressAllowlistForm';
 import { HotAgentsForm } from './HotAgentsForm';
 import { FieldError } from './FieldError';
@@ -104,6 +106,7 @@ export function SettingsView({ project }: { project: Project }) {
       <UsageTable projectId={project.id} />
       <EgressAllowlistForm project={project} />
       <HotAgentsForm project={project} />
+      <CredentialsFromForm project={project} />
       <CloudToken provider="hetzner" />
       <RepositoryToken repoUrl={project.repoUrl} />
       <AgentKeys />
