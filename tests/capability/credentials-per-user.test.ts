@@ -77,8 +77,8 @@ describe('credentials per user', () => {
   it("each user lists only their own credentials", async () => {
     const mine = await owner.listCredentials();
     const theirs = await member.listCredentials();
-    expect(mine.credentials).toEqual([expect.objectContaining({ kind: 'agent', name: 'claude-code', masked: `••••${ownerKey.slice(-4)}` })]);
-    expect(theirs.credentials).toEqual([expect.objectContaining({ kind: 'agent', name: 'claude-code', masked: `••••${memberKey.slice(-4)}` })]);
+    expect(mine).toEqual([expect.objectContaining({ kind: 'agent', name: 'claude-code', masked: `••••${ownerKey.slice(-4)}` })]);
+    expect(theirs).toEqual([expect.objectContaining({ kind: 'agent', name: 'claude-code', masked: `••••${memberKey.slice(-4)}` })]);
     expect(project.credentialsFrom).toBe('owner');
   });
 
