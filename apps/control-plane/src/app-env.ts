@@ -3,7 +3,7 @@
  * route's auth kind sets (auth/), and the handler maps each domain exports for its routes of
  * the route tables (contracts routes/): `PublicHandlers<'createTask' | …>`.
  */
-import type { CallbackApi, PublicApi } from '@flotilla/contracts';
+import type { CallbackApi, ProjectRole, PublicApi } from '@flotilla/contracts';
 import type { RouteHandler } from '@flotilla/kit/hono';
 import type { Principal } from './auth/principal.js';
 import type { Env } from './env.js';
@@ -13,6 +13,8 @@ export interface AppEnv {
   Variables: {
     /** Who is calling, set by the auth middleware of the route's auth kind (absent on public routes). */
     principal: Principal;
+    /** The caller's role in the route's project, set by the access check on `project:*` routes (members/access.ts; `owner` for the operator). */
+    projectRole: ProjectRole;
   };
 }
 

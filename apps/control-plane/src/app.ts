@@ -16,12 +16,14 @@ import { Hono } from 'hono';
 import { agentHandlers } from './agents/routes.js';
 import { auditHandlers } from './audit/routes.js';
 import type { AppEnv } from './app-env.js';
-import { checkApiToken, requireApiToken } from './auth/api-token.js';
+import { checkApiToken } from './auth/api-token.js';
 import { browserRequestRules } from './auth/browser-requests.js';
 import { userSessionPrincipal } from './auth/user-sessions.js';
 import { requireNodeToken, requireWorkspaceToken } from './auth/callback-auth.js';
 import { requireConfiguredDeployment } from './auth/deployment.js';
 import { jwksHandlers, sessionHandlers } from './auth/routes.js';
+import { requireApiTokenAndAccess } from './members/access.js';
+import { memberHandlers } from './members/routes.js';
 import { apiTokenHandlers } from './auth/api-tokens.routes.js';
 import { signInHandlers } from './auth/sign-in.routes.js';
 import { userHandlers } from './auth/users.routes.js';
@@ -71,6 +73,7 @@ const publicHandlers: RouteHandlers<PublicApi, AppEnv> = {
   ...permissionAnswerHandlers,
   ...apiTokenHandlers,
   ...auditHandlers,
+  ...memberHandlers,
 };
 
 const callbackHandlers: RouteHandlers<CallbackApi, AppEnv> = {
@@ -105,5 +108,6 @@ app.notFound(async (c) => {
   return notFoundHandler(c);
 });
 
-registerRoutes(app, publicApi, publicHandlers, { auth: { apiToken: requireApiToken } });
+// `apiToken` routes: the caller (auth/api-token.ts), then what the route requires of them (members/access.ts).
+registerRoutes(app, publicApi, publicHandlers, { auth: { apiToken: requireApiTokenAndAccess } });
 registerRoutes(app, callbackApi, callbackHandlers, { auth: { nodeToken: requireNodeToken, workspaceToken: requireWorkspaceToken } });

@@ -5,6 +5,7 @@ import { agentsCommand, agentVariablesHelp } from './commands/agents.js';
 import { auditCommand, DEFAULT_AUDIT_LIMIT } from './commands/audit.js';
 import { diffCommand } from './commands/diff.js';
 import { loginCommand, logoutCommand } from './commands/login.js';
+import { registerMembersCommands } from './commands/members.js';
 import { destroyNodeCommand, nodesCommand } from './commands/nodes.js';
 import { runCommand } from './commands/run.js';
 import { cancelCommand, logsCommand, promptCommand, retryCommand, tasksCommand } from './commands/tasks.js';
@@ -189,6 +190,9 @@ program
   .action(async (options: { project?: string; limit?: number; json?: boolean; server?: string }) => {
     process.exitCode = await auditCommand(options);
   });
+
+// Project members and roles (issue 14 item 2): members, members add|role|remove.
+registerMembersCommands(program, SERVER_HELP);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`flotilla: ${error instanceof Error ? error.message : String(error)}${loginHint(error)}\n`);

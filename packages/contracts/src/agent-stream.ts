@@ -13,7 +13,7 @@ import { z } from 'zod';
 export const ViewerTokenResponse = z.object({
   /** WebSocket URL of the direct channel on the workspace's node (without the token). */
   url: z.string().min(1),
-  /** JWT, audience `workspace-terminal`, `sub` = node id, claim `workspaceId`. */
+  /** JWT, audience `workspace-terminal`, `sub` = node id, claims `workspaceId` and `usr` (the user it was made for). */
   token: z.string().min(1),
   /** When the token stops being accepted for new connections (ISO-8601). */
   expiresAt: z.string(),
@@ -24,6 +24,8 @@ export type ViewerTokenResponse = z.infer<typeof ViewerTokenResponse>;
 export const ViewerTokenClaims = z.object({
   sub: z.string().min(1),
   workspaceId: z.string().min(1),
+  /** The user the token was made for (members.ts; `local` for the implicit local user): who answers through it. */
+  usr: z.string().min(1).optional(),
 });
 export type ViewerTokenClaims = z.infer<typeof ViewerTokenClaims>;
 

@@ -7,7 +7,7 @@
  */
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
 
-export type IdPrefix = 'prj' | 'tsk' | 'nod' | 'ws' | 'as' | 'ses' | 'evt' | 'trg' | 'hot' | 'tok' | 'aud' | 'usr' | 'uss';
+export type IdPrefix = 'prj' | 'tsk' | 'nod' | 'ws' | 'as' | 'ses' | 'evt' | 'trg' | 'hot' | 'tok' | 'aud' | 'usr' | 'uss' | 'inv';
 
 function encodeTime(ms: number): string {
   let out = '';

@@ -16,6 +16,8 @@ export interface ApiTokenRow {
   created_at: number;
   last_used_at: number | null;
   revoked_at: number | null;
+  /** Whether the token's user is a deployment administrator (users.is_admin; read with the token by findApiTokenByHash; absent elsewhere). */
+  user_is_admin?: number | null;
 }
 
 /** A new token's row, as `POST /api/tokens` made it. */
@@ -63,9 +65,12 @@ export async function insertApiToken(db: D1Database, token: NewApiToken): Promis
   return row;
 }
 
-/** The token whose SHA-256 (hex) is `tokenHash`, revoked or not, or null. */
+/** The token whose SHA-256 (hex) is `tokenHash`, revoked or not, with whether its user is a deployment administrator; or null. */
 export function findApiTokenByHash(db: D1Database, tokenHash: string): Promise<ApiTokenRow | null> {
-  return db.prepare('SELECT * FROM api_tokens WHERE token_hash = ?').bind(tokenHash).first<ApiTokenRow>();
+  return db
+    .prepare('SELECT api_tokens.*, users.is_admin AS user_is_admin FROM api_tokens LEFT JOIN users ON users.id = api_tokens.user_id WHERE api_tokens.token_hash = ?')
+    .bind(tokenHash)
+    .first<ApiTokenRow>();
 }
 
 /** The token `id` of `userId`, or null (also when it is another user's). */

@@ -71,7 +71,7 @@ export const requireApiToken: MiddlewareHandler<AppEnv> = async (c, next) => {
     return next();
   }
   const personal = await checkApiToken(c);
-  c.set('principal', personal ?? { kind: 'user', userId: IMPLICIT_USER_ID });
+  c.set('principal', personal ?? { kind: 'user', userId: IMPLICIT_USER_ID, operator: true });
   if (personal) await checkTokenScope(c, personal);
   await next();
 };

@@ -12,6 +12,7 @@ import { newId } from '@flotilla/contracts';
 import { badRequest, notFound } from '@flotilla/kit';
 import type { PublicHandlers } from '../app-env.js';
 import { depsFromEnv } from '../deps.js';
+import { rolesOfUser } from '../members/repository.js';
 import { listProjects } from '../projects/repository.js';
 import { getUserApiToken, insertApiToken, listUserApiTokens, revokeUserApiToken, toApiTokenInfo } from './api-token-repository.js';
 import { hashPersonalToken, newPersonalToken, visiblePrefix } from './personal-tokens.js';
@@ -45,11 +46,13 @@ export const apiTokenHandlers: PublicHandlers<'listApiTokens' | 'createApiToken'
   },
 
   createApiToken: async ({ body }, c) => {
-    const { userId } = principalOf(c.get('principal'), 'user');
+    const principal = principalOf(c.get('principal'), 'user');
+    const { userId } = principal;
     const deps = depsFromEnv(c.env);
     const projectIds = body.projectIds ? [...new Set(body.projectIds)] : null;
     if (projectIds) {
-      const known = new Set((await listProjects(deps.db)).map((project) => project.id));
+      // Projects the caller is no member of are "no such project" too (members/: no existence leak).
+      const known = principal.operator ? new Set((await listProjects(deps.db)).map((project) => project.id)) : new Set((await rolesOfUser(deps.db, userId)).keys());
       const unknown = projectIds.filter((id) => !known.has(id));
       if (unknown.length > 0) throw badRequest(`no such project: ${unknown.join(', ')}`);
     }

@@ -13,7 +13,7 @@ import type { Context } from 'hono';
 import type { AppEnv } from '../app-env.js';
 import { depsFromEnv } from '../deps.js';
 import { findApiTokenByHash, projectIdsOf, touchApiToken, type ApiTokenRow } from './api-token-repository.js';
-import type { UserPrincipal } from './principal.js';
+import { IMPLICIT_USER_ID, type UserPrincipal } from './principal.js';
 
 const encoder = new TextEncoder();
 
@@ -53,9 +53,14 @@ export function tokenRefusal(row: ApiTokenRow | null, nowMs: number): string | n
   return null;
 }
 
-/** The principal a valid token of `row` makes: its creator, with the token's id and scope. */
+/**
+ * The principal a valid token of `row` makes: its creator, with the token's id and scope; the
+ * operator (members/access.ts) when the implicit local user made it or its user is a deployment
+ * administrator.
+ */
 export function principalOfToken(row: ApiTokenRow): UserPrincipal {
-  return { kind: 'user', userId: row.user_id, tokenId: row.id, projectIds: projectIdsOf(row) };
+  const operator = row.user_id === IMPLICIT_USER_ID || row.user_is_admin === 1;
+  return { kind: 'user', userId: row.user_id, tokenId: row.id, projectIds: projectIdsOf(row), operator };
 }
 
 /** The bearer token of this request, or undefined. */

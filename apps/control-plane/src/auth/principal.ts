@@ -18,6 +18,13 @@ export interface UserPrincipal {
   tokenId?: string;
   /** The projects that token reaches; null or absent: every project (auth/token-scope.ts). */
   projectIds?: string[] | null;
+  /**
+   * Whether the caller is the deployment's operator, who passes every access check as the owner
+   * of every project (members/access.ts): local mode's implicit user, the shared API token, a
+   * personal token the implicit user made, and a deployment administrator (users.is_admin) signed
+   * in by cookie or by their personal token. Set once, where the principal is established.
+   */
+  operator: boolean;
 }
 
 /** A node daemon presenting its node's callback token (`sub` = the route's node). */

@@ -20,6 +20,7 @@ import { newChallenge, signInFlow } from './sign-in-providers.js';
 import { safeReturnTo, SIGN_IN_STATE_COOKIE, stateMatches } from './sign-in-state.js';
 import { startUserSession } from './user-sessions.js';
 import { recordAuditEvent } from '../audit/record.js';
+import { acceptInvites } from '../members/invites.js';
 import { insertSignInAttempt, takeSignInAttempt, upsertUser } from './users-repository.js';
 
 const log = createLogger('sign-in');
@@ -99,7 +100,9 @@ export const signInHandlers: PublicHandlers<'authProviders' | 'signInStart' | 's
       await recordAuditEvent(c.env.DB, { projectId: null, actor: { userId: null, tokenId: null }, action: 'sign_in.refused', target: { kind: 'session', id: params.provider }, detail: { ip: c.req.header('cf-connecting-ip') ?? null, method: params.provider, reason: refusal, login: identity.profile.login } });
       return refused(c, refusal);
     }
-    const user = await upsertUser(c.env.DB, identity.profile, newUserStatus(config.signIn), new Date().toISOString());
+    const user = await upsertUser(c.env.DB, { ...identity.profile, emailVerified: identity.emailVerified }, newUserStatus(config.signIn), new Date().toISOString());
+    // Invites waiting for this GitHub login or verified email become memberships (members/invites.ts).
+    await acceptInvites(c.env.DB, user, identity.emailVerified);
     await startUserSession(c, user.id);
     await recordAuditEvent(c.env.DB, { projectId: null, actor: { userId: user.id, tokenId: null }, action: 'sign_in.succeeded', target: { kind: 'session', id: params.provider }, detail: { ip: c.req.header('cf-connecting-ip') ?? null, method: params.provider } });
     deleteCookie(c, SIGN_IN_STATE_COOKIE, { path: STATE_COOKIE_PATH });

@@ -29,10 +29,11 @@ export function signCallbackToken(keys: SigningKeyDeps, nodeId: string, ttlMs: n
 
 /**
  * Viewer token (audience `workspace-terminal`) a browser presents to node `nodeId` to open the
- * direct agent channel of `workspaceId` (DESIGN.md §5). `ttlMs` in milliseconds.
+ * direct agent channel of `workspaceId` (DESIGN.md §5), naming the user `userId` it is made for
+ * (claim `usr`). `ttlMs` in milliseconds.
  */
-export function signViewerToken(keys: SigningKeyDeps, nodeId: string, workspaceId: string, ttlMs: number): Promise<string> {
-  return sign(keys, JwtAudience.workspaceTerminal, { workspaceId }, nodeId, ttlMs);
+export function signViewerToken(keys: SigningKeyDeps, nodeId: string, workspaceId: string, userId: string, ttlMs: number): Promise<string> {
+  return sign(keys, JwtAudience.workspaceTerminal, { workspaceId, usr: userId }, nodeId, ttlMs);
 }
 
 /** Lifetime of a node-management token: signed afresh for every call to a node, so minutes are plenty. */

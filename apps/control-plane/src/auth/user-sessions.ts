@@ -107,7 +107,7 @@ export async function userSessionPrincipal(c: Context<AppEnv>): Promise<UserPrin
     throw forbidden('a request signed in by the session cookie that changes something must come from this control plane\'s own pages (it has no Origin)');
   }
   if (signedIn.user.status !== 'active') throw forbidden('your account is waiting for an administrator to approve it');
-  return { kind: 'user', userId: signedIn.user.id };
+  return { kind: 'user', userId: signedIn.user.id, operator: signedIn.user.isAdmin };
 }
 
 /** Revoke this request's session, if it has a live one (sign-out); the cookie is cleared either way. */

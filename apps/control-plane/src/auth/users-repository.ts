@@ -43,6 +43,8 @@ export interface Profile {
   email: string | null;
   name: string | null;
   avatarUrl: string | null;
+  /** Whether the provider vouched for `email` (sign-in-providers.ts `Identity.emailVerified`); absent: not. */
+  emailVerified?: boolean;
 }
 
 export async function findUser(db: D1Database, userId: string): Promise<User | null> {
@@ -63,8 +65,8 @@ export async function upsertUser(db: D1Database, profile: Profile, newStatus: Us
   const known = await db.prepare('SELECT * FROM users WHERE provider = ? AND provider_subject = ?').bind(profile.provider, profile.subject).first<UserRow>();
   if (known) {
     await db
-      .prepare('UPDATE users SET login = ?, email = ?, name = ?, avatar_url = ?, last_sign_in_at = ? WHERE id = ?')
-      .bind(profile.login, profile.email, profile.name, profile.avatarUrl, now, known.id)
+      .prepare('UPDATE users SET login = ?, email = ?, email_verified = ?, name = ?, avatar_url = ?, last_sign_in_at = ? WHERE id = ?')
+      .bind(profile.login, profile.email, profile.emailVerified === true ? 1 : 0, profile.name, profile.avatarUrl, now, known.id)
       .run();
     return toUser({ ...known, login: profile.login, email: profile.email, name: profile.name, avatar_url: profile.avatarUrl, last_sign_in_at: now });
   }
@@ -72,10 +74,10 @@ export async function upsertUser(db: D1Database, profile: Profile, newStatus: Us
   // The first user ever (none before this insert) is an active admin; done in one statement.
   await db
     .prepare(
-      `INSERT INTO users (id, provider, provider_subject, login, email, name, avatar_url, is_admin, status, created_at, last_sign_in_at)
-       SELECT ?, ?, ?, ?, ?, ?, ?, NOT EXISTS (SELECT 1 FROM users), CASE WHEN EXISTS (SELECT 1 FROM users) THEN ? ELSE 'active' END, ?, ?`,
+      `INSERT INTO users (id, provider, provider_subject, login, email, email_verified, name, avatar_url, is_admin, status, created_at, last_sign_in_at)
+       SELECT ?, ?, ?, ?, ?, ?, ?, ?, NOT EXISTS (SELECT 1 FROM users), CASE WHEN EXISTS (SELECT 1 FROM users) THEN ? ELSE 'active' END, ?, ?`,
     )
-    .bind(id, profile.provider, profile.subject, profile.login, profile.email, profile.name, profile.avatarUrl, newStatus, now, now)
+    .bind(id, profile.provider, profile.subject, profile.login, profile.email, profile.emailVerified === true ? 1 : 0, profile.name, profile.avatarUrl, newStatus, now, now)
     .run();
   const user = await findUser(db, id);
   if (!user) throw new Error(`user ${id} vanished right after it was made`);

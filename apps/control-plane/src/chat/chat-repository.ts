@@ -2,8 +2,8 @@
  * Chat sessions and messages of one project, on the Durable Object's SQLite. Plain functions over
  * `SqlStorage` so they can be tested without the class around them.
  */
-import type { ChatMessage, ChatMessageInput, ChatSession, MessageRole, ToolMetadata } from '@flotilla/contracts';
-import type { NewChatSession } from './project-data-rpc.js';
+import type { ChatMessage, ChatSession, MessageRole, ToolMetadata, UserRef } from '@flotilla/contracts';
+import type { AuthoredMessageInput, NewChatSession } from './project-data-rpc.js';
 
 interface SessionRow {
   id: string;
@@ -25,6 +25,8 @@ interface MessageRow {
   role: MessageRole;
   content: string;
   tool_metadata: string | null;
+  /** JSON contracts `UserRef`: who wrote a user message (ProjectData migration 4), or null. */
+  author: string | null;
   created_at: string;
   [key: string]: SqlStorageValue;
 }
@@ -54,6 +56,7 @@ function toMessage(row: MessageRow): ChatMessage {
     role: row.role,
     content: row.content,
     toolMetadata: row.tool_metadata ? (JSON.parse(row.tool_metadata) as ToolMetadata) : null,
+    ...(row.author ? { author: JSON.parse(row.author) as UserRef } : {}),
     createdAt: row.created_at,
   };
 }
@@ -117,7 +120,7 @@ export function missingSession(sql: SqlStorage, sessionIds: readonly string[]): 
  * was persisted, `updated_at` is bumped, and the topic is taken from the first user message when
  * the session has none. Call inside a transaction. Unknown sessions must be checked before.
  */
-export function insertMessages(sql: SqlStorage, messages: readonly ChatMessageInput[]): BatchResult {
+export function insertMessages(sql: SqlStorage, messages: readonly AuthoredMessageInput[]): BatchResult {
   const persisted: ChatMessage[] = [];
   let duplicates = 0;
   const now = new Date().toISOString();
@@ -137,16 +140,18 @@ export function insertMessages(sql: SqlStorage, messages: readonly ChatMessageIn
       role: message.role,
       content: message.content,
       tool_metadata: message.toolMetadata ? JSON.stringify(message.toolMetadata) : null,
+      author: message.role === 'user' && message.author ? JSON.stringify(message.author) : null,
       created_at: message.timestamp,
     };
     sql.exec(
-      'INSERT INTO chat_messages (session_id, seq, message_id, role, content, tool_metadata, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO chat_messages (session_id, seq, message_id, role, content, tool_metadata, author, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
       row.session_id,
       row.seq,
       row.message_id,
       row.role,
       row.content,
       row.tool_metadata,
+      row.author,
       row.created_at,
     );
     sql.exec(

@@ -21,7 +21,8 @@ export const messageBatchHandlers: CallbackHandlers<'persistMessages'> = {
       if (!(await data.getSession(workspace.project_id, foreign.sessionId))) throw notFound(`chat session ${foreign.sessionId} not found`);
       throw forbidden(`message ${foreign.messageId} is for session ${foreign.sessionId}, not this workspace's session`);
     }
-    const outcome = await data.persistMessageBatch(body.messages);
+    // A node daemon's messages name no author (only the control plane's own prompts do).
+    const outcome = await data.persistMessageBatch(body.messages.map((message) => ({ ...message, author: null })));
     if (!outcome.ok) throw notFound(`chat session ${outcome.sessionId} not found`);
     return { persisted: outcome.persisted, duplicates: outcome.duplicates };
   },

@@ -4,13 +4,13 @@
  * the events each change sends to the project's viewers. Plain functions over the object's
  * storage and a broadcaster; the ProjectData class (project-data.ts) is a thin adapter over them.
  */
-import type { ChatDraft, ChatMessage, ChatMessageInput, ChatSession, ProjectEvent } from '@flotilla/contracts';
+import type { ChatDraft, ChatMessage, ChatSession, ProjectEvent } from '@flotilla/contracts';
 import type { Deps } from '../deps.js';
 import * as drafts from './chat-drafts.js';
 import * as chat from './chat-repository.js';
 import { attemptFollowUpDelivery, findRunningAgent } from './follow-up-delivery.js';
 import * as followUps from './follow-up-queue.js';
-import type { FollowUpAttempt, NewChatSession, PersistBatchOutcome } from './project-data-rpc.js';
+import type { AuthoredMessageInput, FollowUpAttempt, FollowUpPrompt, NewChatSession, PersistBatchOutcome } from './project-data-rpc.js';
 
 /** The storage of one project's chat. */
 export interface ChatStore {
@@ -32,7 +32,7 @@ const FOLLOW_UP_BATCH = 100;
  * Create a chat session (idempotent on its id), with its first message when given, in one
  * transaction; viewers get `session.created`, then the message.
  */
-export function createSession(store: ChatStore, broadcast: Broadcast, projectId: string, input: NewChatSession, firstMessage?: ChatMessageInput): ChatSession {
+export function createSession(store: ChatStore, broadcast: Broadcast, projectId: string, input: NewChatSession, firstMessage?: AuthoredMessageInput): ChatSession {
   const { session, batch } = store.transaction(() => ({
     session: chat.insertSession(store.sql, projectId, input),
     batch: firstMessage ? chat.insertMessages(store.sql, [firstMessage]) : null,
@@ -50,7 +50,7 @@ export function createSession(store: ChatStore, broadcast: Broadcast, projectId:
  * a stored message ends its draft. Unknown sessions refuse the whole batch, storing nothing.
  * `persisted` and `duplicates` count messages, not drafts.
  */
-export function persistMessages(store: ChatStore, broadcast: Broadcast, messages: readonly ChatMessageInput[]): PersistBatchOutcome {
+export function persistMessages(store: ChatStore, broadcast: Broadcast, messages: readonly AuthoredMessageInput[]): PersistBatchOutcome {
   const finals = messages.filter((m) => !m.draft);
   const outcome = store.transaction((): { missing: string } | { batch: chat.BatchResult; drafts: ChatDraft[] } => {
     const missing = chat.missingSession(store.sql, [...new Set(messages.map((m) => m.sessionId))]);
@@ -77,9 +77,9 @@ function announceMessages(broadcast: Broadcast, persisted: readonly ChatMessage[
  * message under `messageId`; the daemon's copy, when it delivers it, deduplicates against it.
  * @returns false when the session does not exist
  */
-export function enqueueFollowUp(store: ChatStore, broadcast: Broadcast, projectId: string, prompt: { sessionId: string; messageId: string; text: string }): boolean {
+export function enqueueFollowUp(store: ChatStore, broadcast: Broadcast, projectId: string, prompt: FollowUpPrompt): boolean {
   const now = new Date().toISOString();
-  const stored = persistMessages(store, broadcast, [{ messageId: prompt.messageId, sessionId: prompt.sessionId, role: 'user', content: prompt.text, timestamp: now }]);
+  const stored = persistMessages(store, broadcast, [{ messageId: prompt.messageId, sessionId: prompt.sessionId, role: 'user', content: prompt.text, timestamp: now, author: prompt.author ?? null }]);
   if (!stored.ok) return false;
   followUps.insertFollowUp(store.sql, projectId, prompt, now);
   return true;

@@ -3,18 +3,21 @@
  * (DESIGN.md §4), and the hibernatable WebSockets of the project's viewers. A thin adapter: its
  * SQLite and alarm, the viewers' sockets, and the chat logic of project-chat.ts.
  */
-import type { ChatMessage, ChatMessageInput, ChatSession, ErrorBody, ProjectEvent, Task } from '@flotilla/contracts';
+import type { ChatMessage, ChatSession, ErrorBody, ProjectEvent, Task } from '@flotilla/contracts';
 import { DurableObject } from 'cloudflare:workers';
 import { depsFromEnv } from '../deps.js';
 import type { Env } from '../env.js';
 import { listDrafts } from './chat-drafts.js';
 import * as chat from './chat-repository.js';
 import * as projectChat from './project-chat.js';
-import type { FollowUpAttempt, NewChatSession, PersistBatchOutcome, ProjectDataRpc } from './project-data-rpc.js';
+import { VIEWER_USER_HEADER, type AuthoredMessageInput, type FollowUpAttempt, type FollowUpPrompt, type NewChatSession, type PersistBatchOutcome, type ProjectDataRpc } from './project-data-rpc.js';
 import { migrate } from './schema.js';
 
 /** WebSocket tag of a viewer that subscribed to one session. */
 const sessionTag = (sessionId: string): string => `session:${sessionId}`;
+
+/** WebSocket tag naming the user a viewer's socket belongs to (closed when they leave the project). */
+const userTag = (userId: string): string => `user:${userId}`;
 
 /** Most messages in one backlog event sent to a (re)connecting viewer. */
 const BACKLOG_PAGE_SIZE = 1_000;
@@ -39,7 +42,7 @@ export class ProjectData extends DurableObject<Env> implements ProjectDataRpc {
     ctx.blockConcurrencyWhile(async () => migrate(this.sql));
   }
 
-  createSession(projectId: string, input: NewChatSession, firstMessage?: ChatMessageInput): ChatSession {
+  createSession(projectId: string, input: NewChatSession, firstMessage?: AuthoredMessageInput): ChatSession {
     return projectChat.createSession(this.store, this.broadcast, projectId, input, firstMessage);
   }
 
@@ -62,11 +65,11 @@ export class ProjectData extends DurableObject<Env> implements ProjectDataRpc {
     return session;
   }
 
-  persistMessageBatch(messages: ChatMessageInput[]): PersistBatchOutcome {
+  persistMessageBatch(messages: AuthoredMessageInput[]): PersistBatchOutcome {
     return projectChat.persistMessages(this.store, this.broadcast, messages);
   }
 
-  enqueueFollowUpPrompt(projectId: string, prompt: { sessionId: string; messageId: string; text: string }): boolean {
+  enqueueFollowUpPrompt(projectId: string, prompt: FollowUpPrompt): boolean {
     return projectChat.enqueueFollowUp(this.store, this.broadcast, projectId, prompt);
   }
 
@@ -110,8 +113,10 @@ export class ProjectData extends DurableObject<Env> implements ProjectDataRpc {
     const after = Number(url.searchParams.get('after') ?? '0') || 0;
     const pair = new WebSocketPair();
     const [client, server] = [pair[0], pair[1]];
-    // A viewer of one session gets only that session's messages (session events go to all).
-    this.ctx.acceptWebSocket(server, sessionId ? [sessionTag(sessionId)] : []);
+    // A viewer of one session gets only that session's messages (session events go to all);
+    // the user tag lets closeUserSockets find a user's sockets.
+    const userId = request.headers.get(VIEWER_USER_HEADER);
+    this.ctx.acceptWebSocket(server, [...(sessionId ? [sessionTag(sessionId)] : []), ...(userId ? [userTag(userId)] : [])]);
     // The whole backlog, page by page; nothing can be persisted in between (the Durable Object
     // runs this synchronously), so the live events that follow continue it without a gap.
     for (let from = after; sessionId; ) {
@@ -125,6 +130,19 @@ export class ProjectData extends DurableObject<Env> implements ProjectDataRpc {
       server.send(JSON.stringify({ type: 'message.draft', sessionId: draft.sessionId, draft } satisfies ProjectEvent));
     }
     return new Response(null, { status: 101, webSocket: client });
+  }
+
+  /** Close every open WebSocket of `userId` (a member removed from the project) with `code` and `reason`; how many. */
+  closeUserSockets(userId: string, code: number, reason: string): number {
+    const sockets = this.ctx.getWebSockets(userTag(userId));
+    for (const ws of sockets) {
+      try {
+        ws.close(code, reason);
+      } catch {
+        // already closed
+      }
+    }
+    return sockets.length;
   }
 
   override webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): void {
@@ -148,8 +166,8 @@ export class ProjectData extends DurableObject<Env> implements ProjectDataRpc {
     const data = JSON.stringify(event);
     for (const ws of this.ctx.getWebSockets()) {
       if (sessionId !== undefined) {
-        const tags = this.ctx.getTags(ws);
-        if (tags.length > 0 && !tags.includes(sessionTag(sessionId))) continue;
+        const sessionTags = this.ctx.getTags(ws).filter((tag) => tag.startsWith('session:'));
+        if (sessionTags.length > 0 && !sessionTags.includes(sessionTag(sessionId))) continue;
       }
       try {
         ws.send(data);

@@ -11,6 +11,7 @@ import { conflict, errorMessage, notFound, unavailable } from '@flotilla/kit';
 import type { PublicHandlers } from '../app-env.js';
 import { recordFromRoute } from '../audit/record.js';
 import { depsFromEnv } from '../deps.js';
+import { callerRef } from '../members/caller.js';
 import { requireProject } from '../projects/projects.js';
 import { resumableTaskOf, resumeTask } from '../tasks/resume.js';
 import { startAgentWithFirstPrompt } from '../workspaces/manual-workspaces.js';
@@ -34,9 +35,10 @@ export const promptHandlers: PublicHandlers<'sendPrompt'> = {
     const data = deps.stubs.projectData(projectId);
     const session = await data.getSession(projectId, sessionId);
     if (!session) throw notFound(`chat session ${sessionId} not found in project ${projectId}`);
+    const author = await callerRef(c);
     let lookup = await findRunningAgent(deps.db, session);
     if (!lookup.running && !session.taskId) {
-      const first = await startAgentWithFirstPrompt(deps, session, body.text).catch((error: unknown) => {
+      const first = await startAgentWithFirstPrompt(deps, session, body.text, author).catch((error: unknown) => {
         throw unavailable(`the agent could not be started: ${errorMessage(error)}`);
       });
       if (first.started) {
@@ -50,13 +52,13 @@ export const promptHandlers: PublicHandlers<'sendPrompt'> = {
     if (!lookup.running) {
       const ended = await resumableTaskOf(deps.db, session);
       if (!ended) throw conflict(lookup.reason);
-      const { messageId } = await resumeTask(deps, ended, body.text, 'user');
+      const { messageId } = await resumeTask(deps, ended, body.text, 'user', author);
       log.info('follow-up prompt resumed the task', { projectId, sessionId, messageId, taskId: ended.id });
       await recordFromRoute(c, { projectId, action: 'task.resumed', target: { kind: 'task', id: ended.id }, detail: { title: ended.title } });
       return { sessionId, messageId, delivery: 'resumed' as const };
     }
     const messageId = crypto.randomUUID();
-    if (!(await data.enqueueFollowUpPrompt(projectId, { sessionId, messageId, text: body.text }))) throw notFound(`chat session ${sessionId} not found`);
+    if (!(await data.enqueueFollowUpPrompt(projectId, { sessionId, messageId, text: body.text, author }))) throw notFound(`chat session ${sessionId} not found`);
     const attempt = await attemptFollowUpDelivery(deps, lookup.agent, { messageId, text: body.text });
     await data.settleFollowUpPrompt(messageId, attempt);
     log.info('follow-up prompt', { projectId, sessionId, messageId, outcome: attempt.kind });

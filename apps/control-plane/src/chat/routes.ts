@@ -6,7 +6,9 @@
 import { notFound } from '@flotilla/kit';
 import type { PublicHandlers } from '../app-env.js';
 import { depsFromEnv } from '../deps.js';
+import { principalOf } from '../auth/principal.js';
 import { requireProject } from '../projects/projects.js';
+import { VIEWER_USER_HEADER } from './project-data-rpc.js';
 import { taskSummaries } from '../tasks/repository.js';
 
 export const chatHandlers: PublicHandlers<'listSessions' | 'projectEvents' | 'getChatSession' | 'listMessages'> = {
@@ -26,7 +28,11 @@ export const chatHandlers: PublicHandlers<'listSessions' | 'projectEvents' | 'ge
     const { db, stubs } = depsFromEnv(c.env);
     await requireProject(db, params.projectId);
     if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') throw notFound('expected a WebSocket upgrade');
-    return stubs.projectData(params.projectId).fetch(c.req.raw);
+    // The socket is tagged with its user, so that removing them from the project closes it: the
+    // header is set here only, replacing any copy from the client.
+    const request = new Request(c.req.raw);
+    request.headers.set(VIEWER_USER_HEADER, principalOf(c.get('principal'), 'user').userId);
+    return stubs.projectData(params.projectId).fetch(request);
   },
 
   getChatSession: async ({ params }, c) => {

@@ -33,6 +33,8 @@ const MIGRATIONS: readonly string[] = [
   FOLLOW_UP_TABLE_SQL,
   // 3: drafts of messages still being written (issue 13).
   DRAFT_TABLE_SQL,
+  // 4: who wrote a user message (issue 14): JSON contracts UserRef, a snapshot taken when it was written.
+  'ALTER TABLE chat_messages ADD COLUMN author TEXT;',
 ];
 
 /** Apply the migrations this database has not seen yet. */

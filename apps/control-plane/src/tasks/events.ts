@@ -16,7 +16,7 @@ import { withVariantsOne } from './variants.js';
 export async function announceTask(deps: Pick<Deps, 'db' | 'stubs' | 'log'>, task: TaskRow): Promise<void> {
   try {
     const projectData = deps.stubs.projectData(task.project_id);
-    await projectData.announceTask(task.variant_agent_types ? await withVariantsOne(deps.db, task) : toTask(task));
+    await projectData.announceTask(task.variant_agent_types || task.created_by ? await withVariantsOne(deps.db, task) : toTask(task));
     const parent = task.parent_task_id ? await getTaskRow(deps.db, task.parent_task_id) : null;
     if (parent) await projectData.announceTask(await withVariantsOne(deps.db, parent));
   } catch (error) {

@@ -40,6 +40,8 @@ export interface TaskRow {
   resume_message_id: string | null;
   /** Why the queued task does not start (its project's daily budget is reached), or null (migration 0014). */
   waiting_reason?: string | null;
+  /** The user who created the task; null for the implicit local user, the shared token or a trigger (migration 0020). */
+  created_by?: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -108,6 +110,8 @@ export interface NewTask {
   parentTaskId?: string | null;
   /** Set on a task run on several agents: its variants' agent types, in order. */
   variantAgentTypes?: readonly AgentType[] | null;
+  /** The user who created it (members/); null or absent: the operator or a trigger. */
+  createdBy?: string | null;
 }
 
 /** A status event to record: `from → to`, by `actor`, with its reason and the step it happened at. */
@@ -131,8 +135,8 @@ export function statusEventStatement(db: D1Database, taskId: string, event: Stat
 function insertTaskStatement(db: D1Database, task: NewTask, now: string): D1PreparedStatement {
   return db
     .prepare(
-      `INSERT INTO tasks (id, project_id, title, description, status, execution_step, agent_type, priority, vm_size, chat_session_id, initial_message_id, parent_task_id, variant_agent_types, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+      `INSERT INTO tasks (id, project_id, title, description, status, execution_step, agent_type, priority, vm_size, chat_session_id, initial_message_id, parent_task_id, variant_agent_types, created_by, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
     )
     .bind(
       task.id,
@@ -148,6 +152,7 @@ function insertTaskStatement(db: D1Database, task: NewTask, now: string): D1Prep
       task.initialMessageId,
       task.parentTaskId ?? null,
       task.variantAgentTypes ? JSON.stringify(task.variantAgentTypes) : null,
+      task.createdBy ?? null,
       now,
       now,
     );

@@ -9,7 +9,7 @@
  * (tasks/resume-prompt.ts). The run completes as any other, with a new commit on the same branch;
  * the task's pull request is kept (task-run.ts).
  */
-import { RESUMABLE_TASK_STATUSES, type ChatSession } from '@flotilla/contracts';
+import { RESUMABLE_TASK_STATUSES, type ChatSession, type UserRef } from '@flotilla/contracts';
 import type { Deps } from '../deps.js';
 import { getWorkspace } from '../workspaces/repository.js';
 import { getTaskRow, runSubjectOf, type TaskRow } from './repository.js';
@@ -46,7 +46,7 @@ export async function resumableTaskOf(db: D1Database, session: ChatSession): Pro
  * @throws FlotillaError conflict (409) when the task changed status meanwhile (another follow-up
  *   resumed it at the same moment)
  */
-export async function resumeTask(deps: ResumeDeps, task: TaskRow, text: string, actor: string): Promise<{ messageId: string; task: TaskRow }> {
+export async function resumeTask(deps: ResumeDeps, task: TaskRow, text: string, actor: string, author: UserRef | null = null): Promise<{ messageId: string; task: TaskRow }> {
   const sessionId = task.chat_session_id;
   const data = deps.stubs.projectData(task.project_id);
   const messageId = crypto.randomUUID();
@@ -63,7 +63,7 @@ export async function resumeTask(deps: ResumeDeps, task: TaskRow, text: string, 
     const at = new Date().toISOString();
     await data.updateSession(task.project_id, sessionId, { status: 'active' });
     await data.persistMessageBatch([
-      { messageId, sessionId, role: 'user', content: text, timestamp: at },
+      { messageId, sessionId, role: 'user', content: text, timestamp: at, author },
       { messageId: crypto.randomUUID(), sessionId, role: 'system', content: `Resuming the task in a new workspace ${where}; the agent gets the conversation so far with this message.`, timestamp: at },
     ]);
   }

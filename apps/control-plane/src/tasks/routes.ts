@@ -11,6 +11,7 @@ import type { PublicHandlers } from '../app-env.js';
 import { recordFromRoute } from '../audit/record.js';
 import { depsFromEnv } from '../deps.js';
 import { withCost, withCosts } from '../costs/task-costs.js';
+import { callerRef } from '../members/caller.js';
 import { requireProject } from '../projects/projects.js';
 import { announceTask } from './events.js';
 import { cancelTask, retryTask } from './lifecycle.js';
@@ -32,7 +33,7 @@ async function requireProjectTask(db: D1Database, projectId: string, taskId: str
 export const taskHandlers: PublicHandlers<'createTask' | 'listTasks' | 'getProjectTask' | 'updateTask' | 'markTaskReady' | 'runTask' | 'cancelTask' | 'retryTask' | 'getTask'> = {
   createTask: async ({ params, body }, c) => {
     const deps = depsFromEnv(c.env);
-    const task = await submitTask(deps, await requireProject(deps.db, params.projectId), body, USER);
+    const task = await submitTask(deps, await requireProject(deps.db, params.projectId), body, USER, await callerRef(c));
     const target = { kind: 'task', id: task.id } as const;
     await recordFromRoute(c, { projectId: task.projectId, action: 'task.created', target, detail: { title: task.title } });
     if (body.run) await recordFromRoute(c, { projectId: task.projectId, action: 'task.run', target, detail: { title: task.title, retry: false } });

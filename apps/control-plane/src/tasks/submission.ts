@@ -6,7 +6,7 @@
  * the run needs of the task so it never reads the row again. A task on several agents
  * (`agentTypes`) is queued itself and hands the run to its variants (tasks/variants.ts).
  */
-import { deriveTaskTitle, newId, type CreateTaskRequest, type Project, type Task } from '@flotilla/contracts';
+import { deriveTaskTitle, newId, type CreateTaskRequest, type Project, type Task, type UserRef } from '@flotilla/contracts';
 import type { Deps } from '../deps.js';
 import { announceTask } from './events.js';
 import { insertTaskWithEvents, runSubjectOf, toTask, type StatusEvent, type TaskRow } from './repository.js';
@@ -19,14 +19,16 @@ type TaskDeps = Pick<Deps, 'db' | 'stubs' | 'log'>;
  * Create a task in `project`: `draft`, or with `run: true` queued (its events `null → ready`
  * "created" and `ready → queued` "run requested") and handed to its TaskRunner — or, with
  * `agentTypes`, to its variants (one per agent type, created when it is queued).
+ * @param createdBy the signed-in user asking (recorded on the task, and as the author of its first
+ *   chat message); null for the operator's implicit user, the shared token or a trigger
  * @returns the task as stored (a task on several agents with its `variants`)
  */
-export async function submitTask(deps: TaskDeps, project: Project, input: CreateTaskRequest, actor: string): Promise<Task> {
+export async function submitTask(deps: TaskDeps, project: Project, input: CreateTaskRequest, actor: string, createdBy: UserRef | null = null): Promise<Task> {
   const taskId = newId('tsk');
   const chatSessionId = newId('ses');
   const initialMessageId = crypto.randomUUID();
   const title = input.title ?? deriveTaskTitle(input.description);
-  const firstMessage = { messageId: initialMessageId, sessionId: chatSessionId, role: 'user' as const, content: input.description, timestamp: new Date().toISOString() };
+  const firstMessage = { messageId: initialMessageId, sessionId: chatSessionId, role: 'user' as const, content: input.description, timestamp: new Date().toISOString(), author: createdBy };
   await deps.stubs.projectData(project.id).createSession(project.id, { id: chatSessionId, taskId, workspaceId: null, topic: title }, firstMessage);
   // A task on several agents has no run (nor execution step) of its own: its variants do.
   const firstStep = input.run && !input.agentTypes ? 'node_selection' : null;
@@ -51,12 +53,13 @@ export async function submitTask(deps: TaskDeps, project: Project, input: Create
       chatSessionId,
       initialMessageId,
       variantAgentTypes: input.agentTypes ?? null,
+      createdBy: createdBy?.userId ?? null,
     },
     events,
   );
   await announceTask(deps, row);
   if (input.run) await startRunOf(deps, row, actor);
-  return input.agentTypes ? withVariantsOne(deps.db, row) : toTask(row);
+  return input.agentTypes || createdBy ? withVariantsOne(deps.db, row) : toTask(row);
 }
 
 /**

@@ -11,6 +11,7 @@ import { addModelUsage, AGENT_CATALOG, AgentType, EMPTY_MODEL_USAGE, newId, type
 import { conflict } from '@flotilla/kit';
 import { z } from 'zod';
 import type { Deps } from '../deps.js';
+import { userRefs } from '../members/repository.js';
 import { insertTasksWithEvents, listVariantRows, runSubjectOf, toTask, type NewTask, type TaskRow } from './repository.js';
 
 type TaskDeps = Pick<Deps, 'db' | 'stubs' | 'log'>;
@@ -46,8 +47,11 @@ export function toTaskVariant(row: TaskRow): TaskVariant {
 export async function withVariants(db: D1Database, rows: readonly TaskRow[]): Promise<Task[]> {
   const parentIds = rows.filter((row) => row.variant_agent_types).map((row) => row.id);
   const variantRows = await listVariantRows(db, parentIds);
+  // Who created each task (members/): one read, only when some task has a creator.
+  const creators = await userRefs(db, rows.flatMap((row) => (row.created_by ? [row.created_by] : [])));
   return rows.map((row) => {
-    const task = toTask(row);
+    const creator = row.created_by ? creators.get(row.created_by) : undefined;
+    const task = creator ? { ...toTask(row), createdBy: creator } : toTask(row);
     if (!row.variant_agent_types) return task;
     const variants = variantRows.filter((variant) => variant.parent_task_id === row.id).map(toTaskVariant);
     const usages = variants.flatMap((variant) => (variant.usage ? [variant.usage] : []));
@@ -73,12 +77,14 @@ export async function startVariants(deps: TaskDeps, parent: TaskRow, actor: stri
   const agentTypes = variantAgentTypesOf(parent);
   if (!agentTypes) throw conflict(`task ${parent.id} does not run on several agents`);
   const projectData = deps.stubs.projectData(parent.project_id);
+  // The variants' first messages are their creator's words, like the parent's.
+  const author = parent.created_by ? ((await userRefs(deps.db, [parent.created_by])).get(parent.created_by) ?? null) : null;
   const variants: NewTask[] = [];
   for (const agentType of agentTypes) {
     const taskId = newId('tsk');
     const chatSessionId = newId('ses');
     const initialMessageId = crypto.randomUUID();
-    const firstMessage = { messageId: initialMessageId, sessionId: chatSessionId, role: 'user' as const, content: parent.description, timestamp: new Date().toISOString() };
+    const firstMessage = { messageId: initialMessageId, sessionId: chatSessionId, role: 'user' as const, content: parent.description, timestamp: new Date().toISOString(), author };
     await projectData.createSession(parent.project_id, { id: chatSessionId, taskId, workspaceId: null, topic: variantTitle(parent.title, agentType) }, firstMessage);
     variants.push({
       id: taskId,
@@ -93,6 +99,7 @@ export async function startVariants(deps: TaskDeps, parent: TaskRow, actor: stri
       chatSessionId,
       initialMessageId,
       parentTaskId: parent.id,
+      createdBy: parent.created_by ?? null,
     });
   }
   const rows = await insertTasksWithEvents(deps.db, variants, [

@@ -7,7 +7,7 @@
  * (`startAgentWithFirstPrompt`); later prompts are follow-ups (chat/follow-up-delivery.ts). The
  * agent's messages reach the chat through the node daemon's outbox, exactly like a task's.
  */
-import { newId, manualWorkspaceBranchName, type ChatSession, type CreateManualWorkspaceRequest, type ManualWorkspace, type Project, type WorkspaceStatus } from '@flotilla/contracts';
+import { newId, manualWorkspaceBranchName, type ChatSession, type CreateManualWorkspaceRequest, type ManualWorkspace, type Project, type UserRef, type WorkspaceStatus } from '@flotilla/contracts';
 import type { Deps } from '../deps.js';
 import { getNode } from '../nodes/repository.js';
 import { claimRegisteredAgentSession, getWorkspace, latestAgentSession, setAgentSessionStatus } from './repository.js';
@@ -86,7 +86,7 @@ export type FirstPromptOutcome = { started: true; messageId: string } | { starte
  * follow-up way).
  * @throws when the node daemon refuses or cannot be reached (the session can be started again)
  */
-export async function startAgentWithFirstPrompt(deps: Pick<Deps, 'db' | 'config' | 'stubs'>, session: ChatSession, text: string): Promise<FirstPromptOutcome> {
+export async function startAgentWithFirstPrompt(deps: Pick<Deps, 'db' | 'config' | 'stubs'>, session: ChatSession, text: string, author: UserRef | null = null): Promise<FirstPromptOutcome> {
   const notStartable = (why: string): FirstPromptOutcome => ({ started: false, reason: `the agent of session ${session.id} cannot be started: ${why}` });
   if (session.taskId || !session.workspaceId) return notStartable('it is not the session of a workspace created by hand');
   const workspace = await getWorkspace(deps.db, session.workspaceId);
@@ -101,7 +101,7 @@ export async function startAgentWithFirstPrompt(deps: Pick<Deps, 'db' | 'config'
   // The policy chosen when the workspace was created (kept by its WorkspaceRunner).
   const permissionPolicy = (await deps.stubs.workspaceRunner(workspace.id).getState())?.manualWorkspace?.permissionPolicy ?? 'allow';
   try {
-    await deps.stubs.projectData(session.projectId).persistMessageBatch([{ messageId, sessionId: session.id, role: 'user', content: text, timestamp: new Date().toISOString() }]);
+    await deps.stubs.projectData(session.projectId).persistMessageBatch([{ messageId, sessionId: session.id, role: 'user', content: text, timestamp: new Date().toISOString(), author }]);
     await startAgentSession(deps, {
       node: { id: node.id, url: node.url },
       workspaceId: workspace.id,

@@ -23,6 +23,7 @@ import type { PublicHandlers } from '../app-env.js';
 import { signedInUserId } from '../auth/principal.js';
 import { recordFromRoute } from '../audit/record.js';
 import { depsFromEnv, type Deps } from '../deps.js';
+import { principalOf } from '../auth/principal.js';
 import { requireProject } from '../projects/projects.js';
 import { destroyWorkspaceAndRelease } from './disposal.js';
 import { taskStillRunsIn } from './expiry.js';
@@ -93,5 +94,5 @@ export const workspaceHandlers: PublicHandlers<'createWorkspace' | 'listWorkspac
     return reply(await requireManualWorkspace(deps, projectId, workspaceId), outcome.value === 'destroyed' ? 200 : 202);
   },
 
-  viewerToken: ({ params }, c) => viewerToken(depsFromEnv(c.env), params.projectId, params.workspaceId),
+  viewerToken: ({ params }, c) => viewerToken(depsFromEnv(c.env), params.projectId, params.workspaceId, principalOf(c.get('principal'), 'user').userId),
 };

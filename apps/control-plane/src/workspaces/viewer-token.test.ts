@@ -23,7 +23,7 @@ describe('POST …/workspaces/:workspaceId/viewer-token', () => {
     expect(body.url).toBe(`ws://127.0.0.1:9/unused/workspaces/${ws.workspaceId}/agent/ws`);
     const jwks = (await (await api('/.well-known/jwks.json')).json()) as Parameters<typeof createLocalJWKSet>[0];
     const { payload } = await jwtVerify(body.token, createLocalJWKSet(jwks), { issuer: JWT_ISSUER, audience: JwtAudience.workspaceTerminal });
-    expect(payload).toMatchObject({ sub: ws.nodeId, workspaceId: ws.workspaceId });
+    expect(payload).toMatchObject({ sub: ws.nodeId, workspaceId: ws.workspaceId, usr: 'local' }); // the user it was made for
     expect(Date.parse(body.expiresAt) - Date.now()).toBeLessThanOrEqual(5 * 60 * 1000);
   });
 

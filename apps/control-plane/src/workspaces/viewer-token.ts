@@ -13,11 +13,11 @@ import { requireProject } from '../projects/projects.js';
 import { getWorkspace } from './repository.js';
 
 /**
- * A viewer token for workspace `workspaceId` of project `projectId`.
+ * A viewer token for workspace `workspaceId` of project `projectId`, made for the user `userId` (its `usr` claim).
  * @throws FlotillaError 404 when the project or the workspace (in that project) is unknown or
  *   gone; 409 when the workspace or its node is not running yet
  */
-export async function viewerToken(deps: Pick<Deps, 'db' | 'config'>, projectId: string, workspaceId: string): Promise<ViewerTokenResponse> {
+export async function viewerToken(deps: Pick<Deps, 'db' | 'config'>, projectId: string, workspaceId: string, userId: string): Promise<ViewerTokenResponse> {
   await requireProject(deps.db, projectId);
   const workspace = await getWorkspace(deps.db, workspaceId);
   if (!workspace || workspace.project_id !== projectId || workspace.status === 'destroyed') throw notFound(`workspace ${workspaceId} not found in project ${projectId}`);
@@ -27,7 +27,7 @@ export async function viewerToken(deps: Pick<Deps, 'db' | 'config'>, projectId: 
   const ttlMs = deps.config.VIEWER_TOKEN_TTL_MS;
   return {
     url: `${node.url.replace(/^http/, 'ws').replace(/\/$/, '')}/workspaces/${encodeURIComponent(workspaceId)}/agent/ws`,
-    token: await signViewerToken(deps, node.id, workspaceId, ttlMs),
+    token: await signViewerToken(deps, node.id, workspaceId, userId, ttlMs),
     expiresAt: new Date(Date.now() + ttlMs).toISOString(),
   };
 }
