@@ -27,6 +27,17 @@ export function roleAtLeast(role: ProjectRole, needed: ProjectRole): boolean {
 export const AssignableRole = z.enum(['admin', 'member', 'viewer']);
 export type AssignableRole = z.infer<typeof AssignableRole>;
 
+/**
+ * Whose stored credentials (agent keys, repository tokens, cloud tokens) a project's runs use
+ * (issue 14, item 3): `owner` — the project owner's, for every task; `creator` — each task's own
+ * creator's (a workspace made by hand: its maker's). Tasks of no user (made by a trigger, the
+ * shared API token or local mode's implicit user) use the owner's. A project with no owner (made
+ * by the operator) uses the operator's. A node only ever holds one user's credentials: a warm node
+ * is reused only by runs on the same user's credentials.
+ */
+export const CredentialsFrom = z.enum(['owner', 'creator']);
+export type CredentialsFrom = z.infer<typeof CredentialsFrom>;
+
 /** Who a user is, as members, task creators and chat message authors show them. */
 export const UserRef = z.object({
   userId: z.string(),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ProjectRole } from './members.js';
+import { CredentialsFrom, ProjectRole } from './members.js';
 import { AgentType } from './agents.js';
 import { DailyBudget } from './costs.js';
 import { HotAgentCount } from './hot-agents.js';
@@ -37,6 +37,8 @@ export const Project = z.object({
   hotAgents: HotAgentCount,
   /** The caller's role in the project (members.ts): `owner` for the operator and deployment administrators. Absent where an answer is not for one caller. */
   role: ProjectRole.optional(),
+  /** Whose stored credentials its runs use (members.ts `CredentialsFrom`). */
+  credentialsFrom: CredentialsFrom.default('owner'),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

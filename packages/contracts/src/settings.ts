@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CredentialsFrom } from './members.js';
 import { AgentAvailability, AgentType, ModelApi } from './agents.js';
 import { DailyBudget } from './costs.js';
 import { EgressAllowlist } from './egress.js';
@@ -26,6 +27,8 @@ export const UpdateProjectRequest = z
     dailyBudget: DailyBudget.nullable().optional(),
     /** Hot agents to keep per agent type (issue 15, contracts hot-agents.ts); 0 keeps none. */
     hotAgents: z.number().int().min(0).max(5).optional(),
+    /** Whose stored credentials its runs use: the owner's, or each task's creator's (members.ts `CredentialsFrom`). */
+    credentialsFrom: CredentialsFrom.optional(),
   })
   .refine((v) => Object.keys(v).length > 0, 'at least one setting must be given');
 export type UpdateProjectRequest = z.infer<typeof UpdateProjectRequest>;

@@ -6,7 +6,7 @@
  */
 import { AgentType } from '@flotilla/contracts';
 import type { PublicHandlers } from '../app-env.js';
-import { IMPLICIT_USER_ID } from '../auth/principal.js';
+import { callerId } from '../auth/principal.js';
 import { listCredentials } from '../credentials/repository.js';
 import { depsFromEnv } from '../deps.js';
 import { latestAgentAnnouncement } from '../nodes/repository.js';
@@ -16,7 +16,7 @@ export const agentHandlers: PublicHandlers<'listAgents'> = {
   /** One entry per agent type, in the order of contracts `AgentType`. Reads D1 only; decrypts nothing. */
   listAgents: async (_request, c) => {
     const { db } = depsFromEnv(c.env);
-    const [credentials, announced] = await Promise.all([listCredentials(db, IMPLICIT_USER_ID), latestAgentAnnouncement(db, IMPLICIT_USER_ID)]);
+    const [credentials, announced] = await Promise.all([listCredentials(db, callerId(c.get('principal'))), latestAgentAnnouncement(db)]);
     const stored = new Map(credentials.filter((credential) => credential.kind === 'agent').map((credential) => [credential.name, credential]));
     return { agents: AgentType.options.map((agentType) => agentInfo(agentType, stored.get(agentType) ?? null, announced)) };
   },

@@ -44,6 +44,21 @@ export interface WorkspacePrincipal {
 export type Principal = UserPrincipal | NodePrincipal | WorkspacePrincipal;
 
 /**
+ * The id of the public API's caller: a signed-in user's (by session cookie or personal token),
+ * or {@link IMPLICIT_USER_ID} for the operator (local mode, the shared API token).
+ * @throws FlotillaError internal (500) on a route whose caller is not a user (a bug)
+ */
+export function callerId(principal: Principal | undefined): string {
+  return principalOf(principal, 'user').userId;
+}
+
+/** The signed-in user calling the public API, or null for the operator (local mode, the shared token). */
+export function signedInUserId(principal: Principal | undefined): string | null {
+  const id = callerId(principal);
+  return id === IMPLICIT_USER_ID ? null : id;
+}
+
+/**
  * The principal of kind `kind`, as the route's middleware set it.
  * @throws FlotillaError internal (500) when the route's middleware set another kind (a bug: the
  *   route table's auth kind and the handler disagree)

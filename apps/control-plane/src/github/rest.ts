@@ -6,7 +6,7 @@
  * header; it is never logged nor answered.
  */
 import type { GitCredential } from '@flotilla/contracts';
-import { IMPLICIT_USER_ID } from '../auth/principal.js';
+import { credentialUserFor, taskCreatorId } from '../credentials/credential-user.js';
 import { gitCredentialFor } from '../credentials/git-tokens.js';
 import type { Deps } from '../deps.js';
 
@@ -14,12 +14,14 @@ import type { Deps } from '../deps.js';
 export const NO_GITHUB_TOKEN = 'no repository token is saved for github.com (PUT /api/credentials/git/github.com)';
 
 /**
- * The repository token saved for the host of `repoUrl` (github.com for a project on GitHub), or
- * undefined when none is saved.
+ * The repository token saved for the host of `repoUrl` (github.com for a project on GitHub) by
+ * the user whose credentials task `taskId` of project `projectId` runs on
+ * (credentials/credential-user.ts), or undefined when they saved none.
  * @throws when a stored token cannot be decrypted (credential storage not configured, or a changed key)
  */
-export function githubCredentialFor(deps: Pick<Deps, 'db' | 'config'>, repoUrl: string): Promise<GitCredential | undefined> {
-  return gitCredentialFor(deps, IMPLICIT_USER_ID, repoUrl);
+export async function githubCredentialFor(deps: Pick<Deps, 'db' | 'config'>, repoUrl: string, task: { projectId: string; taskId: string }): Promise<GitCredential | undefined> {
+  const userId = await credentialUserFor(deps.db, { projectId: task.projectId, creatorId: await taskCreatorId(deps.db, task.taskId) });
+  return gitCredentialFor(deps, userId, repoUrl);
 }
 
 /**

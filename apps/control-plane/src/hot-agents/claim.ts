@@ -12,6 +12,7 @@
 import { gitHostOf, type AgentType, type ClaimHotAgentRequest } from '@flotilla/contracts';
 import { FlotillaError } from '@flotilla/kit';
 import { signCallbackToken } from '../auth/tokens.js';
+import { credentialUserFor } from '../credentials/credential-user.js';
 import { gitCredentialFor } from '../credentials/git-tokens.js';
 import type { Deps } from '../deps.js';
 import { requireCredentialChannel } from '../nodes/credential-channel.js';
@@ -31,6 +32,8 @@ export interface HotAgentClaimant {
   vmSize: string | null;
   chatSessionId: string | null;
   branch: string;
+  /** The task's creator: a hot agent is taken only on the node of the user whose credentials the task runs on. */
+  creatorId: string | null;
   /** Moves the task `queued → delegated` with the workspace (the task run's own bookkeeping). */
   delegate: (workspaceId: string, nodeId: string, hotAgentId: string) => Promise<void>;
 }
@@ -97,6 +100,8 @@ async function claimNew(deps: Deps, task: HotAgentClaimant): Promise<HotAgentRow
     projectId: task.projectId,
     agentType: task.agentType,
     taskId: task.taskId,
+    // Prepared with its node's user's credentials: only a task on that user's credentials takes it.
+    userId: await credentialUserFor(deps.db, { projectId: task.projectId, creatorId: task.creatorId }),
     size: effectiveVmSize(task.vmSize, project.defaultVmSize),
     aliveSince: new Date(Date.now() - deps.config.NODE_HEARTBEAT_TIMEOUT_MS).toISOString(),
   });

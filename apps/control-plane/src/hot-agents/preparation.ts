@@ -4,12 +4,12 @@
  * task's agent type — each missing hot agent is recorded (`ready`) and prepared on that node
  * (`POST {node}/hot-agents`: clone, spawn the agent in the workspace's sandbox, ACP `initialize`
  * and `session/new`). A hot agent is prepared with exactly what a task workspace of the project
- * gets: the project's repository and egress allowlist, the owner's repository token and stored
- * agent key — nothing of any task. A claimed one is replaced the same way when its task's run ends.
+ * gets: the project's repository and egress allowlist, the repository token and stored agent key
+ * of the node's user (whose credentials the run that left the node used) — nothing of any task.
+ * A task takes it only when it runs on that user's credentials (claim.ts). A claimed one is replaced the same way when its task's run ends.
  */
 import { egressAllowlistFor, gitHostOf, type AgentType, type PrepareHotAgentRequest } from '@flotilla/contracts';
 import { errorMessage, type Logger } from '@flotilla/kit';
-import { IMPLICIT_USER_ID } from '../auth/principal.js';
 import { signCallbackToken } from '../auth/tokens.js';
 import { agentCredentialsFor } from '../credentials/agent-keys.js';
 import { gitCredentialFor } from '../credentials/git-tokens.js';
@@ -52,7 +52,7 @@ export async function topUpHotAgents(deps: Deps, at: { projectId: string; agentT
         requireCredentialChannel({ id: node.id, url: node.url }, `the repository token for ${gitHostOf(project.repoUrl) ?? 'this repository'}`);
         body.gitCredential = gitCredential;
       }
-      const agentCredentials = await agentCredentialsFor(deps, IMPLICIT_USER_ID, at.agentType);
+      const agentCredentials = await agentCredentialsFor(deps, node.user_id, at.agentType);
       if (agentCredentials) {
         requireCredentialChannel({ id: node.id, url: node.url }, `the stored ${at.agentType} API key`);
         body.agentCredentials = agentCredentials;

@@ -42,23 +42,23 @@ export async function insertHotAgent(db: D1Database, at: { projectId: string; ag
 }
 
 /**
- * Claim the oldest `ready` hot agent of `projectId` and `agentType` for `taskId`, on a node that
- * is ready or warm, of `size`, and heard from since `aliveSince` (ISO). One statement: of any
+ * Claim the oldest `ready` hot agent of `projectId` and `agentType` for `taskId`, on a node of
+ * `userId` (whose credentials it holds) that is ready or warm, of `size`, and heard from since `aliveSince` (ISO). One statement: of any
  * number of tasks claiming at once, exactly one gets each hot agent.
  * @returns the claimed row, or null when there is none to claim
  */
-export async function claimReadyHotAgent(db: D1Database, claim: { projectId: string; agentType: AgentType; taskId: string; size: string; aliveSince: string }): Promise<HotAgentRow | null> {
+export async function claimReadyHotAgent(db: D1Database, claim: { projectId: string; agentType: AgentType; taskId: string; userId: string; size: string; aliveSince: string }): Promise<HotAgentRow | null> {
   return db
     .prepare(
       `UPDATE hot_agents SET status = 'claimed', task_id = ?, claimed_at = ?
        WHERE id = (
          SELECT h.id FROM hot_agents h JOIN nodes n ON n.id = h.node_id
          WHERE h.project_id = ? AND h.agent_type = ? AND h.status = 'ready'
-           AND n.status IN ('ready', 'warm') AND n.size = ? AND n.last_heartbeat_at >= ?
+           AND n.status IN ('ready', 'warm') AND n.user_id = ? AND n.size = ? AND n.last_heartbeat_at >= ?
          ORDER BY h.created_at LIMIT 1)
        AND status = 'ready' RETURNING *`,
     )
-    .bind(claim.taskId, new Date().toISOString(), claim.projectId, claim.agentType, claim.size, claim.aliveSince)
+    .bind(claim.taskId, new Date().toISOString(), claim.projectId, claim.agentType, claim.userId, claim.size, claim.aliveSince)
     .first<HotAgentRow>();
 }
 

@@ -123,13 +123,13 @@ export function agentsOfNode(row: Pick<NodeRow, 'agents'>): AgentAvailability[] 
 }
 
 /**
- * The newest announcement of agents by a node of `userId` (any status: a destroyed node's daemon
- * ran with the settings its successors get), or null when no node announced any.
+ * The newest announcement of agents by any node (any status, any user's: a destroyed node's
+ * daemon ran with the settings its successors get, and every node runs the same daemon), or null
+ * when no node announced any.
  */
-export async function latestAgentAnnouncement(db: D1Database, userId: string): Promise<AgentAvailability[] | null> {
+export async function latestAgentAnnouncement(db: D1Database): Promise<AgentAvailability[] | null> {
   const row = await db
-    .prepare('SELECT agents FROM nodes WHERE user_id = ? AND agents IS NOT NULL ORDER BY agents_announced_at DESC, created_at DESC LIMIT 1')
-    .bind(userId)
+    .prepare('SELECT agents FROM nodes WHERE agents IS NOT NULL ORDER BY agents_announced_at DESC, created_at DESC LIMIT 1')
     .first<Pick<NodeRow, 'agents'>>();
   return row ? agentsOfNode(row) : null;
 }

@@ -12,7 +12,7 @@ import { IMPLICIT_USER_ID } from '../auth/principal.js';
 import { getProject } from '../projects/repository.js';
 import type { TaskRow } from '../tasks/repository.js';
 import { insertJobs, type NewJob } from './job-repository.js';
-import { listPushSubscriptions } from './push-repository.js';
+import { listPushSubscriptionsOfProject } from './push-repository.js';
 import { listWebhookRows, toWebhook } from './webhook-repository.js';
 
 const EVENT_OF_STATUS: Partial<Record<TaskStatus, NotificationEvent>> = { completed: 'task.completed', failed: 'task.failed' };
@@ -57,7 +57,7 @@ export function notificationPayload(event: NotificationEvent, task: TaskRow, pro
  */
 export async function queueNotification(deps: Pick<Deps, 'db' | 'stubs'>, payload: NotificationPayload, subjectId: string): Promise<void> {
   const projectId = payload.project.id;
-  const [webhooks, subscriptions] = await Promise.all([listWebhookRows(deps.db, projectId), listPushSubscriptions(deps.db, IMPLICIT_USER_ID)]);
+  const [webhooks, subscriptions] = await Promise.all([listWebhookRows(deps.db, projectId), listPushSubscriptionsOfProject(deps.db, projectId, IMPLICIT_USER_ID)]);
   const common = { projectId, event: payload.event, subjectId, taskId: payload.task?.id ?? null, payload: JSON.stringify(payload) };
   const jobs: NewJob[] = [
     ...webhooks.filter((row) => toWebhook(row).events.includes(payload.event)).map((row) => ({ ...common, targetKind: 'webhook' as const, targetId: row.id })),

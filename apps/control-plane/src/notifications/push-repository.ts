@@ -42,9 +42,15 @@ export async function deletePushSubscriptionById(db: D1Database, id: string): Pr
   await db.prepare('DELETE FROM push_subscriptions WHERE id = ?').bind(id).run();
 }
 
-/** The subscriptions of user `userId`. */
-export async function listPushSubscriptions(db: D1Database, userId: string): Promise<PushSubscriptionRow[]> {
-  const { results } = await db.prepare('SELECT * FROM push_subscriptions WHERE user_id = ? ORDER BY created_at').bind(userId).all<PushSubscriptionRow>();
+/**
+ * The subscriptions of everyone who may read project `projectId`: its members' (issue 14 item 2)
+ * and the operator's (`operatorId`: local mode's implicit user, the shared token), oldest first.
+ */
+export async function listPushSubscriptionsOfProject(db: D1Database, projectId: string, operatorId: string): Promise<PushSubscriptionRow[]> {
+  const { results } = await db
+    .prepare('SELECT * FROM push_subscriptions WHERE user_id = ? OR user_id IN (SELECT user_id FROM project_members WHERE project_id = ?) ORDER BY created_at')
+    .bind(operatorId, projectId)
+    .all<PushSubscriptionRow>();
   return results;
 }
 

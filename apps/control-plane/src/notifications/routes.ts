@@ -8,7 +8,7 @@
  */
 import { notFound } from '@flotilla/kit';
 import type { PublicHandlers } from '../app-env.js';
-import { IMPLICIT_USER_ID } from '../auth/principal.js';
+import { callerId } from '../auth/principal.js';
 import { recordFromRoute } from '../audit/record.js';
 import { credentialKey, sealSecret } from '../credentials/crypto.js';
 import { depsFromEnv } from '../deps.js';
@@ -70,7 +70,7 @@ export const notificationHandlers: PublicHandlers<
   putPushSubscription: async ({ body }, c) => {
     const deps = depsFromEnv(c.env);
     const endpoint = checkTargetUrl(body.endpoint, 'push endpoint', deps.config.isLocalMode);
-    await upsertPushSubscription(deps.db, IMPLICIT_USER_ID, { ...body, endpoint });
+    await upsertPushSubscription(deps.db, callerId(c.get('principal')), { ...body, endpoint });
     deps.log.child({ component: 'notifications' }).info('push subscription saved', { host: new URL(endpoint).host });
     return null;
   },
@@ -84,7 +84,7 @@ export const notificationHandlers: PublicHandlers<
     } catch {
       // not a URL: no subscription can have it
     }
-    if (!(await deletePushSubscription(deps.db, IMPLICIT_USER_ID, endpoint))) throw notFound('no push subscription at that endpoint');
+    if (!(await deletePushSubscription(deps.db, callerId(c.get('principal')), endpoint))) throw notFound('no push subscription at that endpoint');
     return null;
   },
 };

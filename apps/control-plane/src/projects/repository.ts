@@ -1,5 +1,5 @@
 /** D1 storage of projects: `projects`. Every SQL statement on it is here. */
-import { DailyBudget, newId, type AgentType, type CreateProjectRequest, type Project, type ProviderName, type UpdateProjectRequest, type VmSize } from '@flotilla/contracts';
+import { CredentialsFrom, DailyBudget, newId, type AgentType, type CreateProjectRequest, type Project, type ProviderName, type UpdateProjectRequest, type VmSize } from '@flotilla/contracts';
 
 interface ProjectRow {
   id: string;
@@ -15,6 +15,8 @@ interface ProjectRow {
   daily_budget?: string | null;
   /** Hot agents kept per agent type (migration 0011). */
   hot_agents: number;
+  /** Whose credentials its runs use (migration 0021). */
+  credentials_from?: string;
   created_at: string;
   updated_at: string;
 }
@@ -31,6 +33,7 @@ function toProject(row: ProjectRow): Project {
     egressAllowlist: JSON.parse(row.egress_allowlist) as string[],
     dailyBudget: row.daily_budget ? DailyBudget.parse(JSON.parse(row.daily_budget)) : null,
     hotAgents: row.hot_agents ?? 0,
+    credentialsFrom: CredentialsFrom.catch('owner').parse(row.credentials_from),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -85,6 +88,7 @@ const PROJECT_COLUMNS: Record<keyof UpdateProjectRequest, string> = {
   egressAllowlist: 'egress_allowlist',
   dailyBudget: 'daily_budget',
   hotAgents: 'hot_agents',
+  credentialsFrom: 'credentials_from',
 };
 
 /** Settings stored as JSON text. */

@@ -10,6 +10,7 @@
 import type { PublicHandlers } from '../app-env.js';
 import { recordFromRoute } from '../audit/record.js';
 import { IMPLICIT_USER_ID, principalOf } from '../auth/principal.js';
+import { credentialUserFor } from '../credentials/credential-user.js';
 import { projectScopeOf } from '../auth/token-scope.js';
 import { depsFromEnv } from '../deps.js';
 import { callerRole } from '../members/access.js';
@@ -20,7 +21,8 @@ import { listProjects } from './repository.js';
 export const projectHandlers: PublicHandlers<'createProject' | 'listProjects' | 'getProject' | 'updateProject'> = {
   createProject: async ({ body }, c) => {
     const principal = principalOf(c.get('principal'), 'user');
-    const project = await createProject(depsFromEnv(c.env), IMPLICIT_USER_ID, body);
+    // The repository is checked with the caller's own repository token.
+    const project = await createProject(depsFromEnv(c.env), principal.userId, body);
     // A real user owns what they create; the implicit local user (and the shared token) is the operator and owns everything anyway.
     if (principal.userId !== IMPLICIT_USER_ID) {
       await insertMember(c.env.DB, { projectId: project.id, userId: principal.userId, role: 'owner', addedBy: null, addedAt: project.createdAt });
@@ -39,7 +41,9 @@ export const projectHandlers: PublicHandlers<'createProject' | 'listProjects' | 
   },
   getProject: async ({ params }, c) => ({ ...(await requireProject(c.env.DB, params.projectId)), role: callerRole(c) }),
   updateProject: async ({ params, body }, c) => {
-    const project = await changeProject(depsFromEnv(c.env), IMPLICIT_USER_ID, params.projectId, body);
+    // A new default branch is checked with the token the project's runs use (its owner's).
+    const credentialUser = await credentialUserFor(c.env.DB, { projectId: params.projectId, creatorId: null });
+    const project = await changeProject(depsFromEnv(c.env), credentialUser, params.projectId, body);
     await recordFromRoute(c, { projectId: project.id, action: 'project.updated', target: { kind: 'project', id: project.id }, detail: { settings: Object.keys(body) } });
     return { ...project, role: callerRole(c) };
   },

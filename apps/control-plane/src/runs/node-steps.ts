@@ -7,9 +7,9 @@
  */
 import { newId } from '@flotilla/contracts';
 import { permanentFailure } from '@flotilla/kit';
-import { IMPLICIT_USER_ID } from '../auth/principal.js';
 import { signCallbackToken } from '../auth/tokens.js';
 import { setting, type Config } from '../config.js';
+import { credentialUserFor } from '../credentials/credential-user.js';
 import { readDaemonManifest } from '../nodes/daemon-artifact.js';
 import { registerNodeDnsRecord } from '../nodes/dns.js';
 import { getProvider } from '../nodes/providers.js';
@@ -22,16 +22,21 @@ import { requireField, type RunStepContext, type StepOutcome } from './step.js';
 /**
  * node_selection for a run's subject: `holderId` (a task id, or a manual workspace's id) holds
  * the node in its NodeLifecycle until the run releases it; `vmSize` null means the project's
- * default. A reused node skips provisioning.
+ * default. A reused node skips provisioning. The node is of the user whose credentials the run
+ * uses (credentials/credential-user.ts: the project's owner, or `creatorId`): only such a node is
+ * reused, and a new one is theirs — every later step reads the credentials of its node's user.
  */
-export async function selectNodeFor({ deps, state, log, remember }: RunStepContext, subject: { holderId: string; projectId: string; vmSize: string | null }): Promise<StepOutcome> {
+export async function selectNodeFor(
+  { deps, state, log, remember }: RunStepContext,
+  subject: { holderId: string; projectId: string; vmSize: string | null; creatorId: string | null },
+): Promise<StepOutcome> {
   const project = await getProject(deps.db, subject.projectId);
   if (!project) throw permanentFailure(`project ${subject.projectId} no longer exists`);
   const candidateId = state.nodeId ?? newId('nod');
   if (!state.nodeId) await remember({ nodeId: candidateId });
   const requirements = {
     holderId: subject.holderId,
-    userId: IMPLICIT_USER_ID,
+    userId: await credentialUserFor(deps.db, { projectId: project.id, creatorId: subject.creatorId }),
     provider: project.defaultProvider,
     size: effectiveVmSize(subject.vmSize, project.defaultVmSize),
     daemonVersion: (await readDaemonManifest(deps.assets))?.version ?? null,

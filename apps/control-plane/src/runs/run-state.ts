@@ -44,6 +44,8 @@ export interface ManualWorkspaceSubject {
   agentType: AgentType;
   /** How its agent's permission requests are answered; absent (older runs) = `allow`. */
   permissionPolicy?: PermissionPolicy;
+  /** Who made it (a signed-in user's id): with the project's `credentialsFrom: 'creator'` its credentials are theirs. Absent: nobody known. */
+  createdBy?: string | null;
 }
 
 export interface RunState {

@@ -39,7 +39,8 @@ export async function createWorkspaceFor(
     /** `branch` exists in the repository already (a resumed task's): check it out as it is. */
     continueBranch?: boolean;
     beforeRequest?: (created: { workspaceId: string; nodeId: string }) => Promise<void>;
-    earlyAgent?: EarlyAgentWish;
+    /** Started early with the credentials of the node's user. */
+    earlyAgent?: Omit<EarlyAgentWish, 'userId'>;
   },
 ): Promise<StepOutcome> {
   const { db, config, stubs } = deps;
@@ -74,7 +75,7 @@ export async function createWorkspaceFor(
     body.gitCredential = gitCredential;
   }
   if (subject.earlyAgent && agentSessionId) {
-    const earlyAgent = await earlyAgentFor(deps, { id: nodeId, url: node.url }, agentSessionId, subject.earlyAgent, log);
+    const earlyAgent = await earlyAgentFor(deps, { id: nodeId, url: node.url }, agentSessionId, { ...subject.earlyAgent, userId: node.user_id }, log);
     if (earlyAgent) body.earlyAgent = earlyAgent;
   }
   await allowRefusal(nodeDaemonClient(deps, { id: nodeId, url: node.url }).createWorkspace({ body }), [409]);
@@ -95,12 +96,12 @@ export async function awaitWorkspaceReady({ deps, state }: RunStepContext): Prom
  * `POST {node}/workspaces/:wid/agent-sessions` (registers only; starts nothing). Idempotent: the
  * id is remembered before the call, and the daemon's 409 means an earlier attempt registered it.
  * `taskId` null: the session of a workspace created by hand.
- * @returns where the session lives (for the start call)
+ * @returns where the session lives (for the start call), and the node's user (whose credentials it starts with)
  */
 export async function registerAgentSessionFor(
   { deps, state, remember }: RunStepContext,
   subject: { taskId: string | null; agentType: string; chatSessionId: string | null },
-): Promise<{ node: NodeTarget; workspaceId: string; agentSessionId: string }> {
+): Promise<{ node: NodeTarget; workspaceId: string; agentSessionId: string; credentialUserId: string }> {
   const nodeId = requireField(state.nodeId, 'nodeId');
   const workspaceId = requireField(state.workspaceId, 'workspaceId');
   const row = await getNode(deps.db, nodeId);
@@ -111,5 +112,5 @@ export async function registerAgentSessionFor(
   await insertAgentSession(deps.db, { id: agentSessionId, workspaceId, taskId: subject.taskId, agentType: subject.agentType });
   const registration = { agentSessionId, chatSessionId: subject.chatSessionId };
   await allowRefusal(nodeDaemonClient(deps, node).registerAgentSession({ params: { workspaceId }, body: registration }), [409]);
-  return { node, workspaceId, agentSessionId };
+  return { node, workspaceId, agentSessionId, credentialUserId: row.user_id };
 }

@@ -51,7 +51,7 @@ async function openOnGitHub(deps: Deps, project: Project, task: TaskRow): Promis
   if (!path) throw badRequest(`the project's repository (${project.repoUrl}) is not on github.com: Flotilla opens pull requests on GitHub only`);
   let credential;
   try {
-    credential = await githubCredentialFor(deps, project.repoUrl);
+    credential = await githubCredentialFor(deps, project.repoUrl, { projectId: project.id, taskId: task.id });
   } catch (error) {
     throw badRequest(`the repository token saved for github.com cannot be read: ${errorMessage(error)}`);
   }

@@ -42,7 +42,7 @@ async function postComment(deps: Deps, firing: PendingComment): Promise<void> {
   const repository = repositoryPath(firing.issue_repository ?? '');
   if (!task || !repository || firing.issue_number === null) throw new Error('the firing has no task or issue');
   const project = await requireProject(deps.db, task.project_id);
-  const credential = await githubCredentialFor(deps, project.repoUrl);
+  const credential = await githubCredentialFor(deps, project.repoUrl, { projectId: project.id, taskId: task.id });
   if (!credential) throw new Error(NO_GITHUB_TOKEN);
   const response = await postToGitHub(deps, credential.token, `${repository}/issues/${firing.issue_number}/comments`, { body: resultComment(task) });
   if (!response.ok) throw new Error(await githubRefusal(response));

@@ -8,7 +8,6 @@
  * agent's messages reach the chat through the node daemon's outbox, exactly like a task's.
  */
 import { newId, manualWorkspaceBranchName, type ChatSession, type CreateManualWorkspaceRequest, type ManualWorkspace, type Project, type UserRef, type WorkspaceStatus } from '@flotilla/contracts';
-import { IMPLICIT_USER_ID } from '../auth/principal.js';
 import type { Deps } from '../deps.js';
 import { getNode } from '../nodes/repository.js';
 import { claimRegisteredAgentSession, getWorkspace, latestAgentSession, setAgentSessionStatus } from './repository.js';
@@ -16,16 +15,17 @@ import { startAgentSession } from './start-agent.js';
 
 /**
  * Create a workspace by hand in `project`: its chat session (no task) in ProjectData, then its
- * set-up, which goes on in the background.
+ * set-up, which goes on in the background. `createdBy`: the signed-in user who made it (null for
+ * the operator) — with `credentialsFrom: 'creator'` it runs on their credentials.
  * @returns the new workspace (status `creating`)
  */
-export async function createManualWorkspace(deps: Pick<Deps, 'stubs'>, project: Project, input: CreateManualWorkspaceRequest): Promise<ManualWorkspace> {
+export async function createManualWorkspace(deps: Pick<Deps, 'stubs'>, project: Project, input: CreateManualWorkspaceRequest, createdBy: string | null = null): Promise<ManualWorkspace> {
   const workspaceId = newId('ws');
   const chatSessionId = newId('ses');
   const agentType = input.agentType ?? project.defaultAgentType;
   const permissionPolicy = input.permissionPolicy ?? 'allow';
   await deps.stubs.projectData(project.id).createSession(project.id, { id: chatSessionId, taskId: null, workspaceId, topic: null });
-  await deps.stubs.workspaceRunner(workspaceId).start(project.id, { workspaceId, chatSessionId, agentType, permissionPolicy });
+  await deps.stubs.workspaceRunner(workspaceId).start(project.id, { workspaceId, chatSessionId, agentType, permissionPolicy, createdBy });
   return {
     workspaceId,
     projectId: project.id,
@@ -112,7 +112,8 @@ export async function startAgentWithFirstPrompt(deps: Pick<Deps, 'db' | 'config'
       taskId: null,
       taskTitle: null,
       permissionPolicy,
-      userId: IMPLICIT_USER_ID,
+      // The credentials of the node's user: node_selection chose the node by them.
+      userId: node.user_id,
     });
   } catch (error) {
     await setAgentSessionStatus(deps.db, agentSession.id, 'registered');

@@ -20,6 +20,7 @@ import type { ManualWorkspace } from '@flotilla/contracts';
 import { conflict, notFound } from '@flotilla/kit';
 import { reply } from '@flotilla/kit/hono';
 import type { PublicHandlers } from '../app-env.js';
+import { signedInUserId } from '../auth/principal.js';
 import { recordFromRoute } from '../audit/record.js';
 import { depsFromEnv, type Deps } from '../deps.js';
 import { principalOf } from '../auth/principal.js';
@@ -64,7 +65,7 @@ export const workspaceHandlers: PublicHandlers<'createWorkspace' | 'listWorkspac
   createWorkspace: async ({ params, body }, c) => {
     const deps = depsFromEnv(c.env);
     const project = await requireProject(deps.db, params.projectId);
-    const workspace = await createManualWorkspace(deps, project, body);
+    const workspace = await createManualWorkspace(deps, project, body, signedInUserId(c.get('principal')));
     deps.log.child({ component: 'manual-workspaces' }).info('workspace created by hand', { projectId: project.id, workspaceId: workspace.workspaceId, agentType: workspace.agentType });
     return { workspaceId: workspace.workspaceId, chatSessionId: workspace.chatSessionId, status: workspace.status };
   },

@@ -11,7 +11,7 @@
  * - `account`: any signed-in user; the handler answers about the caller's own things (their
  *   projects, their tokens, their browser's push subscription) or makes them (a project they own).
  * - `deployment`: the deployment's administrators only (the first user, and those an admin made
- *   one): nodes, credentials, users, sweeps, the audit of no project. Others: 403.
+ *   one): nodes, users, sweeps, the audit of no project. Others: 403.
  *
  * Local mode's implicit user and the shared API token (FLOTILLA_API_TOKEN) are the operator: they
  * pass every check, and so does a deployment administrator — they see every project as its owner.
@@ -63,19 +63,19 @@ export const routeAccess = {
   listWorkspaces: 'project:read',
   deleteWorkspace: 'project:write',
   viewerToken: 'project:write',
-  // Nodes, agents and credentials are the deployment's.
+  // Nodes are the deployment's; credentials each user's own (issue 14 item 3).
   listNodes: 'deployment',
   sweepNodes: 'deployment',
   getNode: 'deployment',
   destroyNode: 'deployment',
   listAgents: 'account',
-  listCredentials: 'deployment',
-  putCloudCredential: 'deployment',
-  deleteCloudCredential: 'deployment',
-  putAgentCredential: 'deployment',
-  deleteAgentCredential: 'deployment',
-  putGitCredential: 'deployment',
-  deleteGitCredential: 'deployment',
+  listCredentials: 'account',
+  putCloudCredential: 'account',
+  deleteCloudCredential: 'account',
+  putAgentCredential: 'account',
+  deleteAgentCredential: 'account',
+  putGitCredential: 'account',
+  deleteGitCredential: 'account',
   // Triggers.
   listTriggers: 'project:manage',
   createTrigger: 'project:manage',

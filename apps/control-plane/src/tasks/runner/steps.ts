@@ -11,7 +11,7 @@
  */
 import { taskBranchName, type ExecutionStep } from '@flotilla/contracts';
 import { conflict } from '@flotilla/kit';
-import { IMPLICIT_USER_ID } from '../../auth/principal.js';
+import { taskCreatorId } from '../../credentials/credential-user.js';
 import { runOnHotAgent } from '../../hot-agents/claim.js';
 import { awaitNodeReady, failIfNodeLost, heartbeatCheckIntervalMs, provisionNodeFor, selectNodeFor } from '../../runs/node-steps.js';
 import type { TaskRunSubject } from '../../runs/run-state.js';
@@ -45,7 +45,7 @@ const createWorkspace: TaskStepHandler = async (ctx) => {
     // A resumed task continues the branch it pushed (tasks/resume.ts).
     continueBranch: Boolean(task.resume?.branch),
     // Its agent starts while the node checks out (issue 15); the prompt waits for agent_session.
-    earlyAgent: { agentType: task.agentType, userId: IMPLICIT_USER_ID, permissionPolicy: 'allow' },
+    earlyAgent: { agentType: task.agentType, permissionPolicy: 'allow' },
     // Only from `queued`: on a repeated attempt it is `delegated` already, with this workspace.
     beforeRequest: ({ workspaceId, nodeId }) =>
       applyTransition(deps, task.taskId, 'queued', 'delegated', {
@@ -65,7 +65,7 @@ const createWorkspace: TaskStepHandler = async (ctx) => {
  */
 const startAgent: TaskStepHandler = async (ctx) => {
   const { deps, task } = ctx;
-  const { node, workspaceId, agentSessionId } = await registerAgentSessionFor(ctx, { taskId: task.taskId, agentType: task.agentType, chatSessionId: task.chatSessionId });
+  const { node, workspaceId, agentSessionId, credentialUserId } = await registerAgentSessionFor(ctx, { taskId: task.taskId, agentType: task.agentType, chatSessionId: task.chatSessionId });
   const moved = await applyTransition(deps, task.taskId, 'delegated', 'in_progress', {
     actor: 'task-runner',
     step: 'agent_session',
@@ -87,7 +87,8 @@ const startAgent: TaskStepHandler = async (ctx) => {
     taskId: task.taskId,
     taskTitle: task.title,
     permissionPolicy: 'allow',
-    userId: IMPLICIT_USER_ID,
+    // The credentials of the node's user (node_selection chose the node by them).
+    userId: credentialUserId,
   });
   await setAgentSessionStatus(deps.db, agentSessionId, 'running');
   return { kind: 'advance', to: 'running', patch: { agentSessionId } };
@@ -111,8 +112,11 @@ const awaitCompletion: TaskStepHandler = async ({ deps, state }) => {
  */
 const selectNode: TaskStepHandler = async (ctx) => {
   const { deps, task } = ctx;
+  // Whose credentials the run uses follows from its creator (credentials/credential-user.ts).
+  const creatorId = await taskCreatorId(deps.db, task.taskId);
   const onHotAgent = task.resume ? null : await runOnHotAgent(ctx, {
     ...task,
+    creatorId,
     branch: task.branch ?? taskBranchName(task.taskId),
     delegate: (workspaceId, nodeId, hotAgentId) =>
       applyTransition(deps, task.taskId, 'queued', 'delegated', {
@@ -122,7 +126,7 @@ const selectNode: TaskStepHandler = async (ctx) => {
         fields: { workspace_id: workspaceId },
       }).then(() => undefined),
   });
-  return onHotAgent ?? selectNodeFor(ctx, { holderId: task.taskId, projectId: task.projectId, vmSize: task.vmSize });
+  return onHotAgent ?? selectNodeFor(ctx, { holderId: task.taskId, projectId: task.projectId, vmSize: task.vmSize, creatorId });
 };
 
 export const TASK_STEP_HANDLERS: Record<ExecutionStep, TaskStepHandler> = {

@@ -31,7 +31,7 @@ const awaitDeletion: ManualWorkspaceStepHandler = async ({ deps, state }) => {
 };
 
 export const MANUAL_WORKSPACE_STEP_HANDLERS: Record<ExecutionStep, ManualWorkspaceStepHandler> = {
-  node_selection: (ctx) => selectNodeFor(ctx, { holderId: ctx.subject.workspaceId, projectId: ctx.state.projectId, vmSize: null }),
+  node_selection: (ctx) => selectNodeFor(ctx, { holderId: ctx.subject.workspaceId, projectId: ctx.state.projectId, vmSize: null, creatorId: ctx.subject.createdBy ?? null }),
   node_provisioning: (ctx) => provisionNodeFor(ctx, { projectId: ctx.state.projectId, chatSessionId: ctx.subject.chatSessionId }),
   node_agent_ready: awaitNodeReady,
   workspace_creation: (ctx) =>

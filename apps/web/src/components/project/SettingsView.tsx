@@ -1,9 +1,10 @@
 /**
  * Project settings: default agent, VM size and node provider; the hosts its agents may reach
  * (egress allowlist); the default branch (checked against the repository before it is saved:
- * the refusal shows under the field); the cloud token, repository token and agent API keys stored through the API;
- * the project's members (members/MembersArea.tsx); at the end, the project's audit log. A member or
- * viewer sees the settings without their write controls (members/ReadOnlySettings.tsx).
+ * the refusal shows under the field); the project's members (members/MembersArea.tsx); whose
+ * credentials its tasks use, and the viewer's own cloud token, repository token and agent API keys,
+ * stored through the API; at the end, the project's audit log. A member or viewer sees the
+ * settings without their write controls (members/ReadOnlySettings.tsx).
  * The page scrolls as a whole (not in an inner pane); "Settings saved." goes away after a few
  * seconds or on the next edit (lib/transient-notice.ts), an error stays until the next save.
  */
@@ -21,6 +22,7 @@ import { PushToggle } from '../notifications/PushToggle';
 import { WebhookSettings } from '../notifications/WebhookSettings';
 import { AgentKeys } from './AgentKeys';
 import { CloudToken } from './CloudToken';
+import { CredentialsFromForm } from './CredentialsFromForm';
 import { EgressAllowlistForm } from './EgressAllowlistForm';
 import { HotAgentsForm } from './HotAgentsForm';
 import { FieldError } from './FieldError';
@@ -111,6 +113,7 @@ export function SettingsView({ project }: { project: Project }) {
       <UsageTable projectId={project.id} />
       <EgressAllowlistForm project={project} />
       <HotAgentsForm project={project} />
+      <CredentialsFromForm project={project} />
       <CloudToken provider="hetzner" />
       <RepositoryToken repoUrl={project.repoUrl} />
       <AgentKeys />

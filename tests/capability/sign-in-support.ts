@@ -1,0 +1,47 @@
+/**
+ * Signing in by hand for capability tests (issue 14): the OpenID Connect redirect flow followed
+ * with fetch against the testkit's fake provider (`login_hint` approves the named user at once),
+ * then a personal API token made with the session cookie — what the CLI and scripts use.
+ */
+import { expect } from 'vitest';
+
+/** The value of cookie `name` among a response's Set-Cookie headers, or undefined. */
+export const setCookie = (response: Response, name: string): string | undefined =>
+  response.headers
+    .getSetCookie()
+    .map((line) => line.split(';')[0]!)
+    .find((pair) => pair.startsWith(`${name}=`))
+    ?.slice(name.length + 1);
+
+/**
+ * Sign in to the control plane at `baseUrl` as `login` through its OIDC provider.
+ * @returns the `flotilla_user` session cookie's value
+ */
+export async function oidcSessionCookie(baseUrl: string, login: string): Promise<string> {
+  const start = await fetch(`${baseUrl}/api/auth/oidc/start?returnTo=%2F`, { redirect: 'manual' });
+  expect(start.status).toBe(302);
+  const authorize = new URL(start.headers.get('location')!);
+  authorize.searchParams.set('login_hint', login);
+  const approved = await fetch(authorize, { redirect: 'manual' });
+  expect(approved.status).toBe(302);
+  const callback = await fetch(approved.headers.get('location')!, { redirect: 'manual', headers: { cookie: `flotilla_sign_in=${setCookie(start, 'flotilla_sign_in')}` } });
+  expect(callback.status).toBe(302);
+  const session = setCookie(callback, 'flotilla_user');
+  expect(session).toBeTruthy();
+  return session!;
+}
+
+/**
+ * Sign in as `login` and make a personal API token of that user (unscoped, 1 day).
+ * @returns the token's secret (for `new FlotillaClient(baseUrl, ms, token)`)
+ */
+export async function signInWithOidc(baseUrl: string, login: string): Promise<string> {
+  const cookie = await oidcSessionCookie(baseUrl, login);
+  const response = await fetch(`${baseUrl}/api/tokens`, {
+    method: 'POST',
+    headers: { cookie: `flotilla_user=${cookie}`, origin: baseUrl, 'content-type': 'application/json' },
+    body: JSON.stringify({ name: `${login} in a test`, expiresInDays: 1 }),
+  });
+  expect(response.status).toBe(201);
+  return ((await response.json()) as { token: string }).token;
+}
