@@ -8,15 +8,20 @@
  * the project WebSocket and 403 for every deployment route. Invited as viewer, B reads the chat and
  * gets 403 for every write; as member B runs a task (`createdBy` and the chat's `author` name B);
  * removed, B's open WebSocket closes with 4403 and the next read is 404. An email invite waits for
- * C's first sign-in; ownership moves to C; the audit log lists every change.
+ * C's first sign-in; `flotilla members` (list, add, role, remove) does B's changes as A; ownership moves to C; the audit log lists every change; C signing out
+ * everywhere closes C's open WebSocket (4401).
  */
 import { auditSentence, type Task } from '@flotilla/contracts';
 import { FlotillaClient } from '@flotilla/cli';
 import { startFakeGitHub, type FakeGitHub } from '@flotilla/testkit/fake-github';
 import { bootTestStack, createGitRepo, waitForTask, type TestStack } from '@flotilla/testkit/stack';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routeCases, SUB_RESOURCE_PARAMS, type RouteCase } from './members-access.js';
+import { runCli, type CliResult } from './cli-support.js';
 import { upgradeStatus } from './websocket-support.js';
 
 const CLIENT = { clientId: 'gh-client-id', clientSecret: 'gh-client-secret' };
@@ -43,6 +48,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await stack?.close();
   await github?.close();
+  rmSync(cliHome, { recursive: true, force: true });
 });
 
 /** A signed-in user: their session cookie, their id and a client with a personal token they made. */
@@ -91,11 +97,28 @@ async function unexpected(user: SignedInUser, cases: readonly RouteCase[], expec
   return wrong;
 }
 
+/** `flotilla members <args> --project <A's project>` as `user` (their personal token), against this stack. */
+const members = (user: SignedInUser, ...args: string[]): Promise<CliResult> =>
+  runCli(['members', ...args, '--project', annProjectId, '--server', stack.url], { FLOTILLA_API_TOKEN: user.token, FLOTILLA_HOME: cliHome });
+let annProjectId = '';
+const cliHome = mkdtempSync(join(tmpdir(), 'flotilla-members-cli-'));
+
 const socketUrl = (projectId: string) => `${stack.url.replace(/^http/, 'ws')}/api/projects/${projectId}/sessions/ws`;
+
+/** Open the project WebSocket with `user`'s session cookie; resolves once open, with a promise of its close (`closed`). */
+async function openProjectSocket(user: SignedInUser, projectId: string): Promise<{ closed: Promise<{ code: number; reason: string }> }> {
+  const socket = new WebSocket(socketUrl(projectId), { headers: { cookie: user.cookie, origin: stack.url } });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('open', () => resolve());
+    socket.once('error', reject);
+  });
+  return { closed: new Promise((resolve) => socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() }))) };
+}
 
 describe('project members and roles', () => {
   let ann: SignedInUser;
   let bee: SignedInUser;
+  let cee: SignedInUser;
   let annProject = '';
   let annTask: Task;
   const ids: Record<string, string> = {};
@@ -105,6 +128,7 @@ describe('project members and roles', () => {
     const project = await ann.client.createProject({ name: 'ann-project', repoUrl: createGitRepo({ 'README.md': '# ann\n' }), defaultBranch: 'main' });
     expect(project.role).toBe('owner');
     annProject = project.id;
+    annProjectId = project.id;
     const created = await ann.client.createTask(project.id, { description: 'say: hello from the scripted agent', run: true });
     annTask = await waitForTask(ann.client, created.id, 180_000);
     expect(annTask.status).toBe('completed');
@@ -151,8 +175,11 @@ describe('project members and roles', () => {
   });
 
   it('invited as viewer (by GitHub login), B reads the sessions and the chat, and gets 403 for every write', async () => {
-    const added = await ann.client.inviteMember(annProject, { githubLogin: 'bee', role: 'viewer' });
-    expect(added.member).toMatchObject({ userId: bee.userId, login: 'Bee', role: 'viewer' });
+    // Through the CLI, as A (A's personal token).
+    const added = await members(ann, 'add', 'bee', '--role', 'viewer');
+    expect(added).toMatchObject({ code: 0, stdout: `Bee is now viewer of ${annProject}\n` });
+    const listed = await members(ann);
+    expect(listed.stdout.split('\n')).toEqual(['owner   ann (Ann) ann@example.com', 'viewer  Bee (Bee) bee@example.com', 'viewer  someone-else@example.com (invited, waiting for their first sign-in)', '']);
     await expect(ann.client.inviteMember(annProject, { githubLogin: 'BEE', role: 'member' })).rejects.toMatchObject({ status: 409 });
 
     expect((await bee.client.getProject(annProject)).role).toBe('viewer');
@@ -168,7 +195,7 @@ describe('project members and roles', () => {
   });
 
   it('as member, B runs a task: it records B as its creator, and the chat B as the author of its first message', async () => {
-    await ann.client.updateMember(annProject, bee.userId, { role: 'member' });
+    expect(await members(ann, 'role', 'BEE', 'member')).toMatchObject({ code: 0, stdout: `Bee is now member of ${annProject}\n` });
     const created = await bee.client.createTask(annProject, { description: 'say: hello from Bee', run: true });
     expect(created.createdBy).toMatchObject({ userId: bee.userId, login: 'Bee' });
     const task = await waitForTask(bee.client, created.id, 180_000);
@@ -182,13 +209,8 @@ describe('project members and roles', () => {
   });
 
   it("removing B closes B's open project WebSocket at once (4403), and B's next request is 404", async () => {
-    const socket = new WebSocket(socketUrl(annProject), { headers: { cookie: bee.cookie, origin: stack.url } });
-    await new Promise<void>((resolve, reject) => {
-      socket.once('open', () => resolve());
-      socket.once('error', reject);
-    });
-    const closed = new Promise<{ code: number; reason: string }>((resolve) => socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
-    await ann.client.removeMember(annProject, bee.userId);
+    const { closed } = await openProjectSocket(bee, annProject);
+    expect(await members(ann, 'remove', 'bee')).toMatchObject({ code: 0, stdout: `Bee is no longer a member of ${annProject}\n` });
     expect(await closed).toEqual({ code: 4403, reason: 'removed from the project' });
     await expect(bee.client.getProject(annProject)).rejects.toMatchObject({ status: 404 });
     await expect(bee.client.listTasks(annProject)).rejects.toMatchObject({ status: 404 });
@@ -198,7 +220,7 @@ describe('project members and roles', () => {
     const invited = await ann.client.inviteMember(annProject, { email: 'Cee@Example.com', role: 'admin' });
     expect(invited).toMatchObject({ member: null, invite: { kind: 'email', value: 'cee@example.com', role: 'admin' } });
     await expect(ann.client.inviteMember(annProject, { email: 'cee@example.com', role: 'viewer' })).rejects.toMatchObject({ status: 409 });
-    const cee = await signIn('cee');
+    cee = await signIn('cee');
     const list = await ann.client.listMembers(annProject);
     expect(list.members.map((m) => [m.login, m.role])).toEqual([
       ['ann', 'owner'],
@@ -229,5 +251,12 @@ describe('project members and roles', () => {
       "ann made cee the project's owner",
       'ann withdrew the invite of someone-else@example.com',
     ]);
+  });
+
+  it("signing out everywhere closes the user's open project WebSockets (4401)", async () => {
+    const { closed } = await openProjectSocket(cee, annProject);
+    const signedOut = await fetch(`${stack.url}/api/auth/sign-out-everywhere`, { method: 'POST', headers: { cookie: cee.cookie, origin: stack.url } });
+    expect(signedOut.status).toBe(204);
+    expect(await closed).toEqual({ code: 4401, reason: 'signed out everywhere' });
   });
 });
