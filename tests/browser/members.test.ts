@@ -188,6 +188,12 @@ describe('project members and roles in the web app', () => {
     expect(await pageB.getByRole('button', { name: 'Save settings' }).count()).toBe(0);
     expect(await pageB.getByRole('heading', { name: 'Audit log' }).count()).toBe(0);
     expect(await membersSection(pageB).getByRole('combobox').count()).toBe(0);
+    // Whose credentials tasks use (issue 14 item 3): a member reads it, and keeps keys of their own.
+    const credentials = pageB.getByRole('group', { name: 'Whose credentials tasks use' });
+    await credentials.getByText('Only the owner and admins change this.').waitFor();
+    expect(await credentials.getByRole('radio', { name: /The owner's \(alice\)/ }).isChecked()).toBe(true);
+    await pageB.getByRole('heading', { name: 'Agent keys' }).waitFor();
+    await screenshotSection(pageB, 'Whose credentials tasks use', 'credentials-from');
     // A sees it under B's name too.
     await pageA.goto(`${env.stack.url}/projects/${projectId}/board`);
     await pageA.locator('.kanban-card', { hasText: 'hello from bob' }).getByTestId('created-by').filter({ hasText: 'by bob' }).waitFor();
