@@ -148,6 +148,9 @@ describe('project members and roles in the web app', () => {
     expect(await pageB.getByRole('button', { name: 'New task' }).count()).toBe(0);
     expect(await pageB.getByRole('button', { name: 'Retry' }).count()).toBe(0);
     expect(await pageB.getByText('New workspace').count()).toBe(0);
+    // Nodes are the deployment's: a user who is not its administrator has no link to them.
+    expect(await pageB.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Nodes' }).count()).toBe(0);
+    expect(await pageA.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Nodes' }).count()).toBe(1);
 
     await pageB.setViewportSize({ width: 1440, height: 900 });
     await screenshot(pageB, 'members-viewer-chat-1440');

@@ -8,7 +8,7 @@ import { lazy, Suspense } from 'react';
 import { Link, NavLink, Route, Routes } from 'react-router';
 import { SignInGate } from './components/auth/SignInGate';
 import { AccountMenu } from './components/auth/AccountMenu';
-import { AdminNavLink } from './components/auth/AdminNavLink';
+import { AdminNavLink, NodesNavLink } from './components/auth/AdminNavLink';
 import { NotFound } from './components/ui/NotFound';
 import { AccountPage } from './pages/AccountPage';
 import { NodesPage } from './pages/NodesPage';
@@ -38,7 +38,7 @@ function AppShell() {
           <NavLink to="/" end>
             Projects
           </NavLink>
-          <NavLink to="/nodes">Nodes</NavLink>
+          <NodesNavLink />
           <NavLink to="/account">Account</NavLink>
           <AdminNavLink />
         </nav>
