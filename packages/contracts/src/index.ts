@@ -32,3 +32,4 @@ export * from './api-tokens.js';
 export * from './audit.js';
 export * from './audit-sentence.js';
 export * from './users.js';
+export * from './session-archive.js';
