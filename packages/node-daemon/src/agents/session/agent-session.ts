@@ -234,7 +234,7 @@ export class AgentSession {
         // A resumed task's agent loads its archived session where it can (session-resume.ts).
         const connection = this.acpConnection ?? (await Promise.race([this.connectAcp(agent), rejectOnExit(agent)]));
         this.acpConnection = connection;
-        const opened = await Promise.race([openResumableSession(connection, this.request, () => this.agentPlace(), this.deps.config.sessionArchiveMaxBytes, this.logger), rejectOnExit(agent)]);
+        const opened = await Promise.race([openResumableSession(connection, this.request, () => this.agentPlace(), this.logger), rejectOnExit(agent)]);
         this.acp = opened.session;
         const first = this.queue[0];
         if (opened.firstPrompt !== null && first?.kind === 'initial') first.text = opened.firstPrompt;

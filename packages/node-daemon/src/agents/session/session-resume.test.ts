@@ -83,7 +83,7 @@ describe('opening a resumed agent session', () => {
     const archive = await archiveOf('{"type":"user"}\n');
     const home = tempDir();
     const acp = connection(true, 'ok');
-    const opened = await openResumableSession(acp, request('claude-code', archive), () => Promise.resolve({ home, cwd: '/work/ws_second' }), 1024 * 1024, logger);
+    const opened = await openResumableSession(acp, request('claude-code', archive), () => Promise.resolve({ home, cwd: '/work/ws_second' }), logger);
     expect(acp.calls).toEqual([`load ${SESSION}`]);
     expect(opened.session.sessionId).toBe(SESSION);
     expect(opened.firstPrompt).toBe('go on');
@@ -95,22 +95,22 @@ describe('opening a resumed agent session', () => {
     const place = (home: string) => () => Promise.resolve({ home, cwd: '/work/ws_second' });
 
     const failing = connection(true, 'fail');
-    const afterFailure = await openResumableSession(failing, request('claude-code', archive), place(tempDir()), 1024 * 1024, logger);
+    const afterFailure = await openResumableSession(failing, request('claude-code', archive), place(tempDir()), logger);
     expect(failing.calls).toEqual([`load ${SESSION}`, 'new']);
     expect(afterFailure).toMatchObject({ firstPrompt: null, session: { sessionId: 'new-session' } });
 
     const cannot = connection(false, 'ok');
     const home = tempDir();
-    expect((await openResumableSession(cannot, request('claude-code', archive), place(home), 1024 * 1024, logger)).firstPrompt).toBeNull();
+    expect((await openResumableSession(cannot, request('claude-code', archive), place(home), logger)).firstPrompt).toBeNull();
     expect(cannot.calls).toEqual(['new']);
     expect(existsSync(join(home, '.claude'))).toBe(false);
 
     const noFiles = connection(true, 'ok');
-    expect((await openResumableSession(noFiles, request('codex', archive), place(tempDir()), 1024 * 1024, logger)).firstPrompt).toBeNull();
+    expect((await openResumableSession(noFiles, request('codex', archive), place(tempDir()), logger)).firstPrompt).toBeNull();
     expect(noFiles.calls).toEqual(['new']);
 
     const broken = connection(true, 'ok');
-    expect((await openResumableSession(broken, request('claude-code', Buffer.from('not gzip').toString('base64')), place(tempDir()), 1024 * 1024, logger)).firstPrompt).toBeNull();
+    expect((await openResumableSession(broken, request('claude-code', Buffer.from('not gzip').toString('base64')), place(tempDir()), logger)).firstPrompt).toBeNull();
     expect(broken.calls).toEqual(['new']);
   });
 });

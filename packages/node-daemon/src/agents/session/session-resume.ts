@@ -10,11 +10,14 @@
  *   `loadSession` are sent to the control plane (session-files/session-archive.ts), before the
  *   task callback, so a follow-up always finds them. Never blocks the task's end: failures are logged.
  */
-import { AcpSessionId, type SessionArchiveCallbackRequest, type StartAgentSessionRequest } from '@flotilla/contracts';
+import { AcpSessionId, SESSION_ARCHIVE_HARD_MAX_BYTES, type SessionArchiveCallbackRequest, type StartAgentSessionRequest } from '@flotilla/contracts';
 import { errorMessage, type Logger } from '@flotilla/kit';
 import type { AcpConnection, AcpSession } from '../acp/acp-connection.js';
 import { AGENT_DEFINITIONS } from '../registry/index.js';
 import { collectSessionArchive, restoreSessionArchive, SESSION_FILES_RAW_FACTOR } from '../session-files/session-archive.js';
+
+/** Most bytes of an unpacked archive restored (see {@link openResumableSession}). */
+const RESTORE_MAX_BYTES = Math.ceil(SESSION_ARCHIVE_HARD_MAX_BYTES * SESSION_FILES_RAW_FACTOR * 1.4);
 
 /** Where the agent runs: its HOME and the cwd of its sessions (the checkout). */
 export interface AgentPlace {
@@ -25,7 +28,9 @@ export interface AgentPlace {
 /**
  * Open the agent's ACP session: `session/load` of the request's archived session when it can be,
  * else `session/new`.
- * @param maxBytes SESSION_ARCHIVE_MAX_BYTES (the files restored may total {@link SESSION_FILES_RAW_FACTOR} times it, and a third more for base64)
+ * The unpacked archive may have {@link SESSION_FILES_RAW_FACTOR} times contracts
+ * SESSION_ARCHIVE_HARD_MAX_BYTES, and 40 % more for its base64 (a node that sends no archives,
+ * SESSION_ARCHIVE_MAX_BYTES 0, still restores one).
  * @returns the session, and the prompt to send first in place of `initialPrompt` (the follow-up) when the session was loaded
  * @throws as `AcpConnection.newSession`
  */
@@ -33,7 +38,6 @@ export async function openResumableSession(
   connection: AcpConnection,
   request: StartAgentSessionRequest,
   place: () => Promise<AgentPlace>,
-  maxBytes: number,
   logger: Logger,
 ): Promise<{ session: AcpSession; firstPrompt: string | null }> {
   const load = request.sessionLoad;
@@ -42,7 +46,7 @@ export async function openResumableSession(
   if (load && connection.canLoadSession && sessionFiles) {
     try {
       const { home, cwd } = await place();
-      const files = await restoreSessionArchive(sessionFiles, { home, cwd, acpSessionId: load.acpSessionId, archive: load.archive, maxBytes: Math.ceil(maxBytes * SESSION_FILES_RAW_FACTOR * 1.4) });
+      const files = await restoreSessionArchive(sessionFiles, { home, cwd, acpSessionId: load.acpSessionId, archive: load.archive, maxBytes: RESTORE_MAX_BYTES });
       const session = await connection.loadSession(load.acpSessionId);
       logger.info('resumed the archived session with session/load', { acpSessionId: load.acpSessionId, files });
       return { session, firstPrompt: load.prompt };
