@@ -124,6 +124,9 @@ export async function listHomeSubdirs(home: string, dir: string, max: number): P
 /**
  * Write `bytes` to `path` under `home` (owner-only), making the directories on the way; an
  * existing entry at `path` (a file, or a symlink the agent planted) is removed first, never followed.
+ * The file is created with O_EXCL: should the agent swap a checked directory for a symlink in the
+ * instant between the checks and the open, the worst left behind is a new empty file where the
+ * symlink led (never an existing file changed), and nothing is written to it.
  * @throws UnsafeHomeFileError for a symlink or a non-directory on the way, or a file that would lie outside HOME
  */
 export async function writeHomeFile(home: string, path: string, bytes: Uint8Array): Promise<void> {
