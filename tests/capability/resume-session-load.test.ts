@@ -8,7 +8,8 @@
  * requests: the resumed run's first model request carries the earlier turn as real conversation
  * history (the user's task, the tool call, the answer) and its last user message is exactly the
  * follow-up — without the quoted context the fallback prompt (tasks/resume-prompt.ts) adds. The
- * branch gets a second commit. (The fallback itself is resume.test.ts; the size bound and the
+ * branch gets a second commit. The resumed run's archive replaces the first: a third follow-up
+ * loads both earlier turns. (The fallback itself is resume.test.ts; the size bound and the
  * refused symlinks are the daemon's unit tests, agents/session-files/.)
  */
 import { startFakeAnthropic, stripSystemReminders, type FakeAnthropic } from '@flotilla/testkit/fake-anthropic';
@@ -58,6 +59,8 @@ describe('a follow-up resumes Claude Code with session/load', () => {
       { text: 'Created FIRST.md; the secret word is marmalade.' },
       { text: 'Adding the second file.', toolUses: [{ name: 'Bash', input: { command: "printf 'second turn\\n' > SECOND.md", description: 'Create SECOND.md' } }] },
       { text: 'Created SECOND.md; the secret word was marmalade.' },
+      { text: 'Adding the third file.', toolUses: [{ name: 'Bash', input: { command: "printf 'third turn\\n' > THIRD.md", description: 'Create THIRD.md' } }] },
+      { text: 'Created THIRD.md.' },
     ]);
     const repo = createGitRepo({ 'README.md': '# demo\n' });
     const project = await stack.client.createProject({ name: 'resume-session-load', repoUrl: repo, defaultBranch: 'main' });
@@ -108,5 +111,22 @@ describe('a follow-up resumes Claude Code with session/load', () => {
     const answers = chat.filter((m) => m.role === 'assistant').map((m) => m.content);
     expect(answers.filter((text) => text.includes('the secret word is marmalade'))).toHaveLength(1);
     expect(answers.join('\n')).toContain('Created SECOND.md; the secret word was marmalade.');
+
+    // The resumed run archived its session again, replacing the first archive: a third follow-up,
+    // once this workspace is gone too, loads both earlier turns.
+    await waitUntil('the second workspace is destroyed', () => !existsSync(stack.workspaceDir(second.nodeId ?? '', second.workspaceId ?? '')), 60_000);
+    const requestsBeforeThird = fake.requests.length;
+    const thirdPrompt = 'Now create THIRD.md saying "third turn".';
+    expect((await stack.client.sendFollowUpPrompt(project.id, first.chatSessionId ?? '', thirdPrompt)).delivery).toBe('resumed');
+    const third = await waitForTask(stack.client, first.id, 180_000);
+    expect(third.error).toBeNull();
+    expect(third.status).toBe('completed');
+    const thirdRequest = fake.mainRequests().find((request) => fake.requests.indexOf(request) >= requestsBeforeThird);
+    const thirdMessages = ((thirdRequest?.body as { messages?: ApiMessage[] } | undefined)?.messages ?? []);
+    expect(thirdMessages.filter((message) => message.role === 'assistant')).toHaveLength(4);
+    expect(thirdMessages.map(textOf).join('\n')).toContain(followUp);
+    expect(textOf(thirdMessages.filter((message) => message.role === 'user').at(-1))).toBe(thirdPrompt);
+    expect(git(repo, 'rev-parse', `${branch}^`)).toBe(second.output.commitSha);
+    expect(showFile(repo, branch, 'THIRD.md')).toBe('third turn\n');
   });
 });
