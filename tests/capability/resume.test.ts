@@ -24,9 +24,12 @@ const { path: promptLog, env: promptLogNodeEnv } = promptLogEnv();
 beforeAll(async () => {
   fake = await startFakeAnthropic({ script: [] });
   // codex tasks run the scripted agent; claude-code tasks run Claude Code itself against the fake.
+  // Claude Code's session archive (resume with session/load, resume-session-load.test.ts) is over
+  // this node's tiny SESSION_ARCHIVE_MAX_BYTES, so none is kept: its resume falls back to the
+  // conversation as context, which is what this file tests.
   stack = await bootTestStack({
     agents: { scripted: ['codex'] },
-    nodeEnv: { ...promptLogNodeEnv, ANTHROPIC_BASE_URL: fake.url, ANTHROPIC_API_KEY: 'test-key-not-real' },
+    nodeEnv: { ...promptLogNodeEnv, ANTHROPIC_BASE_URL: fake.url, ANTHROPIC_API_KEY: 'test-key-not-real', SESSION_ARCHIVE_MAX_BYTES: '64' },
   });
 });
 

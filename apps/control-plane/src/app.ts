@@ -28,6 +28,7 @@ import { apiTokenHandlers } from './auth/api-tokens.routes.js';
 import { signInHandlers } from './auth/sign-in.routes.js';
 import { userHandlers } from './auth/users.routes.js';
 import { messageBatchHandlers } from './chat/messages.routes.js';
+import { sessionArchiveHandlers } from './session-archives/routes.js';
 import { promptHandlers } from './chat/prompt.routes.js';
 import { chatHandlers } from './chat/routes.js';
 import { costHandlers } from './costs/routes.js';
@@ -83,6 +84,7 @@ const callbackHandlers: RouteHandlers<CallbackApi, AppEnv> = {
   ...messageBatchHandlers,
   ...taskCallbackHandlers,
   ...permissionCallbackHandlers,
+  ...sessionArchiveHandlers,
 };
 
 export const app = new Hono<AppEnv>();

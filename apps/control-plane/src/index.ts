@@ -4,7 +4,8 @@
  * schedule slots, owed GitHub comments: the safety net of the TriggerRunner's alarm); every 15
  * minutes it also sweeps nodes (nodes/sweep.ts). Each run also wakes the Notifier of every project
  * with notifications still to deliver (a lost alarm only delays them), and deletes audit events
- * older than AUDIT_RETENTION_DAYS (audit/record.ts).
+ * older than AUDIT_RETENTION_DAYS (audit/record.ts) and session archives older than
+ * SESSION_ARCHIVE_RETENTION_DAYS (session-archives/).
  */
 import { app } from './app.js';
 import { pruneAuditEvents } from './audit/record.js';
@@ -12,6 +13,7 @@ import { depsFromEnv, type Deps } from './deps.js';
 import type { Env } from './env.js';
 import { sweepNodes } from './nodes/sweep.js';
 import { wakeNotifiers } from './notifications/wake.js';
+import { pruneSessionArchives } from './session-archives/session-archives.js';
 import { recoverTaskRuns } from './tasks/runner/recovery.js';
 import { sweepTriggers } from './triggers/sweep.js';
 import { wakeWorkspaceRuns } from './workspaces/runner/recovery.js';
@@ -40,6 +42,7 @@ export default {
     ctx.waitUntil(sweepTriggers(deps, new Date()));
     ctx.waitUntil(wakeNotifiers(deps));
     ctx.waitUntil(pruneAuditEvents(deps, Date.now()));
+    ctx.waitUntil(pruneSessionArchives(deps, Date.now()));
     if (controller.cron !== RUNS_ONLY_CRON) ctx.waitUntil(sweepNodes(deps));
   },
 } satisfies ExportedHandler<Env>;

@@ -76,6 +76,15 @@ export const CONTROL_PLANE_CONFIG_DEFAULTS = {
    * tokens: enough for the gist of a long session, small next to any agent's context window).
    */
   RESUME_CONTEXT_MAX_CHARS: 40_000,
+  // --- Resume with session/load (issue 15 item 3: tasks/session-archives/) ---
+  /**
+   * Largest session archive kept (bytes, gzipped; 1 MiB — a long Claude Code transcript; at most
+   * contracts SESSION_ARCHIVE_HARD_MAX_BYTES, D1's value limit): a larger one is refused with 413
+   * and the resume hands the agent the conversation as context instead.
+   */
+  SESSION_ARCHIVE_MAX_BYTES: 1024 * 1024,
+  /** How long a session archive is kept after the run that made it (days; the cron deletes older ones). */
+  SESSION_ARCHIVE_RETENTION_DAYS: 7,
   // ---- Costs and budgets (issue 16 item 2) ----
   /**
    * How often a task held back by its project's daily budget re-checks it (1 min); a change of

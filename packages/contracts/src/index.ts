@@ -33,3 +33,4 @@ export * from './audit.js';
 export * from './audit-sentence.js';
 export * from './users.js';
 export * from './members.js';
+export * from './session-archive.js';

@@ -4,6 +4,7 @@ import { EarlyAgentStart } from './early-agent.js';
 import { EgressHost } from './egress.js';
 import { GitBranchName, RepositoryUrl } from './git-names.js';
 import { ModelUsage } from './usage.js';
+import { SessionLoadStart } from './session-archive.js';
 import { DiffStat } from './task.js';
 import { TaskDiffPatch } from './task-diff.js';
 
@@ -182,6 +183,8 @@ export const StartAgentSessionRequest = z.object({
    * authenticated (node-management JWT); over a network the link must be TLS.
    */
   agentCredentials: AgentCredentialOverrides.optional(),
+  /** A resumed task's archived ACP session (session-archive.ts): `session/load` it, `initialPrompt` the fallback. */
+  sessionLoad: SessionLoadStart.optional(),
 });
 export type StartAgentSessionRequest = z.infer<typeof StartAgentSessionRequest>;
 

@@ -31,6 +31,8 @@
  * | AGENT_ENV_PASSTHROUGH              | (empty)              | Comma list of extra env names handed to agents.            |
  * | AGENT_STDERR_TAIL_BYTES            | 2048                 | How much of an agent's stderr a failure reports.           |
  * | CHAT_TOOL_OUTPUT_MAX_BYTES         | 65536                | A tool call's output in the chat: its last this many bytes (at most 131072). |
+ * | SESSION_ARCHIVE_MAX_BYTES          | 1048576              | Largest archive (gzipped) of an agent's session files sent |
+ * |                                    |                      | for a resume with session/load (0: none; at most 1.5 MiB). |
  * | AGENT_EXIT_GRACE_MS                | 2000                 | Wait for an agent's exit code after its stream ends.       |
  * | AGENT_KILL_TIMEOUT_MS              | 5000                 | SIGTERM → SIGKILL delay when stopping an agent.            |
  * | PERMISSION_REQUEST_TIMEOUT_MS      | 300000               | Policy `ask`: unanswered permission request → reject.      |
@@ -63,7 +65,7 @@
  * Agent credentials are deliberately not part of this object: see `agent-credentials.ts` (only
  * the model gateway uses them).
  */
-import { AgentType, DEFAULT_DIFF_PATCH_MAX_BYTES, DIFF_PATCH_LIMIT_BYTES } from '@flotilla/contracts';
+import { AgentType, DEFAULT_DIFF_PATCH_MAX_BYTES, DIFF_PATCH_LIMIT_BYTES, SESSION_ARCHIVE_HARD_MAX_BYTES } from '@flotilla/contracts';
 import { egressConfig, modelGatewayConfig, sandboxConfig, type EgressConfig, type ModelGatewayConfig, type SandboxConfig } from './config-containment.js';
 import { ConfigError, integer, optional, required, url, type Env } from './config-values.js';
 import { exampleOfPublicUrl } from './http/public-url.js';
@@ -93,6 +95,7 @@ export const DEFAULTS = {
   taskCallbackDrainTimeoutMs: 120_000,
   agentStderrTailBytes: 2048,
   chatToolOutputMaxBytes: DEFAULT_TOOL_OUTPUT_MAX_BYTES,
+  sessionArchiveMaxBytes: 1024 * 1024,
   agentExitGraceMs: 2000,
   agentKillTimeoutMs: 5000,
   agentCancelGraceMs: 1000,
@@ -143,6 +146,13 @@ export interface DaemonConfig {
    * twice that) always fits the control plane's 256 KiB batch body.
    */
   chatToolOutputMaxBytes: number;
+  /**
+   * SESSION_ARCHIVE_MAX_BYTES: the largest archive (gzipped, bytes) of an agent's session files the
+   * daemon sends when a task's turn ends (issue 15 item 3; over it: none, and a log line); 0 sends
+   * none. At most contracts SESSION_ARCHIVE_HARD_MAX_BYTES. The files read for it may total 16×
+   * this before compression.
+   */
+  sessionArchiveMaxBytes: number;
   agentExitGraceMs: number;
   agentKillTimeoutMs: number;
   /** After ACP `session/cancel`, how long the turn may take to end before the agent is stopped. */
@@ -293,6 +303,7 @@ export function readConfig(env: Env, readFile: ReadFile): DaemonConfig {
     agentEnvPassthrough: nameList(env, 'AGENT_ENV_PASSTHROUGH'),
     agentStderrTailBytes: integer(env, 'AGENT_STDERR_TAIL_BYTES', DEFAULTS.agentStderrTailBytes, 0),
     chatToolOutputMaxBytes: integer(env, 'CHAT_TOOL_OUTPUT_MAX_BYTES', DEFAULTS.chatToolOutputMaxBytes, 0, CHAT_TOOL_OUTPUT_LIMIT_BYTES),
+    sessionArchiveMaxBytes: integer(env, 'SESSION_ARCHIVE_MAX_BYTES', DEFAULTS.sessionArchiveMaxBytes, 0, SESSION_ARCHIVE_HARD_MAX_BYTES),
     agentExitGraceMs: integer(env, 'AGENT_EXIT_GRACE_MS', DEFAULTS.agentExitGraceMs, 0),
     agentKillTimeoutMs: integer(env, 'AGENT_KILL_TIMEOUT_MS', DEFAULTS.agentKillTimeoutMs, 0),
     agentCancelGraceMs: integer(env, 'AGENT_CANCEL_GRACE_MS', DEFAULTS.agentCancelGraceMs, 0),

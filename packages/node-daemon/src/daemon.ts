@@ -156,6 +156,7 @@ export async function startDaemon(options: {
     daemonVersion: DAEMON_VERSION,
     updateBufferSize: config.agentUpdateBufferSize,
     announcePermissionRequest: (workspaceId, request) => controlPlane.permissionRequested(workspaceId, request),
+    sendSessionArchive: (workspaceId, body) => controlPlane.sessionArchive(workspaceId, body),
     gitCommandTimeoutMs: config.gitCommandTimeoutMs,
     gitPushTimeoutMs: config.gitPushTimeoutMs,
     diffStatMaxFiles: config.diffStatMaxFiles,

@@ -75,12 +75,14 @@ function quote(text: string): string {
  * Read the chat session's history before the follow-up `messageId` from ProjectData (newest
  * first, pages of {@link HISTORY_PAGE_SIZE}, stopping once RESUME_CONTEXT_MAX_CHARS of
  * conversation are in hand) and compose the prompt around the follow-up's stored text.
+ * @returns the composed prompt, and the follow-up's text alone (the first prompt of an agent that
+ *   resumes its own session with ACP `session/load`, session-archives/)
  * @throws FlotillaError permanentFailure when the task has no chat session or the follow-up is not in it
  */
 export async function buildResumePrompt(
   deps: Pick<Deps, 'stubs' | 'config'>,
   at: { projectId: string; chatSessionId: string | null; messageId: string },
-): Promise<string> {
+): Promise<{ prompt: string; followUp: string }> {
   if (!at.chatSessionId) throw permanentFailure('the resumed task has no chat session');
   const data = deps.stubs.projectData(at.projectId);
   const maxChars = deps.config.RESUME_CONTEXT_MAX_CHARS;
@@ -103,5 +105,5 @@ export async function buildResumePrompt(
     cursor = oldest.seq;
   }
   if (!followUp) throw permanentFailure(`the follow-up ${at.messageId} that resumed the task is not in chat session ${at.chatSessionId}`);
-  return composeResumePrompt(before, followUp.content, maxChars);
+  return { prompt: composeResumePrompt(before, followUp.content, maxChars), followUp: followUp.content };
 }

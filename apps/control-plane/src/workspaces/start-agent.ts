@@ -7,7 +7,7 @@
  * delivers its first prompt (DESIGN.md §2). A 409 means an earlier attempt whose answer was lost
  * started it already — fine, unless the session is still only registered.
  */
-import type { AgentSessionInfo, AgentType, PermissionPolicy, StartAgentSessionRequest } from '@flotilla/contracts';
+import type { AgentSessionInfo, AgentType, PermissionPolicy, SessionLoadStart, StartAgentSessionRequest } from '@flotilla/contracts';
 import { FlotillaError, errorMessage, permanentFailure, transientFailure } from '@flotilla/kit';
 import { agentCredentialsFor } from '../credentials/agent-keys.js';
 import type { Deps } from '../deps.js';
@@ -30,6 +30,8 @@ export interface AgentStart {
   permissionPolicy: PermissionPolicy;
   /** Whose stored agent key goes with it. */
   userId: string;
+  /** A resumed task's archived ACP session to `session/load` (session-archives/); `initialPrompt` is then the fallback. */
+  sessionLoad?: SessionLoadStart;
 }
 
 /**
@@ -49,6 +51,7 @@ export async function startAgentSession(deps: Pick<Deps, 'db' | 'config'>, start
     taskId: start.taskId,
     taskTitle: start.taskTitle,
     permissionPolicy: start.permissionPolicy,
+    ...(start.sessionLoad ? { sessionLoad: start.sessionLoad } : {}),
   };
   const agentCredentials = await agentCredentialsFor(deps, start.userId, start.agentType).catch((error: unknown) => {
     throw permanentFailure(`the stored ${start.agentType} API key cannot be used (${errorMessage(error)}): store it again in the project settings`, error);

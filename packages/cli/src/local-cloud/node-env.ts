@@ -68,6 +68,7 @@ export const DAEMON_SETTINGS = [
   'MSG_RETRY_MAX_ELAPSED_TIME_MS',
   'MSG_DRAFT_INTERVAL_MS',
   'CHAT_TOOL_OUTPUT_MAX_BYTES',
+  'SESSION_ARCHIVE_MAX_BYTES',
 ] as const;
 
 /** Families of daemon settings, by prefix: agent-command overrides and the sandbox's directories. */

@@ -9,6 +9,7 @@ import { MESSAGE_BATCH_MAX_BODY_BYTES, PersistMessageBatchRequest, PersistMessag
 import { NodeHeartbeatRequest, NodeHeartbeatResponse, NodeReadyRequest, TaskCallbackRequest, WorkspaceReadyRequest } from '../node.js';
 import { TASK_CALLBACK_MAX_BODY_BYTES } from '../task-diff.js';
 import { PermissionRequestedCallback } from '../notifications.js';
+import { SESSION_ARCHIVE_BODY_MAX_BYTES, SessionArchiveCallbackRequest } from '../session-archive.js';
 import { route } from './route.js';
 
 /** Answer of a callback that only records a fact. */
@@ -28,6 +29,7 @@ export const callbackApi = {
   persistMessages: route({ method: 'POST', path: '/api/workspaces/:workspaceId/messages', auth: 'workspaceToken', body: PersistMessageBatchRequest, maxBodyBytes: MESSAGE_BATCH_MAX_BODY_BYTES, response: PersistMessageBatchResponse, status: [200], summary: "a batch of chat messages from the workspace's outbox" }),
   permissionRequested: route({ method: 'POST', path: '/api/workspaces/:workspaceId/permission-requests', auth: 'workspaceToken', body: PermissionRequestedCallback, response: OkResponse, status: [200], summary: 'the agent waits for a permission answer (notifications)' }),
   taskCallback: route({ method: 'POST', path: '/api/tasks/:taskId/callback', auth: 'workspaceToken', body: TaskCallbackRequest, maxBodyBytes: TASK_CALLBACK_MAX_BODY_BYTES, response: TaskCallbackResponse, status: [200], summary: "the agent's turn ended: completed or failed" }),
+  sessionArchive: route({ method: 'POST', path: '/api/workspaces/:workspaceId/session-archive', auth: 'workspaceToken', body: SessionArchiveCallbackRequest, maxBodyBytes: SESSION_ARCHIVE_BODY_MAX_BYTES, response: OkResponse, status: [200], summary: "the agent's session files, kept for a resume with session/load" }),
 } as const;
 
 export type CallbackApi = typeof callbackApi;

@@ -17,7 +17,8 @@ import {
 } from '../node.js';
 import { ClaimHotAgentRequest, NodeHotAgentInfo, PrepareHotAgentRequest } from '../hot-agents.js';
 import { AnswerPermissionRequest } from '../notifications.js';
-import { route } from './route.js';
+import { SESSION_ARCHIVE_BODY_MAX_BYTES } from '../session-archive.js';
+import { DEFAULT_MAX_BODY_BYTES, route } from './route.js';
 
 /** `GET {node}/health`. */
 export const NodeHealthResponse = z.object({ status: z.literal('ok'), nodeId: z.string(), version: z.string() });
@@ -35,7 +36,7 @@ export const nodeDaemonApi = {
   getWorkspace: route({ method: 'GET', path: workspace, auth: 'nodeManagement', response: WorkspaceInfo, status: [200], summary: 'one workspace' }),
   deleteWorkspace: route({ method: 'DELETE', path: workspace, auth: 'nodeManagement', response: WorkspaceStatusResponse, status: [200], summary: 'stop its agents and remove its directory' }),
   registerAgentSession: route({ method: 'POST', path: `${workspace}/agent-sessions`, auth: 'nodeManagement', body: RegisterAgentSessionRequest, response: AgentSessionInfo, status: [201], summary: 'register an agent session (starts nothing)' }),
-  startAgentSession: route({ method: 'POST', path: `${agentSession}/start`, auth: 'nodeManagement', body: StartAgentSessionRequest, response: AgentSessionInfo, status: [202], summary: 'start the agent and deliver its first prompt' }),
+  startAgentSession: route({ method: 'POST', path: `${agentSession}/start`, auth: 'nodeManagement', body: StartAgentSessionRequest, maxBodyBytes: SESSION_ARCHIVE_BODY_MAX_BYTES + DEFAULT_MAX_BODY_BYTES, response: AgentSessionInfo, status: [202], summary: 'start the agent and deliver its first prompt' }),
   cancelAgentSession: route({ method: 'POST', path: `${agentSession}/cancel`, auth: 'nodeManagement', response: AgentSessionInfo, status: [200], summary: 'cancel the turn and stop the agent, keeping the workspace' }),
   deliverPrompt: route({ method: 'POST', path: `${agentSession}/prompt`, auth: 'nodeManagement', body: DeliverFollowUpPromptRequest, response: FollowUpPromptDelivery, status: [202], summary: 'a follow-up prompt, delivered once per messageId' }),
   answerPermission: route({ method: 'POST', path: `${workspace}/permission-requests/:requestId/answer`, auth: 'nodeManagement', body: AnswerPermissionRequest, response: { kind: 'empty' }, status: [204], summary: "answer the workspace agent's open permission request" }),

@@ -1,6 +1,6 @@
 /**
  * Calls from the node daemon to the control plane: routes `nodeReady`, `nodeHeartbeat`,
- * `workspaceReady`, `permissionRequested` and `taskCallback` of the `callbackApi` table (contracts routes/callbacks.ts),
+ * `workspaceReady`, `permissionRequested`, `sessionArchive` and `taskCallback` of the `callbackApi` table (contracts routes/callbacks.ts),
  * made with the kit's `callRoute` — every answer parsed with its route's schema. Each call carries
  * a Bearer token of audience `workspace-callback`: the node's own token for node calls, the
  * workspace's token (from `CreateWorkspaceRequest.callbackToken`) for workspace and task calls;
@@ -14,7 +14,7 @@
  * durable task-callback outbox (task-callback-outbox.ts). (The message batches of the outbox go
  * their own way: outbox/sender.ts.)
  */
-import { callbackApi, type NodeHeartbeatRequest, type NodeHeartbeatResponse, type NodeReadyRequest, type PermissionRequestedCallback, type RouteInput, type RouteOutput, type RouteSpec, type TaskCallbackRequest, type WorkspaceReadyRequest } from '@flotilla/contracts';
+import { callbackApi, type NodeHeartbeatRequest, type NodeHeartbeatResponse, type NodeReadyRequest, type PermissionRequestedCallback, type RouteInput, type RouteOutput, type RouteSpec, type SessionArchiveCallbackRequest, type TaskCallbackRequest, type WorkspaceReadyRequest } from '@flotilla/contracts';
 import { FlotillaError, callRoute, errorMessage, permanentFailure, retry, routeUrl, type Logger } from '@flotilla/kit';
 
 export interface ControlPlaneClientOptions {
@@ -84,6 +84,16 @@ export class ControlPlaneClient {
    */
   async permissionRequested(workspaceId: string, body: PermissionRequestedCallback): Promise<void> {
     await this.call(callbackApi.permissionRequested, { params: { workspaceId }, body }, this.workspaceToken(workspaceId), { retry: false });
+  }
+
+  /**
+   * `sessionArchive`: the session files of the workspace's agent, kept for a resume with
+   * `session/load` (issue 15 item 3). One attempt: the task's end does not wait on retries.
+   * @throws FlotillaError the refusal (413 over the control plane's SESSION_ARCHIVE_MAX_BYTES) or
+   *   the failure; `internal` when no token is known for the workspace
+   */
+  async sessionArchive(workspaceId: string, body: SessionArchiveCallbackRequest): Promise<void> {
+    await this.call(callbackApi.sessionArchive, { params: { workspaceId }, body }, this.workspaceToken(workspaceId), { retry: false });
   }
 
   /** The token of a workspace, read at every attempt. @throws FlotillaError when none is known now */

@@ -7,7 +7,8 @@
  * steps need of the task is in the run state (`task`), kept there when the run started; the
  * description itself is read from the task row by the one step that sends it. A resumed task's
  * run (tasks/resume.ts) continues its pushed branch and starts its agent with the follow-up and
- * the conversation so far instead (tasks/resume-prompt.ts).
+ * the conversation so far instead (tasks/resume-prompt.ts), or with its own ACP session loaded from
+ * its archive and the follow-up alone (session-archives/).
  */
 import { taskBranchName, type ExecutionStep } from '@flotilla/contracts';
 import { conflict } from '@flotilla/kit';
@@ -17,6 +18,7 @@ import { awaitNodeReady, failIfNodeLost, heartbeatCheckIntervalMs, provisionNode
 import type { TaskRunSubject } from '../../runs/run-state.js';
 import { requireField, type RunStepContext, type StepHandler } from '../../runs/step.js';
 import { awaitWorkspaceReady, createWorkspaceFor, registerAgentSessionFor } from '../../runs/workspace-steps.js';
+import { sessionLoadFor } from '../../session-archives/session-archives.js';
 import { setAgentSessionStatus } from '../../workspaces/repository.js';
 import { startAgentSession } from '../../workspaces/start-agent.js';
 import { getTaskRow } from '../repository.js';
@@ -76,13 +78,15 @@ const startAgent: TaskStepHandler = async (ctx) => {
   // from the row the transition wrote, or on a repeated attempt (in progress already) read again.
   const row = moved ?? (await getTaskRow(deps.db, task.taskId));
   if (row?.status !== 'in_progress') throw conflict(`task ${task.taskId} is ${row?.status ?? 'gone'}: its agent is not started`);
+  const resumed = task.resume ? await resumeStartOf(deps, task, row.chat_session_id, task.resume.messageId) : null;
   await startAgentSession(deps, {
     node,
     workspaceId,
     agentSessionId,
     agentType: task.agentType,
     // A resumed task's first prompt is the follow-up with the conversation so far (tasks/resume-prompt.ts).
-    initialPrompt: task.resume ? await buildResumePrompt(deps, { projectId: task.projectId, chatSessionId: row.chat_session_id, messageId: task.resume.messageId }) : row.description,
+    initialPrompt: resumed?.prompt ?? row.description,
+    ...(resumed?.sessionLoad ? { sessionLoad: resumed.sessionLoad } : {}),
     initialPromptMessageId: task.resume?.messageId ?? task.initialMessageId,
     taskId: task.taskId,
     taskTitle: task.title,
@@ -93,6 +97,18 @@ const startAgent: TaskStepHandler = async (ctx) => {
   await setAgentSessionStatus(deps.db, agentSessionId, 'running');
   return { kind: 'advance', to: 'running', patch: { agentSessionId } };
 };
+
+/**
+ * What a resumed task's agent starts with: the context prompt (the conversation so far and the
+ * follow-up, tasks/resume-prompt.ts) and, when its ACP session was archived
+ * (session-archives/), that session to `session/load` with the follow-up alone — the daemon falls
+ * back to the context prompt when the load is not possible, so no round trip is added.
+ */
+async function resumeStartOf(deps: TaskStepContext['deps'], task: TaskRunSubject, chatSessionId: string | null, messageId: string) {
+  const { prompt, followUp } = await buildResumePrompt(deps, { projectId: task.projectId, chatSessionId, messageId });
+  const sessionLoad = await sessionLoadFor(deps, { chatSessionId, agentType: task.agentType, followUp }, Date.now());
+  return { prompt, sessionLoad };
+}
 
 /**
  * running: the agent works; the task callback ends the run. Here only the step timeout and the

@@ -3,7 +3,9 @@
  * one agent process over its stdio:
  * - `initialize` advertising `fs.readTextFile` and `fs.writeTextFile`, no terminal (ACP spec
  *   "Initialization");
- * - `session/new` with the workspace as cwd and no MCP servers ("Session Setup");
+ * - `session/new` with the workspace as cwd and no MCP servers ("Session Setup"), or `session/load`
+ *   of an earlier session where the agent offers `loadSession` (its replay of the history is not
+ *   passed on: the chat holds it already);
  * - `session/prompt` ("Prompt Turn");
  * - client methods: `session/update` → `onUpdate`; `session/request_permission` answered by
  *   policy (permission-policy.ts), or by a viewer with policy `ask` (`askPermission`); `fs/read_text_file` / `fs/write_text_file` confined to the
@@ -34,8 +36,10 @@ export interface OpenAcpSessionOptions {
 
 /** An open ACP session with a running agent. */
 export interface AcpSession {
-  /** The agent's session id (from `session/new`). */
+  /** The agent's session id (from `session/new`, or the one `session/load` opened). */
   readonly sessionId: string;
+  /** Whether the agent's `initialize` answer offered `loadSession` (its session can be resumed elsewhere). */
+  readonly canLoadSession: boolean;
   /**
    * Send one `session/prompt` with `text` as a single text block. Resolves when the turn ends,
    * after every `session/update` the agent sent before its response has reached `onUpdate`.
@@ -99,6 +103,15 @@ export interface AcpConnection {
    * @throws as {@link openAcpSession}; the connection is closed then
    */
   newSession(): Promise<AcpSession>;
+  /** Whether the agent's `initialize` answer offered `loadSession`. */
+  readonly canLoadSession: boolean;
+  /**
+   * `session/load` of session `sessionId` with the workspace as cwd; the updates the agent sends to
+   * replay the session's history are dropped. On a failure the connection stays open, so that
+   * {@link newSession} can follow.
+   * @throws AcpTimeoutError past ACP_INITIALIZE_TIMEOUT_MS; the agent's JSON-RPC error when it refuses
+   */
+  loadSession(sessionId: string): Promise<AcpSession>;
   /** Close the connection (pending requests reject). Does not stop the process. */
   close(): void;
 }
@@ -112,6 +125,8 @@ export interface AcpConnection {
 export async function connectAcp(options: OpenAcpSessionOptions): Promise<AcpConnection> {
   const { workspacePath, logger } = options;
   let sessionId: string | null = null;
+  // True while `session/load` runs: the agent replays the history as updates, which are dropped.
+  let replaying = false;
   const checkSession = (requested: string): void => {
     if (requested !== sessionId) throw acp.RequestError.sessionNotFound(requested);
   };
@@ -119,7 +134,7 @@ export async function connectAcp(options: OpenAcpSessionOptions): Promise<AcpCon
   const app = acp
     .client({ name: 'flotilla-node-daemon' })
     .onNotification(acp.methods.client.session.update, ({ params }) => {
-      if (sessionId !== null && params.sessionId !== sessionId) return;
+      if (replaying || (sessionId !== null && params.sessionId !== sessionId)) return;
       options.onUpdate(params);
     })
     .onRequest(acp.methods.client.session.requestPermission, async ({ params }) => {
@@ -158,6 +173,7 @@ export async function connectAcp(options: OpenAcpSessionOptions): Promise<AcpCon
   );
   const connection = app.connect(stream);
   const agent = connection.agent;
+  let canLoadSession = false;
   try {
     const init = await withTimeout('initialize', options.initializeTimeoutMs, (signal) =>
       agent.request(
@@ -170,6 +186,7 @@ export async function connectAcp(options: OpenAcpSessionOptions): Promise<AcpCon
         { cancellationSignal: signal, stopWaitingOnCancel: true },
       ),
     );
+    canLoadSession = init.agentCapabilities?.loadSession === true;
     if (init.protocolVersion !== acp.PROTOCOL_VERSION) {
       logger.warn('agent speaks another ACP protocol version', { agentVersion: init.protocolVersion });
     }
@@ -177,7 +194,22 @@ export async function connectAcp(options: OpenAcpSessionOptions): Promise<AcpCon
     connection.close(error);
     throw error;
   }
-  return { newSession: () => openSession(), close: () => connection.close() };
+  return { newSession: () => openSession(), canLoadSession, loadSession: (id) => loadSession(id), close: () => connection.close() };
+
+  async function loadSession(loadedId: string): Promise<AcpSession> {
+    replaying = true;
+    try {
+      await withTimeout('session/load', options.initializeTimeoutMs, (signal) =>
+        agent.request(acp.methods.agent.session.load, { sessionId: loadedId, cwd: workspacePath, mcpServers: [] }, { cancellationSignal: signal, stopWaitingOnCancel: true }),
+      );
+      // The replayed updates may still be in the SDK's chain of promises: one macrotask lets them land (dropped).
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      replaying = false;
+    }
+    sessionId = loadedId;
+    return sessionOf(loadedId);
+  }
 
   async function openSession(): Promise<AcpSession> {
     try {
@@ -194,9 +226,13 @@ export async function connectAcp(options: OpenAcpSessionOptions): Promise<AcpCon
       throw error;
     }
 
-    const openedSessionId = sessionId;
+    return sessionOf(sessionId);
+  }
+
+  function sessionOf(openedSessionId: string): AcpSession {
     return {
       sessionId: openedSessionId,
+      canLoadSession,
       prompt: async (text) => {
         const response = await agent.request(acp.methods.agent.session.prompt, {
           sessionId: openedSessionId,

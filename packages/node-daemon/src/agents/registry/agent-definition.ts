@@ -42,8 +42,30 @@ export interface AgentLaunch {
   files: Record<string, string>;
 }
 
+/**
+ * Where an agent keeps the files of one ACP session under its HOME, for a resume with ACP
+ * `session/load` in another workspace (issue 15 item 3; agents/session-files/). Paths are relative
+ * to HOME; the daemon reads and writes them safely (regular files only, no symlinks).
+ */
+export interface AgentSessionFiles {
+  /**
+   * The session's files as they may lie under HOME (relative paths, possibly absent), for session
+   * `acpSessionId` run in `cwd`, and — for the directories listed under `searchDirs` — file names
+   * to look for in each of their subdirectories (an agent that files sessions by a directory
+   * derived from the cwd).
+   */
+  candidates(acpSessionId: string, cwd: string): { paths: string[]; searchDirs: Array<{ dir: string; fileName: string }> };
+  /**
+   * Where a file archived as `path` goes for the session resumed in `cwd` (the agent looks for it
+   * there); null: the file is not one of the session's and is not restored.
+   */
+  restorePath(path: string, acpSessionId: string, cwd: string): string | null;
+}
+
 export interface AgentDefinition {
   agentType: AgentType;
+  /** The files of an ACP session, when the agent can resume one with `session/load` from them; absent: none (the resume hands it the conversation as context). */
+  sessionFiles?: AgentSessionFiles;
   /**
    * The command that starts the agent, from its installed package.
    * @throws FlotillaError (internal, not retryable) when the package is not installed

@@ -8,7 +8,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { errorMessage, permanentFailure } from '@flotilla/kit';
-import type { AgentCommand, AgentDefinition } from './agent-definition.js';
+import type { AgentCommand, AgentDefinition, AgentSessionFiles } from './agent-definition.js';
 
 const PACKAGE = '@agentclientprotocol/claude-agent-acp';
 
@@ -26,9 +26,39 @@ function command(): AgentCommand {
   }
 }
 
+/** Longest project directory name Claude Code uses as it is; a longer one is cut and given a hash. */
+const PROJECT_DIR_MAX_CHARS = 200;
+
+/**
+ * The directory under `~/.claude/projects` where Claude Code (its Agent SDK) keeps the transcripts
+ * of sessions run in `cwd`: every character but ASCII letters and digits made `-`; over 200
+ * characters, the first 200, `-`, and a base-36 hash of the path (as the SDK names it).
+ */
+export function claudeProjectDir(cwd: string): string {
+  const name = cwd.replace(/[^a-zA-Z0-9]/g, '-');
+  if (name.length <= PROJECT_DIR_MAX_CHARS) return name;
+  let hash = 0;
+  for (let index = 0; index < cwd.length; index += 1) hash = ((hash << 5) - hash + cwd.charCodeAt(index)) | 0;
+  return `${name.slice(0, PROJECT_DIR_MAX_CHARS)}-${Math.abs(hash).toString(36)}`;
+}
+
+/**
+ * The session's transcript, `~/.claude/projects/<project dir>/<sessionId>.jsonl` (the ACP session
+ * id is Claude's session id). Restored under the project directory of the new cwd: the adapter's
+ * `loadSession` and the CLI's resume find it there.
+ */
+const sessionFiles: AgentSessionFiles = {
+  candidates: (acpSessionId, cwd) => ({
+    paths: [`.claude/projects/${claudeProjectDir(cwd)}/${acpSessionId}.jsonl`],
+    searchDirs: [{ dir: '.claude/projects', fileName: `${acpSessionId}.jsonl` }],
+  }),
+  restorePath: (path, acpSessionId, cwd) => (/^\.claude\/projects\/[A-Za-z0-9._-]+\/[A-Za-z0-9._-]+$/.test(path) && path.endsWith(`/${acpSessionId}.jsonl`) ? `.claude/projects/${claudeProjectDir(cwd)}/${acpSessionId}.jsonl` : null),
+};
+
 export const claudeCode: AgentDefinition = {
   agentType: 'claude-code',
   command,
+  sessionFiles,
   launch: ({ gatewayUrl, token }) => ({
     args: [],
     env: {

@@ -2,7 +2,8 @@
  * One agent session whose agent this daemon runs (DESIGN.md §2 hop 3) — the one owner of its
  * agent process, its ACP connection, its prompt queue and its turns. Nothing else changes them.
  *
- * {@link AgentSession.start} spawns the agent, opens an ACP session in the workspace and then
+ * {@link AgentSession.start} spawns the agent, opens an ACP session in the workspace (or loads a
+ * resumed task's archived one, session-resume.ts) and then
  * delivers the queued prompts, one `session/prompt` turn after another: the initial prompt is
  * simply the first of them (queued-prompt.ts). Prompts accepted while a turn runs wait their turn;
  * one accepted by an idle agent starts the loop again. Every `session/update` becomes chat
@@ -18,7 +19,7 @@
  * deleted, shutdown) nothing more is reported.
  */
 import type { SessionNotification, StopReason } from '@agentclientprotocol/sdk';
-import type { AgentSessionStatus, PermissionRequestedCallback, StartAgentSessionRequest } from '@flotilla/contracts';
+import type { AgentSessionStatus, PermissionRequestedCallback, SessionArchiveCallbackRequest, StartAgentSessionRequest } from '@flotilla/contracts';
 import { missingAgentSettings } from '@flotilla/contracts';
 import { conflict, errorMessage, permanentFailure, type Logger } from '@flotilla/kit';
 import { withOverrides, type AgentCredentials } from '../../agent-credentials.js';
@@ -38,6 +39,7 @@ import { findExecutable } from '../process/find-executable.js';
 import type { WorkspaceSandboxes } from '../../workspace-sandbox/workspace-sandboxes.js';
 import { AgentUpdateStream } from './agent-update-stream.js';
 import { followUpPrompt, initialPrompt, type QueuedPrompt } from './queued-prompt.js';
+import { archiveSessionFiles, openResumableSession, type AgentPlace } from './session-resume.js';
 
 export interface AgentSessionDeps extends TaskCompletionDeps {
   sessions: AgentSessionStore;
@@ -52,6 +54,7 @@ export interface AgentSessionDeps extends TaskCompletionDeps {
     | 'permissionRequestTimeoutMs'
     | 'acpInitializeTimeoutMs'
     | 'chatToolOutputMaxBytes'
+    | 'sessionArchiveMaxBytes'
   >;
   /** The node's agent credentials; only the workspace's model gateway gets them. */
   credentials: AgentCredentials;
@@ -65,6 +68,11 @@ export interface AgentSessionDeps extends TaskCompletionDeps {
   announcePermissionRequest?: (workspaceId: string, request: PermissionRequestedCallback) => Promise<void>;
   /** The workspaces' sandboxes every agent process runs in (refusing, with the reason, where this node has none). */
   sandboxes: Pick<WorkspaceSandboxes, 'of'>;
+  /**
+   * Send the session files of a workspace's agent to the control plane, for a resume with
+   * `session/load` (session-resume.ts). Absent: none are sent.
+   */
+  sendSessionArchive?: (workspaceId: string, body: SessionArchiveCallbackRequest) => Promise<void>;
 }
 
 export interface AgentSessionStart {
@@ -222,8 +230,15 @@ export class AgentSession {
         await agent.stop(this.deps.config.agentKillTimeoutMs);
         return;
       }
-      const connection = this.acpConnection;
-      this.acp ??= await Promise.race([connection ? connection.newSession() : this.openAcp(agent), rejectOnExit(agent)]);
+      if (!this.acp) {
+        // A resumed task's agent loads its archived session where it can (session-resume.ts).
+        const connection = this.acpConnection ?? (await Promise.race([this.connectAcp(agent), rejectOnExit(agent)]));
+        this.acpConnection = connection;
+        const opened = await Promise.race([openResumableSession(connection, this.request, () => this.agentPlace(), this.logger), rejectOnExit(agent)]);
+        this.acp = opened.session;
+        const first = this.queue[0];
+        if (opened.firstPrompt !== null && first?.kind === 'initial') first.text = opened.firstPrompt;
+      }
       if (this.stopping) return;
       this.setStatus('running');
       const stopReason = await this.deliverQueuedPrompts();
@@ -391,6 +406,7 @@ export class AgentSession {
     const { taskId, taskTitle } = this.request;
     if (taskId === null) return;
     const { workspace } = this;
+    await this.archiveSession();
     try {
       await completeTask(this.deps, {
         taskId,
@@ -415,11 +431,29 @@ export class AgentSession {
     await this.stop(this.deps.config.agentKillTimeoutMs);
     const { taskId } = this.request;
     if (taskId === null) return;
+    await this.archiveSession();
     try {
       await failTask(this.deps, taskId, this.workspaceId, reason);
     } catch (error) {
       this.logger.error('task callback not delivered', { taskId, error: errorMessage(error) });
     }
+  }
+
+  /** The agent's HOME and the cwd of its sessions. @throws when the workspace has no sandbox */
+  private async agentPlace(): Promise<AgentPlace> {
+    const sandbox = await this.deps.sandboxes.of(this.workspaceId);
+    return { home: sandbox.dirs.home, cwd: this.workspace.path };
+  }
+
+  /** A task's turn ended: its agent's session files go to the control plane, for a resume (before the task callback). Never throws. */
+  private async archiveSession(): Promise<void> {
+    if (!this.acp) return;
+    const send = this.deps.sendSessionArchive;
+    await archiveSessionFiles(
+      { agentType: this.request.agentType, agentSessionId: this.agentSessionId, session: this.acp, place: () => this.agentPlace(), maxBytes: this.deps.config.sessionArchiveMaxBytes },
+      send ? (body) => send(this.workspaceId, body) : undefined,
+      this.logger,
+    );
   }
 
   /** Record the session's status (and error; null clears it). */
