@@ -22,6 +22,7 @@ import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routeCases, SUB_RESOURCE_PARAMS, type RouteCase } from './members-access.js';
 import { runCli, type CliResult } from './cli-support.js';
+import { githubSessionCookie, personalToken } from './sign-in-support.js';
 import { upgradeStatus } from './websocket-support.js';
 
 const CLIENT = { clientId: 'gh-client-id', clientSecret: 'gh-client-secret' };
@@ -61,19 +62,9 @@ interface SignedInUser {
 
 /** Follow GitHub sign-in by hand as `login` and make a personal token with the session cookie. */
 async function signIn(login: string): Promise<SignedInUser> {
-  const start = await fetch(`${stack.url}/api/auth/github/start?returnTo=%2F`, { redirect: 'manual' });
-  const authorize = new URL(start.headers.get('location')!);
-  const state = start.headers.getSetCookie().map((line) => line.split(';')[0]!).find((pair) => pair.startsWith('flotilla_sign_in='))!;
-  const form = new URLSearchParams(authorize.searchParams);
-  form.set('login', login);
-  const approved = await fetch(`${github.url}/login/oauth/authorize`, { method: 'POST', body: form, redirect: 'manual' });
-  const callback = await fetch(approved.headers.get('location')!, { redirect: 'manual', headers: { cookie: state } });
-  expect(callback.status).toBe(302);
-  const cookie = callback.headers.getSetCookie().map((line) => line.split(';')[0]!).find((pair) => pair.startsWith('flotilla_user='))!;
+  const cookie = `flotilla_user=${await githubSessionCookie(stack.url, github.url, login)}`;
   const me = (await (await fetch(`${stack.url}/api/me`, { headers: { cookie } })).json()) as { id: string };
-  const made = await fetch(`${stack.url}/api/tokens`, { method: 'POST', headers: { cookie, origin: stack.url, 'content-type': 'application/json' }, body: JSON.stringify({ name: `${login}'s test token` }) });
-  expect(made.status).toBe(201);
-  const { token } = (await made.json()) as { token: string };
+  const token = await personalToken(stack.url, cookie.slice('flotilla_user='.length), `${login}'s test token`);
   return { cookie, userId: me.id, token, client: new FlotillaClient(stack.url, undefined, token) };
 }
 
