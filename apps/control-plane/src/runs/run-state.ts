@@ -25,6 +25,8 @@ export interface TaskRunSubject {
   branch?: string;
   /** Set when a follow-up prompt resumed the ended task (tasks/resume.ts); absent: the run starts from the description. */
   resume?: TaskResume;
+  /** The signed-in user who created the task (credentials/credential-user.ts); absent: nobody (the operator, a trigger, or a run older than creators). */
+  createdBy?: string;
 }
 
 /** What a resumed run (issue 15 item 3) needs: taken from the task row when the run starts. */

@@ -90,6 +90,7 @@ export function runSubjectOf(row: TaskRow): TaskRunSubject {
     chatSessionId: row.chat_session_id,
     initialMessageId: row.initial_message_id,
     ...(row.parent_task_id ? { branch: taskVariantBranchName(row.parent_task_id, row.agent_type) } : {}),
+    ...(row.created_by ? { createdBy: row.created_by } : {}),
     ...(row.resume_message_id ? { resume: { messageId: row.resume_message_id, branch: row.output_branch, prUrl: row.output_pr_url } } : {}),
   };
 }

@@ -12,7 +12,6 @@
  */
 import { taskBranchName, type ExecutionStep } from '@flotilla/contracts';
 import { conflict } from '@flotilla/kit';
-import { taskCreatorId } from '../../credentials/credential-user.js';
 import { runOnHotAgent } from '../../hot-agents/claim.js';
 import { awaitNodeReady, failIfNodeLost, heartbeatCheckIntervalMs, provisionNodeFor, selectNodeFor } from '../../runs/node-steps.js';
 import type { TaskRunSubject } from '../../runs/run-state.js';
@@ -128,8 +127,8 @@ const awaitCompletion: TaskStepHandler = async ({ deps, state }) => {
  */
 const selectNode: TaskStepHandler = async (ctx) => {
   const { deps, task } = ctx;
-  // Whose credentials the run uses follows from its creator (credentials/credential-user.ts).
-  const creatorId = await taskCreatorId(deps.db, task.taskId);
+  // Whose credentials the run uses follows from its creator (credentials/credential-user.ts), kept in the run state.
+  const creatorId = task.createdBy ?? null;
   const onHotAgent = task.resume ? null : await runOnHotAgent(ctx, {
     ...task,
     creatorId,
