@@ -15,6 +15,20 @@ export const setCookie = (response: Response, name: string): string | undefined 
     ?.slice(name.length + 1);
 
 /**
+ * The end of a sign-in: the provider's approval (`approved`, a redirect to the callback) followed
+ * with the state cookie the start (`start`) set.
+ * @returns the `flotilla_user` session cookie's value
+ */
+async function finishSignIn(start: Response, approved: Response): Promise<string> {
+  expect(approved.status).toBe(302);
+  const callback = await fetch(approved.headers.get('location')!, { redirect: 'manual', headers: { cookie: `flotilla_sign_in=${setCookie(start, 'flotilla_sign_in')}` } });
+  expect(callback.status).toBe(302);
+  const session = setCookie(callback, 'flotilla_user');
+  expect(session).toBeTruthy();
+  return session!;
+}
+
+/**
  * Sign in to the control plane at `baseUrl` as `login` through its OIDC provider.
  * @returns the `flotilla_user` session cookie's value
  */
@@ -23,13 +37,7 @@ export async function oidcSessionCookie(baseUrl: string, login: string): Promise
   expect(start.status).toBe(302);
   const authorize = new URL(start.headers.get('location')!);
   authorize.searchParams.set('login_hint', login);
-  const approved = await fetch(authorize, { redirect: 'manual' });
-  expect(approved.status).toBe(302);
-  const callback = await fetch(approved.headers.get('location')!, { redirect: 'manual', headers: { cookie: `flotilla_sign_in=${setCookie(start, 'flotilla_sign_in')}` } });
-  expect(callback.status).toBe(302);
-  const session = setCookie(callback, 'flotilla_user');
-  expect(session).toBeTruthy();
-  return session!;
+  return finishSignIn(start, await fetch(authorize, { redirect: 'manual' }));
 }
 
 /**
@@ -42,13 +50,7 @@ export async function githubSessionCookie(baseUrl: string, githubUrl: string, lo
   expect(start.status).toBe(302);
   const form = new URLSearchParams(new URL(start.headers.get('location')!).searchParams);
   form.set('login', login);
-  const approved = await fetch(`${githubUrl}/login/oauth/authorize`, { method: 'POST', body: form, redirect: 'manual' });
-  expect(approved.status).toBe(302);
-  const callback = await fetch(approved.headers.get('location')!, { redirect: 'manual', headers: { cookie: `flotilla_sign_in=${setCookie(start, 'flotilla_sign_in')}` } });
-  expect(callback.status).toBe(302);
-  const session = setCookie(callback, 'flotilla_user');
-  expect(session).toBeTruthy();
-  return session!;
+  return finishSignIn(start, await fetch(`${githubUrl}/login/oauth/authorize`, { method: 'POST', body: form, redirect: 'manual' }));
 }
 
 /**
