@@ -7,13 +7,17 @@
  * - that checkout then fails: the task fails with the checkout's message and the agent process is
  *   gone; no prompt ever reached it;
  * - a task cancelled while its agent starts with the checkout: `cancelled`, the agent process gone;
- * - a task whose checkout succeeds still gets its exact description as its first prompt.
+ * - a task whose checkout succeeds — held up while its agent is up and waiting — gets its exact
+ *   description as its first prompt, and its agent's ACP session was opened (`session/new`, sent
+ *   by the node when the checkout succeeded, before the start call) in the finished checkout, on
+ *   the task's branch.
  *
  * The checkout is held up by the origin itself: its `.git/HEAD` is made a named pipe, so git, which
  * reads it first, waits until the test writes into the pipe — after it has seen the agent.
  */
 import { promptLogEnv, readPromptLog } from '@flotilla/testkit';
 import { bootTestStack, createGitRepo, processAlive, processesIn, waitForTask, waitUntil, type TestStack } from '@flotilla/testkit/stack';
+import { taskBranchName } from '@flotilla/contracts';
 import { execFileSync } from 'node:child_process';
 import { constants, existsSync } from 'node:fs';
 import { open, rm, writeFile } from 'node:fs/promises';
@@ -41,18 +45,19 @@ async function holdUpCheckouts(repo: string): Promise<string> {
 }
 
 /**
- * Release git with a HEAD that is no repository's: the checkout fails. The pipe is opened while
- * git waits on it (not at all when nothing reads it any more: a cancelled run's checkout was
- * stopped), then replaced by a file with the same content for any later read.
+ * Release git with `content` as the origin's HEAD — by default one that is no repository's: the
+ * checkout fails. The pipe is opened while git waits on it (not at all when nothing reads it any
+ * more: a cancelled run's checkout was stopped), then replaced by a file with the same content for
+ * any later read.
  */
-async function releaseHead(head: string): Promise<void> {
+async function releaseHead(head: string, content = 'not a reference\n'): Promise<void> {
   const pipe = await open(head, constants.O_WRONLY | constants.O_NONBLOCK).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENXIO') return null;
     throw error;
   });
   await rm(head);
-  await writeFile(head, 'not a reference\n');
-  await pipe?.write('not a reference\n');
+  await writeFile(head, content);
+  await pipe?.write(content);
   await pipe?.close();
 }
 
@@ -110,15 +115,23 @@ describe('lean hand-off: the agent starts with the checkout', () => {
     expect(readPromptLog(promptLog).slice(promptsBefore)).toEqual([]);
   });
 
-  it('a checkout that succeeds: the agent gets the exact description as its first prompt and the task completes', async () => {
+  it('a checkout that succeeds: the agent opens its session in the finished checkout, gets the exact description as its first prompt, and the task completes', async () => {
     const repo = createGitRepo();
     const project = await stack.client.createProject({ name: 'lean-checkout', repoUrl: repo, defaultBranch: 'main' });
+    const head = await holdUpCheckouts(repo);
     const description = 'write LEAN.md: started with the checkout';
     const promptsBefore = readPromptLog(promptLog).length;
-    const task = await waitForTask(stack.client, (await stack.client.createTask(project.id, { description, run: true })).id);
+    const created = await stack.client.createTask(project.id, { description, run: true });
+    // The agent is up while the checkout waits; then the checkout succeeds.
+    await agentStartedWithCheckout(created.id);
+    await releaseHead(head, 'ref: refs/heads/main\n');
+    const task = await waitForTask(stack.client, created.id);
     expect(task.error).toBeNull();
     expect(task.status).toBe('completed');
     expect(task.output.filesChanged).toEqual(['LEAN.md']);
-    expect(readPromptLog(promptLog).slice(promptsBefore).map((prompt) => prompt.text)).toEqual([description]);
+    const prompts = readPromptLog(promptLog).slice(promptsBefore);
+    expect(prompts.map((prompt) => prompt.text)).toEqual([description]);
+    // session/new waited for the checkout: the repository was there, on the task's branch.
+    expect(prompts[0]?.headAtSessionNew).toBe(`ref: refs/heads/${taskBranchName(task.id)}`);
   });
 });

@@ -20,6 +20,8 @@ export interface EarlyAgentWish {
   /** Whose stored agent key goes with it (as with the start call, workspaces/start-agent.ts). */
   userId: string;
   permissionPolicy: PermissionPolicy;
+  /** `EarlyAgentStart.openSession`: `session/new` right after the checkout (not for a run that may `session/load`). */
+  openSession: boolean;
 }
 
 /**
@@ -30,7 +32,7 @@ export async function earlyAgentFor(deps: CredentialDeps, node: { id: string; ur
   try {
     const agentCredentials = await agentCredentialsFor(deps, wish.userId, wish.agentType);
     if (agentCredentials && !isCredentialChannel(node.url)) return undefined;
-    return { agentSessionId, agentType: wish.agentType, permissionPolicy: wish.permissionPolicy, ...(agentCredentials ? { agentCredentials } : {}) };
+    return { agentSessionId, agentType: wish.agentType, permissionPolicy: wish.permissionPolicy, openSession: wish.openSession, ...(agentCredentials ? { agentCredentials } : {}) };
   } catch (error) {
     log.info('agent not started with the checkout: its stored key cannot be used', { agentType: wish.agentType, error: errorMessage(error) });
     return undefined;

@@ -2,8 +2,8 @@
  * An agent session prepared before its prompt is known: its agent is spawned in the workspace's
  * sandbox and its ACP connection opened by {@link PreparedAgentSession.prepare} — for a hot agent
  * (issue 15 item 2) `initialize` and `session/new` before any task is known; for an agent started
- * early (item 1, `CreateWorkspaceRequest.earlyAgent`) only `initialize`, while the workspace is
- * still checked out. The session that then starts {@link adopt}s it — its workspace record, chat
+ * early (item 1, `CreateWorkspaceRequest.earlyAgent`) `initialize` while the workspace is still
+ * checked out, and `session/new` once the checkout succeeded when the request asks for it. The session that then starts {@link adopt}s it — its workspace record, chat
  * session and start request replace the preparation's — and `start()` delivers the prompt to the
  * agent that is already there (agent-session.ts skips the spawn and the ACP set-up when they are
  * done, and waits for a preparation still under way). Used once: a session is adopted once only.
@@ -21,14 +21,18 @@ export class PreparedAgentSession extends AgentSession {
   /** The preparation under way or done (settles, never rejects); null before {@link prepare}. */
   private preparation: Promise<void> | null = null;
   private preparationSettled = false;
+  /** `session/new` was sent (or done) by the preparation. */
+  private sessionOpening = false;
 
   /**
-   * Spawn the agent and open its ACP connection, sending no prompt: `initialize` and, unless
-   * `openSession` is false (the checkout is still under way), `session/new`.
+   * Spawn the agent and open its ACP connection, sending no prompt: `initialize` and, with
+   * `openSession` true (the default), `session/new`; with false, no session (the checkout is still
+   * under way: the start opens it); with a promise, `session/new` once it resolves true (the
+   * checkout succeeded) and none when it resolves false.
    * @throws when the agent cannot be spawned, exits, or does not answer `initialize`/`session/new`
    *   within ACP_INITIALIZE_TIMEOUT_MS; or when the session was stopped meanwhile
    */
-  prepare(options: { openSession?: boolean } = {}): Promise<void> {
+  prepare(options: { openSession?: boolean | Promise<boolean> } = {}): Promise<void> {
     const run = this.spawnAndConnect(options.openSession ?? true);
     this.preparation = run.then(
       () => undefined,
@@ -40,7 +44,7 @@ export class PreparedAgentSession extends AgentSession {
     return run;
   }
 
-  private async spawnAndConnect(openSession: boolean): Promise<void> {
+  private async spawnAndConnect(openSession: boolean | Promise<boolean>): Promise<void> {
     const agent = await this.spawnAgent();
     void agent.exited.then(() => {
       this.exited = true;
@@ -50,8 +54,27 @@ export class PreparedAgentSession extends AgentSession {
       await agent.stop(this.deps.config.agentKillTimeoutMs);
       throw new Error('the agent was stopped while it was being prepared');
     }
-    if (openSession) this.acp = await Promise.race([this.openAcp(agent), rejectOnExit(agent)]);
-    else this.acpConnection = await Promise.race([this.connectAcp(agent), rejectOnExit(agent)]);
+    if (openSession === true) {
+      this.sessionOpening = true;
+      this.acp = await Promise.race([this.openAcp(agent), rejectOnExit(agent)]);
+      return;
+    }
+    const connection = await Promise.race([this.connectAcp(agent), rejectOnExit(agent)]);
+    this.acpConnection = connection;
+    if (openSession === false || !(await openSession) || this.stopRequested) return;
+    this.sessionOpening = true;
+    try {
+      this.acp = await Promise.race([connection.newSession(), rejectOnExit(agent)]);
+    } catch (error) {
+      // newSession closed the connection: nothing of it is usable (whenPrepared stops the agent).
+      this.acpConnection = null;
+      throw error;
+    }
+  }
+
+  /** Whether the preparation opened (or is opening) the agent's ACP session with `session/new`. */
+  get hasSession(): boolean {
+    return this.sessionOpening;
   }
 
   /** True while the prepared agent still runs, or is still being prepared, and nobody adopted it. */

@@ -28,7 +28,7 @@ export interface WorkspaceServiceDeps {
    */
   agents: {
     stopWorkspaceAgents(workspaceId: string): Promise<void>;
-    startEarly(workspaceId: string, chatSessionId: string | null, taskId: string | null, early: EarlyAgentStart): void;
+    startEarly(workspaceId: string, chatSessionId: string | null, taskId: string | null, early: EarlyAgentStart, checkedOut: Promise<boolean>): void;
   };
   /** The workspaces' sandboxes: HOME and TMPDIR made with a workspace, removed (with its gateway and proxy) with it. */
   sandboxes: { createDirs(workspaceId: string): void; remove(workspaceId: string): Promise<void> };
@@ -46,6 +46,15 @@ export interface WorkspaceServiceDeps {
 interface Creation {
   abort: AbortController;
   done: Promise<void>;
+}
+
+/** A promise and the function that settles it. */
+function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void } {
+  let resolve: (value: T) => void = () => undefined;
+  const promise = new Promise<T>((settle) => {
+    resolve = settle;
+  });
+  return { promise, resolve };
 }
 
 export class WorkspaceService {
@@ -99,15 +108,20 @@ export class WorkspaceService {
     this.deps.sandboxes.createDirs(request.workspaceId);
     if (request.gitCredential) this.deps.gitCredentials.set(request.workspaceId, request.repoUrl, request.gitCredential);
     this.logger.info('workspace creating', { workspaceId: request.workspaceId, branch: request.branch, earlyAgent: request.earlyAgent !== undefined });
+    // True once the checkout succeeded (before anyone is told), false when it failed or was cancelled.
+    const checkedOut = deferred<boolean>();
     if (request.earlyAgent) {
       // The sandbox binds the checkout's directory: it exists (empty) before the agent starts in
       // it, and the checkout clones into it (git/workspace-checkout.ts).
       mkdirSync(path, { recursive: true });
-      this.deps.agents.startEarly(request.workspaceId, request.chatSessionId, request.taskId, request.earlyAgent);
+      this.deps.agents.startEarly(request.workspaceId, request.chatSessionId, request.taskId, request.earlyAgent, checkedOut.promise);
     }
 
     const abort = new AbortController();
-    const done = this.checkOut(request, path, abort.signal, options.notifyReady ?? true).finally(() => this.creations.delete(request.workspaceId));
+    const done = this.checkOut(request, path, abort.signal, options.notifyReady ?? true, () => checkedOut.resolve(true)).finally(() => {
+      checkedOut.resolve(false);
+      this.creations.delete(request.workspaceId);
+    });
     this.creations.set(request.workspaceId, { abort, done });
     return this.getWorkspace(request.workspaceId);
   }
@@ -117,7 +131,8 @@ export class WorkspaceService {
     return this.creations.get(workspaceId)?.done ?? Promise.resolve();
   }
 
-  private async checkOut(request: CreateWorkspaceRequest, path: string, signal: AbortSignal, notifyReady: boolean): Promise<void> {
+  /** The checkout, then the ready callback; `onCheckedOut` runs when it succeeded, before the callback. */
+  private async checkOut(request: CreateWorkspaceRequest, path: string, signal: AbortSignal, notifyReady: boolean, onCheckedOut: () => void): Promise<void> {
     const id = request.workspaceId;
     const auth = this.deps.gitCredentials.get(id);
     let body: WorkspaceReadyRequest;
@@ -138,6 +153,7 @@ export class WorkspaceService {
       if (signal.aborted) return;
       this.deps.store.setBaseCommit(id, baseCommit);
       this.deps.store.setStatus(id, 'running');
+      onCheckedOut();
       this.logger.info('workspace ready', { workspaceId: id, baseCommit });
       body = { status: 'running' };
     } catch (error) {

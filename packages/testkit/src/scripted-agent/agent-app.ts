@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { agent, methods, PROTOCOL_VERSION, RequestError } from '@agentclientprotocol/sdk';
 import type { AgentApp, ClientCapabilities } from '@agentclientprotocol/sdk';
 import { appendPromptLog } from './prompt-log.js';
@@ -13,6 +14,8 @@ export interface ScriptedAgentOptions {
 
 interface SessionState {
   cwd: string;
+  /** The cwd's `.git/HEAD` when `session/new` came (null: no repository there yet). */
+  headAtSessionNew: string | null;
   /** Aborts the prompt turn that is running, if any. */
   running?: AbortController;
 }
@@ -42,7 +45,8 @@ export function createScriptedAgent(options: ScriptedAgentOptions = {}): AgentAp
     })
     .onRequest(methods.agent.session.new, ({ params }) => {
       const sessionId = `sess_${randomUUID()}`;
-      sessions.set(sessionId, { cwd: resolve(params.cwd) });
+      const cwd = resolve(params.cwd);
+      sessions.set(sessionId, { cwd, headAtSessionNew: gitHeadOf(cwd) });
       return { sessionId };
     })
     .onRequest(methods.agent.session.prompt, async ({ params, signal, client }) => {
@@ -51,6 +55,7 @@ export function createScriptedAgent(options: ScriptedAgentOptions = {}): AgentAp
       appendPromptLog(options.promptLogPath, {
         sessionId: params.sessionId,
         cwd: session?.cwd ?? '',
+        headAtSessionNew: session?.headAtSessionNew ?? null,
         text,
         receivedAt: new Date().toISOString(),
       });
@@ -78,4 +83,13 @@ export function createScriptedAgent(options: ScriptedAgentOptions = {}): AgentAp
     .onNotification(methods.agent.session.cancel, ({ params }) => {
       sessions.get(params.sessionId)?.running?.abort();
     });
+}
+
+/** The content of `<dir>/.git/HEAD`, trimmed (e.g. `ref: refs/heads/main`), or null when there is none. */
+function gitHeadOf(dir: string): string | null {
+  try {
+    return readFileSync(join(dir, '.git', 'HEAD'), 'utf8').trim();
+  } catch {
+    return null;
+  }
 }

@@ -6,6 +6,11 @@ import { dirname, join } from 'node:path';
 export interface PromptLogEntry {
   sessionId: string;
   cwd: string;
+  /**
+   * The cwd's `.git/HEAD` when the session was opened (`session/new`), e.g.
+   * `ref: refs/heads/task/tsk_…`; null when there was no repository there yet.
+   */
+  headAtSessionNew: string | null;
   /** All text content blocks of the prompt joined with "\n". */
   text: string;
   /** ISO 8601 time the agent received the prompt. */

@@ -45,8 +45,10 @@ const createWorkspace: TaskStepHandler = async (ctx) => {
     branch: task.resume?.branch ?? task.branch ?? taskBranchName(task.taskId),
     // A resumed task continues the branch it pushed (tasks/resume.ts).
     continueBranch: Boolean(task.resume?.branch),
-    // Its agent starts while the node checks out (issue 15); the prompt waits for agent_session.
-    earlyAgent: { agentType: task.agentType, permissionPolicy: 'allow' },
+    // Its agent starts while the node checks out, and opens its ACP session when the checkout is
+    // done (issue 15); the prompt waits for agent_session. A resumed task's start may load its
+    // archived session instead: its session waits for the start.
+    earlyAgent: { agentType: task.agentType, permissionPolicy: 'allow', openSession: !task.resume },
     // Only from `queued`: on a repeated attempt it is `delegated` already, with this workspace.
     beforeRequest: ({ workspaceId, nodeId }) =>
       applyTransition(deps, task.taskId, 'queued', 'delegated', {

@@ -71,8 +71,9 @@ export class AgentSessionService {
     const chatSessionId = session.chatSessionId ?? workspace.chatSessionId;
     const prepared = this.prepared.get(key(workspaceId, agentSessionId));
     this.prepared.delete(key(workspaceId, agentSessionId));
-    // A prepared agent answers permission requests by the policy it was spawned with: another policy needs another agent.
-    const adoptable = prepared?.usable === true && prepared.permissionPolicy === request.permissionPolicy;
+    // A prepared agent answers permission requests by the policy it was spawned with: another policy
+    // needs another agent; and a start that would load an archived session needs one with no session yet.
+    const adoptable = prepared?.usable === true && prepared.permissionPolicy === request.permissionPolicy && !(request.sessionLoad && prepared.hasSession);
     if (prepared && !adoptable) void prepared.stop(this.deps.config.agentKillTimeoutMs);
     const live = adoptable ? prepared.adopt({ workspace, chatSessionId, request }) : new AgentSession(this.deps, { workspace, agentSessionId, chatSessionId, request });
     this.live.set(key(workspaceId, agentSessionId), live);
@@ -98,13 +99,15 @@ export class AgentSessionService {
   /**
    * Start a task's agent while its workspace is checked out (issue 15 item 1,
    * `CreateWorkspaceRequest.earlyAgent`): register session `early.agentSessionId`, spawn the agent
-   * in the workspace's sandbox and send `initialize`, in the background. Nothing else: the
-   * session's start call (made once the checkout succeeded) opens the ACP session in the checkout
-   * and delivers the prompt; a checkout that fails stops the agent ({@link stopWorkspaceAgents}).
-   * A preparation that fails is only logged: the start spawns the agent anew and reports it.
+   * in the workspace's sandbox and send `initialize`, in the background; with `early.openSession`,
+   * also `session/new` once `checkedOut` resolves true (the checkout succeeded). Nothing else:
+   * the session's start call (made once the checkout succeeded) delivers the prompt, opening the
+   * ACP session first when that is not done; a checkout that fails stops the agent
+   * ({@link stopWorkspaceAgents}). A preparation that fails is only logged: the start spawns the
+   * agent anew and reports it.
    * @throws FlotillaError not_found (unknown workspace), conflict (id already registered in it)
    */
-  startEarly(workspaceId: string, chatSessionId: string | null, taskId: string | null, early: EarlyAgentStart): void {
+  startEarly(workspaceId: string, chatSessionId: string | null, taskId: string | null, early: EarlyAgentStart, checkedOut: Promise<boolean>): void {
     const request: StartAgentSessionRequest = {
       agentType: early.agentType,
       initialPrompt: 'started early',
@@ -114,8 +117,8 @@ export class AgentSessionService {
       ...(early.agentCredentials ? { agentCredentials: early.agentCredentials } : {}),
     };
     const prepared = this.prepareAgentSession(workspaceId, early.agentSessionId, request, chatSessionId);
-    this.deps.logger.info('agent starting with the checkout', { workspaceId, agentSessionId: early.agentSessionId, agentType: early.agentType });
-    prepared.prepare({ openSession: false }).catch((error: unknown) => {
+    this.deps.logger.info('agent starting with the checkout', { workspaceId, agentSessionId: early.agentSessionId, agentType: early.agentType, openSession: early.openSession });
+    prepared.prepare({ openSession: early.openSession ? checkedOut : false }).catch((error: unknown) => {
       if (prepared.stopRequested) return;
       this.deps.logger.warn('agent started early could not be prepared; its start will spawn it anew', { workspaceId, agentSessionId: early.agentSessionId, error: errorMessage(error) });
     });
