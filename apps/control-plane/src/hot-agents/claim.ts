@@ -9,7 +9,7 @@
  * restarted (404) or the hot agent unusable (409) — the hot agent is marked gone and the run goes
  * on the usual way, on the node it holds by then when it holds one.
  */
-import { gitHostOf, type AgentType, type ClaimHotAgentRequest } from '@flotilla/contracts';
+import { gitHostOf, type AgentType, type ClaimHotAgentRequest, type Project } from '@flotilla/contracts';
 import { FlotillaError } from '@flotilla/kit';
 import { signCallbackToken } from '../auth/tokens.js';
 import { credentialUserFor } from '../credentials/credential-user.js';
@@ -48,24 +48,29 @@ export interface HotAgentClaimant {
  */
 export async function runOnHotAgent(ctx: RunStepContext, task: HotAgentClaimant): Promise<StepOutcome | null> {
   const { deps, log, remember, state } = ctx;
-  const hot = (await getHotAgentOfTask(deps.db, task.taskId, new Date(state.stepStartedAt).toISOString())) ?? (await claimNew(deps, task));
+  // Read side by side (the path is lean: issue 15): a claim of an earlier attempt, the project.
+  const [claimedEarlier, project] = await Promise.all([getHotAgentOfTask(deps.db, task.taskId, new Date(state.stepStartedAt).toISOString()), getProject(deps.db, task.projectId)]);
+  if (!project) return null;
+  const hot = claimedEarlier ?? (await claimNew(deps, task, project));
   if (!hot) return null;
   const node = await getNode(deps.db, hot.node_id);
   const lifecycle = deps.stubs.nodeLifecycle(hot.node_id);
-  const held =
-    node?.url &&
-    ((await lifecycle.tryClaim(task.taskId)) || (await lifecycle.tryReserve(task.taskId, deps.config.NODE_MAX_WORKSPACES, await countLiveWorkspaces(deps.db, hot.node_id))));
+  // The node held for the task, and what the claim carries (its token, the repository's), at once.
+  const [held, callbackToken, gitCredential] = await Promise.all([
+    node?.url
+      ? lifecycle.tryClaim(task.taskId).then(async (claimed) => claimed || lifecycle.tryReserve(task.taskId, deps.config.NODE_MAX_WORKSPACES, await countLiveWorkspaces(deps.db, hot.node_id)))
+      : false,
+    signCallbackToken(deps, hot.node_id, deps.config.CALLBACK_TOKEN_TTL_MS, hot.workspace_id),
+    node ? gitCredentialFor(deps, node.user_id, project.repoUrl) : undefined,
+  ]);
   if (!node?.url || !held) {
     log.info('hot agent not usable: its node is taken or going', { hotAgentId: hot.id, nodeId: hot.node_id });
     await markHotAgentGone(deps.db, hot.id);
     return null;
   }
   await remember({ nodeId: node.id });
-  // What the claim needs, read and signed side by side.
-  const [callbackToken, project] = await Promise.all([signCallbackToken(deps, node.id, deps.config.CALLBACK_TOKEN_TTL_MS, hot.workspace_id), getProject(deps.db, task.projectId)]);
   const body: ClaimHotAgentRequest = { taskId: task.taskId, chatSessionId: task.chatSessionId, branch: task.branch, callbackToken };
-  const gitCredential = project ? await gitCredentialFor(deps, node.user_id, project.repoUrl) : undefined;
-  if (project && gitCredential) {
+  if (gitCredential) {
     requireCredentialChannel({ id: node.id, url: node.url }, `the repository token for ${gitHostOf(project.repoUrl) ?? 'this repository'}`);
     body.gitCredential = gitCredential;
   }
@@ -92,10 +97,9 @@ export async function runOnHotAgent(ctx: RunStepContext, task: HotAgentClaimant)
   };
 }
 
-/** Claim a ready hot agent in D1 when the project keeps any. */
-async function claimNew(deps: Deps, task: HotAgentClaimant): Promise<HotAgentRow | null> {
-  const project = await getProject(deps.db, task.projectId);
-  if (!project || project.hotAgents === 0) return null;
+/** Claim a ready hot agent in D1 when `project` keeps any. */
+async function claimNew(deps: Deps, task: HotAgentClaimant, project: Project): Promise<HotAgentRow | null> {
+  if (project.hotAgents === 0) return null;
   return claimReadyHotAgent(deps.db, {
     projectId: task.projectId,
     agentType: task.agentType,

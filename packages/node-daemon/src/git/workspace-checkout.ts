@@ -65,15 +65,15 @@ export async function createCheckout(request: CheckoutRequest): Promise<string> 
     // It may exist, empty: an agent started with the checkout runs in it already (issue 15).
     await mkdir(path, { recursive: true });
     made = true;
-    await inSandbox(['clone', '--quiet', '--no-hardlinks', '--no-checkout', '--', request.mirror, '.'], request.cloneTimeoutMs);
+    // The local identity goes in with the clone (`--config`): one process less in the sandbox.
+    const identity = ['--config', `user.name=${COMMIT_IDENTITY.name}`, '--config', `user.email=${COMMIT_IDENTITY.email}`];
+    await inSandbox(['clone', '--quiet', '--no-hardlinks', '--no-checkout', ...identity, '--', request.mirror, '.'], request.cloneTimeoutMs);
     if (request.continueBranch) {
       await requireRemoteBranch(inSandbox, request);
       // What the completion pushes onto (task-branch.ts): recorded in the daemon's mirror, out of the agent's reach.
       await runGit(mirrorGitArgs(request.mirror, ['update-ref', CONTINUED_BRANCH_REF, `refs/heads/${request.branch}`]), { cwd: request.mirror, timeoutMs: request.commandTimeoutMs });
     }
     await inSandbox(['checkout', '--quiet', '-b', request.branch, `origin/${request.continueBranch ? request.branch : request.baseBranch}`]);
-    await inSandbox(['config', 'user.name', COMMIT_IDENTITY.name]);
-    await inSandbox(['config', 'user.email', COMMIT_IDENTITY.email]);
     await inSandbox(['remote', 'set-url', 'origin', redactUrl(request.repoUrl)]);
     return base;
   } catch (error) {
