@@ -3,10 +3,13 @@
  * daemons, the scripted agent. A project keeping one hot agent gets it prepared on the node its
  * first task leaves warm; the next task runs on it (its steps say so, it skips provisioning and
  * the clone) and its agent receives exactly the task's description as its first prompt, then the
- * task completes with its branch pushed. Driven through the public API only.
+ * task completes with its branch pushed. When the base branch moved after the hot agent was
+ * prepared, the task's branch starts from where it is now. Driven through the public API only.
  */
 import { promptLogEnv, readPromptLog } from '@flotilla/testkit';
 import { bootTestStack, git, showFile, waitForTask, type TestStack } from '@flotilla/testkit/stack';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHotProject, waitForPreparedHotAgent } from './hot-agents-support.js';
 
@@ -59,5 +62,28 @@ describe('hot agents', () => {
     // Used once, then replaced: a new hot agent is prepared after the task.
     const next = await waitForPreparedHotAgent(stack, project.id);
     expect(next.id).not.toBe(hot.id);
+  });
+
+  it('a task on a hot agent prepared before the base branch moved starts its branch from where the base branch is now', async () => {
+    const project = await createHotProject(stack, 1);
+    const first = await waitForTask(stack.client, (await stack.client.createTask(project.id, { description: 'say: warming up', run: true })).id);
+    expect(first.status).toBe('completed');
+    const hot = await waitForPreparedHotAgent(stack, project.id);
+    // The base branch moves after the preparation.
+    writeFileSync(join(project.repoUrl, 'MOVED.md'), 'main moved on');
+    git(project.repoUrl, 'add', 'MOVED.md');
+    git(project.repoUrl, '-c', 'user.name=Someone', '-c', 'user.email=someone@example.com', 'commit', '-q', '-m', 'main moves on');
+    const mainNow = git(project.repoUrl, 'rev-parse', 'main').trim();
+
+    const task = await waitForTask(stack.client, (await stack.client.createTask(project.id, { description: 'write AFTER.md: after the move', run: true })).id);
+    expect(task.error).toBeNull();
+    expect(task.status).toBe('completed');
+    expect((await stack.client.getTaskSteps(task.id))[0]?.detail).toContain(`hot agent ${hot.id}`);
+    const branch = `task/${task.id}`;
+    expect(git(project.repoUrl, 'rev-parse', `${branch}~1`).trim()).toBe(mainNow);
+    expect(showFile(project.repoUrl, branch, 'MOVED.md')).toBe('main moved on');
+    expect(showFile(project.repoUrl, branch, 'AFTER.md')).toBe('after the move');
+    // One commit on top of main: the task's.
+    expect(git(project.repoUrl, 'log', '--format=%s', `main..${branch}`).trim().split('\n')).toEqual([expect.any(String)]);
   });
 });

@@ -2,9 +2,9 @@
  * The git half of claiming a hot agent (issue 15): the prepared checkout, cloned when the hot
  * agent was prepared, is brought up to date and put on the task's branch — the daemon's mirror
  * fetches the project's branches with the credentials (mirror.ts: the only repository git runs in
- * with them), then, in the workspace's sandbox and without any credential, the checkout fetches
- * the base branch from the mirror and checks out the task branch from it (the preparation's own
- * branch deleted) — or, when the base branch has not moved, only renames the preparation's branch.
+ * with them) while, in the workspace's sandbox and without any credential, the preparation's
+ * branch takes the task's name; when the base branch has moved meanwhile, the checkout then fetches
+ * it from the mirror and resets the task branch to it.
  */
 import type { CheckoutGit } from '../git/checkout-git.js';
 import type { GitHttpAuth } from '../git/git-credentials.js';
@@ -39,16 +39,18 @@ export async function checkOutTaskBranch(request: HotCheckoutRequest): Promise<s
   const local = { cwd: mirror, timeoutMs: request.fetchTimeoutMs, ...(request.auth ? { auth: request.auth } : {}) };
   const inSandbox = (args: string[]) => checkoutGit.run(path, args, { timeoutMs: request.commandTimeoutMs, readable: [mirror] });
   try {
-    await runGit(mirrorGitArgs(mirror, ['fetch', '--quiet', '--no-tags', '--prune', '--', request.repoUrl, '+refs/heads/*:refs/heads/*']), local);
-    const base = (await runGit(mirrorGitArgs(mirror, ['rev-parse', '--verify', `refs/heads/${baseBranch}^{commit}`]), local)).trim();
-    if (base === request.preparedBase) {
-      // The base branch has not moved since the preparation: its branch only takes the task's name.
-      await inSandbox(['branch', '--move', request.preparedBranch, request.branch]);
-      return base;
-    }
+    // Side by side (issue 15: the claim is on the task's path): the mirror's fetch, and the
+    // rename, which is right whether or not the base branch moved.
+    const [base] = await Promise.all([
+      runGit(mirrorGitArgs(mirror, ['fetch', '--quiet', '--no-tags', '--prune', '--', request.repoUrl, '+refs/heads/*:refs/heads/*']), local).then(async () =>
+        (await runGit(mirrorGitArgs(mirror, ['rev-parse', '--verify', `refs/heads/${baseBranch}^{commit}`]), local)).trim(),
+      ),
+      inSandbox(['branch', '--move', request.preparedBranch, request.branch]),
+    ]);
+    // The base branch has not moved since the preparation: the renamed branch is the task's.
+    if (base === request.preparedBase) return base;
     await inSandbox(['fetch', '--quiet', '--no-tags', '--', mirror, `+refs/heads/${baseBranch}:refs/remotes/origin/${baseBranch}`]);
     await inSandbox(['checkout', '--quiet', '-B', request.branch, `origin/${baseBranch}`]);
-    await inSandbox(['branch', '--quiet', '-D', request.preparedBranch]);
     return base;
   } catch (error) {
     if (error instanceof GitError) throw new Error(withoutCredentials(error.message, request.repoUrl));
