@@ -67,14 +67,19 @@ const createWorkspace: TaskStepHandler = async (ctx) => {
  * before the start call's answer arrives here.
  */
 const startAgent: TaskStepHandler = async (ctx) => {
-  const { deps, task } = ctx;
-  const { node, workspaceId, agentSessionId, credentialUserId } = await registerAgentSessionFor(ctx, { taskId: task.taskId, agentType: task.agentType, chatSessionId: task.chatSessionId });
-  const moved = await applyTransition(deps, task.taskId, 'delegated', 'in_progress', {
-    actor: 'task-runner',
-    step: 'agent_session',
-    reason: `starting agent ${task.agentType}`,
-    fields: { agent_session_id: agentSessionId },
-  });
+  const { deps, task, state } = ctx;
+  // The session's id is known by now (chosen with the workspace, or by the hot agent): the
+  // registration and the task's transition go side by side (the path is lean: issue 15).
+  const agentSessionId = requireField(state.agentSessionId, 'agentSessionId');
+  const [{ node, workspaceId, credentialUserId }, moved] = await Promise.all([
+    registerAgentSessionFor(ctx, { taskId: task.taskId, agentType: task.agentType, chatSessionId: task.chatSessionId }),
+    applyTransition(deps, task.taskId, 'delegated', 'in_progress', {
+      actor: 'task-runner',
+      step: 'agent_session',
+      reason: `starting agent ${task.agentType}`,
+      fields: { agent_session_id: agentSessionId },
+    }),
+  ]);
   // The prompt is the task's description, read here from the row — where it is stored — once:
   // from the row the transition wrote, or on a repeated attempt (in progress already) read again.
   const row = moved ?? (await getTaskRow(deps.db, task.taskId));
