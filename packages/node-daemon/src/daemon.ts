@@ -31,7 +31,7 @@ import { createDaemonApp } from './http/app.js';
 import { createAgentStreamSockets } from './http/agent-stream-socket.js';
 import { serveUpgrades } from './http/upgrades.js';
 import { createTerminalSockets } from './terminals/terminal-socket.js';
-import { controlPlaneKeys } from './http/auth.js';
+import { controlPlaneKeys, prefetchControlPlaneKeys } from './http/auth.js';
 import { resolvePublicUrl } from './http/public-url.js';
 import type { Logger } from '@flotilla/kit';
 import { MessageOutbox, createHttpMessageSender, readOutboxConfig } from './outbox/index.js';
@@ -100,6 +100,9 @@ export async function startDaemon(options: {
 }): Promise<RunningDaemon> {
   const { config, credentials, logger } = options;
   const tlsFiles = readTlsFiles(config.tls);
+  // The control plane's keys, fetched while the daemon starts (http/auth.ts).
+  const keys = controlPlaneKeys(config.controlPlaneUrl);
+  prefetchControlPlaneKeys(keys, logger);
   // Owner-only: the data dir holds callback tokens (daemon.db and its WAL) and the sandboxes' homes.
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const db = openDatabase(join(config.dataDir, 'daemon.db'));
@@ -198,7 +201,6 @@ export async function startDaemon(options: {
   workspaces.recoverAfterRestart();
   agentSessions.recoverAfterRestart();
 
-  const keys = controlPlaneKeys(config.controlPlaneUrl);
   const app = createDaemonApp({
     nodeId: config.nodeId,
     version: DAEMON_VERSION,

@@ -13,9 +13,21 @@ import { JWT_ISSUER, JwtAudience, ViewerTokenClaims } from '@flotilla/contracts'
 import { FlotillaError } from '@flotilla/kit';
 import type { Logger } from '@flotilla/kit';
 
-/** The control plane's published signing keys (fetched and cached by jose). */
-export function controlPlaneKeys(controlPlaneUrl: string): JWTVerifyGetKey {
+/** The control plane's published signing keys (fetched when first needed, then cached by jose). */
+export function controlPlaneKeys(controlPlaneUrl: string): ReturnType<typeof createRemoteJWKSet> {
   return createRemoteJWKSet(new URL(`${controlPlaneUrl}/.well-known/jwks.json`));
+}
+
+/**
+ * Fetch the control plane's keys now, in the background (issue 15: the daemon's start is on a new
+ * node's path): the first request after the node's ready callback — its workspace — is then
+ * verified without a round trip to the control plane. A failure is only logged: the first
+ * verification fetches them again.
+ */
+export function prefetchControlPlaneKeys(keys: ReturnType<typeof createRemoteJWKSet>, logger: Logger): void {
+  keys.reload().catch((error: unknown) => {
+    logger.warn('control plane keys not fetched yet; the first request fetches them', { error: error instanceof Error ? error.message : String(error) });
+  });
 }
 
 /** jose errors that mean "could not get the keys", not "bad token". */
