@@ -40,13 +40,17 @@ export async function checkOutTaskBranch(request: HotCheckoutRequest): Promise<s
   const inSandbox = (args: string[]) => checkoutGit.run(path, args, { timeoutMs: request.commandTimeoutMs, readable: [mirror] });
   try {
     // Side by side (issue 15: the claim is on the task's path): the mirror's fetch, and the
-    // rename, which is right whether or not the base branch moved.
-    const [base] = await Promise.all([
+    // rename, which is right whether or not the base branch moved. Both end before either's
+    // failure is reported (no git left running in a checkout about to be removed).
+    const [fetched, renamed] = await Promise.allSettled([
       runGit(mirrorGitArgs(mirror, ['fetch', '--quiet', '--no-tags', '--prune', '--', request.repoUrl, '+refs/heads/*:refs/heads/*']), local).then(async () =>
         (await runGit(mirrorGitArgs(mirror, ['rev-parse', '--verify', `refs/heads/${baseBranch}^{commit}`]), local)).trim(),
       ),
       inSandbox(['branch', '--move', request.preparedBranch, request.branch]),
     ]);
+    if (fetched.status === 'rejected') throw fetched.reason;
+    if (renamed.status === 'rejected') throw renamed.reason;
+    const base = fetched.value;
     // The base branch has not moved since the preparation: the renamed branch is the task's.
     if (base === request.preparedBase) return base;
     await inSandbox(['fetch', '--quiet', '--no-tags', '--', mirror, `+refs/heads/${baseBranch}:refs/remotes/origin/${baseBranch}`]);

@@ -3,8 +3,9 @@
  * sandbox and its ACP connection opened by {@link PreparedAgentSession.prepare} — for a hot agent
  * (issue 15 item 2) `initialize` and `session/new` before any task is known; for an agent started
  * early (item 1, `CreateWorkspaceRequest.earlyAgent`) `initialize` while the workspace is still
- * checked out, and `session/new` once the checkout succeeded when the request asks for it. The session that then starts {@link adopt}s it — its workspace record, chat
- * session and start request replace the preparation's — and `start()` delivers the prompt to the
+ * checked out, and `session/new` once the checkout succeeded when the request asks for it. The
+ * session that then starts {@link adopt}s it — its workspace record, chat session and start
+ * request replace the preparation's — and `start()` delivers the prompt to the
  * agent that is already there (agent-session.ts skips the spawn and the ACP set-up when they are
  * done, and waits for a preparation still under way). Used once: a session is adopted once only.
  */
