@@ -56,8 +56,9 @@ export async function selectNode(deps: Pick<Deps, 'db' | 'config' | 'stubs'>, re
     daemonVersion: req.daemonVersion ?? null,
   };
   // A warm node keeping hot agents is theirs: their tasks claim it through them (hot-agents/claim.ts).
-  const keptForHotAgents = new Set(await listNodesKeepingHotAgents(db, new Date(Date.now() - config.STEP_NODE_SELECTION_TIMEOUT_MS).toISOString()));
-  for (const id of (await listWarmNodesFitting(db, fit)).filter((warmId) => !keptForHotAgents.has(warmId))) {
+  const [kept, warm] = await Promise.all([listNodesKeepingHotAgents(db, new Date(Date.now() - config.STEP_NODE_SELECTION_TIMEOUT_MS).toISOString()), listWarmNodesFitting(db, fit)]);
+  const keptForHotAgents = new Set(kept);
+  for (const id of warm.filter((warmId) => !keptForHotAgents.has(warmId))) {
     if (await stubs.nodeLifecycle(id).tryClaim(req.holderId)) {
       log.info('claimed a warm node', { nodeId: id });
       return { kind: 'warm', nodeId: id };

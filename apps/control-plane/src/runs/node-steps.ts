@@ -30,16 +30,21 @@ export async function selectNodeFor(
   { deps, state, log, remember }: RunStepContext,
   subject: { holderId: string; projectId: string; vmSize: string | null; creatorId: string | null },
 ): Promise<StepOutcome> {
-  const project = await getProject(deps.db, subject.projectId);
+  // Read side by side (the path is lean: issue 15).
+  const [project, userId, manifest] = await Promise.all([
+    getProject(deps.db, subject.projectId),
+    credentialUserFor(deps.db, { projectId: subject.projectId, creatorId: subject.creatorId }),
+    readDaemonManifest(deps.assets),
+  ]);
   if (!project) throw permanentFailure(`project ${subject.projectId} no longer exists`);
   const candidateId = state.nodeId ?? newId('nod');
   if (!state.nodeId) await remember({ nodeId: candidateId });
   const requirements = {
     holderId: subject.holderId,
-    userId: await credentialUserFor(deps.db, { projectId: project.id, creatorId: subject.creatorId }),
+    userId,
     provider: project.defaultProvider,
     size: effectiveVmSize(subject.vmSize, project.defaultVmSize),
-    daemonVersion: (await readDaemonManifest(deps.assets))?.version ?? null,
+    daemonVersion: manifest?.version ?? null,
   };
   // A cloud provider without credentials fails the run now, saying what to configure.
   if (requirements.provider !== 'local') await getProvider(deps, requirements.provider, { userId: requirements.userId });
