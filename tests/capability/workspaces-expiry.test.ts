@@ -58,8 +58,11 @@ describe('kept workspaces and the nodes they hold', () => {
     const workspaceId = task.workspaceId ?? '';
     const nodeId = task.nodeId ?? '';
 
-    // Kept, listed with its expiry, and shown on its node with its task.
-    const kept = (await stack.client.listWorkspaces(project.id)).find((w) => w.workspaceId === workspaceId);
+    // Kept, listed with its expiry, and shown on its node with its task. The run's cleanup, which
+    // follows the task's end, sets the expiry: wait for it.
+    const keptWorkspace = async () => (await stack.client.listWorkspaces(project.id)).find((w) => w.workspaceId === workspaceId);
+    await expect.poll(async () => (await keptWorkspace())?.expiresAt ?? null, { timeout: 30_000, interval: 200 }).not.toBeNull();
+    const kept = await keptWorkspace();
     expect(kept).toMatchObject({ kind: 'task', taskId: task.id, taskTitle: task.title, nodeId, status: 'running' });
     expect(Date.parse(kept?.expiresAt ?? '')).toBeGreaterThan(Date.now() - KEPT_WORKSPACE_TTL_MS);
     const node = await fetchNode(stack, nodeId);
