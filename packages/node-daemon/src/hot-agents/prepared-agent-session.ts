@@ -22,8 +22,8 @@ export class PreparedAgentSession extends AgentSession {
   /** The preparation under way or done (settles, never rejects); null before {@link prepare}. */
   private preparation: Promise<void> | null = null;
   private preparationSettled = false;
-  /** `session/new` was sent (or done) by the preparation. */
-  private sessionOpening = false;
+  /** The preparation sent `session/new` (answered or not yet). */
+  private sessionNewSent = false;
 
   /**
    * Spawn the agent and open its ACP connection, sending no prompt: `initialize` and, with
@@ -56,14 +56,14 @@ export class PreparedAgentSession extends AgentSession {
       throw new Error('the agent was stopped while it was being prepared');
     }
     if (openSession === true) {
-      this.sessionOpening = true;
+      this.sessionNewSent = true;
       this.acp = await Promise.race([this.openAcp(agent), rejectOnExit(agent)]);
       return;
     }
     const connection = await Promise.race([this.connectAcp(agent), rejectOnExit(agent)]);
     this.acpConnection = connection;
     if (openSession === false || !(await openSession) || this.stopRequested) return;
-    this.sessionOpening = true;
+    this.sessionNewSent = true;
     try {
       this.acp = await Promise.race([connection.newSession(), rejectOnExit(agent)]);
     } catch (error) {
@@ -73,9 +73,9 @@ export class PreparedAgentSession extends AgentSession {
     }
   }
 
-  /** Whether the preparation opened (or is opening) the agent's ACP session with `session/new`. */
-  get hasSession(): boolean {
-    return this.sessionOpening;
+  /** Whether the preparation sent `session/new` (the session may still be opening). */
+  get sentSessionNew(): boolean {
+    return this.sessionNewSent;
   }
 
   /** True while the prepared agent still runs, or is still being prepared, and nobody adopted it. */

@@ -73,7 +73,7 @@ export class AgentSessionService {
     this.prepared.delete(key(workspaceId, agentSessionId));
     // A prepared agent answers permission requests by the policy it was spawned with: another policy
     // needs another agent; and a start that would load an archived session needs one with no session yet.
-    const adoptable = prepared?.usable === true && prepared.permissionPolicy === request.permissionPolicy && !(request.sessionLoad && prepared.hasSession);
+    const adoptable = prepared?.usable === true && prepared.permissionPolicy === request.permissionPolicy && !(request.sessionLoad && prepared.sentSessionNew);
     if (prepared && !adoptable) void prepared.stop(this.deps.config.agentKillTimeoutMs);
     const live = adoptable ? prepared.adopt({ workspace, chatSessionId, request }) : new AgentSession(this.deps, { workspace, agentSessionId, chatSessionId, request });
     this.live.set(key(workspaceId, agentSessionId), live);
