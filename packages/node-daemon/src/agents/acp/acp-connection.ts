@@ -174,6 +174,7 @@ export async function connectAcp(options: OpenAcpSessionOptions): Promise<AcpCon
   const connection = app.connect(stream);
   const agent = connection.agent;
   let canLoadSession = false;
+  const initializeAt = Date.now();
   try {
     const init = await withTimeout('initialize', options.initializeTimeoutMs, (signal) =>
       agent.request(
@@ -187,6 +188,7 @@ export async function connectAcp(options: OpenAcpSessionOptions): Promise<AcpCon
       ),
     );
     canLoadSession = init.agentCapabilities?.loadSession === true;
+    logger.info('agent initialized', { ms: Date.now() - initializeAt });
     if (init.protocolVersion !== acp.PROTOCOL_VERSION) {
       logger.warn('agent speaks another ACP protocol version', { agentVersion: init.protocolVersion });
     }
@@ -212,6 +214,7 @@ export async function connectAcp(options: OpenAcpSessionOptions): Promise<AcpCon
   }
 
   async function openSession(): Promise<AcpSession> {
+    const sentAt = Date.now();
     try {
       const session = await withTimeout('session/new', options.initializeTimeoutMs, (signal) =>
         agent.request(
@@ -221,6 +224,7 @@ export async function connectAcp(options: OpenAcpSessionOptions): Promise<AcpCon
         ),
       );
       sessionId = session.sessionId;
+      logger.info('agent session opened', { ms: Date.now() - sentAt });
     } catch (error) {
       connection.close(error);
       throw error;
