@@ -69,6 +69,12 @@ export const CONTROL_PLANE_CONFIG_DEFAULTS = {
    * created by hand do not expire.
    */
   KEPT_WORKSPACE_TTL_MS: 24 * 60 * 60 * 1000,
+  /**
+   * Warm agents (issue 15, control plane hot-agents/warm-agents.ts): 1 — a node keeps one agent
+   * spawned and initialized ahead of the next task (a new local node from its start, a node a run
+   * leaves warm from then); 0 — none.
+   */
+  NODE_WARM_AGENTS: 1,
   // --- Resume (issue 15 item 3) ---
   /**
    * Most characters of the earlier conversation (the user's prompts and the agent's answers,

@@ -24,6 +24,7 @@ export * from './costs.js';
 export * from './cost-format.js';
 export * from './triggers.js';
 export * from './hot-agents.js';
+export * from './warm-agents.js';
 export * from './early-agent.js';
 export * from './task-diff.js';
 export * from './notifications.js';

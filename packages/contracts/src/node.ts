@@ -7,6 +7,7 @@ import { ModelUsage } from './usage.js';
 import { SessionLoadStart } from './session-archive.js';
 import { DiffStat } from './task.js';
 import { TaskDiffPatch } from './task-diff.js';
+import { WarmAgentSpec } from './warm-agents.js';
 
 /** Node status (DESIGN.md §3). `ready` is the active state. */
 export const NodeStatus = z.enum(['provisioning', 'ready', 'warm', 'destroying', 'destroyed', 'error']);
@@ -236,6 +237,8 @@ export const LocalCloudCreateNodeRequest = z.object({
   nodeId: LocalCloudNodeId,
   controlPlaneUrl: z.url(),
   callbackToken: z.string().min(1),
+  /** The warm agent the daemon prepares as it starts (FLOTILLA_WARM_AGENT, issue 15). */
+  warmAgent: WarmAgentSpec.optional(),
 });
 export type LocalCloudCreateNodeRequest = z.infer<typeof LocalCloudCreateNodeRequest>;
 

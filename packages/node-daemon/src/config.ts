@@ -54,6 +54,9 @@
  * | MODEL_GATEWAY_MAX_BODY_BYTES       | 33554432             | Model gateway: largest request body (Anthropic's own limit). |
  * | FLOTILLA_AGENT_COMMAND_<TYPE>      | (built in)           | JSON array replacing an agent type's command; required for |
  * |                                    |                      | a type without a built-in one (agents/process/agent-commands.ts). |
+ * | FLOTILLA_WARM_AGENT                | (none)               | JSON `{workspaceId, agentSessionId, agentType}`: a warm agent |
+ * |                                    |                      | to prepare as the daemon starts (set by the control plane for |
+ * |                                    |                      | a node it provisions; hot-agents/warm-agent-service.ts). |
  *
  * The TLS files are read when the daemon starts (`daemon.ts`), not here; a missing or unreadable
  * one stops the start with an error naming its variable. A self-signed certificate is enough
@@ -65,7 +68,7 @@
  * Agent credentials are deliberately not part of this object: see `agent-credentials.ts` (only
  * the model gateway uses them).
  */
-import { AgentType, DEFAULT_DIFF_PATCH_MAX_BYTES, DIFF_PATCH_LIMIT_BYTES, SESSION_ARCHIVE_HARD_MAX_BYTES } from '@flotilla/contracts';
+import { AgentType, WarmAgentSpec, DEFAULT_DIFF_PATCH_MAX_BYTES, DIFF_PATCH_LIMIT_BYTES, SESSION_ARCHIVE_HARD_MAX_BYTES } from '@flotilla/contracts';
 import { egressConfig, modelGatewayConfig, sandboxConfig, type EgressConfig, type ModelGatewayConfig, type SandboxConfig } from './config-containment.js';
 import { ConfigError, integer, optional, required, url, type Env } from './config-values.js';
 import { exampleOfPublicUrl } from './http/public-url.js';
@@ -175,6 +178,8 @@ export interface DaemonConfig {
   modelGateway: ModelGatewayConfig;
   /** Command overrides by agent type (argv, first element the executable). */
   agentCommandOverrides: Partial<Record<AgentType, string[]>>;
+  /** FLOTILLA_WARM_AGENT: the warm agent to prepare at start, or null. */
+  warmAgent: WarmAgentSpec | null;
 }
 
 type ReadFile = (path: string) => string;
@@ -233,6 +238,21 @@ function nameList(env: Env, name: string): string[] {
 /** `claude-code` → `FLOTILLA_AGENT_COMMAND_CLAUDE_CODE`. */
 export function agentCommandVariable(agentType: AgentType): string {
   return `FLOTILLA_AGENT_COMMAND_${agentType.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
+}
+
+/** FLOTILLA_WARM_AGENT: JSON of contracts `WarmAgentSpec`. */
+function warmAgent(env: Env): WarmAgentSpec | null {
+  const raw = optional(env, 'FLOTILLA_WARM_AGENT');
+  if (raw === undefined) return null;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new ConfigError('FLOTILLA_WARM_AGENT', 'must be JSON: {"workspaceId":…,"agentSessionId":…,"agentType":…}');
+  }
+  const spec = WarmAgentSpec.safeParse(parsed);
+  if (!spec.success) throw new ConfigError('FLOTILLA_WARM_AGENT', `is not a warm agent: ${spec.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
+  return spec.data;
 }
 
 function agentCommandOverrides(env: Env): Partial<Record<AgentType, string[]>> {
@@ -318,5 +338,6 @@ export function readConfig(env: Env, readFile: ReadFile): DaemonConfig {
     egress: egressConfig(env),
     modelGateway: modelGatewayConfig(env),
     agentCommandOverrides: agentCommandOverrides(env),
+    warmAgent: warmAgent(env),
   };
 }

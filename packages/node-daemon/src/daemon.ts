@@ -38,8 +38,9 @@ import { MessageOutbox, createHttpMessageSender, readOutboxConfig } from './outb
 import { nodeSandbox } from './sandbox/index.js';
 import { DAEMON_VERSION } from './version.js';
 import { WorkspaceSandboxes } from './workspace-sandbox/workspace-sandboxes.js';
-import { WorkspaceService } from './workspaces/workspace-service.js';
+import { WorkspaceService, workspacePathFor } from './workspaces/workspace-service.js';
 import { HotAgentService } from './hot-agents/hot-agent-service.js';
+import { prepareWarmAgentAtStart, WarmAgentService } from './hot-agents/warm-agent-service.js';
 
 export interface RunningDaemon {
   /** URL the control plane reaches this daemon at (FLOTILLA_PUBLIC_URL, or http(s):// and the bound address). */
@@ -169,9 +170,19 @@ export async function startDaemon(options: {
     usageOf: (taskId, workspaceId) => usageStore.totalsOf(taskId, workspaceId),
     logger: logger.child({ component: 'agent-sessions' }),
   });
+  // Agents spawned ahead of any task in empty workspace shells, for the next workspace (issue 15).
+  const warmAgents = new WarmAgentService({
+    store: workspaceStore,
+    agentSessions,
+    sandboxes,
+    workspacePath: (workspaceId) => workspacePathFor(config.dataDir, workspaceId),
+    agentKillTimeoutMs: config.agentKillTimeoutMs,
+    logger,
+  });
   const workspaces = new WorkspaceService({
     store: workspaceStore,
     agents: agentSessions,
+    standbys: warmAgents,
     sandboxes,
     controlPlane,
     dataDir: config.dataDir,
@@ -198,8 +209,11 @@ export async function startDaemon(options: {
   outbox.start();
   taskCallbacks.start();
   hotAgents.recoverAfterRestart();
+  warmAgents.recoverAfterRestart();
   workspaces.recoverAfterRestart();
   agentSessions.recoverAfterRestart();
+  // The warm agent the control plane provisioned this node with starts loading now, while the daemon comes up.
+  if (config.warmAgent) prepareWarmAgentAtStart(warmAgents, config.warmAgent, logger);
 
   const app = createDaemonApp({
     nodeId: config.nodeId,
@@ -208,6 +222,7 @@ export async function startDaemon(options: {
     workspaces,
     agentSessions,
     hotAgents,
+    warmAgents,
     logger,
   });
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {

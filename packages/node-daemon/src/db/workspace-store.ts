@@ -5,6 +5,13 @@
 import type { WorkspaceInfo, WorkspaceStatus } from '@flotilla/contracts';
 import type { SqliteDatabase } from './database.js';
 
+/**
+ * A workspace's status in this daemon: the contracts' (DESIGN.md §3), plus `standby` — the shell a
+ * warm agent waits in (hot-agents/warm-agent-service.ts) until a create-workspace request fills it.
+ * A standby is no workspace yet: it is never listed, reported or served.
+ */
+export type DaemonWorkspaceStatus = WorkspaceStatus | 'standby';
+
 export interface WorkspaceRecord {
   id: string;
   /** Absolute path of the checkout, `<dataDir>/workspaces/<id>`. */
@@ -14,7 +21,7 @@ export interface WorkspaceRecord {
   baseBranch: string;
   /** Commit the task branch started from; null until the checkout is done. */
   baseCommit: string | null;
-  status: WorkspaceStatus;
+  status: DaemonWorkspaceStatus;
   /** Workspace-scoped callback JWT. Never log it. */
   callbackToken: string;
   projectId: string | null;
@@ -37,7 +44,7 @@ interface Row {
   branch: string;
   base_branch: string;
   base_commit: string | null;
-  status: WorkspaceStatus;
+  status: DaemonWorkspaceStatus;
   callback_token: string;
   project_id: string | null;
   chat_session_id: string | null;
@@ -69,11 +76,11 @@ function toRecord(row: Row): WorkspaceRecord {
   };
 }
 
-/** The public view of a workspace (`WorkspaceInfo` in contracts node.ts): no token. */
+/** The public view of a workspace (`WorkspaceInfo` in contracts node.ts): no token. A standby is shown as `creating` (callers never show one). */
 export function toWorkspaceInfo(record: WorkspaceRecord): WorkspaceInfo {
   return {
     workspaceId: record.id,
-    status: record.status,
+    status: record.status === 'standby' ? 'creating' : record.status,
     path: record.path,
     branch: record.branch,
     error: record.error,
@@ -114,13 +121,64 @@ export class WorkspaceStore {
     return result.changes > 0;
   }
 
+  /**
+   * Insert the shell of a warm agent, `<dataDir>/workspaces/<id>` in status `standby`: no
+   * repository, branch, task or token until {@link fillStandby}.
+   * @returns false when the id exists (in any status)
+   */
+  insertStandby(standby: { id: string; path: string; egressAllowlist: string[] }): boolean {
+    const now = new Date().toISOString();
+    const result = this.db
+      .prepare(
+        `INSERT INTO workspaces (id, path, branch, base_branch, status, callback_token, egress_allowlist, created_at, updated_at)
+         VALUES (?, ?, '', '', 'standby', '', ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+      )
+      .run(standby.id, standby.path, JSON.stringify(standby.egressAllowlist), now, now);
+    return result.changes > 0;
+  }
+
+  /**
+   * Make standby `workspace.id` the workspace of a create-workspace request (status `creating`);
+   * its path stays the standby's. @returns false when no standby of that id exists
+   */
+  fillStandby(workspace: Omit<NewWorkspace, 'path'>): boolean {
+    const result = this.db
+      .prepare(
+        `UPDATE workspaces SET branch = ?, base_branch = ?, status = 'creating', callback_token = ?, project_id = ?,
+           chat_session_id = ?, task_id = ?, repo_url = ?, egress_allowlist = ?, updated_at = ?
+         WHERE id = ? AND status = 'standby'`,
+      )
+      .run(
+        workspace.branch,
+        workspace.baseBranch,
+        workspace.callbackToken,
+        workspace.projectId,
+        workspace.chatSessionId,
+        workspace.taskId,
+        workspace.repoUrl,
+        JSON.stringify(workspace.egressAllowlist),
+        new Date().toISOString(),
+        workspace.id,
+      );
+    return result.changes > 0;
+  }
+
+  /** Forget standby `id` and its agent session records (its agent is gone). No-op for a workspace that is no standby. */
+  deleteStandby(id: string): void {
+    this.db.transaction(() => {
+      if (this.get(id)?.status !== 'standby') return;
+      this.db.prepare('DELETE FROM agent_sessions WHERE workspace_id = ?').run(id);
+      this.db.prepare("DELETE FROM workspaces WHERE id = ? AND status = 'standby'").run(id);
+    })();
+  }
+
   get(id: string): WorkspaceRecord | undefined {
     const row = this.db.prepare<[string], Row>('SELECT * FROM workspaces WHERE id = ?').get(id);
     return row ? toRecord(row) : undefined;
   }
 
   /** Workspaces in any of `statuses`, oldest first. */
-  listByStatus(statuses: readonly WorkspaceStatus[]): WorkspaceRecord[] {
+  listByStatus(statuses: readonly DaemonWorkspaceStatus[]): WorkspaceRecord[] {
     const rows = this.db
       .prepare<[string], Row>(
         'SELECT * FROM workspaces WHERE status IN (SELECT value FROM json_each(?)) ORDER BY created_at, id',

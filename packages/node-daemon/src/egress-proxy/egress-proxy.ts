@@ -68,15 +68,18 @@ export interface EgressProxy {
   server: Server;
   /** Cut every open tunnel (they are no longer the server's connections once established). */
   destroyTunnels(): void;
+  /** Replace the allowlist for the connections from now on (a warm agent's shell becoming a project's workspace). */
+  setAllowlist(allowlist: readonly string[]): void;
 }
 
 /** A workspace's egress proxy. */
 export function createEgressProxy(options: EgressProxyOptions): EgressProxy {
   const logger = options.logger.child({ component: 'egress-proxy', workspaceId: options.workspaceId });
   const tunnels = new Set<Socket>();
+  let allowlist = options.allowlist;
 
   const decide = async (host: string, port: number): Promise<EgressDecision> => {
-    const decision = await decideEgress(host, { allowlist: options.allowlist, addresses: options.addresses, ...(options.lookup ? { lookup: options.lookup } : {}) });
+    const decision = await decideEgress(host, { allowlist, addresses: options.addresses, ...(options.lookup ? { lookup: options.lookup } : {}) });
     if (decision.allowed) logger.debug('egress allowed', { host: normalizeHost(host), port, address: decision.address });
     else logger.warn('egress refused', { host: normalizeHost(host), port, reason: decision.reason });
     return decision;
@@ -186,6 +189,9 @@ export function createEgressProxy(options: EgressProxyOptions): EgressProxy {
     destroyTunnels() {
       for (const socket of tunnels) socket.destroy();
       tunnels.clear();
+    },
+    setAllowlist(next) {
+      allowlist = next;
     },
   };
 }

@@ -73,6 +73,11 @@ export class PreparedAgentSession extends AgentSession {
     }
   }
 
+  /** Whether the agent is past `initialize` (and, when asked, `session/new`) and still runs. */
+  get connected(): boolean {
+    return !this.exited && (this.acp !== null || this.acpConnection !== null);
+  }
+
   /** Whether the preparation sent `session/new` (the session may still be opening). */
   get sentSessionNew(): boolean {
     return this.sessionNewSent;

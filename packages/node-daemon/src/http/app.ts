@@ -13,11 +13,12 @@ import { Hono } from 'hono';
 import type { JWTVerifyGetKey } from 'jose';
 import type { AgentSessionService } from '../agents/session/agent-session-service.js';
 import type { HotAgentService } from '../hot-agents/hot-agent-service.js';
+import type { WarmAgentService } from '../hot-agents/warm-agent-service.js';
 import type { WorkspaceService } from '../workspaces/workspace-service.js';
 import { requireNodeManagementToken } from './auth.js';
 import { agentSessionHandlers } from './routes/agent-sessions.js';
 import { healthHandlers } from './routes/health.js';
-import { hotAgentHandlers } from './routes/hot-agents.js';
+import { hotAgentHandlers, warmAgentHandlers } from './routes/hot-agents.js';
 import { workspaceHandlers } from './routes/workspaces.js';
 
 export interface DaemonAppDeps {
@@ -28,6 +29,7 @@ export interface DaemonAppDeps {
   workspaces: WorkspaceService;
   agentSessions: AgentSessionService;
   hotAgents: HotAgentService;
+  warmAgents: WarmAgentService;
   logger: Logger;
 }
 
@@ -45,6 +47,7 @@ export function createDaemonApp(deps: DaemonAppDeps): Hono {
       ...workspaceHandlers(deps.workspaces),
       ...agentSessionHandlers(deps.agentSessions),
       ...hotAgentHandlers(deps.hotAgents),
+      ...warmAgentHandlers(deps.warmAgents),
     },
     { auth: { nodeManagement: requireNodeManagementToken({ keys: deps.keys, nodeId: deps.nodeId, logger }) } },
   );

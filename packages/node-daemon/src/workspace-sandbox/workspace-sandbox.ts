@@ -63,7 +63,7 @@ export class WorkspaceSandbox {
 
   private constructor(
     private readonly deps: WorkspaceSandboxDeps,
-    private readonly workspace: WorkspaceRecord,
+    private workspace: WorkspaceRecord,
     readonly dirs: SandboxDirs,
     private readonly socketDir: string | null,
     private readonly gateway: { server: Server; endpoint: Endpoint; token: string },
@@ -131,6 +131,17 @@ export class WorkspaceSandbox {
     const env = buildAgentEnv({ ...this.envBase(), agentEnv: launch.env });
     const args = start.builtIn ? [...start.args, ...launch.args] : start.args;
     return this.wrap(start.command, args, env, { gateway: true, interactive: false });
+  }
+
+  /**
+   * The standby this sandbox was opened for became workspace `workspace` (a warm agent's shell
+   * filled, issue 15): its egress proxy allows the workspace's allowlist from now on, and the
+   * agent's model usage counts for its task. The path is the standby's, unchanged.
+   */
+  fill(workspace: WorkspaceRecord): void {
+    this.workspace = workspace;
+    this.proxy.egress.setAllowlist([...new Set([...workspace.egressAllowlist, ...this.deps.config.egress.allow])]);
+    if (workspace.taskId !== null) this.assignTask(workspace.taskId);
   }
 
   /** The agent's model usage counts for task `taskId` from now on (a hot agent claimed by a task, issue 15). */

@@ -30,6 +30,12 @@ export interface WorkspaceServiceDeps {
     stopWorkspaceAgents(workspaceId: string): Promise<void>;
     startEarly(workspaceId: string, chatSessionId: string | null, taskId: string | null, early: EarlyAgentStart, checkedOut: Promise<boolean>): void;
   };
+  /**
+   * Warm agents' shells (hot-agents/warm-agent-service.ts): a request for a standby's id takes it —
+   * the record, directory and sandbox are the standby's, and its agent is the request's early agent
+   * when they match. Absent: no warm agents.
+   */
+  standbys?: { take(request: CreateWorkspaceRequest): { agent: true; openSession(checkedOut: Promise<boolean>): void } | { agent: false } | null };
   /** The workspaces' sandboxes: HOME and TMPDIR made with a workspace, removed (with its gateway and proxy) with it. */
   sandboxes: { createDirs(workspaceId: string): void; remove(workspaceId: string): Promise<void> };
   controlPlane: { workspaceReady(workspaceId: string, body: WorkspaceReadyRequest): Promise<void> };
@@ -57,6 +63,11 @@ function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void } {
   return { promise, resolve };
 }
 
+/** `<dataDir>/workspaces/<id>`: a workspace's checkout (the id is checked: no path separators). */
+export function workspacePathFor(dataDir: string, workspaceId: string): string {
+  return join(dataDir, 'workspaces', workspaceId);
+}
+
 export class WorkspaceService {
   private readonly creations = new Map<string, Creation>();
   private readonly logger: Logger;
@@ -67,7 +78,7 @@ export class WorkspaceService {
 
   /** `<dataDir>/workspaces/<id>`. */
   workspacePath(workspaceId: string): string {
-    return join(this.deps.dataDir, 'workspaces', workspaceId);
+    return workspacePathFor(this.deps.dataDir, workspaceId);
   }
 
   /** `<dataDir>/mirrors/<id>.git`: the daemon's mirror of the workspace's repository (git/mirror.ts). */
@@ -92,7 +103,9 @@ export class WorkspaceService {
       validateBranchName('baseBranch', request.baseBranch);
     if (problem) throw badRequest(problem);
     const path = this.workspacePath(request.workspaceId);
-    const inserted = this.deps.store.insert({
+    // A warm agent's shell of this id becomes the workspace (its record is filled, not inserted).
+    const standby = this.deps.standbys?.take(request) ?? null;
+    const inserted = standby !== null || this.deps.store.insert({
       id: request.workspaceId,
       path,
       branch: request.branch,
@@ -107,10 +120,13 @@ export class WorkspaceService {
     if (!inserted) throw conflict(`workspace ${request.workspaceId} already exists`);
     this.deps.sandboxes.createDirs(request.workspaceId);
     if (request.gitCredential) this.deps.gitCredentials.set(request.workspaceId, request.repoUrl, request.gitCredential);
-    this.logger.info('workspace creating', { workspaceId: request.workspaceId, branch: request.branch, earlyAgent: request.earlyAgent !== undefined });
+    this.logger.info('workspace creating', { workspaceId: request.workspaceId, branch: request.branch, earlyAgent: request.earlyAgent !== undefined, warmAgent: standby?.agent ?? false });
     // True once the checkout succeeded (before anyone is told), false when it failed or was cancelled.
     const checkedOut = deferred<boolean>();
-    if (request.earlyAgent) {
+    if (standby?.agent) {
+      // The warm agent is this workspace's early agent: it opens its session once the checkout succeeded.
+      standby.openSession(checkedOut.promise);
+    } else if (request.earlyAgent) {
       // The sandbox binds the checkout's directory: it exists (empty) before the agent starts in
       // it, and the checkout clones into it (git/workspace-checkout.ts).
       mkdirSync(path, { recursive: true });
@@ -186,7 +202,8 @@ export class WorkspaceService {
   /** @throws FlotillaError not_found. */
   getWorkspace(workspaceId: string): WorkspaceInfo {
     const record = this.deps.store.get(workspaceId);
-    if (!record) throw notFound(`workspace ${workspaceId} not found`);
+    // A warm agent's shell is no workspace until a create request fills it.
+    if (!record || record.status === 'standby') throw notFound(`workspace ${workspaceId} not found`);
     return toWorkspaceInfo(record);
   }
 

@@ -12,6 +12,9 @@ export interface ScriptedAgentOptions {
   promptLogPath?: string;
 }
 
+/** When this agent's process started (loaded this module). */
+const PROCESS_STARTED_AT = new Date(Date.now() - Math.round(process.uptime() * 1000)).toISOString();
+
 interface SessionState {
   cwd: string;
   /** The cwd's `.git/HEAD` when `session/new` came (null: no repository there yet). */
@@ -56,6 +59,7 @@ export function createScriptedAgent(options: ScriptedAgentOptions = {}): AgentAp
         sessionId: params.sessionId,
         cwd: session?.cwd ?? '',
         headAtSessionNew: session?.headAtSessionNew ?? null,
+        agentStartedAt: PROCESS_STARTED_AT,
         text,
         receivedAt: new Date().toISOString(),
       });

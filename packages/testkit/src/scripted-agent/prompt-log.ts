@@ -11,6 +11,8 @@ export interface PromptLogEntry {
    * `ref: refs/heads/task/tsk_…`; null when there was no repository there yet.
    */
   headAtSessionNew: string | null;
+  /** ISO 8601 time the agent's process started (a warm agent's is before its task existed). */
+  agentStartedAt: string;
   /** All text content blocks of the prompt joined with "\n". */
   text: string;
   /** ISO 8601 time the agent received the prompt. */
