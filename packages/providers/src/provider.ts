@@ -2,7 +2,7 @@
  * The provider interface every cloud implements (DESIGN.md §1): a provider turns "I need a node"
  * into a machine running the node daemon. Fetch-based implementations run inside the Worker.
  */
-import { STATUS_BY_CODE, type ErrorCode, type LocalCloudRemoteRefs } from '@flotilla/contracts';
+import { STATUS_BY_CODE, type ErrorCode, type LocalCloudRemoteRefs, type WarmAgentSpec } from '@flotilla/contracts';
 import { FlotillaError, type FailureCode } from '@flotilla/kit';
 
 /**
@@ -23,6 +23,11 @@ export interface CreateNodeInput {
   size?: string;
   /** cloud-init user-data for a VM (built by @flotilla/cloud-init); the local provider needs none. */
   userData?: string;
+  /**
+   * A warm agent for the daemon to prepare as it starts (issue 15): the local provider hands it
+   * on (FLOTILLA_WARM_AGENT); a VM's user-data does not carry it, and cloud providers ignore it.
+   */
+  warmAgent?: WarmAgentSpec;
 }
 
 export interface ProviderNode {

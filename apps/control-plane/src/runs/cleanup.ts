@@ -12,6 +12,7 @@ import { getNode } from '../nodes/repository.js';
 import { destroyWorkspace, releaseNodeIfIdle } from '../workspaces/disposal.js';
 import { getWorkspace, setAgentSessionStatus, setWorkspaceExpiry } from '../workspaces/repository.js';
 import { topUpHotAgents } from '../hot-agents/preparation.js';
+import { topUpWarmAgent } from '../hot-agents/warm-agents.js';
 import { runHolderId, type RunOutcome, type RunState } from './run-state.js';
 
 /**
@@ -47,7 +48,11 @@ export async function cleanUpRun(deps: Deps, state: RunState, outcome: RunOutcom
   }
   await releaseNodeIfIdle(deps, node, runHolderId(state), log);
   // The node the task left may keep the project's hot agents (issue 15): prepared now, never thrown.
-  if (state.task) await topUpHotAgents(deps, { projectId: state.task.projectId, agentType: state.task.agentType, nodeId: state.nodeId }, log);
+  if (state.task) {
+    const prepared = await topUpHotAgents(deps, { projectId: state.task.projectId, agentType: state.task.agentType, nodeId: state.nodeId }, log);
+    // A node that keeps no hot agent for the project keeps a warm agent for the next task of any project.
+    if (prepared === 0) await topUpWarmAgent(deps, { nodeId: state.nodeId, agentType: state.task.agentType }, log);
+  }
 }
 
 /**

@@ -5,7 +5,7 @@
  * `node_agent_ready` (the daemon's ready callback), and the heartbeat watch of the steps that
  * wait on a node ("node lost").
  */
-import { newId } from '@flotilla/contracts';
+import { newId, type AgentType } from '@flotilla/contracts';
 import { permanentFailure } from '@flotilla/kit';
 import { signCallbackToken } from '../auth/tokens.js';
 import { setting, type Config } from '../config.js';
@@ -16,6 +16,7 @@ import { getProvider } from '../nodes/providers.js';
 import { getNode } from '../nodes/repository.js';
 import { effectiveVmSize, selectNode } from '../nodes/selection.js';
 import { userDataForNode } from '../nodes/user-data.js';
+import { warmAgentForNewNode } from '../hot-agents/warm-agents.js';
 import { getProject } from '../projects/repository.js';
 import { requireField, type RunStepContext, type StepOutcome } from './step.js';
 
@@ -58,7 +59,7 @@ export async function selectNodeFor(
  * size, handing it its callback token (a VM gets everything in its user-data, with the run's
  * chat session; a local node from the local cloud), then a cloud node's DNS name.
  */
-export async function provisionNodeFor({ deps, state }: RunStepContext, subject: { projectId: string; chatSessionId: string | null }): Promise<StepOutcome> {
+export async function provisionNodeFor({ deps, state }: RunStepContext, subject: { projectId: string; chatSessionId: string | null; agentType?: AgentType }): Promise<StepOutcome> {
   const { db, config } = deps;
   const nodeId = requireField(state.nodeId, 'nodeId');
   const node = await getNode(db, nodeId);
@@ -66,7 +67,9 @@ export async function provisionNodeFor({ deps, state }: RunStepContext, subject:
   const callbackToken = await signCallbackToken(deps, nodeId, config.CALLBACK_TOKEN_TTL_MS);
   const provider = await getProvider(deps, node.provider, { userId: node.user_id });
   const userData = node.provider === 'local' ? undefined : await userDataForNode(deps, { nodeId, callbackToken, projectId: subject.projectId, chatSessionId: subject.chatSessionId });
-  const created = await provider.createNode({ nodeId, controlPlaneUrl: setting(config.baseUrl), callbackToken, ...(node.size ? { size: node.size } : {}), ...(userData ? { userData } : {}) });
+  // A local node starts the run's agent as its daemon comes up (a warm agent, issue 15); a VM's user-data carries none.
+  const warmAgent = node.provider === 'local' && subject.agentType ? await warmAgentForNewNode(deps, { id: nodeId, userId: node.user_id }, subject.agentType) : undefined;
+  const created = await provider.createNode({ nodeId, controlPlaneUrl: setting(config.baseUrl), callbackToken, ...(node.size ? { size: node.size } : {}), ...(userData ? { userData } : {}), ...(warmAgent ? { warmAgent } : {}) });
   // A cloud node's DNS name, before its daemon can announce it (creating again is idempotent).
   if (node.provider !== 'local') await registerNodeDnsRecord(config, nodeId, created.ipv4);
   return { kind: 'advance', to: 'node_agent_ready' };

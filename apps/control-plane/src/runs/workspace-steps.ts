@@ -13,6 +13,7 @@ import { allowRefusal, nodeDaemonClient, type NodeTarget } from '../nodes/node-c
 import { getNode } from '../nodes/repository.js';
 import { getProject } from '../projects/repository.js';
 import { getWorkspace, insertAgentSession, insertWorkspace } from '../workspaces/repository.js';
+import { takeWarmAgent } from '../hot-agents/warm-agents.js';
 import { earlyAgentFor, type EarlyAgentWish } from './early-agent.js';
 import { failIfNodeLost } from './node-steps.js';
 import { requireField, type RunStepContext, type StepOutcome } from './step.js';
@@ -49,8 +50,10 @@ export async function createWorkspaceFor(
   if (!node?.url) throw transientFailure(`node ${nodeId} has no URL yet`);
   const project = await getProject(db, subject.projectId);
   if (!project) throw permanentFailure(`project ${subject.projectId} no longer exists`);
-  const workspaceId = state.workspaceId ?? newId('ws');
-  const agentSessionId = subject.earlyAgent ? (state.agentSessionId ?? newId('as')) : state.agentSessionId;
+  // The node's warm agent of the run's agent type, when it keeps one: its ids are the run's (hot-agents/warm-agents.ts).
+  const warm = subject.earlyAgent && !state.workspaceId ? await takeWarmAgent(db, nodeId, subject.earlyAgent.agentType) : null;
+  const workspaceId = state.workspaceId ?? warm?.workspaceId ?? newId('ws');
+  const agentSessionId = subject.earlyAgent ? (state.agentSessionId ?? warm?.agentSessionId ?? newId('as')) : state.agentSessionId;
   if (!state.workspaceId || agentSessionId !== state.agentSessionId) await remember({ workspaceId, agentSessionId });
   await insertWorkspace(db, { id: workspaceId, nodeId, projectId: project.id, taskId: subject.taskId, chatSessionId: subject.chatSessionId ?? '', branch: subject.branch });
   await subject.beforeRequest?.({ workspaceId, nodeId });

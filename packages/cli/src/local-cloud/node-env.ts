@@ -14,7 +14,7 @@
  *   and FLOTILLA_SANDBOX_HIDE extended with the directories no agent may see (the CLI's state
  *   directory: server.json with the API token, secrets.env, the control plane's D1).
  */
-import { AGENT_CREDENTIAL_ENV } from '@flotilla/contracts';
+import { AGENT_CREDENTIAL_ENV, type WarmAgentSpec } from '@flotilla/contracts';
 
 /** Basic process settings a node daemon takes from the CLI's environment when set. */
 export const BASE_VARIABLES = ['PATH', 'HOME', 'USER', 'SHELL', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR'] as const;
@@ -86,6 +86,7 @@ export const SET_BY_LOCAL_CLOUD = [
   'FLOTILLA_PUBLIC_URL',
   'FLOTILLA_TLS_CERT_FILE',
   'FLOTILLA_TLS_KEY_FILE',
+  'FLOTILLA_WARM_AGENT',
 ] as const;
 
 const HIDE = 'FLOTILLA_SANDBOX_HIDE';
@@ -99,6 +100,8 @@ export interface NodeSettings {
   dataDir: string;
   /** Port the daemon listens on, on 127.0.0.1 (kept across restarts: the node's URL stays the same). */
   port: number;
+  /** FLOTILLA_WARM_AGENT (issue 15): the warm agent the control plane provisioned the node with. */
+  warmAgent?: WarmAgentSpec;
 }
 
 /** The names AGENT_ENV_PASSTHROUGH lists in `source` (malformed entries are left for the daemon to refuse). */
@@ -156,5 +159,6 @@ export function nodeDaemonEnv(sources: NodeEnvSources, node: NodeSettings): Reco
     FLOTILLA_DATA_DIR: node.dataDir,
     FLOTILLA_HOST: '127.0.0.1',
     FLOTILLA_PORT: String(node.port),
+    ...(node.warmAgent ? { FLOTILLA_WARM_AGENT: JSON.stringify(node.warmAgent) } : {}),
   };
 }

@@ -4,7 +4,7 @@
  * `<dataDir>/<nodeId>/daemon.log`, with the minimal environment of node-env.ts and a port of
  * its own that it keeps across restarts (so a restarted daemon announces the same URL).
  */
-import type { LocalCloudNode } from '@flotilla/contracts';
+import type { LocalCloudNode, WarmAgentSpec } from '@flotilla/contracts';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, openSync, closeSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,6 +20,8 @@ export interface SpawnNodeInput {
   env: NodeEnvSources;
   /** Port the daemon listens on, on 127.0.0.1 (FLOTILLA_PORT), picked when the node was created. */
   port: number;
+  /** FLOTILLA_WARM_AGENT: the warm agent the daemon prepares as it starts. */
+  warmAgent?: WarmAgentSpec;
 }
 
 export class NodeProcess {
@@ -58,7 +60,7 @@ export class NodeProcess {
     const tokenFile = join(nodeDir, 'callback-token');
     writeFileSync(tokenFile, input.callbackToken, { mode: 0o600 });
     const logFd = openSync(join(nodeDir, 'daemon.log'), 'a');
-    const env = nodeDaemonEnv(input.env, { nodeId: input.nodeId, controlPlaneUrl: input.controlPlaneUrl, callbackTokenFile: tokenFile, dataDir: join(nodeDir, 'data'), port: input.port });
+    const env = nodeDaemonEnv(input.env, { nodeId: input.nodeId, controlPlaneUrl: input.controlPlaneUrl, callbackTokenFile: tokenFile, dataDir: join(nodeDir, 'data'), port: input.port, ...(input.warmAgent ? { warmAgent: input.warmAgent } : {}) });
     const child = spawn(command, args, { detached: true, stdio: ['ignore', logFd, logFd], env });
     closeSync(logFd);
     return new NodeProcess(input.nodeId, child, input);

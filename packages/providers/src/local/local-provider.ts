@@ -51,7 +51,7 @@ export function createLocalProvider(options: LocalProviderOptions): Provider {
   return {
     name: 'local',
     async createNode(input: CreateNodeInput) {
-      const body = { nodeId: input.nodeId, controlPlaneUrl: input.controlPlaneUrl, callbackToken: input.callbackToken };
+      const body = { nodeId: input.nodeId, controlPlaneUrl: input.controlPlaneUrl, callbackToken: input.callbackToken, ...(input.warmAgent ? { warmAgent: input.warmAgent } : {}) };
       try {
         return toProviderNode(await callRoute(localCloudApi.createNode, { body }, client));
       } catch (error) {

@@ -153,7 +153,7 @@ const selectNode: TaskStepHandler = async (ctx) => {
 
 export const TASK_STEP_HANDLERS: Record<ExecutionStep, TaskStepHandler> = {
   node_selection: selectNode,
-  node_provisioning: (ctx) => provisionNodeFor(ctx, { projectId: ctx.task.projectId, chatSessionId: ctx.task.chatSessionId }),
+  node_provisioning: (ctx) => provisionNodeFor(ctx, { projectId: ctx.task.projectId, chatSessionId: ctx.task.chatSessionId, agentType: ctx.task.agentType }),
   node_agent_ready: awaitNodeReady,
   workspace_creation: createWorkspace,
   workspace_ready: awaitWorkspaceReady,

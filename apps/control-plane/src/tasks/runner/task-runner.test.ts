@@ -31,7 +31,14 @@ describe('a task run, hop by hop', () => {
 
     // node_provisioning: the local cloud is asked for the node, with a callback token for it.
     const create = await provisioned(run);
-    expect(create.body).toEqual({ nodeId: run.nodeId, controlPlaneUrl: 'http://control-plane.test', callbackToken: expect.any(String) });
+    // It starts the task's agent as it comes up (a warm agent, issue 15), under ids the run takes.
+    expect(create.body).toEqual({
+      nodeId: run.nodeId,
+      controlPlaneUrl: 'http://control-plane.test',
+      callbackToken: expect.any(String),
+      warmAgent: { workspaceId: expect.any(String), agentSessionId: expect.any(String), agentType: 'claude-code' },
+    });
+    const { warmAgent } = create.body as { warmAgent: { workspaceId: string; agentSessionId: string } };
     expect(jwtClaims(`Bearer ${run.nodeToken}`)).toMatchObject({ aud: 'workspace-callback', sub: run.nodeId });
     expect(jwtClaims(`Bearer ${run.nodeToken}`).workspaceId).toBeUndefined();
     expect((await getTask(run.task.id)).executionStep).toBe('node_agent_ready');
@@ -47,7 +54,9 @@ describe('a task run, hop by hop', () => {
       projectId: run.project.id,
       chatSessionId: run.task.chatSessionId,
       taskId: run.task.id,
+      earlyAgent: { agentSessionId: warmAgent.agentSessionId, agentType: 'claude-code', permissionPolicy: 'allow', openSession: true },
     });
+    expect(run.workspaceId).toBe(warmAgent.workspaceId);
     expect(jwtClaims(workspace.authorization)).toMatchObject({ aud: 'node-management', sub: run.nodeId });
     expect(jwtClaims(`Bearer ${run.workspaceToken}`)).toMatchObject({ aud: 'workspace-callback', sub: run.nodeId, workspaceId: run.workspaceId });
     expect(await getTask(run.task.id)).toMatchObject({ status: 'delegated', workspaceId: run.workspaceId, executionStep: 'workspace_ready' });
