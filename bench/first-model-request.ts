@@ -7,7 +7,8 @@
  * repository, the sandbox (bubblewrap), the model gateway and the ACP hand-off.
  *
  * In one run, per agent type (issue 15): **bare**; **fresh** — a node provisioned for each task
- * (no warm pool); **warm** — a task on the node the previous task left warm; **hot** — a task on
+ * (no warm pool; its daemon starts the task's agent as it comes up: a warm agent); **warm** — a
+ * task on the node the previous task left warm, with the warm agent it keeps; **hot** — a task on
  * a hot agent (a project keeping one: repository cloned, agent spawned and past `session/new`).
  * Each with its median and its ratio to the bare start, and a per-step breakdown (path-steps.ts)
  * of fresh, warm and hot from the steps the control plane records.
@@ -15,6 +16,10 @@
  * Containment's cost (issue 12): with `CONTAINMENT=1`, also fresh tasks on nodes that do not
  * sandbox the agent (FLOTILLA_UNSAFE_NO_SANDBOX=1, FLOTILLA_BWRAP pointing at a missing program),
  * alternating with the sandboxed ones, and the ratio sandboxed / unconfined.
+ *
+ * Warm agents' effect: with `WARM_AGENTS_AB=1`, also fresh tasks on nodes of a stack with
+ * NODE_WARM_AGENTS=0 (the agent starts with the checkout), alternating with the usual fresh ones,
+ * and the ratio with / without.
  *
  * Run: `npm run bench:first-request` — `AGENT=<type>` (default `claude-code`), a comma list, or
  * `AGENT=all`; `RUNS=5` runs per figure.
@@ -26,7 +31,7 @@ import { startFakeGemini } from '@flotilla/testkit/fake-gemini';
 import { fakeModelNodeEnv, startFakeOpenAI } from '@flotilla/testkit/fake-openai';
 import { bootTestStack, createGitRepo, waitForTask, type TestStack } from '@flotilla/testkit/stack';
 import { client as acpClient, methods, PROTOCOL_VERSION } from '@agentclientprotocol/sdk';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { breakdownOf, printBreakdown, type PathBreakdown } from './path-steps.js';
@@ -136,6 +141,26 @@ async function waitForWarm(stack: TestStack, nodeId: string): Promise<void> {
   throw new Error(`node ${nodeId} did not go warm`);
 }
 
+/**
+ * Wait until node `nodeId` keeps a warm agent past ACP `initialize` (its daemon's log says so: the
+ * last `warm agent preparing`, then `agent initialized` in that shell) — a node the previous task
+ * left warm, as a user's next task finds it, the way the hot figures wait for a prepared hot agent.
+ */
+async function waitForWarmAgent(stack: TestStack, nodeId: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  const log = join(stack.home, 'nodes', nodeId, 'daemon.log');
+  while (Date.now() < deadline) {
+    const entries = readFileSync(log, 'utf8')
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as { msg?: string; workspaceId?: string });
+    const preparing = entries.filter((entry) => entry.msg === 'warm agent preparing').at(-1);
+    if (preparing && entries.some((entry) => entry.msg === 'agent initialized' && entry.workspaceId === preparing.workspaceId)) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`node ${nodeId} got no warm agent`);
+}
+
 /** Wait until project `projectId` has a hot agent its node reports prepared. */
 async function waitForHotAgent(stack: TestStack, projectId: string): Promise<void> {
   const deadline = Date.now() + 120_000;
@@ -152,6 +177,7 @@ interface AgentFigures {
   warm: FlotillaRun[];
   hot: FlotillaRun[];
   unconfined: FlotillaRun[];
+  noWarmAgent: FlotillaRun[];
 }
 
 function report(agentType: AgentTypeValue, figures: AgentFigures): void {
@@ -167,6 +193,15 @@ function report(agentType: AgentTypeValue, figures: AgentFigures): void {
     { name: 'warm', runs: figures.warm.map((run) => run.breakdown) },
     { name: 'hot', runs: figures.hot.map((run) => run.breakdown) },
   ]);
+  if (figures.noWarmAgent.length > 0) {
+    const n = stats(figures.noWarmAgent.map((run) => run.ms));
+    const f = stats(figures.fresh.map((run) => run.ms));
+    console.log(`  fresh, no warm agent: median ${n.median}; with / without ${(f.median / n.median).toFixed(3)}x`);
+    printBreakdown([
+      { name: 'fresh', runs: figures.fresh.map((run) => run.breakdown) },
+      { name: 'no warm', runs: figures.noWarmAgent.map((run) => run.breakdown) },
+    ]);
+  }
   if (figures.unconfined.length > 0) {
     const u = stats(figures.unconfined.map((run) => run.ms));
     const f = stats(figures.fresh.map((run) => run.ms));
@@ -175,18 +210,20 @@ function report(agentType: AgentTypeValue, figures: AgentFigures): void {
 }
 
 /** The runs of one agent type: bare, fresh (alternating with unconfined when asked), warm, hot. */
-async function measure(fakes: Fakes, agentType: AgentTypeValue, on: { fresh: BenchStack; pooled: BenchStack; unconfined: BenchStack | null }): Promise<AgentFigures> {
-  const runs: AgentFigures = { bare: [], fresh: [], warm: [], hot: [], unconfined: [] };
+async function measure(fakes: Fakes, agentType: AgentTypeValue, on: { fresh: BenchStack; pooled: BenchStack; unconfined: BenchStack | null; noWarmAgent: BenchStack | null }): Promise<AgentFigures> {
+  const runs: AgentFigures = { bare: [], fresh: [], warm: [], hot: [], unconfined: [], noWarmAgent: [] };
   for (let i = 0; i < RUNS; i += 1) runs.bare.push(await bareRun(fakes, agentType));
   for (let i = 0; i < RUNS; i += 1) {
     runs.fresh.push(await flotillaRun(fakes, agentType, on.fresh.stack, on.fresh.projectId));
     if (on.unconfined) runs.unconfined.push(await flotillaRun(fakes, agentType, on.unconfined.stack, on.unconfined.projectId));
+    if (on.noWarmAgent) runs.noWarmAgent.push(await flotillaRun(fakes, agentType, on.noWarmAgent.stack, on.noWarmAgent.projectId));
   }
   // Warm: each task on the node the one before left warm (the first only warms it).
   const warmProject = await newProject(on.pooled.stack, 0);
   let last = await flotillaRun(fakes, agentType, on.pooled.stack, warmProject);
   for (let i = 0; i < RUNS; i += 1) {
     await waitForWarm(on.pooled.stack, last.nodeId);
+    await waitForWarmAgent(on.pooled.stack, last.nodeId);
     last = await flotillaRun(fakes, agentType, on.pooled.stack, warmProject);
     if (!last.breakdown.has('node_selection') || last.breakdown.has('node_provisioning')) throw new Error('the warm task did not run on a warm node');
     runs.warm.push(last);
@@ -222,9 +259,10 @@ async function main() {
     // Fresh: no warm pool, every task provisions a node. Pooled: warm nodes and hot agents.
     const fresh = await boot({}, { NODE_WARM_TIMEOUT_MS: '0' });
     const pooled = await boot({}, {});
+    const noWarmAgent = process.env.WARM_AGENTS_AB === '1' ? await boot({}, { NODE_WARM_TIMEOUT_MS: '0', NODE_WARM_AGENTS: '0' }) : null;
     const unconfined = process.env.CONTAINMENT === '1' ? await boot({ FLOTILLA_UNSAFE_NO_SANDBOX: '1', FLOTILLA_BWRAP: join(tmpdir(), 'no-such-bwrap') }, { NODE_WARM_TIMEOUT_MS: '0' }) : null;
     for (const agentType of AGENTS) {
-      const runs = await measure(fakes, agentType, { fresh, pooled, unconfined });
+      const runs = await measure(fakes, agentType, { fresh, pooled, unconfined, noWarmAgent });
       console.log(`${agentType}: nodes' sandbox: ${[...new Set(runs.fresh.map((run) => run.sandbox))].join(', ')}`);
       figures.set(agentType, runs);
       report(agentType, runs);

@@ -13,6 +13,7 @@ import { destroyWorkspace, releaseNodeIfIdle } from '../workspaces/disposal.js';
 import { getWorkspace, setAgentSessionStatus, setWorkspaceExpiry } from '../workspaces/repository.js';
 import { topUpHotAgents } from '../hot-agents/preparation.js';
 import { topUpWarmAgent } from '../hot-agents/warm-agents.js';
+import { getProject } from '../projects/repository.js';
 import { runHolderId, type RunOutcome, type RunState } from './run-state.js';
 
 /**
@@ -46,13 +47,13 @@ export async function cleanUpRun(deps: Deps, state: RunState, outcome: RunOutcom
     // on a best-effort basis — it holds no work, and its node may be lost.
     await destroyWorkspace(deps, state.workspaceId, node, log, !setUp);
   }
+  // A node the run leaves keeps a warm agent for the next task of any project (issue 15) — asked
+  // for while the run still holds it, so the node is warm with it — unless the project keeps hot agents.
+  const keepsHotAgents = state.task ? ((await getProject(deps.db, state.task.projectId))?.hotAgents ?? 0) > 0 : true;
+  if (state.task && !keepsHotAgents) await topUpWarmAgent(deps, { nodeId: state.nodeId, agentType: state.task.agentType }, log);
   await releaseNodeIfIdle(deps, node, runHolderId(state), log);
   // The node the task left may keep the project's hot agents (issue 15): prepared now, never thrown.
-  if (state.task) {
-    const prepared = await topUpHotAgents(deps, { projectId: state.task.projectId, agentType: state.task.agentType, nodeId: state.nodeId }, log);
-    // A node that keeps no hot agent for the project keeps a warm agent for the next task of any project.
-    if (prepared === 0) await topUpWarmAgent(deps, { nodeId: state.nodeId, agentType: state.task.agentType }, log);
-  }
+  if (state.task && keepsHotAgents) await topUpHotAgents(deps, { projectId: state.task.projectId, agentType: state.task.agentType, nodeId: state.nodeId }, log);
 }
 
 /**
