@@ -9,7 +9,7 @@
  *   was opened in the finished checkout on the task's branch, and the task completes with its change;
  * - a node the task left warm keeps a warm agent: the next task on it (another project) gets an
  *   agent that was running before that task was created — exact description, its own branch, its
- *   project's checkout, completed;
+ *   project's checkout, nothing the previous task's agent left in its HOME, completed;
  * - a task of another agent type on that node does not use it: its agent starts after it was created.
  */
 import { promptLogEnv, readPromptLog } from '@flotilla/testkit';
@@ -48,12 +48,13 @@ describe('warm agents', () => {
 
   it("a new local node starts the task's agent with its daemon: its shell becomes the workspace and the agent gets the exact description", async () => {
     const project = await stack.client.createProject({ name: 'warm-a', repoUrl: createGitRepo(), defaultBranch: 'main' });
-    const description = 'write WARM_A.md: from a warm agent';
+    // It also plants a file in its HOME, which the next task's agent must not find.
+    const description = 'write WARM_A.md: from a warm agent\nrun: echo canary > "$HOME/planted" && cp "$HOME/planted" PLANTED.md';
     const created = await stack.client.createTask(project.id, { description, run: true });
     const task = await waitForTask(stack.client, created.id, 180_000);
     expect(task.error).toBeNull();
     expect(task.status).toBe('completed');
-    expect(task.output.filesChanged).toEqual(['WARM_A.md']);
+    expect([...task.output.filesChanged].sort()).toEqual(['PLANTED.md', 'WARM_A.md']);
     nodeId = task.nodeId ?? '';
     const workspaceDir = stack.workspaceDir(nodeId, task.workspaceId ?? '');
     const prompts = promptsOf(workspaceDir);
@@ -71,7 +72,7 @@ describe('warm agents', () => {
   it('a node the task left warm keeps a warm agent: the next task gets an agent that was up before the task existed', async () => {
     await waitUntil('the node is warm', async () => (await stack.client.listNodes()).find((node) => node.id === nodeId)?.status === 'warm', 60_000);
     const project = await stack.client.createProject({ name: 'warm-b', repoUrl: createGitRepo(), defaultBranch: 'main' });
-    const description = 'write WARM_B.md: the next task';
+    const description = 'write WARM_B.md: the next task\nrun: if [ -e "$HOME/planted" ]; then echo found > LEAK.md; fi';
     const postedAt = Date.now();
     const created = await stack.client.createTask(project.id, { description, run: true });
     const task = await waitForTask(stack.client, created.id, 180_000);
@@ -81,7 +82,7 @@ describe('warm agents', () => {
     const prompts = promptsOf(stack.workspaceDir(nodeId, task.workspaceId ?? ''));
     expect(prompts.map((prompt) => prompt.text)).toEqual([description]);
     expect(Date.parse(prompts[0]?.agentStartedAt ?? '')).toBeLessThan(postedAt);
-    // The shell became this project's workspace: its checkout, its branch, nothing of the first project's.
+    // The shell became this project's workspace: its checkout, its branch, nothing of the first task's (no LEAK.md).
     expect(prompts[0]?.headAtSessionNew).toBe(`ref: refs/heads/${taskBranchName(task.id)}`);
     expect(task.output.filesChanged).toEqual(['WARM_B.md']);
     expect(showFile(project.repoUrl, taskBranchName(task.id), 'WARM_B.md')).toContain('the next task');
