@@ -54,7 +54,7 @@ describe('warm agents', () => {
     const task = await waitForTask(stack.client, created.id, 180_000);
     expect(task.error).toBeNull();
     expect(task.status).toBe('completed');
-    expect([...task.output.filesChanged].sort()).toEqual(['PLANTED.md', 'WARM_A.md']);
+    expect([...(task.output.filesChanged ?? [])].sort()).toEqual(['PLANTED.md', 'WARM_A.md']);
     nodeId = task.nodeId ?? '';
     const workspaceDir = stack.workspaceDir(nodeId, task.workspaceId ?? '');
     const prompts = promptsOf(workspaceDir);

@@ -209,7 +209,7 @@ export async function startDaemon(options: {
   outbox.start();
   taskCallbacks.start();
   hotAgents.recoverAfterRestart();
-  warmAgents.recoverAfterRestart();
+  await warmAgents.recoverAfterRestart();
   workspaces.recoverAfterRestart();
   agentSessions.recoverAfterRestart();
   // The warm agent the control plane provisioned this node with starts loading now, while the daemon comes up.

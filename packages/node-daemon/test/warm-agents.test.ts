@@ -129,6 +129,12 @@ describe('warm agents', () => {
       expect(await second!.stop()).toBe(0);
       await start(dataDir);
       expect(await listed()).toEqual([spec.workspaceId]);
+      // Prepared again in a shell made anew (the old one's removal is over before): it gets past initialize.
+      await cp.waitFor(
+        async () => (await secondApi!.request<NodeWarmAgentInfo[]>('GET', '/warm-agents')).body.find((agent) => agent.status === 'ready'),
+        30_000,
+        'warm agent ready after the restart',
+      );
       // Taken by a workspace: a restart finds the workspace and prepares nothing.
       const taskId = `tsk_${randomUUID().slice(0, 8)}`;
       await secondApi!.request('POST', '/workspaces', {

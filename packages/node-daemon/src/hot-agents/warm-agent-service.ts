@@ -13,7 +13,9 @@
  * started with the checkout does. Any other request for the id stops the warm agent first and
  * proceeds the usual way in the shell. Used once.
  *
- * Kept in memory: a restarted daemon removes the shells of the warm agents it had
+ * A warm agent whose preparation failed leaves its shell for the request that names it (which
+ * then starts its own agent there). Kept in memory: a restarted daemon removes the shells of the
+ * warm agents it had
  * ({@link WarmAgentService.recoverAfterRestart}); the control plane's ids then name no standby, and
  * the task's workspace is created the usual way under them.
  */
@@ -30,7 +32,7 @@ import type { PreparedAgentSession } from './prepared-agent-session.js';
 
 export interface WarmAgentServiceDeps {
   store: WorkspaceStore;
-  agentSessions: Pick<AgentSessionService, 'prepareAgentSession' | 'cancelAgentSession'>;
+  agentSessions: Pick<AgentSessionService, 'prepareAgentSession'>;
   sandboxes: Pick<WorkspaceSandboxes, 'of' | 'createDirs' | 'remove'>;
   /** `<dataDir>/workspaces/<id>` (workspace-service.ts). */
   workspacePath(workspaceId: string): string;
@@ -92,12 +94,11 @@ export class WarmAgentService {
     });
     const entry: Entry = { request, session, openGate, error: null };
     this.entries.set(request.workspaceId, entry);
+    // A preparation that fails leaves the shell as it is: the request that names it takes the shell
+    // and starts its own agent (take), with nothing to remove meanwhile that it could race with.
     session.prepare({ openSession: gate }).catch((error: unknown) => {
       entry.error = errorMessage(error);
-      if (this.entries.get(request.workspaceId) !== entry) return;
-      this.logger.warn('warm agent could not be prepared', { workspaceId: request.workspaceId, error: entry.error });
-      this.entries.delete(request.workspaceId);
-      void this.removeShell(request.workspaceId, request.agentSessionId);
+      if (this.entries.get(request.workspaceId) === entry) this.logger.warn('warm agent could not be prepared', { workspaceId: request.workspaceId, error: entry.error });
     });
     this.logger.info('warm agent preparing', { workspaceId: request.workspaceId, agentSessionId: request.agentSessionId, agentType: request.agentType });
     return this.infoOf(entry);
@@ -160,20 +161,17 @@ export class WarmAgentService {
     return { agent: true, openSession: (checkedOut) => entry.openGate(early.openSession ? checkedOut : false) };
   }
 
-  /** After a restart no warm agent of the previous run exists: their shells (status `standby`) are removed, in the background. */
-  recoverAfterRestart(): void {
+  /**
+   * After a restart no warm agent of the previous run exists: their shells (status `standby`) are
+   * removed — records, sandbox directories, checkout directories. Call before anything is prepared
+   * (a shell of the same id, FLOTILLA_WARM_AGENT's, may be made again right after). Never throws.
+   */
+  async recoverAfterRestart(): Promise<void> {
     for (const standby of this.deps.store.listByStatus(['standby'])) {
       this.logger.info('removing the shell of a warm agent lost in a restart', { workspaceId: standby.id });
       this.deps.store.deleteStandby(standby.id);
-      void this.removeDirs(standby.id);
+      await this.removeDirs(standby.id);
     }
-  }
-
-  /** A warm agent that failed: its agent, records, sandbox and directory go. Never throws. */
-  private async removeShell(workspaceId: string, agentSessionId: string): Promise<void> {
-    await this.deps.agentSessions.cancelAgentSession(workspaceId, agentSessionId).catch(() => undefined);
-    this.deps.store.deleteStandby(workspaceId);
-    await this.removeDirs(workspaceId);
   }
 
   private async removeDirs(workspaceId: string): Promise<void> {
