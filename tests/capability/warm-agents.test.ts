@@ -69,18 +69,29 @@ describe('warm agents', () => {
     expect(showFile(project.repoUrl, taskBranchName(task.id), 'WARM_A.md')).toContain('from a warm agent');
   });
 
-  it('a node the task left warm keeps a warm agent: the next task gets an agent that was up before the task existed', async () => {
+  /** On the warm node, once its warm agent is past `initialize` (its daemon's log says so): a task of `agentType` in a new project; when it was posted, and what its agent got. */
+  async function runOnWarmNode(name: string, description: string, agentType?: 'codex') {
     await waitUntil('the node is warm', async () => (await stack.client.listNodes()).find((node) => node.id === nodeId)?.status === 'warm', 60_000);
-    const project = await stack.client.createProject({ name: 'warm-b', repoUrl: createGitRepo(), defaultBranch: 'main' });
-    const description = 'write WARM_B.md: the next task\nrun: if [ -e "$HOME/planted" ]; then echo found > LEAK.md; fi';
+    await waitUntil('its warm agent is past initialize', () => {
+      const log = daemonLog(nodeId);
+      const preparing = log.filter((entry) => entry.msg === 'warm agent preparing').at(-1);
+      return log.some((entry) => entry.msg === 'agent initialized' && entry.workspaceId === preparing?.workspaceId);
+    }, 60_000);
+    const project = await stack.client.createProject({ name, repoUrl: createGitRepo(), defaultBranch: 'main' });
     const postedAt = Date.now();
-    const created = await stack.client.createTask(project.id, { description, run: true });
+    const created = await stack.client.createTask(project.id, { description, run: true, ...(agentType ? { agentType } : {}) });
     const task = await waitForTask(stack.client, created.id, 180_000);
     expect(task.error).toBeNull();
     expect(task.status).toBe('completed');
     expect(task.nodeId).toBe(nodeId);
     const prompts = promptsOf(stack.workspaceDir(nodeId, task.workspaceId ?? ''));
     expect(prompts.map((prompt) => prompt.text)).toEqual([description]);
+    return { project, task, postedAt, prompts };
+  }
+
+  it('a node the task left warm keeps a warm agent: the next task gets an agent that was up before the task existed', async () => {
+    const description = 'write WARM_B.md: the next task\nrun: if [ -e "$HOME/planted" ]; then echo found > LEAK.md; fi';
+    const { project, task, postedAt, prompts } = await runOnWarmNode('warm-b', description);
     expect(Date.parse(prompts[0]?.agentStartedAt ?? '')).toBeLessThan(postedAt);
     // The shell became this project's workspace: its checkout, its branch, nothing of the first task's (no LEAK.md).
     expect(prompts[0]?.headAtSessionNew).toBe(`ref: refs/heads/${taskBranchName(task.id)}`);
@@ -89,17 +100,7 @@ describe('warm agents', () => {
   });
 
   it('a task of another agent type on that node starts its own agent', async () => {
-    await waitUntil('the node is warm', async () => (await stack.client.listNodes()).find((node) => node.id === nodeId)?.status === 'warm', 60_000);
-    const project = await stack.client.createProject({ name: 'warm-c', repoUrl: createGitRepo(), defaultBranch: 'main' });
-    const description = 'write WARM_C.md: another agent type';
-    const postedAt = Date.now();
-    const created = await stack.client.createTask(project.id, { description, run: true, agentType: 'codex' });
-    const task = await waitForTask(stack.client, created.id, 180_000);
-    expect(task.error).toBeNull();
-    expect(task.status).toBe('completed');
-    expect(task.nodeId).toBe(nodeId);
-    const prompts = promptsOf(stack.workspaceDir(nodeId, task.workspaceId ?? ''));
-    expect(prompts.map((prompt) => prompt.text)).toEqual([description]);
+    const { postedAt, prompts } = await runOnWarmNode('warm-c', 'write WARM_C.md: another agent type', 'codex');
     expect(Date.parse(prompts[0]?.agentStartedAt ?? '')).toBeGreaterThan(postedAt);
   });
 });

@@ -87,6 +87,23 @@ export function toWorkspaceInfo(record: WorkspaceRecord): WorkspaceInfo {
   };
 }
 
+/**
+ * What a create-workspace request sets, in column order: branch, base_branch, callback_token,
+ * project_id, chat_session_id, task_id, repo_url, egress_allowlist.
+ */
+function requestColumns(workspace: Omit<NewWorkspace, 'id' | 'path'>): Array<string | null> {
+  return [
+    workspace.branch,
+    workspace.baseBranch,
+    workspace.callbackToken,
+    workspace.projectId,
+    workspace.chatSessionId,
+    workspace.taskId,
+    workspace.repoUrl,
+    JSON.stringify(workspace.egressAllowlist),
+  ];
+}
+
 /** Synchronous CRUD over the `workspaces` table (better-sqlite3). */
 export class WorkspaceStore {
   constructor(private readonly db: SqliteDatabase) {}
@@ -104,20 +121,7 @@ export class WorkspaceStore {
            chat_session_id, task_id, repo_url, egress_allowlist, created_at, updated_at)
          VALUES (?, ?, ?, ?, 'creating', ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
       )
-      .run(
-        workspace.id,
-        workspace.path,
-        workspace.branch,
-        workspace.baseBranch,
-        workspace.callbackToken,
-        workspace.projectId,
-        workspace.chatSessionId,
-        workspace.taskId,
-        workspace.repoUrl,
-        JSON.stringify(workspace.egressAllowlist),
-        now,
-        now,
-      );
+      .run(workspace.id, workspace.path, ...requestColumns(workspace), now, now);
     return result.changes > 0;
   }
 
@@ -148,18 +152,7 @@ export class WorkspaceStore {
            chat_session_id = ?, task_id = ?, repo_url = ?, egress_allowlist = ?, updated_at = ?
          WHERE id = ? AND status = 'standby'`,
       )
-      .run(
-        workspace.branch,
-        workspace.baseBranch,
-        workspace.callbackToken,
-        workspace.projectId,
-        workspace.chatSessionId,
-        workspace.taskId,
-        workspace.repoUrl,
-        JSON.stringify(workspace.egressAllowlist),
-        new Date().toISOString(),
-        workspace.id,
-      );
+      .run(...requestColumns(workspace), new Date().toISOString(), workspace.id);
     return result.changes > 0;
   }
 
