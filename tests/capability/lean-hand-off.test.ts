@@ -69,7 +69,8 @@ async function agentStartedWithCheckout(taskId: string): Promise<{ workspaceDir:
     'the agent runs while the checkout waits',
     async () => {
       const task = await stack.client.getTask(taskId);
-      if (task.status !== 'delegated' || !task.nodeId || !task.workspaceId) return false;
+      // At workspace_ready: the node took the workspace (a new node's warm agent runs in its directory even before).
+      if (task.status !== 'delegated' || task.executionStep !== 'workspace_ready' || !task.nodeId || !task.workspaceId) return false;
       workspaceDir = stack.workspaceDir(task.nodeId, task.workspaceId);
       agentPids = processesIn(workspaceDir);
       return agentPids.length > 0;
