@@ -3,7 +3,7 @@
  * ahead of its next task, so that task does not wait for its agent to load. On the real stack
  * (wrangler dev, D1, the local cloud's node daemons, bubblewrap) with the scripted agent, through
  * the public API; the prompt log says which agent process got each prompt and when it started:
- * - a new local node starts the task's agent as its daemon comes up: the node's log says the
+ * - a new local node starts the task's agent as its daemon announces itself: the node's log says the
  *   workspace was its warm agent's shell (prepared before the run's `workspace_creation` began)
  *   and the agent was kept; that agent gets the task's exact description, its session
  *   was opened in the finished checkout on the task's branch, and the task completes with its change;

@@ -8,7 +8,7 @@ import { AgentCredentialOverrides, AgentType } from './agents.js';
  * `workspaceId` whose `earlyAgent` is the same agent session, agent type and credentials takes
  * it: the shell becomes that workspace (clone, the project's egress allowlist), the agent opens
  * its session in the checkout and the start delivers the prompt. Used once. The control plane
- * keeps the ids on the node's row; a node learns them at its start (FLOTILLA_WARM_AGENT) or by
+ * keeps the ids on the node's row; a node learns them when it starts (FLOTILLA_WARM_AGENT) or by
  * `POST {node}/warm-agents`.
  */
 export const WarmAgentSpec = z.object({

@@ -55,7 +55,7 @@
  * | FLOTILLA_AGENT_COMMAND_<TYPE>      | (built in)           | JSON array replacing an agent type's command; required for |
  * |                                    |                      | a type without a built-in one (agents/process/agent-commands.ts). |
  * | FLOTILLA_WARM_AGENT                | (none)               | JSON `{workspaceId, agentSessionId, agentType}`: a warm agent |
- * |                                    |                      | to prepare as the daemon starts (set by the control plane for |
+ * |                                    |                      | to prepare as the daemon announces itself (set by the control plane for |
  * |                                    |                      | a node it provisions; hot-agents/warm-agent-service.ts). |
  *
  * The TLS files are read when the daemon starts (`daemon.ts`), not here; a missing or unreadable

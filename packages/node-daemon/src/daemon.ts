@@ -52,6 +52,12 @@ export interface RunningDaemon {
   controlPlane: ControlPlaneClient;
   /** Start the periodic heartbeat (NODE_HEARTBEAT_INTERVAL_MS). */
   startHeartbeat(): void;
+  /**
+   * Prepare the warm agent the control plane provisioned this node with (FLOTILLA_WARM_AGENT), once;
+   * no-op without one. Called as the node announces itself: the agent loads while the control plane
+   * takes the announcement and asks for the first workspace, without slowing the daemon's own start.
+   */
+  startWarmAgent(): void;
   /** Stop agents, the outbox, the task callbacks, the heartbeat and the server; close the database. Idempotent. */
   stop(): Promise<void>;
 }
@@ -212,8 +218,6 @@ export async function startDaemon(options: {
   await warmAgents.recoverAfterRestart();
   workspaces.recoverAfterRestart();
   agentSessions.recoverAfterRestart();
-  // The warm agent the control plane provisioned this node with starts loading now, while the daemon comes up.
-  if (config.warmAgent) prepareWarmAgentAtStart(warmAgents, config.warmAgent, logger);
 
   const app = createDaemonApp({
     nodeId: config.nodeId,
@@ -240,6 +244,7 @@ export async function startDaemon(options: {
   serveUpgrades(server, { agentStream: agentStream.handleUpgrade, terminal: terminals.handleUpgrade });
 
   let heartbeat: NodeJS.Timeout | undefined;
+  let warmAgentStarted = false;
   let stopped: Promise<void> | undefined;
   const shutDown = async (): Promise<void> => {
     clearInterval(heartbeat);
@@ -259,6 +264,11 @@ export async function startDaemon(options: {
     sandbox: sandbox.kind,
     agents: agentAvailability(config.agentCommandOverrides, credentials),
     controlPlane,
+    startWarmAgent() {
+      if (warmAgentStarted || !config.warmAgent) return;
+      warmAgentStarted = true;
+      prepareWarmAgentAtStart(warmAgents, config.warmAgent, logger);
+    },
     startHeartbeat() {
       heartbeat ??= setInterval(() => {
         controlPlane

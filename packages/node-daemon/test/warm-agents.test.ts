@@ -110,7 +110,7 @@ describe('warm agents', () => {
     expect(Date.parse(prompts[0]?.agentStartedAt ?? '')).toBeGreaterThanOrEqual(requestedAt - 5);
   });
 
-  it('FLOTILLA_WARM_AGENT: prepared as the daemon starts; a restart removes the shell and prepares it again, until a workspace took it', async () => {
+  it('FLOTILLA_WARM_AGENT: prepared as the daemon announces itself; a restart removes the shell and prepares it again, until a workspace took it', async () => {
     const spec = newSpec();
     const node = 'nod_warm2';
     const token = await cp.managementToken(node);

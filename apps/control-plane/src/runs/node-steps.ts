@@ -67,7 +67,7 @@ export async function provisionNodeFor({ deps, state }: RunStepContext, subject:
   const callbackToken = await signCallbackToken(deps, nodeId, config.CALLBACK_TOKEN_TTL_MS);
   const provider = await getProvider(deps, node.provider, { userId: node.user_id });
   const userData = node.provider === 'local' ? undefined : await userDataForNode(deps, { nodeId, callbackToken, projectId: subject.projectId, chatSessionId: subject.chatSessionId });
-  // A local node starts the run's agent as its daemon comes up (a warm agent, issue 15); a VM's user-data carries none.
+  // A local node starts the run's agent as its daemon announces itself (a warm agent, issue 15); a VM's user-data carries none.
   const warmAgent = node.provider === 'local' && subject.agentType ? await warmAgentForNewNode(deps, { id: nodeId, userId: node.user_id }, subject.agentType) : undefined;
   const created = await provider.createNode({ nodeId, controlPlaneUrl: setting(config.baseUrl), callbackToken, ...(node.size ? { size: node.size } : {}), ...(userData ? { userData } : {}), ...(warmAgent ? { warmAgent } : {}) });
   // A cloud node's DNS name, before its daemon can announce it (creating again is idempotent).

@@ -191,7 +191,7 @@ export class WarmAgentService {
 }
 
 /**
- * Prepare the warm agent of FLOTILLA_WARM_AGENT as the daemon starts. A daemon that restarts
+ * Prepare the warm agent of FLOTILLA_WARM_AGENT as the daemon announces itself. A daemon that restarts
  * finds the spec again: when the workspace exists (the warm agent was taken and its workspace
  * used), nothing is prepared; any other failure is logged — the node then works without it.
  */

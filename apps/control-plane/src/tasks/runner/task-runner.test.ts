@@ -31,7 +31,7 @@ describe('a task run, hop by hop', () => {
 
     // node_provisioning: the local cloud is asked for the node, with a callback token for it.
     const create = await provisioned(run);
-    // It starts the task's agent as it comes up (a warm agent, issue 15), under ids the run takes.
+    // It starts the task's agent as it announces itself (a warm agent, issue 15), under ids the run takes.
     expect(create.body).toEqual({
       nodeId: run.nodeId,
       controlPlaneUrl: 'http://control-plane.test',
