@@ -237,7 +237,7 @@ export const LocalCloudCreateNodeRequest = z.object({
   nodeId: LocalCloudNodeId,
   controlPlaneUrl: z.url(),
   callbackToken: z.string().min(1),
-  /** The warm agent the daemon prepares as it starts (FLOTILLA_WARM_AGENT, issue 15). */
+  /** The warm agent the daemon prepares as it announces itself (FLOTILLA_WARM_AGENT, issue 15). */
   warmAgent: WarmAgentSpec.optional(),
 });
 export type LocalCloudCreateNodeRequest = z.infer<typeof LocalCloudCreateNodeRequest>;

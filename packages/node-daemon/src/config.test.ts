@@ -80,6 +80,14 @@ describe('readConfig', () => {
     expect(config.agentCommandOverrides).toEqual({ 'claude-code': ['node', 'agent.mjs'] });
   });
 
+  it('reads FLOTILLA_WARM_AGENT (none by default) and names it when it is no warm agent', () => {
+    expect(readConfig(base, noFile).warmAgent).toBeNull();
+    const spec = { workspaceId: 'ws_1', agentSessionId: 'as_1', agentType: 'claude-code' };
+    expect(readConfig({ ...base, FLOTILLA_WARM_AGENT: JSON.stringify(spec) }, noFile).warmAgent).toEqual(spec);
+    expect(() => readConfig({ ...base, FLOTILLA_WARM_AGENT: 'ws_1' }, noFile)).toThrow(/^FLOTILLA_WARM_AGENT: must be JSON/);
+    expect(() => readConfig({ ...base, FLOTILLA_WARM_AGENT: JSON.stringify({ ...spec, agentType: 'nope' }) }, noFile)).toThrow(/^FLOTILLA_WARM_AGENT: is not a warm agent: agentType/);
+  });
+
   it('reads the egress proxy\'s and the model gateway\'s settings, with their defaults', () => {
     expect(readConfig(base, noFile)).toMatchObject({
       egress: { allow: [], allowAddresses: [], connectTimeoutMs: CONTAINMENT_DEFAULTS.egressConnectTimeoutMs },

@@ -20,7 +20,7 @@ export interface SpawnNodeInput {
   env: NodeEnvSources;
   /** Port the daemon listens on, on 127.0.0.1 (FLOTILLA_PORT), picked when the node was created. */
   port: number;
-  /** FLOTILLA_WARM_AGENT: the warm agent the daemon prepares as it starts. */
+  /** FLOTILLA_WARM_AGENT: the warm agent the daemon prepares as it announces itself. */
   warmAgent?: WarmAgentSpec;
 }
 

@@ -48,7 +48,7 @@ export const nodeDaemonApi = {
   prepareHotAgent: route({ method: 'POST', path: '/hot-agents', auth: 'nodeManagement', body: PrepareHotAgentRequest, response: NodeHotAgentInfo, status: [202], summary: 'prepare a hot agent: clone, spawn the agent, open its ACP session, in the background' }),
   listHotAgents: route({ method: 'GET', path: '/hot-agents', auth: 'nodeManagement', response: z.array(NodeHotAgentInfo), status: [200], summary: "this node's hot agents" }),
   claimHotAgent: route({ method: 'POST', path: '/hot-agents/:hotAgentId/claim', auth: 'nodeManagement', body: ClaimHotAgentRequest, response: NodeHotAgentInfo, status: [200], summary: "a task takes the hot agent: fetch, check out the task's branch" }),
-  // Warm agents (issue 15, contracts hot-agents.ts).
+  // Warm agents (issue 15, contracts warm-agents.ts).
   prepareWarmAgent: route({ method: 'POST', path: '/warm-agents', auth: 'nodeManagement', body: PrepareWarmAgentRequest, response: NodeWarmAgentInfo, status: [202], summary: 'prepare a warm agent: spawn the agent in an empty workspace shell, past initialize, in the background' }),
   listWarmAgents: route({ method: 'GET', path: '/warm-agents', auth: 'nodeManagement', response: z.array(NodeWarmAgentInfo), status: [200], summary: "this node's warm agents not yet taken" }),
 } as const;
