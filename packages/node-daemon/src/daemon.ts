@@ -40,7 +40,7 @@ import { DAEMON_VERSION } from './version.js';
 import { WorkspaceSandboxes } from './workspace-sandbox/workspace-sandboxes.js';
 import { WorkspaceService, workspacePathFor } from './workspaces/workspace-service.js';
 import { HotAgentService } from './hot-agents/hot-agent-service.js';
-import { prepareWarmAgentAtStart, WarmAgentService } from './hot-agents/warm-agent-service.js';
+import { prepareProvisionedWarmAgent, WarmAgentService } from './hot-agents/warm-agent-service.js';
 
 export interface RunningDaemon {
   /** URL the control plane reaches this daemon at (FLOTILLA_PUBLIC_URL, or http(s):// and the bound address). */
@@ -267,7 +267,7 @@ export async function startDaemon(options: {
     startWarmAgent() {
       if (warmAgentStarted || !config.warmAgent) return;
       warmAgentStarted = true;
-      prepareWarmAgentAtStart(warmAgents, config.warmAgent, logger);
+      prepareProvisionedWarmAgent(warmAgents, config.warmAgent, logger);
     },
     startHeartbeat() {
       heartbeat ??= setInterval(() => {

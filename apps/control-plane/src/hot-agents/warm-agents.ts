@@ -44,9 +44,13 @@ async function recordWarmAgent(db: D1Database, nodeId: string, spec: WarmAgentSp
   return result.meta.changes === 1;
 }
 
-/** Forget node `nodeId`'s warm agent `workspaceId` (it could not be prepared). */
-async function dropWarmAgent(db: D1Database, nodeId: string, workspaceId: string): Promise<void> {
-  await db.prepare('UPDATE nodes SET warm_agent_type = NULL, warm_agent_workspace_id = NULL, warm_agent_session_id = NULL WHERE id = ? AND warm_agent_workspace_id = ?').bind(nodeId, workspaceId).run();
+/** Clear node `nodeId`'s warm agent when it is still `workspaceId`'s. @returns whether this call cleared it */
+async function clearWarmAgent(db: D1Database, nodeId: string, workspaceId: string): Promise<boolean> {
+  const result = await db
+    .prepare('UPDATE nodes SET warm_agent_type = NULL, warm_agent_workspace_id = NULL, warm_agent_session_id = NULL WHERE id = ? AND warm_agent_workspace_id = ?')
+    .bind(nodeId, workspaceId)
+    .run();
+  return result.meta.changes === 1;
 }
 
 /**
@@ -79,11 +83,7 @@ async function warmAgentOf(db: D1Database, nodeId: string): Promise<WarmAgentSpe
 export async function takeWarmAgent(db: D1Database, nodeId: string, agentType: AgentType): Promise<{ workspaceId: string; agentSessionId: string } | null> {
   const warm = await warmAgentOf(db, nodeId);
   if (warm?.agentType !== agentType) return null;
-  const taken = await db
-    .prepare('UPDATE nodes SET warm_agent_type = NULL, warm_agent_workspace_id = NULL, warm_agent_session_id = NULL WHERE id = ? AND warm_agent_workspace_id = ?')
-    .bind(nodeId, warm.workspaceId)
-    .run();
-  return taken.meta.changes === 1 ? { workspaceId: warm.workspaceId, agentSessionId: warm.agentSessionId } : null;
+  return (await clearWarmAgent(db, nodeId, warm.workspaceId)) ? { workspaceId: warm.workspaceId, agentSessionId: warm.agentSessionId } : null;
 }
 
 /**
@@ -106,7 +106,7 @@ export async function topUpWarmAgent(deps: Deps, at: { nodeId: string; agentType
     await nodeDaemonClient(deps, { id: node.id, url: node.url }).prepareWarmAgent({ body: { ...spec, ...(agentCredentials ? { agentCredentials } : {}) } });
     log.info('warm agent prepared', { nodeId: node.id, agentType: at.agentType, workspaceId: spec.workspaceId });
   } catch (error) {
-    if (spec) await dropWarmAgent(deps.db, at.nodeId, spec.workspaceId).catch(() => undefined);
+    if (spec) await clearWarmAgent(deps.db, at.nodeId, spec.workspaceId).catch(() => false);
     log.warn('warm agent not prepared', { nodeId: at.nodeId, agentType: at.agentType, error: errorMessage(error) });
   }
 }

@@ -156,11 +156,16 @@ export class WorkspaceStore {
     return result.changes > 0;
   }
 
+  /** Forget the agent session records of standby `id` (its warm agent is gone). No-op for a workspace that is no standby. */
+  deleteStandbySessions(id: string): void {
+    if (this.get(id)?.status !== 'standby') return;
+    this.db.prepare('DELETE FROM agent_sessions WHERE workspace_id = ?').run(id);
+  }
+
   /** Forget standby `id` and its agent session records (its agent is gone). No-op for a workspace that is no standby. */
   deleteStandby(id: string): void {
     this.db.transaction(() => {
-      if (this.get(id)?.status !== 'standby') return;
-      this.db.prepare('DELETE FROM agent_sessions WHERE workspace_id = ?').run(id);
+      this.deleteStandbySessions(id);
       this.db.prepare("DELETE FROM workspaces WHERE id = ? AND status = 'standby'").run(id);
     })();
   }

@@ -28,6 +28,7 @@ import type { WorkspaceStore } from '../db/workspace-store.js';
 import type { AgentSessionService } from '../agents/session/agent-session-service.js';
 import type { WorkspaceSandboxes } from '../workspace-sandbox/workspace-sandboxes.js';
 import { validateWorkspaceId } from '../workspaces/names.js';
+import type { StandbyTaken } from '../workspaces/workspace-service.js';
 import type { PreparedAgentSession } from './prepared-agent-session.js';
 
 export interface WarmAgentServiceDeps {
@@ -40,13 +41,6 @@ export interface WarmAgentServiceDeps {
   agentKillTimeoutMs: number;
   logger: Logger;
 }
-
-/** What taking a standby gave a create-workspace request (see {@link WarmAgentService.take}). */
-export type StandbyTaken =
-  /** The warm agent is the request's early agent: `openSession` gets whether the checkout succeeded (and the request wants `session/new` then). */
-  | { agent: true; openSession(checkedOut: Promise<boolean>): void }
-  /** The shell is the workspace, its agent is gone: start the request's early agent as usual. */
-  | { agent: false };
 
 interface Entry {
   request: PrepareWarmAgentRequest;
@@ -133,10 +127,9 @@ export class WarmAgentService {
     if (!matches) {
       this.logger.info('warm agent not used: the workspace asks for another agent', { workspaceId, agentType: early?.agentType ?? null });
       entry.openGate(false);
-      this.deps.store.deleteStandby(workspaceId);
       void entry.session.stop(this.deps.agentKillTimeoutMs);
-      // The shell stays as the workspace's directory and sandbox: nothing of a task was ever in it.
-      this.deps.store.insertStandby({ id: workspaceId, path: this.deps.workspacePath(workspaceId), egressAllowlist: [] });
+      // The shell stays as the workspace's directory and sandbox (nothing of a task was ever in it); its agent's records go.
+      this.deps.store.deleteStandbySessions(workspaceId);
     }
     this.deps.store.fillStandby({
       id: workspaceId,
@@ -195,7 +188,7 @@ export class WarmAgentService {
  * finds the spec again: when the workspace exists (the warm agent was taken and its workspace
  * used), nothing is prepared; any other failure is logged — the node then works without it.
  */
-export function prepareWarmAgentAtStart(warmAgents: WarmAgentService, spec: WarmAgentSpec, logger: Logger): void {
+export function prepareProvisionedWarmAgent(warmAgents: WarmAgentService, spec: WarmAgentSpec, logger: Logger): void {
   try {
     warmAgents.prepare(spec);
   } catch (error) {

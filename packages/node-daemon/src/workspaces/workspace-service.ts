@@ -20,6 +20,13 @@ import { createCheckout } from '../git/workspace-checkout.js';
 import type { Logger } from '@flotilla/kit';
 import { validateBranchName, validateWorkspaceId } from './names.js';
 
+/** What taking a warm agent's shell gave a create-workspace request (hot-agents/warm-agent-service.ts `take`). */
+export type StandbyTaken =
+  /** The warm agent is the request's early agent: `openSession` gets whether the checkout succeeded (and the request wants `session/new` then). */
+  | { agent: true; openSession(checkedOut: Promise<boolean>): void }
+  /** The shell is the workspace, its agent is gone: start the request's early agent as usual. */
+  | { agent: false };
+
 export interface WorkspaceServiceDeps {
   store: WorkspaceStore;
   /**
@@ -35,7 +42,7 @@ export interface WorkspaceServiceDeps {
    * the record, directory and sandbox are the standby's, and its agent is the request's early agent
    * when they match. Absent: no warm agents.
    */
-  standbys?: { take(request: CreateWorkspaceRequest): { agent: true; openSession(checkedOut: Promise<boolean>): void } | { agent: false } | null };
+  standbys?: { take(request: CreateWorkspaceRequest): StandbyTaken | null };
   /** The workspaces' sandboxes: HOME and TMPDIR made with a workspace, removed (with its gateway and proxy) with it. */
   sandboxes: { createDirs(workspaceId: string): void; remove(workspaceId: string): Promise<void> };
   controlPlane: { workspaceReady(workspaceId: string, body: WorkspaceReadyRequest): Promise<void> };
