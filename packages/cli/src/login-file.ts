@@ -7,7 +7,7 @@
 import { ApiError } from '@flotilla/api-client';
 import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ServerInfo } from './server-file.js';
 
 export const LOGIN_FILE = 'login.json';

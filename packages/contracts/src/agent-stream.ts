@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The direct channel of a workspace's agent (issue 3; DESIGN.md §2 hop 4, "browsers inside the

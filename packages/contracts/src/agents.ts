@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Agents a node daemon knows how to start. Each speaks the Agent Client Protocol over stdio.

@@ -4,7 +4,7 @@
  * app gets from `POST /api/session`. Node callbacks keep their own JWTs; the daemon artifact
  * stays public.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** `GET /api/session`: whether a token is required, and whether this request carries a valid one. */
 export const ApiSessionInfo = z.object({ required: z.boolean(), authenticated: z.boolean() });

@@ -5,7 +5,7 @@
  * (apps/control-plane/src/auth/personal-tokens.ts). A token reaches every project, or only the
  * projects it names, until it expires or is revoked. Routes: `publicApi` `/api/tokens…`.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** What every personal token starts with (the shared FLOTILLA_API_TOKEN may too: it is checked first). */
 export const PERSONAL_TOKEN_PREFIX = 'flt_';

@@ -7,7 +7,7 @@
  * credentials, sign-ins) with `GET /api/audit`; both newest first, paged with `before`.
  * A detail never holds a secret or a credential's value: names of settings, kinds, titles.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { route } from './routes/route.js';
 
 /** What was done. */

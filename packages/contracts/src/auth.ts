@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * JWT audiences (DESIGN.md §5). Tokens are ES256, signed by the control plane, published at

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { UserRef } from './members.js';
 import { Task, TaskStatus } from './task.js';
 

@@ -5,7 +5,7 @@
  * model API's invoice is the truth; a model the table does not know has its tokens counted and
  * its cost unknown (never a guessed number).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const Usd = z.number().finite().min(0);
 const Count = z.number().int().min(0);

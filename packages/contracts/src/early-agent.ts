@@ -7,7 +7,7 @@
  * checkout succeeded); the prompt always waits for the start call. A checkout that fails stops
  * the agent. Nothing here is a prompt: the agent gets no work before its start.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { AgentCredentialOverrides, AgentType } from './agents.js';
 
 /** `CreateWorkspaceRequest.earlyAgent`: the session to register and whose agent to spawn early. */

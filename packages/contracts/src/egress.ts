@@ -5,7 +5,7 @@
  * computes a workspace's list ({@link egressAllowlistFor}) and sends it with the create-workspace
  * request; the node daemon's proxy enforces it.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { AGENT_CATALOG, type AgentType } from './agents.js';
 import { gitHostOf } from './git-hosts.js';
 

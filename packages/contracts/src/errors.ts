@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Error codes every HTTP endpoint (control plane and node daemon) may answer with. */
 export const ErrorCode = z.enum([

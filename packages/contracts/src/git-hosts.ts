@@ -1,5 +1,5 @@
 /** Git hosts: how credentials and egress allowlists name the host of a repository URL. */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** A git host as credentials are keyed: lower-case `hostname[:port]`, e.g. `github.com`. */
 export const GitHost = z

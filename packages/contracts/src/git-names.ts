@@ -3,7 +3,7 @@
  * API (a project's default branch and repository are refused at once, 400) and the node daemon
  * (which checks them again before running git).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * A problem with `name` as a git branch name — a conservative subset of `git check-ref-format`

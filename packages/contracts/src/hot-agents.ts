@@ -8,7 +8,7 @@
  *
  * Step timings: every execution step a task's run went through, with its start, end and duration.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { AgentCredentialOverrides, AgentType } from './agents.js';
 import { GitCredential } from './node.js';
 import { EgressHost } from './egress.js';

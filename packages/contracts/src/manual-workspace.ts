@@ -3,7 +3,7 @@
  * user creates it, then talks to its agent through the session's prompt route; every message is
  * persisted in the project chat exactly like a task's.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { AgentType } from './agents.js';
 import { PermissionPolicy, WorkspaceStatus } from './node.js';
 import { ExecutionStep } from './task.js';

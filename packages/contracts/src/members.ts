@@ -8,7 +8,7 @@
  * (routes/access.ts); a caller who is no member of a project gets 404 for it, as if it did not
  * exist. Schemas of `…/members`, `…/invites/:inviteId` and `…/owner`.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { route } from './routes/route.js';
 
 /** A member's role in a project, from most to least rights. */

@@ -4,7 +4,7 @@
  * `GET /api/node-daemon/lockfile/:version` with the `package-lock.json` of its runtime packages
  * (made when the artifact is built; a VM installs them with `npm ci` from it).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const PackageName = z.string().regex(/^(@[a-z0-9-~][a-z0-9-._~]*\/)?[a-z0-9-~][a-z0-9-._~]*$/, 'an npm package name');
 const ExactVersion = z.string().regex(/^\d+\.\d+\.\d+$/, 'an exact version such as 1.2.3');

@@ -2,7 +2,7 @@
  * Node lifecycle (issue 6, DESIGN.md §3 and §4): the state the NodeLifecycle Durable Object keeps
  * for one node, and the public view of nodes (`GET /api/nodes`).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { AgentAvailability } from './agents.js';
 import { NodeSandbox, NodeStatus } from './node.js';
 import { ProviderName, VmSize } from './settings.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { AgentAvailability, AgentCredentialOverrides, AgentType } from './agents.js';
 import { EarlyAgentStart } from './early-agent.js';
 import { EgressHost } from './egress.js';

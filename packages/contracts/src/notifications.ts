@@ -5,7 +5,7 @@
  * Web Push to the browsers that subscribed (VAPID, RFC 8291 payloads). Schemas of the API
  * (`notificationsApi`, spread into `publicApi`) and of what is sent (`NotificationPayload`).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { route } from './routes/route.js';
 import { PermissionRequestOption } from './agent-stream.js';
 import { TaskStatus } from './task.js';

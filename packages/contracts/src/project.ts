@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CredentialsFrom, ProjectRole } from './members.js';
 import { AgentType } from './agents.js';
 import { DailyBudget } from './costs.js';

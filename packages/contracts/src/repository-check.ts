@@ -4,7 +4,7 @@
  * machine (`POST /git/remote-refs`, routes/local-cloud.ts), and the `details` of the 400 the
  * public API answers when the check fails, so a client can put the message under the right field.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Why a repository check refused a project, in `details.problem` of its 400 `bad_request`:

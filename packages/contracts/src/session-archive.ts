@@ -8,7 +8,7 @@
  *
  * On the wire an archive is base64 of gzip of a {@link SessionArchiveBundle} as JSON.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { AgentType } from './agents.js';
 
 /**

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CredentialsFrom } from './members.js';
 import { AgentAvailability, AgentType, ModelApi } from './agents.js';
 import { DailyBudget } from './costs.js';

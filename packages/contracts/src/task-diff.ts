@@ -5,7 +5,7 @@
  * 0013) and served by `GET /api/projects/:projectId/tasks/:taskId/diff` — so it outlives the
  * workspace, and a later completion of the same task replaces it.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Default DIFF_PATCH_MAX_BYTES (node daemon): the most bytes of patch a completion sends, 1 MiB. */
 export const DEFAULT_DIFF_PATCH_MAX_BYTES = 1024 * 1024;

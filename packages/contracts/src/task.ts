@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { UserRef } from './members.js';
 import { AgentType } from './agents.js';
 import { VmSize } from './settings.js';

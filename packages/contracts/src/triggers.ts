@@ -9,7 +9,7 @@
  *   repository makes one task per issue, whose result is commented back on the issue.
  * Served by apps/control-plane/src/triggers.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { AgentType } from './agents.js';
 
 export const TriggerKind = z.enum(['webhook', 'schedule', 'github_issue']);

@@ -4,7 +4,7 @@
  * carry, when the daemon gives it, the same counts per model (`byModel`): what the cost estimate
  * prices (costs.ts).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const Count = z.number().int().min(0);
 

@@ -4,7 +4,7 @@
  * secret in the {@link USER_SESSION_COOKIE} cookie. Schemas of `GET /api/auth/providers`,
  * `GET /api/me`, `GET /api/users` and the sign-in start/callback routes.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Name of the signed-in user's session cookie (HttpOnly, SameSite=Lax; not the API token's cookie). */
 export const USER_SESSION_COOKIE = 'flotilla_user';

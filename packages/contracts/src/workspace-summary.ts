@@ -3,7 +3,7 @@
  * a task's (running, or kept for inspection after its run failed or was cancelled) and those made
  * by hand — as the web app links them from the chat, the board and the nodes page.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { WorkspaceStatus } from './node.js';
 
 /** One workspace as the lists show it (`GET /api/projects/:projectId/workspaces`, NodeInfo.workspaces). */

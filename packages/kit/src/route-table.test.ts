@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { route } from '@flotilla/contracts';
 import { Hono, type MiddlewareHandler } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { FlotillaError, conflict, unauthorized } from './errors.js';
 import { createLogger } from './logger.js';
 import { createRouteClient } from './route-client.js';

@@ -1,6 +1,6 @@
 /** D1 storage of nodes: `nodes`. Every SQL statement on it is here. */
 import { AgentAvailability, type NodeStatus, type ProviderName, type VmSize } from '@flotilla/contracts';
-import { z } from 'zod';
+import * as z from 'zod';
 
 export interface NodeRow {
   id: string;

@@ -9,7 +9,7 @@
  */
 import { addModelUsage, AGENT_CATALOG, AgentType, EMPTY_MODEL_USAGE, newId, type Task, type TaskVariant } from '@flotilla/contracts';
 import { conflict } from '@flotilla/kit';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Deps } from '../deps.js';
 import { userRefs } from '../members/repository.js';
 import { insertTasksWithEvents, listVariantRows, runSubjectOf, toTask, type NewTask, type TaskRow } from './repository.js';

@@ -9,7 +9,7 @@
 import { CreateTaskRequest, githubRepositoryOf, type TriggerFired } from '@flotilla/contracts';
 import { badRequest } from '@flotilla/kit';
 import { parseWith } from '@flotilla/kit/hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Deps } from '../deps.js';
 import { requireProject } from '../projects/projects.js';
 import { fireTriggerOnce } from './fire.js';

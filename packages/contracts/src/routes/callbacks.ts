@@ -4,7 +4,7 @@
  * callback (the workspace's token), plus the public keys those tokens are checked against.
  * Served by apps/control-plane, called by the node daemon's control-plane client.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { MESSAGE_BATCH_MAX_BODY_BYTES, PersistMessageBatchRequest, PersistMessageBatchResponse } from '../chat.js';
 import { NodeHeartbeatRequest, NodeHeartbeatResponse, NodeReadyRequest, TaskCallbackRequest, WorkspaceReadyRequest } from '../node.js';
 import { TASK_CALLBACK_MAX_BODY_BYTES } from '../task-diff.js';

@@ -7,7 +7,7 @@
  * state directory and handed the control plane as LOCAL_CLOUD_SECRET (401 otherwise). Node ids
  * are {@link LocalCloudNodeId}s, in bodies and paths alike (400 otherwise): they name directories.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { LocalCloudCreateNodeRequest, LocalCloudNode, LocalCloudNodeId } from '../node.js';
 import { LocalCloudRemoteRefs, LocalCloudRemoteRefsRequest } from '../repository-check.js';
 import { route } from './route.js';

@@ -4,7 +4,7 @@
  * token (the workspace's direct agent channel and its terminal). Served by packages/node-daemon,
  * called by the control plane's node client.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   AgentSessionInfo,
   CreateWorkspaceRequest,

@@ -4,7 +4,7 @@
  * when one is configured (`auth: 'apiToken'`). Served by apps/control-plane (each domain folder
  * handles its routes), called through @flotilla/api-client.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { AgentType } from '../agents.js';
 import { ApiSessionInfo, CreateApiSessionRequest } from '../api-auth.js';
 import { ApiTokenInfo, ApiTokenList, CreateApiTokenRequest, CreatedApiToken } from '../api-tokens.js';

@@ -9,7 +9,7 @@
  * (callbacks.ts), and `localCloudApi` (local-cloud.ts: the CLI's local cloud for the `local`
  * provider).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 

@@ -7,7 +7,7 @@
 import { route } from '@flotilla/contracts';
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { createLogger } from '../logger.js';
 import { checkRequestOrigin, errorHandler, notFoundHandler, registerRoutes } from './index.js';
 

@@ -42,7 +42,8 @@ export function isInside(path: string, dir: string): boolean {
   return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
 }
 
-const byDepth = (a: string, b: string) => a.split('/').length - b.split('/').length || a.localeCompare(b);
+// Plain code-unit order (not localeCompare: its collator costs the daemon's start ~6 ms).
+const byDepth = (a: string, b: string) => a.split('/').length - b.split('/').length || (a < b ? -1 : a > b ? 1 : 0);
 
 /** The policy for `input` (paths made absolute, duplicates dropped). */
 export function sandboxPolicy(input: SandboxPolicyInput): SandboxPolicy {

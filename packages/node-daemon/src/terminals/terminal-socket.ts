@@ -14,7 +14,7 @@
 import { FlotillaError, errorMessage, notFound, type Logger } from '@flotilla/kit';
 import type { JWTVerifyGetKey } from 'jose';
 import { WebSocket, WebSocketServer } from 'ws';
-import { z } from 'zod';
+import * as z from 'zod';
 import { verifyViewerToken } from '../http/auth.js';
 import { refuseUpgrade } from '../http/upgrade-refusal.js';
 import type { UpgradeHandler } from '../http/upgrades.js';

@@ -3,7 +3,7 @@
  * Zone") the node DNS client uses, as Zod schemas of what Cloudflare answers. Every answer is
  * the envelope `{ success, errors: [{code, message}], messages, result, result_info? }`.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const CloudflareDnsRecord = z.looseObject({
   id: z.string(),

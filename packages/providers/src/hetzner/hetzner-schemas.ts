@@ -2,7 +2,7 @@
  * The parts of the Hetzner Cloud API (https://docs.hetzner.cloud, `/v1`) the provider uses, as
  * Zod schemas of what Hetzner answers. Only the fields read are required; the rest pass through.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Hetzner's server status. */
 export const HetznerServerStatus = z.enum(['running', 'initializing', 'starting', 'stopping', 'off', 'deleting', 'migrating', 'rebuilding', 'unknown']);
