@@ -1,7 +1,8 @@
 /**
  * Browser: the nodes page (issue 6, item 9) against the real stack. A task runs with the scripted
  * agent; its node then stays warm (NODE_WARM_TIMEOUT_MS is an hour here), and /nodes, reached
- * from the header, shows it as warm with its time left counting down, its provider and size.
+ * from the header, shows it as warm with its time left counting down, its provider and size, and
+ * the warm agent the task left it (issue 15).
  */
 import { waitForTask, waitUntil } from '@flotilla/testkit/stack';
 import type { Page } from 'playwright-core';
@@ -50,7 +51,13 @@ describe('nodes page', () => {
     expect(text).toContain('local');
     expect(text).toContain('small');
     expect(text).toMatch(/Workspaces\s*none/);
-    await screenshot(page, 'nodes');
+    // The task left it a warm agent of its type (the scripted agent stands in for Claude Code).
+    expect(await card.getByTestId('node-warm-agent').textContent()).toBe('Claude Code, loaded for the next task');
+    for (const width of [1440, 375]) {
+      await page.setViewportSize({ width, height: 900 });
+      await screenshot(page, `nodes-${width}`);
+    }
+    await page.setViewportSize({ width: 1280, height: 800 });
 
     // Destroyed by hand: the card goes, and so does the node.
     await card.getByRole('button', { name: `Destroy node ${nodeId}` }).click();

@@ -10,7 +10,9 @@
  * - a node the task left warm keeps a warm agent: the next task on it (another project) gets an
  *   agent that was running before that task was created — exact description, its own branch, its
  *   project's checkout, nothing the previous task's agent left in its HOME, completed;
- * - a task of another agent type on that node does not use it: its agent starts after it was created.
+ * - a task of another agent type on that node does not use it: its agent starts after it was created,
+ *   and the node still keeps its warm agent;
+ * - `GET /api/nodes` shows a node's warm agent (`warmAgent`, its agent type).
  */
 import { promptLogEnv, readPromptLog } from '@flotilla/testkit';
 import { bootTestStack, createGitRepo, showFile, waitForTask, waitUntil, type TestStack } from '@flotilla/testkit/stack';
@@ -77,6 +79,8 @@ describe('warm agents', () => {
       const preparing = log.filter((entry) => entry.msg === 'warm agent preparing').at(-1);
       return log.some((entry) => entry.msg === 'agent initialized' && entry.workspaceId === preparing?.workspaceId);
     }, 60_000);
+    // The API shows it (the nodes page says "Warm agent: Claude Code").
+    expect((await stack.client.listNodes()).find((node) => node.id === nodeId)?.warmAgent).toBe('claude-code');
     const project = await stack.client.createProject({ name, repoUrl: createGitRepo(), defaultBranch: 'main' });
     const postedAt = Date.now();
     const created = await stack.client.createTask(project.id, { description, run: true, ...(agentType ? { agentType } : {}) });
@@ -102,5 +106,8 @@ describe('warm agents', () => {
   it('a task of another agent type on that node starts its own agent', async () => {
     const { postedAt, prompts } = await runOnWarmNode('warm-c', 'write WARM_C.md: another agent type', 'codex');
     expect(Date.parse(prompts[0]?.agentStartedAt ?? '')).toBeGreaterThan(postedAt);
+    // The Claude Code warm agent was not taken: the node still keeps it.
+    await waitUntil('the node is warm again', async () => (await stack.client.listNodes()).find((node) => node.id === nodeId)?.status === 'warm', 60_000);
+    expect((await stack.client.listNodes()).find((node) => node.id === nodeId)?.warmAgent).toBe('claude-code');
   });
 });

@@ -3,7 +3,7 @@
  * for one node, and the public view of nodes (`GET /api/nodes`).
  */
 import * as z from 'zod';
-import { AgentAvailability } from './agents.js';
+import { AgentAvailability, AgentType } from './agents.js';
 import { NodeSandbox, NodeStatus } from './node.js';
 import { ProviderName, VmSize } from './settings.js';
 import { WorkspaceSummary } from './workspace-summary.js';
@@ -46,6 +46,14 @@ export const NodeInfo = z.object({
   sandbox: NodeSandbox.nullable(),
   /** Which agents it can run, as its daemon announced (`NodeReadyRequest.agents`); null until announced (or an older daemon). */
   agents: z.array(AgentAvailability).nullable(),
+  /**
+   * The agent type of the warm agent the node keeps for its next task (issue 15: spawned and taken
+   * past ACP `initialize` ahead of any task; the next task of that type on the node starts on it),
+   * as asked of its daemon and not yet taken; null when it keeps none (taken, `NODE_WARM_AGENTS=0`,
+   * or never asked). A warm agent that failed on the node shows until a task finds it unusable and
+   * starts its own agent.
+   */
+  warmAgent: AgentType.nullable().default(null),
   autoProvisioned: z.boolean(),
   warmSince: z.string().nullable(),
   /** When a warm node will be destroyed unless a task claims it. */

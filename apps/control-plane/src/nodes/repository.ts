@@ -24,6 +24,8 @@ export interface NodeRow {
   /** Which agents it can run, as its daemon announced (JSON AgentAvailability[], migration 0007); null until announced. */
   agents: string | null;
   agents_announced_at: string | null;
+  /** The warm agent asked of its daemon and not taken yet (migration 0023, hot-agents/warm-agents.ts); the other two warm_agent_* columns are its ids. */
+  warm_agent_type: string | null;
 }
 
 /** What a node must be to be reused for a run (node selection). */

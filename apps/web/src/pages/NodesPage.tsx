@@ -4,7 +4,7 @@
  * and machine type, and its workspaces; a node whose agents are not sandboxed says so (issue 12:
  * `none` "unsandboxed", `unavailable` "no sandbox — agents refused"; `bubblewrap` is the normal
  * case and says nothing); the agents its daemon announced (issue 13), each with what keeps it
- * from running there. A node with no workspace can be destroyed now (`DELETE /api/nodes/:id`),
+ * from running there; the warm agent it keeps loaded for its next task (issue 15). A node with no workspace can be destroyed now (`DELETE /api/nodes/:id`),
  * e.g. a warm one nobody will use soon.
  */
 import { AGENT_CATALOG, type AgentAvailability, type NodeInfo } from '@flotilla/contracts';
@@ -153,6 +153,14 @@ function NodeCard({ node, now }: { node: NodeInfo; now: number }) {
           <>
             <dt>Agents</dt>
             <dd data-testid="node-agents">{node.agents.map(agentAvailabilityText).join(', ')}</dd>
+          </>
+        )}
+        {node.warmAgent && (
+          <>
+            <dt>Warm agent</dt>
+            <dd data-testid="node-warm-agent" title="Started and initialized ahead of any task: the next task of this agent on this node starts on it instead of waiting for the agent to load">
+              {AGENT_CATALOG[node.warmAgent].label}, loaded for the next task
+            </dd>
           </>
         )}
       </dl>
