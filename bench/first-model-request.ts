@@ -6,7 +6,8 @@
  * what Flotilla adds: task and chat bookkeeping, the TaskRunner steps, a node daemon, cloning the
  * repository, the sandbox (bubblewrap), the model gateway and the ACP hand-off.
  *
- * In one run, per agent type (issue 15): **bare**; **fresh** — a node provisioned for each task
+ * In one run, per agent type (issue 15): **bare** (one run right before each fresh, warm and hot
+ * run, so the baseline is measured at the machine's speed of the moment); **fresh** — a node provisioned for each task
  * (no warm pool; its daemon starts the task's agent as it announces itself: a warm agent); **warm** — a
  * task on the node the previous task left warm, with the warm agent it keeps; **hot** — a task on
  * a hot agent (a project keeping one: repository cloned, agent spawned and past `session/new`).
@@ -183,7 +184,7 @@ interface AgentFigures {
 function report(agentType: AgentTypeValue, figures: AgentFigures): void {
   const b = stats(figures.bare);
   console.log(`${agentType} (${AGENT_CATALOG[agentType].label}): task POST → first model request, ${RUNS} runs each (ms)`);
-  console.log(`  bare agent (spawn → first request):  median ${b.median}  min ${b.min}  max ${b.max}  (of it, prompt → first request: median ${stats(barePromptToRequest.splice(0)).median})`);
+  console.log(`  bare agent (spawn → first request):  median ${b.median}  min ${b.min}  max ${b.max}  (${figures.bare.length} runs, one before each fresh, warm and hot run; of it, prompt → first request: median ${stats(barePromptToRequest.splice(0)).median})`);
   for (const [name, runs] of [['fresh node', figures.fresh], ['warm node', figures.warm], ['hot agent', figures.hot]] as const) {
     const f = stats(runs.map((run) => run.ms));
     console.log(`  ${`flotilla, ${name}:`.padEnd(36)} median ${f.median}  min ${f.min}  max ${f.max}   ratio to bare ${(f.median / b.median).toFixed(2)}x`);
@@ -209,11 +210,15 @@ function report(agentType: AgentTypeValue, figures: AgentFigures): void {
   }
 }
 
-/** The runs of one agent type: bare, fresh (alternating with unconfined when asked), warm, hot. */
+/**
+ * The runs of one agent type: fresh (alternating with unconfined and without warm agents when
+ * asked), warm, hot — each right after a bare run, so the bare figure is measured all along the
+ * run, at the machine's speed of the moment (its speed drifts on a shared machine).
+ */
 async function measure(fakes: Fakes, agentType: AgentTypeValue, on: { fresh: BenchStack; pooled: BenchStack; unconfined: BenchStack | null; noWarmAgent: BenchStack | null }): Promise<AgentFigures> {
   const runs: AgentFigures = { bare: [], fresh: [], warm: [], hot: [], unconfined: [], noWarmAgent: [] };
-  for (let i = 0; i < RUNS; i += 1) runs.bare.push(await bareRun(fakes, agentType));
   for (let i = 0; i < RUNS; i += 1) {
+    runs.bare.push(await bareRun(fakes, agentType));
     runs.fresh.push(await flotillaRun(fakes, agentType, on.fresh.stack, on.fresh.projectId));
     if (on.unconfined) runs.unconfined.push(await flotillaRun(fakes, agentType, on.unconfined.stack, on.unconfined.projectId));
     if (on.noWarmAgent) runs.noWarmAgent.push(await flotillaRun(fakes, agentType, on.noWarmAgent.stack, on.noWarmAgent.projectId));
@@ -224,6 +229,7 @@ async function measure(fakes: Fakes, agentType: AgentTypeValue, on: { fresh: Ben
   for (let i = 0; i < RUNS; i += 1) {
     await waitForWarm(on.pooled.stack, last.nodeId);
     await waitForWarmAgent(on.pooled.stack, last.nodeId);
+    runs.bare.push(await bareRun(fakes, agentType));
     last = await flotillaRun(fakes, agentType, on.pooled.stack, warmProject);
     if (!last.breakdown.has('node_selection') || last.breakdown.has('node_provisioning')) throw new Error('the warm task did not run on a warm node');
     runs.warm.push(last);
@@ -233,6 +239,7 @@ async function measure(fakes: Fakes, agentType: AgentTypeValue, on: { fresh: Ben
   await flotillaRun(fakes, agentType, on.pooled.stack, hotProject);
   for (let i = 0; i < RUNS; i += 1) {
     await waitForHotAgent(on.pooled.stack, hotProject);
+    runs.bare.push(await bareRun(fakes, agentType));
     const run = await flotillaRun(fakes, agentType, on.pooled.stack, hotProject);
     if (run.breakdown.has('workspace_creation')) throw new Error('the hot task did not run on a hot agent');
     runs.hot.push(run);
