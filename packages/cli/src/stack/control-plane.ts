@@ -1,13 +1,19 @@
 /**
- * Runs the control plane Worker locally: applies D1 migrations, then `wrangler dev --local`
- * in local mode (DEPLOYMENT_MODE=local, LISTEN_PORT its port) with state under `<stateDir>`,
- * waits until `/health` answers, and stops the whole process tree on `close()`.
+ * Runs the control plane Worker locally: applies D1 migrations, then wrangler's local dev server
+ * (control-plane-server.ts: what `wrangler dev --local` runs, without its DevTools inspector) in
+ * local mode (DEPLOYMENT_MODE=local, LISTEN_PORT its port) with state under `<stateDir>`, waits
+ * until `/health` answers, and stops the whole process tree on `close()`.
  */
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { mkdirSync, openSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { WRANGLER_CONFIG, wranglerBin } from '../paths.js';
+import type { ControlPlaneServerOptions } from './control-plane-server.js';
+
+/** The control plane's process: wrangler's local dev server without its DevTools inspector (control-plane-server.ts). */
+const CONTROL_PLANE_SERVER = fileURLToPath(new URL('../../bin/control-plane-server.mjs', import.meta.url));
 
 const execFileAsync = promisify(execFile);
 
@@ -59,25 +65,16 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   // wrangler.jsonc ships a deployment (which serves nothing until its auth is configured); this
   // one is the local control plane: one implicit user, answering only on its own loopback address.
   const vars = { BASE_URL: url, DEPLOYMENT_MODE: 'local', LISTEN_PORT: String(options.port), ...options.vars };
-  const args = [
-    wranglerBin(),
-    'dev',
-    '--local',
-    '--config',
-    WRANGLER_CONFIG,
-    '--port',
-    String(options.port),
-    '--ip',
-    '127.0.0.1',
-    '--persist-to',
-    options.stateDir,
-    '--show-interactive-dev-session=false',
-    ...(options.assetsDir ? ['--assets', options.assetsDir] : []),
-    ...(options.secretsFile ? ['--env-file', options.secretsFile] : []),
-    ...Object.entries(vars).flatMap(([key, value]) => ['--var', `${key}:${value}`]),
-  ];
+  const serverOptions: ControlPlaneServerOptions = {
+    config: WRANGLER_CONFIG,
+    port: options.port,
+    persistTo: options.stateDir,
+    vars,
+    ...(options.assetsDir ? { assetsDir: options.assetsDir } : {}),
+    ...(options.secretsFile ? { secretsFile: options.secretsFile } : {}),
+  };
   const logFd = openSync(options.logFile, 'a');
-  const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', logFd, logFd], env: wranglerEnv() });
+  const child = spawn(process.execPath, [CONTROL_PLANE_SERVER, JSON.stringify(serverOptions)], { detached: true, stdio: ['ignore', logFd, logFd], env: wranglerEnv() });
   closeSync(logFd);
   const controlPlane: ControlPlane = { url, pid: child.pid ?? -1, close: () => stopProcessTree(child) };
   try {
