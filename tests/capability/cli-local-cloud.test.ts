@@ -57,6 +57,16 @@ function environOf(pid: number): string[] {
   return readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').filter(Boolean);
 }
 
+/** The Worker vars in `arg` when it is the control plane's JSON options (stack/control-plane-server.ts), else null. */
+function controlPlaneVarsOf(arg: string): Record<string, string> | null {
+  try {
+    const parsed = JSON.parse(arg) as { vars?: Record<string, string> } | null;
+    return parsed?.vars ?? null;
+  } catch {
+    return null;
+  }
+}
+
 describe('the local cloud under flotilla up, with a hostile agent', () => {
   it("keeps the CLI's secrets and state from node daemons and agents, and requires its own secret", async () => {
     const env = { ...process.env, ...agentOverrideEnv('scripted'), ...CANARIES, FLOTILLA_HOME: home };
@@ -95,9 +105,10 @@ describe('the local cloud under flotilla up, with a hostile agent', () => {
         expect(environ.find((entry) => entry.startsWith('FLOTILLA_SANDBOX_HIDE='))?.split('=')[1]?.split(',')).toContain(home);
       }
 
-      // The local cloud (its URL is a var of wrangler's command line) answers only with its secret.
+      // The local cloud (its URL is a var on the control plane's command line, in its JSON options)
+      // answers only with its secret.
       const commandLines = processesWithEnv(`FLOTILLA_HOME=${home}`).map((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0'));
-      const localCloudUrl = commandLines.flat().find((arg) => arg.startsWith('LOCAL_CLOUD_URL:'))?.slice('LOCAL_CLOUD_URL:'.length) ?? '';
+      const localCloudUrl = commandLines.flat().map(controlPlaneVarsOf).find((vars) => vars?.LOCAL_CLOUD_URL)?.LOCAL_CLOUD_URL ?? '';
       expect(localCloudUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       const localCloudSecret = secretsEnv.match(/^LOCAL_CLOUD_SECRET=(.+)$/m)?.[1] ?? '';
       expect(commandLines.flat().join(' ')).not.toContain(localCloudSecret);
