@@ -5,7 +5,9 @@
  * `OPENAI_MODEL` — here the workspace token, the gateway (Chat Completions) and the model
  * (required). `--approval-mode default`: it asks `session/request_permission` for tools (which the
  * session's policy answers) and makes no extra classifier call. Settings turn off usage
- * statistics, telemetry and self-update.
+ * statistics, telemetry, self-update, and managed auto-memory (`memory.enableManagedAutoMemory`:
+ * after each turn Qwen Code asks the model to extract memories into its HOME, which the workspace
+ * throws away — model tokens spent after the turn, for nothing).
  */
 import type { AgentDefinition } from './agent-definition.js';
 import { json, nodeScript } from './agent-definition.js';
@@ -22,6 +24,7 @@ export const qwenCode: AgentDefinition = {
         privacy: { usageStatisticsEnabled: false },
         telemetry: { enabled: false },
         general: { enableAutoUpdate: false, disableAutoUpdate: true },
+        memory: { enableManagedAutoMemory: false },
       }),
     },
   }),
