@@ -7,8 +7,8 @@
  * repository, the sandbox (bubblewrap), the model gateway and the ACP hand-off.
  *
  * In one run, per agent type (issue 15): **bare** (one run right before each fresh, warm and hot
- * run, so the baseline is measured at the machine's speed of the moment); **fresh** — a node provisioned for each task
- * (no warm pool; its daemon starts the task's agent as it announces itself: a warm agent); **warm** — a
+ * run, so the baseline is measured at the machine's speed of the moment); **fresh** — a node
+ * provisioned for each task (no warm pool; its daemon starts the task's agent as it announces itself: a warm agent); **warm** — a
  * task on the node the previous task left warm, with the warm agent it keeps; **hot** — a task on
  * a hot agent (a project keeping one: repository cloned, agent spawned and past `session/new`).
  * Each with its median and its ratio to the bare start, and a per-step breakdown (path-steps.ts)

@@ -4,8 +4,8 @@
  * and machine type, and its workspaces; a node whose agents are not sandboxed says so (issue 12:
  * `none` "unsandboxed", `unavailable` "no sandbox — agents refused"; `bubblewrap` is the normal
  * case and says nothing); the agents its daemon announced (issue 13), each with what keeps it
- * from running there; the warm agent it keeps loaded for its next task (issue 15). A node with no workspace can be destroyed now (`DELETE /api/nodes/:id`),
- * e.g. a warm one nobody will use soon.
+ * from running there; the warm agent it keeps loaded for its next task (issue 15). A node with no
+ * workspace can be destroyed now (`DELETE /api/nodes/:id`), e.g. a warm one nobody will use soon.
  */
 import { AGENT_CATALOG, type AgentAvailability, type NodeInfo } from '@flotilla/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
