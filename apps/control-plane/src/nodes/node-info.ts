@@ -5,8 +5,8 @@ import { listLiveWorkspacesOfNode } from '../workspaces/repository.js';
 import { toWorkspaceSummary } from '../workspaces/summary.js';
 import { agentsOfNode, type NodeRow } from './repository.js';
 
-/** Statuses of a node whose processes run: a destroyed (or failed) node keeps no warm agent, whatever its row still says. */
-const KEEPS_AGENTS: ReadonlyArray<NodeRow['status']> = ['provisioning', 'ready', 'warm'];
+/** Statuses in which a node can keep a warm agent: a destroyed (or failed) one keeps none, whatever its row still says. */
+const WARM_AGENT_STATUSES: ReadonlyArray<NodeRow['status']> = ['provisioning', 'ready', 'warm'];
 
 /** The public view of `row`; `warmUntil` is `warm_since` + NODE_WARM_TIMEOUT_MS while warm; `warmAgent` its warm agent's type (an unknown one: none). */
 export async function toNodeInfo(deps: Pick<Deps, 'db' | 'config'>, row: NodeRow): Promise<NodeInfo> {
@@ -22,7 +22,7 @@ export async function toNodeInfo(deps: Pick<Deps, 'db' | 'config'>, row: NodeRow
     url: row.url,
     sandbox: row.sandbox as NodeSandbox | null,
     agents: agentsOfNode(row),
-    warmAgent: KEEPS_AGENTS.includes(row.status) ? (AgentType.safeParse(row.warm_agent_type).data ?? null) : null,
+    warmAgent: WARM_AGENT_STATUSES.includes(row.status) ? (AgentType.safeParse(row.warm_agent_type).data ?? null) : null,
     autoProvisioned: row.auto_provisioned === 1,
     warmSince: row.warm_since,
     warmUntil,
