@@ -15,7 +15,7 @@
  * - the task still completes with its change pushed, and Ctrl-C leaves nothing running.
  */
 import { freePort } from '@flotilla/cli';
-import { agentOverrideEnv, createGitRepo, processesOfStack, processesWithEnv, showFile } from '@flotilla/testkit/stack';
+import { agentOverrideEnv, createGitRepo, processesOfStack, processesWithEnv, showFile, waitUntil } from '@flotilla/testkit/stack';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -131,7 +131,8 @@ describe('the local cloud under flotilla up, with a hostile agent', () => {
       up.kill('SIGINT');
       await new Promise((done) => up.once('exit', done));
     }
-    await new Promise((done) => setTimeout(done, 500));
+    // Its control plane's processes (the dev server, workerd) go shortly after `flotilla up` exits.
+    await waitUntil('no process of the stack is left', () => processesOfStack(home).length === 0, 30_000).catch(() => undefined);
     expect(processesOfStack(home)).toEqual([]);
   });
 });
