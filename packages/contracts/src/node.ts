@@ -242,6 +242,27 @@ export const LocalCloudCreateNodeRequest = z.object({
 });
 export type LocalCloudCreateNodeRequest = z.infer<typeof LocalCloudCreateNodeRequest>;
 
+/**
+ * The argument that starts a node daemon as a **standby** (issue 15): it loads its code, then
+ * waits for its node's own settings — one {@link NodeStandbyConfig} JSON line on stdin — before it
+ * reads its configuration and starts. The local cloud keeps one such process so a new node does
+ * not wait for Node.js to start and load the daemon. End of stdin before the line: it exits 0.
+ */
+export const NODE_DAEMON_STANDBY_FLAG = '--standby';
+
+/** Largest {@link NodeStandbyConfig} line a standby daemon reads, in bytes. */
+export const NODE_STANDBY_CONFIG_MAX_BYTES = 64 * 1024;
+
+/**
+ * What a standby node daemon reads from stdin (one line): the variables of its node's own
+ * environment (FLOTILLA_NODE_ID, FLOTILLA_PORT, …; cli local-cloud/node-env.ts), set over the
+ * environment it was spawned with.
+ */
+export const NodeStandbyConfig = z
+  .object({ env: z.record(z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'an environment variable name'), z.string()) })
+  .strict();
+export type NodeStandbyConfig = z.infer<typeof NodeStandbyConfig>;
+
 export const LocalCloudNode = z.object({
   nodeId: z.string(),
   status: z.enum(['running', 'exited']),

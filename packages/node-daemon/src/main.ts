@@ -4,18 +4,38 @@
  * `{"msg":"node daemon listening","url":…}` on stdout, announces itself to the control plane
  * (`nodeReady`, retried), heartbeats, and shuts down cleanly on SIGTERM/SIGINT (exit 0).
  *
- * Exit codes: 0 after a signal; 1 when the configuration is invalid, the daemon cannot start, or
- * the control plane refuses (or never answers) `nodeReady`.
+ * Started with contracts NODE_DAEMON_STANDBY_FLAG (`--standby`, the local cloud's pre-started
+ * process: standby.ts), it first waits for its node's own settings on stdin and sets them over its
+ * environment; its code is loaded by then.
+ *
+ * Exit codes: 0 after a signal, or when a standby's stdin ends before its settings came; 1 when
+ * the configuration is invalid, the daemon cannot start, or the control plane refuses (or never
+ * answers) `nodeReady`.
  */
 import { readFileSync } from 'node:fs';
+import { NODE_DAEMON_STANDBY_FLAG } from '@flotilla/contracts';
 import { errorMessage } from '@flotilla/kit';
 import { credentialNames, takeAgentCredentials } from './agent-credentials.js';
 import { ConfigError, readConfig } from './config.js';
 import { type RunningDaemon, startDaemon } from './daemon.js';
 import { createDaemonLogger } from './logging.js';
+import { readStandbyConfig } from './standby.js';
 import { DAEMON_VERSION } from './version.js';
 
 const logger = createDaemonLogger('node-daemon');
+
+/** As a standby: wait for the node's own settings on stdin and set them (false: stdin ended, nothing to run). */
+async function takeStandbyConfig(): Promise<boolean> {
+  try {
+    const env = await readStandbyConfig(process.stdin);
+    if (env === null) return false;
+    Object.assign(process.env, env);
+    return true;
+  } catch (error) {
+    logger.error('invalid configuration', { error: errorMessage(error) });
+    process.exit(1);
+  }
+}
 
 async function main(): Promise<void> {
   // First thing: nothing else may read or inherit the credentials from process.env.
@@ -65,4 +85,4 @@ async function main(): Promise<void> {
   daemon.startHeartbeat();
 }
 
-await main();
+if (!process.argv.slice(2).includes(NODE_DAEMON_STANDBY_FLAG) || (await takeStandbyConfig())) await main();
