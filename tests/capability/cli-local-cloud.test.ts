@@ -15,7 +15,7 @@
  * - the task still completes with its change pushed, and Ctrl-C leaves nothing running.
  */
 import { freePort } from '@flotilla/cli';
-import { agentOverrideEnv, createGitRepo, processesOfStack, processesWithEnv, showFile, waitUntil } from '@flotilla/testkit/stack';
+import { agentOverrideEnv, createGitRepo, nodeDaemonsAmong, processesOfStack, processesWithEnv, showFile, waitUntil } from '@flotilla/testkit/stack';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -95,8 +95,9 @@ describe('the local cloud under flotilla up, with a hostile agent', () => {
         expect(messages).not.toContain(secret);
       }
 
-      // The node daemons: none holds a canary; each hides the state directory from its agents.
-      const daemons = processesOfStack(home).filter((pid) => environOf(pid).some((entry) => entry.startsWith('FLOTILLA_DATA_DIR=')));
+      // The node daemons (the task's node, and any standby daemon loaded for the next node): none
+      // holds a canary; each hides the state directory from its agents.
+      const daemons = nodeDaemonsAmong(processesOfStack(home));
       expect(daemons.length).toBeGreaterThan(0);
       for (const pid of daemons) {
         const environ = environOf(pid);

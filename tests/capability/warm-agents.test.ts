@@ -3,7 +3,8 @@
  * ahead of its next task, so that task does not wait for its agent to load. On the real stack
  * (wrangler dev, D1, the local cloud's node daemons, bubblewrap) with the scripted agent, through
  * the public API; the prompt log says which agent process got each prompt and when it started:
- * - a new local node starts the task's agent as its daemon announces itself: the node's log says the
+ * - a new local node is the local cloud's standby daemon (started with the stack, before the task),
+ *   and starts the task's agent as its daemon announces itself: the node's log says the
  *   workspace was its warm agent's shell (prepared before the run's `workspace_creation` began)
  *   and the agent was kept; that agent gets the task's exact description, its session
  *   was opened in the finished checkout on the task's branch, and the task completes with its change;
@@ -48,16 +49,20 @@ function promptsOf(workspaceDir: string) {
 describe('warm agents', () => {
   let nodeId = '';
 
-  it("a new local node starts the task's agent with its daemon: its shell becomes the workspace and the agent gets the exact description", async () => {
+  it("a new local node — the local cloud's standby daemon — starts the task's agent with its daemon: its shell becomes the workspace and the agent gets the exact description", async () => {
     const project = await stack.client.createProject({ name: 'warm-a', repoUrl: createGitRepo(), defaultBranch: 'main' });
     // It also plants a file in its HOME, which the next task's agent must not find.
     const description = 'write WARM_A.md: from a warm agent\nrun: echo canary > "$HOME/planted" && cp "$HOME/planted" PLANTED.md';
+    const standbyPid = stack.stack.localCloud.standbyPid();
+    expect(standbyPid).not.toBeNull();
     const created = await stack.client.createTask(project.id, { description, run: true });
     const task = await waitForTask(stack.client, created.id, 180_000);
     expect(task.error).toBeNull();
     expect(task.status).toBe('completed');
     expect([...(task.output.filesChanged ?? [])].sort()).toEqual(['PLANTED.md', 'WARM_A.md']);
     nodeId = task.nodeId ?? '';
+    // The node's daemon is the process the local cloud started ahead of it (local-cloud standby-daemon.ts).
+    expect(stack.stack.localCloud.nodes().find((node) => node.nodeId === nodeId)?.pid).toBe(standbyPid);
     const workspaceDir = stack.workspaceDir(nodeId, task.workspaceId ?? '');
     const prompts = promptsOf(workspaceDir);
     expect(prompts.map((prompt) => prompt.text)).toEqual([description]);

@@ -19,13 +19,20 @@ import { errorHandler, notFoundHandler, registerRoutes, reply } from '@flotilla/
 import { Hono } from 'hono';
 import type { AddressInfo } from 'node:net';
 import { freePort } from '../stack/ports.js';
-import type { NodeEnvSources } from './node-env.js';
-import { NodeProcess } from './node-process.js';
+import { sharedNodeEnv, type NodeEnvSources } from './node-env.js';
+import { NodeProcess, type SpawnNodeInput } from './node-process.js';
 import { listRemoteRefs, type RemoteRefsOptions } from './remote-refs.js';
 import { requireSharedSecret } from './shared-secret.js';
+import { StandbyDaemon } from './standby-daemon.js';
 
 /** Grace period between SIGTERM and SIGKILL when a node is stopped, in ms. */
 export const DEFAULT_NODE_STOP_GRACE_MS = 5_000;
+
+/**
+ * How long after a node took the standby daemon the next one is spawned, in ms: its start
+ * (~200 ms of CPU) then does not compete with the new node's agent for the cores.
+ */
+export const DEFAULT_STANDBY_REFILL_DELAY_MS = 2_000;
 
 export interface LocalCloudOptions {
   /** Directory holding one sub-directory per node (`<dataDir>/<nodeId>`). */
@@ -46,6 +53,14 @@ export interface LocalCloudOptions {
   port?: number;
   /** Grace period between SIGTERM and SIGKILL when stopping a node, in ms (default {@link DEFAULT_NODE_STOP_GRACE_MS}). */
   stopGraceMs?: number;
+  /**
+   * Keep one node daemon started ahead of any node (standby-daemon.ts), for the next node to take
+   * (default false: `daemonCommand` must be a node daemon, which understands contracts
+   * NODE_DAEMON_STANDBY_FLAG). A node whose directory has a log already is spawned anew.
+   */
+  standby?: boolean;
+  /** Delay before the next standby is spawned after a node took one, in ms (default {@link DEFAULT_STANDBY_REFILL_DELAY_MS}). */
+  standbyRefillDelayMs?: number;
   /** Limits of `git ls-remote` for `POST /git/remote-refs` (remote-refs.ts defaults). */
   remoteRefs?: RemoteRefsOptions;
   /** Where unexpected errors are logged (default: a kit logger, component `local-cloud`). */
@@ -62,7 +77,9 @@ export interface LocalCloud {
    * killed (stopped first when still running). @throws FlotillaError `not_found` for an unknown node.
    */
   restartNode(nodeId: string): Promise<void>;
-  /** Stop every node process and the server. */
+  /** The pid of the standby daemon the next node will take (LocalCloudOptions.standby), null when there is none now. */
+  standbyPid(): number | null;
+  /** Stop every node process, the standby and the server. */
   close(): Promise<void>;
 }
 
@@ -80,6 +97,29 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     if (!node) throw notFound(`node ${nodeId} not found`);
     return node;
   };
+
+  // The standby daemon (standby-daemon.ts): one at start, another a while after a node took it.
+  let closed = false;
+  let standby: StandbyDaemon | null = null;
+  let refill: NodeJS.Timeout | undefined;
+  const spawnStandby = (): void => {
+    if (!closed && options.standby && (standby?.pid ?? null) === null) standby = StandbyDaemon.spawn(options.daemonCommand, sharedNodeEnv(options.env), options.dataDir);
+  };
+  /** Start `input`'s node on the standby when there is one (then schedule the next), else spawn it. */
+  const startNode = (input: SpawnNodeInput): NodeProcess => {
+    if (standby) {
+      const taken = standby.pid === null ? null : NodeProcess.fromStandby(input, standby);
+      if (taken || standby.pid === null) {
+        standby = null;
+        clearTimeout(refill);
+        refill = setTimeout(spawnStandby, options.standbyRefillDelayMs ?? DEFAULT_STANDBY_REFILL_DELAY_MS);
+        refill.unref();
+      }
+      if (taken) return taken;
+    }
+    return NodeProcess.spawn(input);
+  };
+  spawnStandby();
 
   /** A free port no node of this cloud holds (a stopped one may start again on its own). */
   const portForNewNode = async (): Promise<number> => {
@@ -103,7 +143,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         const port = await portForNewNode();
         const again = processes.get(body.nodeId);
         if (again) return reply(again.describe(), 200);
-        const node = NodeProcess.spawn({ ...body, dataDir: options.dataDir, command: options.daemonCommand, env: options.env, port });
+        const node = startNode({ ...body, dataDir: options.dataDir, command: options.daemonCommand, env: options.env, port });
         processes.set(body.nodeId, node);
         return node.describe();
       },
@@ -136,8 +176,11 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       await node.stop(stopGraceMs);
       processes.set(nodeId, node.respawn());
     },
+    standbyPid: () => standby?.pid ?? null,
     async close() {
-      await Promise.all([...processes.values()].map((p) => p.stop(stopGraceMs)));
+      closed = true;
+      clearTimeout(refill);
+      await Promise.all([standby?.stop(), ...[...processes.values()].map((p) => p.stop(stopGraceMs))]);
       processes.clear();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

@@ -142,6 +142,15 @@ export interface NodeEnvSources {
  * settings, which win over anything else.
  */
 export function nodeDaemonEnv(sources: NodeEnvSources, node: NodeSettings): Record<string, string> {
+  return { ...sharedNodeEnv(sources), ...nodeOwnEnv(node) };
+}
+
+/**
+ * The part of a node daemon's environment every node of a local cloud shares: what `sources`
+ * admit, with FLOTILLA_SANDBOX_HIDE extended, and none of {@link SET_BY_LOCAL_CLOUD}. A standby
+ * daemon (node-standby.ts) is spawned with it.
+ */
+export function sharedNodeEnv(sources: NodeEnvSources): Record<string, string> {
   const passthrough = passthroughNames({ ...sources.inherited, ...sources.extra });
   const env: Record<string, string> = {};
   for (const [name, value] of Object.entries(sources.inherited)) {
@@ -151,8 +160,12 @@ export function nodeDaemonEnv(sources: NodeEnvSources, node: NodeSettings): Reco
   for (const name of SET_BY_LOCAL_CLOUD) delete env[name];
   const hidden = [...(env[HIDE] ?? '').split(',').map((dir) => dir.trim()), ...(sources.hide ?? [])].filter(Boolean);
   if (hidden.length > 0) env[HIDE] = [...new Set(hidden)].join(',');
+  return env;
+}
+
+/** The node's own part of its daemon's environment ({@link SET_BY_LOCAL_CLOUD}): its id, control plane, token file, data directory, address, warm agent. */
+export function nodeOwnEnv(node: NodeSettings): Record<string, string> {
   return {
-    ...env,
     FLOTILLA_NODE_ID: node.nodeId,
     FLOTILLA_CONTROL_PLANE_URL: node.controlPlaneUrl,
     FLOTILLA_CALLBACK_TOKEN_FILE: node.callbackTokenFile,

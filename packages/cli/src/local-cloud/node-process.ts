@@ -8,7 +8,8 @@ import type { LocalCloudNode, WarmAgentSpec } from '@flotilla/contracts';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, openSync, closeSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { nodeDaemonEnv, type NodeEnvSources } from './node-env.js';
+import { nodeDaemonEnv, nodeOwnEnv, type NodeEnvSources, type NodeSettings } from './node-env.js';
+import type { StandbyDaemon } from './standby-daemon.js';
 
 export interface SpawnNodeInput {
   nodeId: string;
@@ -55,15 +56,25 @@ export class NodeProcess {
   static spawn(input: SpawnNodeInput): NodeProcess {
     const [command, ...args] = input.command;
     if (!command) throw new Error('daemonCommand is empty');
-    const nodeDir = join(input.dataDir, input.nodeId);
-    mkdirSync(nodeDir, { recursive: true, mode: 0o700 });
-    const tokenFile = join(nodeDir, 'callback-token');
-    writeFileSync(tokenFile, input.callbackToken, { mode: 0o600 });
-    const logFd = openSync(join(nodeDir, 'daemon.log'), 'a');
-    const env = nodeDaemonEnv(input.env, { nodeId: input.nodeId, controlPlaneUrl: input.controlPlaneUrl, callbackTokenFile: tokenFile, dataDir: join(nodeDir, 'data'), port: input.port, ...(input.warmAgent ? { warmAgent: input.warmAgent } : {}) });
+    const { logFile, settings } = prepareNodeDir(input);
+    const logFd = openSync(logFile, 'a');
+    const env = nodeDaemonEnv(input.env, settings);
     const child = spawn(command, args, { detached: true, stdio: ['ignore', logFd, logFd], env });
     closeSync(logFd);
     return new NodeProcess(input.nodeId, child, input);
+  }
+
+  /**
+   * Make `standby` (standby-daemon.ts, spawned with the same command and the environment every
+   * node shares) the daemon of `input.nodeId`: the same directory, token file and settings as
+   * {@link spawn}, handed to the process already running.
+   * @returns null when the standby cannot be used (gone, or the node has a log already); then {@link spawn}
+   */
+  static fromStandby(input: SpawnNodeInput, standby: StandbyDaemon): NodeProcess | null {
+    if (standby.pid === null) return null;
+    const { logFile, settings } = prepareNodeDir(input);
+    const child = standby.claim(nodeOwnEnv(settings), logFile);
+    return child ? new NodeProcess(input.nodeId, child, input) : null;
   }
 
   /**
@@ -101,6 +112,16 @@ export class NodeProcess {
     // Agents the daemon left behind in its group go too.
     signalGroup(this.child.pid, 'SIGKILL');
   }
+}
+
+/** Make the node's directory and its 0600 token file; its log file and own settings. */
+function prepareNodeDir(input: SpawnNodeInput): { logFile: string; settings: NodeSettings } {
+  const nodeDir = join(input.dataDir, input.nodeId);
+  mkdirSync(nodeDir, { recursive: true, mode: 0o700 });
+  const tokenFile = join(nodeDir, 'callback-token');
+  writeFileSync(tokenFile, input.callbackToken, { mode: 0o600 });
+  const settings: NodeSettings = { nodeId: input.nodeId, controlPlaneUrl: input.controlPlaneUrl, callbackTokenFile: tokenFile, dataDir: join(nodeDir, 'data'), port: input.port, ...(input.warmAgent ? { warmAgent: input.warmAgent } : {}) };
+  return { logFile: join(nodeDir, 'daemon.log'), settings };
 }
 
 function signalGroup(pid: number, signal: NodeJS.Signals): void {

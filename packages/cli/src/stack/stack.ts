@@ -29,6 +29,8 @@ export interface StackOptions {
   vars?: Record<string, string>;
   /** The API token to require (FLOTILLA_API_TOKEN); default: this process's FLOTILLA_API_TOKEN, else none (open API). */
   apiToken?: string | null;
+  /** Keep a standby node daemon (local-cloud standby-daemon.ts); default: LOCAL_NODE_STANDBY of this process ({@link standbySettingsFromEnv}). */
+  standby?: boolean;
 }
 
 export interface Stack {
@@ -71,6 +73,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       hide: [home],
     },
     secret: secrets.localCloudSecret,
+    ...standbySettingsFromEnv(process.env),
+    ...(options.standby === undefined ? {} : { standby: options.standby }),
   });
   const controlPlaneOptions = {
     port: options.port ?? (await freePort()),
@@ -104,6 +108,22 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     },
   };
   return stack;
+}
+
+/**
+ * The local cloud's standby daemon from this process's environment: LOCAL_NODE_STANDBY (`1`,
+ * the default, keeps one; `0` none) and LOCAL_NODE_STANDBY_REFILL_DELAY_MS (local-cloud.ts
+ * DEFAULT_STANDBY_REFILL_DELAY_MS).
+ * @throws Error naming the variable when a value is not one of those
+ */
+export function standbySettingsFromEnv(env: NodeJS.ProcessEnv): { standby: boolean; standbyRefillDelayMs?: number } {
+  const enabled = env.LOCAL_NODE_STANDBY?.trim() || '1';
+  if (enabled !== '0' && enabled !== '1') throw new Error(`LOCAL_NODE_STANDBY must be 0 or 1, got ${enabled}`);
+  const delay = env.LOCAL_NODE_STANDBY_REFILL_DELAY_MS?.trim();
+  if (delay === undefined || delay === '') return { standby: enabled === '1' };
+  const delayMs = Number(delay);
+  if (!Number.isInteger(delayMs) || delayMs < 0) throw new Error(`LOCAL_NODE_STANDBY_REFILL_DELAY_MS must be a whole number of milliseconds (0 or more), got ${delay}`);
+  return { standby: enabled === '1', standbyRefillDelayMs: delayMs };
 }
 
 /** Control-plane settings (timeouts, limits, CONTROL_PLANE_STRING_VARS, FLOTILLA_BASE_URL) set in this process's environment, as Worker vars. */

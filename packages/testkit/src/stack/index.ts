@@ -27,6 +27,8 @@ export interface TestStackOptions {
   keepHome?: boolean;
   /** Require this API token (FLOTILLA_API_TOKEN); `client` then sends it. Default: an open API. */
   apiToken?: string;
+  /** Keep a standby node daemon in the local cloud (default: as `flotilla up` does, LOCAL_NODE_STANDBY). */
+  standby?: boolean;
 }
 
 export interface TestStack {
@@ -69,7 +71,7 @@ export async function bootTestStack(options: TestStackOptions = {}): Promise<Tes
   const home = mkdtempSync(join(tmpdir(), 'flotilla-stack-'));
   const apiToken = options.apiToken ?? null;
   const nodeExtraEnv = { FLOTILLA_LOG_LEVEL: 'debug', ...agentOverrideEnv(options.agents ?? 'scripted'), ...options.nodeEnv };
-  const stack = await startStack({ home, nodeEnv: inheritedNodeEnv(), nodeExtraEnv, vars: { STEP_POLL_INTERVAL_MS: '250', ...options.vars }, apiToken });
+  const stack = await startStack({ home, nodeEnv: inheritedNodeEnv(), nodeExtraEnv, vars: { STEP_POLL_INTERVAL_MS: '250', ...options.vars }, apiToken, ...(options.standby === undefined ? {} : { standby: options.standby }) });
   return {
     url: stack.url,
     home,
@@ -187,11 +189,30 @@ export function processesWithEnv(entry: string | ((entry: string) => boolean)): 
 /**
  * Pids of live processes of the stack whose state directory is `home` (absolute): the CLI,
  * wrangler and workerd carry `FLOTILLA_HOME=<home>`; node daemons, which get none of the CLI's
- * environment, a FLOTILLA_DATA_DIR inside `home` (their agents die with them: same process
- * group, and bubblewrap's die-with-parent). An empty answer means nothing was left behind. Linux.
+ * environment, a FLOTILLA_SANDBOX_HIDE that lists `home` (the stack hides its state from every
+ * agent) — a daemon started as the local cloud's standby got its node's FLOTILLA_DATA_DIR on its
+ * stdin, after its start, so /proc does not show that one — or a FLOTILLA_DATA_DIR inside `home`
+ * (their agents die with them: same process group, and bubblewrap's die-with-parent). An empty
+ * answer means nothing was left behind. Linux.
  */
 export function processesOfStack(home: string): number[] {
-  return processesWithEnv((entry) => entry === `FLOTILLA_HOME=${home}` || entry.startsWith(`FLOTILLA_DATA_DIR=${home}/`));
+  return processesWithEnv(
+    (entry) =>
+      entry === `FLOTILLA_HOME=${home}` ||
+      entry.startsWith(`FLOTILLA_DATA_DIR=${home}/`) ||
+      (entry.startsWith('FLOTILLA_SANDBOX_HIDE=') && entry.slice('FLOTILLA_SANDBOX_HIDE='.length).split(',').includes(home)),
+  );
+}
+
+/** Pids of the node daemons (node-daemon.mjs, a node's or the standby) among `pids`. Linux. */
+export function nodeDaemonsAmong(pids: readonly number[]): number[] {
+  return pids.filter((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').some((arg) => arg.endsWith('node-daemon.mjs'));
+    } catch {
+      return false;
+    }
+  });
 }
 export { filesUnder } from './files.js';
 export { agentOverrideEnv, SCRIPTED_AGENT_COMMAND, type TestAgents } from '../scripted-agent/agent-override.js';
