@@ -22,6 +22,12 @@
  * NODE_WARM_AGENTS=0 (the agent starts with the checkout), alternating with the usual fresh ones,
  * and the ratio with / without.
  *
+ * The local cloud's standby daemon (a node daemon loaded ahead of the node that takes it): every
+ * stack keeps one, as `flotilla up` does; with `STANDBY_AB=1`, also fresh tasks on a stack without
+ * one (LOCAL_NODE_STANDBY=0), alternating, and the ratio with / without. Before each bare run the
+ * bench waits until the fresh stacks have their next standby and lets it load, so its start does
+ * not land in the bare run.
+ *
  * Run: `npm run bench:first-request` — `AGENT=<type>` (default `claude-code`), a comma list, or
  * `AGENT=all`; `RUNS=5` runs per figure.
  */
@@ -92,9 +98,9 @@ async function bareRun(fakes: Fakes, agentType: AgentTypeValue): Promise<number>
 }
 
 /** A stack whose nodes get `nodeEnv` on top of every fake's settings and control-plane `vars`, and a project on it keeping `hotAgents`. */
-async function bootBenchStack(fakes: Fakes, nodeEnv: Record<string, string>, vars: Record<string, string>): Promise<{ stack: TestStack; projectId: string }> {
+async function bootBenchStack(fakes: Fakes, nodeEnv: Record<string, string>, vars: Record<string, string>, standby = true): Promise<{ stack: TestStack; projectId: string }> {
   const modelEnv = { ...fakeModelNodeEnv('claude-code', fakes.anthropic.url, KEY), ...fakeModelNodeEnv('codex', fakes.openai.url, KEY), ...fakeModelNodeEnv('gemini', fakes.gemini.url, KEY) };
-  const stack = await bootTestStack({ agents: 'real', nodeEnv: { ...modelEnv, ...nodeEnv }, vars });
+  const stack = await bootTestStack({ agents: 'real', nodeEnv: { ...modelEnv, ...nodeEnv }, vars, standby });
   return { stack, projectId: await newProject(stack, 0) };
 }
 
@@ -179,6 +185,7 @@ interface AgentFigures {
   hot: FlotillaRun[];
   unconfined: FlotillaRun[];
   noWarmAgent: FlotillaRun[];
+  noStandby: FlotillaRun[];
 }
 
 function report(agentType: AgentTypeValue, figures: AgentFigures): void {
@@ -203,6 +210,15 @@ function report(agentType: AgentTypeValue, figures: AgentFigures): void {
       { name: 'no warm', runs: figures.noWarmAgent.map((run) => run.breakdown) },
     ]);
   }
+  if (figures.noStandby.length > 0) {
+    const n = stats(figures.noStandby.map((run) => run.ms));
+    const f = stats(figures.fresh.map((run) => run.ms));
+    console.log(`  fresh, no standby daemon: median ${n.median}; with / without ${(f.median / n.median).toFixed(3)}x`);
+    printBreakdown([
+      { name: 'fresh', runs: figures.fresh.map((run) => run.breakdown) },
+      { name: 'no standby', runs: figures.noStandby.map((run) => run.breakdown) },
+    ]);
+  }
   if (figures.unconfined.length > 0) {
     const u = stats(figures.unconfined.map((run) => run.ms));
     const f = stats(figures.fresh.map((run) => run.ms));
@@ -215,13 +231,23 @@ function report(agentType: AgentTypeValue, figures: AgentFigures): void {
  * asked), warm, hot — each right after a bare run, so the bare figure is measured all along the
  * run, at the machine's speed of the moment (its speed drifts on a shared machine).
  */
-async function measure(fakes: Fakes, agentType: AgentTypeValue, on: { fresh: BenchStack; pooled: BenchStack; unconfined: BenchStack | null; noWarmAgent: BenchStack | null }): Promise<AgentFigures> {
-  const runs: AgentFigures = { bare: [], fresh: [], warm: [], hot: [], unconfined: [], noWarmAgent: [] };
+async function measure(
+  fakes: Fakes,
+  agentType: AgentTypeValue,
+  on: { fresh: BenchStack; pooled: BenchStack; unconfined: BenchStack | null; noWarmAgent: BenchStack | null; noStandby: BenchStack | null },
+): Promise<AgentFigures> {
+  const runs: AgentFigures = { bare: [], fresh: [], warm: [], hot: [], unconfined: [], noWarmAgent: [], noStandby: [] };
+  const withStandby = [on.fresh, on.unconfined, on.noWarmAgent].flatMap((bench) => (bench ? [bench.stack] : []));
   for (let i = 0; i < RUNS; i += 1) {
+    await standbysLoaded(withStandby);
     runs.bare.push(await bareRun(fakes, agentType));
     runs.fresh.push(await flotillaRun(fakes, agentType, on.fresh.stack, on.fresh.projectId));
-    if (on.unconfined) runs.unconfined.push(await flotillaRun(fakes, agentType, on.unconfined.stack, on.unconfined.projectId));
-    if (on.noWarmAgent) runs.noWarmAgent.push(await flotillaRun(fakes, agentType, on.noWarmAgent.stack, on.noWarmAgent.projectId));
+    // The alternatives, each once the standby daemons spawned meanwhile have loaded.
+    for (const [stack, list] of [[on.unconfined, runs.unconfined], [on.noWarmAgent, runs.noWarmAgent], [on.noStandby, runs.noStandby]] as const) {
+      if (!stack) continue;
+      await standbysLoaded(withStandby);
+      list.push(await flotillaRun(fakes, agentType, stack.stack, stack.projectId));
+    }
   }
   // Warm: each task on the node the one before left warm (the first only warms it).
   const warmProject = await newProject(on.pooled.stack, 0);
@@ -229,6 +255,7 @@ async function measure(fakes: Fakes, agentType: AgentTypeValue, on: { fresh: Ben
   for (let i = 0; i < RUNS; i += 1) {
     await waitForWarm(on.pooled.stack, last.nodeId);
     await waitForWarmAgent(on.pooled.stack, last.nodeId);
+    await standbysLoaded([...withStandby, on.pooled.stack]);
     runs.bare.push(await bareRun(fakes, agentType));
     last = await flotillaRun(fakes, agentType, on.pooled.stack, warmProject);
     if (!last.breakdown.has('node_selection') || last.breakdown.has('node_provisioning')) throw new Error('the warm task did not run on a warm node');
@@ -239,6 +266,7 @@ async function measure(fakes: Fakes, agentType: AgentTypeValue, on: { fresh: Ben
   await flotillaRun(fakes, agentType, on.pooled.stack, hotProject);
   for (let i = 0; i < RUNS; i += 1) {
     await waitForHotAgent(on.pooled.stack, hotProject);
+    await standbysLoaded([...withStandby, on.pooled.stack]);
     runs.bare.push(await bareRun(fakes, agentType));
     const run = await flotillaRun(fakes, agentType, on.pooled.stack, hotProject);
     if (run.breakdown.has('workspace_creation')) throw new Error('the hot task did not run on a hot agent');
@@ -248,6 +276,25 @@ async function measure(fakes: Fakes, agentType: AgentTypeValue, on: { fresh: Ben
 }
 
 type BenchStack = { stack: TestStack; projectId: string };
+
+/** Time a new standby daemon is given to load before a bare run, in ms (it takes ~250 ms of CPU here). */
+const STANDBY_SETTLE_MS = 1_000;
+const standbysSeen = new Map<TestStack, number>();
+
+/** Once each of `stacks` has its next standby daemon, and a new one had time to load. */
+async function standbysLoaded(stacks: TestStack[]): Promise<void> {
+  let spawned = false;
+  for (const stack of stacks) {
+    let pid = stack.stack.localCloud.standbyPid();
+    while (pid === null) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      pid = stack.stack.localCloud.standbyPid();
+    }
+    if (standbysSeen.get(stack) !== pid) spawned = true;
+    standbysSeen.set(stack, pid);
+  }
+  if (spawned) await new Promise((resolve) => setTimeout(resolve, STANDBY_SETTLE_MS));
+}
 
 async function main() {
   const fakes: Fakes = {
@@ -267,9 +314,11 @@ async function main() {
     const fresh = await boot({}, { NODE_WARM_TIMEOUT_MS: '0' });
     const pooled = await boot({}, {});
     const noWarmAgent = process.env.WARM_AGENTS_AB === '1' ? await boot({}, { NODE_WARM_TIMEOUT_MS: '0', NODE_WARM_AGENTS: '0' }) : null;
+    const noStandby = process.env.STANDBY_AB === '1' ? await bootBenchStack(fakes, {}, { NODE_WARM_TIMEOUT_MS: '0' }, false) : null;
+    if (noStandby) stacks.push(noStandby.stack);
     const unconfined = process.env.CONTAINMENT === '1' ? await boot({ FLOTILLA_UNSAFE_NO_SANDBOX: '1', FLOTILLA_BWRAP: join(tmpdir(), 'no-such-bwrap') }, { NODE_WARM_TIMEOUT_MS: '0' }) : null;
     for (const agentType of AGENTS) {
-      const runs = await measure(fakes, agentType, { fresh, pooled, unconfined, noWarmAgent });
+      const runs = await measure(fakes, agentType, { fresh, pooled, unconfined, noWarmAgent, noStandby });
       console.log(`${agentType}: nodes' sandbox: ${[...new Set(runs.fresh.map((run) => run.sandbox))].join(', ')}`);
       figures.set(agentType, runs);
       report(agentType, runs);
