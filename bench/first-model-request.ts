@@ -188,6 +188,18 @@ interface AgentFigures {
   noStandby: FlotillaRun[];
 }
 
+/** Fresh runs against the alternating `without` runs (none: nothing printed): medians, ratio and both breakdowns. */
+function compareFresh(fresh: FlotillaRun[], without: FlotillaRun[], what: string, column: string): void {
+  if (without.length === 0) return;
+  const n = stats(without.map((run) => run.ms));
+  const f = stats(fresh.map((run) => run.ms));
+  console.log(`  fresh, ${what}: median ${n.median}; with / without ${(f.median / n.median).toFixed(3)}x`);
+  printBreakdown([
+    { name: 'fresh', runs: fresh.map((run) => run.breakdown) },
+    { name: column, runs: without.map((run) => run.breakdown) },
+  ]);
+}
+
 function report(agentType: AgentTypeValue, figures: AgentFigures): void {
   const b = stats(figures.bare);
   console.log(`${agentType} (${AGENT_CATALOG[agentType].label}): task POST → first model request, ${RUNS} runs each (ms)`);
@@ -201,24 +213,8 @@ function report(agentType: AgentTypeValue, figures: AgentFigures): void {
     { name: 'warm', runs: figures.warm.map((run) => run.breakdown) },
     { name: 'hot', runs: figures.hot.map((run) => run.breakdown) },
   ]);
-  if (figures.noWarmAgent.length > 0) {
-    const n = stats(figures.noWarmAgent.map((run) => run.ms));
-    const f = stats(figures.fresh.map((run) => run.ms));
-    console.log(`  fresh, no warm agent: median ${n.median}; with / without ${(f.median / n.median).toFixed(3)}x`);
-    printBreakdown([
-      { name: 'fresh', runs: figures.fresh.map((run) => run.breakdown) },
-      { name: 'no warm', runs: figures.noWarmAgent.map((run) => run.breakdown) },
-    ]);
-  }
-  if (figures.noStandby.length > 0) {
-    const n = stats(figures.noStandby.map((run) => run.ms));
-    const f = stats(figures.fresh.map((run) => run.ms));
-    console.log(`  fresh, no standby daemon: median ${n.median}; with / without ${(f.median / n.median).toFixed(3)}x`);
-    printBreakdown([
-      { name: 'fresh', runs: figures.fresh.map((run) => run.breakdown) },
-      { name: 'no standby', runs: figures.noStandby.map((run) => run.breakdown) },
-    ]);
-  }
+  compareFresh(figures.fresh, figures.noWarmAgent, 'no warm agent', 'no warm');
+  compareFresh(figures.fresh, figures.noStandby, 'no standby daemon', 'no standby');
   if (figures.unconfined.length > 0) {
     const u = stats(figures.unconfined.map((run) => run.ms));
     const f = stats(figures.fresh.map((run) => run.ms));
