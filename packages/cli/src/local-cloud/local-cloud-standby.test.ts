@@ -9,7 +9,7 @@
  */
 import { createLocalProvider } from '@flotilla/providers';
 import { NODE_DAEMON_STANDBY_FLAG } from '@flotilla/contracts';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -149,12 +149,13 @@ describe('the standby daemon of the local cloud', () => {
     expect(environOf(restarted?.pid ?? 0)).toMatchObject({ FLOTILLA_NODE_ID: 'nod_first', FLOTILLA_PORT: port });
   });
 
-  it('stops the standby when the cloud closes', async () => {
-    const { cloud } = await startCloud(0);
+  it('stops the standby when the cloud closes, and removes its log', async () => {
+    const { cloud, dataDir } = await startCloud(0);
     const waiting = await standbyOf(cloud);
     await cloud.close();
     expect(() => process.kill(waiting, 0)).toThrow();
     expect(cloud.standbyPid()).toBeNull();
+    expect(readdirSync(join(dataDir, '.standby'))).toEqual([]); // its log went with it
   });
 });
 

@@ -13,7 +13,7 @@
  */
 import { NODE_DAEMON_STANDBY_FLAG, type NodeStandbyConfig } from '@flotilla/contracts';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, renameSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 let standbyCount = 0;
@@ -76,7 +76,7 @@ export class StandbyDaemon {
     return this.child;
   }
 
-  /** Stop a standby no node took (SIGKILL to its group: it holds no state); resolves when it exited. */
+  /** Stop a standby no node took (SIGKILL to its group: it holds no state) and remove its log; resolves when it exited. */
   async stop(): Promise<void> {
     if (this.pid === null) return;
     this.running = false;
@@ -87,5 +87,6 @@ export class StandbyDaemon {
       // gone already
     }
     await this.exited;
+    rmSync(this.logFile, { force: true }); // it never was a node: nothing in it to keep
   }
 }
