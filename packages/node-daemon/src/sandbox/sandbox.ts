@@ -40,6 +40,13 @@ export interface SandboxedCommand {
    * outside the sandbox reads that PTY's input: there is no outer shell to inject keystrokes into.
    */
   interactive?: boolean;
+  /**
+   * A file descriptor the caller opens in the spawned process (usually {@link SANDBOX_STATUS_FD})
+   * for the sandbox's status: bubblewrap writes there, as JSON, the pid of the sandbox's own
+   * process (`child-pid`), which leads a session and process group of its own (not `interactive`).
+   * Not for an interactive command.
+   */
+  statusFd?: number;
 }
 
 /** How to spawn a sandboxed command: the program, its arguments and environment. */
@@ -48,7 +55,17 @@ export interface SpawnSpec {
   args: string[];
   env: Record<string, string>;
   cwd: string;
+  /** The fd on which the sandbox writes its status (SandboxedCommand.statusFd), when it does. */
+  statusFd?: number;
 }
+
+/**
+ * The fd an agent's sandbox reports its own process group on (SandboxedCommand.statusFd). The
+ * daemon signals that group as well as the agent's when it stops the agent: bubblewrap started
+ * with `--new-session` leaves it running (with what runs in it: the bridges) when its outer
+ * process is killed in the first milliseconds, before the inner one set its death signal.
+ */
+export const SANDBOX_STATUS_FD = 3;
 
 export interface Sandbox {
   /** `bubblewrap`, or `none` when the operator opted out (announced to the control plane). */
@@ -81,6 +98,7 @@ export function bubblewrapSandbox(options: BubblewrapOptions): Sandbox {
         '--unshare-pid', '--unshare-ipc', '--unshare-uts', '--unshare-net', '--unshare-cgroup-try',
         '--cap-drop', 'ALL', '--die-with-parent',
         ...(cmd.interactive ? [] : ['--new-session']),
+        ...(cmd.statusFd !== undefined && !cmd.interactive ? ['--json-status-fd', String(cmd.statusFd)] : []),
         '--ro-bind', '/', '/',
         '--dev', '/dev', '--proc', '/proc',
       ];
@@ -96,7 +114,7 @@ export function bubblewrapSandbox(options: BubblewrapOptions): Sandbox {
       args.push('--chdir', cmd.cwd, '--');
       if (bridges.length > 0) args.push('/bin/sh', '-c', bridgeScript(options.socat, bridges), 'flotilla-sandbox', cmd.command, ...cmd.args);
       else args.push(cmd.command, ...cmd.args);
-      return { command: options.bwrap, args, env: { ...cmd.env }, cwd: cmd.cwd };
+      return { command: options.bwrap, args, env: { ...cmd.env }, cwd: cmd.cwd, ...(cmd.statusFd !== undefined && !cmd.interactive ? { statusFd: cmd.statusFd } : {}) };
     },
   };
 }

@@ -26,7 +26,7 @@ import { modelOf } from '../agent-credentials.js';
 import { upstreamOf } from '../model-gateway/agent-gateways.js';
 import { createModelGateway, type GatewayRoute } from '../model-gateway/gateway-server.js';
 import { newGatewayToken } from '../model-gateway/gateway-token.js';
-import type { Sandbox, SpawnSpec } from '../sandbox/index.js';
+import { SANDBOX_STATUS_FD, type Sandbox, type SpawnSpec } from '../sandbox/index.js';
 import { closeServer, listenOn, type Endpoint } from './listen.js';
 import { createSandboxDirs, createSocketDir, sandboxDirs, type SandboxDirs } from './sandbox-paths.js';
 
@@ -189,6 +189,7 @@ export class WorkspaceSandbox {
       writable: [this.workspace.path, this.dirs.home, this.dirs.tmp, ...this.deps.config.sandbox.write],
       bridges,
       interactive: options.interactive,
+      ...(options.interactive ? {} : { statusFd: SANDBOX_STATUS_FD }),
     });
   }
 }

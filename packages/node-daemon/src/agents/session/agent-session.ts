@@ -351,7 +351,7 @@ export class AgentSession {
       agentSessionId: this.agentSessionId,
       taskId: this.request.taskId,
     });
-    const agent = await AgentProcess.spawn({ command: spec.command, args: spec.args, cwd: spec.cwd, env: spec.env, stderrTailBytes: config.agentStderrTailBytes });
+    const agent = await AgentProcess.spawn({ command: spec.command, args: spec.args, cwd: spec.cwd, env: spec.env, stderrTailBytes: config.agentStderrTailBytes, ...(spec.statusFd === undefined ? {} : { sandboxStatusFd: spec.statusFd }) });
     this.agent = agent;
     if (!this.stopping) this.logger.info('agent process started', { pid: agent.pid, command });
     return agent;
