@@ -41,15 +41,22 @@ function problemRunning(program: string, args: string[]): string | null {
  * and `allowUnsandboxed`; else {@link SandboxUnavailable} with the reason.
  */
 export function detectSandbox(settings: SandboxSettings): Sandbox | SandboxUnavailable {
-  const probe = bubblewrapSandbox({ bwrap: settings.bwrap, socat: settings.socat, policy: { hidden: [], shownAgain: [], hiddenAgain: [] } }).wrap({
-    command: 'true',
-    args: [],
-    cwd: '/',
-    env: { PATH: '/usr/local/bin:/usr/bin:/bin' },
-    writable: [],
-  });
-  const problem = problemRunning(probe.command, probe.args) ?? problemRunning(settings.socat, ['-V']);
-  if (problem === null) return bubblewrapSandbox({ bwrap: settings.bwrap, socat: settings.socat, policy: settings.policy });
+  const probe = (statusFd: boolean) => {
+    const spec = bubblewrapSandbox({ bwrap: settings.bwrap, socat: settings.socat, policy: { hidden: [], shownAgain: [], hiddenAgain: [] }, statusFd }).wrap({
+      command: 'true',
+      args: [],
+      cwd: '/',
+      env: { PATH: '/usr/local/bin:/usr/bin:/bin' },
+      writable: [],
+      // Its status goes to the probe's stdout (/dev/null): only whether bwrap takes the option counts.
+      ...(statusFd ? { statusFd: 1 } : {}),
+    });
+    return problemRunning(spec.command, spec.args);
+  };
+  // `--json-status-fd` (bubblewrap 0.5 and later) first; an older bubblewrap sandboxes without it.
+  const withStatus = probe(true) === null;
+  const problem = (withStatus ? null : probe(false)) ?? problemRunning(settings.socat, ['-V']);
+  if (problem === null) return bubblewrapSandbox({ bwrap: settings.bwrap, socat: settings.socat, policy: settings.policy, statusFd: withStatus });
   if (settings.allowUnsandboxed) return unconfinedSandbox;
   return {
     kind: 'unavailable',

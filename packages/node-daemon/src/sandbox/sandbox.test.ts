@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { detectSandbox, type SandboxUnavailable } from './detect.js';
 import { sandboxPolicy } from './policy.js';
-import type { Sandbox, SandboxedCommand } from './sandbox.js';
+import { SANDBOX_STATUS_FD, type Sandbox, type SandboxedCommand } from './sandbox.js';
 
 const root = mkdtempSync(join(tmpdir(), 'flotilla-sandbox-test-'));
 const dataDir = join(root, 'data');
@@ -113,5 +113,20 @@ describe('detectSandbox', () => {
 
   it('runs unconfined there only when the operator opted out', () => {
     expect(detectSandbox({ bwrap: '/nonexistent/bwrap', socat: 'socat', allowUnsandboxed: true, policy }).kind).toBe('none');
+  });
+
+  it('asks bubblewrap for its status where it takes `--json-status-fd`, and sandboxes without it where it does not (before 0.5)', () => {
+    const command: SandboxedCommand = { command: 'true', args: [], cwd: '/', env: {}, writable: [], statusFd: SANDBOX_STATUS_FD };
+    const current = detectSandbox({ bwrap: 'bwrap', socat: 'socat', allowUnsandboxed: false, policy }) as Sandbox;
+    expect(current.kind).toBe('bubblewrap');
+    expect(current.wrap(command)).toMatchObject({ statusFd: SANDBOX_STATUS_FD, args: expect.arrayContaining(['--json-status-fd', String(SANDBOX_STATUS_FD)]) });
+    // A bubblewrap that does not know the option, as 0.4 answers it.
+    const old = join(root, 'old-bwrap');
+    writeFileSync(old, '#!/bin/sh\nfor a; do [ "$a" = --json-status-fd ] && { echo "bwrap: Unknown option --json-status-fd" >&2; exit 1; }; done\nexec bwrap "$@"\n', { mode: 0o755 });
+    const older = detectSandbox({ bwrap: old, socat: 'socat', allowUnsandboxed: false, policy }) as Sandbox;
+    expect(older.kind).toBe('bubblewrap');
+    const spec = older.wrap(command);
+    expect(spec.statusFd).toBeUndefined();
+    expect(spec.args).not.toContain('--json-status-fd');
   });
 });

@@ -44,7 +44,7 @@ export interface SandboxedCommand {
    * A file descriptor the caller opens in the spawned process (usually {@link SANDBOX_STATUS_FD})
    * for the sandbox's status: bubblewrap writes there, as JSON, the pid of the sandbox's own
    * process (`child-pid`), which leads a session and process group of its own (not `interactive`).
-   * Not for an interactive command.
+   * Not for an interactive command, nor with a bubblewrap older than 0.5 (BubblewrapOptions.statusFd).
    */
   statusFd?: number;
 }
@@ -60,10 +60,10 @@ export interface SpawnSpec {
 }
 
 /**
- * The fd an agent's sandbox reports its own process group on (SandboxedCommand.statusFd). The
- * daemon signals that group as well as the agent's when it stops the agent: bubblewrap started
- * with `--new-session` leaves it running (with what runs in it: the bridges) when its outer
- * process is killed in the first milliseconds, before the inner one set its death signal.
+ * The fd an agent's sandbox reports its inner process on (SandboxedCommand.statusFd): bubblewrap
+ * whose outer process is killed in its first milliseconds leaves that one running (with what runs
+ * in it: the bridges), orphaned before it set its death signal; the daemon kills it when it stops
+ * the agent (agents/process/agent-process.ts).
  */
 export const SANDBOX_STATUS_FD = 3;
 
@@ -86,10 +86,16 @@ export interface BubblewrapOptions {
   /** The socat program (FLOTILLA_SOCAT, default `socat`). */
   socat: string;
   policy: SandboxPolicy;
+  /**
+   * Whether this bubblewrap takes `--json-status-fd` (0.5 and later; detect.ts probes it):
+   * without it a SandboxedCommand's `statusFd` is ignored (default true).
+   */
+  statusFd?: boolean;
 }
 
 /** The bubblewrap sandbox. The bridges' sockets of one command must share one directory. */
 export function bubblewrapSandbox(options: BubblewrapOptions): Sandbox {
+  const statusFdOf = (cmd: SandboxedCommand): number | undefined => (options.statusFd !== false && !cmd.interactive ? cmd.statusFd : undefined);
   return {
     kind: 'bubblewrap',
     wrap(cmd) {
@@ -98,7 +104,7 @@ export function bubblewrapSandbox(options: BubblewrapOptions): Sandbox {
         '--unshare-pid', '--unshare-ipc', '--unshare-uts', '--unshare-net', '--unshare-cgroup-try',
         '--cap-drop', 'ALL', '--die-with-parent',
         ...(cmd.interactive ? [] : ['--new-session']),
-        ...(cmd.statusFd !== undefined && !cmd.interactive ? ['--json-status-fd', String(cmd.statusFd)] : []),
+        ...(statusFdOf(cmd) === undefined ? [] : ['--json-status-fd', String(statusFdOf(cmd))]),
         '--ro-bind', '/', '/',
         '--dev', '/dev', '--proc', '/proc',
       ];
@@ -114,7 +120,8 @@ export function bubblewrapSandbox(options: BubblewrapOptions): Sandbox {
       args.push('--chdir', cmd.cwd, '--');
       if (bridges.length > 0) args.push('/bin/sh', '-c', bridgeScript(options.socat, bridges), 'flotilla-sandbox', cmd.command, ...cmd.args);
       else args.push(cmd.command, ...cmd.args);
-      return { command: options.bwrap, args, env: { ...cmd.env }, cwd: cmd.cwd, ...(cmd.statusFd !== undefined && !cmd.interactive ? { statusFd: cmd.statusFd } : {}) };
+      const statusFd = statusFdOf(cmd);
+      return { command: options.bwrap, args, env: { ...cmd.env }, cwd: cmd.cwd, ...(statusFd === undefined ? {} : { statusFd }) };
     },
   };
 }
