@@ -2,14 +2,15 @@
  * The local cloud's standby daemon (standby-daemon.ts, issue 15): the process started ahead of
  * any node becomes the next node created — with that node's settings, through its stdin, and
  * nothing else of the CLI's environment — its log becomes the node's; while no standby is there a
- * node is spawned as before; the next standby comes after the refill delay; closing the cloud
- * stops it. The "node daemon" is a Node process that, as a standby, reads its settings line from
+ * node is spawned as before; the next standby comes after the refill delay; a standby that
+ * cannot be started is logged and tried again at the next node; closing the cloud stops it. The "node daemon" is a Node process that, as a standby, reads its settings line from
  * stdin and then serves its environment on FLOTILLA_PORT (what the real one does: node-daemon
  * standby.ts, tested in node-daemon test/standby.test.ts).
  */
 import { createLocalProvider } from '@flotilla/providers';
+import { createLogger } from '@flotilla/kit';
 import { NODE_DAEMON_STANDBY_FLAG } from '@flotilla/contracts';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -147,6 +148,24 @@ describe('the standby daemon of the local cloud', () => {
     const restarted = cloud.nodes().find((n) => n.nodeId === 'nod_first');
     expect(restarted?.pid).not.toBe(waiting);
     expect(environOf(restarted?.pid ?? 0)).toMatchObject({ FLOTILLA_NODE_ID: 'nod_first', FLOTILLA_PORT: port });
+  });
+
+  it('keeps working when a standby cannot be started: it logs why, spawns nodes, and tries again at the next node', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'flotilla-local-cloud-standby-'));
+    dirs.push(dataDir);
+    writeFileSync(join(dataDir, '.standby'), 'not a directory');
+    const warnings: string[] = [];
+    const logger = createLogger('local-cloud', { sink: (level, line) => void (level === 'warn' && warnings.push(line)) });
+    const cloud = await startLocalCloud({ dataDir, daemonCommand: STANDBY_DAEMON, env: { inherited: { PATH: process.env.PATH } }, secret: SECRET, stopGraceMs: 2_000, standby: true, standbyRefillDelayMs: 0, logger });
+    clouds.push(cloud);
+    expect(cloud.standbyPid()).toBeNull();
+    expect(warnings).toEqual([expect.stringContaining('"msg":"standby node daemon not started"')]);
+    rmSync(join(dataDir, '.standby'));
+    const provider = createLocalProvider({ cloudUrl: cloud.url, secret: SECRET });
+    const spawned = await provider.createNode(node('nod_nostandby'));
+    expect(environOf(Number(spawned.providerRef)).FLOTILLA_NODE_ID).toBe('nod_nostandby');
+    const next = await standbyOf(cloud);
+    expect((await provider.createNode(node('nod_tookit'))).providerRef).toBe(String(next));
   });
 
   it('stops the standby when the cloud closes, and removes its log', async () => {

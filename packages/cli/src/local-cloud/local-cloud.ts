@@ -14,7 +14,7 @@
  */
 import { serve, type ServerType } from '@hono/node-server';
 import { localCloudApi, type LocalCloudNode } from '@flotilla/contracts';
-import { createLogger, notFound, type Logger } from '@flotilla/kit';
+import { createLogger, errorMessage, notFound, type Logger } from '@flotilla/kit';
 import { errorHandler, notFoundHandler, registerRoutes, reply } from '@flotilla/kit/hono';
 import { Hono } from 'hono';
 import type { AddressInfo } from 'node:net';
@@ -102,22 +102,31 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   let closed = false;
   let standby: StandbyDaemon | null = null;
   let refill: NodeJS.Timeout | undefined;
+  const logger = options.logger ?? createLogger('local-cloud');
   const spawnStandby = (): void => {
-    if (!closed && options.standby && (standby?.pid ?? null) === null) standby = StandbyDaemon.spawn(options.daemonCommand, sharedNodeEnv(options.env), options.dataDir);
-  };
-  /** Start `input`'s node on the standby when there is one (then schedule the next), else spawn it. */
-  const startNode = (input: SpawnNodeInput): NodeProcess => {
-    if (standby) {
-      const taken = standby.pid === null ? null : NodeProcess.fromStandby(input, standby);
-      if (taken || standby.pid === null) {
-        standby = null;
-        clearTimeout(refill);
-        refill = setTimeout(spawnStandby, options.standbyRefillDelayMs ?? DEFAULT_STANDBY_REFILL_DELAY_MS);
-        refill.unref();
-      }
-      if (taken) return taken;
+    if (closed || !options.standby || (standby?.pid ?? null) !== null) return;
+    try {
+      standby = StandbyDaemon.spawn(options.daemonCommand, sharedNodeEnv(options.env), options.dataDir);
+    } catch (error) {
+      // Nodes are then spawned as before; the next node created schedules another try.
+      logger.warn('standby node daemon not started', { error: errorMessage(error) });
     }
-    return NodeProcess.spawn(input);
+  };
+  /** The next standby, {@link LocalCloudOptions.standbyRefillDelayMs} from now (unless one is due already). */
+  const scheduleStandby = (): void => {
+    if (refill !== undefined || closed || !options.standby) return;
+    refill = setTimeout(() => {
+      refill = undefined;
+      spawnStandby();
+    }, options.standbyRefillDelayMs ?? DEFAULT_STANDBY_REFILL_DELAY_MS);
+    refill.unref();
+  };
+  /** Start `input`'s node on the standby when there is one, else spawn it; a standby taken or gone is replaced later. */
+  const startNode = (input: SpawnNodeInput): NodeProcess => {
+    const taken = standby && standby.pid !== null ? NodeProcess.fromStandby(input, standby) : null;
+    if (taken || standby?.pid === null) standby = null;
+    if (!standby) scheduleStandby();
+    return taken ?? NodeProcess.spawn(input);
   };
   spawnStandby();
 
@@ -130,7 +139,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   };
 
   const app = new Hono();
-  app.onError(errorHandler(options.logger ?? createLogger('local-cloud')));
+  app.onError(errorHandler(logger));
   app.notFound(notFoundHandler);
   registerRoutes(
     app,
