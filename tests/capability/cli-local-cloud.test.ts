@@ -116,7 +116,13 @@ describe('the local cloud under flotilla up, with a hostile agent', () => {
       expect((await fetch(`${localCloudUrl}/nodes`)).status).toBe(401);
       const listed = await fetch(`${localCloudUrl}/nodes`, { headers: { authorization: `Bearer ${localCloudSecret}` } });
       expect(listed.status).toBe(200);
-      expect(((await listed.json()) as { nodes: unknown[] }).nodes).toHaveLength(daemons.length);
+      // Every node it lists is one of those daemons; a daemon it does not list is its standby (at most one).
+      const listedPids = ((await listed.json()) as { nodes: Array<{ pid: number | null }> }).nodes.map((node) => node.pid);
+      expect(listedPids.length).toBeGreaterThan(0);
+      for (const pid of listedPids) expect(daemons).toContain(pid);
+      const unlisted = daemons.filter((pid) => !listedPids.includes(pid));
+      expect(unlisted.length).toBeLessThanOrEqual(1);
+      for (const pid of unlisted) expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')).toContain('--standby');
       const escape = await fetch(`${localCloudUrl}/nodes`, {
         method: 'POST',
         headers: { authorization: `Bearer ${localCloudSecret}`, 'content-type': 'application/json' },
