@@ -168,12 +168,16 @@ export class AgentProcess {
     }
   }
 
-  /** Read the sandbox's status lines (bubblewrap `--json-status-fd`) for its `child-pid`. */
+  /**
+   * Read the sandbox's status lines (bubblewrap `--json-status-fd`) for its `child-pid`: the first
+   * one only (bubblewrap writes it once, before the command runs; the fd is not the command's).
+   */
   private readSandboxInit(status: Readable): Promise<void> {
     return new Promise((resolve) => {
       status.on('error', () => resolve());
       const lines = createInterface({ input: status });
       lines.on('line', (line) => {
+        if (this.sandboxInit) return;
         try {
           const childPid = (JSON.parse(line) as { 'child-pid'?: unknown })['child-pid'];
           const startTime = typeof childPid === 'number' && Number.isInteger(childPid) && childPid > 1 ? processStartTime(childPid) : null;
